@@ -1,0 +1,51 @@
+"""Every read the accounts pages, API and tasks need; each one scoped by organization in the query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from mentorhub.tenancy import scoped
+
+from .models import AuditEvent, Employee, Membership, Organization, User
+
+
+def memberships_of_user(*, user: User) -> list[Membership]:
+    return list(Membership.objects.filter(user=user).select_related("organization").order_by("organization__name"))
+
+
+def employees(*, organization: Organization, search: str = "", include_departed: bool = True) -> QuerySet[Employee]:
+    queryset = scoped(Employee, organization).select_related("manager")
+    if search:
+        terms = search.split()
+        for term in terms:
+            queryset = queryset.filter(
+                Q(name__icontains=term)
+                | Q(email__icontains=term)
+                | Q(employee_id__iexact=term)
+                | Q(department__icontains=term)
+                | Q(title__icontains=term)
+                | Q(location__icontains=term)
+            )
+    if not include_departed:
+        today = timezone.localdate()
+        queryset = queryset.filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+    return queryset.order_by("name", "id")
+
+
+def organization_summary(*, organization: Organization) -> dict[str, Any]:
+    today = timezone.localdate()
+    current = scoped(Employee, organization).filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+    figures = current.aggregate(
+        employees=Count("id"),
+        departments=Count("department", distinct=True),
+        locations=Count("location", distinct=True),
+    )
+    figures["members"] = scoped(Membership, organization).count()
+    return figures
+
+
+def audit_events(*, organization: Organization) -> QuerySet[AuditEvent]:
+    return scoped(AuditEvent, organization).select_related("actor").order_by("-created_at", "-id")

@@ -1,0 +1,1 @@
+"""Every write of the accounts app. Services are keyword-only, typed and atomic."""

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from mentorhub.tenancy import get_scoped_or_404
+
+from ..models import ApiToken, Membership, Organization, User
+from ..secret_tokens import hash_token, new_secret
+from .audit import audit_record
+
+TOKEN_PREFIX = "mh_"
+
+
+@transaction.atomic
+def api_token_create(
+    *, organization: Organization, actor: User, membership: Membership, name: str
+) -> tuple[ApiToken, str]:
+    """Create a token acting as `membership`; returns it with the raw secret, shown only this once."""
+    if membership.organization_id != organization.pk:
+        raise ValueError("The membership belongs to another organization.")
+    raw = new_secret(TOKEN_PREFIX)
+    token = ApiToken(
+        organization=organization,
+        membership=membership,
+        name=name.strip() or "API token",
+        prefix=raw[:10],
+        token_hash=hash_token(raw),
+    )
+    token.full_clean()
+    token.save()
+    audit_record(organization=organization, actor=actor, verb="api_token.create", target=token)
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, organization: Organization, actor: User, token_id: int) -> ApiToken:
+    token = get_scoped_or_404(ApiToken, organization, pk=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(organization=organization, actor=actor, verb="api_token.revoke", target=token)
+    return token

@@ -1,0 +1,166 @@
+"""The ONE place that resolves the organization of a request and scopes queries by it.
+
+Pages live under /o/<org_slug>/ and the API under /api/v1/o/<org_slug>/. The slug is resolved once per
+request against the signed-in user's Membership (or the API token's organization), and the result is
+put on `request.organization` and `request.membership`. Anything else answers 404, the same answer as
+"does not exist", so organizations and ids cannot be probed.
+
+Views never fetch an object and then compare its organization: they ask `scoped()` /
+`get_scoped_or_404()` for it, which filter by organization inside the query itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone as dj_timezone
+from rest_framework import permissions, viewsets
+from rest_framework.views import APIView
+
+if TYPE_CHECKING:
+    from mentorhub.accounts.models import Membership, Organization
+
+M = TypeVar("M", bound=models.Model)
+
+ORG_URL_KWARG = "org_slug"
+
+
+def membership_for(user: Any, org_slug: str) -> Membership:
+    """The user's membership in the organization named by `org_slug`, or 404."""
+    from mentorhub.accounts.models import Membership
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404("No such organization.")
+    try:
+        return Membership.objects.select_related("organization", "employee", "user").get(
+            organization__slug=org_slug, user=user
+        )
+    except Membership.DoesNotExist:
+        raise Http404("No such organization.") from None
+
+
+def _activate(request: HttpRequest, membership: Membership) -> None:
+    request.organization = membership.organization  # type: ignore[attr-defined]
+    request.membership = membership  # type: ignore[attr-defined]
+    zone = membership.employee.time_zone if membership.employee_id else membership.user.time_zone
+    dj_timezone.activate(zone or "UTC")
+
+
+def scoped(model_or_queryset: type[M] | models.QuerySet[M], organization: Organization) -> models.QuerySet[M]:
+    """`model_or_queryset` narrowed to one organization, in the query itself."""
+    queryset = (
+        model_or_queryset._default_manager.all()  # type: ignore[union-attr]
+        if isinstance(model_or_queryset, type)
+        else model_or_queryset
+    )
+    return queryset.filter(organization=organization)
+
+
+def get_scoped_or_404(
+    model_or_queryset: type[M] | models.QuerySet[M], organization: Organization, **lookup: Any
+) -> M:
+    """One object of this organization, or 404 whether it is missing or belongs to another one."""
+    try:
+        return scoped(model_or_queryset, organization).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404("Not found.") from None
+
+
+def org_view(roles: Iterable[str] | None = None) -> Callable:
+    """Decorate an HTML view under /o/<org_slug>/: sign-in required, membership required (else 404),
+    and, when `roles` is given, one of those roles (else 403: the member knows the organization)."""
+    allowed = frozenset(roles) if roles else None
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = membership_for(request.user, kwargs.pop(ORG_URL_KWARG))
+            _activate(request, membership)
+            if allowed is not None and membership.role not in allowed:
+                raise PermissionDenied("Your role in this organization does not allow this page.")
+            return view(request, *args, **kwargs)
+
+        wrapper.org_roles = allowed  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+# --- API ------------------------------------------------------------------------------------
+
+
+def _resolve_api_tenant(request: Any, org_slug: str) -> None:
+    from mentorhub.accounts.models import ApiToken
+
+    token = request.auth if isinstance(request.auth, ApiToken) else None
+    if token is not None:
+        # A token works for its own organization only; any other slug is "not found".
+        if token.organization.slug != org_slug:
+            raise Http404("No such organization.")
+        membership = token.membership
+    else:
+        membership = membership_for(request.user, org_slug)
+    _activate(request, membership)
+
+
+class OrgRolePermission(permissions.BasePermission):
+    """Reads need one of the view's `read_roles`, writes one of its `write_roles`."""
+
+    message = "Your role in this organization does not allow this."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return membership.role in view.read_roles
+        return membership.role in view.write_roles
+
+
+class OrganizationTenantMixin:
+    """Resolves the tenant after authentication and before any permission check, so permissions can
+    read the role. Base of every API view and viewset under /api/v1/o/<org_slug>/."""
+
+    permission_classes = [permissions.IsAuthenticated, OrgRolePermission]
+    read_roles: frozenset[str] = frozenset({"admin", "stakeholder", "member"})
+    write_roles: frozenset[str] = frozenset({"admin"})
+
+    def check_permissions(self, request: Any) -> None:
+        if request.user and request.user.is_authenticated:
+            _resolve_api_tenant(request, self.kwargs[ORG_URL_KWARG])  # type: ignore[attr-defined]
+        super().check_permissions(request)  # type: ignore[misc]
+
+
+class OrganizationAPIView(OrganizationTenantMixin, APIView):
+    """A plain API view under /api/v1/o/<org_slug>/ (actions that are not a model's list or detail)."""
+
+
+class OrganizationScopedViewSet(OrganizationTenantMixin, viewsets.GenericViewSet):
+    """Base of every API viewset. Subclasses say what they list in `get_base_queryset()`; the
+    organization filter is added here, and a subclass that overrides `get_queryset` is refused at
+    class creation, so the scoping cannot be dropped by accident."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__} overrides get_queryset(); override get_base_queryset() instead so the "
+                "organization filter stays in place."
+            )
+
+    def get_base_queryset(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self) -> models.QuerySet:
+        # During schema generation there is no request organization; an empty queryset is enough.
+        if getattr(self, "swagger_fake_view", False):
+            return self.get_base_queryset().none()
+        return scoped(self.get_base_queryset(), self.request.organization)

@@ -1,0 +1,19 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from mentorhub.accounts.views import home
+
+# The Django admin signs in through allauth (rate limits, two-factor), never its own login form.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", home.root, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/o/<slug:org_slug>/", include("mentorhub.accounts.api_urls")),
+    path("", include("mentorhub.accounts.urls")),
+]

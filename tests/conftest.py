@@ -1,0 +1,78 @@
+"""Shared fixtures: always two organizations. `org` has an admin and a member; `other_org` has an admin,
+who is the outsider for everything of `org`."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from mentorhub.accounts.models import Role
+
+from .factories import EmployeeFactory, MembershipFactory, OrganizationFactory
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(slug="alpha", name="Alpha Ltd")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(slug="beta", name="Beta plc")
+
+
+@pytest.fixture
+def admin(org):
+    return MembershipFactory(organization=org, role=Role.ADMIN, user__email="admin@alpha.test")
+
+
+@pytest.fixture
+def member(org):
+    return MembershipFactory(organization=org, role=Role.MEMBER, user__email="member@alpha.test")
+
+
+@pytest.fixture
+def stakeholder(org):
+    return MembershipFactory(organization=org, role=Role.STAKEHOLDER, user__email="stakeholder@alpha.test")
+
+
+@pytest.fixture
+def outsider(other_org):
+    """An admin of the other organization: must never see anything of `org`."""
+    return MembershipFactory(organization=other_org, role=Role.ADMIN, user__email="admin@beta.test")
+
+
+def _client_for(membership) -> Client:
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin) -> Client:  # noqa: shadows pytest-django's superuser admin_client on purpose
+    return _client_for(admin)
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    return _client_for(member)
+
+
+@pytest.fixture
+def stakeholder_client(stakeholder) -> Client:
+    return _client_for(stakeholder)
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def employee(org):
+    return EmployeeFactory(organization=org)
+
+
+@pytest.fixture
+def other_employee(other_org):
+    return EmployeeFactory(organization=other_org)
