@@ -62,9 +62,7 @@ def scoped(model_or_queryset: type[M] | models.QuerySet[M], organization: Organi
     return queryset.filter(organization=organization)
 
 
-def get_scoped_or_404(
-    model_or_queryset: type[M] | models.QuerySet[M], organization: Organization, **lookup: Any
-) -> M:
+def get_scoped_or_404(model_or_queryset: type[M] | models.QuerySet[M], organization: Organization, **lookup: Any) -> M:
     """One object of this organization, or 404 whether it is missing or belongs to another one."""
     try:
         return scoped(model_or_queryset, organization).get(**lookup)

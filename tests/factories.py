@@ -28,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def verified_email(obj, create, extracted, **kwargs):  # noqa: N805
+    def verified_email(obj, create, extracted, **kwargs):
         if not create:
             return
         from allauth.account.models import EmailAddress

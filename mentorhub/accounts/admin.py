@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ApiToken, AuditEvent, Employee, EmploymentEvent, Invitation, Membership, Organization, RosterImport, User
+from .models import (
+    ApiToken,
+    AuditEvent,
+    Employee,
+    EmploymentEvent,
+    Invitation,
+    Membership,
+    Organization,
+    RosterImport,
+    User,
+)
 
 
 @admin.register(User)

@@ -39,7 +39,7 @@ def test_get_scoped_or_404_filters_in_query(employee, other_org, org):
 def test_viewset_cannot_override_scoping():
     with pytest.raises(TypeError, match="get_base_queryset"):
 
-        class Leaky(OrganizationScopedViewSet):  # noqa: F841
+        class Leaky(OrganizationScopedViewSet):
             def get_queryset(self):
                 return Employee.objects.all()
 

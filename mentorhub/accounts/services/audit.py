@@ -31,9 +31,7 @@ def audit_record(
 def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields whose value differs, as {field: [old, new]} (values made JSON-friendly)."""
     return {
-        key: [_jsonable(before.get(key)), _jsonable(value)]
-        for key, value in after.items()
-        if before.get(key) != value
+        key: [_jsonable(before.get(key)), _jsonable(value)] for key, value in after.items() if before.get(key) != value
     }
 
 

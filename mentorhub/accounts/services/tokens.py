@@ -9,7 +9,7 @@ from ..models import ApiToken, Membership, Organization, User
 from ..secret_tokens import hash_token, new_secret
 from .audit import audit_record
 
-TOKEN_PREFIX = "mh_"
+TOKEN_PREFIX = "mh_"  # noqa: S105 (a public prefix, not a secret)
 
 
 @transaction.atomic

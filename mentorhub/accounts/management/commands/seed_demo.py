@@ -43,8 +43,79 @@ LOCATIONS = [
     ("Sydney", "Australia/Sydney"),
     ("Remote", "UTC"),
 ]
-FIRST = "Ada Alan Amara Ana Ben Carla Chen Dara Diego Elif Emma Femi Grace Hana Ines Ivan Jamal Jia Kai Lena Leo Lina Luca Maya Mei Nadia Noah Omar Priya Rafael Rosa Sam Sara Tariq Uma Vera Wei Yara Zoe".split()
-LAST = "Adeyemi Bauer Chen Costa Dubois Evans Fischer Garcia Haddad Ito Jensen Kim Kowalski Larsen Martin Mehta Nakamura Novak Okafor Patel Quinn Rossi Santos Schmidt Silva Singh Tanaka Walsh Yilmaz Zhang".split()
+FIRST = [
+    "Ada",
+    "Alan",
+    "Amara",
+    "Ana",
+    "Ben",
+    "Carla",
+    "Chen",
+    "Dara",
+    "Diego",
+    "Elif",
+    "Emma",
+    "Femi",
+    "Grace",
+    "Hana",
+    "Ines",
+    "Ivan",
+    "Jamal",
+    "Jia",
+    "Kai",
+    "Lena",
+    "Leo",
+    "Lina",
+    "Luca",
+    "Maya",
+    "Mei",
+    "Nadia",
+    "Noah",
+    "Omar",
+    "Priya",
+    "Rafael",
+    "Rosa",
+    "Sam",
+    "Sara",
+    "Tariq",
+    "Uma",
+    "Vera",
+    "Wei",
+    "Yara",
+    "Zoe",
+]
+LAST = [
+    "Adeyemi",
+    "Bauer",
+    "Chen",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ito",
+    "Jensen",
+    "Kim",
+    "Kowalski",
+    "Larsen",
+    "Martin",
+    "Mehta",
+    "Nakamura",
+    "Novak",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Rossi",
+    "Santos",
+    "Schmidt",
+    "Silva",
+    "Singh",
+    "Tanaka",
+    "Walsh",
+    "Yilmaz",
+    "Zhang",
+]
 
 ORGANIZATIONS = [
     {"slug": "acme", "name": "Acme Corporation", "size": 240, "seed": 7},
@@ -118,7 +189,9 @@ class Command(BaseCommand):
                     employee.manager = manager
                     employee.save(update_fields=["manager"])
 
-    def _seed_sign_in(self, slug: str, email: str, name: str, role: str, department: str, level: int, title: str) -> None:
+    def _seed_sign_in(
+        self, slug: str, email: str, name: str, role: str, department: str, level: int, title: str
+    ) -> None:
         organization = Organization.objects.get(slug=slug)
         location, zone = ("New York", "America/New_York") if slug == "acme" else ("Berlin", "Europe/Berlin")
         employee, _ = Employee.objects.update_or_create(
@@ -139,9 +212,7 @@ class Command(BaseCommand):
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save()
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         Membership.objects.update_or_create(
             organization=organization, user=user, defaults={"role": role, "employee": employee}
         )
