@@ -1,1 +1,192 @@
-"""Models arrive with their issue; see ../shared/ARCHITECTURE.md."""
+"""Programs: what an HR admin configures (Program), the enrollment form (Question) and the enrollments
+(Participant). Every table carries its own organization key (../shared/ARCHITECTURE.md, Tenancy)."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from mentorhub.accounts.models import Employee, Organization, User
+
+
+class Program(models.Model):
+    class Kind(models.TextChoices):
+        ONE_ON_ONE = "one_on_one", "One-to-one mentoring"
+        GROUP = "group", "Group mentoring circles"
+        REVERSE = "reverse", "Reverse mentoring"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ENROLLING = "enrolling", "Enrolling"
+        MATCHING = "matching", "Matching"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    class MatchMode(models.TextChoices):
+        ADMIN = "admin", "Admin runs matching and approves"
+        MENTEE_CHOICE = "mentee_choice", "Mentees pick from suggestions"
+        AUTOMATIC = "automatic", "Automatic, approved without review"
+
+    class Objective(models.TextChoices):
+        SCORE = "score", "Best total fit"
+        PARTICIPATION = "participation", "Most people matched, then best fit"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="programs")
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ONE_ON_ONE)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    cadence_per_month = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(30)], help_text="Expected sessions per month."
+    )
+    default_mentor_capacity = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(50)], help_text="Mentees per mentor."
+    )
+    max_mentor_capacity = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(50)], help_text="The most a mentor may take."
+    )
+    circle_min_size = models.PositiveSmallIntegerField(default=4, validators=[MinValueValidator(2)])
+    circle_max_size = models.PositiveSmallIntegerField(default=8, validators=[MinValueValidator(2)])
+    # Eligibility: an empty list means "everyone".
+    eligible_departments = models.JSONField(default=list, blank=True)
+    eligible_job_levels = models.JSONField(default=list, blank=True)
+    eligible_locations = models.JSONField(default=list, blank=True)
+    max_time_zone_gap_hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Pairs further apart than this are never matched (empty: no limit)."
+    )
+    match_mode = models.CharField(max_length=20, choices=MatchMode.choices, default=MatchMode.ADMIN)
+    objective = models.CharField(max_length=20, choices=Objective.choices, default=Objective.SCORE)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "status"], name="program_org_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(circle_min_size__lte=F("circle_max_size")), name="program_circle_sizes_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(default_mentor_capacity__lte=F("max_mentor_capacity")), name="program_capacity_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(starts_on__lte=F("ends_on")),
+                name="program_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == self.Kind.GROUP
+
+    @property
+    def is_reverse(self) -> bool:
+        return self.kind == self.Kind.REVERSE
+
+
+class Question(models.Model):
+    """One question of a program's enrollment form, and how matching uses its answers."""
+
+    class Type(models.TextChoices):
+        SINGLE = "single_choice", "Single choice"
+        MULTIPLE = "multiple_choice", "Multiple choice"
+        SCALE = "scale", "Scale 1-5"
+        TEXT = "text", "Free text"
+        TAGS = "tags", "Skills / tags"
+
+    class Audience(models.TextChoices):
+        MENTOR = "mentor", "Mentors"
+        MENTEE = "mentee", "Mentees"
+        BOTH = "both", "Both"
+
+    class Rule(models.TextChoices):
+        SAME = "same", "Prefer the same answer"
+        DIFFERENT = "different", "Prefer different answers"
+        OVERLAP = "overlap", "Prefer overlapping answers"
+        OFFERS_WANTS = "offers_wants", "Mentor offers what the mentee wants"
+        MUST = "must", "Must match (hard filter)"
+        NONE = "none", "Not used for matching"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
+    prompt = models.CharField(max_length=300)
+    # Shown to mentors instead of `prompt` when set, e.g. "Skills you can offer" vs "Skills you want to learn".
+    mentor_prompt = models.CharField(max_length=300, blank=True)
+    help_text = models.CharField(max_length=300, blank=True)
+    type = models.CharField(max_length=20, choices=Type.choices)
+    options = models.JSONField(default=list, blank=True)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.BOTH)
+    required = models.BooleanField(default=False)
+    rule = models.CharField(max_length=20, choices=Rule.choices, default=Rule.NONE)
+    weight = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(5)])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["organization", "program"], name="question_org_program")]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+    @property
+    def has_options(self) -> bool:
+        return self.type in (self.Type.SINGLE, self.Type.MULTIPLE)
+
+    def prompt_for(self, role: str) -> str:
+        return self.mentor_prompt if role == Participant.Role.MENTOR and self.mentor_prompt else self.prompt
+
+    def asks(self, role: str) -> bool:
+        return self.audience in (self.Audience.BOTH, role)
+
+
+class Participant(models.Model):
+    """One enrollment of one employee in one program as mentor or mentee."""
+
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "Mentor"
+        MENTEE = "mentee", "Mentee"
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        APPLIED = "applied", "Applied"
+        APPROVED = "approved", "Approved"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        MATCHED = "matched", "Matched"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
+    # {str(question_id): value}; validated against the questions by services.answers_validate.
+    answers = models.JSONField(default=dict, blank=True)
+    capacity = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Mentors: mentees they take on.")
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "role", "employee__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "program", "employee", "role"], name="participant_once_per_program_role"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "program", "status"], name="participant_org_prog_status")]
+
+    def __str__(self) -> str:
+        return f"{self.employee} as {self.role} in {self.program}"
+
+    @property
+    def is_editable_by_participant(self) -> bool:
+        return self.status in (self.Status.INVITED, self.Status.APPLIED, self.Status.APPROVED, self.Status.WAITLISTED)
