@@ -3,26 +3,42 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+# The demo and the suite never read a `.env` (it is for deployments and may point at docker hosts).
+LOCAL_ENV := env -u DATABASE_URL -u REDIS_URL DJANGO_ENV=development DJANGO_ENV_FILE=
+# Front-end packages never download browsers; browser tests use Debian's /usr/bin/chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install lint format migrate seed serve worker beat bench clean
+.PHONY: run test install lint format migrate seed serve worker beat bench check-deploy clean
 
-$(STAMP): requirements.txt package.json
+$(PY_STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "MentorHub needs Python 3.11 or newer as '$(PYTHON)' (make PYTHON=python3.11 ...)." >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
-	npm install --no-audit --no-fund --loglevel=error
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(PY_STAMP)
 
-install: $(STAMP)
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "MentorHub needs Node.js and npm for its front-end packages." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
+## Python (.venv) and npm (node_modules) dependencies; reinstalled when their files change
+install: $(PY_STAMP) $(NPM_STAMP)
 
 ## The demo on the embedded default (SQLite under var/, tasks in-process), on http://127.0.0.1:8000
 run: install
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
+	$(LOCAL_ENV) $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  MentorHub demo: http://127.0.0.1:8000  --  sign in as admin@acme.example / mentorhub-demo"
+	@echo ""
+	$(LOCAL_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## The whole test suite: PostgreSQL + Redis when they answer (or DATABASE_URL/REDIS_URL), else embedded
+## The whole test suite: DATABASE_URL/REDIS_URL when set, else local PostgreSQL + Redis when they answer,
+## else embedded. Extra pytest arguments: make test ARGS="tests/accounts -k import"
 test: install
 	bash scripts/run-tests $(ARGS)
 
@@ -34,25 +50,38 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## The targets below use the environment as it is (and `.env`): for real deployments.
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 seed: install
 	$(BIN)/python manage.py seed_demo
 
-## Production processes (set DJANGO_ENV=production and the variables in the README)
+## Production processes (DJANGO_ENV=production and the variables in docs/configuration.md)
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn mentorhub.wsgi:application --bind $${BIND:-0.0.0.0:8000} --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	$(BIN)/gunicorn mentorhub.wsgi:application --bind $${BIND:-0.0.0.0:8000} --workers $${WEB_CONCURRENCY:-3} \
+		--access-logfile - --timeout 60
 
+## Celery worker; CELERY_QUEUES=matching for a dedicated matching host
 worker: install
-	$(BIN)/celery -A mentorhub worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+	$(BIN)/celery -A mentorhub worker --loglevel=INFO --queues=$${CELERY_QUEUES:-default,matching} \
+		--concurrency=$${CELERY_CONCURRENCY:-2}
 
+## Exactly one per deployment
 beat: install
 	$(BIN)/celery -A mentorhub beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
+## Django's deployment checklist against the current environment (DJANGO_ENV=production ...)
+check-deploy: install
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## Benchmarks print figures (bench/); not part of the test run
 bench: install
-	bash scripts/run-bench
+	@if [ -x scripts/run-bench ]; then bash scripts/run-bench; else \
+		shopt -s nullglob; files=(bench/*.py); \
+		[ $${#files[@]} -gt 0 ] || { echo "No benchmarks in bench/ yet."; exit 0; }; \
+		for f in "$${files[@]}"; do echo "== $$f"; $(BIN)/python "$$f" || exit 1; done; fi
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles var/*.sqlite3
+	rm -rf $(VENV) node_modules staticfiles var/*.sqlite3 var/celerybeat-schedule*

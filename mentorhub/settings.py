@@ -5,6 +5,8 @@ local-memory cache, Celery tasks run eagerly in-process and email goes to the co
 Set DJANGO_ENV=production and the secrets become mandatory: a missing one stops start-up.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -14,16 +16,35 @@ VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A `.env` beside manage.py is read for bare-metal deployments (values already in the environment win).
+# `make run` and `make test` set DJANGO_ENV_FILE to empty: a `.env` written for docker compose (hosts named
+# `postgres`, DJANGO_ENV=production) must not leak into the demo or the test suite.
+ENV_FILE = env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 if DJANGO_ENV not in {"development", "production", "test"}:
     raise environ.ImproperlyConfigured("DJANGO_ENV must be development, production or test.")
 PRODUCTION = DJANGO_ENV == "production"
+# pytest-xdist names its workers gw0, gw1, ...; each gets its own test database (test_<name>_gwN) from
+# pytest-django, and below its own cache keys and Celery queues, so workers sharing one Redis never meet.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "") if DJANGO_ENV == "test" else ""
+
+# Production never falls back to the embedded default: without these the process refuses to start, and
+# names every missing variable at once instead of failing on the first.
+PRODUCTION_REQUIRED = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL")
+if PRODUCTION:
+    _missing = [name for name in PRODUCTION_REQUIRED if not os.environ.get(name, "").strip()]
+    if _missing:
+        raise environ.ImproperlyConfigured(
+            "DJANGO_ENV=production requires these environment variables, which are not set: "
+            + ", ".join(_missing)
+            + ". See docs/configuration.md."
+        )
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if PRODUCTION:
-    # No defaults: a missing secret is an error at start-up, never a silent fallback.
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 else:
@@ -89,9 +110,25 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mentorhub.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Behind PgBouncer in transaction mode a server connection changes hands between transactions: named
+# (server-side) cursors would vanish mid-iteration and persistent client connections buy nothing.
+DATABASE_PGBOUNCER = env.bool("DATABASE_PGBOUNCER", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DATABASE_PGBOUNCER else 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
+# A read replica for analytics (dashboards, exports): selectors that can tolerate replication lag read
+# with .using(settings.ANALYTICS_DATABASE). Without DATABASE_REPLICA_URL that alias is the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASE_PGBOUNCER,
+        "TEST": {"MIRROR": "default"},
+    }
+ANALYTICS_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery -------------------------------------------------------------------------
@@ -100,12 +137,22 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="mentorhub")
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="mentorhub") + (
+    f"-{XDIST_WORKER}" if XDIST_WORKER else ""
+)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="default")
+if XDIST_WORKER:
+    CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-{XDIST_WORKER}"
+# CPU-heavy matching runs on its own queue so a big cohort never delays imports or reminders; in tests it
+# follows the default queue so one test worker sees every task.
+CELERY_MATCHING_QUEUE = env.str(
+    "CELERY_MATCHING_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE if DJANGO_ENV == "test" else "matching"
+)
+CELERY_TASK_ROUTES = {"matching.tasks.*": {"queue": CELERY_MATCHING_QUEUE}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -158,6 +205,10 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MentorHub <no-reply@mentorhub.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Uploaded files ----------------------------------------------------------------------------
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+
 # --- I18n, time -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -197,6 +248,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
 }
+# Counters live in the cache (Redis when set), so limits hold across web processes. The suite runs
+# without them: thousands of requests per minute from one address would otherwise meet 429s.
+if DJANGO_ENV != "test":
+    REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ]
 SPECTACULAR_SETTINGS = {
     "TITLE": "MentorHub API",
     "DESCRIPTION": "Workplace mentoring programs. Every route is scoped by organization: /api/v1/o/<org_slug>/.",
@@ -240,3 +298,5 @@ if DJANGO_ENV == "test":
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
     ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Files a test uploads never land in the demo's var/media.
+    MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / "mentorhub-test-media")))

@@ -1,0 +1,205 @@
+"""Deployment contract: production refuses to start without its secrets and passes Django's deploy check
+with them; the embedded default really is embedded; docker-compose.yml, Dockerfile and the documented
+variables stay in step with mentorhub/settings.py.
+
+Settings are read once per process, so every case runs in a fresh `python` subprocess with a controlled
+environment (no `.env`, nothing inherited that could change the outcome).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Inherited variables that would change what settings decide; everything else (PATH, HOME) passes through.
+CONTROLLED = re.compile(
+    r"^(DJANGO_.*|DATABASE_.*|REDIS_URL|EMAIL_URL|CELERY_.*|CACHE_KEY_PREFIX|PYTEST_XDIST_WORKER|MEDIA_ROOT|"
+    r"STATIC_ROOT|ACCOUNT_EMAIL_VERIFICATION|LOG_LEVEL)$"
+)
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "mentorhub.example.com",
+    # Nothing connects during these checks; the URLs only have to be well-formed.
+    "DATABASE_URL": "postgres://mentorhub:pw@db.internal:5432/mentorhub",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer%40mentorhub.example.com:pw@smtp.example.com:587",
+}
+
+PRINT_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "engine": s.DATABASES["default"]["ENGINE"],
+    "db_name": str(s.DATABASES["default"]["NAME"]),
+    "cache": s.CACHES["default"]["BACKEND"],
+    "eager": s.CELERY_TASK_ALWAYS_EAGER,
+    "broker": s.CELERY_BROKER_URL,
+    "email": s.EMAIL_BACKEND,
+    "debug": s.DEBUG,
+    "var_dir": str(s.VAR_DIR),
+}))
+"""
+
+
+def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not CONTROLLED.match(k)}
+    base.update({"DJANGO_SETTINGS_MODULE": "mentorhub.settings", "DJANGO_ENV_FILE": ""}, **env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def settings_of(**env: str) -> dict:
+    result = run_python(["-c", PRINT_SETTINGS], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- Production ---------------------------------------------------------------------------------------
+
+
+def test_production_passes_deploy_check_with_its_variables():
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_use_the_services():
+    values = settings_of(**PRODUCTION_ENV)
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["db_name"] == "mentorhub"
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["eager"] is False
+    assert values["broker"] == PRODUCTION_ENV["REDIS_URL"]
+    assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["debug"] is False
+
+
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"]
+)
+def test_production_refuses_to_start_without_each_variable(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = run_python(["manage.py", "check"], **env)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert missing in last_line
+    others = set(PRODUCTION_ENV) - {missing, "DJANGO_ENV"}
+    assert not any(name in last_line for name in others), last_line
+
+
+def test_production_treats_an_empty_value_as_missing_and_names_all_at_once():
+    result = run_python(["manage.py", "check"], **{**PRODUCTION_ENV, "DATABASE_URL": "", "REDIS_URL": " "})
+    assert result.returncode != 0
+    assert "DATABASE_URL, REDIS_URL" in result.stderr
+
+
+def test_deploy_check_fails_with_debug_on_in_production():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV, DJANGO_DEBUG="true"
+    )
+    assert result.returncode != 0
+    assert "DEBUG" in result.stdout + result.stderr
+
+
+# --- Embedded default and service selection -----------------------------------------------------------------
+
+
+def test_embedded_default_without_database_and_redis_urls():
+    values = settings_of()  # DATABASE_URL, REDIS_URL, DJANGO_ENV all unset
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert Path(values["db_name"]).parent == ROOT / "var"
+    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["eager"] is True
+    assert values["broker"] == "memory://"
+    assert values["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["debug"] is False
+
+
+def test_database_and_redis_urls_switch_to_the_services():
+    values = settings_of(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", REDIS_URL="redis://127.0.0.1:6379/9")
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["eager"] is False
+    assert values["broker"] == "redis://127.0.0.1:6379/9"
+
+
+def test_env_file_is_read_unless_disabled(tmp_path):
+    env_file = tmp_path / "deploy.env"
+    env_file.write_text("REDIS_URL=redis://from-env-file:6379/0\n")
+    assert settings_of(DJANGO_ENV_FILE=str(env_file))["broker"] == "redis://from-env-file:6379/0"
+    # `make run` and `make test` pass DJANGO_ENV_FILE= so a deployment's .env never leaks into them.
+    assert settings_of(DJANGO_ENV_FILE="")["broker"] == "memory://"
+
+
+# --- docker-compose.yml, Dockerfile, documented variables -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_every_process_from_one_image_and_one_env_file(compose):
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    assert services["postgres"]["image"].startswith("postgres:15")
+    assert services["redis"]["image"].startswith("redis:7")
+    app = [services[name] for name in ("web", "worker", "beat")]
+    assert len({s["image"] for s in app}) == 1
+    assert all(s.get("build") in (".", {"context": "."}) for s in app)
+    for name in ("postgres", "web", "worker", "beat"):
+        env_file = services[name]["env_file"]
+        assert (env_file if isinstance(env_file, list) else [env_file]) == [".env"], name
+
+
+def test_compose_processes(compose):
+    services = compose["services"]
+    web, worker, beat = (" ".join(services[name]["command"]) for name in ("web", "worker", "beat"))
+    assert "migrate --noinput" in web
+    assert "gunicorn mentorhub.wsgi:application" in web
+    assert "celery -A mentorhub worker" in worker
+    assert "default,matching" in worker
+    assert "celery -A mentorhub beat" in beat
+    assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
+    for name in ("postgres", "redis", "web", "worker"):
+        assert services[name]["healthcheck"]["test"], name
+
+
+def test_dockerfile_builds_a_non_root_gunicorn_image():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.11-slim\b", dockerfile, re.M)
+    assert "pip install -r requirements.txt" in dockerfile
+    assert "npm ci" in dockerfile
+    assert "collectstatic" in dockerfile
+    user = re.findall(r"^USER (\S+)", dockerfile, re.M)
+    assert user and user[-1] not in ("root", "0")
+    assert "gunicorn" in dockerfile.split("\nCMD", 1)[1]
+
+
+def settings_variables() -> set[str]:
+    source = (ROOT / "mentorhub" / "settings.py").read_text()
+    return set(re.findall(r'env\.\w+\(\s*"([A-Z][A-Z0-9_]+)"', source))
+
+
+@pytest.mark.parametrize("document", [".env.example", "docs/configuration.md"])
+def test_every_variable_settings_reads_is_documented(document):
+    names = settings_variables()
+    assert {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "EMAIL_URL"} <= names
+    text = (ROOT / document).read_text()
+    undocumented = sorted(name for name in names if not re.search(rf"\b{name}\b", text))
+    assert not undocumented, f"{document} does not mention {undocumented}"
