@@ -10,6 +10,9 @@ from mentorhub.accounts.models import Role
 
 from .factories import EmployeeFactory, MembershipFactory, OrganizationFactory
 
+# `celery_worker_process`: a real Celery worker for tests that must not run tasks eagerly.
+pytest_plugins = ["tests.celery_worker"]
+
 
 @pytest.fixture
 def org(db):
@@ -76,3 +79,16 @@ def employee(org):
 @pytest.fixture
 def other_employee(other_org):
     return EmployeeFactory(organization=other_org)
+
+
+@pytest.fixture
+def fresh_cache(settings):
+    """An empty cache for this test: allauth keeps rate-limit counters and used TOTP codes there.
+    A fresh key prefix instead of cache.clear(), which on Redis would flush the keys of every other test
+    process sharing that database."""
+    import uuid
+
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-t{uuid.uuid4().hex[:12]}"}
+        for alias, config in settings.CACHES.items()
+    }
