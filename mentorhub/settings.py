@@ -263,6 +263,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `role` or `status` field with different choices; name each enum after its
+    # model so the schema has no auto-numbered names (and `check --deploy` no naming warnings).
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationRoleEnum": "mentorhub.accounts.models.Role",
+        "RosterImportStatusEnum": "mentorhub.accounts.models.RosterImport.Status",
+        "ProgramStatusEnum": "programs.models.Program.Status",
+        "ParticipantRoleEnum": "programs.models.Participant.Role",
+        "ParticipantStatusEnum": "programs.models.Participant.Status",
+    },
 }
 
 # --- Security ------------------------------------------------------------------------------
