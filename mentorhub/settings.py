@@ -28,7 +28,8 @@ if DJANGO_ENV not in {"development", "production", "test"}:
     raise environ.ImproperlyConfigured("DJANGO_ENV must be development, production or test.")
 PRODUCTION = DJANGO_ENV == "production"
 # pytest-xdist names its workers gw0, gw1, ...; each gets its own test database (test_<name>_gwN) from
-# pytest-django, and below its own cache keys and Celery queues, so workers sharing one Redis never meet.
+# pytest-django, and below its own cache-key prefix, so rate-limit counters never cross between workers
+# sharing one Redis. (A real Celery worker started by a test gets a queue and prefix of its own.)
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "") if DJANGO_ENV == "test" else ""
 
 # Production never falls back to the embedded default: without these the process refuses to start, and
@@ -137,22 +138,20 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="mentorhub") + (
-    f"-{XDIST_WORKER}" if XDIST_WORKER else ""
-)
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="mentorhub")
+# A worker process started by a test inherits both PYTEST_XDIST_WORKER and a prefix that already ends in
+# it: add the suffix once, so test and worker agree on the keys.
+if XDIST_WORKER and XDIST_WORKER not in CACHES["default"]["KEY_PREFIX"].split("-"):
+    CACHES["default"]["KEY_PREFIX"] += f"-{XDIST_WORKER}"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="default")
-if XDIST_WORKER:
-    CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-{XDIST_WORKER}"
-# CPU-heavy matching runs on its own queue so a big cohort never delays imports or reminders; in tests it
-# follows the default queue so one test worker sees every task.
-CELERY_MATCHING_QUEUE = env.str(
-    "CELERY_MATCHING_QUEUE", default=CELERY_TASK_DEFAULT_QUEUE if DJANGO_ENV == "test" else "matching"
-)
-CELERY_TASK_ROUTES = {"matching.tasks.*": {"queue": CELERY_MATCHING_QUEUE}}
+# CPU-heavy matching runs on its own queue so a big cohort never delays imports or reminders. Tests route
+# nothing: every task follows the default queue, which a real-worker test replaces at run time.
+CELERY_MATCHING_QUEUE = env.str("CELERY_MATCHING_QUEUE", default="" if DJANGO_ENV == "test" else "matching")
+CELERY_TASK_ROUTES = {"matching.tasks.*": {"queue": CELERY_MATCHING_QUEUE}} if CELERY_MATCHING_QUEUE else {}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

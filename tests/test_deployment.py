@@ -50,6 +50,9 @@ print(json.dumps({
     "email": s.EMAIL_BACKEND,
     "debug": s.DEBUG,
     "var_dir": str(s.VAR_DIR),
+    "cache_prefix": s.CACHES["default"]["KEY_PREFIX"],
+    "routes": s.CELERY_TASK_ROUTES,
+    "throttles": s.REST_FRAMEWORK.get("DEFAULT_THROTTLE_CLASSES", []),
 }))
 """
 
@@ -86,6 +89,8 @@ def test_production_settings_use_the_services():
     assert values["broker"] == PRODUCTION_ENV["REDIS_URL"]
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["debug"] is False
+    assert values["routes"] == {"matching.tasks.*": {"queue": "matching"}}
+    assert len(values["throttles"]) == 2
 
 
 @pytest.mark.parametrize(
@@ -136,6 +141,14 @@ def test_database_and_redis_urls_switch_to_the_services():
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["eager"] is False
     assert values["broker"] == "redis://127.0.0.1:6379/9"
+
+
+def test_xdist_workers_get_their_own_cache_prefix_once():
+    assert settings_of(DJANGO_ENV="test", PYTEST_XDIST_WORKER="gw1")["cache_prefix"] == "mentorhub-gw1"
+    # A real Celery worker started by a test inherits a prefix that already carries the suffix.
+    inherited = settings_of(DJANGO_ENV="test", PYTEST_XDIST_WORKER="gw1", CACHE_KEY_PREFIX="mentorhub-gw1-test-1")
+    assert inherited["cache_prefix"] == "mentorhub-gw1-test-1"
+    assert inherited["routes"] == {}  # tests route every task to the (replaceable) default queue
 
 
 def test_env_file_is_read_unless_disabled(tmp_path):
