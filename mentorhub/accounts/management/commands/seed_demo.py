@@ -139,6 +139,11 @@ class Command(BaseCommand):
             self._seed_roster(organization, spec)
         for slug, email, name, role, department, level, title in SIGN_INS:
             self._seed_sign_in(slug, email, name, role, department, level, title)
+        # Demo seeding is the one place allowed to reach up the import direction (accounts <- programs):
+        # imported here, never at module level, so accounts itself stays independent of programs.
+        from programs.demo import seed_programs_demo
+
+        seed_programs_demo()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))
 
     def _seed_roster(self, organization: Organization, spec: dict) -> None:

@@ -1,0 +1,482 @@
+"""Programs API under /api/v1/o/<org_slug>/: programs with their lifecycle moves, the enrollment form's
+questions, and participants (enrollments).
+
+Viewsets parse input with a small serializer, call one service, and render the result. A service's
+ValidationError becomes a 400 with its messages (ServiceErrorsMixin). Roles: admins change everything;
+members enroll themselves and change their own enrollment; stakeholders read and never change anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+
+from mentorhub.accounts.models import Membership, Role
+from mentorhub.tenancy import OrganizationScopedViewSet, get_scoped_or_404
+
+from . import selectors, services
+from .models import Participant, Program, Question
+from .serializers import (
+    DecideResultSerializer,
+    DecideSerializer,
+    EnrollSerializer,
+    InviteResultSerializer,
+    InviteSerializer,
+    ParticipantSerializer,
+    ParticipantUpdateSerializer,
+    ProgramSerializer,
+    ProgramWriteSerializer,
+    QuestionMoveSerializer,
+    QuestionSerializer,
+)
+
+ADMIN_ONLY = frozenset({Role.ADMIN})
+TAKING_PART = frozenset({Role.ADMIN, Role.MEMBER})  # stakeholders read, never change anything
+EVERYONE = frozenset({Role.ADMIN, Role.STAKEHOLDER, Role.MEMBER})
+# What people other than admins see: published programs (drafts are unfinished, closed ones are history).
+PUBLISHED = [Program.Status.ENROLLING, Program.Status.MATCHING, Program.Status.ACTIVE]
+SERVICE_ERRORS = OpenApiResponse(description="Refused by the rules, with the messages: {field or question id: [...]}.")
+
+
+def service_error_detail(error: DjangoValidationError) -> dict[str, Any]:
+    """A service's ValidationError as a DRF error body. Per-question messages (keys that are question ids,
+    from answers_clean) are grouped under `answers`, the field the client sent them in."""
+    detail = as_serializer_error(error)
+    answers = {key: value for key, value in detail.items() if str(key).isdigit()}
+    if answers:
+        detail = {key: value for key, value in detail.items() if key not in answers}
+        detail["answers"] = answers
+    return detail
+
+
+class ServiceErrorsMixin:
+    """Translate a service's ValidationError into a 400 with its messages (DRF itself knows only its own)."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, DjangoValidationError):
+            exc = exceptions.ValidationError(service_error_detail(exc))
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+
+def visible_programs(queryset: QuerySet[Program], membership: Membership) -> QuerySet[Program]:
+    """Admins see every program; everyone else the published ones, plus those they are enrolled in."""
+    if membership.role == Role.ADMIN:
+        return queryset
+    visible = Q(status__in=PUBLISHED)
+    if membership.employee_id is not None:
+        own = Participant.objects.filter(
+            organization_id=membership.organization_id, program=OuterRef("pk"), employee_id=membership.employee_id
+        )
+        visible |= Q(Exists(own)) & ~Q(status=Program.Status.DRAFT)
+    return queryset.filter(visible)
+
+
+def _schema_generation(view: Any) -> bool:
+    # drf-spectacular instantiates views without a request organization to read their querysets.
+    return getattr(view, "swagger_fake_view", False)
+
+
+# --- Programs ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List programs", description="Admins see every program; others the published ones."),
+    retrieve=extend_schema(summary="Read a program"),
+)
+class ProgramViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
+    """Mentoring programs. Admins create and change them and move them along their lifecycle
+    (draft → enrolling → matching → active → closed); everyone else reads the published ones."""
+
+    serializer_class = ProgramSerializer
+    lookup_url_kwarg = "program_pk"
+    lookup_value_converter = "int"
+
+    def get_base_queryset(self) -> QuerySet[Program]:
+        if _schema_generation(self):
+            return Program.objects.all()
+        queryset = selectors.programs_with_counts(organization=self.request.organization)
+        return visible_programs(queryset, self.request.membership).order_by("-created_at", "-id")
+
+    def _render(self, program_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+        program = self.get_queryset().get(pk=program_id)
+        return Response(self.get_serializer(program).data, status=status_code)
+
+    @extend_schema(
+        summary="Create a program (admins)",
+        request=ProgramWriteSerializer,
+        responses={201: ProgramSerializer, 400: SERVICE_ERRORS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ProgramWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        with_question_set = data.pop("with_question_set", True)
+        program = services.program_create(
+            organization=request.organization, actor=request.user, data=data, with_question_set=with_question_set
+        )
+        return self._render(program.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a program (admins)",
+        request=ProgramWriteSerializer,
+        responses={200: ProgramSerializer, 400: SERVICE_ERRORS},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        program = self.get_object()
+        serializer = ProgramWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if k != "with_question_set"}
+        services.program_update(organization=request.organization, actor=request.user, program_id=program.pk, data=data)
+        return self._render(program.pk)
+
+    def _move(self, request: Request, to_status: str) -> Response:
+        program = self.get_object()
+        services.program_move(
+            organization=request.organization, actor=request.user, program_id=program.pk, to_status=to_status
+        )
+        return self._render(program.pk)
+
+    @extend_schema(summary="Open enrollment (draft or matching → enrolling)", request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"], url_path="open-enrollment")
+    def open_enrollment(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._move(request, Program.Status.ENROLLING)
+
+    @extend_schema(summary="Start matching (enrolling → matching)", request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"], url_path="start-matching")
+    def start_matching(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._move(request, Program.Status.MATCHING)
+
+    @extend_schema(summary="Activate (matching → active)", request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"], url_path="activate")
+    def activate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._move(request, Program.Status.ACTIVE)
+
+    @extend_schema(summary="Close the program", request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"], url_path="close")
+    def close(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._move(request, Program.Status.CLOSED)
+
+    @extend_schema(summary="Back to draft (enrolling → draft)", request=None, responses=ProgramSerializer)
+    @action(detail=True, methods=["post"], url_path="back-to-draft")
+    def back_to_draft(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._move(request, Program.Status.DRAFT)
+
+
+class ProgramNestedMixin:
+    """For routes under programs/<program_pk>/: the program is resolved once, after the tenant and role
+    checks, among the programs this person may see; anything else is 404 even for an empty list."""
+
+    program: Program
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        programs = visible_programs(Program.objects.all(), request.membership)
+        self.program = get_scoped_or_404(programs, request.organization, pk=self.kwargs["program_pk"])  # type: ignore[attr-defined]
+
+
+PROGRAM_PK = OpenApiParameter("program_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+# --- Questions -----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The enrollment form's questions", parameters=[PROGRAM_PK]),
+    retrieve=extend_schema(summary="Read a question", parameters=[PROGRAM_PK]),
+)
+class QuestionViewSet(
+    ServiceErrorsMixin, ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
+):
+    """The program's enrollment form: everyone who may see the program reads it; admins change it while
+    the program is a draft or enrolling."""
+
+    serializer_class = QuestionSerializer
+    lookup_url_kwarg = "question_pk"
+    lookup_value_converter = "int"
+
+    def get_base_queryset(self) -> QuerySet[Question]:
+        if _schema_generation(self):
+            return Question.objects.all()
+        return selectors.program_questions(organization=self.request.organization, program=self.program)
+
+    def _render(self, question_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=question_id)).data, status=status_code)
+
+    @extend_schema(
+        summary="Add a question (admins)",
+        parameters=[PROGRAM_PK],
+        responses={201: QuestionSerializer, 400: SERVICE_ERRORS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        question = services.question_create(
+            organization=request.organization,
+            actor=request.user,
+            program_id=self.program.pk,
+            data=serializer.validated_data,
+        )
+        return self._render(question.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a question (admins)",
+        parameters=[PROGRAM_PK],
+        responses={200: QuestionSerializer, 400: SERVICE_ERRORS},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        question = self.get_object()
+        serializer = self.get_serializer(question, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.question_update(
+            organization=request.organization,
+            actor=request.user,
+            program_id=self.program.pk,
+            question_id=question.pk,
+            data=serializer.validated_data,
+        )
+        return self._render(question.pk)
+
+    @extend_schema(
+        summary="Delete a question (admins)", parameters=[PROGRAM_PK], responses={204: None, 400: SERVICE_ERRORS}
+    )
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        question = self.get_object()
+        services.question_delete(
+            organization=request.organization, actor=request.user, program_id=self.program.pk, question_id=question.pk
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Move a question up or down (admins)",
+        parameters=[PROGRAM_PK],
+        request=QuestionMoveSerializer,
+        responses={200: QuestionSerializer(many=True), 400: SERVICE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="move")
+    def move(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        question = self.get_object()
+        serializer = QuestionMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.question_move(
+            organization=request.organization,
+            actor=request.user,
+            program_id=self.program.pk,
+            question_id=question.pk,
+            direction=-1 if serializer.validated_data["direction"] == "up" else 1,
+        )
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+    @property
+    def write_roles(self) -> frozenset[str]:  # type: ignore[override]
+        return ADMIN_ONLY
+
+
+# --- Participants --------------------------------------------------------------------------------
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        # Errors (a dict) are rendered as JSON text so a refused download still says why.
+        text = data if isinstance(data, str) else json.dumps(data)
+        return text.encode(self.charset)
+
+
+def _csv_cell(value: Any) -> str:
+    """A cell as text, with formula-looking text defused: answers are typed by members and the file is
+    opened in spreadsheets."""
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+ROLE_FILTERS = [
+    OpenApiParameter("role", OpenApiTypes.STR, enum=Participant.Role.values, description="Admins: one role."),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=Participant.Status.values, description="Admins: one status."),
+    OpenApiParameter("search", OpenApiTypes.STR, description="Admins: name, email or department contains."),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Participants (admins: everyone; others: their own enrollments)",
+        parameters=[PROGRAM_PK, *ROLE_FILTERS],
+    ),
+    retrieve=extend_schema(summary="Read an enrollment", parameters=[PROGRAM_PK]),
+)
+class ParticipantViewSet(
+    ServiceErrorsMixin, ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
+):
+    """Enrollments. Members (and admins) enroll themselves and change or withdraw their own enrollment;
+    admins see everyone's, decide in bulk, invite in bulk and export. Stakeholders change nothing."""
+
+    serializer_class = ParticipantSerializer
+    lookup_url_kwarg = "participant_pk"
+    lookup_value_converter = "int"
+
+    def get_base_queryset(self) -> QuerySet[Participant]:
+        if _schema_generation(self):
+            return Participant.objects.all()
+        membership = self.request.membership
+        params = self.request.query_params if membership.role == Role.ADMIN else {}
+        queryset = selectors.program_participants(
+            organization=self.request.organization,
+            program=self.program,
+            role=params.get("role", ""),
+            status=params.get("status", ""),
+            search=params.get("search", "").strip(),
+        )
+        if membership.role != Role.ADMIN:
+            # Enrollments are personal: only admins see other people's.
+            queryset = queryset.filter(employee_id=membership.employee_id)
+        return queryset
+
+    @property
+    def read_roles(self) -> frozenset[str]:  # type: ignore[override]
+        return ADMIN_ONLY if self.action == "export" else EVERYONE
+
+    @property
+    def write_roles(self) -> frozenset[str]:  # type: ignore[override]
+        return TAKING_PART if self.action in ("create", "partial_update", "withdraw") else ADMIN_ONLY
+
+    def _own(self) -> Participant:
+        participant = self.get_object()
+        if participant.employee_id != self.request.membership.employee_id:
+            raise PermissionDenied("Only the participant changes their own enrollment; admins decide on it instead.")
+        return participant
+
+    def _render(self, participant_id: int, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=participant_id)).data, status=status_code)
+
+    @extend_schema(
+        summary="Enroll yourself as mentor or mentee",
+        parameters=[PROGRAM_PK],
+        request=EnrollSerializer,
+        responses={201: ParticipantSerializer, 400: SERVICE_ERRORS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = EnrollSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        employee = services.membership_employee(request.membership)
+        participant = services.participant_enroll(
+            organization=request.organization,
+            actor=request.user,
+            program_id=self.program.pk,
+            employee=employee,
+            **serializer.validated_data,
+        )
+        return self._render(participant.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change your answers or capacity (until matched)",
+        parameters=[PROGRAM_PK],
+        request=ParticipantUpdateSerializer,
+        responses={200: ParticipantSerializer, 400: SERVICE_ERRORS},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        participant = self._own()
+        serializer = ParticipantUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.participant_update(
+            organization=request.organization,
+            actor=request.user,
+            participant_id=participant.pk,
+            **serializer.validated_data,
+        )
+        return self._render(participant.pk)
+
+    @extend_schema(
+        summary="Withdraw your enrollment",
+        parameters=[PROGRAM_PK],
+        request=None,
+        responses={200: ParticipantSerializer, 400: SERVICE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="withdraw")
+    def withdraw(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        participant = self._own()
+        services.participant_withdraw(
+            organization=request.organization, actor=request.user, participant_id=participant.pk
+        )
+        return self._render(participant.pk)
+
+    @extend_schema(
+        summary="Approve, waitlist or decline applications in bulk (admins)",
+        parameters=[PROGRAM_PK],
+        request=DecideSerializer,
+        responses={200: DecideResultSerializer, 400: SERVICE_ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="decide")
+    def decide(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = DecideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changed = services.participants_decide(
+            organization=request.organization,
+            actor=request.user,
+            program_id=self.program.pk,
+            **serializer.validated_data,
+        )
+        return Response({"changed": changed})
+
+    @extend_schema(
+        summary="Invite people in bulk by department, job level or email (admins)",
+        parameters=[PROGRAM_PK],
+        request=InviteSerializer,
+        responses={200: InviteResultSerializer, 400: SERVICE_ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="invite")
+    def invite(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = InviteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.participants_invite(
+            organization=request.organization,
+            actor=request.user,
+            program_id=self.program.pk,
+            **serializer.validated_data,
+        )
+        return Response(result)
+
+    @extend_schema(
+        summary="The participant list as CSV (admins)",
+        parameters=[PROGRAM_PK, *ROLE_FILTERS],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    @action(detail=False, methods=["get"], url_path="export", renderer_classes=[CSVRenderer, JSONRenderer])
+    def export(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        questions = list(selectors.program_questions(organization=request.organization, program=self.program))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["Name", "Email", "Department", "Job level", "Location", "Role", "Status", "Capacity", "Applied"]
+            + [q.prompt for q in questions]
+        )
+        for p in self.get_queryset().iterator(chunk_size=500):
+            employee = p.employee
+            row = [employee.name, employee.email, employee.department, employee.job_level, employee.location]
+            row += [p.get_role_display(), p.get_status_display(), p.capacity, p.created_at.date().isoformat()]
+            row += [p.answers.get(str(q.pk)) for q in questions]
+            writer.writerow([_csv_cell(value) for value in row])
+        filename = f"{slugify(self.program.name) or 'program'}-participants.csv"
+        return Response(
+            out.getvalue(),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )

@@ -1,0 +1,1 @@
+"""Pages of the programs app: member.py (enrollment), admin pages beside it."""

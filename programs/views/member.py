@@ -1,0 +1,291 @@
+"""Member pages: the open programs a person may join, enrolling as mentor or mentee, changing one's answers
+until matched, and withdrawing. Any role with a roster entry may take part; the enrollment pages only ever
+show the signed-in person's own enrollments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mentorhub.tenancy import get_scoped_or_404, org_view
+
+from .. import selectors, services
+from ..forms import EnrollmentForm
+from ..models import Participant, Program
+
+P = Participant.Status
+# An enrollment in one of these states can be (re)started from the enrollment page.
+RESTARTABLE = (P.INVITED, P.WITHDRAWN)
+WITHDRAWABLE = (P.INVITED, P.APPLIED, P.APPROVED, P.WAITLISTED)
+REVERSE_NOTE = (
+    "In reverse mentoring the mentor is the more junior person: early-career colleagues share what they know "
+    "about AI, social media and new tools with senior colleagues, who learn from them and offer their "
+    "experience in return."
+)
+
+
+def _text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _my_programs(request: HttpRequest) -> HttpResponse:
+    return redirect("my-programs", org_slug=request.organization.slug)
+
+
+def _own_participant(request: HttpRequest, participant_pk: int) -> Participant:
+    """The signed-in person's own enrollment, or 404: scoped by organization AND employee in the query, so
+    someone else's enrollment answers exactly like one that does not exist."""
+    return get_scoped_or_404(
+        Participant.objects.select_related("program", "employee"),
+        request.organization,
+        pk=participant_pk,
+        employee_id=request.membership.employee_id,
+    )
+
+
+def _role_label(role: str) -> str:
+    return Participant.Role(role).label.lower()
+
+
+def _apply_service_error(form: EnrollmentForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: per-question messages ({question id: [...]}) next to
+    their question, capacity next to capacity, everything else at the top."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, problems in error.message_dict.items():
+        target = f"q_{key}" if key.isdigit() else key
+        for message in problems:
+            form.add_error(target if target in form.fields else None, message)
+
+
+# --- My programs ---------------------------------------------------------------------------------
+
+
+def _role_actions(program: Program, mine: dict) -> list[dict]:
+    actions = []
+    for role in (Participant.Role.MENTEE, Participant.Role.MENTOR):
+        enrollment = mine.get((program.pk, role))
+        action: dict = {"role": role, "role_label": _role_label(role), "enrollment": enrollment, "label": ""}
+        if enrollment is None:
+            action["label"] = f"Apply as {_role_label(role)}"
+        elif enrollment.status == P.INVITED:
+            action["label"] = f"Accept the invitation as {_role_label(role)}"
+        elif enrollment.status == P.WITHDRAWN:
+            action["label"] = f"Apply again as {_role_label(role)}"
+        actions.append(action)
+    return actions
+
+
+def _enrollment_flags(enrollment: Participant) -> Participant:
+    enrollment.can_accept = enrollment.status in RESTARTABLE and enrollment.program.status == Program.Status.ENROLLING
+    enrollment.can_edit = enrollment.is_editable_by_participant and enrollment.status != P.INVITED
+    enrollment.can_withdraw = enrollment.status in WITHDRAWABLE
+    return enrollment
+
+
+@org_view()
+@require_GET
+def my_programs(request: HttpRequest) -> HttpResponse:
+    organization = request.organization
+    context: dict = {"nav_section": "programs", "reverse_note": REVERSE_NOTE}
+    try:
+        employee = services.membership_employee(request.membership)
+    except ValidationError as error:
+        context["problem"] = _text(error)
+        return render(request, "programs/member_programs.html", context)
+    enrollments = [_enrollment_flags(e) for e in selectors.enrollments_of(organization=organization, employee=employee)]
+    mine = {(e.program_id, e.role): e for e in enrollments}
+    context["open_programs"] = [
+        {"program": program, "actions": _role_actions(program, mine)}
+        for program in selectors.open_programs_for(organization=organization, employee=employee)
+    ]
+    context["enrollments"] = enrollments
+    context["employee"] = employee
+    return render(request, "programs/member_programs.html", context)
+
+
+# --- Enroll --------------------------------------------------------------------------------------
+
+
+def _enroll_problem(program: Program, employee, existing: Participant | None) -> str:
+    """Why this person cannot apply right now (the service checks the same again under a lock)."""
+    if existing is not None and existing.status not in RESTARTABLE:
+        return f"You are already enrolled in {program.name} as {_role_label(existing.role)}."
+    if program.status != Program.Status.ENROLLING:
+        return f"{program.name} is not open for enrollment (it is {program.get_status_display().lower()})."
+    if not services.employee_is_eligible(program=program, employee=employee):
+        return "You are not eligible for this program: it is open to " + _eligibility_text(program) + "."
+    return ""
+
+
+def _eligibility_text(program: Program) -> str:
+    parts = []
+    if program.eligible_departments:
+        parts.append("the departments " + ", ".join(program.eligible_departments))
+    if program.eligible_job_levels:
+        parts.append("job levels " + ", ".join(str(level) for level in sorted(program.eligible_job_levels)))
+    if program.eligible_locations:
+        parts.append("the locations " + ", ".join(program.eligible_locations))
+    return "; ".join(parts) if parts else "current employees only"
+
+
+@org_view()
+@require_http_methods(["GET", "POST"])
+def program_enroll(request: HttpRequest, program_pk: int, role: str) -> HttpResponse:
+    if role not in Participant.Role.values:
+        raise Http404("No such role.")
+    organization = request.organization
+    # Drafts are not published yet: for the enrollment page they do not exist.
+    program = get_scoped_or_404(Program.objects.exclude(status=Program.Status.DRAFT), organization, pk=program_pk)
+    context: dict = {
+        "nav_section": "programs",
+        "program": program,
+        "role": role,
+        "role_label": _role_label(role),
+        "reverse_note": REVERSE_NOTE,
+    }
+    try:
+        employee = services.membership_employee(request.membership)
+    except ValidationError as error:
+        context["problem"] = _text(error)
+        return render(request, "programs/member_enroll.html", context, status=403)
+    existing = (
+        selectors.enrollments_of(organization=organization, employee=employee)
+        .filter(program=program, role=role)
+        .first()
+    )
+    problem = _enroll_problem(program, employee, existing)
+    if problem and request.method == "POST" and existing is not None and existing.status not in RESTARTABLE:
+        # A second click on "Apply" (or a resubmitted form): the first one worked, say so and move on.
+        messages.info(request, problem)
+        return _my_programs(request)
+    if problem:
+        context.update(problem=problem, existing=existing and _enrollment_flags(existing))
+        return render(request, "programs/member_enroll.html", context, status=200 if request.method == "GET" else 400)
+    questions = list(selectors.program_questions(organization=organization, program=program))
+    form_kwargs: dict = {"program": program, "questions": questions, "role": role}
+    if existing is not None:
+        # Applying again after withdrawing starts from the answers given before.
+        form_kwargs.update(answers=existing.answers, capacity=existing.capacity)
+    if request.method == "POST":
+        form = EnrollmentForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                services.participant_enroll(
+                    organization=organization,
+                    actor=request.user,
+                    program_id=program.pk,
+                    employee=employee,
+                    role=role,
+                    answers=form.cleaned_answers,
+                    capacity=form.cleaned_data.get("capacity"),
+                )
+            except ValidationError as error:
+                _apply_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"You applied to {program.name} as {_role_label(role)}. You can change your answers until "
+                    "you are matched.",
+                )
+                return _my_programs(request)
+        status = 400
+    else:
+        form = EnrollmentForm(**form_kwargs)
+        status = 200
+    context.update(form=form, invited=existing is not None and existing.status == P.INVITED)
+    return render(request, "programs/member_enroll.html", context, status=status)
+
+
+# --- Edit and withdraw ---------------------------------------------------------------------------
+
+
+@org_view()
+@require_http_methods(["GET", "POST"])
+def participant_edit(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    organization = request.organization
+    participant = _own_participant(request, participant_pk)
+    program = participant.program
+    if participant.status == P.INVITED:
+        # Answering an invitation is an application, made on the enrollment page.
+        return redirect("program-enroll", org_slug=organization.slug, program_pk=program.pk, role=participant.role)
+    if not participant.is_editable_by_participant:
+        messages.error(
+            request,
+            f"Your enrollment in {program.name} is {participant.get_status_display().lower()}; "
+            "it can no longer be changed.",
+        )
+        return _my_programs(request)
+    questions = list(selectors.program_questions(organization=organization, program=program))
+    form_kwargs = {
+        "program": program,
+        "questions": questions,
+        "role": participant.role,
+        "answers": participant.answers,
+        "capacity": participant.capacity,
+    }
+    status = 200
+    if request.method == "POST":
+        form = EnrollmentForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                services.participant_update(
+                    organization=organization,
+                    actor=request.user,
+                    participant_id=participant.pk,
+                    answers=form.cleaned_answers,
+                    capacity=form.cleaned_data.get("capacity"),
+                )
+            except ValidationError as error:
+                _apply_service_error(form, error)
+            else:
+                messages.success(request, f"Your answers for {program.name} are saved.")
+                return _my_programs(request)
+        status = 400
+    else:
+        form = EnrollmentForm(**form_kwargs)
+    context = {
+        "nav_section": "programs",
+        "program": program,
+        "participant": participant,
+        "role": participant.role,
+        "role_label": _role_label(participant.role),
+        "reverse_note": REVERSE_NOTE,
+        "form": form,
+        "editing": True,
+    }
+    return render(request, "programs/member_enroll.html", context, status=status)
+
+
+@org_view()
+@require_http_methods(["GET", "POST"])
+def participant_withdraw(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    participant = _own_participant(request, participant_pk)
+    program = participant.program
+    if participant.status == P.WITHDRAWN:
+        # Also the answer to a second click on "Withdraw": nothing left to do.
+        messages.info(request, f"You have already withdrawn from {program.name}.")
+        return _my_programs(request)
+    if request.method == "POST":
+        try:
+            services.participant_withdraw(
+                organization=request.organization, actor=request.user, participant_id=participant.pk
+            )
+        except ValidationError as error:
+            messages.error(request, _text(error))
+        else:
+            messages.success(request, f"You withdrew from {program.name} as {_role_label(participant.role)}.")
+        return _my_programs(request)
+    context = {
+        "nav_section": "programs",
+        "participant": participant,
+        "program": program,
+        "role_label": _role_label(participant.role),
+        "can_withdraw": participant.status in WITHDRAWABLE,
+    }
+    return render(request, "programs/member_withdraw_confirm.html", context)
