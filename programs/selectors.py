@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
@@ -19,14 +22,19 @@ ACTIVE_ENROLLMENT = [
 
 
 def programs_with_counts(*, organization: Organization) -> QuerySet[Program]:
+    # distinct=True everywhere: the two joins (participants, questions) multiply each other's rows.
     return scoped(Program, organization).annotate(
         mentor_count=Count(
-            "participants", filter=Q(participants__role="mentor", participants__status__in=ACTIVE_ENROLLMENT)
+            "participants",
+            filter=Q(participants__role="mentor", participants__status__in=ACTIVE_ENROLLMENT),
+            distinct=True,
         ),
         mentee_count=Count(
-            "participants", filter=Q(participants__role="mentee", participants__status__in=ACTIVE_ENROLLMENT)
+            "participants",
+            filter=Q(participants__role="mentee", participants__status__in=ACTIVE_ENROLLMENT),
+            distinct=True,
         ),
-        pending_count=Count("participants", filter=Q(participants__status=Participant.Status.APPLIED)),
+        pending_count=Count("participants", filter=Q(participants__status=Participant.Status.APPLIED), distinct=True),
         question_count=Count("questions", distinct=True),
     )
 
@@ -68,3 +76,40 @@ def enrollments_of(*, organization: Organization, employee: Employee) -> QuerySe
 
 def eligible_count(*, organization: Organization, program: Program) -> int:
     return scoped(Employee, organization).filter(eligible_employees_q(program)).count()
+
+
+def program_participant_stats(*, organization: Organization, program: Program) -> dict[str, Any]:
+    """{"mentor": {status: count}, "mentee": {status: count}, "mentor_capacity": the approved mentors' total
+    capacity}, in one query."""
+    stats: dict[str, dict[str, int]] = {role: {} for role in Participant.Role.values}
+    capacity = 0
+    rows = (
+        scoped(Participant, organization)
+        .filter(program=program)
+        .values("role", "status")
+        .annotate(n=Count("id"), capacity=Sum("capacity"))
+        .order_by()
+    )
+    for row in rows:
+        stats[row["role"]][row["status"]] = row["n"]
+        if row["role"] == Participant.Role.MENTOR and row["status"] in (
+            Participant.Status.APPROVED,
+            Participant.Status.MATCHED,
+        ):
+            capacity += row["capacity"] or 0
+    return {**stats, "mentor_capacity": capacity}
+
+
+def roster_values(*, organization: Organization) -> dict[str, list]:
+    """The departments, job levels and locations of the current roster, for eligibility pickers."""
+    today = timezone.localdate()
+    current = scoped(Employee, organization).filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+
+    def distinct(field: str) -> list:
+        return [v for v in current.order_by(field).values_list(field, flat=True).distinct() if v not in ("", None)]
+
+    return {
+        "departments": distinct("department"),
+        "job_levels": distinct("job_level"),
+        "locations": distinct("location"),
+    }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import member
+from .views import admin_participants, admin_programs, admin_questions, admin_wizard, member
 
 urlpatterns = [
     # Members: open programs, enrollment, own enrollments.
@@ -21,5 +21,56 @@ urlpatterns = [
         "o/<slug:org_slug>/enrollments/<int:participant_pk>/withdraw/",
         member.participant_withdraw,
         name="participant-withdraw",
+    ),
+    # HR admins: programs, the wizard, the enrollment form builder, participants.
+    path("o/<slug:org_slug>/programs/", admin_programs.program_list, name="program-list"),
+    path("o/<slug:org_slug>/programs/new/", admin_wizard.program_create, name="program-create"),
+    path("o/<slug:org_slug>/programs/<int:program_pk>/", admin_programs.program_detail, name="program-detail"),
+    path("o/<slug:org_slug>/programs/<int:program_pk>/edit/", admin_programs.program_edit, name="program-edit"),
+    path("o/<slug:org_slug>/programs/<int:program_pk>/move/", admin_programs.program_move, name="program-move"),
+    path(
+        "o/<slug:org_slug>/programs/<int:program_pk>/questions/",
+        admin_questions.program_questions,
+        name="program-questions",
+    ),
+    path(
+        "o/<slug:org_slug>/programs/<int:program_pk>/questions/new/",
+        admin_questions.question_create,
+        name="question-create",
+    ),
+    path(
+        "o/<slug:org_slug>/programs/<int:program_pk>/questions/<int:question_pk>/edit/",
+        admin_questions.question_edit,
+        name="question-edit",
+    ),
+    path(
+        "o/<slug:org_slug>/programs/<int:program_pk>/questions/<int:question_pk>/delete/",
+        admin_questions.question_delete,
+        name="question-delete",
+    ),
+    path(
+        "o/<slug:org_slug>/programs/<int:program_pk>/questions/<int:question_pk>/move/",
+        admin_questions.question_move,
+        name="question-move",
+    ),
+    path(
+        "o/<slug:org_slug>/programs/<int:program_pk>/participants/",
+        admin_participants.program_participants,
+        name="program-participants",
+    ),
+    path(
+        "o/<slug:org_slug>/programs/<int:program_pk>/participants/decide/",
+        admin_participants.participants_decide,
+        name="program-participants-decide",
+    ),
+    path(
+        "o/<slug:org_slug>/programs/<int:program_pk>/participants.csv",
+        admin_participants.participants_export,
+        name="program-participants-export",
+    ),
+    path(
+        "o/<slug:org_slug>/programs/<int:program_pk>/invite/",
+        admin_participants.program_invite,
+        name="program-invite",
     ),
 ]

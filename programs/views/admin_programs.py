@@ -1,0 +1,205 @@
+"""HR admin pages for programs: the list, the program page (counts, next action, lifecycle buttons), the
+lifecycle moves and the settings page. Admins only; every object is read through scoped selectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mentorhub.tenancy import org_view
+
+from .. import selectors, services
+from ..admin_forms import KIND_DESCRIPTIONS, ProgramSettingsForm, add_service_errors
+from ..models import Participant, Program
+from .admin_wizard import wizard_in_progress
+
+S = Program.Status
+# Button labels for lifecycle moves; "enrolling" reads differently when coming back from matching.
+MOVE_LABELS = {
+    S.ENROLLING: "Open enrollment",
+    S.MATCHING: "Close enrollment and start matching",
+    S.ACTIVE: "Activate the program",
+    S.DRAFT: "Back to draft",
+    S.CLOSED: "Close the program…",
+}
+MOVE_HINTS = {
+    S.ENROLLING: "Eligible employees can see the program and apply.",
+    S.MATCHING: "No new applications; you can run matching on the approved participants.",
+    S.ACTIVE: "Matches meet and log sessions.",
+    S.DRAFT: "Hides the program from employees so you can change its kind and settings.",
+    S.CLOSED: "Ends the program for good. This cannot be undone.",
+}
+
+
+@dataclass(frozen=True)
+class NextAction:
+    text: str
+    url: str = ""
+    link_text: str = ""
+
+
+def _url(name: str, request: HttpRequest, program: Program) -> str:
+    return reverse(name, kwargs={"org_slug": request.organization.slug, "program_pk": program.pk})
+
+
+def next_action(request: HttpRequest, program: Program, stats: dict, question_count: int) -> NextAction:
+    """The one thing the admin should do next, spelled out."""
+    pending = stats["mentor"].get(Participant.Status.APPLIED, 0) + stats["mentee"].get(Participant.Status.APPLIED, 0)
+    approved_mentors = stats["mentor"].get(Participant.Status.APPROVED, 0)
+    approved_mentees = stats["mentee"].get(Participant.Status.APPROVED, 0)
+    participants_url = _url("program-participants", request, program)
+    if program.status == S.DRAFT:
+        if not question_count:
+            return NextAction(
+                "Add questions to the enrollment form, then open enrollment.",
+                _url("program-questions", request, program),
+                "Edit the enrollment form",
+            )
+        return NextAction(
+            "Check the enrollment form, then open enrollment.",
+            _url("program-questions", request, program),
+            "Review the enrollment form",
+        )
+    if program.status == S.ENROLLING:
+        if pending:
+            return NextAction(
+                f"{pending} application{'s' if pending != 1 else ''} waiting for review.",
+                f"{participants_url}?status=applied",
+                "Review applications",
+            )
+        if not (approved_mentors and approved_mentees):
+            return NextAction(
+                "Waiting for applications. Invite people to apply as mentors and mentees.",
+                _url("program-invite", request, program),
+                "Invite people",
+            )
+        return NextAction(
+            f"{approved_mentors} mentor{'s' if approved_mentors != 1 else ''} and {approved_mentees} "
+            f"mentee{'s' if approved_mentees != 1 else ''} approved. When enough people have joined, start matching."
+        )
+    if program.status == S.MATCHING:
+        return NextAction("Run matching, review the proposed matches, then activate the program.")
+    if program.status == S.ACTIVE:
+        ends = (
+            f" It ends on {program.ends_on:%B} {program.ends_on.day}, {program.ends_on.year}."
+            if program.ends_on
+            else ""
+        )
+        return NextAction(f"The program is running.{ends} Close it when it is over.")
+    return NextAction("This program is closed. Nothing is left to do.")
+
+
+@org_view(roles=["admin"])
+@require_GET
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = list(selectors.programs_with_counts(organization=request.organization))
+    context = {
+        "nav_section": "programs",
+        "programs": programs,
+        "kinds": [(label, KIND_DESCRIPTIONS[value]) for value, label in Program.Kind.choices],
+        "wizard_in_progress": wizard_in_progress(request),
+    }
+    return render(request, "programs/admin_program_list.html", context)
+
+
+@org_view(roles=["admin"])
+@require_GET
+def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
+    organization = request.organization
+    program = selectors.program_get(organization=organization, program_id=program_pk)
+    stats = selectors.program_participant_stats(organization=organization, program=program)
+    question_count = selectors.program_questions(organization=organization, program=program).count()
+    statuses = [
+        (label, stats["mentor"].get(value, 0), stats["mentee"].get(value, 0))
+        for value, label in Participant.Status.choices
+    ]
+    moves = [
+        {"status": status, "label": MOVE_LABELS[status], "hint": MOVE_HINTS[status], "confirm": status == S.CLOSED}
+        for status in services.program_allowed_moves(program)
+    ]
+    if program.status == S.MATCHING:
+        for move in moves:
+            if move["status"] == S.ENROLLING:
+                move["label"], move["hint"] = "Reopen enrollment", "Lets late applicants join before matching."
+    context = {
+        "nav_section": "programs",
+        "program": program,
+        "eligible": selectors.eligible_count(organization=organization, program=program),
+        "question_count": question_count,
+        "statuses": statuses,
+        "totals": {
+            status: stats["mentor"].get(status, 0) + stats["mentee"].get(status, 0)
+            for status in ("applied", "approved", "waitlisted")
+        },
+        "mentor_capacity": stats["mentor_capacity"],
+        "approved_mentees": stats["mentee"].get(Participant.Status.APPROVED, 0),
+        "next": next_action(request, program, stats, question_count),
+        "moves": moves,
+        "kind_description": KIND_DESCRIPTIONS[program.kind],
+    }
+    return render(request, "programs/admin_program_detail.html", context)
+
+
+@org_view(roles=["admin"])
+@require_http_methods(["GET", "POST"])
+def program_move(request: HttpRequest, program_pk: int) -> HttpResponse:
+    """POST `to_status`. Closing asks first (GET or an unconfirmed POST shows the confirmation page)."""
+    organization = request.organization
+    program = selectors.program_get(organization=organization, program_id=program_pk)
+    to_status = (request.POST.get("to_status") or request.GET.get("to_status") or "").strip()
+    detail_url = _url("program-detail", request, program)
+    needs_confirmation = to_status == S.CLOSED and request.POST.get("confirm") != "yes"
+    if request.method == "GET" or needs_confirmation:
+        if to_status != S.CLOSED or S.CLOSED not in services.program_allowed_moves(program):
+            return redirect(detail_url)
+        stats = selectors.program_participant_stats(organization=organization, program=program)
+        return render(
+            request,
+            "programs/admin_program_close_confirm.html",
+            {"nav_section": "programs", "program": program, "stats": stats},
+        )
+    try:
+        program = services.program_move(
+            organization=organization, actor=request.user, program_id=program.pk, to_status=to_status
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{program.name}” is now {program.get_status_display().lower()}.")
+    return redirect(detail_url)
+
+
+@org_view(roles=["admin"])
+@require_http_methods(["GET", "POST"])
+def program_edit(request: HttpRequest, program_pk: int) -> HttpResponse:
+    organization = request.organization
+    program = selectors.program_get(organization=organization, program_id=program_pk)
+    roster = selectors.roster_values(organization=organization)
+    locked = program.status == S.CLOSED
+    if request.method == "POST" and not locked:
+        form = ProgramSettingsForm(request.POST, program=program, roster=roster)
+        if form.is_valid():
+            try:
+                services.program_update(
+                    organization=organization, actor=request.user, program_id=program.pk, data=form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect("program-detail", org_slug=organization.slug, program_pk=program.pk)
+        status = 400
+    else:
+        form = ProgramSettingsForm(program=program, roster=roster)
+        status = 200
+    if locked:
+        for field in form.fields.values():
+            field.disabled = True
+    context = {"nav_section": "programs", "program": program, "form": form, "locked": locked, "roster": roster}
+    return render(request, "programs/admin_program_edit.html", context, status=status)

@@ -1,0 +1,252 @@
+"""The new-program wizard for HR admins: kind, basics, matching and eligibility, review with a preview of
+the enrollment form, then create.
+
+Each step's cleaned input is kept in the session under the organization's id (so two organizations in
+two tabs never mix), and every step is validated again before creating, since the roster or the
+session may have changed in between. Each step is a plain form post followed by a redirect, so Back,
+reload and the keyboard all behave as on any other page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from mentorhub.tenancy import org_view
+
+from .. import selectors, services
+from ..admin_forms import (
+    KIND_DESCRIPTIONS,
+    MATCH_MODE_HINTS,
+    ProgramBasicsForm,
+    ProgramKindForm,
+    ProgramMatchingForm,
+    jsonable,
+)
+from ..forms import EnrollmentForm
+from ..models import Participant, Program, Question
+from ..question_sets import QUESTION_SETS
+
+STEPS = [
+    ("kind", "Kind of program"),
+    ("basics", "Name and dates"),
+    ("matching", "Matching and eligibility"),
+    ("review", "Review and create"),
+]
+STEP_NAMES = [name for name, _label in STEPS]
+FORM_STEPS = STEP_NAMES[:-1]
+# Model defaults the wizard starts from, before the kind's own defaults (question_sets.PROGRAM_DEFAULTS).
+MATCHING_FIELDS = [
+    "default_mentor_capacity",
+    "max_mentor_capacity",
+    "circle_min_size",
+    "circle_max_size",
+    "max_time_zone_gap_hours",
+    "match_mode",
+    "objective",
+]
+
+
+def _session_key(request: HttpRequest) -> str:
+    return f"program_wizard:{request.organization.pk}"
+
+
+def wizard_in_progress(request: HttpRequest) -> bool:
+    """Whether a new program was started and not finished, so the program list can offer to resume it."""
+    return bool(request.session.get(_session_key(request)))
+
+
+def _state(request: HttpRequest) -> dict[str, dict[str, Any]]:
+    return dict(request.session.get(_session_key(request), {}))
+
+
+def _save_state(request: HttpRequest, state: dict[str, dict[str, Any]]) -> None:
+    request.session[_session_key(request)] = state
+
+
+def _kind(state: dict[str, dict[str, Any]]) -> str:
+    return state.get("kind", {}).get("kind", Program.Kind.ONE_ON_ONE)
+
+
+def _defaults(kind: str) -> dict[str, Any]:
+    values = {field: Program._meta.get_field(field).get_default() for field in MATCHING_FIELDS}
+    values["cadence_per_month"] = Program._meta.get_field("cadence_per_month").get_default()
+    # Circles exist to reach many people: matching aims to place everyone first.
+    if kind == Program.Kind.GROUP:
+        values["objective"] = Program.Objective.PARTICIPATION
+    return {**values, **services.program_defaults(kind)}
+
+
+def _form(request: HttpRequest, step: str, state: dict, data: Any = None) -> forms.Form:
+    kind = _kind(state)
+    saved = state.get(step)
+    if step == "kind":
+        return ProgramKindForm(data, initial=saved or {"kind": Program.Kind.ONE_ON_ONE})
+    if step == "basics":
+        return ProgramBasicsForm(data, initial=saved or {"cadence_per_month": _defaults(kind)["cadence_per_month"]})
+    roster = selectors.roster_values(organization=request.organization)
+    return ProgramMatchingForm(data, kind=kind, roster=roster, initial=saved or _defaults(kind))
+
+
+def _first_incomplete(state: dict) -> str:
+    return next((step for step in FORM_STEPS if step not in state), "review")
+
+
+def _url(request: HttpRequest, step: str) -> str:
+    return reverse("program-create", kwargs={"org_slug": request.organization.slug}) + f"?step={step}"
+
+
+def _revalidated(request: HttpRequest, state: dict) -> tuple[dict[str, Any], str | None]:
+    """All steps' data, cleaned again; or the first step that no longer validates."""
+    data: dict[str, Any] = {}
+    for step in FORM_STEPS:
+        form = _form(request, step, state, data=state.get(step, {}))
+        if not form.is_valid():
+            return {}, step
+        data.update(form.cleaned_data)
+    return data, None
+
+
+def _preview(program: Program) -> dict[str, EnrollmentForm]:
+    """The kind's ready-made enrollment form as a mentee and a mentor will see it (disabled)."""
+    questions = []
+    for position, spec in enumerate(QUESTION_SETS.get(program.kind, [])):
+        # Unsaved questions need distinct ids for distinct field names; the preview posts nowhere.
+        question = Question(program=program, position=position, **spec)
+        question.pk = position + 1
+        questions.append(question)
+    previews = {}
+    for role in (Participant.Role.MENTEE, Participant.Role.MENTOR):
+        form = EnrollmentForm(program=program, questions=questions, role=role, auto_id=f"preview-{role}-%s")
+        for field in form.fields.values():
+            field.disabled = True
+        previews[role] = form
+    return previews
+
+
+def _error_lines(error: ValidationError) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    labels = {**ProgramBasicsForm.base_fields, **ProgramMatchingForm.base_fields}
+    return [
+        f"{labels[field].label}: {message}" if field in labels else message
+        for field, field_messages in error.message_dict.items()
+        for message in field_messages
+    ]
+
+
+def _render(
+    request: HttpRequest,
+    step: str,
+    state: dict,
+    form: forms.Form | None = None,
+    *,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    kind = _kind(state)
+    reachable = STEP_NAMES.index(_first_incomplete(state))
+    context: dict[str, Any] = {
+        "nav_section": "programs",
+        "steps": [
+            {"name": name, "label": label, "number": i + 1, "done": name in state, "reachable": i <= reachable}
+            for i, (name, label) in enumerate(STEPS)
+        ],
+        "errors": errors or [],
+        "step": step,
+        "step_number": STEP_NAMES.index(step) + 1,
+        "step_label": dict(STEPS)[step],
+        "step_count": len(STEPS),
+        "form": form,
+        "kind": kind,
+        "kind_label": Program.Kind(kind).label,
+        "kind_description": KIND_DESCRIPTIONS[kind],
+        "is_group": kind == Program.Kind.GROUP,
+    }
+    if step == "matching":
+        context["roster"] = selectors.roster_values(organization=request.organization)
+    if step == "review":
+        data, _broken = _revalidated(request, state)
+        program = Program(organization=request.organization, **{**_defaults(kind), **data})
+        previews = _preview(program)
+        context.update(
+            {
+                "program": program,
+                "match_mode_hint": MATCH_MODE_HINTS[program.match_mode],
+                "mentee_preview": previews[Participant.Role.MENTEE],
+                "mentor_preview": previews[Participant.Role.MENTOR],
+                "question_count": len(QUESTION_SETS.get(kind, [])),
+            }
+        )
+    return render(request, "programs/admin_program_wizard.html", context, status=status)
+
+
+@org_view(roles=["admin"])
+@require_http_methods(["GET", "POST"])
+def program_create(request: HttpRequest) -> HttpResponse:
+    state = _state(request)
+    if request.method == "GET":
+        if request.GET.get("restart"):
+            request.session.pop(_session_key(request), None)
+            return redirect(_url(request, "kind"))
+        limit = STEP_NAMES.index(_first_incomplete(state))
+        step = request.GET.get("step", "")
+        if step not in STEP_NAMES or STEP_NAMES.index(step) > limit:
+            step = STEP_NAMES[limit]
+        if step == "review":
+            _data, broken = _revalidated(request, state)
+            if broken:
+                messages.error(
+                    request, "Some answers are no longer valid (the roster may have changed). Check this step."
+                )
+                return redirect(_url(request, broken))
+        return _render(request, step, state, None if step == "review" else _form(request, step, state))
+
+    step, action = request.POST.get("step", ""), request.POST.get("action", "next")
+    if step not in STEP_NAMES or STEP_NAMES.index(step) > STEP_NAMES.index(_first_incomplete(state)):
+        messages.warning(request, "That step is not available yet; continue from here.")
+        return redirect(_url(request, _first_incomplete(state)))
+    index = STEP_NAMES.index(step)
+
+    if step == "review":
+        if action == "back":
+            return redirect(_url(request, STEP_NAMES[index - 1]))
+        data, broken = _revalidated(request, state)
+        if broken:
+            messages.error(request, "Some answers are no longer valid (the roster may have changed). Check this step.")
+            return redirect(_url(request, broken))
+        try:
+            program = services.program_create(organization=request.organization, actor=request.user, data=data)
+        except ValidationError as error:
+            return _render(request, "review", state, errors=_error_lines(error), status=400)
+        request.session.pop(_session_key(request), None)
+        messages.success(
+            request,
+            f"“{program.name}” was created as a draft with {program.questions.count()} ready-made questions. "
+            "Adjust the enrollment form, then open enrollment.",
+        )
+        return redirect("program-detail", org_slug=request.organization.slug, program_pk=program.pk)
+
+    form = _form(request, step, state, data=request.POST)
+    if form.is_valid():
+        cleaned = jsonable(form.cleaned_data)
+        if step == "kind" and state.get("kind", {}).get("kind") not in (None, cleaned["kind"]):
+            # A new kind brings its own defaults: drop the old kind's matching answers and cadence.
+            state.pop("matching", None)
+            if "basics" in state:
+                state["basics"] = {
+                    **state["basics"],
+                    "cadence_per_month": _defaults(cleaned["kind"])["cadence_per_month"],
+                }
+        state[step] = cleaned
+        _save_state(request, state)
+    elif action != "back":
+        return _render(request, step, state, form, status=400)
+    target = STEP_NAMES[max(index - 1, 0)] if action == "back" else STEP_NAMES[index + 1]
+    return redirect(_url(request, target))
