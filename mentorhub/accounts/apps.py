@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "mentorhub.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from . import schema  # noqa: F401  (registers the API token scheme with drf-spectacular)

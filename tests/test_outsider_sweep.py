@@ -1,0 +1,195 @@
+"""The outsider sweep: every route that names an organization or an object answers 404 to a member of
+another organization, for every method, the same answer as "does not exist".
+
+Routes are enumerated from the URL conf, so a new route is swept without anyone remembering to. A route
+the sweep cannot classify (an unknown URL parameter, an unnamed route, a route outside /o/ and
+/api/v1/o/ that is not listed as public below) fails the suite until it is classified here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from mentorhub.accounts.models import ApiToken, Invitation, Membership, RosterImport
+from mentorhub.accounts.secret_tokens import hash_token
+from mentorhub.accounts.services.tokens import api_token_create
+
+from .factories import EmployeeFactory, MembershipFactory
+from .programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory
+
+# Routes that name neither an organization nor a tenant object, each with the reason it is safe.
+PUBLIC_PREFIXES = {
+    "accounts/": "allauth: sign-in, sign-up, password reset, MFA; about the signed-in user only",
+    "admin/": "Django admin: staff only, behind allauth's login",
+    "api/schema/": "OpenAPI schema: no data",
+    "api/docs/": "API docs page: no data",
+}
+PUBLIC_ROUTES = {
+    "": "home: redirects to the user's own organizations",
+}
+# URL parameters that are not objects, with a valid value.
+VALUE_PARAMS = {"role": "mentee"}
+# Routes outside /o/ that take a secret token instead of an organization: a wrong token must 404.
+TOKEN_ROUTES = {"invite/<str:token>/", "invite/<token>/"}
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str
+    name: str | None
+    params: tuple[str, ...]
+
+
+def _pattern_text(pattern) -> str:
+    return str(pattern.pattern)
+
+
+def _walk(patterns, prefix: str = "", namespace: str = "") -> list[Route]:
+    routes: list[Route] = []
+    for entry in patterns:
+        text = prefix + _pattern_text(entry)
+        if isinstance(entry, URLResolver):
+            child_namespace = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            routes += _walk(entry.url_patterns, text, child_namespace)
+        elif isinstance(entry, URLPattern):
+            params = tuple(sorted(set(entry.pattern.regex.groupindex) | _prefix_params(prefix)))
+            name = f"{namespace}{entry.name}" if entry.name else None
+            routes.append(Route(route=text, name=name, params=params))
+    return routes
+
+
+def _prefix_params(prefix: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"<(?:\w+:)?(\w+)>", prefix)) | set(re.findall(r"\(\?P<(\w+)>", prefix))
+
+
+def all_routes() -> list[Route]:
+    return _walk(get_resolver().url_patterns)
+
+
+def _clean(route: str) -> str:
+    """A route as text without regex anchors (routers nest `^...$` patterns inside path() prefixes)."""
+    return route.replace("^", "").replace("$", "").replace("\\", "")
+
+
+def is_public(route: Route) -> bool:
+    text = _clean(route.route)
+    return text in PUBLIC_ROUTES or any(text.startswith(p) for p in PUBLIC_PREFIXES)
+
+
+def is_token_route(route: Route) -> bool:
+    return _clean(route.route) in TOKEN_ROUTES
+
+
+def tenant_routes() -> list[Route]:
+    return [r for r in all_routes() if not is_public(r) and not is_token_route(r)]
+
+
+@pytest.fixture
+def victim_objects(org, admin):
+    """One object of every kind a URL can name, all in `org` (the victim organization)."""
+    employee = EmployeeFactory(organization=org)
+    other_member = MembershipFactory(organization=org, role="member")
+    roster_import = RosterImport.objects.create(organization=org, created_by=admin.user, status="failed")
+    invitation = Invitation.objects.create(
+        organization=org,
+        email="invitee@alpha.test",
+        role="member",
+        token_hash=hash_token("sweep-invitation"),
+        invited_by=admin.user,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    token, _raw = api_token_create(organization=org, actor=admin.user, membership=admin, name="sweep")
+    program = ProgramFactory(organization=org, status="enrolling")
+    question = QuestionFactory(program=program)
+    # The victim's enrollment belongs to the victim admin, so "my enrollment" routes are covered too.
+    participant = ParticipantFactory(program=program, employee=admin.employee)
+    return {
+        "employee_pk": employee.pk,
+        "membership_pk": other_member.pk,
+        "import_pk": roster_import.pk,
+        "invitation_pk": invitation.pk,
+        "token_pk": token.pk,
+        "program_pk": program.pk,
+        "question_pk": question.pk,
+        "participant_pk": participant.pk,
+    }
+
+
+def _url(route: Route, org_slug: str, objects: dict[str, int]) -> str:
+    if route.name is None:
+        pytest.fail(f"Route {route.route!r} has no name: name it so the outsider sweep can reach it.")
+    kwargs = {}
+    for param in route.params:
+        if param == "org_slug":
+            kwargs[param] = org_slug
+        elif param in objects:
+            kwargs[param] = objects[param]
+        elif param in VALUE_PARAMS:
+            kwargs[param] = VALUE_PARAMS[param]
+        else:
+            pytest.fail(
+                f"Route {route.route!r} takes {param!r}, which the outsider sweep does not know: "
+                "add an object of that kind to victim_objects in tests/test_outsider_sweep.py."
+            )
+    return reverse(route.name, kwargs=kwargs)
+
+
+def _assert_not_found(client: Client, url: str) -> None:
+    answers = {method: getattr(client, method)(url).status_code for method in ("get", "post", "put", "delete")}
+    assert set(answers.values()) <= {404, 405} and 404 in answers.values(), f"{url} answered {answers}"
+
+
+def test_every_route_is_classified():
+    """Everything outside the public list must name an organization (or be a secret-token route)."""
+    unclassified = [r.route for r in tenant_routes() if "org_slug" not in r.params]
+    assert not unclassified, (
+        f"Routes outside /o/<org_slug>/ that are not declared public: {unclassified}. Put them under the "
+        "organization, or add them to PUBLIC_ROUTES / PUBLIC_PREFIXES with the reason they are safe."
+    )
+    assert len(tenant_routes()) >= 3, "the sweep found almost no organization routes: is it still enumerating?"
+
+
+def test_outsider_gets_404_on_every_organization_route(outsider_client, org, victim_objects):
+    routes = tenant_routes()
+    for route in routes:
+        _assert_not_found(outsider_client, _url(route, org.slug, victim_objects))
+
+
+def test_objects_of_another_organization_are_404_in_ones_own(outsider_client, outsider, victim_objects):
+    """The outsider is admin of their own organization; naming the victim's objects there must still 404."""
+    for route in tenant_routes():
+        if set(route.params) - {"org_slug", *VALUE_PARAMS}:
+            url = _url(route, outsider.organization.slug, victim_objects)
+            _assert_not_found(outsider_client, url)
+
+
+def test_outsider_api_token_gets_404(outsider, org, victim_objects):
+    _token, raw = api_token_create(
+        organization=outsider.organization, actor=outsider.user, membership=outsider, name="outsider"
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    for route in tenant_routes():
+        if _clean(route.route).startswith("api/"):
+            _assert_not_found(client, _url(route, org.slug, victim_objects))
+
+
+def test_secret_token_routes_404_on_a_wrong_token(outsider_client):
+    token_routes = [r for r in all_routes() if is_token_route(r)]
+    for route in token_routes:
+        url = reverse(route.name, kwargs={"token": "not-a-real-token"})
+        assert outsider_client.get(url).status_code == 404
+        assert outsider_client.post(url).status_code == 404
+
+
+def test_sweep_objects_really_exist(victim_objects, org):
+    """Guard against a sweep that passes because its objects were never created."""
+    assert Membership.objects.filter(organization=org, pk=victim_objects["membership_pk"]).exists()
+    assert ApiToken.objects.filter(organization=org, pk=victim_objects["token_pk"]).exists()
