@@ -2,6 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
+from . import api
+
 router = SimpleRouter(trailing_slash=True)
+router.register("employees", api.EmployeeViewSet, basename="api-employee")
+router.register("roster-imports", api.RosterImportViewSet, basename="api-roster-import")
 
 urlpatterns = [*router.urls]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -9,7 +10,8 @@ from django.utils import timezone
 
 from mentorhub.tenancy import scoped
 
-from .models import AuditEvent, Employee, Membership, Organization, User
+from . import roster_progress
+from .models import AuditEvent, Employee, Membership, Organization, RosterImport, User
 
 
 def memberships_of_user(*, user: User) -> list[Membership]:
@@ -49,3 +51,16 @@ def organization_summary(*, organization: Organization) -> dict[str, Any]:
 
 def audit_events(*, organization: Organization) -> QuerySet[AuditEvent]:
     return scoped(AuditEvent, organization).select_related("actor").order_by("-created_at", "-id")
+
+
+def roster_imports(*, organization: Organization) -> QuerySet[RosterImport]:
+    """Roster imports, newest first, without their stored rows (tens of MB for a large file)."""
+    return scoped(RosterImport, organization).defer("rows").select_related("created_by").order_by("-created_at", "-id")
+
+
+def roster_imports_with_progress(imports: Iterable[RosterImport]) -> list[RosterImport]:
+    """`imports` with processed_rows of running ones read from the cache: the apply runs in one
+    transaction, so its progress in the database stays invisible until it commits."""
+    imports = list(imports)
+    roster_progress.apply_live_progress(imports)
+    return imports

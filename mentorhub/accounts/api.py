@@ -1,0 +1,158 @@
+"""The accounts API under /api/v1/o/<org_slug>/: the employee directory and roster imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mentorhub.tenancy import OrganizationScopedViewSet
+
+from . import roster_csv, selectors
+from .models import Employee, RosterImport
+from .serializers import (
+    EmployeeSerializer,
+    RosterErrorsSerializer,
+    RosterImportSerializer,
+    RosterUploadSerializer,
+)
+from .services.roster_import import roster_import_rerun, roster_import_start
+
+ROLES_ALL = frozenset({"admin", "stakeholder", "member"})
+ROLES_ADMIN = frozenset({"admin"})
+
+
+class DirectoryPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List employees",
+        parameters=[
+            OpenApiParameter(
+                "search",
+                str,
+                description="Words to find in name, email, department, title or location, or an exact employee_id.",
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary="One employee"),
+)
+class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
+    """The organization's roster, ordered by name.
+
+    Roles: admins, members and stakeholders may read it (it is the directory people use to find a mentor
+    or a colleague: names, titles, departments, no private data). Only admins may import a roster.
+    """
+
+    serializer_class = EmployeeSerializer
+    pagination_class = DirectoryPagination
+    lookup_url_kwarg = "employee_pk"
+    lookup_value_regex = "[0-9]+"
+    read_roles = ROLES_ALL
+    write_roles = ROLES_ADMIN
+
+    def get_base_queryset(self) -> models.QuerySet[Employee]:
+        if getattr(self, "swagger_fake_view", False):
+            return Employee.objects.none()
+        search = self.request.query_params.get("search", "").strip() if self.action == "list" else ""
+        return selectors.employees(organization=self.request.organization, search=search)
+
+    @extend_schema(
+        summary="Import a roster CSV",
+        description=(
+            "Checks every row first. On any problem the answer is 400 with every error as {line, column, "
+            "message} (line 1 is the header) and nothing is applied. A valid file is queued and applied "
+            "atomically in the background: the answer is 202 with the import; poll its `url` until `status` "
+            "is done or failed. Employees not in the file are left unchanged. Admins only."
+        ),
+        request={"multipart/form-data": RosterUploadSerializer},
+        responses={
+            202: RosterImportSerializer,
+            400: OpenApiResponse(RosterErrorsSerializer, description="The file was refused; nothing was applied."),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_roster(self, request: Request, **kwargs: Any) -> Response:
+        upload = request.FILES.get("file")
+        if upload is None:
+            return _errors([roster_csv.RosterError(None, "file", "Attach the CSV as the multipart field “file”.")])
+        try:
+            roster_import = roster_import_start(
+                organization=request.organization,
+                actor=request.user,
+                filename=upload.name,
+                content=roster_csv.read_upload(upload),
+            )
+        except roster_csv.RosterValidationError as exc:
+            return _errors(exc.errors)
+        data = RosterImportSerializer(roster_import, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+def _errors(errors: list[roster_csv.RosterError]) -> Response:
+    return Response({"errors": [error.as_dict() for error in errors]}, status=status.HTTP_400_BAD_REQUEST)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List roster imports"),
+    retrieve=extend_schema(summary="A roster import's status, counts and progress"),
+)
+class RosterImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
+    """Roster imports, newest first. Admins only: they show who uploaded what and the import errors."""
+
+    serializer_class = RosterImportSerializer
+    lookup_url_kwarg = "import_pk"
+    lookup_value_regex = "[0-9]+"
+    read_roles = ROLES_ADMIN
+    write_roles = ROLES_ADMIN
+
+    def get_base_queryset(self) -> models.QuerySet[RosterImport]:
+        if getattr(self, "swagger_fake_view", False):
+            return RosterImport.objects.none()
+        return selectors.roster_imports(organization=self.request.organization)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        imports = selectors.roster_imports_with_progress(page)
+        return self.get_paginated_response(self.get_serializer(imports, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        (roster_import,) = selectors.roster_imports_with_progress([self.get_object()])
+        return Response(self.get_serializer(roster_import).data)
+
+    @extend_schema(
+        summary="Re-run a failed import",
+        request=None,
+        responses={
+            202: RosterImportSerializer,
+            409: OpenApiResponse(description="The import has not failed; there is nothing to re-run."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="rerun", url_name="rerun")
+    def rerun(self, request: Request, **kwargs: Any) -> Response:
+        roster_import = self.get_object()  # 404 for another organization's import
+        try:
+            roster_import = roster_import_rerun(
+                organization=request.organization, actor=request.user, import_id=roster_import.pk
+            )
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(roster_import).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,200 @@
+"""Roster import: a CSV is checked in full at upload, then applied in one transaction by a Celery task.
+
+Flow: `roster_import_start` (request) -> task `accounts.apply_roster_import` -> `roster_import_apply`
+(worker); `roster_import_rerun` puts a failed import back in the queue. Rows that are not in the file are
+left alone: a departure is recorded by a `left_on` date, never by leaving someone out.
+
+The apply itself (diff in memory, bulk writes; 50,000 rows in seconds) lives in services.roster_apply.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mentorhub.tenancy import get_scoped_or_404, scoped
+
+from .. import roster_csv, roster_progress
+from ..models import Employee, Organization, RosterImport, User
+from .audit import audit_record
+from .roster_apply import RosterApplier, RosterChangedError, existing_for_validation
+
+logger = logging.getLogger(__name__)
+
+# Task time limits live here so the "stale run" rule below agrees with them.
+SOFT_TIME_LIMIT_SECONDS = 600
+TIME_LIMIT_SECONDS = 660
+# A run still "running" this long after it started lost its worker (killed, crashed): it may be
+# claimed again by a redelivered task or re-run by an admin. Its transaction died with it.
+STALE_AFTER = timedelta(seconds=TIME_LIMIT_SECONDS + 60)
+
+Status = RosterImport.Status
+
+
+# --- Start, re-run --------------------------------------------------------------------------------
+
+
+def roster_import_start(*, organization: Organization, actor: User, filename: str, content: bytes) -> RosterImport:
+    """Check `content` against the roster and queue it. Raises roster_csv.RosterValidationError with every
+    problem found; then nothing is stored or applied."""
+    parsed = roster_csv.parse(content, _validation_snapshot(organization.pk))
+    with transaction.atomic():
+        roster_import = RosterImport(
+            organization=organization,
+            created_by=actor,
+            filename=(filename or "roster.csv")[:255],
+            status=Status.QUEUED,
+            rows=parsed.rows,
+            total_rows=len(parsed.rows),
+        )
+        # The rows were just checked one by one; validating 50,000 of them again as JSON buys nothing.
+        roster_import.full_clean(exclude=["rows"])
+        roster_import.save()
+        audit_record(
+            organization=organization,
+            actor=actor,
+            verb="roster_import.upload",
+            target=roster_import,
+            changes={"filename": [None, roster_import.filename], "total_rows": [None, roster_import.total_rows]},
+        )
+        _enqueue(roster_import)
+    return roster_import
+
+
+@transaction.atomic
+def roster_import_rerun(*, organization: Organization, actor: User, import_id: int) -> RosterImport:
+    """Queue a failed import again (or one whose worker died mid-run). Raises ValidationError otherwise."""
+    roster_import = get_scoped_or_404(RosterImport.objects.defer("rows"), organization, pk=import_id)
+    before = roster_import.status
+    requeued = (
+        scoped(RosterImport, organization)
+        .filter(pk=roster_import.pk)
+        .filter(Q(status=Status.FAILED) | Q(status=Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER))
+        .update(status=Status.QUEUED, error="", processed_rows=0, started_at=None, finished_at=None)
+    )
+    if not requeued:
+        raise ValidationError("Only a failed import can be run again.")
+    audit_record(
+        organization=organization,
+        actor=actor,
+        verb="roster_import.rerun",
+        target=roster_import,
+        changes={"status": [before, Status.QUEUED]},
+    )
+    _enqueue(roster_import)
+    roster_import.refresh_from_db(fields=["status", "error", "processed_rows", "started_at", "finished_at"])
+    return roster_import
+
+
+def roster_import_can_rerun(roster_import: RosterImport) -> bool:
+    if roster_import.status == Status.FAILED:
+        return True
+    return (
+        roster_import.status == Status.RUNNING
+        and roster_import.started_at is not None
+        and roster_import.started_at < timezone.now() - STALE_AFTER
+    )
+
+
+def _enqueue(roster_import: RosterImport) -> None:
+    from ..tasks import apply_roster_import  # the task module imports this one
+
+    organization_id, import_id = roster_import.organization_id, roster_import.pk
+    transaction.on_commit(lambda: apply_roster_import.delay(organization_id=organization_id, import_id=import_id))
+
+
+def _validation_snapshot(organization_id: int) -> dict[str, roster_csv.ExistingEmployee]:
+    rows = Employee.objects.filter(organization_id=organization_id).values_list(
+        "id", "employee_id", "email", "manager_id"
+    )
+    return existing_for_validation(
+        {pk: (employee_id, email, manager_id) for pk, employee_id, email, manager_id in rows}
+    )
+
+
+# --- Apply (the Celery task's body) ----------------------------------------------------------------
+
+
+def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport | None:
+    """Apply a queued import, all of it or nothing. Returns None when another run has it already.
+
+    Failures are recorded on the import (status failed, a readable error) rather than raised: the file,
+    not the infrastructure, is usually at fault, so retrying would fail the same way.
+    """
+    started = timezone.now()
+    claimable = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=started - STALE_AFTER)
+    claimed = RosterImport.objects.filter(claimable, pk=import_id, organization_id=organization_id).update(
+        status=Status.RUNNING, started_at=started, finished_at=None, processed_rows=0, error=""
+    )
+    if not claimed:
+        logger.info("Roster import %s of organization %s: not queued, skipped.", import_id, organization_id)
+        return None
+    roster_progress.publish(organization_id=organization_id, import_id=import_id, processed_rows=0)
+    try:
+        with transaction.atomic():
+            # One import per organization at a time: a second waits here instead of racing on the roster.
+            list(Organization.objects.select_for_update().filter(pk=organization_id).values_list("pk"))
+            roster_import = RosterImport.objects.select_related("organization", "created_by").get(
+                pk=import_id, organization_id=organization_id
+            )
+
+            def progress(processed_rows: int) -> None:
+                roster_progress.publish(
+                    organization_id=organization_id, import_id=import_id, processed_rows=processed_rows
+                )
+
+            counts = RosterApplier(roster_import, started, on_progress=progress).run()
+            RosterImport.objects.filter(pk=import_id, organization_id=organization_id).update(
+                status=Status.DONE,
+                processed_rows=roster_import.total_rows,
+                finished_at=timezone.now(),
+                rows=[],  # only a failed import needs its rows again
+                **counts,
+            )
+            audit_record(
+                organization=roster_import.organization,
+                actor=roster_import.created_by,
+                verb="roster_import.apply",
+                target=roster_import,
+                changes={
+                    "status": [Status.RUNNING, Status.DONE],
+                    **{name: [0, value] for name, value in counts.items()},
+                },
+            )
+        # The commit itself takes a while for a large file (deferred foreign-key checks): count it in.
+        RosterImport.objects.filter(pk=import_id, organization_id=organization_id).update(finished_at=timezone.now())
+    except Exception as exc:  # recorded for the admin to read; not retried (see the docstring)
+        logger.exception("Roster import %s of organization %s failed.", import_id, organization_id)
+        RosterImport.objects.filter(pk=import_id, organization_id=organization_id, status=Status.RUNNING).update(
+            status=Status.FAILED, error=_describe(exc), finished_at=timezone.now()
+        )
+    finally:
+        roster_progress.clear(organization_id=organization_id, import_id=import_id)
+    return RosterImport.objects.defer("rows").get(pk=import_id, organization_id=organization_id)
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, RosterChangedError):
+        shown = "; ".join(
+            f"line {error.line}, {error.column}: {error.message}" for error in exc.errors[:10] if error.line
+        )
+        more = f" (and {len(exc.errors) - 10} more)" if len(exc.errors) > 10 else ""
+        return (
+            "The roster changed after this file was checked, and the file no longer fits it: "
+            f"{shown}{more}. Nothing was applied; upload a corrected file."
+        )
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return (
+            f"The import took longer than {SOFT_TIME_LIMIT_SECONDS} seconds and was stopped. "
+            "Nothing was applied; re-run it, or split the file."
+        )
+    if isinstance(exc, DatabaseError):
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"The database refused the import ({first_line}). Nothing was applied."
+    return f"Unexpected error ({type(exc).__name__}: {exc}). Nothing was applied."
