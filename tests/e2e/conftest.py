@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,6 +101,9 @@ def page(browser, live_server, fresh_cache, request) -> Iterator:
     context.close()
     if problems and (call_report is None or call_report.passed):
         pytest.fail("The browser reported errors:\n" + "\n".join(problems), pytrace=False)
+    elif problems:
+        # The test failed already; these may explain why (shown under "Captured stderr teardown").
+        print("The browser reported errors:\n" + "\n".join(problems), file=sys.stderr)
 
 
 def _describe(message) -> str:
