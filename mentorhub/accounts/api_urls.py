@@ -3,8 +3,11 @@
 from rest_framework.routers import SimpleRouter
 
 from . import api
+from .views import members_api
 
 router = SimpleRouter(trailing_slash=True)
+router.register("members", members_api.MemberViewSet, basename="api-member")
+router.register("invitations", members_api.InvitationViewSet, basename="api-invitation")
 router.register("employees", api.EmployeeViewSet, basename="api-employee")
 router.register("roster-imports", api.RosterImportViewSet, basename="api-roster-import")
 

@@ -11,15 +11,29 @@ from django.utils import timezone
 from mentorhub.tenancy import scoped
 
 from . import roster_progress
-from .models import AuditEvent, Employee, Membership, Organization, RosterImport, User
+from .models import (
+    ApiToken,
+    AuditEvent,
+    Employee,
+    EmploymentEvent,
+    Invitation,
+    Membership,
+    Organization,
+    RosterImport,
+    User,
+)
 
 
 def memberships_of_user(*, user: User) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("organization").order_by("organization__name"))
 
 
-def employees(*, organization: Organization, search: str = "", include_departed: bool = True) -> QuerySet[Employee]:
+def employees(
+    *, organization: Organization, search: str = "", include_departed: bool = True, department: str = ""
+) -> QuerySet[Employee]:
     queryset = scoped(Employee, organization).select_related("manager")
+    if department:
+        queryset = queryset.filter(department=department)
     if search:
         terms = search.split()
         for term in terms:
@@ -49,8 +63,37 @@ def organization_summary(*, organization: Organization) -> dict[str, Any]:
     return figures
 
 
-def audit_events(*, organization: Organization) -> QuerySet[AuditEvent]:
-    return scoped(AuditEvent, organization).select_related("actor").order_by("-created_at", "-id")
+def audit_events(*, organization: Organization, verb: str = "") -> QuerySet[AuditEvent]:
+    queryset = scoped(AuditEvent, organization).select_related("actor").order_by("-created_at", "-id")
+    return queryset.filter(verb=verb) if verb else queryset
+
+
+def audit_verbs(*, organization: Organization) -> list[str]:
+    return list(scoped(AuditEvent, organization).order_by("verb").values_list("verb", flat=True).distinct())
+
+
+def departments(*, organization: Organization) -> list[str]:
+    return list(scoped(Employee, organization).order_by("department").values_list("department", flat=True).distinct())
+
+
+def employee_reports(*, organization: Organization, employee: Employee) -> QuerySet[Employee]:
+    return scoped(Employee, organization).filter(manager=employee).order_by("name", "id")
+
+
+def employee_events(*, organization: Organization, employee: Employee) -> QuerySet[EmploymentEvent]:
+    return scoped(EmploymentEvent, organization).filter(employee=employee).order_by("-occurred_on", "-id")
+
+
+def memberships(*, organization: Organization) -> QuerySet[Membership]:
+    return scoped(Membership, organization).select_related("user", "employee").order_by("user__email")
+
+
+def invitations(*, organization: Organization) -> QuerySet[Invitation]:
+    return scoped(Invitation, organization).select_related("invited_by", "accepted_by").order_by("-created_at", "-id")
+
+
+def api_tokens(*, organization: Organization) -> QuerySet[ApiToken]:
+    return scoped(ApiToken, organization).select_related("membership__user").order_by("-created_at", "-id")
 
 
 def roster_imports(*, organization: Organization) -> QuerySet[RosterImport]:

@@ -2,10 +2,13 @@
 
 from django.urls import path
 
-from .views import home, roster
+from .views import audit, home, invitations, members, people, roster, tokens
 
 urlpatterns = [
     path("o/<slug:org_slug>/", home.org_home, name="org-home"),
+    path("o/<slug:org_slug>/people/", people.people_list, name="people-list"),
+    path("o/<slug:org_slug>/people/export.csv", people.people_export, name="people-export"),
+    path("o/<slug:org_slug>/people/<int:employee_pk>/", people.people_detail, name="people-detail"),
     path("o/<slug:org_slug>/people/import/", roster.roster_import_new, name="roster-import-new"),
     path("o/<slug:org_slug>/people/import/template.csv", roster.roster_import_template, name="roster-import-template"),
     path("o/<slug:org_slug>/people/import/<int:import_pk>/", roster.roster_import_detail, name="roster-import-detail"),
@@ -14,4 +17,18 @@ urlpatterns = [
         roster.roster_import_rerun_view,
         name="roster-import-rerun",
     ),
+    path("o/<slug:org_slug>/members/", members.members, name="members"),
+    path(
+        "o/<slug:org_slug>/members/invitations/<int:invitation_pk>/revoke/",
+        members.invitation_revoke_view,
+        name="invitation-revoke",
+    ),
+    path("o/<slug:org_slug>/members/<int:membership_pk>/role/", members.member_role, name="member-role"),
+    path("o/<slug:org_slug>/members/<int:membership_pk>/remove/", members.member_remove, name="member-remove"),
+    path("o/<slug:org_slug>/audit/", audit.audit_log, name="audit-log"),
+    path("o/<slug:org_slug>/audit/export.csv", audit.audit_export, name="audit-export"),
+    path("o/<slug:org_slug>/api-tokens/", tokens.api_tokens, name="api-tokens"),
+    path("o/<slug:org_slug>/api-tokens/<int:token_pk>/revoke/", tokens.api_token_revoke_view, name="api-token-revoke"),
+    # Outside /o/: the visitor is not a member yet; the secret in the link names the organization.
+    path("invite/<str:token>/", invitations.invitation_accept_view, name="invitation-accept"),
 ]

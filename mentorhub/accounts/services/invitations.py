@@ -1,0 +1,208 @@
+"""Invitations: an admin invites an email address with a role; the link works once, for that organization
+only, until it expires. Only the SHA-256 of the link's secret is stored."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from mentorhub.tenancy import get_scoped_or_404
+
+from ..models import Employee, Invitation, Membership, Organization, Role, User
+from ..secret_tokens import hash_token, new_secret
+from .audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+# Used only when the caller has no request to build the link from (a shell, a task).
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+class InvitationUnusable(Exception):
+    """The invitation exists but cannot be accepted now; `reason` says why (shown to the person)."""
+
+    ACCEPTED = "accepted"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    WRONG_EMAIL = "wrong_email"
+    UNVERIFIED_EMAIL = "unverified_email"
+
+    def __init__(self, reason: str, invitation: Invitation):
+        super().__init__(reason)
+        self.reason = reason
+        self.invitation = invitation
+
+
+def pending_invitations(organization: Organization, email: str):
+    return Invitation.objects.filter(
+        organization=organization,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+
+
+def _accept_url(raw_token: str, base_url: str | None) -> str:
+    base = (base_url or getattr(settings, "SITE_URL", "") or DEFAULT_BASE_URL).rstrip("/")
+    return base + reverse("invitation-accept", kwargs={"token": raw_token})
+
+
+def _send_invitation_email(*, invitation_id: int, accept_url: str) -> None:
+    invitation = Invitation.objects.select_related("organization", "invited_by").get(pk=invitation_id)
+    context = {"invitation": invitation, "accept_url": accept_url, "ttl_days": settings.INVITATION_TTL_DAYS}
+    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation_message.txt", context)
+    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def invitation_create(
+    *, organization: Organization, actor: User, email: str, role: str, base_url: str | None = None
+) -> tuple[Invitation, str]:
+    """Invite `email` with `role`; returns the invitation and the raw link secret (never stored).
+
+    `base_url` (scheme and host, from the request) makes the emailed link absolute."""
+    email = (email or "").strip().lower()
+    validate_email(email)
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose admin, stakeholder or member."})
+    # Serialize invitations per organization so two admins cannot create duplicate pending ones.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {organization.name}."})
+    if pending_invitations(organization, email).exists():
+        raise ValidationError(
+            {"email": f"{email} already has a pending invitation. Revoke it first to send a new one."}
+        )
+    raw = new_secret()
+    invitation = Invitation(
+        organization=organization,
+        email=email,
+        role=role,
+        token_hash=hash_token(raw),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit_record(
+        organization=organization,
+        actor=actor,
+        verb="invitation.create",
+        target=invitation,
+        changes={"email": [None, email], "role": [None, role]},
+    )
+    accept_url = _accept_url(raw, base_url)
+    # After commit: no email for an invitation that was rolled back. robust: a mail server outage must not
+    # turn a saved invitation into an error page; it is logged and the admin can revoke and re-invite.
+    transaction.on_commit(
+        lambda: _send_invitation_email(invitation_id=invitation.pk, accept_url=accept_url), robust=True
+    )
+    return invitation, raw
+
+
+@transaction.atomic
+def invitation_revoke(*, organization: Organization, actor: User, invitation_id: int) -> Invitation:
+    invitation = get_scoped_or_404(Invitation, organization, pk=invitation_id)
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation was already accepted; remove the member instead.")
+    now = timezone.now()
+    # Conditional UPDATE: a revoke racing an accept cannot both win.
+    updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    invitation.refresh_from_db()
+    if updated:
+        audit_record(
+            organization=organization,
+            actor=actor,
+            verb="invitation.revoke",
+            target=invitation,
+            changes={"revoked_at": [None, now.isoformat()]},
+        )
+    elif invitation.accepted_at is not None:
+        raise ValidationError("This invitation was already accepted; remove the member instead.")
+    return invitation
+
+
+def unscoped_invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation a link names. Unscoped on purpose: the secret itself names the organization."""
+    if not token or len(token) > 200:
+        return None
+    return Invitation.objects.select_related("organization").filter(token_hash=hash_token(token)).first()
+
+
+def invitation_check(*, invitation: Invitation, user: User | None) -> None:
+    """Raise InvitationUnusable when `invitation` cannot be accepted (by `user`, when given)."""
+    status = invitation.status
+    if status != "pending":
+        raise InvitationUnusable(status, invitation)
+    if user is not None:
+        if user.email.lower() != invitation.email.lower():
+            raise InvitationUnusable(InvitationUnusable.WRONG_EMAIL, invitation)
+        if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+            raise InvitationUnusable(InvitationUnusable.UNVERIFIED_EMAIL, invitation)
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    """Accept the invitation named by `token` as `user`: once, before it expires, with the invited address.
+
+    Raises Invitation.DoesNotExist for an unknown token, InvitationUnusable for one that cannot be used."""
+    invitation = unscoped_invitation_by_token(token=token)
+    if invitation is None:
+        raise Invitation.DoesNotExist("No such invitation.")
+    invitation_check(invitation=invitation, user=user)
+    organization = invitation.organization
+    now = timezone.now()
+    # The conditional UPDATE decides who wins: a second use (or a concurrent one) updates 0 rows.
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(accepted_at=now, accepted_by=user)
+    if not claimed:
+        invitation.refresh_from_db()
+        raise InvitationUnusable(invitation.status, invitation)
+    invitation.refresh_from_db()
+
+    employee = Employee.objects.filter(organization=organization, email__iexact=user.email).first()
+    membership = Membership.objects.filter(organization=organization, user=user).first()
+    created = membership is None
+    if membership is None:
+        membership = Membership(organization=organization, user=user, role=invitation.role, employee=employee)
+        membership.full_clean()
+        membership.save()
+    elif membership.employee_id is None and employee is not None:
+        # Already a member (e.g. by an earlier invitation): keep the role, only fill in the roster link.
+        membership.employee = employee
+        membership.save(update_fields=["employee"])
+    if employee is not None and user.time_zone == "UTC" and employee.time_zone != "UTC":
+        user.time_zone = employee.time_zone
+        user.save(update_fields=["time_zone"])
+
+    audit_record(
+        organization=organization,
+        actor=user,
+        verb="invitation.accept",
+        target=invitation,
+        changes={"accepted_at": [None, now.isoformat()]},
+    )
+    if created:
+        audit_record(
+            organization=organization,
+            actor=user,
+            verb="membership.create",
+            target=membership,
+            changes={"role": [None, membership.role], "employee": [None, str(employee) if employee else None]},
+        )
+    return membership

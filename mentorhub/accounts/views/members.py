@@ -1,0 +1,137 @@
+"""Members and invitations: who may sign in to the organization, with which role (admins only)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mentorhub.tenancy import get_scoped_or_404, org_view
+
+from .. import selectors
+from ..models import Invitation, Membership, Role
+from ..services.invitations import invitation_create, invitation_revoke
+from ..services.memberships import membership_change_role, membership_remove
+
+PAGE_SIZE = 50
+# Most recent first; older ones stay in the audit log.
+INVITATIONS_SHOWN = 50
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254)
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MEMBER)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _members_page(request: HttpRequest, invite_form: InvitationForm, status: int = 200) -> HttpResponse:
+    organization = request.organization
+    page = Paginator(selectors.memberships(organization=organization), PAGE_SIZE).get_page(request.GET.get("page"))
+    invitations = list(selectors.invitations(organization=organization)[: INVITATIONS_SHOWN + 1])
+    context = {
+        "nav_section": "members",
+        "page": page,
+        "invitations": invitations[:INVITATIONS_SHOWN],
+        "more_invitations": len(invitations) > INVITATIONS_SHOWN,
+        "invite_form": invite_form,
+        "roles": Role.choices,
+    }
+    return render(request, "accounts/members.html", context, status=status)
+
+
+@org_view(roles=["admin"])
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest) -> HttpResponse:
+    """The members page; a POST is the invite form on it (so a refused form re-renders at the same URL)."""
+    if request.method == "GET":
+        return _members_page(request, InvitationForm())
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation, _raw = invitation_create(
+                organization=request.organization,
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None if hasattr(error, "error_dict") else "email", error)
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}. "
+                f"The link works once and expires on {date_format(timezone.localtime(invitation.expires_at))}.",
+            )
+            return redirect("members", org_slug=request.organization.slug)
+    return _members_page(request, form, status=400)
+
+
+@org_view(roles=["admin"])
+@require_POST
+def invitation_revoke_view(request: HttpRequest, invitation_pk: int) -> HttpResponse:
+    # Resolve the object before reading the form: another organization's id is a 404 whatever is posted.
+    invitation = get_scoped_or_404(Invitation, request.organization, pk=invitation_pk)
+    try:
+        invitation_revoke(organization=request.organization, actor=request.user, invitation_id=invitation.pk)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"The invitation of {invitation.email} is revoked; its link no longer works.")
+    return redirect("members", org_slug=request.organization.slug)
+
+
+@org_view(roles=["admin"])
+@require_POST
+def member_role(request: HttpRequest, membership_pk: int) -> HttpResponse:
+    membership = get_scoped_or_404(Membership.objects.select_related("user"), request.organization, pk=membership_pk)
+    role = request.POST.get("role", "")
+    try:
+        membership_change_role(
+            organization=request.organization, actor=request.user, membership_id=membership.pk, role=role
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        label = dict(Role.choices).get(role, role)
+        messages.success(request, f"{membership.user.email} is now {label.lower()}.")
+        if membership.pk == request.membership.pk and role != Role.ADMIN:
+            # They just gave up admin rights: the members page is no longer theirs to see.
+            return redirect("org-home", org_slug=request.organization.slug)
+    return redirect("members", org_slug=request.organization.slug)
+
+
+@org_view(roles=["admin"])
+@require_http_methods(["GET", "POST"])
+def member_remove(request: HttpRequest, membership_pk: int) -> HttpResponse:
+    membership = get_scoped_or_404(
+        Membership.objects.select_related("user", "employee"), request.organization, pk=membership_pk
+    )
+    is_self = membership.pk == request.membership.pk
+    if request.method == "POST":
+        try:
+            membership_remove(organization=request.organization, actor=request.user, membership_id=membership.pk)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect("members", org_slug=request.organization.slug)
+        if is_self:
+            messages.success(request, f"You left {request.organization.name}.")
+            return redirect("home")
+        messages.success(request, f"{membership.user.email} can no longer sign in to {request.organization.name}.")
+        return redirect("members", org_slug=request.organization.slug)
+    context = {
+        "nav_section": "members",
+        "target": membership,
+        "is_self": is_self,
+        "token_count": membership.api_tokens.filter(revoked_at__isnull=True).count(),
+    }
+    return render(request, "accounts/member_remove_confirm.html", context)

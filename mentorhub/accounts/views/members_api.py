@@ -1,0 +1,137 @@
+"""API for members and invitations (admins only): /api/v1/o/<org_slug>/members/ and .../invitations/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mentorhub.tenancy import OrganizationScopedViewSet
+
+from ..models import Invitation, Membership, Role
+from ..services.invitations import invitation_create, invitation_revoke
+
+ADMINS_ONLY = frozenset({Role.ADMIN})
+
+
+class MemberEmployeeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    employee_id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email")
+    name = serializers.CharField(source="user.name")
+    employee = MemberEmployeeSerializer(allow_null=True)
+    joined_at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "email", "name", "role", "employee", "joined_at"]
+        read_only_fields = fields
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=["pending", "accepted", "expired", "revoked"], read_only=True)
+    invited_by = serializers.EmailField(source="invited_by.email", allow_null=True, default=None)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+
+def _as_drf_error(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+@extend_schema_view(list=extend_schema(summary="List the organization's members", tags=["members"]))
+class MemberViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
+    """Who can sign in to the organization, with their role and roster entry."""
+
+    serializer_class = MemberSerializer
+    read_roles = ADMINS_ONLY
+    write_roles = ADMINS_ONLY
+    lookup_url_kwarg = "membership_pk"
+
+    def get_base_queryset(self):
+        # The organization filter is added by OrganizationScopedViewSet.get_queryset.
+        return Membership.objects.select_related("user", "employee").order_by("user__email", "id")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List invitations, newest first", tags=["invitations"]),
+    create=extend_schema(
+        summary="Invite an email address with a role",
+        description="Emails a link that works once, for this organization only, until it expires. "
+        "Refused (400) when the address is already a member or has a pending invitation.",
+        request=InvitationCreateSerializer,
+        responses={
+            201: InvitationSerializer,
+            400: OpenApiResponse(description="Invalid email or role, or a duplicate"),
+        },
+        tags=["invitations"],
+    ),
+    revoke=extend_schema(
+        summary="Revoke a pending invitation",
+        request=None,
+        responses={200: InvitationSerializer, 400: OpenApiResponse(description="Already accepted")},
+        tags=["invitations"],
+    ),
+)
+class InvitationViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
+    serializer_class = InvitationSerializer
+    read_roles = ADMINS_ONLY
+    write_roles = ADMINS_ONLY
+    lookup_url_kwarg = "invitation_pk"
+
+    def get_base_queryset(self):
+        return Invitation.objects.select_related("invited_by").order_by("-created_at", "-id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = InvitationCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            invitation, _raw = invitation_create(
+                organization=request.organization,
+                actor=request.user,
+                email=payload.validated_data["email"],
+                role=payload.validated_data["role"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from None
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        invitation = self.get_object()
+        try:
+            invitation = invitation_revoke(
+                organization=request.organization, actor=request.user, invitation_id=invitation.pk
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from None
+        return Response(InvitationSerializer(invitation).data)

@@ -1,0 +1,157 @@
+"""The people directory (the roster): list with live search, a profile per person, CSV export for admins."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from mentorhub.tenancy import get_scoped_or_404, org_view
+
+from .. import selectors
+from ..models import Employee
+
+PAGE_SIZE = 50
+# The roster import's columns, in its order, so an export can be edited and uploaded again as it is.
+ROSTER_COLUMNS = (
+    "employee_id",
+    "email",
+    "name",
+    "title",
+    "department",
+    "job_level",
+    "location",
+    "time_zone",
+    "manager_employee_id",
+    "hired_on",
+    "left_on",
+)
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {
+        "q": request.GET.get("q", "").strip()[:200],
+        "department": request.GET.get("department", "").strip()[:120],
+        "include_left": "1" if request.GET.get("include_left") else "",
+    }
+
+
+def _filtered_employees(request: HttpRequest, filters: dict[str, str]):
+    return selectors.employees(
+        organization=request.organization,
+        search=filters["q"],
+        department=filters["department"],
+        include_departed=bool(filters["include_left"]),
+    )
+
+
+def _is_htmx_fragment(request: HttpRequest) -> bool:
+    # A history restore after a cache miss asks for the whole page, so it gets the whole page.
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def _roster_import_url(request: HttpRequest) -> str | None:
+    if not request.membership.is_admin:
+        return None
+    try:
+        return reverse("roster-import-new", kwargs={"org_slug": request.organization.slug})
+    except NoReverseMatch:  # the import pages are built separately; the button appears once they exist
+        return None
+
+
+@org_view()
+@require_GET
+def people_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    page = Paginator(_filtered_employees(request, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    active = {key: value for key, value in filters.items() if value}
+    context = {
+        "nav_section": "people",
+        "filters": filters,
+        "page": page,
+        "people": page.object_list,
+        # Each row shows the person's local time: `now` converted with the tz library's |timezone filter.
+        "now": timezone.now(),
+        "querystring": urlencode(active),
+        "is_filtered": bool(filters["q"] or filters["department"]),
+        # Only asked when the page is empty, to tell "no matches" from "no roster yet".
+        "roster_is_empty": not page.object_list and not selectors.employees(organization=request.organization).exists(),
+        "roster_import_url": _roster_import_url(request),
+    }
+    if _is_htmx_fragment(request):
+        context["is_fragment"] = True
+        response = render(request, "accounts/_people_results.html", context)
+    else:
+        context["departments"] = selectors.departments(organization=request.organization)
+        response = render(request, "accounts/people_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@org_view()
+@require_GET
+def people_detail(request: HttpRequest, employee_pk: int) -> HttpResponse:
+    organization = request.organization
+    person = get_scoped_or_404(Employee.objects.select_related("manager"), organization, pk=employee_pk)
+    # The employment history (levels, departures) is HR data: admins only; everyone sees the profile.
+    events = (
+        list(selectors.employee_events(organization=organization, employee=person))
+        if request.membership.is_admin
+        else None
+    )
+    context = {
+        "nav_section": "people",
+        "person": person,
+        "now": timezone.now(),
+        "reports": list(selectors.employee_reports(organization=organization, employee=person)),
+        "events": events,
+    }
+    return render(request, "accounts/people_detail.html", context)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def roster_csv_rows(people: Iterable[Employee]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(ROSTER_COLUMNS)
+    for person in people:
+        yield writer.writerow(
+            [
+                person.employee_id,
+                person.email,
+                person.name,
+                person.title,
+                person.department,
+                person.job_level,
+                person.location,
+                person.time_zone,
+                person.manager.employee_id if person.manager_id else "",
+                person.hired_on.isoformat(),
+                person.left_on.isoformat() if person.left_on else "",
+            ]
+        )
+
+
+@org_view(roles=["admin"])
+@require_GET
+def people_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The rows the current search shows (all of them, not one page), in the import format."""
+    filters = _filters(request)
+    people = _filtered_employees(request, filters).iterator(chunk_size=2000)
+    response = StreamingHttpResponse(roster_csv_rows(people), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{request.organization.slug}-people-{stamp}.csv"'
+    return response
