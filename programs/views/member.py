@@ -92,7 +92,7 @@ def _enrollment_flags(enrollment: Participant) -> Participant:
 @require_GET
 def my_programs(request: HttpRequest) -> HttpResponse:
     organization = request.organization
-    context: dict = {"nav_section": "programs", "reverse_note": REVERSE_NOTE}
+    context: dict = {"nav_section": "join", "reverse_note": REVERSE_NOTE}
     try:
         employee = services.membership_employee(request.membership)
     except ValidationError as error:
@@ -143,7 +143,7 @@ def program_enroll(request: HttpRequest, program_pk: int, role: str) -> HttpResp
     # Drafts are not published yet: for the enrollment page they do not exist.
     program = get_scoped_or_404(Program.objects.exclude(status=Program.Status.DRAFT), organization, pk=program_pk)
     context: dict = {
-        "nav_section": "programs",
+        "nav_section": "join",
         "program": program,
         "role": role,
         "role_label": _role_label(role),
@@ -250,7 +250,7 @@ def participant_edit(request: HttpRequest, participant_pk: int) -> HttpResponse:
     else:
         form = EnrollmentForm(**form_kwargs)
     context = {
-        "nav_section": "programs",
+        "nav_section": "join",
         "program": program,
         "participant": participant,
         "role": participant.role,
@@ -282,7 +282,7 @@ def participant_withdraw(request: HttpRequest, participant_pk: int) -> HttpRespo
             messages.success(request, f"You withdrew from {program.name} as {_role_label(participant.role)}.")
         return _my_programs(request)
     context = {
-        "nav_section": "programs",
+        "nav_section": "join",
         "participant": participant,
         "program": program,
         "role_label": _role_label(participant.role),
