@@ -296,8 +296,14 @@ LOGGING = {
 
 # Roster import: files larger than this are refused before parsing.
 ROSTER_IMPORT_MAX_BYTES = env.int("ROSTER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = ROSTER_IMPORT_MAX_BYTES + 1024 * 1024
+# Uploads of that size stay in memory; non-file request bodies keep Django's 2.5 MB cap.
 FILE_UPLOAD_MAX_MEMORY_SIZE = ROSTER_IMPORT_MAX_BYTES + 1024 * 1024
+
+# The address of this deployment, for links in emails sent outside a request (Celery tasks).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# allauth's per-IP rate limits read the client address from X-Forwarded-For behind this many proxies;
+# set it to 1 behind one load balancer, or every user shares the proxy's limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Tests ---------------------------------------------------------------------------------
 if DJANGO_ENV == "test":
