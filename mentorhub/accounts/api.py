@@ -6,7 +6,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
@@ -19,6 +25,7 @@ from mentorhub.tenancy import OrganizationScopedViewSet
 from . import roster_csv, selectors
 from .models import Employee, RosterImport
 from .serializers import (
+    EmployeeDirectorySerializer,
     EmployeeSerializer,
     RosterErrorsSerializer,
     RosterImportSerializer,
@@ -36,9 +43,22 @@ class DirectoryPagination(PageNumberPagination):
     max_page_size = 200
 
 
+def _employee_for_role(many: bool = False) -> PolymorphicProxySerializer:
+    return PolymorphicProxySerializer(
+        component_name="EmployeeForRole",
+        serializers=[EmployeeSerializer, EmployeeDirectorySerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+ROLE_NOTE = "Admins get every field; members and stakeholders the directory fields (no job_level, hired_on, left_on)."
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List employees",
+        description=ROLE_NOTE,
         parameters=[
             OpenApiParameter(
                 "search",
@@ -46,14 +66,16 @@ class DirectoryPagination(PageNumberPagination):
                 description="Words to find in name, email, department, title or location, or an exact employee_id.",
             )
         ],
+        responses=_employee_for_role(many=True),
     ),
-    retrieve=extend_schema(summary="One employee"),
+    retrieve=extend_schema(summary="One employee", description=ROLE_NOTE, responses=_employee_for_role()),
 )
 class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
     """The organization's roster, ordered by name.
 
     Roles: admins, members and stakeholders may read it (it is the directory people use to find a mentor
-    or a colleague: names, titles, departments, no private data). Only admins may import a roster.
+    or a colleague: names, titles, departments). Job level, hiring and leaving dates are HR data: only
+    admins get them (a leaving date may not be announced yet). Only admins may import a roster.
     """
 
     serializer_class = EmployeeSerializer
@@ -62,6 +84,11 @@ class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     lookup_value_regex = "[0-9]+"
     read_roles = ROLES_ALL
     write_roles = ROLES_ADMIN
+
+    def get_serializer_class(self) -> type[EmployeeSerializer]:
+        # Chosen by role, the narrow one unless the caller is known to be an admin.
+        membership = getattr(self.request, "membership", None)
+        return EmployeeSerializer if membership is not None and membership.is_admin else EmployeeDirectorySerializer
 
     def get_base_queryset(self) -> models.QuerySet[Employee]:
         if getattr(self, "swagger_fake_view", False):

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from mentorhub.csv_safety import unsafe_cell
+
 from .models import Employee, available_time_zones
 
 COLUMNS: tuple[str, ...] = (
@@ -172,7 +174,9 @@ def parse(content: bytes, existing: Mapping[str, ExistingEmployee]) -> ParsedRos
                     RosterError(start, None, f"This row has {len(record)} values; the header has {len(header)}.")
                 )
                 continue
-            raw = dict(zip(columns, record, strict=True))
+            # Our own exports put an apostrophe before text a spreadsheet would run as a formula: drop it,
+            # so an exported file imports unchanged.
+            raw = dict(zip(columns, (unsafe_cell(value) for value in record), strict=True))
             row = clean_row(raw, start, errors)
             if row is not None:
                 rows.append(row)

@@ -14,7 +14,13 @@ class EmployeeRefSerializer(serializers.ModelSerializer):
         fields = ["id", "employee_id", "name"]
 
 
+# HR data: job level, hiring date and (possibly future, not yet announced) leaving date. Admins only.
+HR_FIELDS = ("job_level", "hired_on", "left_on")
+
+
 class EmployeeSerializer(serializers.ModelSerializer):
+    """A roster row as admins see it, HR fields included."""
+
     manager = EmployeeRefSerializer(read_only=True, allow_null=True)
     is_current = serializers.BooleanField(read_only=True, help_text="False once left_on has passed.")
 
@@ -35,6 +41,16 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "left_on",
             "is_current",
         ]
+        read_only_fields = fields
+
+
+class EmployeeDirectorySerializer(EmployeeSerializer):
+    """A roster row as members and stakeholders see it: the directory, without the HR fields."""
+
+    is_current = serializers.BooleanField(read_only=True, help_text="False once the person has left.")
+
+    class Meta(EmployeeSerializer.Meta):
+        fields = [name for name in EmployeeSerializer.Meta.fields if name not in HR_FIELDS]
         read_only_fields = fields
 
 

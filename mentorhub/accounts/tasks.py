@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import smtplib
+
 from celery import shared_task
 
+from .services.invitations import invitation_email_send
 from .services.roster_import import SOFT_TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS, roster_import_apply
+
+# Mail servers that are down or refuse a connection for a while: worth trying again, a few times, spaced
+# out (about 1, 2, 4, 8 minutes). Anything else (a template error, a bad address) would fail the same way.
+TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
+MAIL_RETRIES = 4
 
 
 @shared_task(
@@ -17,3 +25,22 @@ def apply_roster_import(*, organization_id: int, import_id: int) -> None:
     """Apply a validated roster import. Idempotent: the service claims the import with a conditional
     UPDATE (queued -> running), so a duplicate delivery finds nothing to do."""
     roster_import_apply(organization_id=organization_id, import_id=import_id)
+
+
+@shared_task(
+    name="accounts.send_invitation_email",
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    max_retries=MAIL_RETRIES,
+    retry_backoff=60,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    soft_time_limit=60,
+    time_limit=90,
+    ignore_result=True,
+)
+def send_invitation_email(*, organization_id: int, invitation_id: int, base_url: str = "") -> None:
+    """Email an invitation's link. `base_url` (scheme and host of the admin's request) makes the link
+    absolute; it is not a secret, the link's secret is rebuilt from the row. An invitation revoked,
+    accepted or expired before the task runs gets no email. A redelivered task may send the same email
+    twice; that is harmless (the same link), and there is no sent-flag to claim without a schema change."""
+    invitation_email_send(organization_id=organization_id, invitation_id=invitation_id, base_url=base_url)

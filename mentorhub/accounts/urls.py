@@ -23,6 +23,11 @@ urlpatterns = [
         members.invitation_revoke_view,
         name="invitation-revoke",
     ),
+    path(
+        "o/<slug:org_slug>/members/invitations/<int:invitation_pk>/resend/",
+        members.invitation_resend_view,
+        name="invitation-resend",
+    ),
     path("o/<slug:org_slug>/members/<int:membership_pk>/role/", members.member_role, name="member-role"),
     path("o/<slug:org_slug>/members/<int:membership_pk>/remove/", members.member_remove, name="member-remove"),
     path("o/<slug:org_slug>/audit/", audit.audit_log, name="audit-log"),

@@ -84,3 +84,40 @@ def test_list_query_count_does_not_grow_with_rows(admin_client, org, roster, dja
         body = admin_client.get(api(org, "employees/"), {"page_size": 100}).json()
     assert len(body["results"]) == 35
     assert sum(1 for row in body["results"] if row["manager"]) == 30
+
+
+# --- HR fields are for admins only ----------------------------------------------------------------
+
+HR_FIELDS = {"job_level", "hired_on", "left_on"}
+
+
+def test_members_and_stakeholders_get_the_directory_without_hr_fields(member_client, stakeholder_client, org):
+    from datetime import date
+
+    leaver = EmployeeFactory(organization=org, name="Zed Future", job_level=11, left_on=date(2030, 1, 1))
+    for client in (member_client, stakeholder_client):
+        row = client.get(api(org, "employees/"), {"search": "Zed"}).json()["results"][0]
+        assert row["name"] == "Zed Future" and row["is_current"] is True
+        assert HR_FIELDS.isdisjoint(row), row
+        detail = client.get(api(org, f"employees/{leaver.pk}/")).json()
+        assert HR_FIELDS.isdisjoint(detail) and detail["department"] == leaver.department
+
+
+def test_admins_get_the_hr_fields(admin_client, org):
+    from datetime import date
+
+    leaver = EmployeeFactory(organization=org, name="Zed Future", job_level=11, left_on=date(2030, 1, 1))
+    row = admin_client.get(api(org, "employees/"), {"search": "Zed"}).json()["results"][0]
+    assert row["job_level"] == 11 and row["left_on"] == "2030-01-01" and row["hired_on"]
+    assert admin_client.get(api(org, f"employees/{leaver.pk}/")).json()["job_level"] == 11
+
+
+def test_a_members_api_token_gets_the_directory_too(member, org):
+    from django.test import Client
+
+    from mentorhub.accounts.services.tokens import api_token_create
+
+    EmployeeFactory(organization=org, name="Zed Token", job_level=11)
+    _token, raw = api_token_create(organization=org, actor=member.user, membership=member, name="t")
+    row = Client().get(api(org, "employees/"), {"search": "Zed"}, HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert HR_FIELDS.isdisjoint(row["results"][0])

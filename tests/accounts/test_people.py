@@ -73,9 +73,19 @@ def test_directory_shows_the_columns_to_every_role(member_client, stakeholder_cl
     )
     for client in (member_client, stakeholder_client):
         page = client.get(people_url(org)).content.decode()
-        for text in ("Zora Quill", "Staff Engineer", "Platform", ">7<", "Tokyo", "Asia/Tokyo"):
+        for text in ("Zora Quill", "Staff Engineer", "Platform", "Tokyo", "Asia/Tokyo"):
             assert text in page
+        # The job level is HR data: admins only (as in the API).
+        assert ">Level<" not in page and ">7<" not in page
         assert "Export" not in page  # the CSV export is for admins only
+
+
+def test_directory_shows_the_level_to_admins(admin_client, member_client, org):
+    EmployeeFactory(organization=org, name="Zora Quill", job_level=7)
+    page = admin_client.get(people_url(org)).content.decode()
+    assert '<th scope="col">Level</th>' in page and "<td>7</td>" in page
+    fragment = member_client.get(people_url(org, q="zora"), HTTP_HX_REQUEST="true").content.decode()
+    assert "Zora Quill" in fragment and "Level" not in fragment and "<td>7</td>" not in fragment
 
 
 def test_local_time_is_shown_in_each_persons_zone(admin_client, admin, org):
@@ -199,6 +209,18 @@ def test_detail_shows_profile_manager_reports_and_history_to_admins(admin_client
     page = member_client.get(detail_url(org, person)).content.decode()
     assert "Boss Person" in page and "Report One" in page
     assert "Employment history" not in page and "Promotion" not in page
+
+
+def test_detail_shows_level_and_dates_to_admins_only(admin_client, member_client, stakeholder_client, org):
+    person = EmployeeFactory(
+        organization=org, name="Lev Person", job_level=9, hired_on=date(2019, 2, 11), left_on=date(2024, 6, 30)
+    )
+    page = admin_client.get(detail_url(org, person)).content.decode()
+    assert "<dt>Job level</dt><dd>9</dd>" in page and "Feb 11, 2019" in page and "Left Jun 30, 2024" in page
+    for client in (member_client, stakeholder_client):
+        page = client.get(detail_url(org, person)).content.decode()
+        assert "Lev Person" in page and ">Left</span>" in page  # that they left is public, not when
+        assert "Job level" not in page and "Feb 11, 2019" not in page and "Jun 30, 2024" not in page
 
 
 def test_detail_of_another_organizations_employee_is_404(admin_client, org, other_employee, outsider_client, employee):

@@ -1,10 +1,17 @@
 """Invitations: an admin invites an email address with a role; the link works once, for that organization
-only, until it expires. Only the SHA-256 of the link's secret is stored."""
+only, until it expires. Only the SHA-256 of the link's secret is stored.
+
+The email goes out from a Celery task after commit (`accounts.send_invitation_email`), which gets ids
+only. The link's secret is therefore derived, not random: an HMAC (keyed with SECRET_KEY, like Django's
+password-reset links) of the invitation's organization, address, role and expiry, so the worker can rebuild
+it from the row and the secret never travels through the broker or its logs. Sending again (`Resend`)
+moves the expiry, which gives a new link and retires the old one.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -15,11 +22,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from mentorhub.tenancy import get_scoped_or_404
 
 from ..models import Employee, Invitation, Membership, Organization, Role, User
-from ..secret_tokens import hash_token, new_secret
+from ..secret_tokens import hash_token
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -58,12 +66,58 @@ def _accept_url(raw_token: str, base_url: str | None) -> str:
     return base + reverse("invitation-accept", kwargs={"token": raw_token})
 
 
-def _send_invitation_email(*, invitation_id: int, accept_url: str) -> None:
-    invitation = Invitation.objects.select_related("organization", "invited_by").get(pk=invitation_id)
-    context = {"invitation": invitation, "accept_url": accept_url, "ttl_days": settings.INVITATION_TTL_DAYS}
+def _link_secret(invitation: Invitation) -> str:
+    """The secret of the invitation's link, rebuilt from the row (see the module docstring)."""
+    expiry = invitation.expires_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
+    value = f"{invitation.organization_id}:{invitation.email.lower()}:{invitation.role}:{expiry}"
+    return salted_hmac("mentorhub.accounts.invitation", value, algorithm="sha256").hexdigest()
+
+
+def _queue_email(invitation: Invitation, base_url: str | None) -> None:
+    from ..tasks import send_invitation_email  # the task module imports this one
+
+    organization_id, invitation_id, base = invitation.organization_id, invitation.pk, base_url or ""
+    # After commit: no email for an invitation that was rolled back. robust: a broker outage must not turn a
+    # saved invitation into an error page; it is logged, and the admin can use Resend.
+    transaction.on_commit(
+        lambda: send_invitation_email.delay(
+            organization_id=organization_id, invitation_id=invitation_id, base_url=base
+        ),
+        robust=True,
+    )
+
+
+def invitation_email_send(*, organization_id: int, invitation_id: int, base_url: str = "") -> bool:
+    """Email the invitation's link (the body of the Celery task). Returns False, sending nothing, when the
+    invitation is no longer pending (revoked, accepted or expired meanwhile) or its link was replaced.
+
+    Mail errors propagate: the task retries the transient ones."""
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=invitation_id, organization_id=organization_id)
+        .first()
+    )
+    if invitation is None or invitation.status != "pending":
+        logger.info("Invitation %s of organization %s: not pending, no email.", invitation_id, organization_id)
+        return False
+    raw = _link_secret(invitation)
+    if not constant_time_compare(hash_token(raw), invitation.token_hash):
+        # SECRET_KEY changed since the link was made, or the row predates derived links: the link in the
+        # email would not work. Resend makes a new one.
+        logger.warning(
+            "Invitation %s of organization %s: link cannot be rebuilt, no email.", invitation_id, organization_id
+        )
+        return False
+    context = {
+        "invitation": invitation,
+        "accept_url": _accept_url(raw, base_url),
+        "ttl_days": settings.INVITATION_TTL_DAYS,
+        "expires_at": invitation.expires_at,
+    }
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation_message.txt", context)
     send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [invitation.email])
+    return True
 
 
 @transaction.atomic
@@ -85,15 +139,15 @@ def invitation_create(
         raise ValidationError(
             {"email": f"{email} already has a pending invitation. Revoke it first to send a new one."}
         )
-    raw = new_secret()
     invitation = Invitation(
         organization=organization,
         email=email,
         role=role,
-        token_hash=hash_token(raw),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
+    raw = _link_secret(invitation)
+    invitation.token_hash = hash_token(raw)
     invitation.full_clean()
     invitation.save()
     audit_record(
@@ -103,12 +157,45 @@ def invitation_create(
         target=invitation,
         changes={"email": [None, email], "role": [None, role]},
     )
-    accept_url = _accept_url(raw, base_url)
-    # After commit: no email for an invitation that was rolled back. robust: a mail server outage must not
-    # turn a saved invitation into an error page; it is logged and the admin can revoke and re-invite.
-    transaction.on_commit(
-        lambda: _send_invitation_email(invitation_id=invitation.pk, accept_url=accept_url), robust=True
+    _queue_email(invitation, base_url)
+    return invitation, raw
+
+
+@transaction.atomic
+def invitation_resend(
+    *, organization: Organization, actor: User, invitation_id: int, base_url: str | None = None
+) -> tuple[Invitation, str]:
+    """Email a pending invitation again, with a new link valid for the full time again; the old link stops
+    working. Returns the invitation and the new raw secret. Raises ValidationError unless pending."""
+    invitation = get_scoped_or_404(Invitation, organization, pk=invitation_id)
+    if invitation.status != "pending":
+        raise ValidationError(
+            f"This invitation is {invitation.status}; only a pending invitation can be sent again."
+            + (" Invite the address anew instead." if invitation.status in ("expired", "revoked") else "")
+        )
+    old_expiry = invitation.expires_at
+    now = timezone.now()
+    invitation.expires_at = now + timedelta(days=settings.INVITATION_TTL_DAYS)
+    raw = _link_secret(invitation)
+    invitation.token_hash = hash_token(raw)
+    # Conditional UPDATE: an accept or revoke that got there first wins, and this changes nothing.
+    updated = Invitation.objects.filter(
+        pk=invitation.pk,
+        organization=organization,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    ).update(expires_at=invitation.expires_at, token_hash=invitation.token_hash)
+    if not updated:
+        raise ValidationError("This invitation was accepted or revoked meanwhile; it was not sent again.")
+    audit_record(
+        organization=organization,
+        actor=actor,
+        verb="invitation.resend",
+        target=invitation,
+        changes={"expires_at": [old_expiry.isoformat(), invitation.expires_at.isoformat()]},
     )
+    _queue_email(invitation, base_url)
     return invitation, raw
 
 

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .. import roster_csv
-from ..models import Employee, EmploymentEvent, RosterImport
+from ..models import Employee, EmploymentEvent, Membership, RosterImport
 from . import bulk_sql
 
 CHUNK_SIZE = 2_000
@@ -279,6 +281,29 @@ class RosterApplier:
                 )
                 for employee_id, kind, occurred_on, old_value, new_value in chunk
             )
+
+
+def link_memberships(organization_id: int) -> int:
+    """Link the organization's memberships that have no roster row yet to the row with the user's email
+    (case-insensitive), e.g. someone who accepted an invitation before the import that adds them. Two
+    queries, whatever the number of people. Returns how many were linked."""
+    roster_row = (
+        Employee.objects.filter(organization_id=organization_id)
+        .annotate(email_lower=Lower("email"))  # the same expression as the unique index on the roster's emails
+        .filter(email_lower=Lower(OuterRef("user__email")))
+        .values("pk")[:1]
+    )
+    pairs = list(
+        Membership.objects.filter(organization_id=organization_id, employee__isnull=True)
+        .annotate(roster_pk=Subquery(roster_row))
+        .filter(roster_pk__isnull=False)
+        .values_list("pk", "roster_pk")
+    )
+    if pairs:
+        Membership.objects.bulk_update(
+            [Membership(pk=pk, employee_id=employee_pk) for pk, employee_pk in pairs], ["employee"], batch_size=1000
+        )
+    return len(pairs)
 
 
 def _chunks(items: Sequence[T], size: int | None = None) -> Iterator[Sequence[T]]:

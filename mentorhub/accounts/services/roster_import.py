@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 from .. import roster_csv, roster_progress
 from ..models import Employee, Organization, RosterImport, User
 from .audit import audit_record
-from .roster_apply import RosterApplier, RosterChangedError, existing_for_validation
+from .roster_apply import RosterApplier, RosterChangedError, existing_for_validation, link_memberships
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,10 @@ TIME_LIMIT_SECONDS = 660
 # A run still "running" this long after it started lost its worker (killed, crashed): it may be
 # claimed again by a redelivered task or re-run by an admin. Its transaction died with it.
 STALE_AFTER = timedelta(seconds=TIME_LIMIT_SECONDS + 60)
+
+# First key of the PostgreSQL advisory lock that serializes the imports of one organization (the second
+# key is the organization id); a constant of this module only, so no other lock shares the pair.
+ROSTER_IMPORT_LOCK = 0x526F7374  # "Rost"
 
 Status = RosterImport.Status
 
@@ -139,7 +143,7 @@ def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport
     try:
         with transaction.atomic():
             # One import per organization at a time: a second waits here instead of racing on the roster.
-            list(Organization.objects.select_for_update().filter(pk=organization_id).values_list("pk"))
+            roster_import_lock(organization_id)
             roster_import = RosterImport.objects.select_related("organization", "created_by").get(
                 pk=import_id, organization_id=organization_id
             )
@@ -150,6 +154,8 @@ def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport
                 )
 
             counts = RosterApplier(roster_import, started, on_progress=progress).run()
+            # People who joined before their roster row existed can take part from now on.
+            linked = link_memberships(organization_id)
             RosterImport.objects.filter(pk=import_id, organization_id=organization_id).update(
                 status=Status.DONE,
                 processed_rows=roster_import.total_rows,
@@ -165,6 +171,7 @@ def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport
                 changes={
                     "status": [Status.RUNNING, Status.DONE],
                     **{name: [0, value] for name, value in counts.items()},
+                    "linked_memberships": [0, linked],
                 },
             )
         # The commit itself takes a while for a large file (deferred foreign-key checks): count it in.
@@ -177,6 +184,22 @@ def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport
     finally:
         roster_progress.clear(organization_id=organization_id, import_id=import_id)
     return RosterImport.objects.defer("rows").get(pk=import_id, organization_id=organization_id)
+
+
+def roster_import_lock(organization_id: int) -> None:
+    """Wait for, then hold until the end of the current transaction, the organization's roster import lock.
+
+    Its own lock, not the Organization row: an import holds it for the whole apply (seconds to minutes), and
+    invitations lock that row for a moment. On PostgreSQL a transaction-level advisory lock keyed on
+    (ROSTER_IMPORT_LOCK, organization id). Elsewhere the Organization row, locked for update: portable, and
+    SQLite (the embedded setup) lets one transaction write at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Both keys are int4; ids beyond 2**31 share a lock with another organization, which only
+            # means their imports wait for each other.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROSTER_IMPORT_LOCK, organization_id % 2**31])
+        return
+    list(Organization.objects.select_for_update().filter(pk=organization_id).values_list("pk"))
 
 
 def _describe(exc: Exception) -> str:

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from mentorhub.csv_safety import safe_cell
 from mentorhub.tenancy import org_view
 
 from .. import selectors
@@ -27,6 +28,7 @@ VERB_LABELS = {
     "api_token.revoke": "Revoked an API token",
     "invitation.create": "Invited someone",
     "invitation.revoke": "Revoked an invitation",
+    "invitation.resend": "Sent an invitation again",
     "invitation.accept": "Accepted an invitation",
     "membership.create": "Joined",
     "membership.change_role": "Changed a role",
@@ -91,11 +93,6 @@ class _Echo:
         return value
 
 
-def _safe_cell(value: str) -> str:
-    # Labels and emails can come from user input: a leading =, +, - or @ would run as a spreadsheet formula.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def audit_csv_rows(events: Iterable[AuditEvent]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(["time_utc", "actor", "verb", "target_type", "target_id", "target", "changes"])
@@ -103,12 +100,13 @@ def audit_csv_rows(events: Iterable[AuditEvent]) -> Iterator[str]:
         yield writer.writerow(
             [
                 event.created_at.astimezone(UTC).isoformat(),
-                _safe_cell(event.actor_email),
+                # Labels and emails can come from user input (mentorhub.csv_safety says why).
+                safe_cell(event.actor_email),
                 event.verb,
                 event.target_type,
                 event.target_id,
-                _safe_cell(event.target_label),
-                _safe_cell(json.dumps(event.changes, ensure_ascii=False, sort_keys=True)) if event.changes else "",
+                safe_cell(event.target_label),
+                safe_cell(json.dumps(event.changes, ensure_ascii=False, sort_keys=True)) if event.changes else "",
             ]
         )
 

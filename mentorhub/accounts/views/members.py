@@ -16,7 +16,7 @@ from mentorhub.tenancy import get_scoped_or_404, org_view
 
 from .. import selectors
 from ..models import Invitation, Membership, Role
-from ..services.invitations import invitation_create, invitation_revoke
+from ..services.invitations import invitation_create, invitation_resend, invitation_revoke
 from ..services.memberships import membership_change_role, membership_remove
 
 PAGE_SIZE = 50
@@ -67,10 +67,12 @@ def members(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None if hasattr(error, "error_dict") else "email", error)
         else:
+            # The email leaves from a background task: say it is on its way, not that it arrived.
             messages.success(
                 request,
-                f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}. "
-                f"The link works once and expires on {date_format(timezone.localtime(invitation.expires_at))}.",
+                f"Invitation created for {invitation.email} as {invitation.get_role_display().lower()}; "
+                f"the email with the link is on its way. The link works once and expires on "
+                f"{date_format(timezone.localtime(invitation.expires_at))}. If it does not arrive, use Resend.",
             )
             return redirect("members", org_slug=request.organization.slug)
     return _members_page(request, form, status=400)
@@ -87,6 +89,28 @@ def invitation_revoke_view(request: HttpRequest, invitation_pk: int) -> HttpResp
         messages.error(request, _error_text(error))
     else:
         messages.success(request, f"The invitation of {invitation.email} is revoked; its link no longer works.")
+    return redirect("members", org_slug=request.organization.slug)
+
+
+@org_view(roles=["admin"])
+@require_POST
+def invitation_resend_view(request: HttpRequest, invitation_pk: int) -> HttpResponse:
+    invitation = get_scoped_or_404(Invitation, request.organization, pk=invitation_pk)
+    try:
+        invitation, _raw = invitation_resend(
+            organization=request.organization,
+            actor=request.user,
+            invitation_id=invitation.pk,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            f"A new link for {invitation.email} is on its way; the earlier link no longer works. It expires on "
+            f"{date_format(timezone.localtime(invitation.expires_at))}.",
+        )
     return redirect("members", org_slug=request.organization.slug)
 
 

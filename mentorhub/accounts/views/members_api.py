@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from mentorhub.tenancy import OrganizationScopedViewSet
 
 from ..models import Invitation, Membership, Role
-from ..services.invitations import invitation_create, invitation_revoke
+from ..services.invitations import invitation_create, invitation_resend, invitation_revoke
 
 ADMINS_ONLY = frozenset({Role.ADMIN})
 
@@ -85,13 +85,22 @@ class MemberViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
     list=extend_schema(summary="List invitations, newest first", tags=["invitations"]),
     create=extend_schema(
         summary="Invite an email address with a role",
-        description="Emails a link that works once, for this organization only, until it expires. "
+        description="Queues an email with a link that works once, for this organization only, until it "
+        "expires (the email leaves in the background; resend if it does not arrive). "
         "Refused (400) when the address is already a member or has a pending invitation.",
         request=InvitationCreateSerializer,
         responses={
             201: InvitationSerializer,
             400: OpenApiResponse(description="Invalid email or role, or a duplicate"),
         },
+        tags=["invitations"],
+    ),
+    resend=extend_schema(
+        summary="Email a pending invitation again",
+        description="Queues the email again with a new link, valid for the full time again; the old link stops "
+        "working.",
+        request=None,
+        responses={200: InvitationSerializer, 400: OpenApiResponse(description="Not pending")},
         tags=["invitations"],
     ),
     revoke=extend_schema(
@@ -124,6 +133,20 @@ class InvitationViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
         except DjangoValidationError as error:
             raise _as_drf_error(error) from None
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def resend(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        invitation = self.get_object()
+        try:
+            invitation, _raw = invitation_resend(
+                organization=request.organization,
+                actor=request.user,
+                invitation_id=invitation.pk,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from None
+        return Response(InvitationSerializer(invitation).data)
 
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -1,4 +1,5 @@
-"""The people directory (the roster): list with live search, a profile per person, CSV export for admins."""
+"""The people directory (the roster): list with live search, a profile per person, CSV export for admins.
+Job levels and hiring/leaving dates are shown to admins only."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from mentorhub.csv_safety import safe_cell
 from mentorhub.tenancy import get_scoped_or_404, org_view
 
 from .. import selectors
@@ -85,6 +87,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         # Only asked when the page is empty, to tell "no matches" from "no roster yet".
         "roster_is_empty": not page.object_list and not selectors.employees(organization=request.organization).exists(),
         "roster_import_url": _roster_import_url(request),
+        "show_hr_fields": request.membership.is_admin,
     }
     if _is_htmx_fragment(request):
         context["is_fragment"] = True
@@ -101,18 +104,17 @@ def people_list(request: HttpRequest) -> HttpResponse:
 def people_detail(request: HttpRequest, employee_pk: int) -> HttpResponse:
     organization = request.organization
     person = get_scoped_or_404(Employee.objects.select_related("manager"), organization, pk=employee_pk)
-    # The employment history (levels, departures) is HR data: admins only; everyone sees the profile.
-    events = (
-        list(selectors.employee_events(organization=organization, employee=person))
-        if request.membership.is_admin
-        else None
-    )
+    # Job level, hiring and leaving dates and the employment history are HR data: admins only (as in the
+    # API); everyone sees the rest of the profile.
+    show_hr_fields = request.membership.is_admin
+    events = list(selectors.employee_events(organization=organization, employee=person)) if show_hr_fields else None
     context = {
         "nav_section": "people",
         "person": person,
         "now": timezone.now(),
         "reports": list(selectors.employee_reports(organization=organization, employee=person)),
         "events": events,
+        "show_hr_fields": show_hr_fields,
     }
     return render(request, "accounts/people_detail.html", context)
 
@@ -128,17 +130,19 @@ def roster_csv_rows(people: Iterable[Employee]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(ROSTER_COLUMNS)
     for person in people:
+        # Text cells come from the roster file and are opened in spreadsheets: defused (the roster import
+        # undoes it, so the file can be uploaded again as it is).
         yield writer.writerow(
             [
-                person.employee_id,
-                person.email,
-                person.name,
-                person.title,
-                person.department,
+                safe_cell(person.employee_id),
+                safe_cell(person.email),
+                safe_cell(person.name),
+                safe_cell(person.title),
+                safe_cell(person.department),
                 person.job_level,
-                person.location,
-                person.time_zone,
-                person.manager.employee_id if person.manager_id else "",
+                safe_cell(person.location),
+                safe_cell(person.time_zone),
+                safe_cell(person.manager.employee_id) if person.manager_id else "",
                 person.hired_on.isoformat(),
                 person.left_on.isoformat() if person.left_on else "",
             ]
