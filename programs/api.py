@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from mentorhub.accounts.models import Membership, Role
+from mentorhub.csv_safety import safe_cell
 from mentorhub.tenancy import OrganizationScopedViewSet, get_scoped_or_404
 
 from . import selectors, services
@@ -57,7 +58,7 @@ def service_error_detail(error: DjangoValidationError) -> dict[str, Any]:
     """A service's ValidationError as a DRF error body. Per-question messages (keys that are question ids,
     from answers_clean) are grouped under `answers`, the field the client sent them in."""
     detail = as_serializer_error(error)
-    answers = {key: value for key, value in detail.items() if str(key).isdigit()}
+    answers = {key: value for key, value in detail.items() if str(key).isascii() and str(key).isdigit()}
     if answers:
         detail = {key: value for key, value in detail.items() if key not in answers}
         detail["answers"] = answers
@@ -147,7 +148,11 @@ class ProgramViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
     def _move(self, request: Request, to_status: str) -> Response:
         program = self.get_object()
         services.program_move(
-            organization=request.organization, actor=request.user, program_id=program.pk, to_status=to_status
+            organization=request.organization,
+            actor=request.user,
+            program_id=program.pk,
+            to_status=to_status,
+            base_url=request.build_absolute_uri("/"),
         )
         return self._render(program.pk)
 
@@ -305,8 +310,7 @@ def _csv_cell(value: Any) -> str:
     opened in spreadsheets."""
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value)
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_cell("" if value is None else str(value))
 
 
 ROLE_FILTERS = [
@@ -450,6 +454,7 @@ class ParticipantViewSet(
             organization=request.organization,
             actor=request.user,
             program_id=self.program.pk,
+            base_url=request.build_absolute_uri("/"),
             **serializer.validated_data,
         )
         return Response(result)
@@ -466,7 +471,7 @@ class ParticipantViewSet(
         writer = csv.writer(out)
         writer.writerow(
             ["Name", "Email", "Department", "Job level", "Location", "Role", "Status", "Capacity", "Applied"]
-            + [q.prompt for q in questions]
+            + [_csv_cell(q.prompt) for q in questions]
         )
         for p in self.get_queryset().iterator(chunk_size=500):
             employee = p.employee

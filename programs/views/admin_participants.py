@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorhub.csv_safety import safe_cell
 from mentorhub.tenancy import org_view
 
 from .. import selectors, services
@@ -96,6 +97,7 @@ def program_participants(request: HttpRequest, program_pk: int) -> HttpResponse:
         "roles": Participant.Role.choices,
         "statuses": Participant.Status.choices,
         "decisions": DECISION_LABELS.items(),
+        "can_decide": program.status in services.DECIDING_PROGRAM_STATUSES,
         "can_invite": program.status in (Program.Status.DRAFT, Program.Status.ENROLLING),
     }
     return render(request, "programs/admin_participants.html", context)
@@ -108,7 +110,8 @@ def participants_decide(request: HttpRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
     program = selectors.program_get(organization=organization, program_id=program_pk)
     decision = request.POST.get("decision", "")
-    ids = [int(value) for value in request.POST.getlist("participant") if value.isdigit()]
+    # isascii too: str.isdigit() accepts "²" and other digits that int() refuses.
+    ids = [int(value) for value in request.POST.getlist("participant") if value.isascii() and value.isdigit()]
     back = QueryDict(request.POST.get("return_query", ""))
     back_url = _list_url(request, program, {**_filters(back), "page": back.get("page", "")})
     if decision not in DECISION_LABELS:
@@ -162,12 +165,17 @@ def program_invite(request: HttpRequest, program_pk: int) -> HttpResponse:
                     departments=data["departments"],
                     job_levels=data["job_levels"],
                     emails=data["all_emails"],
+                    base_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                request.session[session_key] = {**result, "role": data["role"]}
+                request.session[session_key] = {
+                    **result,
+                    "role": data["role"],
+                    "emailed_now": program.status == Program.Status.ENROLLING,
+                }
                 return redirect("program-invite", org_slug=organization.slug, program_pk=program.pk)
         status = 400
     else:
@@ -200,7 +208,7 @@ class _Echo:
 def _cell(value: Any) -> str:
     """A CSV cell that a spreadsheet will not run as a formula (answers are free text)."""
     text = "" if value is None else _answer_text(value).replace(", ", "; ") if isinstance(value, list) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_cell(text)
 
 
 def export_rows(participants: Iterable[Participant], questions: list[Question]) -> Iterator[str]:
@@ -211,7 +219,7 @@ def export_rows(participants: Iterable[Participant], questions: list[Question]) 
         # Two questions may share a prompt; number the repeats so every column is distinct.
         seen[question.prompt] = seen.get(question.prompt, 0) + 1
         headers.append(
-            question.prompt if seen[question.prompt] == 1 else f"{question.prompt} ({seen[question.prompt]})"
+            _cell(question.prompt if seen[question.prompt] == 1 else f"{question.prompt} ({seen[question.prompt]})")
         )
     yield writer.writerow(headers)
     for p in participants:

@@ -166,7 +166,11 @@ def program_move(request: HttpRequest, program_pk: int) -> HttpResponse:
         )
     try:
         program = services.program_move(
-            organization=organization, actor=request.user, program_id=program.pk, to_status=to_status
+            organization=organization,
+            actor=request.user,
+            program_id=program.pk,
+            to_status=to_status,
+            base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -1,6 +1,7 @@
 """Member pages: the open programs a person may join, enrolling as mentor or mentee, changing one's answers
-until matched, and withdrawing. Any role with a roster entry may take part; the enrollment pages only ever
-show the signed-in person's own enrollments."""
+until matched, and withdrawing. Admins and members with a roster entry take part (stakeholders read
+dashboards and change nothing, as in the API); the enrollment pages only ever show the signed-in person's
+own enrollments."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mentorhub.accounts.models import Role
 from mentorhub.tenancy import get_scoped_or_404, org_view
 
 from .. import selectors, services
@@ -17,9 +19,11 @@ from ..forms import EnrollmentForm
 from ..models import Participant, Program
 
 P = Participant.Status
+# The roles that take part in programs, as in the API (stakeholders get 403 here).
+TAKING_PART = [Role.ADMIN, Role.MEMBER]
 # An enrollment in one of these states can be (re)started from the enrollment page.
 RESTARTABLE = (P.INVITED, P.WITHDRAWN)
-WITHDRAWABLE = (P.INVITED, P.APPLIED, P.APPROVED, P.WAITLISTED)
+WITHDRAWABLE = services.WITHDRAWABLE  # the service's rule, so the page offers exactly what it accepts
 REVERSE_NOTE = (
     "In reverse mentoring the mentor is the more junior person: early-career colleagues share what they know "
     "about AI, social media and new tools with senior colleagues, who learn from them and offer their "
@@ -58,7 +62,7 @@ def _apply_service_error(form: EnrollmentForm, error: ValidationError) -> None:
             form.add_error(None, message)
         return
     for key, problems in error.message_dict.items():
-        target = f"q_{key}" if key.isdigit() else key
+        target = f"q_{key}" if key.isascii() and key.isdigit() else key
         for message in problems:
             form.add_error(target if target in form.fields else None, message)
 
@@ -88,7 +92,7 @@ def _enrollment_flags(enrollment: Participant) -> Participant:
     return enrollment
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_GET
 def my_programs(request: HttpRequest) -> HttpResponse:
     organization = request.organization
@@ -134,7 +138,7 @@ def _eligibility_text(program: Program) -> str:
     return "; ".join(parts) if parts else "current employees only"
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def program_enroll(request: HttpRequest, program_pk: int, role: str) -> HttpResponse:
     if role not in Participant.Role.values:
@@ -205,7 +209,7 @@ def program_enroll(request: HttpRequest, program_pk: int, role: str) -> HttpResp
 # --- Edit and withdraw ---------------------------------------------------------------------------
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def participant_edit(request: HttpRequest, participant_pk: int) -> HttpResponse:
     organization = request.organization
@@ -262,7 +266,7 @@ def participant_edit(request: HttpRequest, participant_pk: int) -> HttpResponse:
     return render(request, "programs/member_enroll.html", context, status=status)
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def participant_withdraw(request: HttpRequest, participant_pk: int) -> HttpResponse:
     participant = _own_participant(request, participant_pk)

@@ -1,4 +1,7 @@
-"""Every write of the programs app: keyword-only, typed, atomic, audited, scoped by organization."""
+"""Every write of the programs app: keyword-only, typed, atomic, audited, scoped by organization.
+
+The enrollment form's writes (question_*) live in services/questions.py and are re-exported here, so
+callers use `programs.services` for all of them."""
 
 from __future__ import annotations
 
@@ -9,17 +12,31 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Membership, Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
-from .answers import answers_clean
-from .models import Participant, Program, Question
-from .question_sets import PROGRAM_DEFAULTS, QUESTION_SETS
+from ..answers import answers_clean
+from ..models import Participant, Program, Question
+from ..question_sets import PROGRAM_DEFAULTS, QUESTION_SETS
+from .questions import QUESTION_FIELDS as QUESTION_FIELDS
+from .questions import _question_save
+from .questions import question_create as question_create
+from .questions import question_delete as question_delete
+from .questions import question_move as question_move
+from .questions import question_update as question_update
 
 S = Program.Status
+P = Participant.Status
+# What a participant may withdraw: an enrollment still in play. Not a declined one (withdrawing and applying
+# again would undo the admin's decision), not a matched one (the match is ended instead).
+WITHDRAWABLE = frozenset({P.INVITED, P.APPLIED, P.APPROVED, P.WAITLISTED})
+# Admins approve, waitlist or decline while people apply and while matching is prepared; before that there
+# is nothing to decide, afterwards the decisions are history.
+DECIDING_PROGRAM_STATUSES = frozenset({S.ENROLLING, S.MATCHING})
 # The lifecycle. Going back is allowed where it loses nothing: a program in enrollment can return to
 # draft for edits, and matching can reopen enrollment for late joiners.
 ALLOWED_MOVES: dict[str, set[str]] = {
@@ -54,7 +71,6 @@ PROGRAM_FIELDS = [
     "match_mode",
     "objective",
 ]
-QUESTION_FIELDS = ["prompt", "mentor_prompt", "help_text", "type", "options", "audience", "required", "rule", "weight"]
 
 
 # --- Programs ------------------------------------------------------------------------------
@@ -131,8 +147,13 @@ def program_allowed_moves(program: Program) -> list[str]:
 
 
 @transaction.atomic
-def program_move(*, organization: Organization, actor: User, program_id: int, to_status: str) -> Program:
-    """Move a program along its lifecycle; a move that is not allowed raises ValidationError."""
+def program_move(
+    *, organization: Organization, actor: User, program_id: int, to_status: str, base_url: str | None = None
+) -> Program:
+    """Move a program along its lifecycle; a move that is not allowed raises ValidationError.
+
+    Opening a draft for enrollment emails the people invited while it was a draft (`base_url`, scheme and
+    host, makes the link in the email absolute)."""
     program = get_scoped_or_404(Program.objects.select_for_update(), organization, pk=program_id)
     if to_status not in ALLOWED_MOVES.get(program.status, set()):
         raise ValidationError(
@@ -152,111 +173,15 @@ def program_move(*, organization: Organization, actor: User, program_id: int, to
         target=program,
         changes={"status": [old, to_status]},
     )
+    if old == S.DRAFT and to_status == S.ENROLLING:
+        # Invitations made while the program was a draft were not emailed: there was nothing to open yet.
+        invited = scoped(Participant, organization).filter(program=program, status=P.INVITED)
+        queue_invitation_emails(
+            organization_id=organization.pk,
+            participant_ids=list(invited.values_list("pk", flat=True)),
+            base_url=base_url,
+        )
     return program
-
-
-# --- Questions -----------------------------------------------------------------------------
-
-
-def _question_save(question: Question) -> Question:
-    errors: dict[str, list[str]] = {}
-    if question.has_options:
-        options = question.options
-        if not isinstance(options, list) or not all(isinstance(o, str) and o.strip() for o in options):
-            errors["options"] = ["Give the options as a list of non-empty texts."]
-        elif len(options) < 2:
-            errors["options"] = ["A choice question needs at least two options."]
-        elif len(set(options)) != len(options):
-            errors["options"] = ["Each option must be different."]
-    elif question.type == Question.Type.TAGS:
-        if not isinstance(question.options, list):
-            errors["options"] = ["Suggested skills must be a list."]
-    else:
-        question.options = []
-    if question.rule in (Question.Rule.NONE, Question.Rule.MUST):
-        question.weight = 0
-    elif question.weight == 0:
-        errors["weight"] = ["Give a weight from 1 to 5, or choose “Not used for matching”."]
-    if question.type == Question.Type.TEXT and question.rule not in (Question.Rule.NONE,):
-        errors["rule"] = ["Free-text answers cannot be used for matching."]
-    if question.rule == Question.Rule.OFFERS_WANTS and question.audience != Question.Audience.BOTH:
-        errors["audience"] = ["“Mentor offers what the mentee wants” needs the question asked of both."]
-    if errors:
-        raise ValidationError(errors)
-    question.full_clean(exclude=["organization", "program"])
-    question.save()
-    return question
-
-
-def _editable_program(organization: Organization, program_id: int) -> Program:
-    program = get_scoped_or_404(Program, organization, pk=program_id)
-    if program.status not in (S.DRAFT, S.ENROLLING):
-        raise ValidationError("Questions can only change while the program is a draft or enrolling.")
-    return program
-
-
-@transaction.atomic
-def question_create(*, organization: Organization, actor: User, program_id: int, data: Mapping[str, Any]) -> Question:
-    program = _editable_program(organization, program_id)
-    last = program.questions.order_by("-position").values_list("position", flat=True).first()
-    question = Question(
-        organization=organization,
-        program=program,
-        position=(last + 1) if last is not None else 0,
-        **{k: v for k, v in data.items() if k in QUESTION_FIELDS},
-    )
-    _question_save(question)
-    audit_record(organization=organization, actor=actor, verb="question.create", target=question)
-    return question
-
-
-@transaction.atomic
-def question_update(
-    *, organization: Organization, actor: User, program_id: int, question_id: int, data: Mapping[str, Any]
-) -> Question:
-    _editable_program(organization, program_id)
-    question = get_scoped_or_404(Question, organization, pk=question_id, program_id=program_id)
-    before = {f: getattr(question, f) for f in QUESTION_FIELDS}
-    for field, value in data.items():
-        if field in QUESTION_FIELDS:
-            setattr(question, field, value)
-    _question_save(question)
-    after = {f: getattr(question, f) for f in QUESTION_FIELDS}
-    audit_record(
-        organization=organization,
-        actor=actor,
-        verb="question.update",
-        target=question,
-        changes=diff_fields(before, after),
-    )
-    return question
-
-
-@transaction.atomic
-def question_delete(*, organization: Organization, actor: User, program_id: int, question_id: int) -> None:
-    _editable_program(organization, program_id)
-    question = get_scoped_or_404(Question, organization, pk=question_id, program_id=program_id)
-    audit_record(organization=organization, actor=actor, verb="question.delete", target=question)
-    question.delete()
-
-
-@transaction.atomic
-def question_move(
-    *, organization: Organization, actor: User, program_id: int, question_id: int, direction: int
-) -> None:
-    """Swap a question with its neighbour (direction -1 = up, +1 = down)."""
-    program = _editable_program(organization, program_id)
-    ordered = list(scoped(Question, organization).filter(program=program).order_by("position", "id"))
-    index = next((i for i, q in enumerate(ordered) if q.pk == question_id), None)
-    if index is None:
-        raise ValidationError("No such question.")
-    other = index + (1 if direction > 0 else -1)
-    if 0 <= other < len(ordered):
-        ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, question in enumerate(ordered):
-        if question.position != position:
-            question.position = position
-            question.save(update_fields=["position"])
 
 
 # --- Eligibility and enrollment ----------------------------------------------------------------
@@ -331,6 +256,9 @@ def participant_enroll(
     participant.answers = cleaned
     participant.capacity = _clean_capacity(program, role, capacity)
     participant.status = Participant.Status.APPLIED
+    # A new application: any earlier decision (made before a withdrawal) no longer applies to it.
+    participant.decided_by = None
+    participant.decided_at = None
     try:
         with transaction.atomic():
             participant.save()
@@ -375,11 +303,13 @@ def participant_update(
 @transaction.atomic
 def participant_withdraw(*, organization: Organization, actor: User, participant_id: int) -> Participant:
     participant = get_scoped_or_404(Participant.objects.select_for_update(), organization, pk=participant_id)
-    if participant.status in (Participant.Status.WITHDRAWN, Participant.Status.MATCHED):
+    if participant.status not in WITHDRAWABLE:
         raise ValidationError(
-            "You are already matched: end the match instead."
-            if participant.status == Participant.Status.MATCHED
-            else "You have already withdrawn."
+            {
+                P.MATCHED: "You are already matched: end the match instead.",
+                P.WITHDRAWN: "You have already withdrawn.",
+                P.DECLINED: "This application was declined; there is nothing to withdraw.",
+            }.get(participant.status, "This enrollment cannot be withdrawn.")
         )
     old = participant.status
     participant.status = Participant.Status.WITHDRAWN
@@ -409,6 +339,11 @@ def participants_decide(
     if decision not in DECISIONS:
         raise ValidationError(f"Unknown decision “{decision}”.")
     program = get_scoped_or_404(Program, organization, pk=program_id)
+    if program.status not in DECIDING_PROGRAM_STATUSES:
+        raise ValidationError(
+            f"Applications can only be decided while the program is enrolling or matching; "
+            f"“{program.name}” is {program.get_status_display().lower()}."
+        )
     new_status = DECISIONS[decision]
     decidable = [
         Participant.Status.APPLIED,
@@ -442,10 +377,16 @@ def participants_invite(
     departments: Iterable[str] = (),
     job_levels: Iterable[int] = (),
     emails: Iterable[str] = (),
+    base_url: str | None = None,
 ) -> dict[str, Any]:
     """Invite eligible employees in bulk (by department, level, or a list of emails). Returns counts and
-    the emails that matched nobody eligible, so the admin can see who was left out and why."""
-    program = get_scoped_or_404(Program, organization, pk=program_id)
+    the emails that matched nobody eligible, so the admin can see who was left out and why.
+
+    Each newly invited person is emailed a link to their open programs (`base_url`, scheme and host, makes
+    it absolute) once the transaction commits; for a draft, when enrollment opens (see program_move)."""
+    # Locked like participant_enroll does: invitations and enrollments of one program take turns, so the
+    # counts below are exact.
+    program = get_scoped_or_404(Program.objects.select_for_update(), organization, pk=program_id)
     if program.status not in (S.DRAFT, S.ENROLLING):
         raise ValidationError("Invitations can only be sent while the program is a draft or enrolling.")
     if role not in Participant.Role.values:
@@ -454,38 +395,37 @@ def participants_invite(
     wanted_emails = {e.strip().lower() for e in emails if e.strip()}
     if not (departments or job_levels or wanted_emails):
         raise ValidationError("Choose a department, a job level, or give email addresses.")
-    people = scoped(Employee, organization).filter(eligible_employees_q(program))
     selection = Q()
     if departments:
         selection |= Q(department__in=departments)
     if job_levels:
         selection |= Q(job_level__in=job_levels)
     if wanted_emails:
-        selection |= Q(email__in=list(wanted_emails))
-    candidates = list(people.filter(selection).only("id", "email"))
-    # Email case may differ from the roster; match it case-insensitively.
-    if wanted_emails:
-        lowered = {e.email.lower() for e in candidates}
-        extra = [e for e in people.only("id", "email") if e.email.lower() in wanted_emails - lowered]
-        candidates += extra
-    found_emails = {e.email.lower() for e in candidates}
-    already = set(
-        scoped(Participant, organization)
-        .filter(program=program, role=role, employee_id__in=[e.pk for e in candidates])
-        .values_list("employee_id", flat=True)
+        # Email case may differ from the roster: compare lowercased, in the query.
+        selection |= Q(email_lower__in=sorted(wanted_emails))
+    candidates = dict(
+        scoped(Employee, organization)
+        .filter(eligible_employees_q(program))
+        .annotate(email_lower=Lower("email"))
+        .filter(selection)
+        .values_list("pk", "email_lower")
     )
-    new = [
-        Participant(
-            organization=organization, program=program, employee=e, role=role, status=Participant.Status.INVITED
-        )
-        for e in candidates
-        if e.pk not in already
-    ]
-    Participant.objects.bulk_create(new, ignore_conflicts=True)
+    enrolled = scoped(Participant, organization).filter(program=program, role=role)
+    already = set(enrolled.filter(employee_id__in=list(candidates)).values_list("employee_id", flat=True))
+    new_ids = [pk for pk in candidates if pk not in already]
+    Participant.objects.bulk_create(
+        [
+            Participant(organization=organization, program=program, employee_id=pk, role=role, status=P.INVITED)
+            for pk in new_ids
+        ],
+        ignore_conflicts=True,  # a safety net: a row that exists after all is skipped, and not counted below
+    )
+    # What this call created, read back: bulk_create with ignore_conflicts cannot say which rows it skipped.
+    invited_ids = list(enrolled.filter(employee_id__in=new_ids, status=P.INVITED).values_list("pk", flat=True))
     result = {
-        "invited": len(new),
-        "already_enrolled": len(already),
-        "not_found": sorted(wanted_emails - found_emails),
+        "invited": len(invited_ids),
+        "already_enrolled": len(candidates) - len(invited_ids),
+        "not_found": sorted(wanted_emails - set(candidates.values())),
     }
     audit_record(
         organization=organization,
@@ -494,7 +434,26 @@ def participants_invite(
         target=program,
         changes={"invited": [None, result["invited"]]},
     )
+    if program.status == S.ENROLLING:
+        queue_invitation_emails(organization_id=organization.pk, participant_ids=invited_ids, base_url=base_url)
     return result
+
+
+def queue_invitation_emails(*, organization_id: int, participant_ids: list[int], base_url: str | None) -> None:
+    """Email each invited participant after commit, one task per person (ids only), so a retry after a mail
+    server hiccup resends one email, not the whole batch."""
+    if not participant_ids:
+        return
+    from ..tasks import send_program_invitation  # the task module imports the app's modules
+
+    def queue() -> None:
+        for participant_id in participant_ids:
+            send_program_invitation.delay(
+                organization_id=organization_id, participant_id=participant_id, base_url=base_url or ""
+            )
+
+    # robust: the invitations are saved; a broker outage is logged rather than shown as an error.
+    transaction.on_commit(queue, robust=True)
 
 
 def membership_employee(membership: Membership) -> Employee:

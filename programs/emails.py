@@ -1,0 +1,54 @@
+"""Emails of the programs app, sent from Celery tasks (programs/tasks.py), which pass ids only."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Participant, Program
+
+logger = logging.getLogger(__name__)
+
+# Used only when neither the request (base_url) nor SITE_URL gives the site's address (a shell, a test).
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def absolute_url(path: str, base_url: str = "") -> str:
+    base = (base_url or getattr(settings, "SITE_URL", "") or DEFAULT_BASE_URL).rstrip("/")
+    return base + path
+
+
+def program_invitation_send(*, organization_id: int, participant_id: int, base_url: str = "") -> bool:
+    """Email one invited participant a link to their open programs. Returns False, sending nothing, when the
+    invitation is no longer open: taken up or withdrawn meanwhile, or the program is not enrolling (a draft
+    sends its invitations when enrollment opens). Mail errors propagate: the task retries transient ones."""
+    participant = (
+        Participant.objects.select_related("program", "employee", "organization")
+        .filter(pk=participant_id, organization_id=organization_id)
+        .first()
+    )
+    if (
+        participant is None
+        or participant.status != Participant.Status.INVITED
+        or participant.program.status != Program.Status.ENROLLING
+    ):
+        logger.info(
+            "Program invitation %s of organization %s: no longer open, no email.", participant_id, organization_id
+        )
+        return False
+    organization = participant.organization
+    context = {
+        "participant": participant,
+        "program": participant.program,
+        "organization": organization,
+        "role": participant.get_role_display().lower(),
+        "programs_url": absolute_url(reverse("my-programs", kwargs={"org_slug": organization.slug}), base_url),
+    }
+    subject = render_to_string("programs/email/invitation_subject.txt", context).strip()
+    body = render_to_string("programs/email/invitation_message.txt", context)
+    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [participant.employee.email])
+    return True
