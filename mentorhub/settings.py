@@ -266,10 +266,17 @@ SPECTACULAR_SETTINGS = {
     # model so the schema has no auto-numbered names (and `check --deploy` no naming warnings).
     "ENUM_NAME_OVERRIDES": {
         "OrganizationRoleEnum": "mentorhub.accounts.models.Role",
-        "RosterImportStatusEnum": "mentorhub.accounts.models.RosterImport.Status",
+        # Roster imports and matching runs share this one: queued, running, done, failed.
+        "JobStatusEnum": "mentorhub.accounts.models.RosterImport.Status",
         "ProgramStatusEnum": "programs.models.Program.Status",
         "ParticipantRoleEnum": "programs.models.Participant.Role",
         "ParticipantStatusEnum": "programs.models.Participant.Status",
+        "ProgramKindEnum": "programs.models.Program.Kind",
+        "MatchKindEnum": "matching.models.Match.Kind",
+        "MatchStatusEnum": "matching.models.Match.Status",
+        "MatchMemberRoleEnum": "matching.models.MatchMember.Role",
+        "MatchMemberResponseEnum": "matching.models.MatchMember.Response",
+        "MentorRequestStatusEnum": "matching.models.MentorRequest.Status",
     },
 }
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/o/<slug:org_slug>/", include("mentorhub.accounts.api_urls")),
     path("api/v1/o/<slug:org_slug>/", include("programs.api_urls")),
+    path("api/v1/o/<slug:org_slug>/", include("matching.api_urls")),
     path("", include("mentorhub.accounts.urls")),
     path("", include("programs.urls")),
 ]

@@ -144,6 +144,9 @@ class Command(BaseCommand):
         from programs.demo import seed_programs_demo
 
         seed_programs_demo()
+        from matching.demo import seed_matching_demo  # matches for the demo programs (same reason as above)
+
+        seed_matching_demo()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))
 
     def _seed_roster(self, organization: Organization, spec: dict) -> None:

@@ -1,0 +1,158 @@
+"""Every read of the matching app, scoped by organization in the query, with what the pages and the API
+show prefetched so that templates and serializers never query per row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from mentorhub.accounts.models import Employee, Organization
+from mentorhub.tenancy import get_scoped_or_404, scoped
+from programs.models import Participant, Program
+
+from .models import Match, MatchMember, MatchRun, MentorRequest
+
+SHOWN_STATUSES = [s for s in Match.Status.values if s != Match.Status.DISCARDED]
+
+
+def runs_of_program(*, organization: Organization, program: Program) -> QuerySet[MatchRun]:
+    # The proposal can hold thousands of entries: lists never need it.
+    return (
+        scoped(MatchRun, organization)
+        .filter(program=program)
+        .select_related("started_by")
+        .defer("proposal")
+        .order_by("-created_at", "-id")
+    )
+
+
+def run_get(*, organization: Organization, run_id: int) -> MatchRun:
+    return get_scoped_or_404(MatchRun.objects.select_related("program", "started_by"), organization, pk=run_id)
+
+
+def _members_prefetch(organization: Organization) -> Prefetch:
+    return Prefetch(
+        "members",
+        queryset=scoped(MatchMember, organization)
+        .select_related("participant__employee")
+        .order_by("role", "participant__employee__name", "id"),
+    )
+
+
+def matches_with_members(organization: Organization) -> QuerySet[Match]:
+    """Matches with their members, participants and employees prefetched (members include former ones:
+    filter on `current` when showing who is in it now)."""
+    return (
+        scoped(Match, organization).select_related("program", "run").prefetch_related(_members_prefetch(organization))
+    )
+
+
+def proposed_matches(
+    *, organization: Organization, run: MatchRun | None = None, program: Program | None = None, status: str = ""
+) -> QuerySet[Match]:
+    """The matches a run wrote (or a program's), best score first; never the discarded ones."""
+    queryset = matches_with_members(organization)
+    if run is not None:
+        queryset = queryset.filter(run=run)
+    if program is not None:
+        queryset = queryset.filter(program=program)
+    queryset = queryset.filter(status=status) if status else queryset.filter(status__in=SHOWN_STATUSES)
+    return queryset.order_by("-score", "id")
+
+
+def matches_of_program(*, organization: Organization, program: Program, status: str = "") -> QuerySet[Match]:
+    return proposed_matches(organization=organization, program=program, status=status)
+
+
+def match_get(*, organization: Organization, match_id: int) -> Match:
+    return get_scoped_or_404(matches_with_members(organization), organization, pk=match_id)
+
+
+def run_match_counts(*, organization: Organization, run: MatchRun) -> dict[str, int]:
+    """{match status: count} of the matches this run wrote."""
+    rows = scoped(Match, organization).filter(run=run).values("status").annotate(n=Count("id")).order_by()
+    counts = dict.fromkeys(Match.Status.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def run_histogram(*, organization: Organization, run: MatchRun) -> list[dict[str, Any]]:
+    """The run's score distribution as bins: [{low, high, label, count}] (from its figures: no query)."""
+    data = (run.figures or {}).get("histogram") or {}
+    edges, counts = data.get("edges") or [], data.get("counts") or []
+    return [
+        {"low": low, "high": high, "label": f"{low:.1f} to {high:.1f}", "count": count}
+        for low, high, count in zip(edges[:-1], edges[1:], counts, strict=False)
+    ]
+
+
+def unmatched_of_run(*, organization: Organization, run: MatchRun) -> list[dict[str, Any]]:
+    """[{participant (with employee), code, reason}] for the people the run left unmatched, by name."""
+    entries = (run.figures or {}).get("unmatched") or []
+    people = (
+        scoped(Participant, organization)
+        .filter(program_id=run.program_id)
+        .select_related("employee")
+        .in_bulk([entry["participant_id"] for entry in entries])
+    )
+    rows = [
+        {"participant": people[entry["participant_id"]], "code": entry.get("code", ""), "reason": entry["reason"]}
+        for entry in entries
+        if entry["participant_id"] in people
+    ]
+    return sorted(rows, key=lambda row: row["participant"].employee.name)
+
+
+def matches_of_employee(
+    *, organization: Organization, employee: Employee, current_only: bool = False
+) -> QuerySet[Match]:
+    """The matches this person is (or was) in, newest first; never proposals they were not told about."""
+    mine = scoped(MatchMember, organization).filter(participant__employee=employee)
+    if current_only:
+        mine = mine.filter(current=True)
+    return (
+        matches_with_members(organization)
+        .filter(pk__in=mine.values("match_id"))
+        .exclude(status__in=[Match.Status.PROPOSED, Match.Status.DISCARDED])
+        .order_by("-created_at", "-id")
+    )
+
+
+def match_of_employee(*, organization: Organization, employee: Employee | None, match_id: int) -> Match:
+    """One of this person's matches, or 404: the same answer whether it does not exist or is someone else's."""
+    if employee is None:
+        return get_scoped_or_404(Match.objects.none(), organization, pk=match_id)
+    return get_scoped_or_404(
+        matches_of_employee(organization=organization, employee=employee), organization, pk=match_id
+    )
+
+
+def member_of(match: Match, employee: Employee) -> MatchMember | None:
+    """This person's place in a match fetched with `matches_with_members` (no query)."""
+    mine = [m for m in match.members.all() if m.participant.employee_id == employee.pk]
+    return next((m for m in mine if m.current), mine[0] if mine else None)
+
+
+def mentor_requests_of(*, organization: Organization, employee: Employee) -> QuerySet[MentorRequest]:
+    """Requests this person sent (as mentee) or received (as mentor), newest first."""
+    return (
+        scoped(MentorRequest, organization)
+        .filter(Q(mentee__employee=employee) | Q(mentor__employee=employee))
+        .select_related("program", "mentee__employee", "mentor__employee")
+        .order_by("-created_at", "-id")
+    )
+
+
+def mentor_request_get(*, organization: Organization, employee: Employee, request_id: int) -> MentorRequest:
+    return get_scoped_or_404(
+        mentor_requests_of(organization=organization, employee=employee), organization, pk=request_id
+    )
+
+
+def program_match_figures(*, organization: Organization, program: Program) -> dict[str, int]:
+    """{match status: count} of the program's matches (one query)."""
+    rows = scoped(Match, organization).filter(program=program).values("status").annotate(n=Count("id")).order_by()
+    counts = dict.fromkeys(Match.Status.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts

@@ -1,0 +1,19 @@
+"""Celery tasks of the matching app. Tasks take ids only; the service claims the run itself."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services.runs import SOFT_TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS, match_run_execute
+
+
+@shared_task(
+    name="matching.execute_run",
+    soft_time_limit=SOFT_TIME_LIMIT_SECONDS,
+    time_limit=TIME_LIMIT_SECONDS,
+    ignore_result=True,
+)
+def execute_run(*, organization_id: int, run_id: int) -> None:
+    """Execute a queued matching run. Idempotent: the service claims the run with a conditional UPDATE
+    (queued -> running, or a stale running run whose worker died), so a duplicate delivery does nothing."""
+    match_run_execute(organization_id=organization_id, run_id=run_id)

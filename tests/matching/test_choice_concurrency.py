@@ -1,0 +1,91 @@
+"""The last place of a mentor, accepted for two mentees at the same moment, in two real PostgreSQL
+transactions on two connections: exactly one wins. Skipped without PostgreSQL; fails instead when
+MENTORHUB_REQUIRE_SERVICES is set (CI)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from matching import services
+from matching.models import Match, MatchMember, MentorRequest
+from programs.models import Program
+from tests.celery_worker import services_required
+
+from .run_helpers import make_cohort
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        reason = "needs two real transactions on PostgreSQL (DATABASE_URL)"
+        if services_required():
+            pytest.fail(f"MENTORHUB_REQUIRE_SERVICES is set, but this test {reason}.")
+        pytest.skip(reason)
+
+
+def _race(*calls):
+    """Run the calls in threads, each on its own database connection, released together by a barrier."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = ("ok", call())
+        except Exception as error:  # collected for the assertions below
+            results[index] = ("error", error)
+        finally:
+            connections.close_all()  # this thread's connection
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a transaction never finished"
+    return results
+
+
+@pytest.mark.parametrize("repeat", range(3))
+def test_two_acceptances_of_the_last_place_one_wins(org, repeat):
+    _require_postgresql()
+    cohort = make_cohort(org, match_mode=Program.MatchMode.MENTEE_CHOICE)
+    mentor = cohort.add("mentor", skills=["Python"], capacity=2)
+    earlier = cohort.add("mentee", skills=["Python"])
+    first, second = cohort.add("mentee", skills=["Python"]), cohort.add("mentee", skills=["Python"])
+
+    def ask(mentee):
+        return services.mentor_request_create(
+            organization=org,
+            actor=None,
+            employee=mentee.employee,
+            program_id=cohort.program.pk,
+            mentor_participant_id=mentor.pk,
+        )
+
+    def accept(request):
+        return lambda: services.mentor_request_decide(
+            organization=org, actor=None, employee=mentor.employee, request_id=request.pk, accept=True
+        )
+
+    # One of the two places is taken already; both mentees ask for the last one.
+    services.mentor_request_decide(
+        organization=org, actor=None, employee=mentor.employee, request_id=ask(earlier).pk, accept=True
+    )
+    requests = [ask(first), ask(second)]
+
+    results = _race(accept(requests[0]), accept(requests[1]))
+
+    outcomes = sorted(kind for kind, _ in results)
+    assert outcomes == ["error", "ok"], results
+    error = next(value for kind, value in results if kind == "error")
+    assert isinstance(error, ValidationError) and "no places left" in str(error)
+    assert MatchMember.objects.filter(participant=mentor, current=True).count() == 2
+    assert Match.objects.filter(program=cohort.program, status=Match.Status.ACTIVE).count() == 2
+    statuses = sorted(MentorRequest.objects.filter(pk__in=[r.pk for r in requests]).values_list("status", flat=True))
+    assert statuses == ["accepted", "pending"]
