@@ -19,4 +19,5 @@ urlpatterns = [
     path("api/v1/o/<slug:org_slug>/", include("matching.api_urls")),
     path("", include("mentorhub.accounts.urls")),
     path("", include("programs.urls")),
+    path("", include("matching.urls")),
 ]

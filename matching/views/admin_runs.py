@@ -1,0 +1,208 @@
+"""HR admin pages for matching runs: start a run (objective, weights, what-if) and list the runs; a run's
+page with live progress (htmx polls while it is queued or running) and, when done, its figures, a score
+histogram, the proposed matches to review and the people left unmatched; and two runs side by side.
+Admins only; everything is read through the scoped selectors of programs and matching."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mentorhub.tenancy import org_view
+from programs import selectors as program_selectors
+from programs.models import Program
+
+from .. import selectors, services
+from ..models import Match, MatchRun
+from .common import HTMX_STOP_POLLING, error_text, is_htmx_poll, match_view
+from .forms import RunStartForm
+
+RUNS_PER_PAGE = 20
+MATCHES_PER_PAGE = 50
+# Runs may start while the program is being matched, and later for re-matches in a running program.
+RUNNABLE = (Program.Status.MATCHING, Program.Status.ACTIVE)
+
+
+def _program(request: HttpRequest, program_pk: int) -> Program:
+    return program_selectors.program_get(organization=request.organization, program_id=program_pk)
+
+
+def _run(request: HttpRequest, program: Program, run_pk: int) -> MatchRun:
+    run = selectors.run_get(organization=request.organization, run_id=run_pk)
+    # A run of another program of the same organization is "not found" under this program's URL.
+    if run.program_id != program.pk:
+        raise Http404("No such run.")
+    return run
+
+
+@org_view(roles=["admin"])
+@require_http_methods(["GET", "POST"])
+def program_matching(request: HttpRequest, program_pk: int) -> HttpResponse:
+    organization = request.organization
+    program = _program(request, program_pk)
+    questions = list(program_selectors.program_questions(organization=organization, program=program))
+    can_run = program.status in RUNNABLE
+    status = 200
+    if request.method == "POST" and can_run:
+        form = RunStartForm(request.POST, program=program, questions=questions)
+        if form.is_valid():
+            try:
+                run = services.match_run_start(
+                    organization=organization,
+                    actor=request.user,
+                    program_id=program.pk,
+                    objective=form.cleaned_data["objective"],
+                    weights=form.weights() or None,
+                    what_if=form.cleaned_data["what_if"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error_text(error))
+            else:
+                kind = "What-if run" if run.what_if else "Matching run"
+                messages.success(request, f"{kind} {run.pk} started.")
+                return redirect("match-run-detail", org_slug=organization.slug, program_pk=program.pk, run_pk=run.pk)
+        status = 400
+    else:
+        form = RunStartForm(program=program, questions=questions)
+    page = Paginator(selectors.runs_of_program(organization=organization, program=program), RUNS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    finished = [run for run in page.object_list if run.status == MatchRun.Status.DONE]
+    context = {
+        "nav_section": "programs",
+        "program": program,
+        "form": form,
+        "can_run": can_run,
+        "page": page,
+        "runs": page.object_list,
+        "compare_runs": finished,
+        "match_mode_note": _match_mode_note(program),
+    }
+    return render(request, "matching/admin_matching.html", context, status=status)
+
+
+def _match_mode_note(program: Program) -> str:
+    if program.match_mode == Program.MatchMode.AUTOMATIC:
+        return "This program approves matches automatically: a run's matches go straight to the participants."
+    if program.match_mode == Program.MatchMode.MENTEE_CHOICE:
+        return (
+            "Mentees in this program pick their mentor from suggestions. A run here matches the mentees who have "
+            "not picked one yet."
+        )
+    return ""
+
+
+def _run_context(request: HttpRequest, program: Program, run: MatchRun) -> dict:
+    """Everything the run page shows. The results (and their queries) only once the run is done."""
+    figures = run.figures or {}
+    context: dict = {
+        "nav_section": "programs",
+        "program": program,
+        "run": run,
+        "run_heading": f"Matching run {run.pk}",
+        "figures": figures,
+        "duration": figures.get("duration_s"),
+        "weights": _weights_used(request, program, run),
+    }
+    if run.status != MatchRun.Status.DONE:
+        return context
+    organization = request.organization
+    histogram = selectors.run_histogram(organization=organization, run=run)
+    peak = max((bin_["count"] for bin_ in histogram), default=0)
+    for bin_ in histogram:
+        bin_["percent"] = round(bin_["count"] * 100 / peak) if peak else 0
+    counts = selectors.run_match_counts(organization=organization, run=run)
+    page = Paginator(selectors.proposed_matches(organization=organization, run=run), MATCHES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context.update(
+        histogram=histogram if any(bin_["count"] for bin_ in histogram) else [],
+        page=page,
+        rows=[match_view(match) for match in page.object_list],
+        proposed_total=counts.get(Match.Status.PROPOSED, 0),
+        unmatched=selectors.unmatched_of_run(organization=organization, run=run),
+        status_counts=[(Match.Status(status).label, n) for status, n in counts.items() if n],
+    )
+    return context
+
+
+def _weights_used(request: HttpRequest, program: Program, run: MatchRun) -> list[tuple[str, int]]:
+    """(question prompt, weight) for the weights this run changed from the enrollment form."""
+    if not run.weights:
+        return []
+    prompts = dict(
+        program_selectors.program_questions(organization=request.organization, program=program).values_list(
+            "pk", "prompt"
+        )
+    )
+    return [(prompts.get(int(key), f"Question {key}"), value) for key, value in run.weights.items() if key.isdigit()]
+
+
+@org_view(roles=["admin"])
+@require_GET
+def match_run_detail(request: HttpRequest, program_pk: int, run_pk: int) -> HttpResponse:
+    """The run's page; while it is queued or running, htmx polls the same URL for the progress partial, and
+    the answer that reports it finished also carries the results (an out-of-band swap)."""
+    program = _program(request, program_pk)
+    run = _run(request, program, run_pk)
+    context = _run_context(request, program, run)
+    if is_htmx_poll(request):
+        context["oob_results"] = run.is_finished
+        response = render(request, "matching/_run_progress.html", context)
+        if run.is_finished:
+            response.status_code = HTMX_STOP_POLLING
+        return response
+    return render(request, "matching/admin_run_detail.html", context)
+
+
+@org_view(roles=["admin"])
+@require_GET
+def match_run_compare(request: HttpRequest, program_pk: int) -> HttpResponse:
+    """Two finished runs side by side: matched, mean score, how many pairs differ."""
+    organization = request.organization
+    program = _program(request, program_pk)
+    runs = list(
+        selectors.runs_of_program(organization=organization, program=program).filter(status=MatchRun.Status.DONE)
+    )
+    by_id = {run.pk: run for run in runs}
+
+    def chosen(key: str, default: int | None) -> int | None:
+        value = request.GET.get(key, "")
+        return int(value) if value.isdigit() and int(value) in by_id else default
+
+    run_a = chosen("a", runs[1].pk if len(runs) > 1 else None)
+    run_b = chosen("b", runs[0].pk if runs else None)
+    comparison = problem = None
+    if run_a and run_b and run_a == run_b:
+        problem = "Pick two different runs."
+    elif run_a and run_b:
+        try:
+            comparison = services.match_run_compare(organization=organization, run_a_id=run_a, run_b_id=run_b)
+        except ValidationError as error:
+            problem = error_text(error)
+    context = {
+        "nav_section": "programs",
+        "program": program,
+        "runs": runs,
+        "run_a": by_id.get(run_a),
+        "run_b": by_id.get(run_b),
+        "comparison": comparison,
+        "problem": problem,
+    }
+    return render(request, "matching/admin_run_compare.html", context)
+
+
+def matches_page_url(program: Program, match: Match, organization_slug: str, page: str = "") -> str:
+    """Back to the run page that lists `match` (keeping the page number), or to the program's runs."""
+    if match.run_id is None:
+        return reverse("program-matching", kwargs={"org_slug": organization_slug, "program_pk": program.pk})
+    url = reverse(
+        "match-run-detail", kwargs={"org_slug": organization_slug, "program_pk": program.pk, "run_pk": match.run_id}
+    )
+    suffix = f"?page={page}" if page.isdigit() and page != "1" else ""
+    return f"{url}{suffix}#match-{match.pk}"
