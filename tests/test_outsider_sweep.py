@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from matching.models import Match, MatchMember, MatchRun, MentorRequest
 from mentorhub.accounts.models import ApiToken, Invitation, Membership, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.tokens import api_token_create
@@ -111,6 +112,12 @@ def victim_objects(org, admin):
     question = QuestionFactory(program=program)
     # The victim's enrollment belongs to the victim admin, so "my enrollment" routes are covered too.
     participant = ParticipantFactory(program=program, employee=admin.employee)
+    mentor = ParticipantFactory(program=program, role="mentor", status="approved")
+    run = MatchRun.objects.create(organization=org, program=program, status="done")
+    match = Match.objects.create(organization=org, program=program, run=run, status="approved", score=0.5)
+    for member, role in ((mentor, "mentor"), (participant, "mentee")):
+        MatchMember.objects.create(organization=org, program=program, match=match, participant=member, role=role)
+    request = MentorRequest.objects.create(organization=org, program=program, mentee=participant, mentor=mentor)
     return {
         "employee_pk": employee.pk,
         "membership_pk": other_member.pk,
@@ -120,6 +127,9 @@ def victim_objects(org, admin):
         "program_pk": program.pk,
         "question_pk": question.pk,
         "participant_pk": participant.pk,
+        "run_pk": run.pk,
+        "match_pk": match.pk,
+        "request_pk": request.pk,
     }
 
 
