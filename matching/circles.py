@@ -1,0 +1,290 @@
+"""Mentoring circles for group programs: members grouped around facilitators. Pure numpy, no Django.
+
+`form_circles` builds the groups in three steps:
+
+1. How many circles: as many as the members can fill (members // min_size), no more than the facilitators
+   who can take at least min_size, and no fewer than needed to seat everyone (members / max_size). The
+   facilitators chosen are those with the most good fits (sum of their best `target size` member scores).
+2. Who goes where: `solver.solve` assigns members to the chosen facilitators (capacity min(capacity,
+   max_size)), objective "participation": as many seated as possible, then the best facilitator fit. A circle
+   left under min_size borrows members from circles above it, or is dissolved and its members re-seated.
+3. Local search (deterministic, seeded), on the value of all circles together, where a circle's value is
+       sum over members of fit with the facilitator
+     + the members' mean pairwise value, each pair worth
+           PEER_WEIGHT x member-member fit
+         + DIVERSITY_WEIGHT if their departments differ        (a mix of departments)
+         - REPEAT_PENALTY if they shared a circle before        (never repeat a pair when avoidable)
+         - CLASH_PENALTY if they may not share one (NaN fit: no common language, too far apart, ...)
+   Moves: a member to another circle (sizes stay within bounds), two members of different circles swap,
+   a seated member swaps with one left out. Each member in turn takes its best improving move, until a
+   full pass finds none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from .solver import solve
+
+PEER_WEIGHT = 1.0
+DIVERSITY_WEIGHT = 0.5
+REPEAT_PENALTY = 100.0
+CLASH_PENALTY = 100.0
+MAX_PASSES = 50
+SEED = 20240601
+EPSILON = 1e-9
+
+
+def form_circles(
+    scores_member_x_facilitator: np.ndarray,
+    member_member_fit: np.ndarray,
+    departments: list[str],
+    facilitator_capacity: np.ndarray,
+    *,
+    min_size: int,
+    max_size: int,
+    previous_pairs: Iterable[tuple[int, int]] = frozenset(),
+) -> list[tuple[int, list[int]]]:
+    """Group members (rows of the score matrix) into circles around facilitators (its columns).
+
+    scores_member_x_facilitator: (k, f) fit of each member with each facilitator in [0, 1], NaN = never
+        in that facilitator's circle.
+    member_member_fit: (k, k) symmetric fit of members with each other in [0, 1]; NaN = should not share a
+        circle (avoided like a repeated pair; the diagonal is ignored).
+    departments: each member's department (circles keep a mix).
+    facilitator_capacity: (f,) how many members each facilitator takes at most (0 = leads no new circle).
+    min_size, max_size: members per circle (the facilitator not counted).
+    previous_pairs: (member index, member index) pairs who shared a circle in an earlier round.
+
+    Returns [(facilitator index, sorted member indices)], sorted by facilitator: every circle has min_size to
+    max_size members, each facilitator at most one circle and within capacity, no member twice, no member
+    with a facilitator they may not have (NaN). Members who fit nowhere are left out. Deterministic.
+    """
+    scores = np.asarray(scores_member_x_facilitator, dtype=np.float64)
+    k, f = scores.shape if scores.ndim == 2 else (0, 0)
+    if scores.ndim != 2:
+        raise ValueError("scores_member_x_facilitator must be a 2-D array (members x facilitators).")
+    peer = np.asarray(member_member_fit, dtype=np.float64)
+    capacity = np.asarray(facilitator_capacity)
+    if peer.shape != (k, k):
+        raise ValueError(f"member_member_fit must be {k} x {k}, got {peer.shape}.")
+    if len(departments) != k:
+        raise ValueError(f"departments must have {k} entries, got {len(departments)}.")
+    if capacity.shape != (f,):
+        raise ValueError(f"facilitator_capacity must have {f} entries, got {capacity.shape}.")
+    if not 1 <= min_size <= max_size:
+        raise ValueError(f"Circle sizes must satisfy 1 <= min_size <= max_size, got {min_size} and {max_size}.")
+    capacity = np.minimum(capacity.astype(np.int64), max_size)
+    eligible = np.flatnonzero(capacity >= min_size)
+    if k < min_size or eligible.size == 0:
+        return []
+    pair_value = _pair_values(peer, departments, previous_pairs)
+    chosen = _choose_facilitators(scores, capacity, eligible, k, min_size, max_size)
+    while chosen.size:
+        members_of = _assign(scores, capacity, chosen)
+        short = [c for c, members in enumerate(members_of) if len(members) < min_size]
+        if short:
+            _borrow(members_of, short, scores, chosen, min_size)
+            short = [c for c, members in enumerate(members_of) if len(members) < min_size]
+        if not short:
+            break
+        # Dissolve the circle furthest from min_size; its people are seated elsewhere by the next solve.
+        worst = min(short, key=lambda c: (len(members_of[c]), -chosen[c]))
+        chosen = np.delete(chosen, worst)
+    if chosen.size == 0:
+        return []
+    search = _Search(scores, pair_value, chosen, members_of, min_size, max_size, capacity)
+    search.run()
+    circles = [(int(chosen[c]), sorted(int(i) for i in members)) for c, members in enumerate(search.members_of)]
+    return sorted((facilitator, members) for facilitator, members in circles if members)
+
+
+def _pair_values(peer: np.ndarray, departments: list[str], previous: Iterable[tuple[int, int]]) -> np.ndarray:
+    clash = np.isnan(peer)
+    value = PEER_WEIGHT * np.nan_to_num(peer, nan=0.0)
+    codes = np.unique(np.asarray([str(d).strip().casefold() for d in departments], dtype=object), return_inverse=True)[
+        1
+    ]
+    value += DIVERSITY_WEIGHT * (codes[:, None] != codes[None, :])
+    value -= CLASH_PENALTY * clash
+    for a, b in previous:
+        if a != b and 0 <= a < peer.shape[0] and 0 <= b < peer.shape[0]:
+            value[a, b] -= REPEAT_PENALTY
+            value[b, a] -= REPEAT_PENALTY
+    np.fill_diagonal(value, 0.0)
+    return (value + value.T) / 2  # symmetric, whatever the input's rounding
+
+
+def _choose_facilitators(
+    scores: np.ndarray, capacity: np.ndarray, eligible: np.ndarray, k: int, min_size: int, max_size: int
+) -> np.ndarray:
+    target = (min_size + max_size) // 2
+    # Enough circles for everyone at about the middle size, but only as many as can be filled.
+    count = min(eligible.size, k // min_size, -(-k // target))
+    # A facilitator's promise: the sum of their best `target` member scores (forbidden = 0).
+    filled = np.nan_to_num(scores[:, eligible], nan=0.0)
+    top = min(target, k)
+    promise = np.sort(filled, axis=0)[k - top :].sum(axis=0)
+    order = np.lexsort((eligible, -promise))  # best promise first, then the lower index
+    return np.sort(eligible[order[:count]])
+
+
+def _assign(scores: np.ndarray, capacity: np.ndarray, chosen: np.ndarray) -> list[list[int]]:
+    pairs = solve(np.ascontiguousarray(scores[:, chosen]), capacity[chosen], objective="participation")
+    members_of: list[list[int]] = [[] for _ in chosen]
+    for member, circle in pairs:
+        members_of[circle].append(member)
+    return members_of
+
+
+def _borrow(members_of: list[list[int]], short: list[int], scores: np.ndarray, chosen: np.ndarray, min_size: int):
+    """Fill circles under min_size with members from circles above it (the move that costs least fit)."""
+    for c in short:
+        while len(members_of[c]) < min_size:
+            best = None
+            for d, members in enumerate(members_of):
+                if d == c or len(members) <= min_size:
+                    continue
+                for i in members:
+                    gain = scores[i, chosen[c]] - scores[i, chosen[d]]
+                    if not np.isnan(gain) and (best is None or gain > best[0]):
+                        best = (gain, d, i)
+            if best is None:
+                return
+            _, d, i = best
+            members_of[d].remove(i)
+            members_of[c].append(i)
+
+
+class _Search:
+    """Local search over circles. `inside[i, c]` = sum of pair values between member i and circle c."""
+
+    def __init__(self, scores, pair_value, chosen, members_of, min_size, max_size, capacity) -> None:
+        self.fit = np.where(np.isnan(scores[:, chosen]), -np.inf, scores[:, chosen])
+        self.pair = pair_value
+        self.min_size, self.max_size = min_size, max_size
+        self.room = capacity[chosen]
+        self.members_of = [list(m) for m in members_of]
+        k = scores.shape[0]
+        self.circle = np.full(k, -1)
+        for c, members in enumerate(self.members_of):
+            self.circle[members] = c
+        self.size = np.array([len(m) for m in self.members_of])
+        onehot = np.zeros((k, len(chosen)))
+        seated = self.circle >= 0
+        onehot[np.flatnonzero(seated), self.circle[seated]] = 1
+        self.inside = pair_value @ onehot
+        self.total_pairs = np.array([pair_value[np.ix_(m, m)].sum() / 2 for m in self.members_of])
+
+    def value_of(self, total_pairs: np.ndarray, size: np.ndarray) -> np.ndarray:
+        return np.where(size > 1, total_pairs / np.maximum(size - 1, 1), 0.0)
+
+    def run(self) -> None:
+        rng = np.random.default_rng(SEED)
+        k = self.fit.shape[0]
+        for _ in range(MAX_PASSES):
+            improved = False
+            for i in rng.permutation(k):
+                improved |= self._improve(int(i))
+            if not improved:
+                return
+
+    def _improve(self, i: int) -> bool:
+        """Apply member i's best improving move or swap, if any."""
+        with np.errstate(invalid="ignore"):  # -inf - -inf: both forbidden, dropped below
+            options = [self._best_swap(i), self._best_move(i)]
+        options = [o for o in options if o is not None and o[0] > EPSILON]
+        if not options:
+            return False
+        _, kind, target = max(options, key=lambda o: o[0])
+        if kind == "move":
+            self._move(i, target)
+        else:
+            a, b = i, target
+            ca, cb = self.circle[a], self.circle[b]
+            if ca >= 0:
+                self._move(a, -1)
+            if cb >= 0:
+                self._move(b, -1)
+            if cb >= 0:
+                self._move(a, cb)
+            if ca >= 0:
+                self._move(b, ca)
+        return True
+
+    def _circle_gain(self, c: int, removed_pairs: float, added_pairs: float, size_change: int) -> float:
+        """Change of circle c's pair term when its pair sum and size change."""
+        old = self.value_of(self.total_pairs[c : c + 1], self.size[c : c + 1])[0]
+        new_pairs = self.total_pairs[c] - removed_pairs + added_pairs
+        new = self.value_of(np.array([new_pairs]), np.array([self.size[c] + size_change]))[0]
+        return new - old
+
+    def _best_move(self, i: int):
+        """i (seated or not) to another circle with room: the circle it leaves stays >= min_size."""
+        c = self.circle[i]
+        if c >= 0 and self.size[c] <= self.min_size:
+            return None
+        targets = np.flatnonzero((self.size < np.minimum(self.max_size, self.room)) & np.isfinite(self.fit[i]))
+        targets = targets[targets != c]
+        if targets.size == 0:
+            return None
+        # Leaving c: - fit, pair sum - inside[i, c], size - 1; someone left out leaves nothing.
+        leave = 0.0 if c < 0 else -self.fit[i, c] + self._circle_gain(c, self.inside[i, c], 0.0, -1)
+        # Joining t: + fit, pair sum + inside[i, t], size + 1 (vectorized over targets).
+        old = self.value_of(self.total_pairs[targets], self.size[targets])
+        new = self.value_of(self.total_pairs[targets] + self.inside[i, targets], self.size[targets] + 1)
+        gains = self.fit[i, targets] + new - old + leave
+        best = int(np.argmax(gains))
+        return float(gains[best]), "move", int(targets[best])
+
+    def _best_swap(self, i: int):
+        """i trades places with a member of another circle, or a left-out member takes i's place."""
+        c = self.circle[i]
+        if c < 0:
+            return None
+        others = np.flatnonzero(self.circle != c)
+        if others.size == 0:
+            return None
+        d = self.circle[others]
+        seated = d >= 0
+        d_safe = np.where(seated, d, 0)
+        pair_ij = self.pair[i, others]
+        # Circle c: i leaves, j joins (same size).
+        pairs_c = self.total_pairs[c] - self.inside[i, c] + self.inside[others, c] - pair_ij
+        gain_c = self.fit[others, c] - self.fit[i, c]
+        gain_c = (
+            gain_c
+            + self.value_of(pairs_c, np.full(others.size, self.size[c]))
+            - self.value_of(self.total_pairs[c : c + 1], self.size[c : c + 1])
+        )
+        # Circle d: j leaves, i joins (same size); a left-out j has no circle.
+        pairs_d = self.total_pairs[d_safe] - self.inside[others, d_safe] + self.inside[i, d_safe] - pair_ij
+        gain_d = self.fit[i, d_safe] - self.fit[others, d_safe]
+        gain_d = (
+            gain_d
+            + self.value_of(pairs_d, self.size[d_safe])
+            - self.value_of(self.total_pairs[d_safe], self.size[d_safe])
+        )
+        gains = gain_c + np.where(seated, gain_d, 0.0)
+        gains[~np.isfinite(gains)] = -np.inf
+        if not gains.size or not np.isfinite(gains.max()):
+            return None
+        best = int(np.argmax(gains))
+        return float(gains[best]), "swap", int(others[best])
+
+    def _move(self, i: int, target: int) -> None:
+        """Take i out of its circle (if any) and into `target` (-1: left out), keeping the sums."""
+        c = self.circle[i]
+        if c >= 0:
+            self.total_pairs[c] -= self.inside[i, c]
+            self.size[c] -= 1
+            self.members_of[c].remove(i)
+            self.inside[:, c] -= self.pair[:, i]
+        if target >= 0:
+            self.total_pairs[target] += self.inside[i, target]
+            self.size[target] += 1
+            self.members_of[target].append(i)
+            self.inside[:, target] += self.pair[:, i]
+        self.circle[i] = target
