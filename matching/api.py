@@ -126,7 +126,7 @@ class MatchRunViewSet(
     @action(detail=False, methods=["get"], url_path="compare")
     def compare(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ids = [request.query_params.get(key, "") for key in ("a", "b")]
-        if not all(value.isdigit() for value in ids):
+        if not all(value.isascii() and value.isdigit() for value in ids):
             raise exceptions.ValidationError({"a": ["Give two run ids, ?a=..&b=.."]})
         runs = self.get_queryset()
         run_a, run_b = (get_scoped_or_404(runs, request.organization, pk=int(value)) for value in ids)
@@ -169,7 +169,7 @@ class ProgramMatchViewSet(
             status=status_filter if status_filter in Match.Status.values else "",
         )
         run = params.get("run", "")
-        return queryset.filter(run_id=int(run)) if run.isdigit() else queryset
+        return queryset.filter(run_id=int(run)) if run.isascii() and run.isdigit() else queryset
 
     def _render(self, match_id: int) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=match_id)).data)

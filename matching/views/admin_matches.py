@@ -76,7 +76,7 @@ def match_edit(request: HttpRequest, program_pk: int, match_pk: int) -> HttpResp
     error = ""
     if request.method == "POST":
         value = request.POST.get("mentor", "")
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             error = "Choose a mentor."
         else:
             try:
@@ -181,7 +181,7 @@ def matches_approve(request: HttpRequest, program_pk: int) -> HttpResponse:
             .values_list("pk", flat=True)
         )
     else:
-        ids = [int(value) for value in request.POST.getlist("match") if value.isdigit()]
+        ids = [int(value) for value in request.POST.getlist("match") if value.isascii() and value.isdigit()]
     back_url = _run_url(request, program, run)
     if not ids:
         messages.error(request, "Tick at least one proposed match first.")
@@ -224,7 +224,7 @@ def matches_approve(request: HttpRequest, program_pk: int) -> HttpResponse:
 
 def _posted_run(request: HttpRequest, program: Program) -> MatchRun | None:
     value = request.POST.get("run", "")
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         return None
     run = selectors.run_get(organization=request.organization, run_id=int(value))
     if run.program_id != program.pk:

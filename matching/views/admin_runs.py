@@ -140,7 +140,11 @@ def _weights_used(request: HttpRequest, program: Program, run: MatchRun) -> list
             "pk", "prompt"
         )
     )
-    return [(prompts.get(int(key), f"Question {key}"), value) for key, value in run.weights.items() if key.isdigit()]
+    return [
+        (prompts.get(int(key), f"Question {key}"), value)
+        for key, value in run.weights.items()
+        if key.isascii() and key.isdigit()
+    ]
 
 
 @org_view(roles=["admin"])
@@ -173,7 +177,7 @@ def match_run_compare(request: HttpRequest, program_pk: int) -> HttpResponse:
 
     def chosen(key: str, default: int | None) -> int | None:
         value = request.GET.get(key, "")
-        return int(value) if value.isdigit() and int(value) in by_id else default
+        return int(value) if value.isascii() and value.isdigit() and int(value) in by_id else default
 
     run_a = chosen("a", runs[1].pk if len(runs) > 1 else None)
     run_b = chosen("b", runs[0].pk if runs else None)

@@ -45,7 +45,7 @@ def program_suggestions(request: HttpRequest, program_pk: int) -> HttpResponse:
     if request.method == "POST":
         value = request.POST.get("mentor", "")
         try:
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit()):
                 raise ValidationError("Choose a mentor to request.")
             services.mentor_request_create(
                 organization=organization,
