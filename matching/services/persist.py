@@ -34,6 +34,13 @@ class _Row:
     role: str
 
 
+@dataclass
+class Written:
+    match_ids: list[int]  # new, carried over and joined matches: the run's result as rows
+    carried_over: int  # proposals the run found again unchanged: the same rows, now the run's
+    removed: int  # proposals it replaced
+
+
 def write_proposals(
     *,
     run: MatchRun,
@@ -42,21 +49,33 @@ def write_proposals(
     proposed: list[Proposed],
     approve: bool = False,
     approved_by: User | None = None,
-) -> list[int]:
-    """Remove `replaced` (those still unpinned proposals), insert `proposed`. Returns the ids of the new
-    matches (and of the circles that got new members). With `approve` (automatic match mode) the new matches
-    are approved right away."""
+) -> Written:
+    """Replace the proposals `replaced` (those still unpinned proposals) by `proposed`. A pair (or circle)
+    proposed again exactly as before keeps its row, now with this run's score and explanation; the others
+    are removed and the new ones inserted. With `approve` (automatic match mode) the run's matches are
+    approved right away."""
     organization_id = run.organization_id
     now = timezone.now()
+    carried: dict[int, Proposed] = {}
+    removed = 0
     if replaced:
-        # A proposal the run replaces is deleted, not marked discarded: nobody was ever told about it, and the
-        # run that made it keeps it in its `proposal` for comparisons. Rewriting its members' rows instead
+        superseded = list(
+            Match.objects.filter(
+                organization_id=organization_id, program=program, pk__in=replaced, status=Match.Status.PROPOSED
+            )
+            .filter(pinned=False)
+            .values_list("pk", flat=True)
+        )
+        carried = _carry_over(organization_id, superseded, proposed)
+        again = {id(p) for p in carried.values()}
+        proposed = [p for p in proposed if id(p) not in again]
+        gone = [pk for pk in superseded if pk not in carried]
+        # A replaced proposal is deleted, not marked discarded: nobody was ever told about it, and the run that
+        # made it keeps it in its `proposal` for comparisons. Rewriting its members' rows instead
         # (current=False) touches every index of the table and costs ten times more on a whole-program re-run.
-        superseded = Match.objects.filter(
-            organization_id=organization_id, program=program, pk__in=replaced, status=Match.Status.PROPOSED
-        ).filter(pinned=False)
-        MatchMember.objects.filter(organization_id=organization_id, match__in=superseded).delete()
-        superseded.delete()
+        MatchMember.objects.filter(organization_id=organization_id, match_id__in=gone).delete()
+        Match.objects.filter(organization_id=organization_id, pk__in=gone).delete()
+        removed = len(gone)
 
     # Whoever has a current match now (kept, or won elsewhere since loading) is not written again.
     followers = [f for p in proposed for f in p.followers]
@@ -84,6 +103,7 @@ def write_proposals(
         "pinned": False,
         "end_reason": "",
     }
+    _update_carried(organization_id, carried, {k: v for k, v in match_fields.items() if k not in ("kind", "pinned")})
     match_ids = _insert_matches(new, match_fields)
     rows: list[_Row] = []
     for match_id, p in zip(match_ids, new, strict=True):
@@ -93,7 +113,57 @@ def write_proposals(
     for p in joined:
         rows += [_Row(p.match_id, f, follower_role) for f in p.followers]
     _insert_members(rows, {"organization_id": organization_id, "program_id": program.pk})
-    return match_ids + [p.match_id for p in joined]
+    return Written(
+        match_ids=list(carried) + match_ids + [p.match_id for p in joined], carried_over=len(carried), removed=removed
+    )
+
+
+def _carry_over(organization_id: int, superseded: list[int], proposed: list[Proposed]) -> dict[int, Proposed]:
+    """{match id: the new proposal} for replaced proposals that the run proposes again unchanged. Their people
+    are read again here: an admin may have edited a proposal while the run was working."""
+    leads: dict[int, int] = {}
+    followers: dict[int, set[int]] = {}
+    rows = MatchMember.objects.filter(organization_id=organization_id, match_id__in=superseded, current=True)
+    for match_id, participant_id, role in rows.values_list("match_id", "participant_id", "role"):
+        if role in FOLLOWER_ROLES:
+            followers.setdefault(match_id, set()).add(participant_id)
+        else:
+            leads[match_id] = participant_id
+    by_people = {(lead, frozenset(followers.get(match_id, ()))): match_id for match_id, lead in leads.items()}
+    carried: dict[int, Proposed] = {}
+    for p in proposed:
+        if p.match_id is None:
+            match_id = by_people.pop((p.lead, frozenset(p.followers)), None)
+            if match_id is not None:
+                carried[match_id] = p
+    return carried
+
+
+def _update_carried(organization_id: int, carried: dict[int, Proposed], fields: dict[str, Any]) -> None:
+    if not carried:
+        return
+    pks, proposals = list(carried), list(carried.values())
+    constants = {name: value for name, value in fields.items() if name not in ("organization_id", "program_id")}
+    constants["updated_at"] = timezone.now()
+    if not bulk_sql.is_postgresql():
+        matches = list(Match.objects.filter(organization_id=organization_id, pk__in=pks))
+        by_pk = {m.pk: m for m in matches}
+        for pk, p in carried.items():
+            match = by_pk[pk]
+            match.score, match.explanation = p.score, p.explanation
+            for name, value in constants.items():
+                setattr(match, name, value)
+        Match.objects.bulk_update(matches, ["score", "explanation", *constants], batch_size=BATCH)
+        return
+    for start in range(0, len(pks), BATCH):
+        chunk = proposals[start : start + BATCH]
+        bulk_sql.update_rows(
+            Match,
+            pks[start : start + BATCH],
+            {"score": [p.score for p in chunk], "explanation": [json.dumps(p.explanation) for p in chunk]},
+            constants,
+            where={"organization_id": organization_id},
+        )
 
 
 def _insert_matches(new: list[Proposed], fields: dict[str, Any]) -> list[int]:

@@ -240,9 +240,9 @@ def _execute(run: MatchRun, started: Any, clock: float) -> None:
         if not MatchRun.objects.filter(pk=run.pk, status=Status.RUNNING, started_at=started).exists():
             raise RuntimeError("This run was taken over by another worker.")
         automatic = program.match_mode == Program.MatchMode.AUTOMATIC and not run.what_if
-        match_ids: list[int] = []
+        written = None
         if not run.what_if:
-            match_ids = persist.write_proposals(
+            written = persist.write_proposals(
                 run=run,
                 program=program,
                 replaced=cohort.replaced,
@@ -251,7 +251,8 @@ def _execute(run: MatchRun, started: Any, clock: float) -> None:
                 approved_by=run.started_by,
             )
         timings["write_s"] = time.perf_counter() - step
-        figures = _figures(cohort, outcome, run, timings, time.perf_counter() - clock)
+        match_ids = written.match_ids if written else []
+        figures = _figures(cohort, outcome, run, timings, time.perf_counter() - clock, written)
         proposal = [p.as_json() for p in _kept_as_proposed(cohort)] + [p.as_json() for p in outcome.proposed]
         MatchRun.objects.filter(pk=run.pk).update(
             status=Status.DONE,
@@ -297,7 +298,14 @@ def _kept_as_proposed(cohort) -> list[compute.Proposed]:
     ]
 
 
-def _figures(cohort, outcome: compute.Outcome, run: MatchRun, timings: dict[str, float], total: float) -> dict:
+def _figures(
+    cohort,
+    outcome: compute.Outcome,
+    run: MatchRun,
+    timings: dict[str, float],
+    total: float,
+    written: persist.Written | None,
+) -> dict:
     pinned = _kept_as_proposed(cohort)
     results = pinned + outcome.proposed
     scores = [p.score for p in results if p.score is not None]
@@ -312,7 +320,9 @@ def _figures(cohort, outcome: compute.Outcome, run: MatchRun, timings: dict[str,
         "matched": matched,
         "matches": len(results),
         "pinned_kept": len(pinned),
-        "replaced": len(cohort.replaced),
+        # Earlier proposals this run removed, and those it proposed again unchanged (their rows stay, now its).
+        "replaced": written.removed if written else 0,
+        "carried_over": written.carried_over if written else 0,
         "unmatched_count": len(outcome.unmatched),
         "unmatched": outcome.unmatched,
         "mean_score": round(float(np.mean(scores)), 4) if scores else None,
