@@ -151,7 +151,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="defaul
 # CPU-heavy matching runs on its own queue so a big cohort never delays imports or reminders. Tests route
 # nothing: every task follows the default queue, which a real-worker test replaces at run time.
 CELERY_MATCHING_QUEUE = env.str("CELERY_MATCHING_QUEUE", default="" if DJANGO_ENV == "test" else "matching")
-CELERY_TASK_ROUTES = {"matching.tasks.*": {"queue": CELERY_MATCHING_QUEUE}} if CELERY_MATCHING_QUEUE else {}
+CELERY_TASK_ROUTES = {"matching.execute_run": {"queue": CELERY_MATCHING_QUEUE}} if CELERY_MATCHING_QUEUE else {}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -89,8 +89,15 @@ def test_production_settings_use_the_services():
     assert values["broker"] == PRODUCTION_ENV["REDIS_URL"]
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["debug"] is False
-    assert values["routes"] == {"matching.tasks.*": {"queue": "matching"}}
+    assert values["routes"] == {"matching.execute_run": {"queue": "matching"}}
     assert len(values["throttles"]) == 2
+
+
+def test_the_matching_route_names_the_real_task():
+    """A route keyed on a name no task has would silently send runs to the default queue."""
+    from matching.tasks import execute_run
+
+    assert execute_run.name == "matching.execute_run"
 
 
 @pytest.mark.parametrize(
