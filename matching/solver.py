@@ -175,8 +175,8 @@ class _Problem:
     def add(self, rows: np.ndarray, cols: np.ndarray, graph: tuple[np.ndarray, np.ndarray] | None = None):
         """The candidate graph with these pairs added (each pair once)."""
         new = ~self.in_graph[rows, cols]
-        keys = np.sort(rows[new] * self.m + cols[new])
-        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # duplicates within the batch
+        # Sorted and without duplicates within the batch; np.unique also copes with an empty batch.
+        keys = np.unique(rows[new] * self.m + cols[new])
         rows, cols = np.divmod(keys, self.m)
         self.in_graph[rows, cols] = True
         if graph is None:

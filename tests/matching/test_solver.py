@@ -250,3 +250,9 @@ def test_invalid_input_raises_a_clear_value_error(scores, capacity, objective, m
 def test_nan_is_never_mistaken_for_out_of_range():
     scores = np.array([[np.nan, 1.0], [0.0, np.nan]])
     assert solve(scores, np.array([1, 1])) == [(0, 1), (1, 0)]
+
+
+def test_flow_method_when_no_pair_is_usable():
+    """Regression (found by hypothesis): the only open mentor is forbidden, so the candidate batch is empty."""
+    with flow_method(candidates=1, slack=0.0):
+        check_against_brute_force(np.array([[np.nan, 0.0]]), np.array([1, 0]), tolerance=solver.GAP_TOLERANCE)
