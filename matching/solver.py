@@ -69,8 +69,9 @@ def solve(scores: np.ndarray, mentor_capacity: np.ndarray, *, objective: str = "
         those matchings the maximum total score.
 
     Returns (mentee index, mentor index) pairs sorted by mentee: each mentee at most once, mentor j at most
-    mentor_capacity[j] times, never a NaN pair. Optimal: exactly for small inputs, else proven within 10^-4
-    of the optimal total (and, for "participation", with the most mentees matched). Where matching a pair of
+    mentor_capacity[j] times, never a NaN pair. Optimal: exactly for small inputs, else proven within
+    GAP_TOLERANCE (5 x 10^-4; or 10^-9 in absolute terms, for totals that small) of the optimal total, and
+    for "participation" with the most mentees matched. Where matching a pair of
     score 0 and leaving both free are equally good, the pair is matched. Invalid input raises ValueError.
     """
     matrix, capacity, high = _validated(scores, mentor_capacity, objective)
@@ -161,11 +162,16 @@ class _Problem:
         # Integer costs: fine enough that rounding moves the total by <= 1e-4 x the best score, small
         # enough that OR-Tools' cost scaling (costs x (nodes + 1)) stays inside int64 with the bonus.
         steps = min(max(1e6, 1e4 * n), 1e9)
-        limit = 2.0**61 / (nodes + 1) / (n + 2 if self.participation else 2)
+        limit = 2.0**61 / (nodes + 1) / (4 * n + 2 if self.participation else 2)
         steps = max(1.0, min(steps, limit))
-        self.scale = steps / high if high > 0 else 1.0
-        self.bonus = int(n * steps + 1) if self.participation else 1
+        # (floored: a denormal best score would make the scale infinite)
+        self.scale = steps / max(high, 1e-12)
+        # "participation": four times any total of scores, so that a missing mentee shows in the duality gap as
+        # at least three such totals (the flow itself solves max-flow-min-cost, without the bonus).
+        self.bonus = int(4 * n * steps + 1) if self.participation else 1
         self.beta = self.bonus / self.scale  # the bonus in score units
+        # The largest gap that still proves the most mentees matched (a third of what one more is worth).
+        self.cardinality_slack = n * steps / self.scale if self.participation else np.inf
         self.in_graph = np.zeros((n, m), dtype=bool)
 
     def weight(self, values: np.ndarray) -> np.ndarray:
@@ -175,8 +181,10 @@ class _Problem:
     def add(self, rows: np.ndarray, cols: np.ndarray, graph: tuple[np.ndarray, np.ndarray] | None = None):
         """The candidate graph with these pairs added (each pair once)."""
         new = ~self.in_graph[rows, cols]
-        # Sorted and without duplicates within the batch; np.unique also copes with an empty batch.
-        keys = np.unique(rows[new] * self.m + cols[new])
+        # Sorted and without duplicates within the batch (a sort is faster than np.unique's hash table here).
+        keys = np.sort(rows[new] * self.m + cols[new])
+        if keys.size:
+            keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
         rows, cols = np.divmod(keys, self.m)
         self.in_graph[rows, cols] = True
         if graph is None:
@@ -207,7 +215,7 @@ def _solve_flow(problem: _Problem) -> list[tuple[int, int]]:
         gap = upper - (problem.beta * int(matched.sum()) + total)
         if DEBUG:
             print(f"round: {rows.size} arcs, {int(matched.sum())} matched, score {total:.6f}, gap {gap:.6f}")
-        if gap <= min(0.5, GAP_TOLERANCE * total) + 1e-9:
+        if gap <= min(GAP_TOLERANCE * total + 1e-9, problem.cardinality_slack):
             return list(zip(rows[matched].tolist(), cols[matched].tolist(), strict=True))
         # Keep every pair seen so far: replacing the graph lets prices swing back and forth between rounds.
         graph = problem.add(new_rows, new_cols, graph)
@@ -226,28 +234,40 @@ def _candidates(
     candidate pairs: those with r >= value - SLACK (value: the mentee's current dual; None, in the first
     round: its best r), at most ROW_CANDIDATES per mentee; in the first round also each mentor's best mentees.
 
-    float32 throughout: W - price = bonus + score - price would lose the score's digits next to a large
-    participation bonus, so prices are split into levels, price = level x bonus + rest (level 0 or 1, as
-    shortest-path potentials alternate +W and -W), and the pass works on r' = score - rest - 16 x level,
-    from which W - price = r' + bonus (level 0) or r' + 16 (level 1); the two ranges never overlap.
+    float32 when possible. W - price = bonus + score - price would lose the score's digits next to a large
+    participation bonus in float32, so there prices are split into levels, price = level x bonus + rest
+    (level 0 or 1: shortest-path potentials alternate +W and -W, so the bonuses cancel but for one), and the
+    pass works on r' = score - rest - 16 x level, from which W - price = r' + bonus (level 0) or r' + 16
+    (level 1): the two ranges never overlap while |rest| stays small. Where it does not (never seen), the
+    pass runs in float64 on r' = W - price directly.
     """
     n, m, beta = problem.n, problem.m, problem.beta
     finite = np.isfinite(prices)
     level = np.zeros(m)
     if problem.participation:
         level[finite] = np.clip(np.round(prices[finite] / beta), 0, 1)
-    offset = np.where(finite, prices - level * beta + LEVEL_GAP * level, np.inf).astype(np.float32)
+    rest = np.where(finite, prices - level * beta, 0.0)
+    precise = problem.participation and float(np.abs(rest).max(initial=0.0)) > min(LEVEL_GAP, beta) / 4
+    if precise:  # r' = score - (price - bonus) = W - price
+        dtype = np.float64
+        offset = np.where(finite, prices - beta, np.inf)
+        add_low, add_high = 0.0, 0.0
+        high = np.ones(n, bool)
+    else:
+        dtype = np.float32
+        offset = np.where(finite, rest + LEVEL_GAP * level, np.inf).astype(np.float32)
+        add_low, add_high = beta, LEVEL_GAP  # W - price = r' + add_low (level 0) or r' + add_high (level 1)
+        high = values > beta / 2 if problem.participation and values is not None else np.ones(n, bool)
     floors = None
     if values is not None:  # thresholds in r' units, on the level of the row's own dual
-        high = values > beta / 2 if problem.participation else np.ones(n, bool)
-        floors = (np.where(high, values - beta, values - LEVEL_GAP) - SLACK).astype(np.float32)
+        floors = (np.where(high, values - add_low, values - add_high) - SLACK).astype(dtype)
     coverage = _column_thresholds(problem) if values is None else None
-    best = np.empty(n, np.float32)
+    best = np.empty(n, dtype)
 
     def scan(first: int, last: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
         found_r: list[np.ndarray] = []
         found_c: list[np.ndarray] = []
-        scratch = np.empty((min(SCAN_ROWS, last - first), m), np.float32)
+        scratch = np.empty((min(SCAN_ROWS, last - first), m), dtype)
         hit_buffer = np.empty(scratch.shape, bool)
         with np.errstate(invalid="ignore"):
             for start in range(first, last, SCAN_ROWS):
@@ -259,7 +279,7 @@ def _candidates(
                 best[start:stop] = top
                 floor = floors[start:stop] if floors is not None else top - SLACK
                 # Never a forbidden pair or a mentor without places (-inf), even for a row with nothing else.
-                np.greater_equal(block, np.maximum(floor, np.float32(-1e30))[:, None], out=hit)
+                np.greater_equal(block, np.maximum(floor, -1e30).astype(dtype)[:, None], out=hit)
                 rows, cols = _row_hits(block, hit, top, start)
                 found_r.append(rows)
                 found_c.append(cols)
@@ -281,7 +301,7 @@ def _candidates(
     found_r = [r for result in results for r in result[0]]
     found_c = [c for result in results for c in result[1]]
     wide = best.astype(np.float64)
-    reduced = np.where(wide > -LEVEL_GAP / 2, wide + beta, wide + LEVEL_GAP)
+    reduced = wide if precise else np.where(wide > -LEVEL_GAP / 2, wide + add_low, wide + add_high)
     reduced = np.where(np.isfinite(wide), np.maximum(reduced, 0.0), 0.0)
     return reduced, np.concatenate(found_r).astype(np.int64), np.concatenate(found_c).astype(np.int64)
 

@@ -252,6 +252,12 @@ def test_nan_is_never_mistaken_for_out_of_range():
     assert solve(scores, np.array([1, 1])) == [(0, 1), (1, 0)]
 
 
+def test_flow_method_with_tiny_scores():
+    """Regression (found by hypothesis): a denormal best score must not make the integer scale infinite."""
+    with flow_method(candidates=1, slack=0.0):
+        assert solve(np.array([[2.2e-311]]), np.array([1])) == [(0, 0)]
+
+
 def test_flow_method_when_no_pair_is_usable():
     """Regression (found by hypothesis): the only open mentor is forbidden, so the candidate batch is empty."""
     with flow_method(candidates=1, slack=0.0):
