@@ -9,7 +9,7 @@ from rest_framework import serializers
 from mentorhub.accounts.models import Employee
 
 from .models import Participant, Program, Question
-from .services import DECISIONS, program_allowed_moves
+from .services import DECISIONS, PROGRAM_FIELDS, program_allowed_moves
 
 # --- Programs ------------------------------------------------------------------------------------
 
@@ -82,25 +82,8 @@ class ProgramWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Program
-        fields = [
-            "name",
-            "description",
-            "kind",
-            "starts_on",
-            "ends_on",
-            "cadence_per_month",
-            "default_mentor_capacity",
-            "max_mentor_capacity",
-            "circle_min_size",
-            "circle_max_size",
-            "eligible_departments",
-            "eligible_job_levels",
-            "eligible_locations",
-            "max_time_zone_gap_hours",
-            "match_mode",
-            "objective",
-            "with_question_set",
-        ]
+        # The fields program_create / program_update accept, plus the create-only switch.
+        fields = [*PROGRAM_FIELDS, "with_question_set"]
 
 
 # --- Questions -----------------------------------------------------------------------------------
