@@ -32,74 +32,6 @@ NAIVE_ROWS = 2_000
 CHANGE_SHARE = 0.05
 TARGET_SECONDS = 30
 
-FIRST = [
-    "Ada",
-    "Alan",
-    "Amara",
-    "Ana",
-    "Ben",
-    "Carla",
-    "Chen",
-    "Dara",
-    "Diego",
-    "Elif",
-    "Emma",
-    "Femi",
-    "Grace",
-    "Hana",
-    "Ines",
-    "Ivan",
-    "Jia",
-    "Kofi",
-    "Lars",
-    "Lea",
-    "Luca",
-    "Mai",
-    "Maya",
-    "Nia",
-    "Noah",
-    "Omar",
-    "Priya",
-    "Raj",
-    "Rosa",
-    "Sami",
-    "Sara",
-    "Tao",
-    "Uma",
-    "Vera",
-    "Yara",
-    "Zoe",
-]
-LAST = [
-    "Abe",
-    "Baker",
-    "Costa",
-    "Dubois",
-    "Eze",
-    "Fischer",
-    "Garcia",
-    "Hansen",
-    "Ito",
-    "Jensen",
-    "Kim",
-    "Lopez",
-    "Mensah",
-    "Novak",
-    "Okafor",
-    "Patel",
-    "Quinn",
-    "Rossi",
-    "Sato",
-    "Silva",
-    "Tanaka",
-    "Ueda",
-    "Varga",
-    "Wang",
-    "Weber",
-    "Xu",
-    "Yilmaz",
-    "Zhang",
-]
 DEPARTMENTS = ["Engineering", "Product", "Sales", "Marketing", "People", "Finance", "Operations", "Customer Success"]
 TITLES = ["Associate", "Analyst", "Specialist", "Senior Specialist", "Lead", "Manager", "Senior Manager", "Director"]
 LOCATIONS = [
@@ -153,6 +85,10 @@ def recreate_database(url: str) -> str:
 
 def generate(rows: int, rng: random.Random) -> list[dict[str, str]]:
     """A management tree (fan-out FAN_OUT), departments inherited from the top, levels by depth."""
+    # The demo seed's name lists (importable only after django.setup()).
+    from mentorhub.accounts.management.commands.seed_demo import FIRST as FIRST_NAMES
+    from mentorhub.accounts.management.commands.seed_demo import LAST as LAST_NAMES
+
     people: list[dict[str, str]] = []
     depth = [0] * rows
     today = date.today()
@@ -165,7 +101,7 @@ def generate(rows: int, rng: random.Random) -> list[dict[str, str]]:
             department = DEPARTMENTS[(i - 1) % len(DEPARTMENTS)]
         else:
             department = people[manager]["department"]
-        first, last = rng.choice(FIRST), rng.choice(LAST)
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         location, zone = rng.choice(LOCATIONS)
         level = max(1, min(20, 18 - 3 * depth[i] + rng.randint(-1, 1)))
         hired = date(2005, 1, 1) + timedelta(days=rng.randrange((today - date(2005, 1, 1)).days))
