@@ -361,7 +361,10 @@ def test_large_cohorts_score_the_same_in_parallel_blocks():
     parallel = scoring.score_matrix(mentees, mentors, criteria, **arguments)
     with mock.patch.object(scoring, "BLOCK_ROWS", 100_000):
         single = scoring.score_matrix(mentees, mentors, criteria, **arguments)
-    np.testing.assert_array_equal(parallel, single)
+    # Same forbidden cells exactly; the same scores up to float32 rounding: OpenBLAS picks its kernel by the
+    # shape of the product, so a 512-row block and one 2,300-row block may round the last bit differently.
+    np.testing.assert_array_equal(np.isnan(parallel), np.isnan(single))
+    np.testing.assert_allclose(parallel, single, rtol=0, atol=1e-6)
     rng = random.Random(5)
     for i, j in ((rng.randrange(len(mentees)), rng.randrange(len(mentors))) for _ in range(200)):
         explanation = scoring.explain(mentees[i], mentors[j], criteria, **arguments)
