@@ -128,6 +128,8 @@ class MatchMember(models.Model):
     response = models.CharField(max_length=10, choices=Response.choices, default=Response.PENDING)
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
+    # An active match completes early when every current member asked for it (sessions' match pages).
+    completion_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["match", "role", "id"]

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -162,6 +163,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The one beat process: reminders are rows with due_at, claimed every minute (never long ETA tasks).
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-reminders": {"task": "sessions.dispatch_reminders", "schedule": 60.0},
+    "plan-inactivity-nudges": {"task": "sessions.plan_inactivity_nudges", "schedule": 3600.0},
+    "complete-finished-matches": {"task": "sessions.complete_finished_matches", "schedule": crontab(hour=2, minute=15)},
+}
+# Reminder senders a tick may start at once (each sends batches until nothing is due).
+REMINDER_SENDERS = env.int("REMINDER_SENDERS", default=2)
+# Without a beat process (the embedded default, `make run`), a thread in the web process runs the schedule
+# above. Off in tests and whenever tasks go to a real broker (run `make beat` there).
+EMBEDDED_SCHEDULER = env.bool("EMBEDDED_SCHEDULER", default=CELERY_TASK_ALWAYS_EAGER and DJANGO_ENV == "development")
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -318,6 +330,8 @@ if DJANGO_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
     ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # A test that runs a real worker gives it a backend whose messages the test can read (tests/mail_spool.py).
+    EMAIL_BACKEND = env.str("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+    EMBEDDED_SCHEDULER = False
     # Files a test uploads never land in the demo's var/media.
     MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / "mentorhub-test-media")))

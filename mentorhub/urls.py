@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("mentorhub.accounts.urls")),
     path("", include("programs.urls")),
     path("", include("matching.urls")),
+    path("", include("sessions.urls")),
 ]

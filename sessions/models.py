@@ -1,1 +1,363 @@
-"""Models arrive with their issue; see ../shared/ARCHITECTURE.md."""
+"""Mentoring in practice: the meetings of a match (MentoringSession) and what each person says about them
+(SessionFeedback), goals with milestones and comments, per-program goal templates, and the delivery side:
+reminders as rows with `due_at`, in-app notifications, notification preferences and calendar feeds.
+
+Every table carries its own organization key, and every unique constraint includes it
+(../shared/ARCHITECTURE.md, Tenancy). Times are stored in UTC; a session also keeps the time zone it was
+scheduled in, so its invitation names the zone the scheduler meant.
+
+Privacy, in the data itself: `MentoringSession.shared_notes` belong to the match's members;
+`SessionFeedback.reflection` belongs to its author alone (selectors never load it for anyone else).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from matching.models import Match
+from mentorhub.accounts.models import Employee, Organization, validate_time_zone
+from programs.models import Participant, Program
+
+MIN_DURATION_MINUTES = 10
+MAX_DURATION_MINUTES = 480
+
+
+class MentoringSession(models.Model):
+    """One meeting of a match: scheduled ahead, then logged as held, cancelled or missed (or logged at once
+    as held, for a meeting that already happened)."""
+
+    class Format(models.TextChoices):
+        VIDEO = "video", "Video call"
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "Phone"
+        CHAT = "chat", "Chat"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        MISSED = "missed", "Missed"
+
+    LOGGED_STATUSES = (Status.HELD, Status.CANCELLED, Status.MISSED)
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(help_text="Start, stored in UTC.")
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=45, validators=[MinValueValidator(MIN_DURATION_MINUTES), MaxValueValidator(MAX_DURATION_MINUTES)]
+    )
+    time_zone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_time_zone], help_text="The zone it was scheduled in."
+    )
+    format = models.CharField(max_length=12, choices=Format.choices, default=Format.VIDEO)
+    location = models.CharField(max_length=500, blank=True, help_text="A meeting link or a place.")
+    agenda = models.TextField(blank=True, max_length=4000)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    # Visible to the match's members only (never to admins or stakeholders).
+    shared_notes = models.TextField(blank=True, max_length=20000)
+    cancel_reason = models.CharField(max_length=500, blank=True)
+    scheduled_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    logged_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    logged_at = models.DateTimeField(null=True, blank=True)
+    # iCalendar SEQUENCE: goes up by one with every change attendees' calendars must take over.
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            # A double click (or two tabs) cannot book the same match twice at the same moment.
+            models.UniqueConstraint(
+                fields=["organization", "match", "starts_at"],
+                condition=~Q(status="cancelled"),
+                name="session_once_per_match_and_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=MIN_DURATION_MINUTES, duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="session_duration_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "match", "starts_at"], name="session_org_match_start"),
+            models.Index(fields=["organization", "program", "starts_at"], name="session_org_program_start"),
+            models.Index(fields=["organization", "status", "starts_at"], name="session_org_status_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.pk} of match {self.match_id} ({self.status})"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_logged(self) -> bool:
+        return self.status in self.LOGGED_STATUSES
+
+
+class SessionFeedback(models.Model):
+    """One participant's own view of a session. The reflection is private to its author: not the other
+    member, not admins, not stakeholders; dashboards only ever read ratings in aggregate."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    topics = models.JSONField(default=list, blank=True, help_text="What the session was about, as short tags.")
+    reflection = models.TextField(blank=True, max_length=10000, help_text="Private: only its author sees it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "session", "author"], name="feedback_once_per_author"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
+        ]
+        indexes = [models.Index(fields=["organization", "author"], name="feedback_org_author")]
+
+    def __str__(self) -> str:
+        return f"Feedback of {self.author_id} on session {self.session_id}"
+
+
+class GoalTemplate(models.Model):
+    """A ready-made goal an HR admin offers in a program; milestones are [{title, due_after_days}]."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="goal_templates")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=4000)
+    milestones = models.JSONField(default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "program", "title"], name="goal_template_title_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Goal(models.Model):
+    """What a match (shared) or one participant (personal, seen by them and their mentors) works towards."""
+
+    class Status(models.TextChoices):
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        DONE = "done", "Done"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    match = models.ForeignKey(Match, null=True, blank=True, on_delete=models.CASCADE, related_name="goals")
+    participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="goals")
+    template = models.ForeignKey(GoalTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=4000)
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_TRACK)
+    created_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "due_on", "id"]
+        constraints = [
+            # Exactly one owner: the match, or one participant.
+            models.CheckConstraint(
+                condition=Q(match__isnull=False, participant__isnull=True)
+                | Q(match__isnull=True, participant__isnull=False),
+                name="goal_belongs_to_match_or_participant",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "match"], name="goal_org_match"),
+            models.Index(fields=["organization", "participant"], name="goal_org_participant"),
+            models.Index(fields=["organization", "program", "status"], name="goal_org_program_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["goal", "position", "due_on", "id"]
+        indexes = [models.Index(fields=["organization", "goal"], name="milestone_org_goal")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class GoalComment(models.Model):
+    """A note on a goal, mostly the mentor's encouragement or advice; visible to whoever sees the goal."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Employee, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["goal", "created_at", "id"]
+        indexes = [models.Index(fields=["organization", "goal"], name="goalcomment_org_goal")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on goal {self.goal_id}"
+
+
+class Reminder(models.Model):
+    """One message to one person, due at `due_at`: a row, never a delayed task. A beat task claims due rows
+    with SELECT ... FOR UPDATE SKIP LOCKED (sessions/services/dispatch.py). `key` names (kind, target,
+    recipient, due slot): the unique constraint makes a second row, and so a second send, impossible."""
+
+    class Kind(models.TextChoices):
+        SESSION_INVITE = "session_invite", "Session invitation"
+        SESSION_CANCELLED = "session_cancelled", "Session cancelled"
+        SESSION_24H = "session_24h", "Session in 24 hours"
+        SESSION_1H = "session_1h", "Session in 1 hour"
+        LOG_SESSION = "log_session", "Log your session"
+        MILESTONE_DUE = "milestone_due", "Milestone due"
+        INACTIVITY_NUDGE = "inactivity_nudge", "No session lately"
+        NUDGE_ESCALATION = "nudge_escalation", "A match needs attention"
+        CHECKIN_DUE = "checkin_due", "Check-in due"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        CLAIMED = "claimed", "Being sent"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"  # no longer relevant when it came due (rescheduled, logged, done...)
+        FAILED = "failed", "Failed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    recipient = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    # The target: one of these, by kind.
+    session = models.ForeignKey(MentoringSession, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    match = models.ForeignKey(Match, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    slot = models.CharField(max_length=64, help_text="Which occurrence: a start time, a sequence, a period.")
+    key = models.CharField(max_length=200)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Who is sending it now: a random id whose PostgreSQL advisory lock the sender holds while it works.
+    claim_id = models.BigIntegerField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False, help_text="An email went out (not only the in-app notice).")
+    note = models.CharField(max_length=300, blank=True, help_text="Why it was skipped, or the last error.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="reminder_key_once")]
+        indexes = [
+            # The dispatcher's query: due pending rows, oldest first. Partial, so sent history costs nothing.
+            models.Index(fields=["due_at"], name="reminder_pending_due", condition=Q(status="pending")),
+            models.Index(fields=["claim_id"], name="reminder_claimed", condition=Q(status="claimed")),
+            models.Index(fields=["organization", "session", "status"], name="reminder_org_session_status"),
+            models.Index(fields=["organization", "match", "kind"], name="reminder_org_match_kind"),
+            models.Index(fields=["organization", "recipient", "due_at"], name="reminder_org_recipient_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient_id} at {self.due_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class Notification(models.Model):
+    """An in-app notice with a link, shown under Notifications with an unread count. A notice made from a
+    reminder points at it, at most one per reminder, so redelivery can never show it twice. Other notices
+    tell of something a person did (kind MATCH_UPDATE: "Ana ended the match")."""
+
+    MATCH_UPDATE = "match_update"
+    KIND_CHOICES = [*Reminder.Kind.choices, (MATCH_UPDATE, "Match update")]
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=24, choices=KIND_CHOICES)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, max_length=4000)
+    url = models.CharField(max_length=500, blank=True)
+    reminder = models.ForeignKey(Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "reminder"],
+                condition=Q(reminder__isnull=False),
+                name="notification_once_per_reminder",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "recipient", "created_at"], name="notification_org_rcpt_created"),
+            models.Index(
+                fields=["organization", "recipient"], name="notification_org_rcpt_unread", condition=Q(read_at=None)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} for {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """Which kinds of email a person does not want (in-app notices always appear). Absent row: all on."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    email_off = models.JSONField(default=list, blank=True, help_text="Categories switched off for email.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "employee"], name="notification_pref_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.employee_id}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret iCal subscription address. The token is derived (HMAC of SECRET_KEY and `nonce`),
+    so the page can show the address again; only its SHA-256 is looked up. Rotating changes the nonce and
+    the old address answers 404 from then on."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "employee"], name="calendar_feed_once")]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.employee_id}"

@@ -103,7 +103,7 @@ def match_respond(
         match.end_reason = reason[:MAX_REASON]
         match.pinned = False
         match.save(update_fields=["status", "ended_at", "end_reason", "pinned", "updated_at"])
-    _back_to_approved(organization, match.program, [m.participant_id for m in leaving])
+    participants_free(organization, match.program, [m.participant_id for m in leaving])
     audit_record(
         organization=organization,
         actor=actor,
@@ -113,7 +113,7 @@ def match_respond(
     )
     if match.status == Match.Status.APPROVED:
         _activate_if_everyone_accepted(organization, match, now)
-    match.rematch_run = _offer_rematch(organization, match.program, [m.participant_id for m in leaving])  # type: ignore[attr-defined]
+    match.rematch_run = rematch_offer(organization, match.program, [m.participant_id for m in leaving])  # type: ignore[attr-defined]
     return match
 
 
@@ -132,8 +132,9 @@ def _activate_if_everyone_accepted(organization: Organization, match: Match, now
     audit_record(organization=organization, actor=None, verb="match.activate", target=match)
 
 
-def _back_to_approved(organization: Organization, program: Program, participant_ids: list[int]) -> None:
-    """Freed people are approved again, unless (mentors) they still have another active match."""
+def participants_free(organization: Organization, program: Program, participant_ids: list[int]) -> None:
+    """Freed people are approved again (available to match), unless (mentors) they still have another
+    active match."""
     still_matched = set(
         scoped(MatchMember, organization)
         .filter(program=program, participant_id__in=participant_ids, current=True, match__status=Match.Status.ACTIVE)
@@ -144,10 +145,10 @@ def _back_to_approved(organization: Organization, program: Program, participant_
     ).update(status=Participant.Status.APPROVED, updated_at=timezone.now())
 
 
-def _offer_rematch(organization: Organization, program: Program, participant_ids: list[int]) -> MatchRun | None:
-    """Start a re-match for the people a decline freed (started by nobody: the system, not the person who
-    declined). In mentee-choice mode the mentee picks again from suggestions instead; when a run is already
-    in progress the admin re-runs later."""
+def rematch_offer(organization: Organization, program: Program, participant_ids: list[int]) -> MatchRun | None:
+    """Start a re-match for the people a decline (or an early end) freed (started by nobody: the system, not
+    the person who declined). In mentee-choice mode the mentee picks again from suggestions instead; when a
+    run is already in progress the admin re-runs later."""
     if program.match_mode == Program.MatchMode.MENTEE_CHOICE:
         return None
     try:

@@ -1,0 +1,164 @@
+"""How an active match ends: completed (at the program's end, or early when every member asked for it) or
+ended early with a reason (visible to admins), which frees its people and offers them a re-match.
+
+These services change the match and its people only. What else an end means (future sessions cancelled,
+reminders dropped, the others told) is the sessions app's part: it calls these inside its own services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.services.audit import audit_record
+from mentorhub.tenancy import scoped
+from programs.models import Participant, Program
+
+from ..models import ExcludedPair, Match, MatchMember, MatchRun
+from .common import lock_match
+from .loading import FOLLOWER_ROLES, LEAD_ROLES
+from .responses import participants_free, rematch_offer
+
+MAX_REASON = 1000
+# Programs whose people may still be matched again after an early end.
+REMATCH_PROGRAM_STATUSES = (Program.Status.ENROLLING, Program.Status.MATCHING, Program.Status.ACTIVE)
+
+
+@dataclass
+class CompletionAnswer:
+    match: Match
+    completed: bool
+    waiting_for: list[str]
+
+
+def _active_member(organization: Organization, match: Match, employee: Employee) -> MatchMember:
+    member = (
+        scoped(MatchMember, organization)
+        .select_for_update()
+        .filter(match=match, participant__employee=employee, current=True)
+        .first()
+    )
+    if member is None:
+        raise Http404("No such match.")
+    return member
+
+
+def _require_active(match: Match) -> None:
+    if match.status != Match.Status.ACTIVE:
+        raise ValidationError(f"This match is {match.get_status_display().lower()}, not active.")
+
+
+@transaction.atomic
+def match_request_completion(
+    *, organization: Organization, actor: User | None, employee: Employee, match_id: int, wanted: bool = True
+) -> CompletionAnswer:
+    """`employee` asks (or stops asking) to complete the match now. When every current member has asked,
+    the match is completed. Someone who is not in it gets 404."""
+    match = lock_match(organization, match_id)
+    member = _active_member(organization, match, employee)
+    _require_active(match)
+    member.completion_requested_at = timezone.now() if wanted else None
+    member.save(update_fields=["completion_requested_at"])
+    members = list(
+        scoped(MatchMember, organization).filter(match=match, current=True).select_related("participant__employee")
+    )
+    waiting = [m.participant.employee.name for m in members if m.completion_requested_at is None]
+    if wanted and not waiting:
+        match_complete(organization=organization, actor=actor, match=match, reason="Completed: everyone agreed.")
+        return CompletionAnswer(match=match, completed=True, waiting_for=[])
+    return CompletionAnswer(match=match, completed=False, waiting_for=waiting)
+
+
+def match_complete(
+    *, organization: Organization, actor: User | None, match: Match, reason: str, now: datetime | None = None
+) -> Match:
+    """Mark a locked, active match completed. Its people stay "matched" (they took part to the end)."""
+    _require_active(match)
+    now = now or timezone.now()
+    match.status = Match.Status.COMPLETED
+    match.ended_at = now
+    match.end_reason = reason[:MAX_REASON]
+    match.pinned = False
+    match.save(update_fields=["status", "ended_at", "end_reason", "pinned", "updated_at"])
+    scoped(MatchMember, organization).filter(match=match, current=True).update(current=False)
+    audit_record(organization=organization, actor=actor, verb="match.complete", target=match)
+    return match
+
+
+@dataclass
+class EndResult:
+    match: Match
+    rematch_run: MatchRun | None
+    freed: list[int]
+
+
+@transaction.atomic
+def match_end_early(
+    *,
+    organization: Organization,
+    actor: User | None,
+    match_id: int,
+    reason: str,
+    employee: Employee | None = None,
+    rematch: bool = True,
+) -> EndResult:
+    """End an active match before its time. `employee` is the member ending it (None: an HR admin, whose
+    view checked the role). The reason is kept on the match for admins. The pair is never proposed again;
+    with `rematch` the mentees (circle members) are free to be matched again and a re-match is offered,
+    without it they leave the program. The mentor is free again unless they have another match."""
+    match = lock_match(organization, match_id)
+    if employee is not None:
+        _active_member(organization, match, employee)
+    _require_active(match)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say briefly why the match ends; HR reads it to improve matching."]})
+    now = timezone.now()
+    members = list(scoped(MatchMember, organization).filter(match=match, current=True).select_related("participant"))
+    lead = next((m for m in members if m.role in LEAD_ROLES), None)
+    followers = [m.participant_id for m in members if m.role in FOLLOWER_ROLES]
+    if lead is not None:
+        ExcludedPair.objects.bulk_create(
+            [
+                ExcludedPair(
+                    organization=organization,
+                    program=match.program,
+                    mentor_id=lead.participant_id,
+                    mentee_id=mentee_id,
+                    reason=f"Match {match.pk} ended early"[:200],
+                )
+                for mentee_id in followers
+            ],
+            ignore_conflicts=True,
+        )
+    match.status = Match.Status.ENDED
+    match.ended_at = now
+    match.end_reason = reason[:MAX_REASON]
+    match.pinned = False
+    match.save(update_fields=["status", "ended_at", "end_reason", "pinned", "updated_at"])
+    scoped(MatchMember, organization).filter(match=match, current=True).update(current=False)
+    program = match.program
+    can_rematch = rematch and program.status in REMATCH_PROGRAM_STATUSES
+    if lead is not None:
+        participants_free(organization, program, [lead.participant_id])
+    if can_rematch:
+        participants_free(organization, program, followers)
+    else:
+        scoped(Participant, organization).filter(pk__in=followers).update(
+            status=Participant.Status.WITHDRAWN, updated_at=now
+        )
+    audit_record(
+        organization=organization,
+        actor=actor,
+        verb="match.end_early",
+        target=match,
+        changes={"reason": [None, reason[:200]], "rematch": [None, can_rematch]},
+    )
+    run = rematch_offer(organization, program, followers) if can_rematch and followers else None
+    return EndResult(match=match, rematch_run=run, freed=followers if can_rematch else [])

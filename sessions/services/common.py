@@ -1,0 +1,51 @@
+"""What the sessions services share: finding the match a person acts in (locked, checked), the people to
+tell, and waking the reminder sender after commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from matching.models import Match, MatchMember
+from mentorhub.accounts.models import Employee, Organization
+from mentorhub.tenancy import get_scoped_or_404, scoped
+
+
+@dataclass
+class MatchForWrite:
+    match: Match
+    people: list[Employee]  # the current members (who receive invitations and reminders)
+    me: MatchMember
+
+
+def match_for_write(organization: Organization, employee: Employee, match_id: int) -> MatchForWrite:
+    """The match, locked, for a change by `employee`: 404 when they were never in it (same as "does not
+    exist"); a clear refusal when it is not active or they are no longer in it."""
+    match = get_scoped_or_404(Match.objects.select_for_update().select_related("program"), organization, pk=match_id)
+    members = list(
+        scoped(MatchMember, organization)
+        .filter(match=match)
+        .exclude(response=MatchMember.Response.DECLINED)
+        .select_related("participant__employee")
+        .order_by("role", "id")
+    )
+    mine = [m for m in members if m.participant.employee_id == employee.pk]
+    if not mine or match.status in (Match.Status.PROPOSED, Match.Status.DISCARDED):
+        raise Http404("No such match.")
+    if match.status != Match.Status.ACTIVE:
+        raise ValidationError(f"This match is {match.get_status_display().lower()}: it can no longer change.")
+    me = next((m for m in mine if m.current), None)
+    if me is None:
+        raise ValidationError("You are no longer in this match.")
+    return MatchForWrite(match=match, people=[m.participant.employee for m in members if m.current], me=me)
+
+
+def deliver_reminders_on_commit() -> None:
+    """Invitations and cancellations are due at once: wake the sender after commit instead of waiting for
+    the next beat tick. (A second wake-up finds nothing to send: harmless.)"""
+    from ..tasks import deliver_reminders  # the tasks module imports the services
+
+    transaction.on_commit(lambda: deliver_reminders.delay())

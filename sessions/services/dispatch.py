@@ -1,0 +1,363 @@
+"""Sending due reminders: claim a batch, render it, make the in-app notices, email, mark each one sent.
+
+How a message goes out at most once, and a crash loses none:
+
+1. Claim. The sender takes a random claim id, holds the PostgreSQL advisory lock named by it (session
+   level, so it outlives transactions and dies with the connection), then in one short transaction picks
+   due pending rows with SELECT ... FOR UPDATE SKIP LOCKED and marks them claimed with its id. Two senders
+   (two overlapping beat ticks, ten workers) never pick the same row.
+2. In-app notices are inserted with ON CONFLICT DO NOTHING on (organization, reminder): a retried batch
+   cannot show a notice twice.
+3. Each email is handed to the mail backend and, right after, its row is marked sent in its own autocommit
+   UPDATE (WHERE claim_id = ours). A row marked sent is never claimed again.
+4. A sender that dies (SIGKILL, OOM, a lost host) drops its connection, and with it the advisory lock. The
+   next tick finds claimed rows whose lock is free (pg_try_advisory_lock succeeds) and returns them to
+   pending; they are sent by whoever claims them next. Rows already marked sent stay sent.
+
+What remains is one message in flight: handed to the mail server, the process killed before its UPDATE.
+That message goes out again after recovery, with the same Message-ID (reminder.<org>.<id>@site), which
+mail systems use to recognise a repeat. Without advisory locks (SQLite, PgBouncer in transaction mode)
+a claim is taken back only after STALE_CLAIM, longer than any sender runs.
+
+The claim is the one query here that spans organizations (the dispatcher serves all of them); everything
+a batch loads to render its messages is read per organization.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import smtplib
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.mime.text import MIMEText
+from itertools import groupby
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from matching.models import Match, MatchMember
+from mentorhub.accounts.models import Employee, Organization
+
+from .. import ics, messages
+from ..models import MentoringSession, Notification, NotificationPreference, Reminder
+from ..selectors import unread_cache_key
+from .notifications import unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+MAX_ATTEMPTS = 5
+RETRY_AFTER = [timedelta(minutes=m) for m in (1, 5, 15, 60)]
+STALE_CLAIM = timedelta(minutes=15)
+CLAIM_LOCK_CLASS = 0x4D48  # first key of pg_advisory_lock(int, int) for reminder claims ("MH")
+# Errors of the mail server or the network that may pass: the batch's unsent rows are retried later.
+TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
+S = Reminder.Status
+
+
+@dataclass
+class DeliveryReport:
+    claimed: int = 0
+    sent: int = 0
+    emailed: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+    batches: int = 0
+    out_of_time: bool = False
+
+    def add(self, other: DeliveryReport) -> None:
+        for name in ("claimed", "sent", "emailed", "skipped", "retried", "failed", "batches"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+# --- Claims ------------------------------------------------------------------------------------------------
+
+
+def _uses_claim_locks() -> bool:
+    return connection.vendor == "postgresql" and not getattr(settings, "DATABASE_PGBOUNCER", False)
+
+
+def _advisory(function: str, claim_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [CLAIM_LOCK_CLASS, claim_id])
+        row = cursor.fetchone()
+    return bool(row and row[0] is not False)
+
+
+def _claim(now: datetime, limit: int) -> tuple[int, list[int]]:
+    """Claim up to `limit` due rows. The caller holds the claim's advisory lock (when used) until it is done
+    with the rows, and releases it."""
+    claim_id = secrets.randbelow(2**31 - 2) + 1
+    if _uses_claim_locks():
+        _advisory("pg_advisory_lock", claim_id)
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(status=S.PENDING, due_at__lte=now)
+            .order_by("due_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if ids:
+            Reminder.objects.filter(pk__in=ids).update(
+                status=S.CLAIMED, claim_id=claim_id, claimed_at=timezone.now(), attempts=F("attempts") + 1
+            )
+    return claim_id, ids
+
+
+def reminders_recover(*, now: datetime | None = None) -> int:
+    """Return to pending the rows of claims whose sender is gone; a row that has been tried MAX_ATTEMPTS
+    times fails instead (it may be what kills its senders). Returns how many rows were taken back."""
+    now = now or timezone.now()
+    claims = list(Reminder.objects.filter(status=S.CLAIMED).values_list("claim_id", flat=True).distinct())
+    orphaned = []
+    for claim_id in claims:
+        if claim_id is None:
+            continue
+        if _uses_claim_locks():
+            if _advisory("pg_try_advisory_lock", claim_id):
+                _advisory("pg_advisory_unlock", claim_id)
+                orphaned.append(claim_id)
+        elif Reminder.objects.filter(claim_id=claim_id, status=S.CLAIMED, claimed_at__lt=now - STALE_CLAIM).exists():
+            orphaned.append(claim_id)
+    if not orphaned:
+        return 0
+    rows = Reminder.objects.filter(status=S.CLAIMED, claim_id__in=orphaned)
+    failed = rows.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=S.FAILED, claim_id=None, note="Its sender stopped during every attempt."
+    )
+    taken_back = rows.update(status=S.PENDING, claim_id=None, note="Taken back from a sender that stopped.")
+    logger.warning("Reminders: took back %s rows of %s stopped senders (%s failed)", taken_back, len(orphaned), failed)
+    return taken_back
+
+
+# --- Delivery ----------------------------------------------------------------------------------------------
+
+
+def reminders_deliver(
+    *,
+    now: datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+    max_seconds: float | None = None,
+    max_batches: int | None = None,
+) -> DeliveryReport:
+    """Send due reminders batch by batch until none is due, `max_seconds` have passed (then `out_of_time`)
+    or `max_batches` were done. `now` fixes the clock (tests); by default each batch reads it afresh."""
+    report = DeliveryReport()
+    started = time.monotonic()
+    while max_batches is None or report.batches < max_batches:
+        if max_seconds is not None and time.monotonic() - started > max_seconds:
+            report.out_of_time = True
+            break
+        moment = now or timezone.now()
+        claim_id, ids = _claim(moment, batch_size)
+        try:
+            if not ids:
+                break
+            report.claimed += len(ids)
+            report.batches += 1
+            _deliver_claimed(claim_id, ids, moment, report)
+        finally:
+            if _uses_claim_locks():
+                _advisory("pg_advisory_unlock", claim_id)
+    return report
+
+
+def _deliver_claimed(claim_id: int, ids: list[int], now: datetime, report: DeliveryReport) -> None:
+    reminders = list(
+        Reminder.objects.filter(pk__in=ids, claim_id=claim_id, status=S.CLAIMED)
+        .select_related(
+            "organization",
+            "recipient",
+            "session__match__program",
+            "session__program",
+            "milestone__goal__match",
+            "match__program",
+        )
+        .order_by("organization_id", "due_at", "id")
+    )
+    for _, group in groupby(reminders, key=lambda r: r.organization_id):
+        rows = list(group)
+        _deliver_for_organization(rows[0].organization, rows, claim_id, now, report)
+
+
+def _context(organization: Organization, reminders: list[Reminder], now: datetime) -> messages.Context:
+    """Everything the messages of one organization's reminders need, in three queries."""
+    match_ids = set()
+    quiet_ids = set()
+    for reminder in reminders:
+        if reminder.session_id:
+            match_ids.add(reminder.session.match_id)
+        elif reminder.match_id:
+            match_ids.add(reminder.match_id)
+            quiet_ids.add(reminder.match_id)
+    people: dict[int, list[Employee]] = defaultdict(list)
+    for member in (
+        MatchMember.objects.filter(organization=organization, match_id__in=match_ids)
+        .exclude(response=MatchMember.Response.DECLINED)
+        .select_related("participant__employee")
+        .order_by("match_id", "-current", "role", "id")
+    ):
+        people[member.match_id].append(member.participant.employee)
+    activity = {}
+    if quiet_ids:
+        rows = (
+            Match.objects.filter(organization=organization, pk__in=quiet_ids)
+            .annotate(
+                last_held=Max("sessions__starts_at", filter=Q(sessions__status=MentoringSession.Status.HELD)),
+                ahead=Max(
+                    "sessions__starts_at",
+                    filter=Q(sessions__status=MentoringSession.Status.SCHEDULED, sessions__starts_at__gte=now),
+                ),
+            )
+            .values_list("pk", "last_held", "ahead")
+        )
+        activity = {pk: (last_held, ahead is not None) for pk, last_held, ahead in rows}
+    return messages.Context(now=now, people=dict(people), slugs={organization.pk: organization.slug}, activity=activity)
+
+
+def _deliver_for_organization(
+    organization: Organization, reminders: list[Reminder], claim_id: int, now: datetime, report: DeliveryReport
+) -> None:
+    context = _context(organization, reminders, now)
+    skipped: dict[str, list[int]] = defaultdict(list)
+    ready: list[tuple[Reminder, messages.Message]] = []
+    for reminder in reminders:
+        try:
+            result = messages.render(reminder, context)
+        except Exception as error:  # a bug in one message must not hold back the others; it is logged
+            logger.exception("Reminder %s could not be rendered", reminder.pk)
+            _finish(reminder, claim_id, status=S.FAILED, note=f"Could not be written: {error}"[:300])
+            report.failed += 1
+            continue
+        if isinstance(result, messages.Skip):
+            skipped[result.reason].append(reminder.pk)
+        else:
+            ready.append((reminder, result))
+    for reason, pks in skipped.items():
+        Reminder.objects.filter(pk__in=pks, claim_id=claim_id).update(
+            status=S.SKIPPED, note=reason[:300], claim_id=None
+        )
+        report.skipped += len(pks)
+    if not ready:
+        return
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                organization=organization,
+                recipient=reminder.recipient,
+                kind=reminder.kind,
+                title=message.subject[:200],
+                body=message.body[:4000],
+                url=message.path,
+                reminder=reminder,
+            )
+            for reminder, message in ready
+        ],
+        ignore_conflicts=True,
+    )
+    cache.delete_many({unread_cache_key(organization.pk, reminder.recipient_id) for reminder, _ in ready})
+    email_off = _email_off(organization, {reminder.recipient_id for reminder, _ in ready})
+    to_email = []
+    in_app_only = []
+    for reminder, message in ready:
+        category = messages.CATEGORY_OF_KIND.get(reminder.kind, "")
+        if reminder.recipient.email and category not in email_off.get(reminder.recipient_id, ()):
+            to_email.append((reminder, message))
+        else:
+            in_app_only.append(reminder.pk)
+    if in_app_only:
+        Reminder.objects.filter(pk__in=in_app_only, claim_id=claim_id).update(
+            status=S.SENT, sent_at=timezone.now(), emailed=False, claim_id=None
+        )
+        report.sent += len(in_app_only)
+    _send_emails(organization, to_email, claim_id, report)
+
+
+def _email_off(organization: Organization, employee_ids: set[int]) -> dict[int, set[str]]:
+    rows = NotificationPreference.objects.filter(organization=organization, employee_id__in=employee_ids)
+    return {row.employee_id: set(row.email_off or ()) for row in rows}
+
+
+def _send_emails(
+    organization: Organization,
+    ready: list[tuple[Reminder, messages.Message]],
+    claim_id: int,
+    report: DeliveryReport,
+) -> None:
+    if not ready:
+        return
+    mail = get_connection(fail_silently=False)
+    try:
+        mail.open()
+        for index, (reminder, message) in enumerate(ready):
+            email = build_email(organization, reminder, message)
+            try:
+                mail.send_messages([email])
+            except TRANSIENT_MAIL_ERRORS as error:
+                logger.warning("Reminders: mail server refused (%s); %s rows retried later", error, len(ready) - index)
+                report.retried += _retry_later([r.pk for r, _ in ready[index:]], claim_id, str(error))
+                return
+            # Right after the hand-over, on its own: a crash from here on cannot make it go out twice.
+            _finish(reminder, claim_id, status=S.SENT, emailed=True)
+            report.sent += 1
+            report.emailed += 1
+    finally:
+        mail.close()
+
+
+def _finish(reminder: Reminder, claim_id: int, *, status: str, emailed: bool = False, note: str = "") -> None:
+    fields = {"status": status, "claim_id": None, "emailed": emailed, "note": note}
+    if status == S.SENT:
+        fields["sent_at"] = timezone.now()
+    Reminder.objects.filter(pk=reminder.pk, claim_id=claim_id).update(**fields)
+
+
+def _retry_later(pks: list[int], claim_id: int, error: str) -> int:
+    rows = Reminder.objects.filter(pk__in=pks, claim_id=claim_id)
+    rows.filter(attempts__gte=MAX_ATTEMPTS).update(status=S.FAILED, claim_id=None, note=f"Gave up: {error}"[:300])
+    retried = 0
+    for attempts in range(1, MAX_ATTEMPTS):
+        wait = RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1]
+        retried += rows.filter(attempts=attempts).update(
+            status=S.PENDING, claim_id=None, due_at=timezone.now() + wait, note=f"Retrying: {error}"[:300]
+        )
+    return retried
+
+
+def build_email(organization: Organization, reminder: Reminder, message: messages.Message) -> EmailMessage:
+    """The email of a rendered reminder: plain text, the page's link, a one-click unsubscribe for its
+    category (RFC 8058), a Message-ID fixed by the reminder, and the .ics when there is one."""
+    base = ics.base_url()
+    category = messages.CATEGORY_OF_KIND.get(reminder.kind, "")
+    unsubscribe = unsubscribe_url(organization.pk, reminder.recipient_id, category)
+    label = messages.CATEGORIES.get(category, ("these emails",))[0].lower() if category else "these emails"
+    body = (
+        f"Hello {reminder.recipient.name},\n\n{message.body}\n\nOpen it in MentorHub: {base}{message.path}\n\n"
+        f"--\nYou get this email because you take part in mentoring at {organization.name}.\n"
+        f"Stop emails like this one ({label}): {unsubscribe}\n"
+    )
+    email = EmailMessage(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message.subject}",
+        body=body,
+        to=[reminder.recipient.email],
+        headers={
+            "Message-ID": f"<reminder.{organization.pk}.{reminder.pk}@{ics.site_domain()}>",
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    if message.ics:
+        part = MIMEText(message.ics.decode("utf-8"), "calendar", "utf-8")
+        part.set_param("method", message.ics_method or "REQUEST")
+        part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        email.attach(part)
+    return email

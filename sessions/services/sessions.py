@@ -1,0 +1,334 @@
+"""Sessions of a match: schedule, change, cancel, log (held / cancelled / missed, with shared notes), log a
+meeting that already happened in one step, and each participant's own feedback on a held session.
+
+Times come in as aware datetimes (forms read them in the person's own zone) and are stored in UTC; the
+session keeps the zone it was scheduled in for its calendar invitation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from matching.models import Match, MatchMember
+from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.tenancy import get_scoped_or_404, scoped
+
+from ..models import MentoringSession, SessionFeedback
+from .common import deliver_reminders_on_commit, match_for_write
+from .reminders import reminders_plan_session, reminders_session_cancelled, reminders_session_logged
+
+MAX_AHEAD = timedelta(days=366)
+MAX_TOPICS = 8
+MAX_TOPIC_LENGTH = 40
+# Fields whose change attendees' calendars must take over (a new SEQUENCE and an updated invitation).
+CALENDAR_FIELDS = ("starts_at", "duration_minutes", "format", "location", "time_zone")
+EDITABLE_FIELDS = (*CALENDAR_FIELDS, "agenda")
+
+
+def _aware(value: datetime, field: str = "starts_at") -> datetime:
+    if not isinstance(value, datetime) or timezone.is_naive(value):
+        raise ValidationError({field: ["Give a date and time with its time zone."]})
+    return value
+
+
+def _save_new(session: MentoringSession) -> MentoringSession:
+    session.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"starts_at": ["This match already has a session at that time (was it sent twice?)."]}
+        ) from None
+    return session
+
+
+def _session_for_write(organization: Organization, employee: Employee, session_id: int) -> tuple[MentoringSession, Any]:
+    """The session, locked, and its match checked for a change by `employee` (404 when it is not theirs)."""
+    session = get_scoped_or_404(
+        MentoringSession.objects.select_for_update().select_related("program"), organization, pk=session_id
+    )
+    return session, match_for_write(organization, employee, session.match_id)
+
+
+@transaction.atomic
+def session_schedule(
+    *,
+    organization: Organization,
+    actor: User | None,
+    employee: Employee,
+    match_id: int,
+    starts_at: datetime,
+    duration_minutes: int = 45,
+    format: str = MentoringSession.Format.VIDEO,
+    location: str = "",
+    agenda: str = "",
+    time_zone: str = "",
+    now: datetime | None = None,
+) -> MentoringSession:
+    """Schedule a session of an active match. Everyone in it gets an invitation with an .ics now, reminders
+    24 h and 1 h before, and a prompt to log it after."""
+    now = now or timezone.now()
+    found = match_for_write(organization, employee, match_id)
+    starts_at = _aware(starts_at)
+    if starts_at <= now:
+        raise ValidationError(
+            {"starts_at": ["That time has passed. To record a meeting that already happened, log a past session."]}
+        )
+    if starts_at > now + MAX_AHEAD:
+        raise ValidationError({"starts_at": ["Schedule at most a year ahead."]})
+    session = _save_new(
+        MentoringSession(
+            organization=organization,
+            program=found.match.program,
+            match=found.match,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            time_zone=time_zone or employee.time_zone or "UTC",
+            format=format,
+            location=(location or "").strip(),
+            agenda=(agenda or "").strip(),
+            scheduled_by=employee,
+        )
+    )
+    reminders_plan_session(organization=organization, session=session, recipients=found.people, now=now)
+    deliver_reminders_on_commit()
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    organization: Organization,
+    actor: User | None,
+    employee: Employee,
+    session_id: int,
+    now: datetime | None = None,
+    **changes: Any,
+) -> MentoringSession:
+    """Change a scheduled session (time, length, format, place, agenda). A change of time or place sends
+    everyone an updated invitation (same event, next SEQUENCE) and moves the reminders."""
+    now = now or timezone.now()
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    session, found = _session_for_write(organization, employee, session_id)
+    if session.status != MentoringSession.Status.SCHEDULED:
+        raise ValidationError("Only a scheduled session can be changed; this one is logged already.")
+    if "starts_at" in changes:
+        starts_at = _aware(changes["starts_at"])
+        if starts_at != session.starts_at and starts_at <= now:
+            raise ValidationError({"starts_at": ["That time has passed: pick a time ahead."]})
+        if starts_at > now + MAX_AHEAD:
+            raise ValidationError({"starts_at": ["Schedule at most a year ahead."]})
+    for field in ("location", "agenda"):
+        if field in changes:
+            changes[field] = (changes[field] or "").strip()
+    moved = any(field in changes and getattr(session, field) != changes[field] for field in CALENDAR_FIELDS)
+    for field, value in changes.items():
+        setattr(session, field, value)
+    if moved:
+        session.sequence += 1
+    session.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        raise ValidationError({"starts_at": ["This match already has a session at that time."]}) from None
+    if moved:
+        reminders_plan_session(organization=organization, session=session, recipients=found.people, now=now)
+        deliver_reminders_on_commit()
+    return session
+
+
+@transaction.atomic
+def session_cancel(
+    *, organization: Organization, actor: User | None, employee: Employee, session_id: int, reason: str = ""
+) -> MentoringSession:
+    """Call off a scheduled session: the others are told (with an .ics that removes it from calendars)."""
+    session, found = _session_for_write(organization, employee, session_id)
+    if session.status != MentoringSession.Status.SCHEDULED:
+        raise ValidationError(f"This session is {session.get_status_display().lower()} already.")
+    session.status = MentoringSession.Status.CANCELLED
+    session.cancel_reason = (reason or "").strip()[:500]
+    session.sequence += 1
+    session.logged_by, session.logged_at = employee, timezone.now()
+    session.save()
+    others = [person for person in found.people if person.pk != employee.pk]
+    reminders_session_cancelled(organization=organization, session=session, recipients=others)
+    deliver_reminders_on_commit()
+    return session
+
+
+@transaction.atomic
+def session_log(
+    *,
+    organization: Organization,
+    actor: User | None,
+    employee: Employee,
+    session_id: int,
+    status: str,
+    shared_notes: str | None = None,
+    now: datetime | None = None,
+) -> MentoringSession:
+    """Record how a scheduled session went: held or missed (once its start has passed), with shared notes
+    for the match. Cancelling goes through session_cancel, which tells the others."""
+    now = now or timezone.now()
+    session, _found = _session_for_write(organization, employee, session_id)
+    if status not in (MentoringSession.Status.HELD, MentoringSession.Status.MISSED):
+        raise ValidationError({"status": ["Log a session as held or missed (cancel it to call it off)."]})
+    if session.status != MentoringSession.Status.SCHEDULED:
+        raise ValidationError(f"This session was logged already ({session.get_status_display().lower()}).")
+    if session.starts_at > now:
+        raise ValidationError({"status": ["This session has not started yet: log it once it has taken place."]})
+    session.status = status
+    if shared_notes is not None:
+        session.shared_notes = shared_notes.strip()
+    session.logged_by, session.logged_at = employee, now
+    session.full_clean(validate_constraints=False)
+    session.save()
+    reminders_session_logged(organization=organization, session=session)
+    return session
+
+
+@transaction.atomic
+def session_log_past(
+    *,
+    organization: Organization,
+    actor: User | None,
+    employee: Employee,
+    match_id: int,
+    starts_at: datetime,
+    duration_minutes: int = 45,
+    format: str = MentoringSession.Format.VIDEO,
+    location: str = "",
+    shared_notes: str = "",
+    rating: int | None = None,
+    topics: list[str] | None = None,
+    reflection: str = "",
+    now: datetime | None = None,
+) -> MentoringSession:
+    """Record in one step a meeting that already happened (held), with shared notes and, optionally, the
+    logger's own rating, topics and private reflection."""
+    now = now or timezone.now()
+    found = match_for_write(organization, employee, match_id)
+    starts_at = _aware(starts_at)
+    if starts_at > now:
+        raise ValidationError({"starts_at": ["That time is still ahead: schedule the session instead."]})
+    began = found.match.approved_at or found.match.created_at
+    if began is not None and starts_at < began - timedelta(days=1):
+        raise ValidationError({"starts_at": ["That is before this match began."]})
+    session = _save_new(
+        MentoringSession(
+            organization=organization,
+            program=found.match.program,
+            match=found.match,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            time_zone=employee.time_zone or "UTC",
+            format=format,
+            location=(location or "").strip(),
+            shared_notes=(shared_notes or "").strip(),
+            status=MentoringSession.Status.HELD,
+            scheduled_by=employee,
+            logged_by=employee,
+            logged_at=now,
+        )
+    )
+    if rating is not None:
+        feedback_save(
+            organization=organization,
+            employee=employee,
+            session_id=session.pk,
+            rating=rating,
+            topics=topics or [],
+            reflection=reflection,
+        )
+    return session
+
+
+@transaction.atomic
+def session_notes_update(
+    *, organization: Organization, actor: User | None, employee: Employee, session_id: int, shared_notes: str
+) -> MentoringSession:
+    """The match's shared notes of a session (an agenda before, a summary after)."""
+    session, _found = _session_for_write(organization, employee, session_id)
+    if session.status == MentoringSession.Status.CANCELLED:
+        raise ValidationError("This session was cancelled: it has no notes.")
+    session.shared_notes = (shared_notes or "").strip()
+    session.full_clean(validate_constraints=False)
+    session.save(update_fields=["shared_notes", "updated_at"])
+    return session
+
+
+# --- Feedback ----------------------------------------------------------------------------------------------
+
+
+def topics_clean(topics: Any) -> list[str]:
+    """Short tags, as a list or a comma-separated line: trimmed, duplicates (any case) dropped, at most 8."""
+    if isinstance(topics, str):
+        topics = topics.split(",")
+    if not isinstance(topics, list | tuple):
+        raise ValidationError({"topics": ["Give topics as a list of short words."]})
+    cleaned: list[str] = []
+    for topic in topics:
+        if not isinstance(topic, str):
+            raise ValidationError({"topics": ["Each topic is a short piece of text."]})
+        topic = " ".join(topic.split())
+        if not topic or topic.casefold() in (t.casefold() for t in cleaned):
+            continue
+        if len(topic) > MAX_TOPIC_LENGTH:
+            raise ValidationError({"topics": [f"“{topic[:20]}…” is too long: at most {MAX_TOPIC_LENGTH} characters."]})
+        cleaned.append(topic)
+    if len(cleaned) > MAX_TOPICS:
+        raise ValidationError({"topics": [f"At most {MAX_TOPICS} topics."]})
+    return cleaned
+
+
+@transaction.atomic
+def feedback_save(
+    *,
+    organization: Organization,
+    employee: Employee,
+    session_id: int,
+    rating: int,
+    topics: Any = (),
+    reflection: str = "",
+) -> SessionFeedback:
+    """A participant's own rating (1-5), topics and private reflection on a held session (set or replace).
+    Anyone who was in the match may give it, also after the match is over; nobody else sees the reflection."""
+    session = get_scoped_or_404(MentoringSession.objects.select_related("match"), organization, pk=session_id)
+    in_match = (
+        scoped(MatchMember, organization)
+        .filter(match_id=session.match_id, participant__employee=employee)
+        .exclude(response=MatchMember.Response.DECLINED)
+        .exclude(match__status__in=[Match.Status.PROPOSED, Match.Status.DISCARDED])
+        .exists()
+    )
+    if not in_match:
+        raise Http404("No such session.")
+    if session.status != MentoringSession.Status.HELD:
+        raise ValidationError("Only a session that was held can be rated.")
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise ValidationError({"rating": ["Rate the session from 1 (poor) to 5 (excellent)."]})
+    reflection = (reflection or "").strip()
+    if len(reflection) > SessionFeedback._meta.get_field("reflection").max_length:
+        raise ValidationError({"reflection": ["Your reflection is too long (at most 10,000 characters)."]})
+    # update_or_create: a double submit that races to create the row ends up updating it instead.
+    feedback, _ = SessionFeedback.objects.update_or_create(
+        organization=organization,
+        session=session,
+        author=employee,
+        defaults={
+            "rating": rating,
+            "topics": topics_clean(list(topics) if isinstance(topics, tuple) else topics),
+            "reflection": reflection,
+        },
+    )
+    return feedback

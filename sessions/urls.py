@@ -1,0 +1,56 @@
+"""Pages of the sessions app. Under /o/<org_slug>/ for people signed in; two routes outside it take a
+secret instead (the calendar feed, the unsubscribe link) and answer 404 to a wrong one."""
+
+from django.urls import path
+
+from .views import admin, goals, home, notifications, public, session_pages
+
+ORG = "o/<slug:org_slug>"
+PROGRAM = f"{ORG}/programs/<int:program_pk>"
+
+urlpatterns = [
+    # Participants: home, a match's space, sessions, goals.
+    path(f"{ORG}/mentoring/", home.my_mentoring, name="my-mentoring"),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/", home.mentoring_match, name="mentoring-match"),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/complete/", home.match_complete, name="match-complete"),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/end/", home.match_end, name="match-end"),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/sessions/new/", session_pages.session_new, name="session-new"),
+    path(
+        f"{ORG}/mentoring/matches/<int:match_pk>/sessions/log/", session_pages.session_log_past, name="session-log-past"
+    ),
+    path(f"{ORG}/mentoring/sessions/<int:session_pk>/", session_pages.session_detail, name="session-detail"),
+    path(f"{ORG}/mentoring/sessions/<int:session_pk>/edit/", session_pages.session_edit, name="session-edit"),
+    path(f"{ORG}/mentoring/sessions/<int:session_pk>/cancel/", session_pages.session_cancel, name="session-cancel"),
+    path(f"{ORG}/mentoring/sessions/<int:session_pk>/log/", session_pages.session_log, name="session-log"),
+    path(f"{ORG}/mentoring/sessions/<int:session_pk>/notes/", session_pages.session_notes, name="session-notes"),
+    path(
+        f"{ORG}/mentoring/sessions/<int:session_pk>/feedback/", session_pages.session_feedback, name="session-feedback"
+    ),
+    path(f"{ORG}/mentoring/sessions/<int:session_pk>/invite.ics", session_pages.session_ics, name="session-ics"),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/goals/new/", goals.goal_new, name="goal-new"),
+    path(f"{ORG}/mentoring/goals/<int:goal_pk>/", goals.goal_detail, name="goal-detail"),
+    path(f"{ORG}/mentoring/goals/<int:goal_pk>/edit/", goals.goal_edit, name="goal-edit"),
+    path(f"{ORG}/mentoring/goals/<int:goal_pk>/delete/", goals.goal_delete, name="goal-delete"),
+    path(f"{ORG}/mentoring/goals/<int:goal_pk>/milestones/", goals.milestone_add, name="milestone-add"),
+    path(f"{ORG}/mentoring/goals/<int:goal_pk>/comments/", goals.goal_comment, name="goal-comment"),
+    path(f"{ORG}/mentoring/milestones/<int:milestone_pk>/toggle/", goals.milestone_toggle, name="milestone-toggle"),
+    path(f"{ORG}/mentoring/milestones/<int:milestone_pk>/delete/", goals.milestone_delete, name="milestone-delete"),
+    # Notifications, preferences, the calendar feed's address.
+    path(f"{ORG}/notifications/", notifications.notification_list, name="notifications"),
+    path(f"{ORG}/notifications/read-all/", notifications.notifications_read_all, name="notifications-read-all"),
+    path(f"{ORG}/notifications/<int:notification_pk>/", notifications.notification_open, name="notification-open"),
+    path(f"{ORG}/notifications/preferences/", notifications.preferences, name="notification-preferences"),
+    path(f"{ORG}/notifications/calendar/rotate/", notifications.calendar_rotate, name="calendar-feed-rotate"),
+    # HR admins: a program's matches in progress, goal templates.
+    path(f"{PROGRAM}/mentoring/", admin.program_mentoring, name="program-mentoring"),
+    path(f"{PROGRAM}/mentoring.csv", admin.program_mentoring_export, name="program-mentoring-export"),
+    path(f"{PROGRAM}/mentoring/matches/<int:match_pk>/end/", admin.admin_match_end, name="admin-match-end"),
+    path(f"{PROGRAM}/goal-templates/", admin.goal_templates, name="goal-templates"),
+    path(f"{PROGRAM}/goal-templates/<int:template_pk>/edit/", admin.goal_template_edit, name="goal-template-edit"),
+    path(
+        f"{PROGRAM}/goal-templates/<int:template_pk>/delete/", admin.goal_template_delete, name="goal-template-delete"
+    ),
+    # Secret links (no sign-in): the calendar subscription and one-click unsubscribe.
+    path("calendar/<str:token>.ics", public.calendar_feed, name="calendar-feed"),
+    path("unsubscribe/<str:token>/", public.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,1 @@
+"""Pages of the sessions app, one module per area."""

@@ -1,0 +1,53 @@
+"""The two pages reached by a secret instead of a sign-in: a person's calendar feed (calendar apps fetch it
+on their own, with no cookie) and the one-click unsubscribe link of an email. A wrong secret answers 404,
+the same as a page that does not exist."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from .. import ics, selectors, services
+from ..messages import CATEGORIES
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = services.calendar_feed_by_token(token)
+    if feed is None:
+        raise Http404("No such calendar.")
+    services.calendar_feed_touch(feed)
+    sessions = selectors.feed_sessions(organization=feed.organization, employee=feed.employee)
+    body = ics.feed_ics(sessions, feed.organization.slug, name=f"Mentoring · {feed.organization.name}")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="mentoring.ics"'
+    # The address is the secret: keep it out of referrers and shared caches.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# Mail providers send the RFC 8058 one-click POST without a cookie or CSRF token; the signed token is the
+# proof, and the only thing it can do is switch emails off.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what the link switches off and a button (a link scanner must not unsubscribe anyone);
+    POST switches it off (the button, or a mail provider's one-click request)."""
+    unsubscription = services.unsubscribe_read(token)
+    if unsubscription is None:
+        raise Http404("No such link.")
+    category = unsubscription.category
+    label = CATEGORIES[category][0] if category in CATEGORIES else "every email from MentorHub's mentoring reminders"
+    context = {"unsubscription": unsubscription, "label": label, "done": False}
+    if request.method == "POST":
+        services.unsubscribe_apply(unsubscription=unsubscription)
+        context["done"] = True
+    response = render(request, "sessions/unsubscribe.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    return response

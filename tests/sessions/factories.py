@@ -1,0 +1,101 @@
+"""Data for the sessions tests: an active pair (or circle) whose people can sign in, with everything made
+directly (the matching engine is tested elsewhere). Times are explicit, so tests can state them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.test import Client
+from django.utils import timezone
+
+from matching.models import Match, MatchMember
+from mentorhub.accounts.models import Membership, Organization, Role
+from programs.models import Participant, Program
+from tests.factories import MembershipFactory
+from tests.programs.factories import ParticipantFactory, ProgramFactory
+
+
+@dataclass
+class Pair:
+    program: Program
+    match: Match
+    mentor: Membership
+    mentee: Membership
+    others: list[Membership] = field(default_factory=list)  # circle members beyond the mentee
+
+    @property
+    def people(self) -> list[Membership]:
+        return [self.mentor, self.mentee, *self.others]
+
+    def client(self, membership: Membership) -> Client:
+        client = Client()
+        client.force_login(membership.user)
+        return client
+
+
+def person(org: Organization, email: str, *, zone: str = "Europe/London", name: str = "", level: int = 3) -> Membership:
+    membership = MembershipFactory(
+        organization=org,
+        role=Role.MEMBER,
+        user__email=email,
+        employee__time_zone=zone,
+        employee__job_level=level,
+        **({"employee__name": name} if name else {}),
+    )
+    membership.user.time_zone = zone
+    membership.user.save(update_fields=["time_zone"])
+    return membership
+
+
+def active_pair(
+    org: Organization,
+    *,
+    mentor: Membership | None = None,
+    mentee: Membership | None = None,
+    program: Program | None = None,
+    started_at: datetime | None = None,
+    circle_members: int = 0,
+    status: str = Match.Status.ACTIVE,
+    **program_fields,
+) -> Pair:
+    program = program or ProgramFactory(organization=org, status=Program.Status.ACTIVE, **program_fields)
+    mentor = mentor or person(org, f"mentor{Match.objects.count()}@{org.slug}.test", name="Morgan Mentor", level=7)
+    mentee = mentee or person(org, f"mentee{Match.objects.count()}@{org.slug}.test", name="Ellis Mentee", level=2)
+    others = [
+        person(org, f"member{i}.{Match.objects.count()}@{org.slug}.test", name=f"Circle Member {i}")
+        for i in range(circle_members)
+    ]
+    started = started_at or timezone.now() - timedelta(days=30)
+    match = Match.objects.create(
+        organization=org,
+        program=program,
+        kind=Match.Kind.CIRCLE if circle_members else Match.Kind.PAIR,
+        status=status,
+        score=0.8,
+        approved_at=started - timedelta(days=2),
+        started_at=started,
+    )
+    current = status in Match.CURRENT_STATUSES
+    roles = [
+        (mentor, "facilitator" if circle_members else "mentor"),
+        (mentee, "member" if circle_members else "mentee"),
+    ]
+    roles += [(m, "member") for m in others]
+    for membership, role in roles:
+        participant = ParticipantFactory(
+            program=program,
+            employee=membership.employee,
+            role=Participant.Role.MENTOR if role in ("mentor", "facilitator") else Participant.Role.MENTEE,
+            status=Participant.Status.MATCHED,
+        )
+        MatchMember.objects.create(
+            organization=org,
+            program=program,
+            match=match,
+            participant=participant,
+            role=role,
+            current=current,
+            response=MatchMember.Response.ACCEPTED,
+        )
+    return Pair(program=program, match=match, mentor=mentor, mentee=mentee, others=others)
