@@ -12,7 +12,7 @@ Privacy, in the data itself: `MentoringSession.shared_notes` belong to the match
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -94,7 +94,8 @@ class MentoringSession(models.Model):
 
     @property
     def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+        # In UTC: arithmetic on a zoned datetime is wall-clock arithmetic, wrong across a clock change.
+        return self.starts_at.astimezone(UTC) + timedelta(minutes=self.duration_minutes)
 
     @property
     def is_logged(self) -> bool:

@@ -17,11 +17,13 @@ What the fixture does, for the duration of one test:
   mode off, so `.delay()` really goes through Redis, and to this worker only;
 * gives this test a cache key prefix of its own and the worker the same one (progress published by a task
   through the cache is readable here, and parallel test processes do not collide);
-* starts `celery -A mentorhub worker --pool=solo -Q <queue>` with DATABASE_URL pointing at the pytest test
+* starts `celery -A mentorhub worker --pool=solo -Q <queue>` with this process's environment (a test may
+  add variables first with monkeypatch.setenv, e.g. TEST_EMAIL_BACKEND) and DATABASE_URL pointing at the pytest test
   database (its name differs per xdist worker, so it is read at runtime) and DJANGO_ENV=test;
 * waits until the worker answers a ping, and stops it (then its whole process group) afterwards.
 
-The returned `CeleryWorker` has `queue`, `nodename`, `process`, `log()` (the worker's output so far) and
+The returned `CeleryWorker` has `queue`, `nodename`, `process`, `log()` (the worker's output so far),
+`kill()` (SIGKILL, for crash tests), `restart()` (a new worker on the same queue) and
 `wait_for(predicate, timeout)`, which polls until the predicate returns something truthy and fails with
 the worker's log when the timeout passes or the worker dies. Group the tests that use it with
 `xdist_group("worker")`: each starts a process, and grouping keeps them off the other xdist workers.
@@ -86,6 +88,9 @@ class CeleryWorker:
     process: subprocess.Popen
     log_path: Path
     app: Any = field(repr=False)
+    command: list[str] = field(default_factory=list, repr=False)
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    cwd: Path | None = field(default=None, repr=False)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -108,6 +113,18 @@ class CeleryWorker:
 
     def ping(self) -> bool:
         return bool(self.app.control.ping(destination=[self.nodename], timeout=0.5))
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its children at once, as a lost host or the OOM killer would: no warm
+        shutdown, no cleanup, its database connections simply drop."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def restart(self) -> None:
+        """Start a new worker process on the same queue (its output goes on in the same log)."""
+        with self.log_path.open("ab") as log:
+            self.process = _spawn(self.command, self.env, self.cwd, log)
+        self.wait_for(self.ping, timeout=START_TIMEOUT_SECONDS, interval=0.5)
 
 
 @pytest.fixture
@@ -147,24 +164,37 @@ def celery_worker_process(transactional_db, settings) -> Iterator[CeleryWorker]:
         "--loglevel=INFO", "--without-gossip", "--without-mingle",
     ]  # fmt: skip
     log_file = tempfile.NamedTemporaryFile(prefix=f"{queue}-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        command,
-        cwd=settings.BASE_DIR,
+    process = _spawn(command, env, settings.BASE_DIR, log_file)
+    worker = CeleryWorker(
+        queue=queue,
+        nodename=nodename,
+        process=process,
+        log_path=Path(log_file.name),
+        app=app,
+        command=command,
         env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, so teardown stops any child too
+        cwd=settings.BASE_DIR,
     )
-    worker = CeleryWorker(queue=queue, nodename=nodename, process=process, log_path=Path(log_file.name), app=app)
     try:
         worker.wait_for(worker.ping, timeout=START_TIMEOUT_SECONDS, interval=0.5)
         yield worker
     finally:
-        _stop(process)
+        _stop(worker.process)
         log_file.close()
         app.conf.update(saved)
         _delete_queue(queue)
         os.unlink(log_file.name)
+
+
+def _spawn(command: list[str], env: dict[str, str], cwd: Any, log: Any) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so teardown stops any child too
+    )
 
 
 def _stop(process: subprocess.Popen) -> None:

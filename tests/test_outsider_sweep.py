@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from matching.models import Match, MatchMember, MatchRun, MentorRequest
+from sessions.models import GoalTemplate, MentoringSession, Notification
+from sessions.services import goal_create, milestone_add
 from mentorhub.accounts.models import ApiToken, Invitation, Membership, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.tokens import api_token_create
@@ -37,7 +39,12 @@ PUBLIC_ROUTES = {
 # URL parameters that are not objects, with a valid value.
 VALUE_PARAMS = {"role": "mentee"}
 # Routes outside /o/ that take a secret token instead of an organization: a wrong token must 404.
-TOKEN_ROUTES = {"invite/<str:token>/", "invite/<token>/"}
+TOKEN_ROUTES = {
+    "invite/<str:token>/",
+    "invite/<token>/",
+    "calendar/<str:token>.ics",  # a person's calendar feed
+    "unsubscribe/<str:token>/",  # one-click unsubscribe from an email
+}
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,18 @@ def victim_objects(org, admin):
     for member, role in ((mentor, "mentor"), (participant, "mentee")):
         MatchMember.objects.create(organization=org, program=program, match=match, participant=member, role=role)
     request = MentorRequest.objects.create(organization=org, program=program, mentee=participant, mentor=mentor)
+    # An active match of the victim admin's, with a session, a goal with a milestone and a notice.
+    Match.objects.filter(pk=match.pk).update(status="active", started_at=timezone.now() - timedelta(days=20))
+    MatchMember.objects.filter(match=match).update(response="accepted")
+    session = MentoringSession.objects.create(
+        organization=org, program=program, match=match, starts_at=timezone.now() + timedelta(days=2)
+    )
+    goal = goal_create(organization=org, employee=admin.employee, match_id=match.pk, title="Sweep goal")
+    milestone = milestone_add(organization=org, employee=admin.employee, goal_id=goal.pk, title="Sweep milestone")
+    notification = Notification.objects.create(
+        organization=org, recipient=admin.employee, kind=Notification.MATCH_UPDATE, title="Sweep notice"
+    )
+    template = GoalTemplate.objects.create(organization=org, program=program, title="Sweep template")
     return {
         "employee_pk": employee.pk,
         "membership_pk": other_member.pk,
@@ -130,6 +149,11 @@ def victim_objects(org, admin):
         "run_pk": run.pk,
         "match_pk": match.pk,
         "request_pk": request.pk,
+        "session_pk": session.pk,
+        "goal_pk": goal.pk,
+        "milestone_pk": milestone.pk,
+        "notification_pk": notification.pk,
+        "template_pk": template.pk,
     }
 
 

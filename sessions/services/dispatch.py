@@ -278,7 +278,7 @@ def _deliver_for_organization(
             status=S.SENT, sent_at=timezone.now(), emailed=False, claim_id=None
         )
         report.sent += len(in_app_only)
-    _send_emails(organization, to_email, claim_id, report)
+    _send_emails(organization, to_email, claim_id, now, report)
 
 
 def _email_off(organization: Organization, employee_ids: set[int]) -> dict[int, set[str]]:
@@ -290,6 +290,7 @@ def _send_emails(
     organization: Organization,
     ready: list[tuple[Reminder, messages.Message]],
     claim_id: int,
+    now: datetime,
     report: DeliveryReport,
 ) -> None:
     if not ready:
@@ -303,7 +304,7 @@ def _send_emails(
                 mail.send_messages([email])
             except TRANSIENT_MAIL_ERRORS as error:
                 logger.warning("Reminders: mail server refused (%s); %s rows retried later", error, len(ready) - index)
-                report.retried += _retry_later([r.pk for r, _ in ready[index:]], claim_id, str(error))
+                report.retried += _retry_later([r.pk for r, _ in ready[index:]], claim_id, now, str(error))
                 return
             # Right after the hand-over, on its own: a crash from here on cannot make it go out twice.
             _finish(reminder, claim_id, status=S.SENT, emailed=True)
@@ -320,14 +321,16 @@ def _finish(reminder: Reminder, claim_id: int, *, status: str, emailed: bool = F
     Reminder.objects.filter(pk=reminder.pk, claim_id=claim_id).update(**fields)
 
 
-def _retry_later(pks: list[int], claim_id: int, error: str) -> int:
+def _retry_later(pks: list[int], claim_id: int, now: datetime, error: str) -> int:
+    """Back to pending, due again after a wait that grows with the attempts (counted from the batch's
+    clock); rows tried MAX_ATTEMPTS times fail."""
     rows = Reminder.objects.filter(pk__in=pks, claim_id=claim_id)
     rows.filter(attempts__gte=MAX_ATTEMPTS).update(status=S.FAILED, claim_id=None, note=f"Gave up: {error}"[:300])
     retried = 0
     for attempts in range(1, MAX_ATTEMPTS):
         wait = RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1]
         retried += rows.filter(attempts=attempts).update(
-            status=S.PENDING, claim_id=None, due_at=timezone.now() + wait, note=f"Retrying: {error}"[:300]
+            status=S.PENDING, claim_id=None, due_at=now + wait, note=f"Retrying: {error}"[:300]
         )
     return retried
 

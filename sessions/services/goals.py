@@ -206,7 +206,7 @@ def _milestone_for_write(organization: Organization, employee: Employee, milesto
     _goal_for_write(organization, employee, milestone.goal_id)
     return (
         scoped(Milestone, organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("goal__participant__employee")
         .get(pk=milestone.pk)
     )

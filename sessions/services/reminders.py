@@ -14,7 +14,7 @@ recipient's own time zone.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Q
@@ -83,7 +83,10 @@ def reminders_plan_session(
     """After a session is scheduled or moved: invitations (with the .ics) now, reminders 24 h and 1 h before
     the start, and "log your session" an hour after its end. Reminders of an earlier time are dropped."""
     now = now or timezone.now()
-    start_slot = slot_of(session.starts_at)
+    # Real hours before the start: subtract in UTC (on a zoned datetime Python subtracts wall-clock time,
+    # and "24 hours before" a start after a clock change would be 23 or 25 real hours).
+    starts_at = session.starts_at.astimezone(UTC)
+    start_slot = slot_of(starts_at)
     _skip_pending(
         scoped(Reminder, organization)
         .filter(session=session, kind__in=[K.SESSION_24H, K.SESSION_1H, K.LOG_SESSION])
@@ -101,7 +104,7 @@ def reminders_plan_session(
         if invite:
             rows.append(_row(organization, K.SESSION_INVITE, person, now, f"seq{session.sequence}", session=session))
         for kind, before in SESSION_BEFORE.items():
-            due = session.starts_at - before
+            due = starts_at - before
             if due > now:
                 rows.append(_row(organization, kind, person, due, start_slot, session=session))
         rows.append(
@@ -185,9 +188,8 @@ def allowed_gap(program: Program) -> timedelta:
 def inactivity_since(match: Match, last_held_at: datetime | None) -> datetime | None:
     """Where the quiet period starts: the last held session, else the start of the match."""
     started = match.started_at or match.approved_at or match.created_at
-    if last_held_at is None:
-        return started
-    return max(started, last_held_at) if started else last_held_at
+    moments = [moment.astimezone(UTC) for moment in (started, last_held_at) if moment is not None]
+    return max(moments) if moments else None
 
 
 def program_admins(organization: Organization, program: Program) -> list[Employee]:

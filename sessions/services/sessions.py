@@ -7,7 +7,7 @@ session keeps the zone it was scheduled in for its calendar invitation.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,9 +32,10 @@ EDITABLE_FIELDS = (*CALENDAR_FIELDS, "agenda")
 
 
 def _aware(value: datetime, field: str = "starts_at") -> datetime:
+    """An aware datetime, as UTC (so that later arithmetic on it counts real hours)."""
     if not isinstance(value, datetime) or timezone.is_naive(value):
         raise ValidationError({field: ["Give a date and time with its time zone."]})
-    return value
+    return value.astimezone(UTC)
 
 
 def _save_new(session: MentoringSession) -> MentoringSession:

@@ -83,11 +83,12 @@ def active_pair(
     ]
     roles += [(m, "member") for m in others]
     for membership, role in roles:
-        participant = ParticipantFactory(
-            program=program,
-            employee=membership.employee,
-            role=Participant.Role.MENTOR if role in ("mentor", "facilitator") else Participant.Role.MENTEE,
-            status=Participant.Status.MATCHED,
+        participant_role = Participant.Role.MENTOR if role in ("mentor", "facilitator") else Participant.Role.MENTEE
+        # A mentor with several mentees in one program has one enrollment.
+        participant = Participant.objects.filter(
+            program=program, employee=membership.employee, role=participant_role
+        ).first() or ParticipantFactory(
+            program=program, employee=membership.employee, role=participant_role, status=Participant.Status.MATCHED
         )
         MatchMember.objects.create(
             organization=org,
