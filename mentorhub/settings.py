@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mentorhub.accounts.middleware.ViewerTimezoneMiddleware",
+    "mentorhub.embedded_scheduler.EmbeddedSchedulerMiddleware",
 ]
 
 ROOT_URLCONF = "mentorhub.urls"
@@ -213,7 +214,12 @@ INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A backend class by name wins over EMAIL_URL's, e.g. mentorhub.mail_backends.SpoolBackend for load tests.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MentorHub <no-reply@mentorhub.example>")
+# For mentorhub.mail_backends.SpoolBackend (load and crash tests, staging): where and how slowly it writes.
+EMAIL_SPOOL_DIR = env.str("EMAIL_SPOOL_DIR", default=str(VAR_DIR / "mail-spool"))
+EMAIL_SPOOL_DELAY_SECONDS = env.float("EMAIL_SPOOL_DELAY_SECONDS", default=0.0)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Uploaded files ----------------------------------------------------------------------------
@@ -289,6 +295,14 @@ SPECTACULAR_SETTINGS = {
         "MatchMemberRoleEnum": "matching.models.MatchMember.Role",
         "MatchMemberResponseEnum": "matching.models.MatchMember.Response",
         "MentorRequestStatusEnum": "matching.models.MentorRequest.Status",
+        "SessionStatusEnum": "sessions.models.MentoringSession.Status",
+        "SessionFormatEnum": "sessions.models.MentoringSession.Format",
+        # The statuses a new session may take (scheduled ahead, or held: a past meeting), and how one is logged.
+        "NewSessionStatusEnum": "sessions.serializers.NEW_SESSION_STATUSES",
+        "SessionLogStatusEnum": "sessions.serializers.LOG_STATUSES",
+        "GoalStatusEnum": "sessions.models.Goal.Status",
+        "NotificationKindEnum": "sessions.models.Notification.KIND_CHOICES",
+        "EmailCategoryEnum": "sessions.serializers.EMAIL_CATEGORIES",
     },
 }
 

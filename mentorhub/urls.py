@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/o/<slug:org_slug>/", include("mentorhub.accounts.api_urls")),
     path("api/v1/o/<slug:org_slug>/", include("programs.api_urls")),
     path("api/v1/o/<slug:org_slug>/", include("matching.api_urls")),
+    path("api/v1/o/<slug:org_slug>/", include("sessions.api_urls")),
     path("", include("mentorhub.accounts.urls")),
     path("", include("programs.urls")),
     path("", include("matching.urls")),

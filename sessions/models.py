@@ -172,7 +172,8 @@ class Goal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["status", "due_on", "id"]
+        # Open goals first (by due date), done ones last.
+        ordering = [models.F("completed_at").asc(nulls_first=True), "due_on", "id"]
         constraints = [
             # Exactly one owner: the match, or one participant.
             models.CheckConstraint(
@@ -253,13 +254,17 @@ class Reminder(models.Model):
         SKIPPED = "skipped", "Skipped"  # no longer relevant when it came due (rescheduled, logged, done...)
         FAILED = "failed", "Failed"
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the unique (organization, key) below; the dispatcher updates every row it sends, and each
+    # index costs a write per update, so no index here duplicates another.
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=24, choices=Kind.choices)
     recipient = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
     # The target: one of these, by kind.
-    session = models.ForeignKey(MentoringSession, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        MentoringSession, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    match = models.ForeignKey(Match, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    match = models.ForeignKey(Match, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
     slot = models.CharField(max_length=64, help_text="Which occurrence: a start time, a sequence, a period.")
     key = models.CharField(max_length=200)
     due_at = models.DateTimeField()
@@ -280,9 +285,9 @@ class Reminder(models.Model):
             # The dispatcher's query: due pending rows, oldest first. Partial, so sent history costs nothing.
             models.Index(fields=["due_at"], name="reminder_pending_due", condition=Q(status="pending")),
             models.Index(fields=["claim_id"], name="reminder_claimed", condition=Q(status="claimed")),
-            models.Index(fields=["organization", "session", "status"], name="reminder_org_session_status"),
-            models.Index(fields=["organization", "match", "kind"], name="reminder_org_match_kind"),
-            models.Index(fields=["organization", "recipient", "due_at"], name="reminder_org_recipient_due"),
+            # A session's or a match's reminders (planning; cascades): the target decides the organization.
+            models.Index(fields=["session", "status"], name="reminder_session_status"),
+            models.Index(fields=["match", "kind"], name="reminder_match_kind"),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from matching.models import Match, MatchMember
@@ -46,6 +46,7 @@ MENTORING_STATUSES = (Match.Status.ACTIVE, Match.Status.COMPLETED, Match.Status.
 # The fields of feedback anyone but its author may read (in aggregate): never the reflection.
 FEEDBACK_PUBLIC_FIELDS = ("id", "session_id", "author_id", "rating", "topics")
 UNREAD_CACHE_SECONDS = 300
+GOAL_ORDER = Goal._meta.ordering  # open goals first, by due date; done ones last
 
 
 # --- Matches -------------------------------------------------------------------------------------------
@@ -214,18 +215,18 @@ def _goals(organization: Organization) -> QuerySet[Goal]:
 
 
 def visible_goals_q(organization: Organization, employee: Employee) -> Q:
-    """Goals this person may see: of their matches, their own, and their mentees' personal goals."""
+    """Goals this person may see: of their matches, their own, and the personal goals of people they mentor
+    or mentored (for a match that is over: only the goals from before its end, not what the person works on
+    with their next mentor)."""
     in_match = _in_match(organization, employee).filter(match__status__in=MENTORING_STATUSES)
     led_matches = in_match.filter(role__in=LEAD_ROLES).values("match_id")
-    mentees = (
+    mentored = (
         scoped(MatchMember, organization)
-        .filter(match_id__in=led_matches, role__in=FOLLOWER_ROLES)
+        .filter(participant_id=OuterRef("participant_id"), role__in=FOLLOWER_ROLES, match_id__in=led_matches)
         .exclude(response=MatchMember.Response.DECLINED)
-        .values("participant_id")
+        .filter(Q(match__status=Match.Status.ACTIVE) | Q(match__ended_at__gte=OuterRef("created_at")))
     )
-    return (
-        Q(match_id__in=in_match.values("match_id")) | Q(participant__employee=employee) | Q(participant_id__in=mentees)
-    )
+    return Q(match_id__in=in_match.values("match_id")) | Q(participant__employee=employee) | Q(Exists(mentored))
 
 
 def goals_visible_to(*, organization: Organization, employee: Employee) -> QuerySet[Goal]:
@@ -235,11 +236,10 @@ def goals_visible_to(*, organization: Organization, employee: Employee) -> Query
 def goals_of_match(*, organization: Organization, match: Match) -> QuerySet[Goal]:
     """The match's shared goals and its members' personal goals in the same program."""
     participant_ids = [m.participant_id for m in people_of(match)]
-    return (
-        _goals(organization)
-        .filter(Q(match=match) | Q(participant_id__in=participant_ids, program_id=match.program_id))
-        .order_by("status", "due_on", "id")
-    )
+    personal = Q(participant_id__in=participant_ids, program_id=match.program_id)
+    if match.ended_at is not None:
+        personal &= Q(created_at__lte=match.ended_at)  # not what they do with a later match
+    return _goals(organization).filter(Q(match=match) | personal).order_by(*GOAL_ORDER)
 
 
 def goal_for_member(*, organization: Organization, employee: Employee | None, goal_id: int) -> Goal:
@@ -414,3 +414,99 @@ def feed_sessions(*, organization: Organization, employee: Employee, now: dateti
     since = (now or timezone.now()) - timedelta(days=FEED_HISTORY_DAYS)
     queryset = sessions_of_member(organization=organization, employee=employee).filter(starts_at__gte=since)
     return _with_match_members(queryset, organization).order_by("starts_at", "id")
+
+
+# --- API
+
+
+def session_list_of_member(
+    *,
+    organization: Organization,
+    employee: Employee,
+    match_id: int | None = None,
+    status: str = "",
+    upcoming: bool = False,
+    now: datetime | None = None,
+) -> QuerySet[MentoringSession]:
+    """A person's sessions as the API lists them (a queryset, for paging), each with its match's people:
+    newest first, or narrowed to one match, one status, or (`upcoming`) the scheduled ones that have not
+    ended yet, soonest first."""
+    queryset = sessions_of_member(organization=organization, employee=employee)
+    if match_id is not None:
+        queryset = queryset.filter(match_id=match_id)
+    if status:
+        queryset = queryset.filter(status=status)
+    if upcoming:
+        now = now or timezone.now()
+        queryset = queryset.filter(status=MentoringSession.Status.SCHEDULED)
+        # A session that started up to MAX_DURATION_MINUTES ago may still be going on: those few are checked
+        # here, so the list stays a queryset on every database.
+        recent = queryset.filter(
+            starts_at__gte=now - timedelta(minutes=MAX_DURATION_MINUTES), starts_at__lt=now
+        ).values_list("pk", "starts_at", "duration_minutes")
+        going_on = [pk for pk, starts_at, minutes in recent if starts_at + timedelta(minutes=minutes) > now]
+        queryset = queryset.filter(Q(starts_at__gte=now) | Q(pk__in=going_on)).order_by("starts_at", "id")
+    return _with_match_members(queryset, organization)
+
+
+def goal_list_of_member(
+    *, organization: Organization, employee: Employee, match_id: int | None = None, status: str = ""
+) -> QuerySet[Goal]:
+    """The goals a person sees, optionally those of one of their matches (its shared goals and the personal
+    goals of its people that this person may see; none for a match that is not theirs) or of one status."""
+    goals = goals_visible_to(organization=organization, employee=employee)
+    if match_id is not None:
+        match = mentoring_matches(organization=organization, employee=employee).filter(pk=match_id).first()
+        if match is None:
+            return goals.none()
+        goals = goals.filter(pk__in=goals_of_match(organization=organization, match=match).values("pk"))
+    if status:
+        goals = goals.filter(status=status)
+    return goals.order_by(*GOAL_ORDER)
+
+
+def milestones_visible_to(*, organization: Organization, employee: Employee) -> QuerySet[Milestone]:
+    """The milestones of the goals this person sees (milestone_for_member, as a queryset)."""
+    visible = scoped(Goal, organization).filter(visible_goals_q(organization, employee)).values("pk")
+    return scoped(Milestone, organization).filter(goal_id__in=visible).select_related("goal")
+
+
+def program_mentoring_matches(*, organization: Organization, program: Program) -> QuerySet[Match]:
+    """The program's started matches (active, completed, ended) with their people: what an admin acts on from
+    the mentoring overview (program_match_for_admin, as a queryset)."""
+    return matches_with_members(organization).filter(program=program, status__in=MENTORING_STATUSES)
+
+
+# --- Pages
+
+
+def topics_of(*, organization: Organization, employee: Employee, limit: int = 30) -> list[str]:
+    """The topics this person gave their own sessions, latest first and each once (any case): suggestions for
+    the next feedback. Reads the author's own rows only."""
+    rows = (
+        scoped(SessionFeedback, organization)
+        .filter(author=employee)
+        .order_by("-updated_at", "-id")
+        .values_list("topics", flat=True)[:100]
+    )
+    seen: dict[str, str] = {}
+    for topics in rows:
+        for topic in topics or []:
+            if isinstance(topic, str):
+                seen.setdefault(topic.casefold(), topic)
+    return list(seen.values())[:limit]
+
+
+def goal_matches(*, organization: Organization, goal: Goal) -> list[Match]:
+    """The matches a goal belongs to, with their people: a shared goal's match, or the mentoring matches of a
+    personal goal's participant (who may edit it, whose comments are a mentor's, where the page links back)."""
+    matches = matches_with_members(organization).filter(status__in=MENTORING_STATUSES)
+    if goal.match_id is not None:
+        return list(matches.filter(pk=goal.match_id))
+    places = (
+        scoped(MatchMember, organization)
+        .filter(participant_id=goal.participant_id)
+        .exclude(response=MatchMember.Response.DECLINED)
+        .values("match_id")
+    )
+    return list(matches.filter(pk__in=places).order_by("status", "-started_at", "-id"))

@@ -132,6 +132,10 @@ def celery_worker_process(transactional_db, settings) -> Iterator[CeleryWorker]:
     require_services(settings)
     from mentorhub.celery import app
 
+    # Read before the settings change below: the app loads its configuration from Django's settings lazily,
+    # so reading it after would save the test's values, and leave eager mode off for the tests that follow.
+    saved = {"task_always_eager": app.conf.task_always_eager, "task_default_queue": app.conf.task_default_queue}
+
     queue = f"test-{uuid.uuid4().hex[:12]}"
     nodename = f"{queue}@pytest"
     cache_prefix = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}-{queue}"
@@ -143,7 +147,6 @@ def celery_worker_process(transactional_db, settings) -> Iterator[CeleryWorker]:
         for alias, config in settings.CACHES.items()
     }
     # The Celery app read the Django settings once; its own configuration is what .delay() consults.
-    saved = {"task_always_eager": app.conf.task_always_eager, "task_default_queue": app.conf.task_default_queue}
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
 

@@ -17,11 +17,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from matching.models import Match, MatchMember, MatchRun, MentorRequest
-from sessions.models import GoalTemplate, MentoringSession, Notification
-from sessions.services import goal_create, milestone_add
 from mentorhub.accounts.models import ApiToken, Invitation, Membership, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.tokens import api_token_create
+from sessions.models import GoalTemplate, MentoringSession, Notification
+from sessions.services import goal_create, milestone_add
 
 from .factories import EmployeeFactory, MembershipFactory
 from .programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory

@@ -35,23 +35,30 @@ class CompletionAnswer:
     match: Match
     completed: bool
     waiting_for: list[str]
-
-
-def _active_member(organization: Organization, match: Match, employee: Employee) -> MatchMember:
-    member = (
-        scoped(MatchMember, organization)
-        .select_for_update()
-        .filter(match=match, participant__employee=employee, current=True)
-        .first()
-    )
-    if member is None:
-        raise Http404("No such match.")
-    return member
+    changed: bool = True  # False when the person had asked (or not asked) already: nothing to tell anyone
 
 
 def _require_active(match: Match) -> None:
     if match.status != Match.Status.ACTIVE:
         raise ValidationError(f"This match is {match.get_status_display().lower()}, not active.")
+
+
+def _active_member(organization: Organization, match: Match, employee: Employee) -> MatchMember:
+    """This person's current place in an active match. Never in it (or only declined): 404, as for a match
+    that does not exist; in it, but the match is over or they left: a refusal that says so."""
+    places = list(
+        scoped(MatchMember, organization)
+        .select_for_update()
+        .filter(match=match, participant__employee=employee)
+        .exclude(response=MatchMember.Response.DECLINED)
+    )
+    if not places or match.status in (Match.Status.PROPOSED, Match.Status.DISCARDED):
+        raise Http404("No such match.")
+    _require_active(match)
+    member = next((place for place in places if place.current), None)
+    if member is None:
+        raise ValidationError("You are no longer in this match.")
+    return member
 
 
 @transaction.atomic
@@ -62,9 +69,10 @@ def match_request_completion(
     the match is completed. Someone who is not in it gets 404."""
     match = lock_match(organization, match_id)
     member = _active_member(organization, match, employee)
-    _require_active(match)
-    member.completion_requested_at = timezone.now() if wanted else None
-    member.save(update_fields=["completion_requested_at"])
+    changed = (member.completion_requested_at is None) == wanted
+    if changed:
+        member.completion_requested_at = timezone.now() if wanted else None
+        member.save(update_fields=["completion_requested_at"])
     members = list(
         scoped(MatchMember, organization).filter(match=match, current=True).select_related("participant__employee")
     )
@@ -72,7 +80,7 @@ def match_request_completion(
     if wanted and not waiting:
         match_complete(organization=organization, actor=actor, match=match, reason="Completed: everyone agreed.")
         return CompletionAnswer(match=match, completed=True, waiting_for=[])
-    return CompletionAnswer(match=match, completed=False, waiting_for=waiting)
+    return CompletionAnswer(match=match, completed=False, waiting_for=waiting, changed=changed)
 
 
 def match_complete(
@@ -115,7 +123,8 @@ def match_end_early(
     match = lock_match(organization, match_id)
     if employee is not None:
         _active_member(organization, match, employee)
-    _require_active(match)
+    else:
+        _require_active(match)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say briefly why the match ends; HR reads it to improve matching."]})

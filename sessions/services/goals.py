@@ -32,10 +32,15 @@ MAX_MILESTONES = 20
 MAX_TEMPLATE_DAYS = 730
 
 
+MAX_TITLE = 200
+
+
 def _clean_title(title: str, field: str = "title") -> str:
     title = " ".join((title or "").split())
     if not title:
         raise ValidationError({field: ["Give it a short title."]})
+    if len(title) > MAX_TITLE:
+        raise ValidationError({field: [f"“{title[:30]}…” is too long: at most {MAX_TITLE} characters."]})
     return title
 
 

@@ -66,7 +66,7 @@ def mentoring_request_completion(
     if answer.completed:
         _wind_down(organization, answer.match, people, "The match was completed.")
         _tell(organization, answer.match, people, f"Your match in {answer.match.program.name} is completed", None)
-    elif wanted:
+    elif wanted and answer.changed:
         _tell(
             organization,
             answer.match,

@@ -51,11 +51,15 @@ def _save_new(session: MentoringSession) -> MentoringSession:
 
 
 def _session_for_write(organization: Organization, employee: Employee, session_id: int) -> tuple[MentoringSession, Any]:
-    """The session, locked, and its match checked for a change by `employee` (404 when it is not theirs)."""
+    """The session, locked, and its match checked for a change by `employee` (404 when it is not theirs).
+    The match is locked first, then the session: the order in which ending a match takes them, so the two
+    can never wait on each other."""
+    match_id = get_scoped_or_404(MentoringSession, organization, pk=session_id).match_id
+    found = match_for_write(organization, employee, match_id)
     session = get_scoped_or_404(
         MentoringSession.objects.select_for_update().select_related("program"), organization, pk=session_id
     )
-    return session, match_for_write(organization, employee, session.match_id)
+    return session, found
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ the same as a page that does not exist."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -15,11 +15,12 @@ from ..messages import CATEGORIES
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD"])
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = services.calendar_feed_by_token(token)
-    if feed is None:
+    if feed is None:  # first: a wrong secret is "not found" whatever the method
         raise Http404("No such calendar.")
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     services.calendar_feed_touch(feed)
     sessions = selectors.feed_sessions(organization=feed.organization, employee=feed.employee)
     body = ics.feed_ics(sessions, feed.organization.slug, name=f"Mentoring · {feed.organization.name}")

@@ -1,0 +1,96 @@
+"""Serializers of the mentoring API. They render and parse only: every write goes through sessions.services.
+
+Privacy lives here as much as in the selectors: a session's shared notes appear only in the detail (which
+only the match's people can reach), a reflection only in the caller's own feedback, and the admin overview
+carries counts and dates, never notes, feedback, ratings, topics or goal titles.
+"""
+
+from .goals import (
+    GoalCommentCreateSerializer,
+    GoalCommentSerializer,
+    GoalCreateSerializer,
+    GoalDetailSerializer,
+    GoalSerializer,
+    GoalTemplateSerializer,
+    GoalTemplateWriteSerializer,
+    GoalUpdateSerializer,
+    MilestoneInputSerializer,
+    MilestoneSerializer,
+    MilestoneUpdateSerializer,
+    TemplateMilestoneSerializer,
+)
+from .matches import (
+    CompletionRequestSerializer,
+    CompletionSerializer,
+    EndResultSerializer,
+    EndSerializer,
+    MatchProgressSerializer,
+    OverviewPersonSerializer,
+)
+from .notifications import (
+    EMAIL_CATEGORIES,
+    CalendarFeedSerializer,
+    EmailCategorySerializer,
+    MarkedSerializer,
+    NotificationSerializer,
+    PreferencesSerializer,
+    PreferencesWriteSerializer,
+    UnreadSerializer,
+)
+from .sessions import (
+    LOG_STATUSES,
+    NEW_SESSION_STATUSES,
+    FeedbackSerializer,
+    FeedbackWriteSerializer,
+    SessionCancelSerializer,
+    SessionCreateSerializer,
+    SessionDetailSerializer,
+    SessionLogSerializer,
+    SessionNotesSerializer,
+    SessionPersonDetailSerializer,
+    SessionPersonSerializer,
+    SessionSerializer,
+    SessionUpdateSerializer,
+)
+
+__all__ = [
+    "EMAIL_CATEGORIES",
+    "LOG_STATUSES",
+    "NEW_SESSION_STATUSES",
+    "CalendarFeedSerializer",
+    "CompletionRequestSerializer",
+    "CompletionSerializer",
+    "EmailCategorySerializer",
+    "EndResultSerializer",
+    "EndSerializer",
+    "FeedbackSerializer",
+    "FeedbackWriteSerializer",
+    "GoalCommentCreateSerializer",
+    "GoalCommentSerializer",
+    "GoalCreateSerializer",
+    "GoalDetailSerializer",
+    "GoalSerializer",
+    "GoalTemplateSerializer",
+    "GoalTemplateWriteSerializer",
+    "GoalUpdateSerializer",
+    "MarkedSerializer",
+    "MatchProgressSerializer",
+    "MilestoneInputSerializer",
+    "MilestoneSerializer",
+    "MilestoneUpdateSerializer",
+    "NotificationSerializer",
+    "OverviewPersonSerializer",
+    "PreferencesSerializer",
+    "PreferencesWriteSerializer",
+    "SessionCancelSerializer",
+    "SessionCreateSerializer",
+    "SessionDetailSerializer",
+    "SessionLogSerializer",
+    "SessionNotesSerializer",
+    "SessionPersonDetailSerializer",
+    "SessionPersonSerializer",
+    "SessionSerializer",
+    "SessionUpdateSerializer",
+    "TemplateMilestoneSerializer",
+    "UnreadSerializer",
+]
