@@ -330,7 +330,8 @@ def _fast_commits():
     connection only, until the batch is done). A crash of the sender loses nothing by it; only a crash of
     the database server itself could forget the last fraction of a second of "sent" marks, and those few
     messages would go out again, with the same Message-ID."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    # Not behind PgBouncer in transaction mode: a session-level SET would leak to other clients there.
+    if not _uses_claim_locks() or connection.in_atomic_block:
         yield
         return
     with connection.cursor() as cursor:
