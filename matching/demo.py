@@ -1,6 +1,7 @@
 """Demo matches for `manage.py seed_demo`, after the demo programs (programs/demo.py): acme's one-to-one and
 reverse programs are matched, approved and active (everyone accepted), and its group program runs in
-circles. The demo member (member@acme.example) has an active match in the one-to-one program.
+circles. The demo member (member@acme.example) has an active match in the one-to-one program, with the demo
+mentor (mentor@acme.example).
 
 Everything goes through the services, as an admin and the participants would do it; the runs execute in
 this process. Idempotent: a program that has any match already is left as it is.
@@ -8,12 +9,13 @@ this process. Idempotent: a program that has any match already is left as it is.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mentorhub.accounts.models import Membership, Organization, Role
 from mentorhub.tenancy import scoped
 from programs import services as program_services
-from programs.demo import DEMO_MEMBER_EMAIL
+from programs.demo import DEMO_MEMBER_EMAIL, DEMO_MENTOR_EMAIL
 from programs.models import Participant, Program
 
 from . import services
@@ -53,6 +55,49 @@ def _ensure_demo_member_matched(organization: Organization, actor, program: Prog
             continue
 
 
+def _ensure_demo_pair(organization: Organization, actor, program: Program, member: Participant) -> None:
+    """The demo mentor (mentor@acme.example) mentors the demo member, so the pair can be seen from both sides.
+    The admin's own edits do it: swap the mentor of the demo member's proposal; when the demo mentor has no
+    room left, their weakest other proposal goes to the demo member's mentor first."""
+    mentor = (
+        scoped(Participant, organization)
+        .filter(program=program, employee__email=DEMO_MENTOR_EMAIL, role=Participant.Role.MENTOR)
+        .first()
+    )
+    mine = (
+        scoped(MatchMember, organization)
+        .filter(participant=member, current=True, match__status=Match.Status.PROPOSED)
+        .select_related("match")
+        .first()
+    )
+    if mentor is None or mine is None:
+        return
+    lead = (
+        scoped(MatchMember, organization).filter(match=mine.match, current=True, role=MatchMember.Role.MENTOR).first()
+    )
+    if lead is not None and lead.participant_id == mentor.pk:
+        return
+    others = scoped(Match, organization).filter(
+        status=Match.Status.PROPOSED, members__participant=mentor, members__current=True
+    )
+    for other in [None, *others.order_by("score", "id")]:
+        try:
+            with transaction.atomic():
+                if other is not None and lead is not None:
+                    services.match_swap(
+                        organization=organization,
+                        actor=actor,
+                        match_id=other.pk,
+                        mentor_participant_id=lead.participant_id,
+                    )
+                services.match_swap(
+                    organization=organization, actor=actor, match_id=mine.match_id, mentor_participant_id=mentor.pk
+                )
+            return
+        except ValidationError:  # no room, or a pair the rules forbid: try the next way
+            continue
+
+
 def _match_program(organization: Organization, admin: Membership, program: Program) -> int:
     actor = admin.user
     if program.name == DEMO_MEMBER_PROGRAM:
@@ -75,6 +120,7 @@ def _match_program(organization: Organization, admin: Membership, program: Progr
         member = _demo_member(organization, program)
         if member is not None:
             _ensure_demo_member_matched(organization, actor, program, member)
+            _ensure_demo_pair(organization, actor, program, member)
     approved = services.matches_approve(organization=organization, actor=actor, program_id=program.pk, notify=False)
     # Everyone accepts: the matches become active and their people "matched".
     members = (

@@ -146,7 +146,7 @@ CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="mentorhub
 if XDIST_WORKER and XDIST_WORKER not in CACHES["default"]["KEY_PREFIX"].split("-"):
     CACHES["default"]["KEY_PREFIX"] += f"-{XDIST_WORKER}"
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # (a host, or kombu warns on every eager task)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="default")

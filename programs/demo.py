@@ -115,6 +115,7 @@ GLOBEX = [
     ),
 ]
 DEMO_MEMBER_EMAIL = "member@acme.example"
+DEMO_MENTOR_EMAIL = "mentor@acme.example"
 
 # What people in each department tend to offer or want to learn (besides the suggested skills).
 DEPARTMENT_SKILLS = {
@@ -351,26 +352,31 @@ def _seed_participants(
     return len(new)
 
 
-def _seed_demo_member(organization: Organization, program: Program) -> None:
+def _seed_demo_person(
+    organization: Organization, program: Program, *, email: str, role: str, admin: Membership | None
+) -> None:
     """The demo member (member@acme.example) has applied as a mentee, so "My programs" is not empty and
-    the admin has a familiar name to approve."""
-    membership = (
-        scoped(Membership, organization).filter(user__email=DEMO_MEMBER_EMAIL).select_related("employee").first()
-    )
+    the admin has a familiar name to approve. The demo mentor (mentor@acme.example) is an approved mentor:
+    matching/demo.py pairs the two, so the same match can be seen from both sides."""
+    membership = scoped(Membership, organization).filter(user__email=email).select_related("employee").first()
     if membership is None or membership.employee is None:
         return
     if scoped(Participant, organization).filter(program=program, employee=membership.employee).exists():
         return
     questions = list(scoped(Question, organization).filter(program=program))
-    rng = random.Random(7)  # noqa: S311 - reproducible demo data, nothing secret
-    answers = _Answers(rng, program.kind, Participant.Role.MENTEE, membership.employee)
+    mentor = role == Participant.Role.MENTOR
+    rng = random.Random(8 if mentor else 7)  # noqa: S311 - reproducible demo data, nothing secret
+    answers = _Answers(rng, program.kind, role, membership.employee)
     Participant.objects.create(
         organization=organization,
         program=program,
         employee=membership.employee,
-        role=Participant.Role.MENTEE,
-        status=P.APPLIED,
+        role=role,
+        status=P.APPROVED if mentor else P.APPLIED,
         answers=answers.for_questions(questions),
+        capacity=program.default_mentor_capacity if mentor else None,
+        decided_by=admin.user if mentor and admin else None,
+        decided_at=timezone.now() if mentor else None,
     )
 
 
@@ -387,5 +393,10 @@ def seed_programs_demo() -> dict[str, int]:
             program = _program(organization, spec, admin)
             added[spec.name] = _seed_participants(organization, program, spec, admin)
             if spec.name == "Grow Together":
-                _seed_demo_member(organization, program)
+                _seed_demo_person(
+                    organization, program, email=DEMO_MEMBER_EMAIL, role=Participant.Role.MENTEE, admin=admin
+                )
+                _seed_demo_person(
+                    organization, program, email=DEMO_MENTOR_EMAIL, role=Participant.Role.MENTOR, admin=admin
+                )
     return added

@@ -45,7 +45,15 @@ def match_for_write(organization: Organization, employee: Employee, match_id: in
 
 def deliver_reminders_on_commit() -> None:
     """Invitations and cancellations are due at once: wake the sender after commit instead of waiting for
-    the next beat tick. (A second wake-up finds nothing to send: harmless.)"""
+    the next beat tick. Once per transaction, however many sessions it scheduled."""
     from ..tasks import deliver_reminders  # the tasks module imports the services
 
-    transaction.on_commit(lambda: deliver_reminders.delay())
+    connection = transaction.get_connection()
+    if any(getattr(callback, "wakes_reminder_sender", False) for _, callback, *_ in connection.run_on_commit):
+        return
+
+    def wake() -> None:
+        deliver_reminders.delay()
+
+    wake.wakes_reminder_sender = True  # type: ignore[attr-defined]
+    transaction.on_commit(wake)

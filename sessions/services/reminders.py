@@ -39,13 +39,17 @@ NUDGE_INTERVAL = timedelta(days=7)
 SESSION_KINDS = (K.SESSION_24H, K.SESSION_1H, K.LOG_SESSION, K.SESSION_INVITE)
 
 
+def target_label(*, session=None, milestone=None, match=None) -> str:
+    """How a reminder's key names its target: "s<session id>", "m<milestone id>" or "x<match id>"."""
+    if session is not None:
+        return f"s{session.pk}"
+    if milestone is not None:
+        return f"m{milestone.pk}"
+    return f"x{match.pk}"
+
+
 def _row(organization: Organization, kind: str, recipient: Employee, due_at: datetime, slot: str, **target) -> Reminder:
-    if "session" in target:
-        label = f"s{target['session'].pk}"
-    elif "milestone" in target:
-        label = f"m{target['milestone'].pk}"
-    else:
-        label = f"x{target['match'].pk}"
+    label = target_label(**target)
     return Reminder(
         organization=organization,
         kind=kind,

@@ -1,7 +1,8 @@
 """Demo data: two organizations (acme, globex) with rosters and sign-ins. Idempotent.
 
 Sign-ins (password `mentorhub-demo`): admin@acme.example, stakeholder@acme.example, member@acme.example,
-admin@globex.example. Later issues extend this command with programs, matches and sessions.
+mentor@acme.example, admin@globex.example. Then the demo programs, their matches and six months of mentoring
+history (programs/demo.py, matching/demo.py, sessions/demo/).
 """
 
 from __future__ import annotations
@@ -125,8 +126,12 @@ SIGN_INS = [
     ("acme", "admin@acme.example", "Hannah Admin", Role.ADMIN, "People", 6, "HR Business Partner"),
     ("acme", "stakeholder@acme.example", "Sam Stakeholder", Role.STAKEHOLDER, "Operations", 8, "VP Operations"),
     ("acme", "member@acme.example", "Maya Member", Role.MEMBER, "Engineering", 3, "Software Engineer"),
+    ("acme", "mentor@acme.example", "Marco Mentor", Role.MEMBER, "Engineering", 7, "Engineering Manager"),
     ("globex", "admin@globex.example", "Grace Admin", Role.ADMIN, "People", 6, "HR Director"),
 ]
+# Where a sign-in works when not in the organization's default office (acme: New York, globex: Berlin). The demo
+# mentor is in London and the demo member in New York: their sessions show time zones at work.
+SIGN_IN_PLACES = {"mentor@acme.example": ("London", "Europe/London")}
 
 
 class Command(BaseCommand):
@@ -147,6 +152,9 @@ class Command(BaseCommand):
         from matching.demo import seed_matching_demo  # matches for the demo programs (same reason as above)
 
         seed_matching_demo()
+        from sessions.demo import seed_sessions_demo  # six months of sessions and goals (same reason as above)
+
+        seed_sessions_demo()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))
 
     def _seed_roster(self, organization: Organization, spec: dict) -> None:
@@ -201,7 +209,9 @@ class Command(BaseCommand):
         self, slug: str, email: str, name: str, role: str, department: str, level: int, title: str
     ) -> None:
         organization = Organization.objects.get(slug=slug)
-        location, zone = ("New York", "America/New_York") if slug == "acme" else ("Berlin", "Europe/Berlin")
+        location, zone = SIGN_IN_PLACES.get(email) or (
+            ("New York", "America/New_York") if slug == "acme" else ("Berlin", "Europe/Berlin")
+        )
         employee, _ = Employee.objects.update_or_create(
             organization=organization,
             employee_id=f"DEMO-{email.split('@')[0].upper()}",
