@@ -169,6 +169,7 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {"task": "sessions.dispatch_reminders", "schedule": 60.0},
     "plan-inactivity-nudges": {"task": "sessions.plan_inactivity_nudges", "schedule": 3600.0},
     "complete-finished-matches": {"task": "sessions.complete_finished_matches", "schedule": crontab(hour=2, minute=15)},
+    "nightly-rollups": {"task": "analytics.nightly_rollups", "schedule": crontab(hour=2, minute=45)},
 }
 # Reminder senders a tick may start at once (each sends batches until nothing is due).
 REMINDER_SENDERS = env.int("REMINDER_SENDERS", default=2)

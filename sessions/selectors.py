@@ -160,6 +160,7 @@ def upcoming_sessions(
     candidates = (
         sessions_of_member(organization=organization, employee=employee)
         .filter(status=MentoringSession.Status.SCHEDULED, starts_at__gte=window)
+        .filter(match__in=_current_matches(organization, employee))
         .order_by("starts_at", "id")
     )
     upcoming = []
@@ -179,9 +180,15 @@ def sessions_to_log(
     candidates = (
         sessions_of_member(organization=organization, employee=employee)
         .filter(status=MentoringSession.Status.SCHEDULED, starts_at__lt=now, match__status=Match.Status.ACTIVE)
+        .filter(match__in=_current_matches(organization, employee))
         .order_by("starts_at", "id")
     )
     return [s for s in candidates if s.ends_at <= now]
+
+
+def _current_matches(organization: Organization, employee: Employee):
+    """Ids of the matches this person is in now (their things to do are there)."""
+    return _in_match(organization, employee).filter(current=True).values("match_id")
 
 
 def my_feedback(*, organization: Organization, session: MentoringSession, employee: Employee) -> SessionFeedback | None:
@@ -233,13 +240,19 @@ def goals_visible_to(*, organization: Organization, employee: Employee) -> Query
     return _goals(organization).filter(visible_goals_q(organization, employee))
 
 
-def goals_of_match(*, organization: Organization, match: Match) -> QuerySet[Goal]:
-    """The match's shared goals and its members' personal goals in the same program."""
+def goals_of_match(*, organization: Organization, match: Match, viewer: Employee) -> QuerySet[Goal]:
+    """What `viewer` sees of a match's goals: its shared goals, and those personal goals of its members (in
+    the same program) that the viewer may see: their own, and their mentees'."""
     participant_ids = [m.participant_id for m in people_of(match)]
     personal = Q(participant_id__in=participant_ids, program_id=match.program_id)
     if match.ended_at is not None:
         personal &= Q(created_at__lte=match.ended_at)  # not what they do with a later match
-    return _goals(organization).filter(Q(match=match) | personal).order_by(*GOAL_ORDER)
+    return (
+        _goals(organization)
+        .filter(Q(match=match) | personal)
+        .filter(visible_goals_q(organization, viewer))
+        .order_by(*GOAL_ORDER)
+    )
 
 
 def goal_for_member(*, organization: Organization, employee: Employee | None, goal_id: int) -> Goal:
@@ -459,7 +472,9 @@ def goal_list_of_member(
         match = mentoring_matches(organization=organization, employee=employee).filter(pk=match_id).first()
         if match is None:
             return goals.none()
-        goals = goals.filter(pk__in=goals_of_match(organization=organization, match=match).values("pk"))
+        goals = goals.filter(
+            pk__in=goals_of_match(organization=organization, match=match, viewer=employee).values("pk")
+        )
     if status:
         goals = goals.filter(status=status)
     return goals.order_by(*GOAL_ORDER)
@@ -510,3 +525,28 @@ def goal_matches(*, organization: Organization, goal: Goal) -> list[Match]:
         .values("match_id")
     )
     return list(matches.filter(pk__in=places).order_by("status", "-started_at", "-id"))
+
+
+def unread_count_cached(*, organization_id: int, employee_id: int) -> int | None:
+    """The cached count of unread notices (as unread_count keeps it), or None when it is not cached: no query."""
+    return cache.get(unread_cache_key(organization_id, employee_id))
+
+
+def unread_count_remember(*, organization_id: int, employee_id: int, count: int) -> None:
+    """Cache a count read along with another query (unread_count_subquery), exactly as unread_count does."""
+    cache.set(unread_cache_key(organization_id, employee_id), count, UNREAD_CACHE_SECONDS)
+
+
+def unread_count_subquery() -> QuerySet[Notification]:
+    """An annotation for a Membership queryset: how many unread notices its employee has in its organization
+    (NULL for none). Every page's navigation lists the user's organizations anyway; counting in that same query
+    lets a cache miss cost no query of its own. Scoped by the membership's own organization (OuterRef)."""
+    return (
+        Notification.objects.filter(
+            organization_id=OuterRef("organization_id"), recipient_id=OuterRef("employee_id"), read_at__isnull=True
+        )
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )

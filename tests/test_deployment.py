@@ -137,7 +137,7 @@ def test_embedded_default_without_database_and_redis_urls():
     assert Path(values["db_name"]).parent == ROOT / "var"
     assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["eager"] is True
-    assert values["broker"] == "memory://"
+    assert values["broker"] == "memory://localhost/"
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
     assert values["debug"] is False
 
@@ -163,7 +163,7 @@ def test_env_file_is_read_unless_disabled(tmp_path):
     env_file.write_text("REDIS_URL=redis://from-env-file:6379/0\n")
     assert settings_of(DJANGO_ENV_FILE=str(env_file))["broker"] == "redis://from-env-file:6379/0"
     # `make run` and `make test` pass DJANGO_ENV_FILE= so a deployment's .env never leaks into them.
-    assert settings_of(DJANGO_ENV_FILE="")["broker"] == "memory://"
+    assert settings_of(DJANGO_ENV_FILE="")["broker"] == "memory://localhost/"
 
 
 # --- docker-compose.yml, Dockerfile, documented variables -------------------------------------------------

@@ -117,13 +117,14 @@ def match_end_early(
     rematch: bool = True,
 ) -> EndResult:
     """End an active match before its time. `employee` is the member ending it (None: an HR admin, whose
-    view checked the role). The reason is kept on the match for admins. The pair is never proposed again;
-    with `rematch` the mentees (circle members) are free to be matched again and a re-match is offered,
-    without it they leave the program. The mentor is free again unless they have another match."""
+    view checked the role). The reason is kept on the match for admins. The pair is never proposed again.
+    With `rematch` the mentees (circle members) are free to be matched again and a re-match is offered.
+    Without it, a mentee (or an admin) ending the match takes the mentees out of the program; a mentor
+    cannot decide that for them: their mentees are free again, only no re-match is started. The mentor is
+    free again unless they have another match."""
     match = lock_match(organization, match_id)
-    if employee is not None:
-        _active_member(organization, match, employee)
-    else:
+    ender = _active_member(organization, match, employee) if employee is not None else None
+    if ender is None:
         _require_active(match)
     reason = (reason or "").strip()
     if not reason:
@@ -153,10 +154,12 @@ def match_end_early(
     match.save(update_fields=["status", "ended_at", "end_reason", "pinned", "updated_at"])
     scoped(MatchMember, organization).filter(match=match, current=True).update(current=False)
     program = match.program
-    can_rematch = rematch and program.status in REMATCH_PROGRAM_STATUSES
+    open_program = program.status in REMATCH_PROGRAM_STATUSES
+    can_rematch = rematch and open_program
     if lead is not None:
         participants_free(organization, program, [lead.participant_id])
-    if can_rematch:
+    free_followers = can_rematch or (ender is not None and ender.role in LEAD_ROLES and open_program)
+    if free_followers:
         participants_free(organization, program, followers)
     else:
         scoped(Participant, organization).filter(pk__in=followers).update(
@@ -170,4 +173,4 @@ def match_end_early(
         changes={"reason": [None, reason[:200]], "rematch": [None, can_rematch]},
     )
     run = rematch_offer(organization, program, followers) if can_rematch and followers else None
-    return EndResult(match=match, rematch_run=run, freed=followers if can_rematch else [])
+    return EndResult(match=match, rematch_run=run, freed=followers if free_followers else [])

@@ -49,11 +49,19 @@ def deliver_reminders_on_commit() -> None:
     from ..tasks import deliver_reminders  # the tasks module imports the services
 
     connection = transaction.get_connection()
-    if any(getattr(callback, "wakes_reminder_sender", False) for _, callback, *_ in connection.run_on_commit):
+    waiting = (getattr(callback, "wake", None) for _, callback, *_ in connection.run_on_commit)
+    if any(wake is not None and not wake.done for wake in waiting):
         return
+    transaction.on_commit(_Wake(deliver_reminders))
 
-    def wake() -> None:
-        deliver_reminders.delay()
 
-    wake.wakes_reminder_sender = True  # type: ignore[attr-defined]
-    transaction.on_commit(wake)
+class _Wake:
+    """The after-commit call that wakes the sender; `done` once it ran (a test's captured callbacks stay in
+    the list after they ran, and must not stop the next transaction's wake-up)."""
+
+    def __init__(self, task) -> None:
+        self.task, self.done, self.wake = task, False, self
+
+    def __call__(self) -> None:
+        self.done = True
+        self.task.delay()

@@ -133,9 +133,12 @@ def goal_create(
     planned = list(milestones or [])
     if template is not None:
         planned += [
-            {"title": item["title"], "due_on": today + timedelta(days=int(item.get("due_after_days") or 0))}
-            if item.get("due_after_days")
-            else {"title": item["title"], "due_on": None}
+            {
+                "title": item["title"],
+                "due_on": None
+                if item.get("due_after_days") is None
+                else today + timedelta(days=item["due_after_days"]),
+            }
             for item in template.milestones
         ]
     if len(planned) > MAX_MILESTONES:

@@ -222,6 +222,8 @@ def session_log_past(
     """Record in one step a meeting that already happened (held), with shared notes and, optionally, the
     logger's own rating, topics and private reflection."""
     now = now or timezone.now()
+    if rating is None and (topics or (reflection or "").strip()):
+        raise ValidationError({"rating": ["Rate the session too, to keep your topics and reflection with it."]})
     found = match_for_write(organization, employee, match_id)
     starts_at = _aware(starts_at)
     if starts_at > now:

@@ -1,35 +1,275 @@
-"""Placeholder: the pages are being written."""
+"""Goals: a new goal under a match (shared, or personal: its owner and their mentor), optionally from one
+of the program's templates; a goal's page with its milestones (ticked in place with htmx, or by a plain form
+post without JavaScript), the progress, comments (the mentor's marked as such), editing and deleting.
 
-from django.http import HttpResponse
+Goals and milestones come from `selectors.goal_for_member` / `milestone_for_member` (404 when the person may
+not see them). Who may change what is the services' rule; `_goal_page` asks the same question only to decide
+which controls to show."""
 
+from __future__ import annotations
 
-def goal_new(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorhub.tenancy import org_view
+from programs.admin_forms import add_service_errors
 
-def goal_detail(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
-
-
-def goal_edit(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
-
-
-def goal_delete(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
-
-
-def milestone_add(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
-
-
-def goal_comment(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+from .. import selectors, services
+from ..forms import PERSONAL, CommentForm, GoalEditForm, GoalForm, MilestoneForm
+from ..models import Goal
+from .common import LEAD_ROLES, TAKING_PART, employee_of, error_text, is_htmx, match_side
 
 
-def milestone_toggle(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+def _goal_url(request: HttpRequest, goal: Goal, anchor: str = "") -> str:
+    url = reverse("goal-detail", kwargs={"org_slug": request.organization.slug, "goal_pk": goal.pk})
+    return f"{url}#{anchor}" if anchor else url
 
 
-def milestone_delete(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+def _goal_page(request: HttpRequest, goal: Goal) -> dict:
+    """What a goal's page shows, and whether the viewer may change it (the services' rule, asked of the
+    matches fetched with their people: no query per row)."""
+    employee = employee_of(request)
+    matches = selectors.goal_matches(organization=request.organization, goal=goal)
+    leads = {m.participant.employee_id for match in matches for m in match.members.all() if m.role in LEAD_ROLES}
+    mine = [match for match in matches if selectors.member_of(match, employee) is not None]
+    if goal.match_id is not None:
+        can_edit = any(match_side(match, employee).can_act for match in matches)
+    else:
+        can_edit = goal.participant.employee_id == employee.pk or _mentors_now(goal, matches, employee)
+    milestones = list(goal.milestones.all())
+    return {
+        "nav_section": "mentoring",
+        "goal": goal,
+        "home_match": mine[0] if mine else None,
+        "can_edit": can_edit,
+        "milestones": milestones,
+        "done_count": sum(1 for m in milestones if m.is_done),
+        "progress": selectors.goal_progress(goal),
+        "mentor_ids": leads,
+    }
+
+
+def _mentors_now(goal: Goal, matches: list, employee) -> bool:
+    """Is `employee` the mentor of a personal goal's owner now: a lead of an active match both are in now?"""
+    for match in matches:
+        side = match_side(match, employee)
+        owner_in_it = any(m.current and m.participant_id == goal.participant_id for m in match.members.all())
+        if side.can_act and side.is_lead and owner_in_it:
+            return True
+    return False
+
+
+def _goal(request: HttpRequest, goal_pk: int) -> Goal:
+    return selectors.goal_for_member(organization=request.organization, employee=employee_of(request), goal_id=goal_pk)
+
+
+def _render_goal(
+    request: HttpRequest, goal: Goal, *, milestone_form=None, comment_form=None, status: int = 200
+) -> HttpResponse:
+    context = {
+        **_goal_page(request, goal),
+        "milestone_form": milestone_form or MilestoneForm(),
+        "comment_form": comment_form or CommentForm(),
+    }
+    return render(request, "sessions/goal_detail.html", context, status=status)
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def goal_new(request: HttpRequest, match_pk: int) -> HttpResponse:
+    organization = request.organization
+    employee = employee_of(request)
+    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
+    side = match_side(match, employee)
+    if not side.can_act:
+        messages.error(request, side.read_only_reason)
+        return redirect("mentoring-match", org_slug=organization.slug, match_pk=match.pk)
+    templates = list(selectors.goal_templates(organization=organization, program=match.program))
+    form = GoalForm(request.POST or None, templates=templates)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                goal = services.goal_create(
+                    organization=organization,
+                    employee=employee,
+                    match_id=match.pk,
+                    title=data["title"],
+                    description=data["description"],
+                    due_on=data["due_on"],
+                    personal=data["owner"] == PERSONAL,
+                    template_id=data.get("template"),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Goal “{goal.title}” added.")
+                return redirect(_goal_url(request, goal))
+        status = 400
+    templates_data = [
+        {"id": t.pk, "title": t.title, "description": t.description, "milestones": t.milestones} for t in templates
+    ]
+    context = {
+        "nav_section": "mentoring",
+        "side": side,
+        "match": match,
+        "form": form,
+        "templates": templates,
+        "templates_data": templates_data,
+    }
+    return render(request, "sessions/goal_form.html", context, status=status)
+
+
+@org_view(roles=TAKING_PART)
+@require_GET
+def goal_detail(request: HttpRequest, goal_pk: int) -> HttpResponse:
+    return _render_goal(request, _goal(request, goal_pk))
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, goal_pk: int) -> HttpResponse:
+    goal = _goal(request, goal_pk)
+    page = _goal_page(request, goal)
+    if not page["can_edit"]:
+        messages.error(request, "Only its owner and their current mentor can change this goal.")
+        return redirect(_goal_url(request, goal))
+    initial = {"title": goal.title, "description": goal.description, "due_on": goal.due_on, "status": goal.status}
+    form = GoalEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.goal_update(
+                    organization=request.organization,
+                    employee=employee_of(request),
+                    goal_id=goal.pk,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Goal saved.")
+                return redirect(_goal_url(request, goal))
+        status = 400
+    return render(request, "sessions/goal_edit.html", {**page, "form": form}, status=status)
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def goal_delete(request: HttpRequest, goal_pk: int) -> HttpResponse:
+    goal = _goal(request, goal_pk)
+    page = _goal_page(request, goal)
+    if request.method == "POST":
+        try:
+            services.goal_delete(organization=request.organization, employee=employee_of(request), goal_id=goal.pk)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return redirect(_goal_url(request, goal))
+        messages.success(request, f"Goal “{goal.title}” deleted.")
+        back = page["home_match"]
+        if back is not None:
+            return redirect("mentoring-match", org_slug=request.organization.slug, match_pk=back.pk)
+        return redirect("my-mentoring", org_slug=request.organization.slug)
+    if not page["can_edit"]:
+        messages.error(request, "Only its owner and their current mentor can delete this goal.")
+        return redirect(_goal_url(request, goal))
+    return render(request, "sessions/goal_delete.html", page)
+
+
+# --- Milestones and comments ------------------------------------------------------------------------------
+
+
+@org_view(roles=TAKING_PART)
+@require_POST
+def milestone_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
+    goal = _goal(request, goal_pk)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        try:
+            milestone = services.milestone_add(
+                organization=request.organization,
+                employee=employee_of(request),
+                goal_id=goal.pk,
+                title=form.cleaned_data["title"],
+                due_on=form.cleaned_data["due_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Milestone “{milestone.title}” added.")
+            return redirect(_goal_url(request, goal, "milestones"))
+    return _render_goal(request, goal, milestone_form=form, status=400)
+
+
+@org_view(roles=TAKING_PART)
+@require_POST
+def milestone_toggle(request: HttpRequest, milestone_pk: int) -> HttpResponse:
+    """Tick a milestone off or on. The form sends the state wanted (`done` 1 or 0), so a repeated post
+    changes nothing. With htmx the milestones and the progress bar are swapped in place."""
+    organization = request.organization
+    employee = employee_of(request)
+    milestone = selectors.milestone_for_member(organization=organization, employee=employee, milestone_id=milestone_pk)
+    done = request.POST.get("done") == "1"
+    try:
+        services.milestone_update(organization=organization, employee=employee, milestone_id=milestone.pk, done=done)
+    except ValidationError as error:
+        status_message, ok = error_text(error), False
+    else:
+        status_message, ok = f"“{milestone.title}” marked {'done' if done else 'not done'}.", True
+    if is_htmx(request):
+        goal = _goal(request, milestone.goal_id)
+        context = {**_goal_page(request, goal), "status_message": status_message, "oob": True}
+        response = render(request, "sessions/_goal_progress.html", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    (messages.success if ok else messages.error)(request, status_message)
+    return redirect(_goal_url(request, milestone.goal, "milestones"))
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def milestone_delete(request: HttpRequest, milestone_pk: int) -> HttpResponse:
+    organization = request.organization
+    employee = employee_of(request)
+    milestone = selectors.milestone_for_member(organization=organization, employee=employee, milestone_id=milestone_pk)
+    if request.method == "POST":
+        try:
+            services.milestone_delete(organization=organization, employee=employee, milestone_id=milestone.pk)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, f"Milestone “{milestone.title}” deleted.")
+        return redirect(_goal_url(request, milestone.goal, "milestones"))
+    page = _goal_page(request, _goal(request, milestone.goal_id))
+    if not page["can_edit"]:
+        messages.error(request, "Only its owner and their current mentor can change this goal.")
+        return redirect(_goal_url(request, milestone.goal, "milestones"))
+    return render(request, "sessions/milestone_delete.html", {**page, "milestone": milestone})
+
+
+@org_view(roles=TAKING_PART)
+@require_POST
+def goal_comment(request: HttpRequest, goal_pk: int) -> HttpResponse:
+    goal = _goal(request, goal_pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.goal_comment_add(
+                organization=request.organization,
+                employee=employee_of(request),
+                goal_id=goal.pk,
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Comment added.")
+            return redirect(_goal_url(request, goal, "comments"))
+    return _render_goal(request, goal, comment_form=form, status=400)

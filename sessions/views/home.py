@@ -1,19 +1,218 @@
-"""Placeholder: the pages are being written."""
+"""The participant's side of mentoring: My mentoring (the home page: my matches, the next sessions, open
+goals, things to do), one match's space (people, sessions, goals, completing it), and ending a match early
+(confirmed on its own page, with a reason for HR). Times are shown in the viewer's own zone."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matching import selectors as matching_selectors
+from matching.models import Match, MatchMember
+from mentorhub.tenancy import org_view
+from programs.admin_forms import add_service_errors
+
+from .. import selectors, services
+from ..forms import EndMatchForm
+from ..models import Goal, MentoringSession
+from .common import TAKING_PART, employee_of, error_text, match_side, names, session_phase, zone_name
+
+# The home page lists this many sessions ahead (each match's card names its own next one).
+UPCOMING_SHOWN = 5
+# Open milestones shown under each goal on the home page.
+MILESTONES_SHOWN = 3
+# Goals needing attention first, done ones last.
+BY_ATTENTION = {Goal.Status.AT_RISK: 0, Goal.Status.ON_TRACK: 1, Goal.Status.DONE: 2}
 
 
-def my_mentoring(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+def _goal_rows(goals: list[Goal], milestones_shown: int | None = None) -> list[dict]:
+    rows = []
+    for goal in goals:
+        milestones = list(goal.milestones.all())
+        open_milestones = [m for m in milestones if not m.is_done]
+        rows.append(
+            {
+                "goal": goal,
+                "progress": selectors.goal_progress(goal),
+                "done": len(milestones) - len(open_milestones),
+                "total": len(milestones),
+                "open_milestones": open_milestones[:milestones_shown] if milestones_shown else open_milestones,
+            }
+        )
+    return rows
 
 
-def mentoring_match(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+def _answers_waiting(request: HttpRequest, employee) -> list[Match]:
+    """Matches approved by HR that wait for this person's yes or no (answered on the matching pages)."""
+    approved = matching_selectors.matches_of_employee(
+        organization=request.organization, employee=employee, current_only=True
+    ).filter(status=Match.Status.APPROVED)
+    waiting = []
+    for match in approved:
+        me = matching_selectors.member_of(match, employee)
+        if me is not None and me.response == MatchMember.Response.PENDING:
+            waiting.append(match)
+    return waiting
 
 
-def match_complete(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+@org_view(roles=TAKING_PART)
+@require_GET
+def my_mentoring(request: HttpRequest) -> HttpResponse:
+    employee = employee_of(request)
+    context: dict = {"nav_section": "mentoring", "zone": zone_name(), "employee": employee}
+    if employee is None:
+        return render(request, "sessions/my_mentoring.html", context)
+    organization = request.organization
+    now = timezone.now()
+    sides = [
+        match_side(match, employee)
+        for match in selectors.mentoring_matches(organization=organization, employee=employee)
+    ]
+    current = [side for side in sides if side.can_act]
+    upcoming = selectors.upcoming_sessions(organization=organization, employee=employee, now=now, limit=UPCOMING_SHOWN)
+    by_match = {side.match.pk: side for side in sides}
+    next_of: dict[int, MentoringSession] = {}
+    for session in upcoming:
+        next_of.setdefault(session.match_id, session)
+    goals = (
+        selectors.goals_visible_to(organization=organization, employee=employee)
+        .filter(
+            Q(match_id__in=[side.match.pk for side in current])
+            | Q(match__isnull=True, program_id__in={side.match.program_id for side in current})
+        )
+        .exclude(status=Goal.Status.DONE)
+        .order_by("status", "due_on", "id")
+    )
+    context.update(
+        {
+            "now": now,
+            "current": [{"side": side, "next": next_of.get(side.match.pk)} for side in current],
+            "history": [side for side in sides if not side.can_act],
+            "upcoming": [{"session": s, "side": by_match.get(s.match_id)} for s in upcoming],
+            "goals": _goal_rows(list(goals), MILESTONES_SHOWN),
+            "to_log": [
+                {"session": s, "side": by_match[s.match_id]}
+                for s in selectors.sessions_to_log(organization=organization, employee=employee, now=now)
+                if s.match_id in by_match and by_match[s.match_id].can_act
+            ],
+            "answers_waiting": _answers_waiting(request, employee),
+            "unread": selectors.unread_count(organization=organization, employee=employee),
+        }
+    )
+    return render(request, "sessions/my_mentoring.html", context)
 
 
-def match_end(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+@org_view(roles=TAKING_PART)
+@require_GET
+def mentoring_match(request: HttpRequest, match_pk: int) -> HttpResponse:
+    organization = request.organization
+    employee = employee_of(request)
+    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
+    side = match_side(match, employee)
+    now = timezone.now()
+    upcoming, to_log, past = [], [], []
+    for session in selectors.sessions_of_match(organization=organization, match=match):
+        session.phase = session_phase(session, now)
+        if session.phase == "upcoming":
+            upcoming.append(session)
+        elif session.phase == "to_log":
+            to_log.append(session)
+        else:
+            past.append(session)
+    upcoming.reverse()  # soonest first; the rest stay newest first
+    # Only the goals this person may see: a circle member never sees another member's personal goal.
+    goals = selectors.goals_of_match(organization=organization, match=match, viewer=employee)
+    goals = sorted(goals, key=lambda g: (BY_ATTENTION[g.status], g.due_on or date.max, g.pk))
+    context = {
+        "nav_section": "mentoring",
+        "zone": zone_name(),
+        "now": now,
+        "side": side,
+        "match": match,
+        "upcoming": upcoming,
+        "to_log": to_log,
+        "past": past,
+        "goals": _goal_rows(goals),
+    }
+    return render(request, "sessions/match.html", context)
+
+
+@org_view(roles=TAKING_PART)
+@require_POST
+def match_complete(request: HttpRequest, match_pk: int) -> HttpResponse:
+    """Ask to complete the match now (`wanted=1`) or take the request back (`wanted=0`). When everyone in
+    it has asked, the match is completed."""
+    organization = request.organization
+    employee = employee_of(request)
+    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
+    wanted = request.POST.get("wanted", "1") != "0"
+    try:
+        answer = services.mentoring_request_completion(
+            organization=organization, actor=request.user, employee=employee, match_id=match.pk, wanted=wanted
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        if answer.completed:
+            messages.success(request, "Everyone agreed: your match is completed. Thank you for taking part!")
+        elif wanted:
+            waiting = " and ".join(answer.waiting_for)
+            messages.success(
+                request, f"You asked to complete the match. We let the others know; waiting for {waiting}."
+            )
+        else:
+            messages.success(request, "You took back your request to complete the match.")
+    return redirect("mentoring-match", org_slug=organization.slug, match_pk=match.pk)
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def match_end(request: HttpRequest, match_pk: int) -> HttpResponse:
+    """End the match early: a confirmation page with the reason (for HR) and whether a new match is wanted."""
+    organization = request.organization
+    employee = employee_of(request)
+    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
+    side = match_side(match, employee)
+    if not side.can_act and request.method == "POST":
+        messages.error(request, side.read_only_reason)
+        return redirect("mentoring-match", org_slug=organization.slug, match_pk=match.pk)
+    form = EndMatchForm(request.POST or None)
+    if side.is_lead:
+        form.fields["rematch"].label = f"Offer {side.other_names} a new match in this program"
+        form.fields["rematch"].help_text = "Untick it if they would rather leave the program."
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = services.mentoring_end_early(
+                    organization=organization,
+                    actor=request.user,
+                    match_id=match.pk,
+                    reason=form.cleaned_data["reason"],
+                    employee=employee,
+                    rematch=form.cleaned_data["rematch"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _ended_message(side, result.freed))
+                return redirect("my-mentoring", org_slug=organization.slug)
+        status = 400
+    context = {"nav_section": "mentoring", "side": side, "match": match, "form": form}
+    return render(request, "sessions/match_end.html", context, status=status)
+
+
+def _ended_message(side, freed: list[int]) -> str:
+    if side.is_lead:
+        again = [m for m in side.others if m.participant_id in freed]
+        return "The match has ended." + (f" {names(again)} can be matched again." if again else "")
+    if side.me.participant_id in freed:
+        return "The match has ended. You can be matched again: a new match will appear under My matches."
+    return "The match has ended, and you have left the program."

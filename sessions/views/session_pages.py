@@ -1,39 +1,358 @@
-"""Placeholder: the pages are being written."""
+"""Sessions of a match: schedule one, log one that already happened, and one session's page (times in my
+zone and in each other person's, shared notes, my own feedback) with its actions: change, cancel, log as
+held or missed, edit the shared notes, give feedback, download the invitation (.ics).
 
-from django.http import HttpResponse
+Every session comes from `selectors.session_for_member`, so only the people of its match can open it;
+whether the others gave feedback, and what they wrote, is never shown."""
 
+from __future__ import annotations
 
-def session_new(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
+from mentorhub.tenancy import org_view
+from programs.admin_forms import add_service_errors
 
-def session_log_past(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+from .. import ics, selectors, services
+from ..forms import COMMON_TOPICS, CancelForm, FeedbackForm, LogForm, LogPastForm, NotesForm, SessionForm
+from ..models import MentoringSession
+from ..services.sessions import CALENDAR_FIELDS
+from .common import TAKING_PART, employee_of, match_side, session_phase, zone_name
 
-
-def session_detail(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
-
-
-def session_edit(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
-
-
-def session_cancel(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
-
-
-def session_log(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
-
-
-def session_notes(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+S = MentoringSession.Status
 
 
-def session_feedback(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+def _location_url(location: str) -> str:
+    """The location as a link when it is a web address (http or https only), else ""."""
+    if not location.startswith(("https://", "http://")):
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(location)
+    except ValidationError:
+        return ""
+    return location
 
 
-def session_ics(request, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+def _topic_suggestions(request: HttpRequest, employee) -> list[str]:
+    own = selectors.topics_of(organization=request.organization, employee=employee)
+    known = {topic.casefold() for topic in own}
+    return own + [topic for topic in COMMON_TOPICS if topic.casefold() not in known]
+
+
+def _session(request: HttpRequest, session_pk: int) -> MentoringSession:
+    return selectors.session_for_member(
+        organization=request.organization, employee=employee_of(request), session_id=session_pk
+    )
+
+
+def _to_session(request: HttpRequest, session: MentoringSession) -> HttpResponse:
+    return redirect("session-detail", org_slug=request.organization.slug, session_pk=session.pk)
+
+
+def _refused(request: HttpRequest, session: MentoringSession, side, statuses: tuple, why: str) -> HttpResponse | None:
+    """Back to the session with the reason when this step does not apply to it (the service would refuse
+    too): the match is over or the person left it, or the session's status does not allow it."""
+    if side.can_act and session.status in statuses:
+        return None
+    reason = (
+        side.read_only_reason
+        if not side.can_act
+        else f"This session was {session.get_status_display().lower()}: {why}."
+    )
+    messages.error(request, reason)
+    return _to_session(request, session)
+
+
+def _form_page(request: HttpRequest, template: str, form, status: int = 200, **context) -> HttpResponse:
+    context = {"nav_section": "mentoring", "zone": zone_name(), "now": timezone.now(), "form": form, **context}
+    return render(request, template, context, status=status)
+
+
+# --- New sessions ----------------------------------------------------------------------------------------
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest, match_pk: int) -> HttpResponse:
+    organization = request.organization
+    employee = employee_of(request)
+    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
+    side = match_side(match, employee)
+    if not side.can_act:
+        messages.error(request, side.read_only_reason)
+        return redirect("mentoring-match", org_slug=organization.slug, match_pk=match.pk)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                session = services.session_schedule(
+                    organization=organization,
+                    actor=request.user,
+                    employee=employee,
+                    match_id=match.pk,
+                    time_zone=zone_name(),
+                    **{field: form.cleaned_data[field] for field in SessionForm.EDITABLE},
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Session scheduled. {side.other_names} will get an invitation by email.")
+                return _to_session(request, session)
+        return _form_page(request, "sessions/session_form.html", form, 400, side=side, match=match)
+    return _form_page(request, "sessions/session_form.html", form, side=side, match=match)
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def session_log_past(request: HttpRequest, match_pk: int) -> HttpResponse:
+    organization = request.organization
+    employee = employee_of(request)
+    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
+    side = match_side(match, employee)
+    if not side.can_act:
+        messages.error(request, side.read_only_reason)
+        return redirect("mentoring-match", org_slug=organization.slug, match_pk=match.pk)
+    form = LogPastForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                session = services.session_log_past(
+                    organization=organization,
+                    actor=request.user,
+                    employee=employee,
+                    match_id=match.pk,
+                    starts_at=data["starts_at"],
+                    duration_minutes=data["duration_minutes"],
+                    format=data["format"],
+                    location=data["location"],
+                    shared_notes=data["shared_notes"],
+                    rating=data["rating"],
+                    topics=data["topics"],
+                    reflection=data["reflection"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Session logged as held.")
+                return _to_session(request, session)
+        status = 400
+    return _form_page(
+        request,
+        "sessions/session_log_past.html",
+        form,
+        status,
+        side=side,
+        match=match,
+        topic_suggestions=_topic_suggestions(request, employee),
+    )
+
+
+# --- One session ------------------------------------------------------------------------------------------
+
+
+@org_view(roles=TAKING_PART)
+@require_GET
+def session_detail(request: HttpRequest, session_pk: int) -> HttpResponse:
+    employee = employee_of(request)
+    session = _session(request, session_pk)
+    side = match_side(session.match, employee)
+    now = timezone.now()
+    context = {
+        "nav_section": "mentoring",
+        "zone": zone_name(),
+        "now": now,
+        "session": session,
+        "side": side,
+        "match": session.match,
+        "phase": session_phase(session, now),
+        "location_url": _location_url(session.location),
+        # Only ever the viewer's own feedback (the selector filters by author).
+        "feedback": selectors.my_feedback(organization=request.organization, session=session, employee=employee),
+    }
+    return render(request, "sessions/session_detail.html", context)
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
+    employee = employee_of(request)
+    session = _session(request, session_pk)
+    side = match_side(session.match, employee)
+    if refused := _refused(request, session, side, (S.SCHEDULED,), "only a scheduled session can be changed"):
+        return refused
+    form = SessionForm(request.POST or None, initial={f: getattr(session, f) for f in SessionForm.EDITABLE})
+    if request.method == "POST":
+        if form.is_valid():
+            changes = form.changes(session)
+            if "starts_at" in changes:
+                changes["time_zone"] = zone_name()
+            if not changes:
+                messages.info(request, "Nothing changed.")
+                return _to_session(request, session)
+            try:
+                services.session_update(
+                    organization=request.organization,
+                    actor=request.user,
+                    employee=employee,
+                    session_id=session.pk,
+                    **changes,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                moved = any(field in changes for field in CALENDAR_FIELDS)
+                note = " Everyone gets an updated invitation." if moved else ""
+                messages.success(request, f"Session saved.{note}")
+                return _to_session(request, session)
+        return _form_page(
+            request, "sessions/session_form.html", form, 400, side=side, match=session.match, session=session
+        )
+    return _form_page(request, "sessions/session_form.html", form, side=side, match=session.match, session=session)
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def session_cancel(request: HttpRequest, session_pk: int) -> HttpResponse:
+    employee = employee_of(request)
+    session = _session(request, session_pk)
+    side = match_side(session.match, employee)
+    if refused := _refused(request, session, side, (S.SCHEDULED,), "only a scheduled session can be cancelled"):
+        return refused
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_cancel(
+                organization=request.organization,
+                actor=request.user,
+                employee=employee,
+                session_id=session.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Session cancelled. We let {side.other_names} know.")
+            return _to_session(request, session)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "sessions/session_cancel.html", form, status, side=side, session=session)
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def session_log(request: HttpRequest, session_pk: int) -> HttpResponse:
+    """How a scheduled session went: held or missed, with shared notes. Held leads on to my feedback."""
+    employee = employee_of(request)
+    session = _session(request, session_pk)
+    side = match_side(session.match, employee)
+    if refused := _refused(request, session, side, (S.SCHEDULED,), "it is logged already"):
+        return refused
+    form = LogForm(request.POST or None, initial={"shared_notes": session.shared_notes})
+    started = session.starts_at <= timezone.now()
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_log(
+                organization=request.organization,
+                actor=request.user,
+                employee=employee,
+                session_id=session.pk,
+                status=form.cleaned_data["status"],
+                shared_notes=form.cleaned_data["shared_notes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if session.status == S.HELD:
+                messages.success(request, "Session logged as held. How was it for you? Your rating stays private.")
+                return redirect("session-feedback", org_slug=request.organization.slug, session_pk=session.pk)
+            messages.success(request, "Session logged as missed.")
+            return _to_session(request, session)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "sessions/session_log.html", form, status, side=side, session=session, started=started)
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def session_notes(request: HttpRequest, session_pk: int) -> HttpResponse:
+    employee = employee_of(request)
+    session = _session(request, session_pk)
+    side = match_side(session.match, employee)
+    if refused := _refused(request, session, side, (S.SCHEDULED, S.HELD, S.MISSED), "it has no notes"):
+        return refused
+    form = NotesForm(request.POST or None, initial={"shared_notes": session.shared_notes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_notes_update(
+                organization=request.organization,
+                actor=request.user,
+                employee=employee,
+                session_id=session.pk,
+                shared_notes=form.cleaned_data["shared_notes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Shared notes saved.")
+            return _to_session(request, session)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "sessions/session_notes.html", form, status, side=side, session=session)
+
+
+@org_view(roles=TAKING_PART)
+@require_http_methods(["GET", "POST"])
+def session_feedback(request: HttpRequest, session_pk: int) -> HttpResponse:
+    """My own rating, topics and private reflection on a held session (also after the match is over)."""
+    organization = request.organization
+    employee = employee_of(request)
+    session = _session(request, session_pk)
+    side = match_side(session.match, employee)
+    if session.status != S.HELD:
+        messages.error(request, "Only a session that was held can be rated.")
+        return _to_session(request, session)
+    mine = selectors.my_feedback(organization=organization, session=session, employee=employee)
+    initial = {"rating": mine.rating, "topics": ", ".join(mine.topics), "reflection": mine.reflection} if mine else {}
+    form = FeedbackForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_save(
+                organization=organization,
+                employee=employee,
+                session_id=session.pk,
+                rating=form.cleaned_data["rating"],
+                topics=form.cleaned_data["topics"],
+                reflection=form.cleaned_data["reflection"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your feedback is saved. Only you see your reflection.")
+            return _to_session(request, session)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        "sessions/session_feedback.html",
+        form,
+        status,
+        side=side,
+        session=session,
+        existing=mine,
+        topic_suggestions=_topic_suggestions(request, employee),
+    )
+
+
+@org_view(roles=TAKING_PART)
+@require_GET
+def session_ics(request: HttpRequest, session_pk: int) -> HttpResponse:
+    """The session as a calendar invitation (cancelled sessions as a cancellation)."""
+    session = _session(request, session_pk)
+    people = [member.participant.employee for member in selectors.people_of(session.match)]
+    body = ics.invitation_ics(session, people, request.organization.slug)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mentoring-session-{session.pk}.ics"'
+    return response

@@ -1,0 +1,108 @@
+"""Small-group suppression: no page, export or API response shows a figure about fewer people than the
+organization's minimum group size (k, default 5), nor lets anyone work one out by subtracting published
+figures. Every figure people see is made here, so no view can forget the rule.
+
+The rules, in the order they apply:
+
+1. A figure describes a group (its "n": the people it is about). If n < k the figure is not a number but
+   "fewer than k" (primary suppression). Zero counts as small: a visible 0 beside a hidden cell would give
+   the hidden one away from the total.
+2. Groups that split a published whole (departments of a program, values of an attribute): when exactly
+   one part is hidden, the whole minus the others would reveal it, so the smallest visible part is hidden
+   too (complementary suppression), and so on until no hidden part stands alone. When the whole itself is
+   hidden, every part is.
+3. Nested groups (a funnel: enrolled, matched, met once, active at 90 days, completed): each stage is shown
+   only if the people it loses from the last shown stage are none or at least k.
+4. A filtered view (one department, one period) of a published whole: shown only if the people filtered
+   out are none or at least k (else "all" minus "this department" reveals the others).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+PRIMARY = "primary"
+COMPLEMENTARY = "complementary"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as people may see it: the value and its group size, or the reason it is hidden."""
+
+    value: Any
+    n: int | None
+    hidden: str = ""  # "" (shown), PRIMARY or COMPLEMENTARY
+    k: int = 5
+
+    @property
+    def shown(self) -> bool:
+        return not self.hidden
+
+    def text(self, fmt: str = "{}") -> str:
+        if self.hidden == PRIMARY:
+            return f"fewer than {self.k}"
+        if self.hidden:
+            return "hidden (it would reveal a smaller group)"
+        return fmt.format(self.value)
+
+    def as_json(self) -> dict[str, Any]:
+        """For the API: the value and n only when shown; otherwise why not."""
+        if self.hidden:
+            return {"value": None, "n": None, "suppressed": True, "reason": self.text()}
+        return {"value": self.value, "n": self.n, "suppressed": False}
+
+
+def figure(value: Any, n: int, k: int, *, hidden: str = "") -> Figure:
+    """A figure about `n` people (hidden when n < k)."""
+    if hidden:
+        return Figure(None, None, hidden, k)
+    if n < k:
+        return Figure(None, None, PRIMARY, k)
+    return Figure(value, n, "", k)
+
+
+def count(n: int, k: int, *, hidden: str = "") -> Figure:
+    return figure(n, n, k, hidden=hidden)
+
+
+def partition(parts: Mapping[Hashable, int], k: int, *, whole_published: bool = True) -> dict[Hashable, str]:
+    """Rule 1 and 2 for groups that split a whole: {part: "" | PRIMARY | COMPLEMENTARY}. With
+    `whole_published` False (no total shown anywhere), only rule 1 applies."""
+    hidden = {key: (PRIMARY if size < k else "") for key, size in parts.items()}
+    total = sum(parts.values())
+    if whole_published and total < k:
+        return {key: hidden[key] or COMPLEMENTARY for key in parts}
+    if not whole_published:
+        return hidden
+    while sum(1 for reason in hidden.values() if reason) == 1:
+        visible = [key for key, reason in hidden.items() if not reason]
+        if not visible:
+            break
+        smallest = min(visible, key=lambda key: (parts[key], str(key)))
+        hidden[smallest] = COMPLEMENTARY
+    return hidden
+
+
+def chain(stages: Sequence[int], k: int) -> list[str]:
+    """Rule 1 and 3 for nested groups, largest first: [""|PRIMARY|COMPLEMENTARY] per stage."""
+    reasons = []
+    last_shown: int | None = None
+    for size in stages:
+        if size < k:
+            reasons.append(PRIMARY)
+            continue
+        lost = (last_shown - size) if last_shown is not None else 0
+        if 0 < lost < k:
+            reasons.append(COMPLEMENTARY)
+            continue
+        reasons.append("")
+        last_shown = size
+    return reasons
+
+
+def filtered_view_allowed(filtered_n: int, whole_n: int, k: int) -> bool:
+    """Rule 4: may a subset of `filtered_n` people be shown beside its whole of `whole_n`?"""
+    left_out = whole_n - filtered_n
+    return filtered_n >= k and (left_out == 0 or left_out >= k)

@@ -1,0 +1,340 @@
+"""Forms of the sessions pages. They parse input and explain it; the rules live in the services, whose
+ValidationErrors the views put back on these forms (programs.admin_forms.add_service_errors).
+
+Times: a person types a start as a wall-clock time in their own zone (the zone tenancy activated for the
+request). `LocalDateTimeField` turns it into an aware datetime, and refuses a time that a daylight-saving
+change skips or repeats with a sentence that says so, instead of guessing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from programs.admin_forms import DateInput
+
+from .models import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, Goal, GoalTemplate, MentoringSession
+from .services.sessions import MAX_TOPICS
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+RATING_CHOICES = [(1, "1, poor"), (2, "2, fair"), (3, "3, good"), (4, "4, very good"), (5, "5, excellent")]
+# Offered as suggestions beside the person's own earlier topics; anything else may be typed.
+COMMON_TOPICS = [
+    "Career growth",
+    "Communication",
+    "Confidence",
+    "Feedback",
+    "Goal setting",
+    "Leadership",
+    "Networking",
+    "Presenting",
+    "Technical skills",
+    "Work-life balance",
+]
+PERSONAL, SHARED = "personal", "shared"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=LOCAL_FORMAT)
+
+
+def aware_in_zone(naive: datetime, zone) -> datetime:
+    """A wall-clock time in `zone` as an aware datetime, or a ValidationError when the zone's clocks skip it
+    (spring forward) or show it twice (fall back) on that day."""
+    early, late = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return early
+    moment = f"{naive:%H:%M} on {naive:%A} {naive.day} {naive:%B %Y}"
+    back = early.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if back != naive:
+        raise ValidationError(
+            f"{moment} does not exist in {zone.key}: the clocks go forward that night. Pick another time.",
+            code="nonexistent_time",
+        )
+    raise ValidationError(
+        f"{moment} happens twice in {zone.key}: the clocks go back that night. Pick another time.",
+        code="ambiguous_time",
+    )
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A datetime-local input read in the active time zone (the signed-in person's)."""
+
+    widget = DateTimeLocalInput
+    default_error_messages = {"invalid": "Give a date and a time, such as 2027-03-30 10:00."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=[LOCAL_FORMAT], **kwargs)
+
+    def to_python(self, value: Any) -> datetime | None:
+        if isinstance(value, str):
+            value = value.strip()
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        else:
+            try:
+                naive = datetime.strptime(value, LOCAL_FORMAT)
+            except (TypeError, ValueError):
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return aware_in_zone(naive, timezone.get_current_timezone())
+
+
+def _text(label: str, *, max_length: int, rows: int = 0, required: bool = False, **kwargs: Any) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(label=label, max_length=max_length, required=required, widget=widget, **kwargs)
+
+
+def _rating(required: bool) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label="How was it for you?",
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Rate the session from 1 (poor) to 5 (excellent)."},
+    )
+
+
+def _topics() -> forms.CharField:
+    return forms.CharField(
+        label="Topics",
+        required=False,
+        max_length=400,
+        help_text=f"What you talked about, separated by commas (at most {MAX_TOPICS}), e.g. Leadership, Feedback.",
+        widget=forms.TextInput(attrs={"list": "topic-suggestions", "autocomplete": "off"}),
+    )
+
+
+def _reflection() -> forms.CharField:
+    return _text(
+        "Private reflection",
+        max_length=10000,
+        rows=5,
+        help_text="Private: only you see this. Not the other person, not HR.",
+    )
+
+
+class SessionForm(forms.Form):
+    """Schedule a session, or change one that is scheduled."""
+
+    starts_at = LocalDateTimeField(label="Starts", error_messages={"required": "Choose the date and time."})
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes",
+        min_value=MIN_DURATION_MINUTES,
+        max_value=MAX_DURATION_MINUTES,
+        initial=45,
+        widget=forms.NumberInput(attrs={"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES, "step": 5}),
+    )
+    format = forms.ChoiceField(
+        label="Format", choices=MentoringSession.Format.choices, initial="video", widget=forms.RadioSelect
+    )
+    location = _text(
+        "Meeting link or place",
+        max_length=500,
+        help_text="A video-call link, a phone number, a room or a café: whatever you both need to find each other.",
+    )
+    agenda = _text("Agenda", max_length=4000, rows=4, help_text="Shared with the others in your match.")
+
+    EDITABLE = ("starts_at", "duration_minutes", "format", "location", "agenda")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = f"In your time zone, {timezone.get_current_timezone_name()}."
+
+    def changes(self, session: MentoringSession) -> dict[str, Any]:
+        """What differs from the session as it is (the service sends new invitations only for real changes)."""
+        return {
+            field: self.cleaned_data[field]
+            for field in self.EDITABLE
+            if self.cleaned_data[field] != getattr(session, field)
+        }
+
+
+class LogPastForm(SessionForm):
+    """A meeting that already happened, recorded in one step: it is logged as held."""
+
+    shared_notes = _text("Shared notes", max_length=20000, rows=5, help_text="Seen by everyone in your match.")
+    rating = _rating(required=False)
+    topics = _topics()
+    reflection = _reflection()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["agenda"]
+        self.fields["starts_at"].label = "Started"
+        self.fields["rating"].label = "How was it for you? (optional)"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("rating") is None and (cleaned.get("topics") or cleaned.get("reflection")):
+            # The topics and the reflection are kept with the rating: without one they would be lost.
+            self.add_error("rating", "Rate the session too, so your topics and reflection are kept with it.")
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = _text(
+        "Reason (optional)", max_length=500, help_text="Sent to the others with the cancellation, e.g. “I'm ill”."
+    )
+
+
+class LogForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Did the session take place?",
+        choices=[
+            (MentoringSession.Status.HELD, "Yes, we met"),
+            (MentoringSession.Status.MISSED, "No, it was missed"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the session took place."},
+    )
+    shared_notes = _text(
+        "Shared notes",
+        max_length=20000,
+        rows=6,
+        help_text="What you discussed and agreed; everyone in your match sees them.",
+    )
+
+
+class NotesForm(forms.Form):
+    shared_notes = _text(
+        "Shared notes", max_length=20000, rows=10, help_text="Everyone in your match sees these notes, nobody else."
+    )
+
+
+class FeedbackForm(forms.Form):
+    rating = _rating(required=True)
+    topics = _topics()
+    reflection = _reflection()
+
+
+class EndMatchForm(forms.Form):
+    """Ending a match early always says why: HR reads it to improve matching (the others do not)."""
+
+    reason = _text(
+        "Why does the match end?",
+        max_length=1000,
+        rows=4,
+        required=True,
+        help_text="Read by the program's HR admins only, not by the others in the match.",
+        error_messages={"required": "Say briefly why the match ends; HR reads it to improve matching."},
+    )
+    rematch = forms.BooleanField(label="I'd like a new match", required=False, initial=True)
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Say briefly why the match ends; HR reads it to improve matching.")
+        return reason
+
+
+# --- Goals -----------------------------------------------------------------------------------------------
+
+
+class GoalForm(forms.Form):
+    """A new goal of a match: shared, or personal (its owner and their mentor), optionally from a template."""
+
+    owner = forms.ChoiceField(
+        label="Whose goal is it?",
+        choices=[(SHARED, "Shared with the match"), (PERSONAL, "Personal (only me and my mentor)")],
+        initial=SHARED,
+        widget=forms.RadioSelect,
+    )
+    template = forms.TypedChoiceField(
+        label="Start from a template (optional)",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Fills in what you leave blank and adds the template's milestones.",
+    )
+    title = _text("Title", max_length=200)
+    description = _text("Description", max_length=4000, rows=3)
+    due_on = forms.DateField(label="Due date (optional)", required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, templates: list[GoalTemplate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if templates:
+            self.fields["template"].choices = [("", "No template"), *((t.pk, t.title) for t in templates)]
+        else:
+            del self.fields["template"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not (cleaned.get("title") or "").strip() and not cleaned.get("template"):
+            self.add_error("title", "Give the goal a short title, or start from a template.")
+        return cleaned
+
+
+class GoalEditForm(forms.Form):
+    title = _text("Title", max_length=200, required=True, error_messages={"required": "Give it a short title."})
+    description = _text("Description", max_length=4000, rows=3)
+    due_on = forms.DateField(label="Due date (optional)", required=False, widget=DateInput())
+    status = forms.ChoiceField(label="Status", choices=Goal.Status.choices, widget=forms.RadioSelect)
+
+
+class MilestoneForm(forms.Form):
+    title = _text(
+        "New milestone", max_length=200, required=True, error_messages={"required": "Give the milestone a title."}
+    )
+    due_on = forms.DateField(label="Due date (optional)", required=False, widget=DateInput())
+
+
+class CommentForm(forms.Form):
+    body = _text(
+        "Your comment", max_length=4000, rows=3, required=True, error_messages={"required": "Write a comment first."}
+    )
+
+
+# --- Notifications ------------------------------------------------------------------------------------------
+
+
+class PreferencesForm(forms.Form):
+    email_on = forms.MultipleChoiceField(
+        label="Email me about",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Notices in MentorHub always appear under Notifications, whatever you choose here.",
+    )
+
+    def __init__(self, *args: Any, categories: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email_on"].choices = list(categories.items())
+
+
+# --- HR admins -----------------------------------------------------------------------------------------------
+
+
+class AdminEndMatchForm(EndMatchForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = "Kept on the match for HR; the people in it are told that HR ended it."
+        self.fields["rematch"].label = "Offer the mentee a new match in this program"
+
+
+class GoalTemplateForm(forms.Form):
+    title = _text("Title", max_length=200, required=True, error_messages={"required": "Give the template a title."})
+    description = _text("Description", max_length=4000, rows=3)
+    milestones = forms.CharField(
+        label="Milestones",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
+        help_text="One per line: a title, then optionally “|” and the number of days after the goal is set, "
+        "e.g. “Draft a development plan | 14”.",
+    )
+
+    @staticmethod
+    def milestones_text(milestones: list[dict[str, Any]]) -> str:
+        lines = []
+        for item in milestones or []:
+            days = item.get("due_after_days")
+            lines.append(item["title"] if days is None else f"{item['title']} | {days}")
+        return "\n".join(lines)

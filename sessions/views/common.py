@@ -1,0 +1,119 @@
+"""What the sessions pages share: who may open them, the signed-in person's roster entry, how a match reads
+from the viewer's side (who else is in it, may I still change things), and small request helpers.
+
+Objects always come from the scoped selectors (`*_for_member`, `program_match_for_admin`, ...): someone
+else's object answers 404 exactly like one that does not exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from matching.models import Match, MatchMember
+from mentorhub.accounts.models import Employee, Role
+
+from .. import selectors
+from ..models import MentoringSession
+
+# The roles that take part in programs (stakeholders read dashboards only: 403 on these pages).
+TAKING_PART = [Role.ADMIN, Role.MEMBER]
+LEAD_ROLES = selectors.LEAD_ROLES
+
+
+def employee_of(request: HttpRequest) -> Employee | None:
+    """The signed-in person's roster entry (loaded with the membership), or None when not linked."""
+    return request.membership.employee
+
+
+def zone_name() -> str:
+    """The zone this request shows times in (tenancy activated the person's own)."""
+    return timezone.get_current_timezone_name()
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def error_text(error) -> str:
+    return " ".join(error.messages)
+
+
+def is_local_path(url: str) -> bool:
+    """A path on this site ("/o/acme/..."), never another host, a scheme, or a protocol-relative URL."""
+    return (
+        bool(url)
+        and url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    )
+
+
+def names(members: list[MatchMember]) -> str:
+    """“Ana Ruiz”, “Ana Ruiz and Bo Chen”, “Ana Ruiz, Bo Chen and Cy Dee”."""
+    people = [m.participant.employee.name for m in members]
+    if len(people) <= 2:
+        return " and ".join(people)
+    return ", ".join(people[:-1]) + " and " + people[-1]
+
+
+@dataclass
+class MatchSide:
+    """A match as one of its people sees it. Built from a match fetched with its members (no query)."""
+
+    match: Match
+    me: MatchMember | None
+    people: list[MatchMember] = field(default_factory=list)
+    others: list[MatchMember] = field(default_factory=list)
+
+    @property
+    def is_current(self) -> bool:
+        return self.me is not None and self.me.current
+
+    @property
+    def can_act(self) -> bool:
+        """May schedule, log, set goals, end: the match is active and I am in it now (the services agree)."""
+        return self.match.status == Match.Status.ACTIVE and self.is_current
+
+    @property
+    def is_lead(self) -> bool:
+        return self.me is not None and self.me.role in LEAD_ROLES
+
+    @property
+    def other_names(self) -> str:
+        return names(self.others) or "your match"
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why nothing can change here (the services' refusal, said before the person fills in a form)."""
+        if not self.is_current:
+            return "You are no longer in this match: it can no longer change."
+        if self.match.status == Match.Status.ENDED:
+            return "This match ended early: it can no longer change."
+        return f"This match is {self.match.get_status_display().lower()}: it can no longer change."
+
+    @property
+    def waiting_for(self) -> list[MatchMember]:
+        """The current members who have not asked to complete the match (yet)."""
+        return [m for m in self.people if m.current and m.completion_requested_at is None]
+
+
+def match_side(match: Match, employee: Employee) -> MatchSide:
+    people = selectors.people_of(match)
+    return MatchSide(
+        match=match,
+        me=selectors.member_of(match, employee),
+        people=people,
+        others=[m for m in people if m.participant.employee_id != employee.pk],
+    )
+
+
+def session_phase(session: MentoringSession, now: datetime) -> str:
+    """Where a session stands for the pages: "upcoming", "to_log" (scheduled, and its start has passed) or
+    its logged status."""
+    if session.status != MentoringSession.Status.SCHEDULED:
+        return session.status
+    return "upcoming" if session.starts_at > now else "to_log"
