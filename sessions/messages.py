@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from django.urls import reverse
 
@@ -102,7 +103,17 @@ def _names(people: list[Employee], recipient: Employee) -> str:
 
 
 def _path(name: str, slug: str, **kwargs: int) -> str:
-    return reverse(name, kwargs={"org_slug": slug, **kwargs})
+    """reverse(), once per route and organization: the dispatcher writes thousands of links a second."""
+    ((key, value),) = kwargs.items()
+    return _path_template(name, slug, key).replace(PLACEHOLDER, str(value))
+
+
+PLACEHOLDER = "999999999"
+
+
+@lru_cache(maxsize=256)
+def _path_template(name: str, slug: str, key: str) -> str:
+    return reverse(name, kwargs={"org_slug": slug, key: int(PLACEHOLDER)})
 
 
 # --- Sessions ----------------------------------------------------------------------------------------------

@@ -258,7 +258,9 @@ class Reminder(models.Model):
     # index costs a write per update, so no index here duplicates another.
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    recipient = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    # Not indexed on its own: nothing looks reminders up by person (in-app notices are Notification rows),
+    # and people are not deleted, they leave (Employee.left_on).
+    recipient = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+", db_index=False)
     # The target: one of these, by kind.
     session = models.ForeignKey(
         MentoringSession, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
@@ -302,8 +304,9 @@ class Notification(models.Model):
     MATCH_UPDATE = "match_update"
     KIND_CHOICES = [*Reminder.Kind.choices, (MATCH_UPDATE, "Match update")]
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    # Both indexed through the (organization, recipient, ...) indexes below.
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    recipient = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=24, choices=KIND_CHOICES)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, max_length=4000)
