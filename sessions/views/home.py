@@ -20,6 +20,7 @@ from mentorhub.tenancy import org_view
 from programs.admin_forms import add_service_errors
 
 from .. import selectors, services
+from ..extensions import home_todos
 from ..forms import EndMatchForm
 from ..models import Goal, MentoringSession
 from .common import TAKING_PART, employee_of, error_text, match_side, names, session_phase, zone_name
@@ -104,6 +105,7 @@ def my_mentoring(request: HttpRequest) -> HttpResponse:
             ],
             "answers_waiting": _answers_waiting(request, employee),
             "unread": selectors.unread_count(organization=organization, employee=employee),
+            "more_todos": home_todos(organization, employee),  # e.g. check-ins (analytics)
         }
     )
     return render(request, "sessions/my_mentoring.html", context)
