@@ -115,6 +115,6 @@ def poisson_rate(events: int, exposure: float, per: float = 1.0) -> tuple[float,
 
     if exposure <= 0:
         return float("nan"), float("nan"), float("nan")
-    lower = chi2.ppf(0.025, 2 * events) / 2 if events else 0.0
-    upper = chi2.ppf(0.975, 2 * events + 2) / 2
+    lower = float(chi2.ppf(0.025, 2 * events)) / 2 if events else 0.0
+    upper = float(chi2.ppf(0.975, 2 * events + 2)) / 2
     return events / exposure * per, lower / exposure * per, upper / exposure * per

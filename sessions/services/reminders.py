@@ -263,3 +263,24 @@ def reminders_plan_inactivity(*, organization: Organization, now: datetime | Non
                 for admin in admins_by_program[match.program_id]
             ]
     return reminders_insert(rows)
+
+
+def reminders_nudge_now(*, organization: Organization, match: Match, now: datetime | None = None) -> int:
+    """An HR admin's one-click nudge of an active match: the same message as the planner's, to everyone in
+    it, now; at most once a day per match (the day is in the slot, so a second click adds nothing).
+    Returns how many reminders were asked for."""
+    now = now or timezone.now()
+    last_held = (
+        scoped(MentoringSession, organization)
+        .filter(match=match, status=MentoringSession.Status.HELD)
+        .aggregate(last=Max("starts_at"))["last"]
+    )
+    since = inactivity_since(match, last_held) or now
+    slot = f"{slot_of(since)}#manual-{now:%Y%m%d}"
+    people = [
+        member.participant.employee
+        for member in scoped(MatchMember, organization)
+        .filter(match=match, current=True)
+        .select_related("participant__employee")
+    ]
+    return reminders_insert(_row(organization, K.INACTIVITY_NUDGE, person, now, slot, match=match) for person in people)

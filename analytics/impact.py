@@ -1,0 +1,475 @@
+"""The impact report: participants against comparable colleagues who did not take part, honestly.
+
+- Participants: everyone whose match started (mentees, mentors, or both; one program or all). Their
+  "index date" is the start of their first match.
+- Comparison group: colleagues who never enrolled in any program, matched to each participant on
+  department, job level and tenure band as they were on the participant's index date (levels and
+  departments are read back from the roster's employment events), employed on that date; up to three per
+  participant, drawn without replacement, reproducibly. Each control takes its participant's index date.
+  Participants with no comparable colleague are left out of the comparison, and counted.
+- Retention over 12 months: Kaplan-Meier curves from the index date (leaving is the event; people still
+  employed today, or past 12 months, are censored), with 95 % intervals, and the difference in percentage
+  points with its interval. When too few people have been followed for 12 months, the report says so and
+  reads the curves at the longest horizon that enough people of both groups have reached.
+- Promotions: job-level increases per 100 person-years of follow-up, with exact Poisson intervals.
+- Closing-survey outcomes: the share agreeing (4 or 5 of 5) with each impact statement, and the NPS.
+- Who takes part: the shares of each self-identified group among participants and in the organization.
+
+Every figure states its group sizes and passes analytics.suppression: no group smaller than the
+organization's minimum is ever shown as a number. None of this is causal proof: people choose to take
+part; the report says so on the page.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+from django.core.cache import cache
+from django.utils import timezone
+
+from matching.models import MatchMember
+from mentorhub.accounts.models import Employee, EmploymentEvent, Organization
+from mentorhub.tenancy import scoped
+from programs.models import Participant
+
+from . import stats, suppression
+from .demographics import ATTRIBUTES
+from .models import ParticipantFact, SelfIdentification, SurveyQuestion, SurveyResponse
+from .question_sets import AGREE_FROM, CLOSING, IMPACT_CODES, STANDARD
+from .services.rollups import rollup_version_key
+from .suppression import Figure
+
+FOLLOW_UP_DAYS = 365
+CONTROLS_PER_PARTICIPANT = 3
+MONTH = 365.25 / 12
+TENURE_BANDS = ((1, "under 1 year"), (3, "1 to 3 years"), (5, "3 to 5 years"), (10, "5 to 10 years"))
+ROLES = ("all", "mentee", "mentor")
+CACHE_SECONDS = 60 * 60
+
+
+@dataclass(frozen=True)
+class ImpactFilters:
+    program_id: int | None = None
+    role: str = "all"
+
+    def key(self) -> str:
+        return f"p{self.program_id or '-'}:r{self.role}"
+
+
+@dataclass
+class CurvePoint:
+    month: int
+    participants: tuple[float, float, float] | None  # (retained, lower, upper), as shares
+    comparison: tuple[float, float, float] | None
+
+
+@dataclass
+class Retention:
+    horizon_months: int  # 12, or fewer when not enough people have been followed that long
+    participants: Figure  # percent retained at the horizon: value (estimate, lower, upper)
+    comparison: Figure
+    difference: Figure  # percentage points (estimate, lower, upper)
+    curve: list[CurvePoint] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Promotions:
+    participants: Figure  # per 100 person-years: (rate, lower, upper)
+    comparison: Figure
+    participants_person_years: float = 0.0
+    comparison_person_years: float = 0.0
+
+
+@dataclass
+class Outcome:
+    code: str
+    label: str
+    agreeing: Figure  # percent agreeing: (estimate, lower, upper); for NPS: the score
+
+
+@dataclass
+class GroupShare:
+    value: str
+    participants: Figure  # percent of participants who shared this attribute
+    organization: Figure  # percent of everyone who shared it
+
+
+@dataclass
+class AttributeTable:
+    code: str
+    label: str
+    answered_participants: Figure
+    answered_organization: Figure
+    rows: list[GroupShare]
+
+
+@dataclass
+class ImpactReport:
+    k: int
+    filters: ImpactFilters
+    today: date
+    participants: Figure  # people who took part (in the filters)
+    compared: Figure  # participants with comparable colleagues
+    unmatched: Figure  # participants without any
+    comparison: Figure  # colleagues in the comparison group
+    retention: Retention | None = None
+    promotions: Promotions | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    respondents: Figure | None = None
+    groups: list[AttributeTable] = field(default_factory=list)
+    note: str = ""
+
+
+def impact_report(*, organization: Organization, filters: ImpactFilters, today: date | None = None) -> ImpactReport:
+    version = cache.get(rollup_version_key(organization.pk), "none")
+    key = f"analytics:impact:o{organization.pk}:v{version}:{filters.key()}:{today or timezone.localdate()}"
+    report = cache.get(key)
+    if report is None:
+        report = build_impact_report(organization=organization, filters=filters, today=today)
+        cache.set(key, report, CACHE_SECONDS)
+    return report
+
+
+# --- The cohort -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    employee_id: int
+    hired_on: date
+    left_on: date | None
+    index: date | None = None
+
+
+class History:
+    """An employee's job level and department on any past date, read back from the roster's events."""
+
+    def __init__(self, organization: Organization) -> None:
+        self.level: dict[int, list[tuple[date, int, int]]] = defaultdict(list)
+        self.department: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
+        self.promotions: dict[int, list[date]] = defaultdict(list)
+        events = (
+            scoped(EmploymentEvent, organization)
+            .filter(kind__in=[EmploymentEvent.Kind.LEVEL_CHANGE, EmploymentEvent.Kind.DEPARTMENT_CHANGE])
+            .order_by("occurred_on", "id")
+            .values_list("employee_id", "kind", "occurred_on", "old_value", "new_value")
+        )
+        for employee_id, kind, on, old, new in events:
+            if kind == EmploymentEvent.Kind.DEPARTMENT_CHANGE:
+                self.department[employee_id].append((on, old, new))
+                continue
+            try:
+                before, after = int(old), int(new)
+            except ValueError:
+                continue
+            self.level[employee_id].append((on, before, after))
+            if after > before:
+                self.promotions[employee_id].append(on)
+
+    def level_on(self, employee_id: int, current: int, day: date) -> int:
+        """The level on `day`: the old level of the first change after it, else today's."""
+        for on, before, _after in self.level.get(employee_id, ()):
+            if on > day:
+                return before
+        return current
+
+    def department_on(self, employee_id: int, current: str, day: date) -> str:
+        for on, before, _after in self.department.get(employee_id, ()):
+            if on > day:
+                return before
+        return current
+
+    def promoted_between(self, employee_id: int, start: date, end: date) -> int:
+        dates = self.promotions.get(employee_id, ())
+        return sum(1 for on in dates if start < on <= end)
+
+
+def tenure_band(hired_on: date, day: date) -> str:
+    years = (day - hired_on).days / 365.25
+    for limit, label in TENURE_BANDS:
+        if years < limit:
+            return label
+    return "10 years or more"
+
+
+def _participants(organization: Organization, filters: ImpactFilters) -> dict[int, date]:
+    """{employee id: index date} of everyone whose match started (in the filters)."""
+    facts = scoped(ParticipantFact, organization).filter(matched_at__isnull=False)
+    if filters.program_id:
+        facts = facts.filter(program_id=filters.program_id)
+    if filters.role != "all":
+        facts = facts.filter(role=filters.role)
+    index: dict[int, date] = {}
+    for employee_id, matched_at in facts.values_list("employee_id", "matched_at"):
+        day = matched_at.date()
+        if employee_id not in index or day < index[employee_id]:
+            index[employee_id] = day
+    return index
+
+
+def build_impact_report(
+    *, organization: Organization, filters: ImpactFilters, today: date | None = None
+) -> ImpactReport:
+    today = today or timezone.localdate()
+    k = organization.min_group_size
+    index = _participants(organization, filters)
+    employees = {
+        pk: (department, level, hired_on, left_on)
+        for pk, department, level, hired_on, left_on in scoped(Employee, organization).values_list(
+            "pk", "department", "job_level", "hired_on", "left_on"
+        )
+    }
+    history = History(organization)
+    ever_enrolled = set(scoped(Participant, organization).values_list("employee_id", flat=True))
+    pairs = _match_controls(organization, index, employees, history, ever_enrolled)
+    compared = sorted({participant for participant, _ in pairs})
+    controls = [(control, index[participant]) for participant, control in pairs]
+    report = ImpactReport(
+        k=k,
+        filters=filters,
+        today=today,
+        participants=suppression.count(len(index), k),
+        compared=suppression.count(len(compared), k),
+        unmatched=suppression.count(len(index) - len(compared), k),
+        comparison=suppression.count(len(controls), k),
+    )
+    if len(compared) >= k and len(controls) >= k:
+        treated = [(employee_id, index[employee_id]) for employee_id in compared]
+        report.retention = _retention(treated, controls, employees, today, k)
+        report.promotions = _promotions(treated, controls, employees, history, today, k)
+    else:
+        report.note = (
+            f"Fewer than {k} participants (or comparable colleagues) yet: retention and promotions appear once "
+            "there are enough people on both sides."
+        )
+    _outcomes(report, organization, filters, k)
+    _groups(report, organization, set(index), k)
+    return report
+
+
+def _match_controls(
+    organization: Organization,
+    index: dict[int, date],
+    employees: dict[int, tuple],
+    history: History,
+    ever_enrolled: set[int],
+) -> list[tuple[int, int]]:
+    """[(participant, control)]: up to three never-enrolled colleagues per participant, of the same
+    department, level and tenure band on the participant's index date and employed then, each used once."""
+    # Colleagues by today's department and level; those whose level or department changed could fit another
+    # stratum on an earlier date, so they are looked at for every participant (they are few).
+    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
+    changed = []
+    for pk in sorted(employees):
+        if pk in ever_enrolled:
+            continue
+        if pk in history.level or pk in history.department:
+            changed.append(pk)
+        else:
+            department, level, _hired_on, _left_on = employees[pk]
+            buckets[department, level].append(pk)
+    rng = random.Random(organization.pk)  # noqa: S311 - reproducible sampling, not a secret
+    used: set[int] = set()
+    fitting: dict[tuple, list[int]] = {}
+    pairs = []
+    for participant in sorted(index, key=lambda pk: (index[pk], pk)):
+        if participant not in employees:
+            continue
+        day = index[participant]
+        stratum = _stratum(participant, employees, history, day)
+        key = (stratum, day)
+        if key not in fitting:
+            fitting[key] = [
+                pk
+                for pk in [*buckets.get(stratum[:2], ()), *changed]
+                if _employed(employees[pk], day) and _stratum(pk, employees, history, day) == stratum
+            ]
+        candidates = [pk for pk in fitting[key] if pk not in used]
+        for control in rng.sample(candidates, min(CONTROLS_PER_PARTICIPANT, len(candidates))):
+            used.add(control)
+            pairs.append((participant, control))
+    return pairs
+
+
+def _stratum(pk: int, employees: dict[int, tuple], history: History, day: date) -> tuple[str, int, str]:
+    department, level, hired_on, _left_on = employees[pk]
+    return (
+        history.department_on(pk, department, day),
+        history.level_on(pk, level, day),
+        tenure_band(hired_on, day),
+    )
+
+
+def _employed(employee: tuple, day: date) -> bool:
+    _department, _level, hired_on, left_on = employee
+    return hired_on <= day and (left_on is None or left_on > day)
+
+
+def _follow_up(people: list[tuple[int, date]], employees: dict[int, tuple], today: date):
+    """(durations in days, left within the follow-up?) for each (employee, index date)."""
+    durations, events = [], []
+    for pk, start in people:
+        left_on = employees[pk][3]
+        end = min(start + timedelta(days=FOLLOW_UP_DAYS), today)
+        if left_on is not None and start < left_on <= end:
+            durations.append((left_on - start).days)
+            events.append(True)
+        else:
+            durations.append(max(0, (end - start).days))
+            events.append(False)
+    return np.array(durations, dtype=float), np.array(events, dtype=bool)
+
+
+def _retention(treated, controls, employees, today: date, k: int) -> Retention:
+    t_durations, t_events = _follow_up(treated, employees, today)
+    c_durations, c_events = _follow_up(controls, employees, today)
+    horizon = 0
+    for months in range(12, 0, -1):
+        days = months * MONTH
+        if (t_durations >= days).sum() + (t_events & (t_durations < days)).sum() >= k and (
+            c_durations >= days
+        ).sum() + (c_events & (c_durations < days)).sum() >= k:
+            horizon = months
+            break
+    survival_t, survival_c = stats.kaplan_meier(t_durations, t_events), stats.kaplan_meier(c_durations, c_events)
+    if horizon == 0:
+        hidden = suppression.figure(None, 0, k)
+        return Retention(0, hidden, hidden, hidden, note=f"Fewer than {k} people have been followed for a month yet.")
+    days = min(horizon * MONTH, FOLLOW_UP_DAYS)
+    difference = stats.survival_difference(survival_t, survival_c, days)
+    retention = Retention(
+        horizon_months=horizon,
+        participants=suppression.figure(_percents(survival_t.at(days)), len(treated), k),
+        comparison=suppression.figure(_percents(survival_c.at(days)), len(controls), k),
+        difference=suppression.figure(
+            _percents((difference.estimate, difference.lower, difference.upper)), min(len(treated), len(controls)), k
+        ),
+        note="" if horizon == 12 else f"Read at {horizon} months: fewer than {k} people have been followed for 12.",
+    )
+    for month in range(horizon + 1):
+        moment = month * MONTH
+        retention.curve.append(CurvePoint(month, _percents(survival_t.at(moment)), _percents(survival_c.at(moment))))
+    return retention
+
+
+def _promotions(treated, controls, employees, history: History, today: date, k: int) -> Promotions:
+    def rate(people):
+        years, promotions = 0.0, 0
+        durations, _events = _follow_up(people, employees, today)
+        for (pk, start), days in zip(people, durations, strict=True):
+            years += days / 365.25
+            promotions += history.promoted_between(pk, start, start + timedelta(days=int(days)))
+        return promotions, years
+
+    t_promotions, t_years = rate(treated)
+    c_promotions, c_years = rate(controls)
+    return Promotions(
+        participants=suppression.figure(_rounded(stats.poisson_rate(t_promotions, t_years, 100)), len(treated), k),
+        comparison=suppression.figure(_rounded(stats.poisson_rate(c_promotions, c_years, 100)), len(controls), k),
+        participants_person_years=round(t_years, 1),
+        comparison_person_years=round(c_years, 1),
+    )
+
+
+def _outcomes(report: ImpactReport, organization: Organization, filters: ImpactFilters, k: int) -> None:
+    questions = scoped(SurveyQuestion, organization).filter(survey__kind=CLOSING, code__in=[*IMPACT_CODES, "recommend"])
+    if filters.program_id:
+        questions = questions.filter(survey__program_id=filters.program_id)
+    code_of = {str(pk): code for pk, code in questions.values_list("pk", "code")}
+    responses = scoped(SurveyResponse, organization).filter(survey__kind=CLOSING)
+    if filters.program_id:
+        responses = responses.filter(program_id=filters.program_id)
+    rows = list(responses.values_list("answers", "assignment__respondent_id", "assignment__match_id"))
+    if filters.role != "all":
+        roles = {
+            (match_id, employee_id): role
+            for match_id, employee_id, role in scoped(MatchMember, organization)
+            .filter(match_id__in={match_id for _, _, match_id in rows})
+            .values_list("match_id", "participant__employee_id", "role")
+        }
+        wanted = {"mentee": ("mentee", "member"), "mentor": ("mentor", "facilitator")}[filters.role]
+        rows = [row for row in rows if roles.get((row[2], row[1])) in wanted]
+    report.respondents = suppression.count(len({respondent for _, respondent, _ in rows}), k)
+    values: dict[str, list[int]] = defaultdict(list)
+    for answers, _respondent, _match in rows:
+        for question_id, value in (answers or {}).items():
+            code = code_of.get(str(question_id))
+            if code and isinstance(value, int):
+                values[code].append(value)
+    labels = {question.code: question.report_label for question in STANDARD[CLOSING] if question.report_label}
+    for code in IMPACT_CODES:
+        answered = values.get(code, [])
+        agreeing = sum(1 for value in answered if value >= AGREE_FROM)
+        estimate = tuple(round(100 * v, 1) for v in stats.wilson(agreeing, len(answered))) if answered else None
+        report.outcomes.append(Outcome(code, labels[code], suppression.figure(estimate, len(answered), k)))
+    scores = values.get("recommend", [])
+    nps = None
+    if scores:
+        promoters = sum(1 for value in scores if value >= 9)
+        detractors = sum(1 for value in scores if value <= 6)
+        nps = round(100 * (promoters - detractors) / len(scores))
+    report.outcomes.append(Outcome("recommend", labels["recommend"], suppression.figure(nps, len(scores), k)))
+
+
+def _groups(report: ImpactReport, organization: Organization, participants: set[int], k: int) -> None:
+    """Participation by self-identified group against everyone who shared the same attribute (current
+    employees). Each column is a whole split into groups: small groups hidden, with their complements."""
+    today = report.today
+    current = set(
+        scoped(Employee, organization)
+        .filter(hired_on__lte=today)
+        .exclude(left_on__lte=today)
+        .values_list("pk", flat=True)
+    )
+    answers: dict[str, dict[int, str]] = defaultdict(dict)
+    for employee_id, attribute, value in scoped(SelfIdentification, organization).values_list(
+        "employee_id", "attribute", "value"
+    ):
+        if employee_id in current or employee_id in participants:
+            answers[attribute][employee_id] = value
+    for attribute in ATTRIBUTES:
+        given = answers.get(attribute.code, {})
+        everyone = {pk: value for pk, value in given.items() if pk in current}
+        taking_part = {pk: value for pk, value in given.items() if pk in participants}
+        counts_all = {value: sum(1 for v in everyone.values() if v == value) for value in attribute.values}
+        counts_part = {value: sum(1 for v in taking_part.values() if v == value) for value in attribute.values}
+        hidden_all = suppression.partition(counts_all, k)
+        hidden_part = suppression.partition(counts_part, k)
+        rows = [
+            GroupShare(
+                value=value,
+                participants=suppression.figure(
+                    _share(counts_part[value], len(taking_part)), counts_part[value], k, hidden=hidden_part[value]
+                ),
+                organization=suppression.figure(
+                    _share(counts_all[value], len(everyone)), counts_all[value], k, hidden=hidden_all[value]
+                ),
+            )
+            for value in attribute.values
+        ]
+        report.groups.append(
+            AttributeTable(
+                code=attribute.code,
+                label=attribute.label,
+                answered_participants=suppression.count(len(taking_part), k),
+                answered_organization=suppression.count(len(everyone), k),
+                rows=rows,
+            )
+        )
+
+
+def _percents(shares: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(round(100 * share, 1) for share in shares)
+
+
+def _rounded(values: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(round(value, 1) for value in values)
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
