@@ -330,7 +330,7 @@ def _retention(treated, controls, employees, today: date, k: int) -> Retention:
     c_durations, c_events = _follow_up(controls, employees, today)
     horizon = 0
     for months in range(12, 0, -1):
-        days = months * MONTH
+        days = min(months * MONTH, FOLLOW_UP_DAYS)  # twelve months is the 365 days of follow-up
         if (t_durations >= days).sum() + (t_events & (t_durations < days)).sum() >= k and (
             c_durations >= days
         ).sum() + (c_events & (c_durations < days)).sum() >= k:

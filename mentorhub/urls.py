@@ -17,9 +17,11 @@ urlpatterns = [
     path("api/v1/o/<slug:org_slug>/", include("mentorhub.accounts.api_urls")),
     path("api/v1/o/<slug:org_slug>/", include("programs.api_urls")),
     path("api/v1/o/<slug:org_slug>/", include("matching.api_urls")),
+    path("api/v1/o/<slug:org_slug>/", include("analytics.api_urls")),
     path("api/v1/o/<slug:org_slug>/", include("sessions.api_urls")),
     path("", include("mentorhub.accounts.urls")),
     path("", include("programs.urls")),
     path("", include("matching.urls")),
     path("", include("sessions.urls")),
+    path("", include("analytics.urls")),
 ]

@@ -300,7 +300,8 @@ def _build_participant_facts(
                 enrolled_at=created_at,
                 matched_at=min(starts) if starts else None,
                 first_session_at=min(first_sessions) if first_sessions else None,
-                active_at_90_days=any(_lasted(m, timedelta(days=90), now) for m in mine),
+                # Still meeting 90 days in: a match that lasted that long and has met at least once.
+                active_at_90_days=any(_lasted(m, timedelta(days=90), now) and m.first_session_at for m in mine),
                 completed=any(m.status == Match.Status.COMPLETED for m in mine),
                 computed_at=now,
             )

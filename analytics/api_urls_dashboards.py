@@ -1,0 +1,3 @@
+"""API: the figures behind the dashboards' charts."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Participants' analytics pages: answering surveys, sharing attributes about oneself."""
+
+urlpatterns: list = []
