@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from matching.models import Match
 from mentorhub.accounts.models import Employee
+from programs.models import Participant
 
 from . import ics
 from .models import Goal, MentoringSession, Reminder
@@ -105,7 +106,9 @@ def _names(people: list[Employee], recipient: Employee) -> str:
 def _path(name: str, slug: str, **kwargs: int) -> str:
     """reverse(), once per route and organization: the dispatcher writes thousands of links a second."""
     ((key, value),) = kwargs.items()
-    return _path_template(name, slug, key).replace(PLACEHOLDER, str(value))
+    # The id is the last number of the path (an organization's slug may hold the same digits).
+    before, _, after = _path_template(name, slug, key).rpartition(PLACEHOLDER)
+    return f"{before}{value}{after}"
 
 
 PLACEHOLDER = "999999999"
@@ -176,6 +179,8 @@ def _session(reminder: Reminder, context: Context) -> Message | Skip:
             path=path,
         )
     if kind == K.LOG_SESSION:
+        if session.ends_at > context.now:
+            return Skip("The session has not ended yet.")
         return Message(
             subject=f"How did your session with {with_whom} go?",
             body=f"Your session with {with_whom} on {start} has ended. Log it as held (or missed), add shared "
@@ -199,6 +204,8 @@ def _milestone(reminder: Reminder, context: Context) -> Message | Skip:
         return Skip("The due date changed.")
     if goal.match_id is not None and goal.match.status != Match.Status.ACTIVE:
         return Skip("The match is over.")
+    if goal.participant_id is not None and goal.participant.status == Participant.Status.WITHDRAWN:
+        return Skip("Its owner left the program.")
     slug = context.slugs[reminder.organization_id]
     return Message(
         subject=f"Milestone due today: {milestone.title}",

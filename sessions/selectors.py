@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet  # noqa: F401
 from django.utils import timezone
 
 from matching.models import Match, MatchMember
@@ -222,18 +222,19 @@ def _goals(organization: Organization) -> QuerySet[Goal]:
 
 
 def visible_goals_q(organization: Organization, employee: Employee) -> Q:
-    """Goals this person may see: of their matches, their own, and the personal goals of people they mentor
-    or mentored (for a match that is over: only the goals from before its end, not what the person works on
-    with their next mentor)."""
+    """Goals this person may see: of their matches (a finished match's too), their own, and the personal
+    goals of the people they mentor now. A former mentor no longer sees a personal goal: it goes on with the
+    person's next mentor, whose advice is not theirs to read."""
     in_match = _in_match(organization, employee).filter(match__status__in=MENTORING_STATUSES)
-    led_matches = in_match.filter(role__in=LEAD_ROLES).values("match_id")
-    mentored = (
+    led_now = in_match.filter(role__in=LEAD_ROLES, current=True, match__status=Match.Status.ACTIVE).values("match_id")
+    mentees = (
         scoped(MatchMember, organization)
-        .filter(participant_id=OuterRef("participant_id"), role__in=FOLLOWER_ROLES, match_id__in=led_matches)
-        .exclude(response=MatchMember.Response.DECLINED)
-        .filter(Q(match__status=Match.Status.ACTIVE) | Q(match__ended_at__gte=OuterRef("created_at")))
+        .filter(match_id__in=led_now, role__in=FOLLOWER_ROLES, current=True)
+        .values("participant_id")
     )
-    return Q(match_id__in=in_match.values("match_id")) | Q(participant__employee=employee) | Q(Exists(mentored))
+    return (
+        Q(match_id__in=in_match.values("match_id")) | Q(participant__employee=employee) | Q(participant_id__in=mentees)
+    )
 
 
 def goals_visible_to(*, organization: Organization, employee: Employee) -> QuerySet[Goal]:
@@ -245,8 +246,6 @@ def goals_of_match(*, organization: Organization, match: Match, viewer: Employee
     the same program) that the viewer may see: their own, and their mentees'."""
     participant_ids = [m.participant_id for m in people_of(match)]
     personal = Q(participant_id__in=participant_ids, program_id=match.program_id)
-    if match.ended_at is not None:
-        personal &= Q(created_at__lte=match.ended_at)  # not what they do with a later match
     return (
         _goals(organization)
         .filter(Q(match=match) | personal)

@@ -119,9 +119,9 @@ def match_end_early(
     """End an active match before its time. `employee` is the member ending it (None: an HR admin, whose
     view checked the role). The reason is kept on the match for admins. The pair is never proposed again.
     With `rematch` the mentees (circle members) are free to be matched again and a re-match is offered.
-    Without it, a mentee (or an admin) ending the match takes the mentees out of the program; a mentor
-    cannot decide that for them: their mentees are free again, only no re-match is started. The mentor is
-    free again unless they have another match."""
+    Without it, a mentee who ends it leaves the program (only them: the rest of a circle stays free), HR
+    ending it takes every mentee out; a mentor cannot decide that for them: their mentees are free again,
+    only no re-match is started. The mentor is free again unless they have another match."""
     match = lock_match(organization, match_id)
     ender = _active_member(organization, match, employee) if employee is not None else None
     if ender is None:
@@ -158,11 +158,20 @@ def match_end_early(
     can_rematch = rematch and open_program
     if lead is not None:
         participants_free(organization, program, [lead.participant_id])
-    free_followers = can_rematch or (ender is not None and ender.role in LEAD_ROLES and open_program)
-    if free_followers:
-        participants_free(organization, program, followers)
+    # Who leaves the program: without a re-match, the mentee who ended it (only themselves: in a circle the
+    # others stay), or every mentee when HR ends it; a mentor never decides that for them.
+    if rematch or (ender is not None and ender.role in LEAD_ROLES):
+        leaving = []
+    elif ender is not None:
+        leaving = [ender.participant_id]
     else:
-        scoped(Participant, organization).filter(pk__in=followers).update(
+        leaving = followers
+    staying = [pk for pk in followers if pk not in leaving]
+    free_followers = open_program and bool(staying)
+    if free_followers:
+        participants_free(organization, program, staying)
+    if leaving:
+        scoped(Participant, organization).filter(pk__in=leaving).update(
             status=Participant.Status.WITHDRAWN, updated_at=now
         )
     audit_record(
@@ -172,5 +181,5 @@ def match_end_early(
         target=match,
         changes={"reason": [None, reason[:200]], "rematch": [None, can_rematch]},
     )
-    run = rematch_offer(organization, program, followers) if can_rematch and followers else None
-    return EndResult(match=match, rematch_run=run, freed=followers if free_followers else [])
+    run = rematch_offer(organization, program, staying) if can_rematch and staying else None
+    return EndResult(match=match, rematch_run=run, freed=staying if free_followers else [])

@@ -38,9 +38,10 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Max, Q
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from matching.models import Match, MatchMember
@@ -58,8 +59,11 @@ MAX_ATTEMPTS = 5
 RETRY_AFTER = [timedelta(minutes=m) for m in (1, 5, 15, 60)]
 STALE_CLAIM = timedelta(minutes=15)
 CLAIM_LOCK_CLASS = 0x4D48  # first key of pg_advisory_lock(int, int) for reminder claims ("MH")
-# Errors of the mail server or the network that may pass: the batch's unsent rows are retried later.
+# Errors of the mail server or the network that may pass: the batch's unsent rows are retried later
+# (unless the server's reply says the message itself is refused: _is_permanent).
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
+# The message itself is wrong (a header Django refuses): it fails alone, the others go on.
+PERMANENT_MAIL_ERRORS = (BadHeaderError, UnicodeError, ValueError)
 S = Reminder.Status
 
 
@@ -107,7 +111,7 @@ def _claim(now: datetime, limit: int) -> tuple[int, list[int]]:
             .values_list("id", flat=True)[:limit]
         )
         if ids:
-            Reminder.objects.filter(pk__in=ids).update(
+            Reminder.objects.filter(pk__in=ids, status=S.PENDING).update(
                 status=S.CLAIMED, claim_id=claim_id, claimed_at=timezone.now(), attempts=F("attempts") + 1
             )
     return claim_id, ids
@@ -164,14 +168,19 @@ def reminders_deliver(
                 break
             report.claimed += len(ids)
             report.batches += 1
-            _deliver_claimed(claim_id, ids, moment, report)
+            deadline = started + max_seconds if max_seconds is not None else None
+            _deliver_claimed(claim_id, ids, moment, report, deadline)
         finally:
             if _uses_claim_locks():
                 _advisory("pg_advisory_unlock", claim_id)
+        if report.out_of_time:
+            break
     return report
 
 
-def _deliver_claimed(claim_id: int, ids: list[int], now: datetime, report: DeliveryReport) -> None:
+def _deliver_claimed(
+    claim_id: int, ids: list[int], now: datetime, report: DeliveryReport, deadline: float | None = None
+) -> None:
     reminders = list(
         Reminder.objects.filter(pk__in=ids, claim_id=claim_id, status=S.CLAIMED)
         .select_related(
@@ -180,13 +189,21 @@ def _deliver_claimed(claim_id: int, ids: list[int], now: datetime, report: Deliv
             "session__match__program",
             "session__program",
             "milestone__goal__match",
+            "milestone__goal__participant",
             "match__program",
         )
         .order_by("organization_id", "due_at", "id")
     )
     for _, group in groupby(reminders, key=lambda r: r.organization_id):
         rows = list(group)
-        _deliver_for_organization(rows[0].organization, rows, claim_id, now, report)
+        if report.out_of_time:
+            report.retried += _hand_back([row.pk for row in rows], claim_id)
+            continue
+        try:
+            _deliver_for_organization(rows[0].organization, rows, claim_id, now, report, deadline)
+        except Exception as error:  # one organization's bug must not hold back the others' reminders: logged
+            logger.exception("Reminders of organization %s could not be sent", rows[0].organization_id)
+            report.retried += _retry_later([row.pk for row in rows], claim_id, now, f"{type(error).__name__}")
 
 
 def _context(organization: Organization, reminders: list[Reminder], now: datetime) -> messages.Context:
@@ -225,7 +242,12 @@ def _context(organization: Organization, reminders: list[Reminder], now: datetim
 
 
 def _deliver_for_organization(
-    organization: Organization, reminders: list[Reminder], claim_id: int, now: datetime, report: DeliveryReport
+    organization: Organization,
+    reminders: list[Reminder],
+    claim_id: int,
+    now: datetime,
+    report: DeliveryReport,
+    deadline: float | None,
 ) -> None:
     context = _context(organization, reminders, now)
     skipped: dict[str, list[int]] = defaultdict(list)
@@ -279,7 +301,7 @@ def _deliver_for_organization(
             status=S.SENT, sent_at=timezone.now(), emailed=False, claim_id=None
         )
         report.sent += len(in_app_only)
-    _send_emails(organization, to_email, claim_id, now, report)
+    _send_emails(organization, to_email, claim_id, now, report, deadline)
 
 
 def _email_off(organization: Organization, employee_ids: set[int]) -> dict[int, set[str]]:
@@ -293,7 +315,11 @@ def _send_emails(
     claim_id: int,
     now: datetime,
     report: DeliveryReport,
+    deadline: float | None,
 ) -> None:
+    """Hand each email to the mail backend and mark it sent right after. A message the server refuses for
+    good (an unknown address, a malformed header) fails alone; a server that is down (or a sender out of
+    time) hands the rest back, to be sent later."""
     if not ready:
         return
     mail = get_connection(fail_silently=False)
@@ -301,12 +327,29 @@ def _send_emails(
         mail.open()
         with _fast_commits(), connection.cursor() as cursor:
             for index, (reminder, message) in enumerate(ready):
-                email = build_email(organization, reminder, message)
+                if deadline is not None and time.monotonic() > deadline:
+                    report.out_of_time = True
+                    report.retried += _hand_back([r.pk for r, _ in ready[index:]], claim_id)
+                    return
                 try:
-                    mail.send_messages([email])
+                    mail.send_messages([build_email(organization, reminder, message)])
+                except PERMANENT_MAIL_ERRORS as error:
+                    logger.warning("Reminder %s refused for good: %s", reminder.pk, error)
+                    _finish(reminder, claim_id, status=S.FAILED, note=f"Refused: {error}"[:300])
+                    report.failed += 1
+                    continue
                 except TRANSIENT_MAIL_ERRORS as error:
-                    logger.warning("Reminders: mail server refused (%s); %s retried later", error, len(ready) - index)
-                    report.retried += _retry_later([r.pk for r, _ in ready[index:]], claim_id, now, str(error))
+                    if _is_permanent(error):
+                        logger.warning("Reminder %s refused for good: %s", reminder.pk, error)
+                        _finish(reminder, claim_id, status=S.FAILED, note=f"Refused: {error}"[:300])
+                        report.failed += 1
+                        continue
+                    logger.warning(
+                        "Reminders: mail server unavailable (%s); %s retried later", error, len(ready) - index
+                    )
+                    report.retried += _retry_later([reminder.pk], claim_id, now, str(error))
+                    # The others were not tried: back to pending without using up an attempt.
+                    report.retried += _hand_back([r.pk for r, _ in ready[index + 1 :]], claim_id)
                     return
                 # Right after the hand-over, on its own: a crash from here on cannot make it go out twice.
                 cursor.execute(MARK_EMAILED, [S.SENT, timezone.now(), reminder.pk, claim_id])
@@ -314,6 +357,22 @@ def _send_emails(
                 report.emailed += 1
     finally:
         mail.close()
+
+
+def _is_permanent(error: Exception) -> bool:
+    """SMTP 5xx replies (and refused recipients) will not change by trying again; 4xx and dropped
+    connections may."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def _hand_back(pks: list[int], claim_id: int) -> int:
+    """Rows claimed but never tried: pending again, their attempt not counted."""
+    return Reminder.objects.filter(pk__in=pks, claim_id=claim_id, status=S.CLAIMED).update(
+        status=S.PENDING, claim_id=None, attempts=Greatest(F("attempts") - 1, 0)
+    )
 
 
 # One statement per email, written out: this runs once per message sent (bench/reminders.py).
@@ -376,8 +435,11 @@ def build_email(organization: Organization, reminder: Reminder, message: message
         f"--\nYou get this email because you take part in mentoring at {organization.name}.\n"
         f"Stop emails like this one ({label}): {unsubscribe}\n"
     )
+    # One line, whatever a name imported from a roster holds (a line break would be a header injection, and
+    # Django refuses it).
+    subject = " ".join(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message.subject}".split())
     email = EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message.subject}",
+        subject=subject,
         body=body,
         to=[reminder.recipient.email],
         headers={

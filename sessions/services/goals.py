@@ -252,10 +252,9 @@ def milestone_delete(*, organization: Organization, employee: Employee, mileston
 
 @transaction.atomic
 def goal_comment_add(*, organization: Organization, employee: Employee, goal_id: int, body: str) -> GoalComment:
-    """Anyone who sees the goal may comment (mostly the mentor: advice, encouragement)."""
-    goal = get_scoped_or_404(
-        scoped(Goal, organization).filter(visible_goals_q(organization, employee)), organization, pk=goal_id
-    )
+    """Who may change the goal may comment on it (mostly the mentor: advice, encouragement); people of a
+    finished match may still read, not add."""
+    goal = _goal_for_write(organization, employee, goal_id)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": ["Write a comment first."]})

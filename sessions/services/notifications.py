@@ -17,7 +17,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorhub.accounts.models import Employee, Organization
+from mentorhub.accounts.models import Employee, Membership, Organization
 from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.tenancy import scoped
 
@@ -32,7 +32,11 @@ ALL_CATEGORIES = "all"
 
 
 def _forget_unread(organization: Organization, employee: Employee) -> None:
-    cache.delete(unread_cache_key(organization.pk, employee.pk))
+    """Drop the cached unread count now and again after commit: a page read between the two would otherwise
+    cache the old count again."""
+    key = unread_cache_key(organization.pk, employee.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 # --- In-app notices -----------------------------------------------------------------------------------------
@@ -152,15 +156,20 @@ def unsubscribe_read(token: str) -> Unsubscription | None:
     return Unsubscription(organization=employee.organization, employee=employee, category=category)
 
 
+@transaction.atomic
 def unsubscribe_apply(*, unsubscription: Unsubscription) -> NotificationPreference:
-    current = NotificationPreference.objects.filter(
-        organization=unsubscription.organization, employee=unsubscription.employee
-    ).first()
-    off = set(current.email_off if current else [])
-    off |= set(CATEGORIES) if unsubscription.category == ALL_CATEGORIES else {unsubscription.category}
-    return preferences_save(
-        organization=unsubscription.organization, employee=unsubscription.employee, email_off=sorted(off)
+    """Switch the token's category (or all) off, merged with the person's other choices under a row lock:
+    two one-click requests at once (or one beside a save of the preferences page) lose nothing."""
+    organization, employee = unsubscription.organization, unsubscription.employee
+    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(
+        organization=organization, employee=employee
     )
+    off = set(preference.email_off or [])
+    off |= set(CATEGORIES) if unsubscription.category == ALL_CATEGORIES else {unsubscription.category}
+    preference.email_off = sorted(off)
+    preference.full_clean()
+    preference.save()
+    return preference
 
 
 # --- Calendar feed ---------------------------------------------------------------------------------------------
@@ -210,6 +219,12 @@ def calendar_feed_by_token(token: str) -> CalendarFeed | None:
         return None
     feed = CalendarFeed.objects.select_related("organization", "employee").filter(token_hash=hash_token(token)).first()
     if feed is None or not hmac.compare_digest(feed_token(feed), token):
+        return None
+    # Only while the person may still sign in to the organization: a removed member's or a deactivated
+    # user's calendar stops with their access.
+    if not Membership.objects.filter(
+        organization_id=feed.organization_id, employee_id=feed.employee_id, user__is_active=True
+    ).exists():
         return None
     return feed
 

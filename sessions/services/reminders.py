@@ -62,10 +62,26 @@ def _row(organization: Organization, kind: str, recipient: Employee, due_at: dat
 
 
 def reminders_insert(rows: Iterable[Reminder]) -> int:
-    """Insert, skipping rows whose key exists already. Returns how many rows were asked for."""
+    """Insert, keeping one row per key. A key planned again (a session moved and moved back, a milestone
+    unticked, a longer session) revives its row if it was skipped, or moves it if still pending; a row that
+    was sent, is being sent, or failed is never touched. Returns how many rows were asked for."""
     rows = list(rows)
-    if rows:
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    if not rows:
+        return 0
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    planned = {(row.organization_id, row.key): row for row in rows}
+    revived = []
+    for organization_id in {row.organization_id for row in rows}:
+        keys = [key for org, key in planned if org == organization_id]
+        for existing in Reminder.objects.filter(
+            organization_id=organization_id, key__in=keys, status__in=[Reminder.Status.PENDING, Reminder.Status.SKIPPED]
+        ):
+            wanted = planned[organization_id, existing.key]
+            if existing.status == Reminder.Status.SKIPPED or existing.due_at != wanted.due_at:
+                existing.status, existing.due_at, existing.note = Reminder.Status.PENDING, wanted.due_at, ""
+                revived.append(existing)
+    if revived:
+        Reminder.objects.bulk_update(revived, ["status", "due_at", "note"], batch_size=1000)
     return len(rows)
 
 
@@ -174,9 +190,9 @@ def reminders_goal_closed(*, organization: Organization, goal: Goal) -> None:
 def reminders_match_ended(*, organization: Organization, match: Match) -> None:
     """The match is over: nothing planned for it, its sessions or its goals' milestones is sent any more."""
     _skip_pending(
-        scoped(Reminder, organization).filter(
-            Q(match=match) | Q(session__match=match) | Q(milestone__goal__match=match)
-        ),
+        scoped(Reminder, organization)
+        .filter(Q(match=match) | Q(session__match=match) | Q(milestone__goal__match=match))
+        .exclude(kind=K.SESSION_CANCELLED),  # a cancellation still has to reach the calendars
         "The match ended.",
     )
 
