@@ -43,6 +43,27 @@ def lock_match(organization: Organization, match_id: int) -> Match:
     return get_scoped_or_404(Match.objects.select_for_update().select_related("program"), organization, pk=match_id)
 
 
+def pairs_exclude(
+    organization: Organization, match: Match, lead: MatchMember | None, mentee_ids: list[int], reason: str
+) -> None:
+    """Never propose the lead with these mentees again (after a decline or an early end)."""
+    if lead is None or not mentee_ids:
+        return
+    ExcludedPair.objects.bulk_create(
+        [
+            ExcludedPair(
+                organization=organization,
+                program=match.program,
+                mentor_id=lead.participant_id,
+                mentee_id=mentee_id,
+                reason=reason[:200],
+            )
+            for mentee_id in mentee_ids
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def explanation_json(parts: Iterable[tuple[str, float]]) -> list[dict[str, Any]]:
     """The engine's (label, contribution) parts as stored on Match / MentorRequest, biggest first."""
     rows = [{"label": str(label), "contribution": round(float(value), SCORE_DIGITS)} for label, value in parts]

@@ -20,8 +20,8 @@ from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
 
-from ..models import ExcludedPair, Match, MatchMember, MatchRun
-from .common import lock_match
+from ..models import Match, MatchMember, MatchRun
+from .common import lock_match, pairs_exclude
 from .loading import FOLLOWER_ROLES, LEAD_ROLES
 from .responses import participants_free, rematch_offer
 
@@ -133,20 +133,7 @@ def match_end_early(
     members = list(scoped(MatchMember, organization).filter(match=match, current=True).select_related("participant"))
     lead = next((m for m in members if m.role in LEAD_ROLES), None)
     followers = [m.participant_id for m in members if m.role in FOLLOWER_ROLES]
-    if lead is not None:
-        ExcludedPair.objects.bulk_create(
-            [
-                ExcludedPair(
-                    organization=organization,
-                    program=match.program,
-                    mentor_id=lead.participant_id,
-                    mentee_id=mentee_id,
-                    reason=f"Match {match.pk} ended early"[:200],
-                )
-                for mentee_id in followers
-            ],
-            ignore_conflicts=True,
-        )
+    pairs_exclude(organization, match, lead, followers, f"Match {match.pk} ended early")
     match.status = Match.Status.ENDED
     match.ended_at = now
     match.end_reason = reason[:MAX_REASON]

@@ -20,8 +20,8 @@ from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
 
-from ..models import ExcludedPair, Match, MatchMember, MatchRun
-from .common import lock_match
+from ..models import Match, MatchMember, MatchRun
+from .common import lock_match, pairs_exclude
 from .loading import FOLLOWER_ROLES, LEAD_ROLES
 from .runs import match_run_start
 
@@ -82,20 +82,7 @@ def match_respond(
     lead = next((m for m in members if m.role in LEAD_ROLES), None)
     leaving = members if (match.kind == Match.Kind.PAIR or member.role in LEAD_ROLES) else [member]
     followers_freed = [m.participant_id for m in leaving if m.role in FOLLOWER_ROLES]
-    if lead is not None:
-        ExcludedPair.objects.bulk_create(
-            [
-                ExcludedPair(
-                    organization=organization,
-                    program=match.program,
-                    mentor_id=lead.participant_id,
-                    mentee_id=mentee_id,
-                    reason=f"Declined match {match.pk}"[:200],
-                )
-                for mentee_id in followers_freed
-            ],
-            ignore_conflicts=True,
-        )
+    pairs_exclude(organization, match, lead, followers_freed, f"Declined match {match.pk}")
     scoped(MatchMember, organization).filter(pk__in=[m.pk for m in leaving]).update(current=False)
     if len(leaving) == len(members):
         match.status = Match.Status.DECLINED
