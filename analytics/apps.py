@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class AnalyticsConfig(AppConfig):
     name = "analytics"
+
+    def ready(self) -> None:
+        # The sessions app sends the check-in reminders and shows the home page; it never imports this app,
+        # so this app tells it how to write a survey reminder and which surveys wait for an answer.
+        from sessions.extensions import register_home_todos
+        from sessions.messages import register_kind
+        from sessions.models import Reminder
+
+        from .survey_prompts import render_survey_reminder, survey_todos
+
+        register_kind(Reminder.Kind.CHECKIN_DUE, render_survey_reminder)
+        register_home_todos(survey_todos)

@@ -17,9 +17,10 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import combinations
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from matching.models import MatchMember
@@ -114,7 +115,7 @@ class HealthReport:
 def health_report(*, organization: Organization, filters: HealthFilters, now: datetime | None = None) -> HealthReport:
     """The report for these filters, from the cache when the roll-up has not changed since."""
     version = cache.get(rollup_version_key(organization.pk), "none")
-    key = f"analytics:health:o{organization.pk}:v{version}:{filters.key()}"
+    key = f"analytics:health:o{organization.pk}:v{version}:k{organization.min_group_size}:{filters.key()}"
     report = cache.get(key)
     if report is None:
         report = build_health_report(organization=organization, filters=filters, now=now)
@@ -123,8 +124,9 @@ def health_report(*, organization: Organization, filters: HealthFilters, now: da
 
 
 def build_health_report(
-    *, organization: Organization, filters: HealthFilters, now: datetime | None = None
+    *, organization: Organization, filters: HealthFilters, now: datetime | None = None, guard: bool = True
 ) -> HealthReport:
+    """The report; with `guard`, its figures are also checked against every wider view (rule 4)."""
     now = now or timezone.now()
     k = organization.min_group_size
     facts = scoped(ParticipantFact, organization)
@@ -154,6 +156,11 @@ def build_health_report(
     _months(report, organization, filters, now, k)
     if not filters.department:
         _departments(report, mine, match_rows, k)
+    if guard:
+        _guard(
+            report,
+            [build_health_report(organization=organization, filters=f, now=now, guard=False) for f in _wider(filters)],
+        )
     return report
 
 
@@ -181,9 +188,9 @@ def _percent(part: int, whole: int) -> float:
 
 
 def _eligible(organization: Organization, filters: HealthFilters) -> int:
-    programs = scoped(Program, organization)
+    programs = scoped(Program, organization).exclude(status=Program.Status.DRAFT)  # drafts invite no one yet
     if filters.program_id:
-        programs = programs.filter(pk=filters.program_id)
+        programs = scoped(Program, organization).filter(pk=filters.program_id)
     condition = Q(pk__in=[])
     for program in programs:
         condition |= eligible_employees_q(program)
@@ -203,7 +210,6 @@ def _funnel(report: HealthReport, organization: Organization, filters: HealthFil
         ("Active at 90 days", sum(1 for row in mentees if row["active_at_90_days"])),
         ("Completed", sum(1 for row in mentees if row["completed"])),
     ]
-    # The period narrows enrollments, not the eligible population: the chain starts at enrollment then.
     reasons = suppression.chain([size for _, size in sizes], k)
     for index, ((label, size), reason) in enumerate(zip(sizes, reasons, strict=True)):
         share = None
@@ -267,10 +273,14 @@ def _response_rate(
         asked = asked.filter(due_at__gte=datetime.combine(filters.since, time.min, tzinfo=UTC))
     if filters.until:
         asked = asked.filter(due_at__lt=datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=UTC))
-    rows = list(asked.values_list("respondent_id", "status"))
-    people = len({respondent for respondent, _ in rows})
-    answered = sum(1 for _, status in rows if status == SurveyAssignment.Status.ANSWERED)
-    report.checkin_response_rate = suppression.figure(_percent(answered, len(rows)), people, k)
+    figures = asked.aggregate(
+        asked=Count("id"),
+        answered=Count("id", filter=Q(status=SurveyAssignment.Status.ANSWERED)),
+        people=Count("respondent", distinct=True),
+    )
+    report.checkin_response_rate = suppression.figure(
+        _percent(figures["answered"], figures["asked"]), figures["people"], k
+    )
 
 
 def _at_risk(report: HealthReport, organization: Organization, rows: list[dict], k: int) -> None:
@@ -309,6 +319,7 @@ def _months(report: HealthReport, organization: Organization, filters: HealthFil
         days = days.filter(department=filters.department)
     totals: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     month_ends: dict[date, date] = {}
+    active_on: dict[date, int] = defaultdict(int)  # active matches at the end of each day
     for row in days.values("day", "active_matches", "sessions_held", "checkins_answered", "checkin_score_sum"):
         month = row["day"].replace(day=1)
         bucket = totals[month]
@@ -316,10 +327,8 @@ def _months(report: HealthReport, organization: Organization, filters: HealthFil
         bucket["checkins"] += row["checkins_answered"]
         bucket["score"] += row["checkin_score_sum"]
         month_ends[month] = max(month_ends.get(month, row["day"]), row["day"])
-    active_at = defaultdict(int)
-    for row in days.values("day", "active_matches"):
-        if row["day"] == month_ends.get(row["day"].replace(day=1)):
-            active_at[row["day"].replace(day=1)] += row["active_matches"]
+        active_on[row["day"]] += row["active_matches"]
+    active_at = {month: active_on[end] for month, end in month_ends.items()}
     enrollments = scoped(ParticipantFact, organization).filter(
         enrolled_at__gte=datetime.combine(first, time.min, tzinfo=UTC)
     )
@@ -351,32 +360,118 @@ def _months(report: HealthReport, organization: Organization, filters: HealthFil
 
 
 def _departments(report: HealthReport, rows: list[dict], match_rows: list[dict], k: int) -> None:
+    """Each count column (enrolled, matched, active at 90 days) splits the funnel's stage of the same name
+    (rule 2 across departments), and within a department each is a part of the one before (rule 3)."""
     mentees = [row for row in rows if row["role"] == MENTEE]
     by_department: dict[str, list[dict]] = defaultdict(list)
     for row in mentees:
         by_department[row["department"]].append(row)
-    hidden = suppression.partition({name: len(people) for name, people in by_department.items()}, k)
+    names = sorted(by_department)
+    enrolled = {name: len(by_department[name]) for name in names}
+    matched = {name: sum(1 for row in by_department[name] if row["matched_at"]) for name in names}
+    active = {
+        name: sum(1 for row in by_department[name] if row["matched_at"] and row["active_at_90_days"]) for name in names
+    }
+    hidden_enrolled = suppression.partition(enrolled, k)
+    hidden_matched = suppression.partition(
+        matched,
+        k,
+        hidden_already=[n for n in names if hidden_enrolled[n] or suppression.chain([enrolled[n], matched[n]], k)[1]],
+    )
+    hidden_active = suppression.partition(
+        active,
+        k,
+        hidden_already=[n for n in names if hidden_matched[n] or suppression.chain([matched[n], active[n]], k)[1]],
+    )
     matches_by_department: dict[str, list[dict]] = defaultdict(list)
     for row in match_rows:
         matches_by_department[row["department"]].append(row)
-    for name in sorted(by_department):
-        people, reason = by_department[name], hidden[name]
-        matched = [row for row in people if row["matched_at"]]
-        # Matched people are a part of the enrolled: the people left unmatched must not be a small group.
-        matched_reason = reason or suppression.chain([len(people), len(matched)], k)[1]
-        active = sum(1 for row in matched if row["active_at_90_days"])
+    for name in names:
         rates = [row["sessions_held"] / max(row["months_active"], 1.0) for row in matches_by_department.get(name, [])]
         report.departments.append(
             DepartmentRow(
                 department=name,
-                enrolled=suppression.count(len(people), k, hidden=reason),
-                matched=suppression.count(len(matched), k, hidden=matched_reason),
-                active_90=suppression.figure(_percent(active, len(matched)), len(matched), k, hidden=matched_reason),
+                enrolled=suppression.count(enrolled[name], k, hidden=hidden_enrolled[name]),
+                matched=suppression.count(matched[name], k, hidden=hidden_matched[name]),
+                # The share gives its count away (share x matched): shown only with both.
+                active_90=suppression.figure(
+                    _percent(active[name], matched[name]),
+                    matched[name],
+                    k,
+                    hidden=hidden_active[name] or hidden_matched[name],
+                ),
                 sessions_per_month=suppression.figure(
-                    round(sum(rates) / len(rates), 2) if rates else None, len(rates), k, hidden=matched_reason
+                    round(sum(rates) / len(rates), 2) if rates else None, len(rates), k, hidden=hidden_matched[name]
                 ),
             )
         )
+
+
+# --- Rule 4: a filtered view beside the wider views it narrows ----------------------------------------------
+
+
+def _figures(report: HealthReport) -> dict[str, tuple[object, str]]:
+    """Every figure of a report by a name that is the same in every view: {name: (holder, attribute)}."""
+    found: dict[str, tuple[object, str]] = {}
+    for name in (
+        "mentors",
+        "days_to_match",
+        "days_to_first_session",
+        "sessions_per_month",
+        "goal_completion",
+        "checkin_average",
+        "rating_average",
+        "checkin_response_rate",
+        "at_risk_count",
+    ):
+        found[name] = (report, name)
+    for stage in report.funnel:
+        found[f"funnel:{stage.label}"] = (stage, "people")
+        if stage.share_of_previous is not None:
+            found[f"funnel:{stage.label}:share"] = (stage, "share_of_previous")
+    for month in report.months:
+        for attribute in ("active_matches", "sessions_held", "new_enrollments", "checkin_average"):
+            found[f"month:{month.month}:{attribute}"] = (month, attribute)
+    for row in report.departments:
+        for attribute in ("enrolled", "matched", "active_90", "sessions_per_month"):
+            found[f"department:{row.department}:{attribute}"] = (row, attribute)
+    return found
+
+
+def _guard(report: HealthReport, parents: list[HealthReport]) -> None:
+    """Hide each figure whose group differs by fewer than k people from the same figure in a wider view."""
+    mine = _figures(report)
+    for parent in parents:
+        theirs = _figures(parent)
+        for name, (holder, attribute) in mine.items():
+            if name in theirs:
+                parent_holder, parent_attribute = theirs[name]
+                child = getattr(holder, attribute)
+                if child is not None:
+                    setattr(holder, attribute, suppression.guarded(child, getattr(parent_holder, parent_attribute)))
+
+
+def _wider(filters: HealthFilters) -> list[HealthFilters]:
+    """Every view that drops one or more of these filters (all published too)."""
+    active = [name for name in ("program_id", "department", "period") if _has(filters, name)]
+    views = []
+    for size in range(1, len(active) + 1):
+        for dropped in combinations(active, size):
+            views.append(
+                HealthFilters(
+                    program_id=None if "program_id" in dropped else filters.program_id,
+                    department="" if "department" in dropped else filters.department,
+                    since=None if "period" in dropped else filters.since,
+                    until=None if "period" in dropped else filters.until,
+                )
+            )
+    return views
+
+
+def _has(filters: HealthFilters, name: str) -> bool:
+    if name == "period":
+        return bool(filters.since or filters.until)
+    return bool(getattr(filters, name))
 
 
 def _months_back(month: date, count: int) -> date:

@@ -23,6 +23,7 @@ part; the report says so on the page.
 from __future__ import annotations
 
 import random
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -127,7 +128,8 @@ class ImpactReport:
 
 def impact_report(*, organization: Organization, filters: ImpactFilters, today: date | None = None) -> ImpactReport:
     version = cache.get(rollup_version_key(organization.pk), "none")
-    key = f"analytics:impact:o{organization.pk}:v{version}:{filters.key()}:{today or timezone.localdate()}"
+    day = today or timezone.localdate()
+    key = f"analytics:impact:o{organization.pk}:v{version}:k{organization.min_group_size}:{filters.key()}:{day}"
     report = cache.get(key)
     if report is None:
         report = build_impact_report(organization=organization, filters=filters, today=today)
@@ -213,8 +215,10 @@ def _participants(organization: Organization, filters: ImpactFilters) -> dict[in
 
 
 def build_impact_report(
-    *, organization: Organization, filters: ImpactFilters, today: date | None = None
+    *, organization: Organization, filters: ImpactFilters, today: date | None = None, guard: bool = True
 ) -> ImpactReport:
+    """The report; with `guard`, its figures are also checked against the wider views (all programs, all
+    roles) so that no difference of two published figures is about fewer than k people."""
     today = today or timezone.localdate()
     k = organization.min_group_size
     index = _participants(organization, filters)
@@ -229,15 +233,19 @@ def build_impact_report(
     pairs = _match_controls(organization, index, employees, history, ever_enrolled)
     compared = sorted({participant for participant, _ in pairs})
     controls = [(control, index[participant]) for participant, control in pairs]
+    # Participants minus the compared are those without a comparable colleague: when they are a small group,
+    # the larger total is hidden too (the compared are the group every figure below is about).
     report = ImpactReport(
         k=k,
         filters=filters,
         today=today,
-        participants=suppression.count(len(index), k),
+        participants=suppression.count(len(index), k, hidden=suppression.chain([len(index), len(compared)], k)[1]),
         compared=suppression.count(len(compared), k),
         unmatched=suppression.count(len(index) - len(compared), k),
         comparison=suppression.count(len(controls), k),
     )
+    if report.unmatched.hidden and len(index) - len(compared) > 0 and report.compared.shown:
+        report.participants = suppression.Figure(None, None, suppression.COMPLEMENTARY, k)
     if len(compared) >= k and len(controls) >= k:
         treated = [(employee_id, index[employee_id]) for employee_id in compared]
         report.retention = _retention(treated, controls, employees, today, k)
@@ -249,7 +257,46 @@ def build_impact_report(
         )
     _outcomes(report, organization, filters, k)
     _groups(report, organization, set(index), k)
+    if guard:
+        wider = [
+            ImpactFilters(program_id=program_id, role=role)
+            for program_id, role in {(None, filters.role), (filters.program_id, "all"), (None, "all")}
+            if (program_id, role) != (filters.program_id, filters.role)
+        ]
+        parents = [build_impact_report(organization=organization, filters=f, today=today, guard=False) for f in wider]
+        _guard(report, parents)
     return report
+
+
+def _figures(report: ImpactReport) -> dict[str, tuple[object, str]]:
+    """Every figure of a report by a name that is the same in every view: {name: (holder, attribute)}."""
+    found: dict[str, tuple[object, str]] = {
+        name: (report, name) for name in ("participants", "compared", "unmatched", "comparison", "respondents")
+    }
+    if report.retention is not None:
+        for name in ("participants", "comparison", "difference"):
+            found[f"retention:{name}"] = (report.retention, name)
+    if report.promotions is not None:
+        for name in ("participants", "comparison"):
+            found[f"promotions:{name}"] = (report.promotions, name)
+    for outcome in report.outcomes:
+        found[f"outcome:{outcome.code}"] = (outcome, "agreeing")
+    for table in report.groups:
+        found[f"group:{table.code}:answered"] = (table, "answered_participants")
+        for row in table.rows:
+            found[f"group:{table.code}:{row.value}"] = (row, "participants")
+    return found
+
+
+def _guard(report: ImpactReport, parents: list[ImpactReport]) -> None:
+    mine = _figures(report)
+    for parent in parents:
+        theirs = _figures(parent)
+        for name, (holder, attribute) in mine.items():
+            child = getattr(holder, attribute)
+            if name in theirs and child is not None:
+                parent_holder, parent_attribute = theirs[name]
+                setattr(holder, attribute, suppression.guarded(child, getattr(parent_holder, parent_attribute)))
 
 
 def _match_controls(
@@ -261,18 +308,7 @@ def _match_controls(
 ) -> list[tuple[int, int]]:
     """[(participant, control)]: up to three never-enrolled colleagues per participant, of the same
     department, level and tenure band on the participant's index date and employed then, each used once."""
-    # Colleagues by today's department and level; those whose level or department changed could fit another
-    # stratum on an earlier date, so they are looked at for every participant (they are few).
-    buckets: dict[tuple[str, int], list[int]] = defaultdict(list)
-    changed = []
-    for pk in sorted(employees):
-        if pk in ever_enrolled:
-            continue
-        if pk in history.level or pk in history.department:
-            changed.append(pk)
-        else:
-            department, level, _hired_on, _left_on = employees[pk]
-            buckets[department, level].append(pk)
+    pool = _Pool(employees, history, ever_enrolled)
     rng = random.Random(organization.pk)  # noqa: S311 - reproducible sampling, not a secret
     used: set[int] = set()
     fitting: dict[tuple, list[int]] = {}
@@ -284,16 +320,67 @@ def _match_controls(
         stratum = _stratum(participant, employees, history, day)
         key = (stratum, day)
         if key not in fitting:
-            fitting[key] = [
-                pk
-                for pk in [*buckets.get(stratum[:2], ()), *changed]
-                if _employed(employees[pk], day) and _stratum(pk, employees, history, day) == stratum
-            ]
+            fitting[key] = pool.fitting(stratum, day)
         candidates = [pk for pk in fitting[key] if pk not in used]
         for control in rng.sample(candidates, min(CONTROLS_PER_PARTICIPANT, len(candidates))):
             used.add(control)
             pairs.append((participant, control))
     return pairs
+
+
+class _Pool:
+    """Never-enrolled colleagues, arranged so that those of one stratum on one day are found without
+    looking at everyone: by (department, level), sorted by hire date (the tenure band is a range of hire
+    dates). Colleagues whose level or department changed are filed under every (department, level) they
+    held, and checked one by one (they are few)."""
+
+    def __init__(self, employees: dict[int, tuple], history: History, ever_enrolled: set[int]) -> None:
+        self.employees, self.history = employees, history
+        self.plain: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)  # (hired ordinal, pk)
+        self.changed: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for pk in sorted(employees):
+            if pk in ever_enrolled:
+                continue
+            department, level, hired_on, _left_on = employees[pk]
+            if pk in history.level or pk in history.department:
+                held = {(department, level)}
+                departments = {department} | {v for _, old, new in history.department.get(pk, ()) for v in (old, new)}
+                levels = {level} | {v for _, old, new in history.level.get(pk, ()) for v in (old, new)}
+                held |= {(d, lv) for d in departments for lv in levels}
+                for place in held:
+                    self.changed[place].append(pk)
+            else:
+                self.plain[department, level].append((hired_on.toordinal(), pk))
+        for rows in self.plain.values():
+            rows.sort()
+
+    def fitting(self, stratum: tuple[str, int, str], day: date) -> list[int]:
+        department, level, band = stratum
+        rows = self.plain.get((department, level), [])
+        low, high = _hired_between(band, day)
+        start, stop = bisect_left(rows, (low, -1)), bisect_right(rows, (high, 1 << 62))
+        # In id order (as the sampling has always seen them), unchanged colleagues first.
+        found = sorted(
+            pk
+            for _ordinal, pk in rows[start:stop]
+            if _employed(self.employees[pk], day) and tenure_band(self.employees[pk][2], day) == band
+        )
+        found += [
+            pk
+            for pk in self.changed.get((department, level), ())
+            if _employed(self.employees[pk], day) and _stratum(pk, self.employees, self.history, day) == stratum
+        ]
+        return found
+
+
+def _hired_between(band: str, day: date) -> tuple[int, int]:
+    """Hire dates (ordinals) that can fall in the band on `day`, a day wider each side (exact check after)."""
+    limits = [0, *(limit for limit, _ in TENURE_BANDS), 200]
+    labels = [label for _, label in TENURE_BANDS] + ["10 years or more"]
+    position = labels.index(band)
+    lower, upper = limits[position], limits[position + 1]
+    today = day.toordinal()
+    return today - int(upper * 365.25) - 1, today - int(lower * 365.25) + 1
 
 
 def _stratum(pk: int, employees: dict[int, tuple], history: History, day: date) -> tuple[str, int, str]:
@@ -396,24 +483,28 @@ def _outcomes(report: ImpactReport, organization: Organization, filters: ImpactF
         rows = [row for row in rows if roles.get((row[2], row[1])) in wanted]
     report.respondents = suppression.count(len({respondent for _, respondent, _ in rows}), k)
     values: dict[str, list[int]] = defaultdict(list)
-    for answers, _respondent, _match in rows:
+    people: dict[str, set[int]] = defaultdict(set)  # a person with two matches answers twice: one person
+    for answers, respondent, _match in rows:
         for question_id, value in (answers or {}).items():
             code = code_of.get(str(question_id))
             if code and isinstance(value, int):
                 values[code].append(value)
+                people[code].add(respondent)
     labels = {question.code: question.report_label for question in STANDARD[CLOSING] if question.report_label}
     for code in IMPACT_CODES:
         answered = values.get(code, [])
         agreeing = sum(1 for value in answered if value >= AGREE_FROM)
         estimate = tuple(round(100 * v, 1) for v in stats.wilson(agreeing, len(answered))) if answered else None
-        report.outcomes.append(Outcome(code, labels[code], suppression.figure(estimate, len(answered), k)))
+        report.outcomes.append(Outcome(code, labels[code], suppression.figure(estimate, len(people[code]), k)))
     scores = values.get("recommend", [])
     nps = None
     if scores:
         promoters = sum(1 for value in scores if value >= 9)
         detractors = sum(1 for value in scores if value <= 6)
         nps = round(100 * (promoters - detractors) / len(scores))
-    report.outcomes.append(Outcome("recommend", labels["recommend"], suppression.figure(nps, len(scores), k)))
+    report.outcomes.append(
+        Outcome("recommend", labels["recommend"], suppression.figure(nps, len(people["recommend"]), k))
+    )
 
 
 def _groups(report: ImpactReport, organization: Organization, participants: set[int], k: int) -> None:

@@ -13,13 +13,15 @@ The rules, in the order they apply:
    hidden, every part is.
 3. Nested groups (a funnel: enrolled, matched, met once, active at 90 days, completed): each stage is shown
    only if the people it loses from the last shown stage are none or at least k.
-4. A filtered view (one department, one period) of a published whole: shown only if the people filtered
-   out are none or at least k (else "all" minus "this department" reveals the others).
+4. A filtered view (one program, one department, one period) beside the wider views it narrows: each
+   figure is shown only if the people it leaves out of the same figure of every wider view are none or at
+   least k (else "all" minus "this department" reveals the others); a view whose whole selection would
+   single out a small group is refused altogether.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,10 +69,18 @@ def count(n: int, k: int, *, hidden: str = "") -> Figure:
     return figure(n, n, k, hidden=hidden)
 
 
-def partition(parts: Mapping[Hashable, int], k: int, *, whole_published: bool = True) -> dict[Hashable, str]:
+def partition(
+    parts: Mapping[Hashable, int],
+    k: int,
+    *,
+    whole_published: bool = True,
+    hidden_already: Iterable[Hashable] = (),
+) -> dict[Hashable, str]:
     """Rule 1 and 2 for groups that split a whole: {part: "" | PRIMARY | COMPLEMENTARY}. With
-    `whole_published` False (no total shown anywhere), only rule 1 applies."""
-    hidden = {key: (PRIMARY if size < k else "") for key, size in parts.items()}
+    `whole_published` False (no total shown anywhere), only rule 1 applies. `hidden_already`: parts another
+    rule hides (they count as hidden when complements are chosen)."""
+    already = set(hidden_already)
+    hidden = {key: (PRIMARY if size < k else COMPLEMENTARY if key in already else "") for key, size in parts.items()}
     total = sum(parts.values())
     if whole_published and total < k:
         return {key: hidden[key] or COMPLEMENTARY for key in parts}
@@ -100,6 +110,17 @@ def chain(stages: Sequence[int], k: int) -> list[str]:
         reasons.append("")
         last_shown = size
     return reasons
+
+
+def guarded(child: Figure, parent: Figure | None) -> Figure:
+    """Rule 4 for one figure: `child` (of a filtered view) hidden when its group differs from the same
+    figure's group in a wider view (`parent`, published too) by fewer than k people."""
+    if parent is None or not child.shown or not parent.shown or child.n is None or parent.n is None:
+        return child
+    left_out = parent.n - child.n
+    if 0 < left_out < child.k:
+        return Figure(None, None, COMPLEMENTARY, child.k)
+    return child
 
 
 def filtered_view_allowed(filtered_n: int, whole_n: int, k: int) -> bool:

@@ -1,4 +1,6 @@
-"""Celery tasks of the analytics app. Tasks take ids only; the services claim their own work."""
+"""Celery tasks of the analytics app. Tasks take ids only; the services claim their own work.
+
+Beat (settings.CELERY_BEAT_SCHEDULE): `nightly_rollups` nightly, `plan_surveys` every hour."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from celery import shared_task
 from mentorhub.accounts.models import Organization
 
 from .services.rollups import rollup_run_execute, rollup_run_start
+from .services.surveys import surveys_plan
 
 # A very large organization's roll-up (bench/analytics.py: 1,000,000 sessions) takes well under a minute.
 SOFT_TIME_LIMIT = 600
@@ -28,3 +31,22 @@ def nightly_rollups() -> int:
         _run, created = rollup_run_start(organization=organization)
         started += created
     return started
+
+
+@shared_task(name="analytics.plan_surveys", soft_time_limit=60, time_limit=90, ignore_result=True)
+def plan_surveys() -> int:
+    """Hourly (beat): one task per organization asks for the check-ins and closing surveys that are due."""
+    organization_ids = list(Organization.objects.values_list("pk", flat=True))
+    for organization_id in organization_ids:
+        plan_surveys_for.delay(organization_id=organization_id)
+    return len(organization_ids)
+
+
+@shared_task(name="analytics.plan_surveys_for", soft_time_limit=300, time_limit=360, ignore_result=True)
+def plan_surveys_for(*, organization_id: int) -> int:
+    """Plan one organization's surveys; returns how many assignments were asked for."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return 0
+    report = surveys_plan(organization=organization)
+    return report.checkins + report.closings

@@ -169,6 +169,7 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {"task": "sessions.dispatch_reminders", "schedule": 60.0},
     "plan-inactivity-nudges": {"task": "sessions.plan_inactivity_nudges", "schedule": 3600.0},
     "complete-finished-matches": {"task": "sessions.complete_finished_matches", "schedule": crontab(hour=2, minute=15)},
+    "plan-surveys": {"task": "analytics.plan_surveys", "schedule": 3600.0},
     "nightly-rollups": {"task": "analytics.nightly_rollups", "schedule": crontab(hour=2, minute=45)},
 }
 # Reminder senders a tick may start at once (each sends batches until nothing is due).
@@ -222,6 +223,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MentorHub <no-reply@
 EMAIL_SPOOL_DIR = env.str("EMAIL_SPOOL_DIR", default=str(VAR_DIR / "mail-spool"))
 EMAIL_SPOOL_DELAY_SECONDS = env.float("EMAIL_SPOOL_DELAY_SECONDS", default=0.0)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds before a stuck mail server gives up a connection (the reminder sender has a time budget).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # --- Uploaded files ----------------------------------------------------------------------------
 MEDIA_URL = "/media/"
@@ -241,6 +244,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Third-party front-end code comes from npm (package.json), served as it is installed.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -304,6 +308,11 @@ SPECTACULAR_SETTINGS = {
         "GoalStatusEnum": "sessions.models.Goal.Status",
         "NotificationKindEnum": "sessions.models.Notification.KIND_CHOICES",
         "EmailCategoryEnum": "sessions.serializers.EMAIL_CATEGORIES",
+        "SurveyKindEnum": "analytics.models.Survey.Kind",
+        "SurveyQuestionTypeEnum": "analytics.models.SurveyQuestion.Type",
+        "SurveyAssignmentStatusEnum": "analytics.models.SurveyAssignment.Status",
+        # Self-identification: several attributes are answered yes or no (analytics.demographics).
+        "YesNoEnum": ["Yes", "No"],
     },
 }
 

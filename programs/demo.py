@@ -1,6 +1,7 @@
 """Demo programs for `manage.py seed_demo`: acme gets one program of each kind with about 120 participants,
-globex one program. Idempotent: programs are found by (organization, name) and participants by their
-unique key, so a second run adds nothing and an admin's changes in the demo are left alone.
+globex one program. Idempotent: programs are found by (organization, name), and a program that has its
+participants already gets none added, so a second run adds nothing and an admin's changes in the demo are left
+alone (even when the roster changed since).
 
 Answers are generated from each program's own questions (the ready-made sets of question_sets.py) with a
 seeded random generator, and pass through answers_clean like any enrollment.
@@ -309,6 +310,13 @@ def _program(organization: Organization, spec: ProgramSpec, admin: Membership | 
 def _seed_participants(
     organization: Organization, program: Program, spec: ProgramSpec, admin: Membership | None
 ) -> int:
+    seeded = (
+        scoped(Participant, organization).filter(program=program).exclude(employee__employee_id__startswith="DEMO-")
+    )
+    if seeded.exists():
+        # Seeded before. The roster has a history since (the analytics demo records departures and promotions),
+        # so drawing again would pick other people: what was drawn then stays, with the admin's changes since.
+        return 0
     rng = random.Random(spec.seed)  # noqa: S311 - reproducible demo data, nothing secret
     questions = list(scoped(Question, organization).filter(program=program).order_by("position", "id"))
     people = list(

@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from analytics.models import RollupRun, SurveyAssignment, SurveyQuestion
+from analytics.services.surveys import survey_for
 from matching.models import Match, MatchMember, MatchRun, MentorRequest
 from mentorhub.accounts.models import ApiToken, Invitation, Membership, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
@@ -137,6 +139,21 @@ def victim_objects(org, admin):
         organization=org, recipient=admin.employee, kind=Notification.MATCH_UPDATE, title="Sweep notice"
     )
     template = GoalTemplate.objects.create(organization=org, program=program, title="Sweep template")
+    rollup = RollupRun.objects.create(organization=org, status="done")  # a recompute of the dashboards
+    # The victim admin's first check-in of that match, and an admin's own question in the check-in survey.
+    survey = survey_for(organization=org, program=program, kind="checkin")
+    assignment = SurveyAssignment.objects.create(
+        organization=org,
+        survey=survey,
+        program=program,
+        match=match,
+        respondent=admin.employee,
+        round=1,
+        due_at=timezone.now() - timedelta(days=1),
+    )
+    own_question = SurveyQuestion.objects.create(
+        organization=org, survey=survey, position=9, prompt="Sweep question", type="text", required=False
+    )
     return {
         "employee_pk": employee.pk,
         "membership_pk": other_member.pk,
@@ -154,6 +171,10 @@ def victim_objects(org, admin):
         "milestone_pk": milestone.pk,
         "notification_pk": notification.pk,
         "template_pk": template.pk,
+        "rollup_pk": rollup.pk,
+        "assignment_pk": assignment.pk,
+        "survey_pk": survey.pk,
+        "survey_question_pk": own_question.pk,
     }
 
 

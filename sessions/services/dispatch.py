@@ -215,7 +215,8 @@ def _context(organization: Organization, reminders: list[Reminder], now: datetim
             match_ids.add(reminder.session.match_id)
         elif reminder.match_id:
             match_ids.add(reminder.match_id)
-            quiet_ids.add(reminder.match_id)
+            if reminder.kind in (Reminder.Kind.INACTIVITY_NUDGE, Reminder.Kind.NUDGE_ESCALATION):
+                quiet_ids.add(reminder.match_id)
     people: dict[int, list[Employee]] = defaultdict(list)
     for member in (
         MatchMember.objects.filter(organization=organization, match_id__in=match_ids)

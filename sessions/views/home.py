@@ -188,7 +188,9 @@ def match_end(request: HttpRequest, match_pk: int) -> HttpResponse:
     form = EndMatchForm(request.POST or None)
     if side.is_lead:
         form.fields["rematch"].label = f"Offer {side.other_names} a new match in this program"
-        form.fields["rematch"].help_text = "Untick it if they would rather leave the program."
+        form.fields[
+            "rematch"
+        ].help_text = "Unticked, they stay in the program without a new match for now; HR can match them later."
     status = 200
     if request.method == "POST":
         if form.is_valid():

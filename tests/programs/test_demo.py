@@ -27,9 +27,10 @@ def test_seed_demo_programs_are_idempotent_and_valid():
     call_command("seed_demo", stdout=io.StringIO())
     assert _snapshot() == first
 
-    acme = Program.objects.filter(organization__slug="acme")
+    # The current programs (the analytics demo adds a past cohort, closed: tests/analytics/test_demo.py).
+    acme = Program.objects.filter(organization__slug="acme").exclude(status=Program.Status.CLOSED)
     assert sorted(acme.values_list("kind", flat=True)) == ["group", "one_on_one", "reverse"]
-    acme_total = Participant.objects.filter(organization__slug="acme").count()
+    acme_total = Participant.objects.filter(program__in=acme).count()
     assert 110 <= acme_total <= 130
     globex = Program.objects.get(organization__slug="globex")
     assert (globex.name, globex.kind, globex.status) == ("Globex Mentoring", "one_on_one", "enrolling")
@@ -51,7 +52,8 @@ def test_seed_demo_programs_are_idempotent_and_valid():
             assert participant.capacity is None
 
     statuses = Counter(Participant.objects.values_list("status", flat=True))
-    assert statuses["approved"] > statuses["applied"] > 0 and statuses["waitlisted"] > 0
+    # Approved people of acme's programs have been matched since (matching/demo.py).
+    assert statuses["approved"] + statuses["matched"] > statuses["applied"] > 0 and statuses["waitlisted"] > 0
 
     reverse = acme.get(kind="reverse")
     levels = {

@@ -2,7 +2,11 @@
 
 Sign-ins (password `mentorhub-demo`): admin@acme.example, stakeholder@acme.example, member@acme.example,
 mentor@acme.example, admin@globex.example. Then the demo programs, their matches and six months of mentoring
-history (programs/demo.py, matching/demo.py, sessions/demo/).
+history (programs/demo.py, matching/demo.py, sessions/demo/), and the analytics: a past cohort, surveys,
+the roster's departures and promotions since, self-identification, the roll-ups (analytics/demo/).
+
+A roster row, once created, is left as it is on later runs: the analytics demo records departures and
+promotions on it (with their employment events), as an admin's roster imports would.
 """
 
 from __future__ import annotations
@@ -119,7 +123,9 @@ LAST = [
 ]
 
 ORGANIZATIONS = [
-    {"slug": "acme", "name": "Acme Corporation", "size": 240, "seed": 7},
+    # Acme is large enough for the impact report to find comparable colleagues (same department, level and
+    # tenure) for most participants.
+    {"slug": "acme", "name": "Acme Corporation", "size": 900, "seed": 7},
     {"slug": "globex", "name": "Globex Industries", "size": 210, "seed": 11},
 ]
 SIGN_INS = [
@@ -155,6 +161,9 @@ class Command(BaseCommand):
         from sessions.demo import seed_sessions_demo  # six months of sessions and goals (same reason as above)
 
         seed_sessions_demo()
+        from analytics.demo import seed_analytics_demo  # a past cohort, surveys, roster history, roll-ups
+
+        seed_analytics_demo()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))
 
     def _seed_roster(self, organization: Organization, spec: dict) -> None:
@@ -186,14 +195,15 @@ class Command(BaseCommand):
                     "left_on": left_on,
                 }
             )
-        by_id: dict[str, Employee] = {}
-        for row in rows:
-            employee = existing.get(row["employee_id"]) or Employee(organization=organization)
-            for field, value in row.items():
-                setattr(employee, field, value)
-            employee.save()
-            by_id[row["employee_id"]] = employee
+        # Rows seeded before stay as they are: they carry their history since (departures, promotions) and
+        # whatever an admin changed in the demo.
+        new = [Employee(organization=organization, **row) for row in rows if row["employee_id"] not in existing]
+        if not new:
+            return  # and so do the management lines drawn then
+        Employee.objects.bulk_create(new, batch_size=500)
+        by_id: dict[str, Employee] = {**existing, **{e.employee_id: e for e in new}}
         # Managers: the most senior person of each department leads it; others report to someone senior.
+        changed = []
         for department in DEPARTMENTS:
             people = sorted(
                 (e for e in by_id.values() if e.department == department), key=lambda e: (-e.job_level, e.employee_id)
@@ -203,7 +213,8 @@ class Command(BaseCommand):
                 manager = seniors[(position * 7) % len(seniors)]
                 if employee.manager_id != manager.pk:
                     employee.manager = manager
-                    employee.save(update_fields=["manager"])
+                    changed.append(employee)
+        Employee.objects.bulk_update(changed, ["manager"], batch_size=500)
 
     def _seed_sign_in(
         self, slug: str, email: str, name: str, role: str, department: str, level: int, title: str

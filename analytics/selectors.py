@@ -1,0 +1,166 @@
+"""Reads of the analytics app's participant and admin pages: a person's own survey assignments, the surveys of
+a program with their questions and response rates, a person's own self-identification. Every query is
+scoped by organization in the query itself, and prefetched so that templates and serializers never query
+per row.
+
+Confidential by construction: nothing here returns survey answers or self-identification of anyone but the
+person asking (`employee`); admins get counts of assignments, never what anyone answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from matching.models import MatchMember
+from mentorhub.accounts.models import Employee, Organization
+from mentorhub.tenancy import get_scoped_or_404, scoped
+from programs.models import Program
+
+from .models import SelfIdentification, Survey, SurveyAssignment, SurveyQuestion
+from .survey_schedule import closed_q
+
+LEAD_ROLES = (MatchMember.Role.MENTOR, MatchMember.Role.FACILITATOR)
+
+
+# --- A person's own assignments ----------------------------------------------------------------------------
+
+
+def _members_prefetch(organization: Organization) -> Prefetch:
+    """The people of each assignment's match (never those who declined it), leads first."""
+    return Prefetch(
+        "match__members",
+        queryset=scoped(MatchMember, organization)
+        .exclude(response=MatchMember.Response.DECLINED)
+        .select_related("participant__employee")
+        .order_by("role", "participant__employee__name", "id"),
+    )
+
+
+def assignments_of(*, organization: Organization, employee: Employee | None, status: str = "") -> QuerySet:
+    """The surveys this person was asked to answer, newest first, with survey, program, match and its people."""
+    if employee is None:
+        return SurveyAssignment.objects.none()
+    queryset = (
+        scoped(SurveyAssignment, organization)
+        .filter(respondent=employee)
+        .select_related("survey", "program", "match")
+        .prefetch_related(_members_prefetch(organization))
+        .order_by("-due_at", "-id")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def open_assignments(queryset: QuerySet, now: datetime) -> QuerySet:
+    """Those of `queryset` that still take answers at `now` (open, and not closed by time or a match's end,
+    even before the planner marks them expired)."""
+    return queryset.filter(status=SurveyAssignment.Status.OPEN).exclude(closed_q(now))
+
+
+def assignments_in_state(queryset: QuerySet, state: str, now: datetime) -> QuerySet:
+    """Those of `queryset` whose state at `now` is "open", "answered" or "expired" (survey_schedule's rule:
+    an open one whose time is up counts as expired already)."""
+    if state == SurveyAssignment.Status.OPEN:
+        return open_assignments(queryset, now)
+    if state == SurveyAssignment.Status.EXPIRED:
+        return queryset.filter(
+            Q(status=SurveyAssignment.Status.EXPIRED) | (Q(status=SurveyAssignment.Status.OPEN) & closed_q(now))
+        )
+    return queryset.filter(status=state)
+
+
+def open_assignments_due(*, organization: Organization, employee: Employee, now: datetime) -> QuerySet:
+    """What the person still has to answer: open, and due by now (oldest first)."""
+    mine = assignments_of(organization=organization, employee=employee)
+    return open_assignments(mine, now).filter(due_at__lte=now).order_by("due_at", "id")
+
+
+def assignment_for_respondent(
+    *, organization: Organization, employee: Employee | None, assignment_id: int
+) -> SurveyAssignment:
+    """One of this person's own assignments with its survey's questions, or 404: anyone else's answers 404
+    exactly like one that does not exist (the respondent is part of the query)."""
+    queryset = assignments_of(organization=organization, employee=employee).prefetch_related(
+        Prefetch("survey__questions", queryset=scoped(SurveyQuestion, organization).order_by("position", "id"))
+    )
+    return get_scoped_or_404(queryset, organization, pk=assignment_id)
+
+
+def other_people(assignment: SurveyAssignment) -> list[Employee]:
+    """The others in the assignment's match, from the prefetched members (no query): leads first."""
+    members = [m for m in assignment.match.members.all() if m.participant.employee_id != assignment.respondent_id]
+    members.sort(key=lambda m: (m.role not in LEAD_ROLES, m.participant.employee.name, m.pk))
+    return [m.participant.employee for m in members]
+
+
+def names(people: list[Employee]) -> str:
+    """“Ana Ruiz”, “Ana Ruiz and Bo Chen”, “Ana Ruiz, Bo Chen and Cy Dee”."""
+    found = [person.name for person in people]
+    if len(found) <= 2:
+        return " and ".join(found)
+    return ", ".join(found[:-1]) + " and " + found[-1]
+
+
+# --- Surveys of a program (HR admins) ---------------------------------------------------------------------
+
+
+def program_surveys(*, organization: Organization, program: Program) -> list[Survey]:
+    """The program's surveys, check-in first, each with its questions in order."""
+    surveys = (
+        scoped(Survey, organization)
+        .filter(program=program)
+        .prefetch_related(
+            Prefetch("questions", queryset=scoped(SurveyQuestion, organization).order_by("position", "id"))
+        )
+    )
+    order = {Survey.Kind.CHECKIN: 0, Survey.Kind.CLOSING: 1}
+    return sorted(surveys, key=lambda survey: order.get(survey.kind, 2))
+
+
+def program_survey_get(*, organization: Organization, program: Program, survey_id: int) -> Survey:
+    return get_scoped_or_404(Survey.objects.filter(program=program), organization, pk=survey_id)
+
+
+def survey_question_get(*, organization: Organization, survey: Survey, question_id: int) -> SurveyQuestion:
+    return get_scoped_or_404(SurveyQuestion.objects.filter(survey=survey), organization, pk=question_id)
+
+
+@dataclass(frozen=True)
+class ResponseCounts:
+    """Assignments of one survey that are due, how many were answered, and how many people were asked
+    (the group size the small-group rule is judged on)."""
+
+    due: int = 0
+    answered: int = 0
+    people: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.answered / self.due, 1) if self.due else None
+
+
+def survey_response_counts(*, organization: Organization, program: Program, now: datetime) -> dict[int, ResponseCounts]:
+    """{survey id: counts}, for the program's surveys, in one query. Counts only: never an answer."""
+    rows = (
+        scoped(SurveyAssignment, organization)
+        .filter(program=program, due_at__lte=now)
+        .values("survey_id")
+        .annotate(
+            due=Count("id"),
+            answered=Count("id", filter=Q(status=SurveyAssignment.Status.ANSWERED)),
+            people=Count("respondent_id", distinct=True),
+        )
+        .order_by()
+    )
+    return {row["survey_id"]: ResponseCounts(row["due"], row["answered"], row["people"]) for row in rows}
+
+
+# --- Self-identification ------------------------------------------------------------------------------------
+
+
+def self_identification_of(*, organization: Organization, employee: Employee) -> dict[str, str]:
+    """{attribute code: value} of what this person chose to share (their own answers only)."""
+    return dict(scoped(SelfIdentification, organization).filter(employee=employee).values_list("attribute", "value"))

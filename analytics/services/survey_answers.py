@@ -1,0 +1,151 @@
+"""Answering a survey: the answers checked against the survey's questions, then saved exactly once.
+
+Exactly once, without locks held across anything slow: the assignment moves from open to answered in one
+conditional UPDATE (... WHERE status = 'open'), and only the transaction whose UPDATE changed the row
+writes the response. A double click, two tabs or two API calls racing: PostgreSQL makes the second UPDATE
+wait for the first transaction, then finds the row answered and changes nothing, so the second caller is
+told it was answered already. The unique (organization, assignment) of SurveyResponse backs this up.
+
+Answers are stored as {question id (text): value}: whole numbers for the scales, text for free text; a
+question left blank (optional) is simply absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentorhub.accounts.models import Employee, Organization
+
+from ..models import SurveyAssignment, SurveyQuestion, SurveyResponse
+from ..selectors import assignment_for_respondent
+from ..survey_schedule import assignment_state
+
+MAX_TEXT = 2000
+T = SurveyQuestion.Type
+
+
+@dataclass(frozen=True)
+class Scale:
+    low: int
+    high: int
+    required_message: str
+    labels: tuple[str, ...]  # one per value, low to high
+
+
+AGREE_LABELS = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
+SCALES = {
+    T.SCALE: Scale(1, 5, "Choose an answer from 1 (poor) to 5 (great).", ("Poor", "Fair", "Okay", "Good", "Great")),
+    T.AGREE: Scale(1, 5, "Choose how much you agree, from “Strongly disagree” to “Strongly agree”.", AGREE_LABELS),
+    T.NPS: Scale(
+        0,
+        10,
+        "Choose a number from 0 (not at all likely) to 10 (extremely likely).",
+        ("Not at all likely", *[""] * 9, "Extremely likely"),
+    ),
+}
+
+
+def _number(value: Any) -> int | None:
+    """A whole number given as a number or as digits ("4"); None for anything else (True is not 1 here)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def survey_answers_clean(questions: Iterable[SurveyQuestion], answers: Mapping[Any, Any]) -> dict[str, int | str]:
+    """The answers as they are stored, or a ValidationError with a message per question id (as text). Every
+    required question must be answered; keys that are not questions of the survey are refused."""
+    questions = list(questions)
+    by_id = {str(question.pk): question for question in questions}
+    errors: dict[str, list[str]] = {}
+    given = {str(key): value for key, value in answers.items()}
+    for key in given:
+        if key not in by_id:
+            errors[key] = ["This is not a question of this survey."]
+    cleaned: dict[str, int | str] = {}
+    for key, question in by_id.items():
+        value = given.get(key)
+        if _blank(value):
+            if question.required:
+                scale = SCALES.get(question.type)
+                errors[key] = [scale.required_message if scale else "Write an answer to this question."]
+            continue
+        if question.type == T.TEXT:
+            if not isinstance(value, str):
+                errors[key] = ["Write the answer as text."]
+            elif len(value.strip()) > MAX_TEXT:
+                errors[key] = [f"Keep it under {MAX_TEXT} characters (it has {len(value.strip())})."]
+            else:
+                cleaned[key] = value.strip()
+            continue
+        scale = SCALES[question.type]
+        number = _number(value)
+        if number is None or not scale.low <= number <= scale.high:
+            errors[key] = [scale.required_message]
+        else:
+            cleaned[key] = number
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def survey_assignment_state(assignment: SurveyAssignment, now: datetime | None = None) -> str:
+    """ "open", "answered" or "expired" (survey_schedule.assignment_state), by the clock of now."""
+    return assignment_state(assignment, now or timezone.now())
+
+
+def closed_message(state: str) -> str:
+    if state == SurveyAssignment.Status.ANSWERED:
+        return "You have answered this survey already. Thank you!"
+    return "This survey has closed: answers are no longer taken."
+
+
+@transaction.atomic
+def survey_answer(
+    *,
+    organization: Organization,
+    employee: Employee | None,
+    assignment_id: int,
+    answers: Mapping[Any, Any],
+    now: datetime | None = None,
+) -> SurveyResponse:
+    """Save `employee`'s answers to their assignment, once. Someone else's assignment is 404 (the same as one
+    that does not exist); an answered or closed one is refused with a clear message."""
+    now = now or timezone.now()
+    assignment = assignment_for_respondent(organization=organization, employee=employee, assignment_id=assignment_id)
+    state = survey_assignment_state(assignment, now)
+    if state != "open":
+        raise ValidationError(closed_message(state))
+    cleaned = survey_answers_clean(assignment.survey.questions.all(), answers)
+    claimed = SurveyAssignment.objects.filter(
+        organization=organization, pk=assignment.pk, respondent=employee, status=SurveyAssignment.Status.OPEN
+    ).update(status=SurveyAssignment.Status.ANSWERED, answered_at=now)
+    if not claimed:  # answered by another request a moment ago (or closed by the planner)
+        status = SurveyAssignment.objects.filter(pk=assignment.pk).values_list("status", flat=True).first()
+        raise ValidationError(closed_message(status or SurveyAssignment.Status.EXPIRED))
+    try:
+        with transaction.atomic():
+            return SurveyResponse.objects.create(
+                organization=organization,
+                assignment=assignment,
+                survey=assignment.survey,
+                program_id=assignment.program_id,
+                answers=cleaned,
+            )
+    except IntegrityError:
+        raise ValidationError(closed_message(SurveyAssignment.Status.ANSWERED)) from None

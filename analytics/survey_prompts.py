@@ -1,0 +1,120 @@
+"""What asks people to answer a survey, plugged into the sessions app without it importing this one
+(../shared/ARCHITECTURE.md: dependencies point one way). Registered in AnalyticsConfig.ready():
+
+- the message of a CHECKIN_DUE reminder (email and in-app notice), or a Skip when the survey was answered
+  or has closed by the time the reminder comes due;
+- the "things to do" on the participant's home page: their open surveys that are due.
+"""
+
+from __future__ import annotations
+
+import math
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from mentorhub.accounts.models import Employee, Organization
+from sessions.extensions import Todo
+from sessions.messages import Context, Message, Skip
+from sessions.models import Reminder
+
+from .models import SurveyAssignment
+from .selectors import names, open_assignments_due, other_people
+from .services.survey_answers import survey_assignment_state
+from .survey_schedule import assignment_expires_at, round_of_slot
+
+NUMBERS = ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
+
+
+def effort(questions: int) -> str:
+    """“Two questions, one minute.”: how long a survey takes, about three questions a minute."""
+    count = NUMBERS[questions] if questions < len(NUMBERS) else str(questions)
+    minutes = max(1, math.ceil(questions / 3))
+    duration = NUMBERS[minutes].lower() if minutes < len(NUMBERS) else str(minutes)
+    return f"{count} question{'' if questions == 1 else 's'}, {duration} minute{'' if minutes == 1 else 's'}."
+
+
+def confidentiality(min_group_size: int) -> str:
+    return f"Your answers are confidential: HR and stakeholders only see totals over at least {min_group_size} people."
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def answer_path(organization_slug: str, assignment_id: int) -> str:
+    return reverse("survey-answer", kwargs={"org_slug": organization_slug, "assignment_pk": assignment_id})
+
+
+def render_survey_reminder(reminder: Reminder, context: Context) -> Message | Skip:
+    """The reminder of one check-in or closing survey: found by match, recipient and the round in the slot."""
+    round_ = round_of_slot(reminder.slot)
+    if round_ is None:
+        return Skip(f"Not a survey reminder ({reminder.slot}).")
+    assignment = (
+        SurveyAssignment.objects.filter(
+            organization_id=reminder.organization_id,
+            match_id=reminder.match_id,
+            respondent_id=reminder.recipient_id,
+            round=round_,
+        )
+        .select_related("program", "match")
+        .annotate(questions=Count("survey__questions"))
+        .order_by("-id")
+        .first()
+    )
+    if assignment is None:
+        return Skip("The survey is not asked any more.")
+    recipient = reminder.recipient
+    state = survey_assignment_state(assignment, context.now)
+    if state == SurveyAssignment.Status.ANSWERED:
+        return Skip("Answered already.")
+    if state != "open":
+        return Skip("The survey has closed.")
+    others = [person for person in context.people.get(reminder.match_id, []) if person.pk != recipient.pk]
+    with_whom = names(others) or "your match"
+    organization = reminder.organization
+    path = answer_path(context.slugs[reminder.organization_id], assignment.pk)
+    note = confidentiality(organization.min_group_size)
+    closes = date_format(assignment_expires_at(assignment).astimezone(_zone(recipient.time_zone)), "j F Y")
+    if round_:
+        question = f"How is your mentoring with {with_whom} going?"
+        return Message(
+            subject=question,
+            body=f"{question} {effort(assignment.questions)}\n\n{note}\n\nThe check-in is open until {closes}.",
+            path=path,
+        )
+    program = assignment.program.name
+    return Message(
+        subject=f"Your mentoring with {with_whom} has ended: how was it?",
+        body=f"Your mentoring with {with_whom} in {program} has ended. Tell the program team what it gave you: "
+        f"{effort(assignment.questions).lower()}\n\n{note}\n\n"
+        f"The survey is open until {closes}.",
+        path=path,
+    )
+
+
+def survey_todos(organization: Organization, employee: Employee) -> list[Todo]:
+    """The person's open surveys that are due, oldest first, for the home page's "Things to do"."""
+    now = timezone.now()
+    todos = []
+    for assignment in open_assignments_due(organization=organization, employee=employee, now=now):
+        closes = date_format(timezone.localtime(assignment_expires_at(assignment)), "j M")
+        if assignment.round:
+            text = f"Answer the check-in about your match with {names(other_people(assignment)) or 'your match'}"
+        else:
+            text = f"Answer the closing survey of your match in {assignment.program.name}"
+        todos.append(
+            Todo(
+                text=text,
+                url=answer_path(organization.slug, assignment.pk),
+                hint=f"due {date_format(timezone.localtime(assignment.due_at), 'j M')}, open until {closes}",
+            )
+        )
+    return todos

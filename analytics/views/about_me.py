@@ -1,0 +1,75 @@
+"""About me: what a person chooses to share about themselves (gender, age band, ...), so that the program
+team can see whether mentoring reaches everyone. Opt-in, changeable, removable; every role may answer (all
+are employees). Only the person sees their own answers: HR pages never show them, not even to admins; the
+impact report counts them in aggregate, under the small-group rule."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mentorhub.tenancy import org_view
+from programs.admin_forms import add_service_errors
+
+from .. import selectors
+from ..forms_surveys import AboutMeForm
+from ..services.self_identification import self_identification_clear, self_identification_save
+
+
+def _context(request: HttpRequest, **extra) -> dict:
+    return {
+        "nav_section": "about-me",
+        "employee": request.membership.employee,
+        "min_group_size": request.organization.min_group_size,
+        **extra,
+    }
+
+
+@org_view()
+@require_http_methods(["GET", "POST"])
+def about_me(request: HttpRequest) -> HttpResponse:
+    organization = request.organization
+    employee = request.membership.employee
+    if employee is None:
+        return render(request, "analytics/about_me.html", _context(request))
+    current = selectors.self_identification_of(organization=organization, employee=employee)
+    form = AboutMeForm(request.POST if request.method == "POST" else None, current=current)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = self_identification_save(organization=organization, employee=employee, answers=form.answers())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                shared = len(saved)
+                messages.success(
+                    request,
+                    f"Saved. You share {shared} answer{'' if shared == 1 else 's'}; change or remove them at any time."
+                    if shared
+                    else "Saved. You share nothing about yourself here.",
+                )
+                return redirect("about-me", org_slug=organization.slug)
+        status = 400
+    return render(request, "analytics/about_me.html", _context(request, form=form, shared=len(current)), status=status)
+
+
+@org_view()
+@require_http_methods(["GET", "POST"])
+def about_me_clear(request: HttpRequest) -> HttpResponse:
+    """Remove every answer, after a confirmation."""
+    organization = request.organization
+    employee = request.membership.employee
+    if employee is None:
+        return redirect("about-me", org_slug=organization.slug)
+    if request.method == "POST":
+        removed = self_identification_clear(organization=organization, employee=employee)
+        messages.success(
+            request, "All your answers are removed." if removed else "There was nothing to remove: you share nothing."
+        )
+        return redirect("about-me", org_slug=organization.slug)
+    shared = len(selectors.self_identification_of(organization=organization, employee=employee))
+    return render(request, "analytics/about_me_clear.html", _context(request, shared=shared))

@@ -1,0 +1,230 @@
+"""The tables of the impact report and the data of its charts, from one ImpactReport."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...impact import AttributeTable, ImpactReport
+from ...suppression import Figure
+from .cells import (
+    MINUS,
+    NONE,
+    Row,
+    Table,
+    count,
+    decimal,
+    estimate,
+    group,
+    interval,
+    new_table,
+    number,
+    percent,
+    shown,
+    with_interval,
+)
+
+PARTICIPATION = "participation_"  # the tables of "who takes part" are participation_<attribute code>
+
+
+def impact_tables(report: ImpactReport) -> dict[str, Table]:
+    """The tables of the impact report, by name, in page order."""
+    tables = [_groups(report)]
+    if report.retention is not None and report.retention.horizon_months:
+        tables += [_retention(report), _curve(report)]
+    if report.promotions is not None:
+        tables.append(_promotions(report))
+    tables.append(_outcomes(report))
+    tables += [_participation(attribute) for attribute in report.groups]
+    return {table.name: table for table in tables}
+
+
+def _groups(report: ImpactReport) -> Table:
+    table = new_table("groups", "Group sizes", [("Group", False), ("People", True)])
+    table.rows = [
+        Row(["Participants (their match started)", count(report.participants)]),
+        Row(["Compared: participants with comparable colleagues", count(report.compared)]),
+        Row(["Without a comparable colleague (left out of the comparison)", count(report.unmatched)]),
+        Row(["Comparison group: comparable colleagues who never took part", count(report.comparison)]),
+    ]
+    return table
+
+
+def _retention(report: ImpactReport) -> Table:
+    retention = report.retention
+    months = retention.horizon_months
+    table = new_table(
+        "retention",
+        f"Retention after {months} month{'s' if months != 1 else ''}",
+        [("Measure", False), ("Estimate", True), ("95% interval", True), ("Group size", True)],
+    )
+    # The difference is about both groups: shown only when both are (each of at least the minimum).
+    if retention.difference.shown:
+        sizes = f"{number(retention.participants.n)} and {number(retention.comparison.n)} people"
+    else:
+        sizes = retention.difference.text()
+    table.rows = [
+        Row(
+            [
+                "Participants still employed",
+                estimate(retention.participants),
+                interval(retention.participants),
+                group(retention.participants, "people"),
+            ]
+        ),
+        Row(
+            [
+                "Comparison group still employed",
+                estimate(retention.comparison),
+                interval(retention.comparison),
+                group(retention.comparison, "people"),
+            ]
+        ),
+        Row(
+            [
+                "Difference (participants minus comparison)",
+                estimate(retention.difference, " points"),
+                interval(retention.difference),
+                sizes,
+            ]
+        ),
+    ]
+    return table
+
+
+def _curve(report: ImpactReport) -> Table:
+    retention = report.retention
+    table = new_table(
+        "retention_curve",
+        "Still employed, month by month (Kaplan-Meier, with 95% intervals)",
+        [("Month", False), ("Participants", True), ("Comparison group", True)],
+        collapsed=True,
+    )
+    for point in retention.curve:
+        table.rows.append(
+            Row(
+                [
+                    str(point.month),
+                    _curve_cell(point.participants, retention.participants),
+                    _curve_cell(point.comparison, retention.comparison),
+                ]
+            )
+        )
+    return table
+
+
+def _curve_cell(values: tuple[float, float, float] | None, figure: Figure) -> str:
+    # A curve is shown when its group is: the figure at the horizon says whether it is.
+    return with_interval(values) if figure.shown else figure.text()
+
+
+def _promotions(report: ImpactReport) -> Table:
+    promotions = report.promotions
+    table = new_table(
+        "promotions",
+        "Promotions (job-level increases)",
+        [
+            ("Group", False),
+            ("Per 100 person-years", True),
+            ("95% interval", True),
+            ("Person-years", True),
+            ("People", True),
+        ],
+    )
+    for label, figure, years in (
+        ("Participants", promotions.participants, promotions.participants_person_years),
+        ("Comparison group", promotions.comparison, promotions.comparison_person_years),
+    ):
+        person_years = number(years) if figure.shown else figure.text()
+        table.rows.append(Row([label, estimate(figure, ""), interval(figure), person_years, group(figure, "people")]))
+    return table
+
+
+def _outcomes(report: ImpactReport) -> Table:
+    table = new_table(
+        "outcomes",
+        "Closing survey: how participants see it",
+        [("Statement", False), ("Agreeing", True), ("95% interval", True), ("Answers", True)],
+    )
+    for outcome in report.outcomes:
+        if outcome.code == "recommend":
+            label = f"{outcome.label}, from {MINUS}100 to 100"
+            table.rows.append(Row([label, decimal(outcome.agreeing), NONE, group(outcome.agreeing, "answers")]))
+        else:
+            table.rows.append(
+                Row(
+                    [
+                        outcome.label,
+                        estimate(outcome.agreeing),
+                        interval(outcome.agreeing),
+                        group(outcome.agreeing, "answers"),
+                    ]
+                )
+            )
+    return table
+
+
+def _participation(attribute: AttributeTable) -> Table:
+    table = new_table(
+        f"{PARTICIPATION}{attribute.code}",
+        f"Who takes part: {attribute.label.lower()}",
+        [(attribute.label, False), ("Participants", True), ("Organization", True)],
+    )
+    table.rows.append(
+        Row(["People who answered", count(attribute.answered_participants), count(attribute.answered_organization)])
+    )
+    for row in attribute.rows:
+        table.rows.append(Row([row.value, percent(row.participants), percent(row.organization)]))
+    return table
+
+
+def impact_charts(report: ImpactReport, tables: dict[str, Table]) -> dict[str, Any]:
+    charts: dict[str, Any] = {}
+    retention = report.retention
+    if "retention_curve" in tables:
+        charts["retention"] = {
+            "horizon": retention.horizon_months,
+            "months": [point.month for point in retention.curve],
+            "participants": [
+                list(point.participants) if retention.participants.shown and point.participants else None
+                for point in retention.curve
+            ],
+            "comparison": [
+                list(point.comparison) if retention.comparison.shown and point.comparison else None
+                for point in retention.curve
+            ],
+        }
+    outcomes = [outcome for outcome in report.outcomes if outcome.code != "recommend"]
+    if any(outcome.agreeing.shown for outcome in outcomes):
+        rows = tables["outcomes"].rows
+        charts["outcomes"] = {
+            "labels": [outcome.label for outcome in outcomes],
+            "values": [list(outcome.agreeing.value) if outcome.agreeing.shown else None for outcome in outcomes],
+            "texts": [row.cells[1] for row in rows[: len(outcomes)]],
+        }
+    participation = []
+    for attribute in report.groups:
+        if not any(row.participants.shown or row.organization.shown for row in attribute.rows):
+            continue
+        participation.append(
+            {
+                "code": attribute.code,
+                "label": attribute.label,
+                "groups": [row.value for row in attribute.rows],
+                "participants": [shown(row.participants) for row in attribute.rows],
+                "organization": [shown(row.organization) for row in attribute.rows],
+                "participantTexts": [percent(row.participants) for row in attribute.rows],
+                "organizationTexts": [percent(row.organization) for row in attribute.rows],
+            }
+        )
+    charts["participation"] = participation
+    return charts
+
+
+def participation_tables(tables: dict[str, Table]) -> dict[str, Table]:
+    """{attribute code: its table}, in page order."""
+    return {name.removeprefix(PARTICIPATION): table for name, table in tables.items() if name.startswith(PARTICIPATION)}
+
+
+def charted_participation(charts: dict[str, Any]) -> set[str]:
+    """The attributes with a chart (at least one group large enough to show)."""
+    return {entry["code"] for entry in charts.get("participation", [])}

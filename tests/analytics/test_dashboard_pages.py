@@ -1,0 +1,526 @@
+"""The dashboard pages: program health and the impact report as HR admins and stakeholders read them, on
+the small organizations of dashboard_data (figures worked out there), with small-group suppression, two
+organizations that never see each other's figures (cached ones included), roles, the one-click nudge,
+recomputing with progress, the printable versions, and query counts that do not grow with the data."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from analytics.health import HealthFilters, health_report
+from analytics.models import RollupRun
+from analytics.services.rollups import rollup_organization
+from matching.models import Match
+from mentorhub.accounts.models import AuditEvent
+from sessions.models import MentoringSession, Reminder
+
+from .dashboard_data import build, page_tables, self_identify
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+HIDDEN = {"fewer than 5", "hidden (it would reveal a smaller group)"}
+# Queries of a page on a cold cache (sign-in, organization, filters' choices, the report from the roll-up
+# tables, the admin's run and nudges), and of the health page once its report is cached.
+HEALTH_QUERIES, IMPACT_QUERIES, WARM_QUERIES = 24, 18, 11
+
+
+def health_url(org, **params) -> str:
+    url = reverse("program-health", kwargs={"org_slug": org.slug})
+    return url + ("?" + "&".join(f"{key}={value}" for key, value in params.items()) if params else "")
+
+
+def impact_url(org, **params) -> str:
+    url = reverse("impact-report", kwargs={"org_slug": org.slug})
+    return url + ("?" + "&".join(f"{key}={value}" for key, value in params.items()) if params else "")
+
+
+def rows_by_name(table: list[list[str]]) -> dict[str, list[str]]:
+    return {row[0]: row[1:] for row in table[1:]}
+
+
+def chart_data(html: str, name: str) -> dict:
+    match = re.search(rf'<script id="{name}" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no {name} block on the page"
+    return json.loads(match.group(1))
+
+
+def number_of(text: str) -> int | None:
+    """A shown count as a number; None for a hidden one."""
+    return None if text in HIDDEN else int(text.replace(",", ""))
+
+
+# --- Program health ------------------------------------------------------------------------------------------
+
+
+def test_health_page_shows_every_figure_with_its_group_size(org, admin_client):
+    data = build(org)
+    response = admin_client.get(health_url(org))
+    assert response.status_code == 200
+    html = response.content.decode()
+    tables = page_tables(html)
+    assert list(tables) == ["figures", "funnel", "at_risk", "months", "departments"]
+
+    figures = rows_by_name(tables["figures"])
+    assert figures["Median days from enrollment to match"] == ["20.0 days", "23 mentees matched"]
+    assert figures["Median days from match to first session"] == ["5.0 days", "23 mentees who met"]
+    assert figures["Goals completed"] == ["50.0%", "23 matches with goals"]
+    assert figures["Check-in average (1 to 5)"] == ["4.0", "23 matches with check-ins"]
+    assert figures["Session rating average (1 to 5)"] == ["4.0", "23 matches with ratings"]
+    assert figures["Check-ins answered"] == ["50.0%", "29 people asked"]  # mentees answered, mentors did not
+    assert figures["Mentors enrolled"] == ["6", "6 mentors"]
+    assert figures["Matches at risk"] == ["fewer than 5", "fewer than 5"]  # three
+    assert figures["Sessions held per match per month"][0].endswith("(program cadence: 2.0)")
+    # Every figure states its group size, or why it is hidden.
+    assert all(row[1] for row in figures.values())
+
+    funnel = rows_by_name(tables["funnel"])
+    assert funnel["Enrolled as mentee"] == ["23", "20.9%"]  # of 110 eligible (everyone employed today)
+    assert funnel["Matched"] == ["23", "100.0%"]
+    assert funnel["Completed"] == ["6", "26.1%"]
+
+    departments = rows_by_name(tables["departments"])
+    assert departments["Legal"] == ["fewer than 5"] * 4  # three mentees
+    # Ops (8) is hidden with it, or 23 - 12 would give Legal away.
+    assert departments["Ops"] == ["hidden (it would reveal a smaller group)"] * 4
+    assert departments["Sales"][:3] == ["12", "12", "100.0%"]
+
+    # HR admins see the matches at risk, with their people, and can nudge them.
+    at_risk = tables["at_risk"][1:]
+    assert len(at_risk) == 3
+    for match in data.at_risk:
+        assert any(all(name in row[0] for name in data.names(match)) for row in at_risk)
+    assert {row[2] for row in at_risk} == {"No session for 60 days since the last session"}
+    assert html.count('class="small secondary">Nudge') == 3
+    assert "Recompute now" in html
+    assert "Figures computed" in html
+
+
+def test_health_charts_read_the_same_figures_and_never_a_hidden_one(org, admin_client):
+    build(org)
+    html = admin_client.get(health_url(org)).content.decode()
+    charts = chart_data(html, "health-charts")
+    assert charts["funnel"]["values"] == [110, 23, 23, 23, 23, 6]
+    assert charts["funnel"]["texts"] == ["110", "23", "23", "23", "23", "6"]
+    series = {entry["label"]: entry["values"] for entry in charts["trends"]["series"]}
+    # Nobody enrolled in the last twelve months: every month's count is small, so null (never 0).
+    assert set(series["New enrollments"]) == {None}
+    assert series["Active matches"][-1] == 17  # 23 minus the 6 completed
+    assert 'data-chart="funnel"' in html and 'data-chart="trends"' in html
+    assert 'role="img"' in html and "vendor/chartjs/chart.umd.min.js" in html
+
+
+def test_stakeholders_read_aggregates_without_names_or_nudges(org, stakeholder_client, admin):
+    data = build(org)
+    response = stakeholder_client.get(health_url(org))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "at_risk" not in page_tables(html)
+    for match in data.at_risk:
+        for name in data.names(match):
+            assert name not in html
+    assert "Matches at risk: <strong>fewer than 5</strong>" in html
+    assert "Nudge" not in html and "Recompute now" not in html
+    # Nor can they ask for them another way.
+    assert (
+        stakeholder_client.get(
+            reverse("program-health-export", kwargs={"org_slug": org.slug}) + "?table=at_risk"
+        ).status_code
+        == 403
+    )
+    match = data.at_risk[0]
+    nudge = reverse("health-nudge", kwargs={"org_slug": org.slug, "match_pk": match.pk})
+    assert stakeholder_client.post(nudge).status_code == 403
+    assert not Reminder.objects.filter(match=match).exists()
+    assert stakeholder_client.post(reverse("rollup-start", kwargs={"org_slug": org.slug})).status_code == 403
+    assert not RollupRun.objects.filter(organization=org).exists()
+
+
+def test_members_may_not_read_the_dashboards(org, member_client):
+    build(org, rollup=False)
+    for name in ("program-health", "program-health-export", "impact-report", "impact-report-export"):
+        assert member_client.get(reverse(name, kwargs={"org_slug": org.slug})).status_code == 403
+
+
+def test_navigation_and_home_lead_stakeholders_to_the_dashboards(org, stakeholder_client, member_client):
+    home = stakeholder_client.get(reverse("org-home", kwargs={"org_slug": org.slug})).content.decode()
+    for name in ("program-health", "impact-report"):
+        assert home.count(f'href="{reverse(name, kwargs={"org_slug": org.slug})}"') == 2  # the nav and the card
+    member_home = member_client.get(reverse("org-home", kwargs={"org_slug": org.slug})).content.decode()
+    assert reverse("program-health", kwargs={"org_slug": org.slug}) not in member_home
+    page = stakeholder_client.get(health_url(org)).content.decode()
+    assert 'aria-current="page">Program health' in page
+
+
+# --- Small groups ------------------------------------------------------------------------------------------
+
+
+def test_a_department_of_three_is_refused_not_shown(org, admin_client):
+    build(org)
+    html = admin_client.get(health_url(org, department="Legal")).content.decode()
+    assert "No figures for this selection." in html and "fewer than 5 people" in html
+    assert page_tables(html) == {}
+    assert 'id="health-charts"' not in html
+
+
+def test_a_period_without_enough_enrollments_is_refused(org, admin_client):
+    build(org)
+    since = (timezone.localdate() - timedelta(days=30)).isoformat()
+    html = admin_client.get(health_url(org, since=since)).content.decode()
+    assert "No figures for this selection." in html and page_tables(html) == {}
+
+
+def _counts(tables: dict[str, list[list[str]]]) -> dict[tuple[str, str, str], int | None]:
+    """Every count of people or matches (the funnel's stages, active matches and new enrollments by month),
+    by (table, row, column). Sessions held are events, not a group: their group is the month's active
+    matches, which is checked."""
+    found = {}
+    for name, columns in (("funnel", [1]), ("months", [1, 3])):
+        header, *rows = tables[name]
+        for row in rows:
+            for column in columns:
+                found[name, row[0], header[column]] = number_of(row[column])
+    return found
+
+
+def test_no_department_can_be_worked_out_by_subtracting_it_from_the_whole(org, admin_client):
+    """For every department someone may choose, every count shown both for it and for the whole differs by
+    none or by at least the minimum group size: "all" minus "this department" never reveals a small group."""
+    build(org)
+    whole = _counts(page_tables(admin_client.get(health_url(org)).content.decode()))
+    for department in ("Sales", "Ops", "Legal", "Leadership"):
+        tables = page_tables(admin_client.get(health_url(org, department=department)).content.decode())
+        if not tables:
+            continue  # refused whole
+        for key, value in _counts(tables).items():
+            if value is None or whole[key] is None:
+                continue
+            difference = whole[key] - value
+            assert difference == 0 or difference >= 5, (department, key, whole[key], value)
+
+
+def test_departments_never_add_up_to_reveal_a_hidden_one(org, admin_client):
+    build(org)
+    tables = page_tables(admin_client.get(health_url(org)).content.decode())
+    enrolled = number_of(rows_by_name(tables["funnel"])["Enrolled as mentee"][0])
+    shown = [number_of(row[0]) for row in rows_by_name(tables["departments"]).values()]
+    hidden = [value for value in shown if value is None]
+    # The whole minus the shown departments is shared by at least two hidden ones.
+    assert len(hidden) >= 2 and enrolled - sum(value for value in shown if value is not None) == 11
+
+
+def test_a_hidden_matched_count_cannot_be_worked_out_from_the_funnel(org, admin_client):
+    # Sales: 12 enrolled, 10 matched (2 unmatched: small). Ops: 10 enrolled, 5 matched. Funnel: 22, 15.
+    build(org, departments={"Sales": 12, "Ops": 10}, unmatched={"Sales": 2, "Ops": 5}, at_risk=0, completed=0)
+    tables = page_tables(admin_client.get(health_url(org)).content.decode())
+    departments = rows_by_name(tables["departments"])
+    assert departments["Sales"][1] in HIDDEN  # the rule hides it...
+    matched_total = number_of(rows_by_name(tables["funnel"])["Matched"][0])
+    others = [number_of(row[1]) for name, row in departments.items() if name != "Sales"]
+    # ... so the whole minus the other departments must not be computable.
+    assert matched_total is None or None in others
+
+
+def test_a_later_stage_of_one_department_cannot_be_worked_out_from_the_whole(org, admin_client):
+    build(org, departments={"Sales": 12, "Ops": 8}, completed=14, at_risk=0)  # 12 completed in Sales, 2 in Ops
+    whole = rows_by_name(page_tables(admin_client.get(health_url(org)).content.decode())["funnel"])
+    sales = rows_by_name(page_tables(admin_client.get(health_url(org, department="Sales")).content.decode())["funnel"])
+    ops = rows_by_name(page_tables(admin_client.get(health_url(org, department="Ops")).content.decode())["funnel"])
+    assert ops["Completed"][0] == "fewer than 5"
+    whole_count, sales_count = number_of(whole["Completed"][0]), number_of(sales["Completed"][0])
+    # Either one of the two is hidden, or their difference is not a small group.
+    assert whole_count is None or sales_count is None or whole_count - sales_count in (0, *range(5, 10_000))
+
+
+def test_a_small_program_cannot_be_worked_out_from_all_programs(org, admin_client):
+    big = build(org, departments={"Sales": 12}, at_risk=0, rollup=False)
+    build(org, departments={"Ops": 3}, at_risk=0, completed=0, name_prefix="Pilot ")
+    whole = rows_by_name(page_tables(admin_client.get(health_url(org)).content.decode())["funnel"])
+    one = rows_by_name(
+        page_tables(admin_client.get(health_url(org, program=big.program.pk)).content.decode())["funnel"]
+    )
+    everyone, big_one = number_of(whole["Enrolled as mentee"][0]), number_of(one["Enrolled as mentee"][0])
+    assert everyone is None or big_one is None or everyone - big_one in (0, *range(5, 10_000))
+
+
+def test_raising_the_minimum_group_size_hides_groups_at_once(org, admin_client):
+    build(org)
+    assert rows_by_name(page_tables(admin_client.get(health_url(org)).content.decode())["figures"])[
+        "Mentors enrolled"
+    ] == ["6", "6 mentors"]
+    org.min_group_size = 10
+    org.save(update_fields=["min_group_size"])
+    figures = rows_by_name(page_tables(admin_client.get(health_url(org)).content.decode())["figures"])
+    assert figures["Mentors enrolled"] == ["fewer than 10", "fewer than 10"]
+
+
+# --- Two organizations -------------------------------------------------------------------------------------
+
+
+def test_neither_the_pages_nor_the_cached_figures_of_one_organization_show_anothers(
+    org, other_org, admin_client, outsider_client
+):
+    alpha = build(org, name_prefix="Alpha ")
+    beta = build(other_org, departments={"Sales": 7}, name_prefix="Beta ", at_risk=1, completed=0, rollup=False)
+    # Alpha's figures are computed and cached ...
+    alpha_page = admin_client.get(health_url(org)).content.decode()
+    assert admin_client.get(impact_url(org)).status_code == 200
+    assert rows_by_name(page_tables(alpha_page)["funnel"])["Enrolled as mentee"][0] == "23"
+    # ... Beta has never been rolled up: it sees no figures, not Alpha's cached ones.
+    for url in (health_url(other_org), impact_url(other_org)):
+        page = outsider_client.get(url).content.decode()
+        assert "No figures yet." in page and page_tables(page) == {}
+    rollup_organization(organization=other_org)
+    page = outsider_client.get(health_url(other_org)).content.decode()
+    tables = page_tables(page)
+    assert rows_by_name(tables["funnel"])["Enrolled as mentee"][0] == "7"
+    assert [row[0] for row in tables["departments"][1:]] == ["Sales"]
+    assert "Alpha" not in page  # no program, department or person of Alpha's
+    for match in alpha.at_risk:
+        for name in alpha.names(match):
+            assert name not in page
+    assert [set(row[0].split(" and ")) for row in tables["at_risk"][1:]] == [set(beta.names(beta.at_risk[0]))]
+    impact = page_tables(outsider_client.get(impact_url(other_org)).content.decode())
+    assert rows_by_name(impact["groups"])["Participants (their match started)"] == ["13"]  # 7 mentees, 6 mentors
+    # And Alpha's cache still holds Alpha's.
+    report = health_report(organization=org, filters=HealthFilters())
+    assert report.funnel[1].people.value == 23
+
+
+def test_another_organizations_program_is_not_a_choice(org, other_org, admin_client):
+    build(org)
+    beta = build(other_org, departments={"Sales": 7}, name_prefix="Beta ")
+    for url in (health_url(org, program=beta.program.pk), impact_url(org, program=beta.program.pk)):
+        html = admin_client.get(url).content.decode()
+        assert "Select a valid choice." in html and "Check the filters above" in html
+        assert page_tables(html) == {} and "Beta" not in html
+
+
+# --- Nudges ------------------------------------------------------------------------------------------------
+
+
+def test_a_nudge_reminds_everyone_in_the_match_once_a_day(org, admin_client):
+    data = build(org)
+    match = data.at_risk[0]
+    url = reverse("health-nudge", kwargs={"org_slug": org.slug, "match_pk": match.pk})
+    response = admin_client.post(url, {"program": str(data.program.pk)}, follow=True)
+    assert response.redirect_chain[0][0] == health_url(org, program=data.program.pk) + "#at-risk"
+    html = response.content.decode()
+    assert "Nudge sent:" in html
+    nudges = Reminder.objects.filter(match=match, kind=Reminder.Kind.INACTIVITY_NUDGE)
+    assert sorted(nudges.values_list("recipient__name", flat=True)) == sorted(data.names(match))
+    # The page says so instead of offering the button again for that match.
+    assert "Nudged today" in html and html.count('class="small secondary">Nudge') == 2
+    again = admin_client.post(url, follow=True).content.decode()
+    assert "nudged today already" in again and "nothing was sent again" in again
+    assert nudges.count() == 2
+    # The audit log has the one nudge that was sent, by whom.
+    event = AuditEvent.objects.get(organization=org, verb="match.nudge")
+    assert event.target_id == str(match.pk) and event.actor_email == "admin@alpha.test"
+
+
+def test_an_ended_match_or_anothers_is_not_nudged(org, other_org, admin_client):
+    data = build(org)
+    beta = build(other_org, departments={"Sales": 7}, name_prefix="Beta ")
+    completed = data.completed[0]
+    page = admin_client.post(
+        reverse("health-nudge", kwargs={"org_slug": org.slug, "match_pk": completed.pk}), follow=True
+    ).content.decode()
+    assert "no longer active" in page
+    assert not Reminder.objects.filter(match=completed).exists()
+    url = reverse("health-nudge", kwargs={"org_slug": org.slug, "match_pk": beta.at_risk[0].pk})
+    assert admin_client.post(url).status_code == 404
+    assert (
+        admin_client.get(reverse("health-nudge", kwargs={"org_slug": org.slug, "match_pk": completed.pk})).status_code
+        == 405
+    )
+
+
+# --- Recomputing ---------------------------------------------------------------------------------------------
+
+
+def test_never_rolled_up_shows_an_empty_state_with_recompute(org, admin_client, stakeholder_client):
+    build(org, rollup=False)
+    page = admin_client.get(health_url(org)).content.decode()
+    assert "No figures yet." in page and "Recompute now" in page and page_tables(page) == {}
+    page = stakeholder_client.get(health_url(org)).content.decode()
+    assert "No figures yet." in page and "Recompute now" not in page
+    assert "No figures yet." in stakeholder_client.get(impact_url(org)).content.decode()
+
+
+def test_recompute_now_runs_a_rollup_and_shows_when_it_is_done(org, admin_client, django_capture_on_commit_callbacks):
+    build(org, rollup=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("rollup-start", kwargs={"org_slug": org.slug}), {"department": "Sales"})
+    assert response.status_code == 302 and response["Location"] == health_url(org, department="Sales")
+    run = RollupRun.objects.get(organization=org)
+    assert run.status == RollupRun.Status.DONE and run.progress == 100
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Done: the figures were recomputed" in page
+    assert rows_by_name(page_tables(page)["funnel"])["Enrolled as mentee"][0] == "12"
+
+
+def test_a_running_recompute_shows_its_progress_and_htmx_polls_it(org, admin_client):
+    build(org)
+    run = RollupRun.objects.create(
+        organization=org, status=RollupRun.Status.RUNNING, progress=40, stage="sessions", started_at=timezone.now()
+    )
+    progress_url = reverse("rollup-run", kwargs={"org_slug": org.slug, "rollup_pk": run.pk})
+    page = admin_client.get(health_url(org, department="Sales")).content.decode()
+    assert f'hx-get="{progress_url}?department=Sales"' in page
+    assert "Sessions: 40% done" in page
+    poll = admin_client.get(progress_url + "?department=Sales", HTTP_HX_REQUEST="true")
+    assert poll.status_code == 200 and 'value="40"' in poll.content.decode()
+    RollupRun.objects.filter(pk=run.pk).update(
+        status=RollupRun.Status.DONE, progress=100, duration_s=1.24, finished_at=timezone.now()
+    )
+    poll = admin_client.get(progress_url + "?department=Sales", HTTP_HX_REQUEST="true")
+    assert poll.status_code == 286  # htmx stops polling
+    text = poll.content.decode()
+    assert "recomputed in 1.2 s" in text and f'href="{health_url(org, department="Sales")}"' in text
+    full = admin_client.get(progress_url)
+    assert full.status_code == 200 and "<h1>Recomputing the figures</h1>" in full.content.decode()
+
+
+def test_a_failed_recompute_stays_on_the_page_until_one_works(org, admin_client):
+    build(org)
+    RollupRun.objects.create(
+        organization=org, status=RollupRun.Status.FAILED, error="Worker lost", finished_at=timezone.now()
+    )
+    page = admin_client.get(health_url(org)).content.decode()
+    assert "The recompute failed." in page and "Worker lost" in page
+
+
+# --- The impact report ---------------------------------------------------------------------------------------
+
+
+def test_impact_report_shows_groups_retention_promotions_outcomes(org, stakeholder_client):
+    build(org)
+    response = stakeholder_client.get(impact_url(org))
+    assert response.status_code == 200
+    html = response.content.decode()
+    tables = page_tables(html)
+    groups = rows_by_name(tables["groups"])
+    assert groups == {
+        "Participants (their match started)": ["29"],
+        "Compared: participants with comparable colleagues": ["29"],
+        "Without a comparable colleague (left out of the comparison)": ["fewer than 5"],
+        "Comparison group: comparable colleagues who never took part": ["87"],
+    }
+    retention = rows_by_name(tables["retention"])
+    assert retention["Participants still employed"][0] == "96.6%"  # 1 of 29 left within the year
+    assert retention["Participants still employed"][2] == "29 people"
+    assert retention["Comparison group still employed"][0] == "93.1%"  # 6 of 87
+    assert retention["Difference (participants minus comparison)"][0] == "3.4 points"
+    assert retention["Difference (participants minus comparison)"][1].startswith("\u22125.1 to ")
+    curve = tables["retention_curve"]
+    assert curve[0] == ["Month", "Participants", "Comparison group"] and len(curve) == 14  # months 0 to 12
+    assert curve[1] == ["0", "100.0% [100.0 to 100.0]", "100.0% [100.0 to 100.0]"]
+    promotions = rows_by_name(tables["promotions"])
+    assert promotions["Participants"][-1] == "29 people" and promotions["Comparison group"][-1] == "87 people"
+    outcomes = rows_by_name(tables["outcomes"])
+    assert outcomes["Competencies improved"][0] == "100.0%" and outcomes["Competencies improved"][2] == "6 answers"
+    assert outcomes["Feel more confident"][0] == "0.0%"  # everyone answered 3
+    assert outcomes["Would recommend (NPS), from \u2212100 to 100"][0] == "100"
+    assert "How to read this" in html and "Not proof of cause." in html
+    charts = chart_data(html, "impact-charts")
+    assert charts["retention"]["horizon"] == 12 and charts["retention"]["participants"][0] == [100.0, 100.0, 100.0]
+    assert charts["outcomes"]["values"][2] == [0.0, 0.0, pytest.approx(39.0, abs=0.1)]
+
+
+def test_participants_without_a_comparable_colleague_cannot_be_worked_out(org, stakeholder_client):
+    build(org, colleagues={"Legal": 0})  # Legal's three mentees have nobody to be compared with
+    groups = rows_by_name(page_tables(stakeholder_client.get(impact_url(org)).content.decode())["groups"])
+    assert groups["Without a comparable colleague (left out of the comparison)"] == ["fewer than 5"]
+    participants = number_of(groups["Participants (their match started)"][0])
+    compared = number_of(groups["Compared: participants with comparable colleagues"][0])
+    assert participants is None or compared is None or participants - compared in (0, *range(5, 10_000))
+
+
+def test_participation_hides_small_groups_on_the_page_and_in_the_chart(org, stakeholder_client):
+    data = build(org)
+    mentees = [m.employee for people in data.mentees.values() for m in people][1:]  # the first one has left
+    answers = {e.pk: "Woman" for e in mentees[:10]} | {e.pk: "Man" for e in mentees[10:19]}
+    answers |= {e.pk: "Non-binary" for e in mentees[19:22]}  # three people
+    answers |= {c.pk: ("Woman" if i % 2 else "Man") for i, c in enumerate(data.colleagues[10:50])}
+    self_identify(org, answers)
+    html = stakeholder_client.get(impact_url(org)).content.decode()
+    gender = rows_by_name(page_tables(html)["participation_gender"])
+    assert gender["People who answered"] == ["22", "62"]
+    assert gender["Non-binary"] == ["fewer than 5", "fewer than 5"]
+    assert gender["Woman"] == ["45.5%", "48.4%"]  # 10 of 22; 30 of 62
+    # "In another way" (0) is hidden too, so Non-binary cannot be worked out from the rest.
+    assert gender["In another way"] == ["fewer than 5", "fewer than 5"]
+    chart = next(entry for entry in chart_data(html, "impact-charts")["participation"] if entry["code"] == "gender")
+    assert chart["participants"] == [45.5, 40.9, None, None]
+    assert chart["participantTexts"][2] == "fewer than 5"
+
+
+# --- Printable versions ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [health_url, impact_url])
+def test_printable_version_has_no_navigation_and_every_table_open(url, org, admin_client):
+    build(org)
+    screen = admin_client.get(url(org)).content.decode()
+    html = admin_client.get(url(org, **{"print": 1})).content.decode()
+    assert 'class="sidenav"' not in html and "Sign out" not in html
+    assert '<button type="button" data-print hidden>Print</button>' in html
+    assert "<details" in screen and "<details" in html and '<details class="table-details" open>' in html
+    assert html.count('<details class="table-details" open>') == html.count("<details")
+    assert page_tables(html) == page_tables(screen)  # the same tables, cell for cell (no nudge buttons)
+    assert "analytics-charts.js" in html and "Download CSV" not in html
+    assert "/health/nudge/" not in html and "Recompute now" not in html and 'method="get"' not in html
+
+
+# --- Queries ------------------------------------------------------------------------------------------------
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_query_counts_do_not_grow_with_the_number_of_sessions(org, admin_client):
+    data = build(org, sessions=2)
+    small = {url: _queries(admin_client, url) for url in (health_url(org), impact_url(org))}
+    for match in data.matches:
+        MentoringSession.objects.bulk_create(
+            MentoringSession(
+                organization=org,
+                program=data.program,
+                match=match,
+                starts_at=timezone.now() - timedelta(days=100 + day),
+                status="held",
+            )
+            for day in range(20)
+        )
+    rollup_organization(organization=org)  # a new version: the reports are built again, not read from cache
+    large = {url: _queries(admin_client, url) for url in (health_url(org), impact_url(org))}
+    assert large == small
+    assert small[health_url(org)] <= HEALTH_QUERIES and small[impact_url(org)] <= IMPACT_QUERIES
+    assert MentoringSession.objects.filter(organization=org).count() == 23 * 22
+
+
+def test_cached_figures_cost_fewer_queries(org, admin_client):
+    build(org)
+    cold = _queries(admin_client, health_url(org))
+    warm = _queries(admin_client, health_url(org))
+    assert warm < cold and warm <= WARM_QUERIES
+
+
+def test_completed_match_has_no_nudge_button(org, admin_client):
+    """Only active matches are at risk; completed ones never get a button."""
+    data = build(org)
+    html = admin_client.get(health_url(org)).content.decode()
+    for match in data.completed:
+        assert reverse("health-nudge", kwargs={"org_slug": org.slug, "match_pk": match.pk}) not in html
+    assert Match.objects.filter(pk__in=[m.pk for m in data.at_risk], status="active").count() == 3
