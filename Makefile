@@ -79,7 +79,7 @@ check-deploy: install
 ## Benchmarks print figures (bench/); not part of the test run
 bench: install
 	@if [ -x scripts/run-bench ]; then bash scripts/run-bench; else \
-		shopt -s nullglob; files=(bench/*.py); \
+		shopt -s nullglob; files=(bench/[!_]*.py); \
 		[ $${#files[@]} -gt 0 ] || { echo "No benchmarks in bench/ yet."; exit 0; }; \
 		for f in "$${files[@]}"; do echo "== $$f"; $(BIN)/python "$$f" || exit 1; done; fi
 

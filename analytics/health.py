@@ -25,12 +25,12 @@ from django.utils import timezone
 
 from matching.models import MatchMember
 from mentorhub.accounts.models import Employee, Organization
-from mentorhub.tenancy import scoped
 from programs.models import Program
 from programs.services import eligible_employees_q
 
 from . import suppression
 from .models import MatchFact, ParticipantFact, ProgramDay, SurveyAssignment
+from .selectors import analytics_rows
 from .services.rollups import rollup_version_key
 from .suppression import Figure
 
@@ -129,8 +129,8 @@ def build_health_report(
     """The report; with `guard`, its figures are also checked against every wider view (rule 4)."""
     now = now or timezone.now()
     k = organization.min_group_size
-    facts = scoped(ParticipantFact, organization)
-    matches = scoped(MatchFact, organization)
+    facts = analytics_rows(ParticipantFact, organization)
+    matches = analytics_rows(MatchFact, organization)
     if filters.program_id:
         facts, matches = facts.filter(program_id=filters.program_id), matches.filter(program_id=filters.program_id)
     computed = matches.order_by("-computed_at").values_list("computed_at", flat=True).first() or (
@@ -188,13 +188,13 @@ def _percent(part: int, whole: int) -> float:
 
 
 def _eligible(organization: Organization, filters: HealthFilters) -> int:
-    programs = scoped(Program, organization).exclude(status=Program.Status.DRAFT)  # drafts invite no one yet
+    programs = analytics_rows(Program, organization).exclude(status=Program.Status.DRAFT)  # drafts invite no one yet
     if filters.program_id:
-        programs = scoped(Program, organization).filter(pk=filters.program_id)
+        programs = analytics_rows(Program, organization).filter(pk=filters.program_id)
     condition = Q(pk__in=[])
     for program in programs:
         condition |= eligible_employees_q(program)
-    employees = scoped(Employee, organization).filter(condition)
+    employees = analytics_rows(Employee, organization).filter(condition)
     if filters.department:
         employees = employees.filter(department=filters.department)
     return employees.count()
@@ -244,7 +244,7 @@ def _matches(report: HealthReport, organization: Organization, rows: list[dict],
     started = [row for row in rows if row["started_at"] is not None]
     rates = [row["sessions_held"] / max(row["months_active"], 1.0) for row in started]
     report.sessions_per_month = suppression.figure(round(sum(rates) / len(rates), 2) if rates else None, len(rates), k)
-    cadences = dict(scoped(Program, organization).values_list("pk", "cadence_per_month"))
+    cadences = dict(analytics_rows(Program, organization).values_list("pk", "cadence_per_month"))
     used = [cadences.get(row["program_id"], 0) for row in started]
     report.cadence = round(sum(used) / len(used), 2) if used else None
     with_goals = [row for row in started if row["goals"]]
@@ -264,7 +264,7 @@ def _response_rate(
     report: HealthReport, organization: Organization, filters: HealthFilters, now: datetime, k: int
 ) -> None:
     """Check-ins asked for (due by now) and answered, counted over the people asked."""
-    asked = scoped(SurveyAssignment, organization).filter(survey__kind="checkin", due_at__lte=now)
+    asked = analytics_rows(SurveyAssignment, organization).filter(survey__kind="checkin", due_at__lte=now)
     if filters.program_id:
         asked = asked.filter(program_id=filters.program_id)
     if filters.department:
@@ -288,14 +288,14 @@ def _at_risk(report: HealthReport, organization: Organization, rows: list[dict],
     report.at_risk_count = suppression.count(len(risky), k)
     names: dict[int, list[str]] = defaultdict(list)
     members = (
-        scoped(MatchMember, organization)
+        analytics_rows(MatchMember, organization)
         .filter(match_id__in=[row["match_id"] for row in risky], current=True)
         .order_by("match_id", "role", "participant__employee__name")
         .values_list("match_id", "participant__employee__name")
     )
     for match_id, name in members:
         names[match_id].append(name)
-    programs = dict(scoped(Program, organization).values_list("pk", "name"))
+    programs = dict(analytics_rows(Program, organization).values_list("pk", "name"))
     report.at_risk = [
         AtRisk(
             match_id=row["match_id"],
@@ -312,7 +312,7 @@ def _at_risk(report: HealthReport, organization: Organization, rows: list[dict],
 def _months(report: HealthReport, organization: Organization, filters: HealthFilters, now: datetime, k: int) -> None:
     last = (filters.until or now.astimezone(UTC).date()).replace(day=1)
     first = filters.since.replace(day=1) if filters.since else _months_back(last, TREND_MONTHS - 1)
-    days = scoped(ProgramDay, organization).filter(day__gte=first, day__lte=_month_end(last))
+    days = analytics_rows(ProgramDay, organization).filter(day__gte=first, day__lte=_month_end(last))
     if filters.program_id:
         days = days.filter(program_id=filters.program_id)
     if filters.department:
@@ -329,7 +329,7 @@ def _months(report: HealthReport, organization: Organization, filters: HealthFil
         month_ends[month] = max(month_ends.get(month, row["day"]), row["day"])
         active_on[row["day"]] += row["active_matches"]
     active_at = {month: active_on[end] for month, end in month_ends.items()}
-    enrollments = scoped(ParticipantFact, organization).filter(
+    enrollments = analytics_rows(ParticipantFact, organization).filter(
         enrolled_at__gte=datetime.combine(first, time.min, tzinfo=UTC)
     )
     if filters.program_id:

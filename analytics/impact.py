@@ -34,13 +34,13 @@ from django.utils import timezone
 
 from matching.models import MatchMember
 from mentorhub.accounts.models import Employee, EmploymentEvent, Organization
-from mentorhub.tenancy import scoped
 from programs.models import Participant
 
 from . import stats, suppression
 from .demographics import ATTRIBUTES
 from .models import ParticipantFact, SelfIdentification, SurveyQuestion, SurveyResponse
 from .question_sets import AGREE_FROM, CLOSING, IMPACT_CODES, STANDARD
+from .selectors import analytics_rows
 from .services.rollups import rollup_version_key
 from .suppression import Figure
 
@@ -156,7 +156,7 @@ class History:
         self.department: dict[int, list[tuple[date, str, str]]] = defaultdict(list)
         self.promotions: dict[int, list[date]] = defaultdict(list)
         events = (
-            scoped(EmploymentEvent, organization)
+            analytics_rows(EmploymentEvent, organization)
             .filter(kind__in=[EmploymentEvent.Kind.LEVEL_CHANGE, EmploymentEvent.Kind.DEPARTMENT_CHANGE])
             .order_by("occurred_on", "id")
             .values_list("employee_id", "kind", "occurred_on", "old_value", "new_value")
@@ -201,7 +201,7 @@ def tenure_band(hired_on: date, day: date) -> str:
 
 def _participants(organization: Organization, filters: ImpactFilters) -> dict[int, date]:
     """{employee id: index date} of everyone whose match started (in the filters)."""
-    facts = scoped(ParticipantFact, organization).filter(matched_at__isnull=False)
+    facts = analytics_rows(ParticipantFact, organization).filter(matched_at__isnull=False)
     if filters.program_id:
         facts = facts.filter(program_id=filters.program_id)
     if filters.role != "all":
@@ -224,12 +224,12 @@ def build_impact_report(
     index = _participants(organization, filters)
     employees = {
         pk: (department, level, hired_on, left_on)
-        for pk, department, level, hired_on, left_on in scoped(Employee, organization).values_list(
+        for pk, department, level, hired_on, left_on in analytics_rows(Employee, organization).values_list(
             "pk", "department", "job_level", "hired_on", "left_on"
         )
     }
     history = History(organization)
-    ever_enrolled = set(scoped(Participant, organization).values_list("employee_id", flat=True))
+    ever_enrolled = set(analytics_rows(Participant, organization).values_list("employee_id", flat=True))
     pairs = _match_controls(organization, index, employees, history, ever_enrolled)
     compared = sorted({participant for participant, _ in pairs})
     controls = [(control, index[participant]) for participant, control in pairs]
@@ -464,18 +464,20 @@ def _promotions(treated, controls, employees, history: History, today: date, k: 
 
 
 def _outcomes(report: ImpactReport, organization: Organization, filters: ImpactFilters, k: int) -> None:
-    questions = scoped(SurveyQuestion, organization).filter(survey__kind=CLOSING, code__in=[*IMPACT_CODES, "recommend"])
+    questions = analytics_rows(SurveyQuestion, organization).filter(
+        survey__kind=CLOSING, code__in=[*IMPACT_CODES, "recommend"]
+    )
     if filters.program_id:
         questions = questions.filter(survey__program_id=filters.program_id)
     code_of = {str(pk): code for pk, code in questions.values_list("pk", "code")}
-    responses = scoped(SurveyResponse, organization).filter(survey__kind=CLOSING)
+    responses = analytics_rows(SurveyResponse, organization).filter(survey__kind=CLOSING)
     if filters.program_id:
         responses = responses.filter(program_id=filters.program_id)
     rows = list(responses.values_list("answers", "assignment__respondent_id", "assignment__match_id"))
     if filters.role != "all":
         roles = {
             (match_id, employee_id): role
-            for match_id, employee_id, role in scoped(MatchMember, organization)
+            for match_id, employee_id, role in analytics_rows(MatchMember, organization)
             .filter(match_id__in={match_id for _, _, match_id in rows})
             .values_list("match_id", "participant__employee_id", "role")
         }
@@ -512,13 +514,13 @@ def _groups(report: ImpactReport, organization: Organization, participants: set[
     employees). Each column is a whole split into groups: small groups hidden, with their complements."""
     today = report.today
     current = set(
-        scoped(Employee, organization)
+        analytics_rows(Employee, organization)
         .filter(hired_on__lte=today)
         .exclude(left_on__lte=today)
         .values_list("pk", flat=True)
     )
     answers: dict[str, dict[int, str]] = defaultdict(dict)
-    for employee_id, attribute, value in scoped(SelfIdentification, organization).values_list(
+    for employee_id, attribute, value in analytics_rows(SelfIdentification, organization).values_list(
         "employee_id", "attribute", "value"
     ):
         if employee_id in current or employee_id in participants:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from matching.models import MatchMember
@@ -164,3 +165,9 @@ def survey_response_counts(*, organization: Organization, program: Program, now:
 def self_identification_of(*, organization: Organization, employee: Employee) -> dict[str, str]:
     """{attribute code: value} of what this person chose to share (their own answers only)."""
     return dict(scoped(SelfIdentification, organization).filter(employee=employee).values_list("attribute", "value"))
+
+
+def analytics_rows(model, organization: Organization):
+    """A model's rows of one organization from the analytics database: the read replica when one is
+    configured (dashboards tolerate seconds of lag; settings.ANALYTICS_DATABASE), else the primary."""
+    return scoped(model, organization).using(settings.ANALYTICS_DATABASE)

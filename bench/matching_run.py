@@ -23,10 +23,11 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _db import recreate_database  # noqa: E402 - beside this script
 
 BENCH_DB = "mentorhub_bench_run"
 MENTEES = int(os.environ.get("BENCH_MENTEES", "10000"))
@@ -60,26 +61,6 @@ LOCATIONS = [
     ("Denver", "America/Denver", "Spanish"),
     ("Remote", "UTC", "English"),
 ]
-
-
-def recreate_database(url: str) -> str:
-    """Drop and create BENCH_DB on the server of `url`; return the URL of BENCH_DB."""
-    import psycopg2
-
-    parts = urlparse(url)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=unquote(parts.username or "") or None,
-        password=unquote(parts.password or "") or None,
-        host=parts.hostname or None,
-        port=parts.port or None,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    connection.close()
-    return parts._replace(path=f"/{BENCH_DB}").geturl()
 
 
 def seed(rng: random.Random):
@@ -220,7 +201,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark creates its own database there.")
-    os.environ["DATABASE_URL"] = recreate_database(url)
+    os.environ["DATABASE_URL"] = recreate_database(url, BENCH_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
     os.environ["DJANGO_DEBUG"] = "false"  # DEBUG keeps every query in memory
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"  # nothing is queued; the run executes in this process

@@ -31,35 +31,17 @@ import uuid
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _db import recreate_database  # noqa: E402 - beside this script
 
 BENCH_DB = "mentorhub_bench_reminders"
 REMINDERS = int(os.environ.get("BENCH_REMINDERS", "100000"))
 REFERENCE = int(os.environ.get("BENCH_REFERENCE_REMINDERS", "20000"))
 PAIRS = 1000
 TARGET_SECONDS = 60
-
-
-def recreate_database(url: str) -> str:
-    import psycopg2
-
-    parts = urlparse(url)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=unquote(parts.username or "") or None,
-        password=unquote(parts.password or "") or None,
-        host=parts.hostname or None,
-        port=parts.port or None,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    connection.close()
-    return parts._replace(path=f"/{BENCH_DB}").geturl()
 
 
 def seed_organization():
@@ -260,7 +242,7 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark creates its own database there.")
     if not os.environ.get("REDIS_URL", "").startswith("redis"):
         sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/9): the worker takes its tasks from Redis.")
-    os.environ["DATABASE_URL"] = recreate_database(url)
+    os.environ["DATABASE_URL"] = recreate_database(url, BENCH_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
     os.environ["DJANGO_ENV"] = "development"
     os.environ["DJANGO_ENV_FILE"] = ""
