@@ -24,7 +24,7 @@ from mentorhub.accounts.models import Employee, Role
 from mentorhub.tenancy import OrganizationAPIView, OrganizationScopedViewSet, get_scoped_or_404, scoped
 from programs.api import PROGRAM_PK, SERVICE_ERRORS, ProgramNestedMixin, ServiceErrorsMixin
 
-from . import selectors, suppression
+from . import selectors
 from .demographics import ATTRIBUTES
 from .models import Survey, SurveyAssignment, SurveyQuestion
 from .question_sets import CHECKIN, CLOSING
@@ -221,12 +221,7 @@ class ProgramSurveyViewSet(ServiceErrorsMixin, ProgramNestedMixin, mixins.ListMo
         rows = []
         for survey in selectors.program_surveys(organization=organization, program=self.program):
             found = counts.get(survey.pk, selectors.ResponseCounts())
-            rate = {
-                "people": suppression.count(found.people, k),
-                "due": suppression.figure(found.due, found.people, k),
-                "answered": suppression.figure(found.answered, found.people, k),
-                "rate": suppression.figure(found.rate, found.people, k),
-            }
+            rate = found.figures(k)
             rows.append(
                 {
                     "id": survey.pk,

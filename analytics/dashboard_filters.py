@@ -7,6 +7,7 @@ organization is not a valid choice (it is refused like any unknown value, never 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -61,10 +62,20 @@ class HealthFilterForm(_FilterForm):
         ]
 
     def clean(self) -> dict[str, Any]:
+        """A period is one calendar quarter or one calendar year (or none: all time). Free dates would let two
+        overlapping periods be subtracted from each other to single out a few people."""
         data = super().clean()
         since, until = data.get("since"), data.get("until")
-        if since and until and since > until:
-            self.add_error("until", "The end of the period must not be before its start.")
+        if not since and not until:
+            return data
+        if not (since and until):
+            self.add_error("until" if since else "since", "Give both the start and the end of the period.")
+        elif not _whole_quarter_or_year(since, until):
+            self.add_error(
+                "since",
+                "Choose one calendar quarter (e.g. 1 Apr to 30 Jun) or one calendar year (1 Jan to 31 Dec): "
+                "other periods could be compared with each other to single out a few people.",
+            )
         return data
 
     def filters(self) -> HealthFilters:
@@ -101,6 +112,21 @@ class ImpactFilterForm(_FilterForm):
     def query(self) -> dict[str, str]:
         values = {"program": self.cleaned_data.get("program") or "", "role": self.cleaned_data.get("role") or ""}
         return {key: value for key, value in values.items() if value and value != "all"}
+
+
+def _whole_quarter_or_year(since: date, until: date) -> bool:
+    if not (MIN_YEAR <= since.year <= MAX_YEAR) or since.year != until.year or since.day != 1:
+        return False
+    year = since.year
+    if (since.month, until.month, until.day) == (1, 12, 31):
+        return True
+    if since.month not in (1, 4, 7, 10):
+        return False
+    end = date(year, since.month + 2, 1) + timedelta(days=31)
+    return until == end.replace(day=1) - timedelta(days=1)
+
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def filter_errors(form: forms.Form) -> dict[str, list[str]]:

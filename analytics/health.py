@@ -147,6 +147,10 @@ def build_health_report(
             f"group smaller than {k}. Choose a wider selection."
         )
         return report
+    if guard:
+        report.refused = _sibling_refusal(organization, filters, k)
+        if report.refused:
+            return report
     match_rows = [row for row in matches.values() if _match_in_scope(row, filters)]
     _funnel(report, organization, filters, mine, k)
     _timings(report, mine, k)
@@ -250,14 +254,17 @@ def _matches(report: HealthReport, organization: Organization, rows: list[dict],
     with_goals = [row for row in started if row["goals"]]
     goals, done = sum(row["goals"] for row in with_goals), sum(row["goals_done"] for row in with_goals)
     report.goal_completion = suppression.figure(_percent(done, goals), len(with_goals), k)
+    # Averages are about the people who answered: their number (not the answers') is the group size.
     checked = [row for row in started if row["checkins_answered"]]
     answered = sum(row["checkins_answered"] for row in checked)
     average = round(sum(row["checkin_score_sum"] for row in checked) / answered, 2) if answered else None
-    report.checkin_average = suppression.figure(average, len(checked), k)
+    respondents = {person for row in checked for person in row["checkin_respondents"]}
+    report.checkin_average = suppression.figure(average, len(respondents), k)
     rated = [row for row in started if row["ratings"]]
     ratings = sum(row["ratings"] for row in rated)
     rating = round(sum(row["rating_sum"] for row in rated) / ratings, 2) if ratings else None
-    report.rating_average = suppression.figure(rating, len(rated), k)
+    raters = {person for row in rated for person in row["rating_authors"]}
+    report.rating_average = suppression.figure(rating, len(raters), k)
 
 
 def _response_rate(
@@ -320,12 +327,16 @@ def _months(report: HealthReport, organization: Organization, filters: HealthFil
     totals: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     month_ends: dict[date, date] = {}
     active_on: dict[date, int] = defaultdict(int)  # active matches at the end of each day
-    for row in days.values("day", "active_matches", "sessions_held", "checkins_answered", "checkin_score_sum"):
+    respondents: dict[date, set[int]] = defaultdict(set)  # who answered check-ins, per month
+    for row in days.values(
+        "day", "active_matches", "sessions_held", "checkins_answered", "checkin_score_sum", "checkin_respondents"
+    ):
         month = row["day"].replace(day=1)
         bucket = totals[month]
         bucket["held"] += row["sessions_held"]
         bucket["checkins"] += row["checkins_answered"]
         bucket["score"] += row["checkin_score_sum"]
+        respondents[month].update(row["checkin_respondents"])
         month_ends[month] = max(month_ends.get(month, row["day"]), row["day"])
         active_on[row["day"]] += row["active_matches"]
     active_at = {month: active_on[end] for month, end in month_ends.items()}
@@ -352,7 +363,9 @@ def _months(report: HealthReport, organization: Organization, filters: HealthFil
                 sessions_held=suppression.figure(bucket.get("held", 0), active, k),
                 new_enrollments=suppression.count(new.get(month, 0), k),
                 checkin_average=suppression.figure(
-                    round(bucket.get("score", 0) / checkins, 2) if checkins else None, checkins, k
+                    round(bucket.get("score", 0) / checkins, 2) if checkins else None,
+                    len(respondents.get(month, ())),
+                    k,
                 ),
             )
         )
@@ -466,6 +479,68 @@ def _wider(filters: HealthFilters) -> list[HealthFilters]:
                 )
             )
     return views
+
+
+def _period_of(moment: datetime, quarterly: bool) -> str:
+    day = moment.astimezone(UTC).date()
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}" if quarterly else str(day.year)
+
+
+def _sibling_refusal(organization: Organization, filters: HealthFilters, k: int) -> str:
+    """Rule 2 across views: a department, program or period is shown alone only if the breakdown along that
+    dimension (with the other filters kept) would show it too. Otherwise the whole minus its siblings' views
+    would give away the group its own view hides. Mentees, mentors and matches are each checked. Returns the
+    reason for refusing, or ""."""
+    people = list(
+        analytics_rows(ParticipantFact, organization).values("program_id", "role", "department", "enrolled_at")
+    )
+    matches = list(analytics_rows(MatchFact, organization).values("program_id", "department", "started_at"))
+    for row in matches:
+        row["role"], row["enrolled_at"] = "match", row["started_at"]
+    matches = [row for row in matches if row["started_at"] is not None]
+    quarterly = bool(filters.since and filters.until and (filters.until - filters.since).days < 100)
+    dimensions = {
+        "program": (filters.program_id, lambda row: row["program_id"], "program"),
+        "department": (filters.department, lambda row: row["department"], "department"),
+        "period": (
+            _period_of(datetime.combine(filters.since, time.min, tzinfo=UTC), quarterly) if filters.since else None,
+            lambda row: _period_of(row["enrolled_at"], quarterly),
+            "period",
+        ),
+    }
+    for name, (value, key_of, label) in dimensions.items():
+        if not value:
+            continue
+        others = HealthFilters(
+            program_id=None if name == "program" else filters.program_id,
+            department="" if name == "department" else filters.department,
+            # A quarter's siblings are the quarters of its year; a year's, the other years.
+            since=filters.since.replace(month=1, day=1) if name == "period" and quarterly else None,
+            until=filters.since.replace(month=12, day=31) if name == "period" and quarterly else None,
+        )
+        if name != "period":
+            others = HealthFilters(others.program_id, others.department, filters.since, filters.until)
+        scope = [row for row in [*people, *matches] if _sibling_scope(row, others)]
+        for role in ("mentee", "mentor", "match"):
+            counts: dict[object, int] = defaultdict(int)
+            for row in scope:
+                if row["role"] == role:
+                    counts[key_of(row)] += 1
+            if value in counts and suppression.partition(counts, k)[value]:
+                return (
+                    f"This {label} is too small to be shown on its own: beside the other {label}s' figures it "
+                    f"would reveal a group smaller than {k}. Choose a wider selection."
+                )
+    return ""
+
+
+def _sibling_scope(row: dict, filters: HealthFilters) -> bool:
+    if filters.program_id and row["program_id"] != filters.program_id:
+        return False
+    if filters.department and row["department"] != filters.department:
+        return False
+    day = row["enrolled_at"].astimezone(UTC).date()
+    return not ((filters.since and day < filters.since) or (filters.until and day > filters.until))
 
 
 def _has(filters: HealthFilters, name: str) -> bool:

@@ -177,6 +177,10 @@ class MatchFact(models.Model):
     last_checkin_score = models.PositiveSmallIntegerField(null=True, blank=True)
     ratings = models.PositiveIntegerField(default=0, help_text="Session ratings given (1-5).")
     rating_sum = models.PositiveIntegerField(default=0)
+    # Who answered / rated (employee ids): an average is shown only over enough distinct people, however many
+    # answers one person gave.
+    checkin_respondents = models.JSONField(default=list, blank=True)
+    rating_authors = models.JSONField(default=list, blank=True)
     goals = models.PositiveIntegerField(default=0)
     goals_done = models.PositiveIntegerField(default=0)
     nudges_sent = models.PositiveIntegerField(default=0)
@@ -236,6 +240,7 @@ class ProgramDay(models.Model):
     sessions_held = models.PositiveIntegerField(default=0, help_text="Held on this day.")
     checkins_answered = models.PositiveIntegerField(default=0, help_text="Answered on this day.")
     checkin_score_sum = models.PositiveIntegerField(default=0)
+    checkin_respondents = models.JSONField(default=list, blank=True, help_text="Who answered them (employee ids).")
     goals_done = models.PositiveIntegerField(default=0, help_text="Done on this day.")
     computed_at = models.DateTimeField()
 

@@ -19,7 +19,9 @@ from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Program
 
+from . import suppression
 from .models import SelfIdentification, Survey, SurveyAssignment, SurveyQuestion
+from .suppression import PRIMARY, Figure
 from .survey_schedule import closed_q
 
 LEAD_ROLES = (MatchMember.Role.MENTOR, MatchMember.Role.FACILITATOR)
@@ -141,6 +143,17 @@ class ResponseCounts:
     @property
     def rate(self) -> float | None:
         return round(100 * self.answered / self.due, 1) if self.due else None
+
+    def figures(self, k: int) -> dict[str, Figure]:
+        """As people may see them: over at least k people asked, and with the answered and the unanswered each
+        none or at least k (else, watched over time, they would tell whether one person answered)."""
+        hidden = suppression.chain([self.due, self.answered], k)[1] or (PRIMARY if 0 < self.answered < k else "")
+        return {
+            "people": suppression.count(self.people, k),
+            "due": suppression.figure(self.due, self.people, k),
+            "answered": suppression.figure(self.answered, self.people, k, hidden=hidden),
+            "rate": suppression.figure(self.rate, self.people, k, hidden=hidden),
+        }
 
 
 def survey_response_counts(*, organization: Organization, program: Program, now: datetime) -> dict[int, ResponseCounts]:

@@ -7,10 +7,10 @@ The rules, in the order they apply:
 1. A figure describes a group (its "n": the people it is about). If n < k the figure is not a number but
    "fewer than k" (primary suppression). Zero counts as small: a visible 0 beside a hidden cell would give
    the hidden one away from the total.
-2. Groups that split a published whole (departments of a program, values of an attribute): when exactly
-   one part is hidden, the whole minus the others would reveal it, so the smallest visible part is hidden
-   too (complementary suppression), and so on until no hidden part stands alone. When the whole itself is
-   hidden, every part is.
+2. Groups that split a published whole (departments of a program, values of an attribute): when one part
+   is hidden, the whole minus the others would reveal it, so the smallest visible part is hidden too
+   (complementary suppression), and so on until at least two parts are hidden and together they make at
+   least k people. When the whole itself is hidden, every part is.
 3. Nested groups (a funnel: enrolled, matched, met once, active at 90 days, completed): each stage is shown
    only if the people it loses from the last shown stage are none or at least k.
 4. A filtered view (one program, one department, one period) beside the wider views it narrows: each
@@ -86,13 +86,17 @@ def partition(
         return {key: hidden[key] or COMPLEMENTARY for key in parts}
     if not whole_published:
         return hidden
-    while sum(1 for reason in hidden.values() if reason) == 1:
+    # One hidden part alone, or hidden parts that add up to a small group, can be worked out from the whole
+    # and the visible parts: hide the smallest visible part too, until neither is the case.
+    while True:
+        secret = [key for key, reason in hidden.items() if reason]
+        if not secret or (len(secret) >= 2 and sum(parts[key] for key in secret) >= k):
+            return hidden
         visible = [key for key, reason in hidden.items() if not reason]
         if not visible:
-            break
+            return hidden
         smallest = min(visible, key=lambda key: (parts[key], str(key)))
         hidden[smallest] = COMPLEMENTARY
-    return hidden
 
 
 def chain(stages: Sequence[int], k: int) -> list[str]:

@@ -38,7 +38,10 @@ def effort(questions: int) -> str:
 
 
 def confidentiality(min_group_size: int) -> str:
-    return f"Your answers are confidential: HR and stakeholders only see totals over at least {min_group_size} people."
+    return (
+        f"Your answers are confidential: HR and stakeholders only see totals over at least {min_group_size} people "
+        "(a very low check-in only tells HR that the match may need attention, never the answer)."
+    )
 
 
 def _zone(name: str) -> ZoneInfo:

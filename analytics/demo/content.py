@@ -180,7 +180,8 @@ CURRENT_PROMOTED = 4  # of the current participants, six months in
 SHARE_ANY = {"participant": 0.72, "other": 0.57}  # who answered at least one question
 ANSWERED = {"gender": 0.96, "age_band": 0.9, "caregiver": 0.72, "disability": 0.58, "first_generation": 0.52}
 WOMEN = {"mentee": 0.6, "mentor": 0.28, "other": 0.46}
-GENDER_OTHERS = {"Non-binary": 0.025, "In another way": 0.012}
+# Enough to make a group of their own among the mentees (else their share, and a complement, would be hidden).
+GENDER_OTHERS = {"Non-binary": 0.045, "In another way": 0.02}
 CAREGIVER = 0.34
 DISABILITY = {"participant": 0.1, "other": 0.07}
 FIRST_GENERATION = {"Yes": 0.3, "No": 0.56, "I did not go to university": 0.14}

@@ -150,6 +150,7 @@ def _session_figures(organization: Organization) -> dict[int, dict]:
 @dataclass
 class Extras:
     ratings: dict[int, tuple[int, int]]  # match -> (count, sum)
+    raters: dict[int, set[int]]  # match -> employees who rated
     goals: dict[int, tuple[int, int]]  # match -> (goals, done)
     nudges: dict[int, int]
     checkins: dict[int, list[tuple[datetime, int]]]  # match -> [(submitted, score)], oldest first
@@ -179,28 +180,34 @@ def _match_extras(organization: Organization) -> Extras:
         .order_by()
         .values_list("match_id", "n")
     )
-    return Extras(ratings=ratings, goals=goals, nudges=nudges, checkins=checkin_scores(organization))
+    raters: dict[int, set[int]] = defaultdict(set)
+    for match_id, author_id in (
+        scoped(SessionFeedback, organization).values_list("session__match_id", "author_id").distinct().order_by()
+    ):
+        raters[match_id].add(author_id)
+    return Extras(ratings=ratings, raters=raters, goals=goals, nudges=nudges, checkins=checkin_scores(organization))
 
 
-def checkin_scores(organization: Organization) -> dict[int, list[tuple[datetime, int]]]:
-    """{match id: [(submitted at, "how is it going" 1-5)]}, oldest first, from every check-in answered."""
+def checkin_scores(organization: Organization) -> dict[int, list[tuple[datetime, int, int]]]:
+    """{match id: [(submitted at, "how is it going" 1-5, respondent)]}, oldest first, from every check-in
+    answered."""
     score_question = {
         survey_id: str(pk)
         for pk, survey_id in scoped(SurveyQuestion, organization)
         .filter(survey__kind=CHECKIN, code=CHECKIN_SCORE)
         .values_list("pk", "survey_id")
     }
-    found: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    found: dict[int, list[tuple[datetime, int, int]]] = defaultdict(list)
     responses = (
         scoped(SurveyResponse, organization)
         .filter(survey__kind=CHECKIN)
-        .values_list("assignment__match_id", "survey_id", "answers", "submitted_at")
+        .values_list("assignment__match_id", "survey_id", "answers", "submitted_at", "assignment__respondent_id")
         .order_by("submitted_at", "id")
     )
-    for match_id, survey_id, answers, submitted_at in responses:
+    for match_id, survey_id, answers, submitted_at, respondent_id in responses:
         score = (answers or {}).get(score_question.get(survey_id, ""))
         if isinstance(score, int) and 1 <= score <= 5:
-            found[match_id].append((submitted_at, score))
+            found[match_id].append((submitted_at, score, respondent_id))
     return found
 
 
@@ -239,10 +246,12 @@ def _build_match_facts(
             sessions_cancelled=figures.get("cancelled", 0),
             months_active=round(months, 3),
             checkins_answered=len(checkins),
-            checkin_score_sum=sum(score for _, score in checkins),
+            checkin_score_sum=sum(score for _, score, _ in checkins),
             last_checkin_score=checkins[-1][1] if checkins else None,
             ratings=ratings,
             rating_sum=rating_sum,
+            checkin_respondents=sorted({respondent for _, _, respondent in checkins}),
+            rating_authors=sorted(extras.raters.get(match.pk, ())),
             goals=goals,
             goals_done=goals_done,
             nudges_sent=extras.nudges.get(match.pk, 0),
@@ -265,7 +274,8 @@ def _risk(fact: MatchFact, cadence: int, now: datetime) -> tuple[bool, str]:
         what = "since the last session" if fact.last_session_at else "since the match started, and none yet"
         return True, f"No session for {quiet.days} days {what}"
     if fact.last_checkin_score is not None and fact.last_checkin_score <= LOW_CHECKIN:
-        return True, f"Last check-in: {fact.last_checkin_score} out of 5"
+        # Not the score itself, nor whose: the answer stays confidential; HR only learns the match needs care.
+        return True, "A recent check-in was low"
     return False, ""
 
 
@@ -331,6 +341,7 @@ def _build_program_days(
     goals_done = _per_day(
         scoped(Goal, organization).filter(completed_at__isnull=False, match__isnull=False), "completed_at", Count("id")
     )
+    respondents: dict[tuple[int, str, date], set[int]] = defaultdict(set)
     # (program, department, day) -> [enrolled, matched, active, held, checkins, checkin sum, goals done]
     changes: dict[tuple[int, str], dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0] * 7))
     for fact in participant_facts:
@@ -350,9 +361,12 @@ def _build_program_days(
     for match_id, scores in checkin_scores(organization).items():
         if match_id in facts_by_match:
             events = changes[facts_by_match[match_id].program_id, department_of[match_id]]
-            for submitted_at, score in scores:
+            for submitted_at, score, respondent in scores:
                 events[_day(submitted_at)][4] += 1
                 events[_day(submitted_at)][5] += score
+                respondents[facts_by_match[match_id].program_id, department_of[match_id], _day(submitted_at)].add(
+                    respondent
+                )
     for (match_id, day), n in goals_done.items():
         if match_id in facts_by_match:
             changes[facts_by_match[match_id].program_id, department_of[match_id]][day][6] += n
@@ -378,6 +392,7 @@ def _build_program_days(
                     sessions_held=change[3],
                     checkins_answered=change[4],
                     checkin_score_sum=change[5],
+                    checkin_respondents=sorted(respondents.get((program_id, department, day), ())),
                     goals_done=change[6],
                     computed_at=now,
                 )

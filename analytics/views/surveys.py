@@ -122,16 +122,13 @@ def _panels(request: HttpRequest, program: Program, bound: dict[int, SurveyQuest
     k = organization.min_group_size
     panels = []
     for survey in selectors.program_surveys(organization=organization, program=program):
-        found = counts.get(survey.pk, selectors.ResponseCounts())
+        figures = counts.get(survey.pk, selectors.ResponseCounts()).figures(k)
         panels.append(
             SurveyPanel(
                 survey=survey,
                 name=SURVEY_NAMES[survey.kind],
                 form=bound.get(survey.pk) or SurveyQuestionForm(prefix=f"survey{survey.pk}"),
-                people=suppression.count(found.people, k),
-                due=suppression.figure(found.due, found.people, k),
-                answered=suppression.figure(found.answered, found.people, k),
-                rate=suppression.figure(found.rate, found.people, k),
+                **figures,
             )
         )
     return panels

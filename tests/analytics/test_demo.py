@@ -124,7 +124,9 @@ def test_who_takes_part_shows_a_pattern(acme):
     assert set(tables) == {attribute.code for attribute in ATTRIBUTES}
     women = {row.value: row for row in tables["gender"].rows}["Woman"]
     mentor_women = {row.value: row for row in mentors.groups[0].rows}["Woman"]
-    assert women.participants.value > women.organization.value > mentor_women.participants.value
+    assert women.participants.value > women.organization.value
+    # The mentors who answered are few: their share of women is shown, and lower, or hidden with its complement.
+    assert mentor_women.participants.value is None or mentor_women.participants.value < women.organization.value
     # Fewer answer some questions than others.
     answered = {code: table.answered_organization.value for code, table in tables.items()}
     assert answered["gender"] > answered["disability"] and answered["gender"] > answered["first_generation"]

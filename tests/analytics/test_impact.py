@@ -186,8 +186,11 @@ def test_participation_by_self_identified_group(org, cohort):
     # P1 has left, so "the organization" (current employees) has P2, P3 and C3..C6 answering: 2 women, 4 men.
     assert gender.answered_participants.value == 3 and gender.answered_organization.value == 6
     rows = {row.value: row for row in gender.rows}
-    assert rows["Woman"].participants.value == 66.7 and rows["Woman"].organization.value == 33.3
+    # The organization: 2 women, 4 men, nobody else; the empty values (0) alone would make a group of 0 beside
+    # Woman's 2, so Woman is hidden there too, and Man (4 of 6) is shown.
+    assert rows["Woman"].organization.hidden and rows["Man"].organization.value == 66.7
     assert rows["Man"].participants.text() == "fewer than 2"  # P3 alone
-    assert rows["Man"].organization.value == 66.7
-    # Values nobody chose are hidden too (0 is small), with their complements where needed.
+    # Values nobody chose are hidden too (0 is small); Man, Non-binary and "in another way" make one person,
+    # which 3 who answered minus 2 women would reveal: Woman is hidden as well.
     assert rows["Non-binary"].participants.text() == "fewer than 2"
+    assert rows["Woman"].participants.hidden == "complementary"

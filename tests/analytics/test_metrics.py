@@ -203,8 +203,10 @@ def test_program_health(org, pilot):
     assert report.sessions_per_month.value == pytest.approx(round((5 / (141 / 30.44) + 2 / (90 / 30.44)) / 4, 2))
     assert report.cadence == 2
     assert (report.goal_completion.value, report.goal_completion.n) == (66.7, 2)
-    assert (report.checkin_average.value, report.checkin_average.n) == (3.5, 2)  # (4 + 5 + 3 + 2) / 4
-    assert (report.rating_average.value, report.rating_average.n) == (4.0, 2)  # (4 + 5 + 3) / 3 over A and B
+    # (4 + 5 + 3 + 2) / 4, answered by 3 people (Mila, Rhea, Mo): the group is the people, not the answers.
+    assert (report.checkin_average.value, report.checkin_average.n) == (3.5, 3)
+    # Every rating is Mila's: one person's ratings are never an average on a dashboard.
+    assert report.rating_average.text() == "fewer than 2"
     assert (report.checkin_response_rate.value, report.checkin_response_rate.n) == (80.0, 4)  # 4 of 5, 4 people
     # One match at risk: a count too small for stakeholders; HR admins see the match itself.
     assert report.at_risk_count.text() == "fewer than 2" and [r.people for r in report.at_risk] == ["Max and Rhea"]
@@ -217,10 +219,16 @@ def test_program_health(org, pilot):
 
 def test_filters_and_a_refused_narrow_view(org, pilot):
     program, _matches = pilot
-    sales = build_health_report(
-        organization=org, filters=HealthFilters(program_id=program.pk, department="Sales"), now=NOW
+    engineering = build_health_report(
+        organization=org, filters=HealthFilters(program_id=program.pk, department="Engineering"), now=NOW
     )
-    assert {stage.label: stage.people.value for stage in sales.funnel}["Enrolled as mentee"] == 3
+    # Sales has a single mentor: beside Engineering's figures, Sales' would reveal it, so neither department
+    # is shown on its own.
+    assert "too small to be shown on its own" in engineering.refused and not engineering.funnel
+    everyone = build_health_report(
+        organization=org, filters=HealthFilters(program_id=program.pk, department=""), now=NOW
+    )
+    assert {stage.label: stage.people.value for stage in everyone.funnel}["Enrolled as mentee"] == 6
     may = build_health_report(
         organization=org, filters=HealthFilters(program_id=program.pk, since=date(2027, 5, 1)), now=NOW
     )

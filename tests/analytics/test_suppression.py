@@ -24,10 +24,19 @@ def test_a_small_group_is_fewer_than_k_never_a_number():
     assert s.count(3, 3).text() == "3"  # an organization may set its own minimum
 
 
+def test_hidden_parts_never_add_up_to_a_small_group():
+    # Legal (3) and Ops (1) hidden: the whole minus Sales would be 4 people, so Sales is hidden too.
+    assert s.partition({"Sales": 20, "Legal": 3, "Ops": 1}, K) == {
+        "Sales": s.COMPLEMENTARY,
+        "Legal": s.PRIMARY,
+        "Ops": s.PRIMARY,
+    }
+
+
 def test_one_hidden_part_takes_a_second_with_it():
     hidden = s.partition({"Sales": 20, "Legal": 3, "Finance": 9, "People": 30}, K)
     assert hidden == {"Sales": "", "Legal": s.PRIMARY, "Finance": s.COMPLEMENTARY, "People": ""}
-    assert s.partition({"A": 10, "B": 2, "C": 1}, K) == {"A": "", "B": s.PRIMARY, "C": s.PRIMARY}
+    assert s.partition({"A": 10, "B": 2, "C": 7}, K) == {"A": "", "B": s.PRIMARY, "C": s.COMPLEMENTARY}
     assert all(s.partition({"A": 2, "B": 2}, K).values())  # the whole is small: nothing shown
     assert s.partition({"A": 10, "B": 12}, K) == {"A": "", "B": ""}
     assert s.partition({"A": 3}, K, whole_published=False) == {"A": s.PRIMARY}
@@ -39,10 +48,10 @@ def test_no_hidden_part_can_be_recovered_from_the_whole(parts):
     secret = [key for key, reason in hidden.items() if reason]
     visible = sum(size for key, size in parts.items() if not hidden[key])
     assert all(hidden[key] for key, size in parts.items() if size < K)  # every small part is hidden
-    if secret:
-        # The whole minus the visible parts is shared by at least two hidden parts (or the whole is small).
-        assert len(secret) >= 2 or sum(parts.values()) < K
-        assert sum(parts[key] for key in secret) == sum(parts.values()) - visible
+    if secret and sum(parts.values()) >= K:
+        # The whole minus the visible parts is shared by at least two hidden parts, and is not a small group.
+        assert len(secret) >= 2 or len(parts) == 1
+        assert sum(parts.values()) - visible >= K or len(secret) == len(parts)
 
 
 def test_nested_stages_never_lose_a_small_group():
