@@ -124,6 +124,7 @@ class ImpactReport:
     respondents: Figure | None = None
     groups: list[AttributeTable] = field(default_factory=list)
     note: str = ""
+    refused: str = ""  # why this selection is not shown on its own (every figure hidden then)
 
 
 def impact_report(*, organization: Organization, filters: ImpactFilters, today: date | None = None) -> ImpactReport:
@@ -258,6 +259,11 @@ def build_impact_report(
     _outcomes(report, organization, filters, k)
     _groups(report, organization, set(index), k)
     if guard:
+        refusal = _sibling_refusal(organization, filters, k)
+        if refusal:
+            _hide_all(report)
+            report.note = report.refused = refusal
+            return report
         wider = [
             ImpactFilters(program_id=program_id, role=role)
             for program_id, role in {(None, filters.role), (filters.program_id, "all"), (None, "all")}
@@ -286,6 +292,55 @@ def _figures(report: ImpactReport) -> dict[str, tuple[object, str]]:
         for row in table.rows:
             found[f"group:{table.code}:{row.value}"] = (row, "participants")
     return found
+
+
+def _hide_all(report: ImpactReport) -> None:
+    for holder, attribute in _figures(report).values():
+        if getattr(holder, attribute) is not None:
+            setattr(holder, attribute, suppression.Figure(None, None, suppression.COMPLEMENTARY, report.k))
+
+
+def _sibling_refusal(organization: Organization, filters: ImpactFilters, k: int) -> str:
+    """Rule 2 across views: one program (or one role) is shown alone only if the breakdown by program (or
+    role), the other filter kept, would show it: participants and closing-survey respondents are each
+    checked. Otherwise all programs minus the other programs' views would give away this one's figures."""
+    people = list(
+        analytics_rows(ParticipantFact, organization)
+        .filter(matched_at__isnull=False)
+        .values_list("program_id", "role", "employee_id")
+        .distinct()
+    )
+    respondents = list(
+        analytics_rows(SurveyResponse, organization)
+        .filter(survey__kind=CLOSING)
+        .values_list("program_id", "assignment__respondent_id")
+        .distinct()
+    )
+    role_of = {(program_id, employee_id): role for program_id, role, employee_id in people}
+    checks = []
+    if filters.program_id:
+        checks.append(("program", filters.program_id, lambda program_id, role: program_id, filters.role, "role"))
+    if filters.role != "all":
+        checks.append(("role", filters.role, lambda program_id, role: role, filters.program_id, "program"))
+    for label, value, key_of, other, _ in checks:
+        for rows in (
+            [(program_id, role) for program_id, role, _employee in people],
+            [(program_id, role_of.get((program_id, respondent), "")) for program_id, respondent in respondents],
+        ):
+            counts: dict[object, int] = defaultdict(int)
+            for program_id, role in rows:
+                if label == "program" and other != "all" and role != other:
+                    continue
+                if label == "role" and other and program_id != other:
+                    continue
+                counts[key_of(program_id, role)] += 1
+            if value in counts and suppression.partition(counts, k)[value]:
+                what = "program" if label == "program" else "group (mentees or mentors)"
+                return (
+                    f"This {what} is too small to be shown on its own: beside the others' figures it would reveal "
+                    f"a group smaller than {k}. Choose a wider selection."
+                )
+    return ""
 
 
 def _guard(report: ImpactReport, parents: list[ImpactReport]) -> None:

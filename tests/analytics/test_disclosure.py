@@ -82,3 +82,26 @@ def test_only_whole_quarters_or_years_are_periods(org, admin_client, since, unti
     url = reverse("api-program-health", kwargs={"org_slug": org.slug})
     response = admin_client.get(url + "?" + urlencode({"since": since, "until": until}))
     assert response.status_code == 400 and "calendar quarter" in response.json()["since"][0]
+
+
+def test_a_program_is_not_shown_alone_when_its_siblings_would_give_away_a_small_one(org, stakeholder_client):
+    """Programs A and B have six closing-survey respondents each, C three. All - A - B would give C's answers:
+    C is hidden, and so is one of A and B (the breakdown hides a complement), so the subtraction fails."""
+    from analytics.models import SurveyResponse
+
+    a = build(org, name_prefix="A ", rollup=False)
+    b = build(org, name_prefix="B ", rollup=False)
+    c = build(org, name_prefix="C ", departments={"Sales": 5}, completed=3, at_risk=0, rollup=False)
+    assert SurveyResponse.objects.filter(program=c.program, survey__kind="closing").count() == 3
+    rollup_organization(organization=org)
+    url = reverse("api-impact-report", kwargs={"org_slug": org.slug})
+    everyone = stakeholder_client.get(url).json()
+    assert not everyone["participants"]["suppressed"]
+    hidden = {}
+    for program in (a.program, b.program, c.program):
+        body = stakeholder_client.get(url + f"?program={program.pk}").json()
+        outcomes = [outcome["agreeing"] for outcome in body["outcomes"]]
+        hidden[program.pk] = all(figure["suppressed"] for figure in outcomes)
+        if hidden[program.pk]:
+            assert "too small to be shown on its own" in body["note"] or program == c.program
+    assert hidden[c.program.pk] and (hidden[a.program.pk] or hidden[b.program.pk])
