@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -117,3 +119,25 @@ def session_phase(session: MentoringSession, now: datetime) -> str:
     if session.status != MentoringSession.Status.SCHEDULED:
         return session.status
     return "upcoming" if session.starts_at > now else "to_log"
+
+
+@dataclass
+class Acting:
+    """A match the signed-in person opened to change something in it, seen from their side; `refusal` is
+    the redirect to show instead when they may no longer change it (a finished match, or they left)."""
+
+    match: Match
+    side: MatchSide
+    refusal: HttpResponse | None
+
+
+def acting_in(request: HttpRequest, match_pk: int, *, only_on_post: bool = False) -> Acting:
+    """The person's match (404 when it is not theirs) and whether they may act in it now."""
+    employee = employee_of(request)
+    match = selectors.match_for_member(organization=request.organization, employee=employee, match_id=match_pk)
+    side = match_side(match, employee)
+    refusal = None
+    if not side.can_act and (request.method == "POST" or not only_on_post):
+        messages.error(request, side.read_only_reason)
+        refusal = redirect("mentoring-match", org_slug=request.organization.slug, match_pk=match.pk)
+    return Acting(match=match, side=side, refusal=refusal)

@@ -22,7 +22,7 @@ from programs.admin_forms import add_service_errors
 from .. import selectors, services
 from ..forms import PERSONAL, CommentForm, GoalEditForm, GoalForm, MilestoneForm
 from ..models import Goal
-from .common import LEAD_ROLES, TAKING_PART, employee_of, error_text, is_htmx, match_side
+from .common import LEAD_ROLES, TAKING_PART, acting_in, employee_of, error_text, is_htmx, match_side
 
 
 def _goal_url(request: HttpRequest, goal: Goal, anchor: str = "") -> str:
@@ -84,11 +84,10 @@ def _render_goal(
 def goal_new(request: HttpRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
     employee = employee_of(request)
-    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
-    side = match_side(match, employee)
-    if not side.can_act:
-        messages.error(request, side.read_only_reason)
-        return redirect("mentoring-match", org_slug=organization.slug, match_pk=match.pk)
+    acting = acting_in(request, match_pk)
+    if acting.refusal is not None:
+        return acting.refusal
+    match, side = acting.match, acting.side
     templates = list(selectors.goal_templates(organization=organization, program=match.program))
     form = GoalForm(request.POST or None, templates=templates)
     status = 200

@@ -23,7 +23,7 @@ from .. import selectors, services
 from ..extensions import home_todos
 from ..forms import EndMatchForm
 from ..models import Goal, MentoringSession
-from .common import TAKING_PART, employee_of, error_text, match_side, names, session_phase, zone_name
+from .common import TAKING_PART, acting_in, employee_of, error_text, match_side, names, session_phase, zone_name
 
 # The home page lists this many sessions ahead (each match's card names its own next one).
 UPCOMING_SHOWN = 5
@@ -180,11 +180,10 @@ def match_end(request: HttpRequest, match_pk: int) -> HttpResponse:
     """End the match early: a confirmation page with the reason (for HR) and whether a new match is wanted."""
     organization = request.organization
     employee = employee_of(request)
-    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
-    side = match_side(match, employee)
-    if not side.can_act and request.method == "POST":
-        messages.error(request, side.read_only_reason)
-        return redirect("mentoring-match", org_slug=organization.slug, match_pk=match.pk)
+    acting = acting_in(request, match_pk, only_on_post=True)
+    if acting.refusal is not None:
+        return acting.refusal
+    match, side = acting.match, acting.side
     form = EndMatchForm(request.POST or None)
     if side.is_lead:
         form.fields["rematch"].label = f"Offer {side.other_names} a new match in this program"

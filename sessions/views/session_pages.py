@@ -22,7 +22,7 @@ from .. import ics, selectors, services
 from ..forms import COMMON_TOPICS, CancelForm, FeedbackForm, LogForm, LogPastForm, NotesForm, SessionForm
 from ..models import MentoringSession
 from ..services.sessions import CALENDAR_FIELDS
-from .common import TAKING_PART, employee_of, match_side, session_phase, zone_name
+from .common import TAKING_PART, acting_in, employee_of, match_side, session_phase, zone_name
 
 S = MentoringSession.Status
 
@@ -81,11 +81,10 @@ def _form_page(request: HttpRequest, template: str, form, status: int = 200, **c
 def session_new(request: HttpRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
     employee = employee_of(request)
-    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
-    side = match_side(match, employee)
-    if not side.can_act:
-        messages.error(request, side.read_only_reason)
-        return redirect("mentoring-match", org_slug=organization.slug, match_pk=match.pk)
+    acting = acting_in(request, match_pk)
+    if acting.refusal is not None:
+        return acting.refusal
+    match, side = acting.match, acting.side
     form = SessionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -112,11 +111,10 @@ def session_new(request: HttpRequest, match_pk: int) -> HttpResponse:
 def session_log_past(request: HttpRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
     employee = employee_of(request)
-    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
-    side = match_side(match, employee)
-    if not side.can_act:
-        messages.error(request, side.read_only_reason)
-        return redirect("mentoring-match", org_slug=organization.slug, match_pk=match.pk)
+    acting = acting_in(request, match_pk)
+    if acting.refusal is not None:
+        return acting.refusal
+    match, side = acting.match, acting.side
     form = LogPastForm(request.POST or None)
     status = 200
     if request.method == "POST":
