@@ -22,7 +22,8 @@ from rest_framework.response import Response
 
 from mentorhub.accounts.models import Employee, Role
 from mentorhub.tenancy import OrganizationAPIView, OrganizationScopedViewSet, get_scoped_or_404, scoped
-from programs.api import PROGRAM_PK, SERVICE_ERRORS, ProgramNestedMixin, ServiceErrorsMixin
+from mentorhub.web.schema import SERVICE_ERRORS
+from programs.api_mixins import PROGRAM_PK, ProgramNestedMixin
 
 from . import selectors
 from .demographics import ATTRIBUTES
@@ -45,11 +46,6 @@ ADMIN_ONLY = frozenset({Role.ADMIN})
 TAKING_PART = frozenset({Role.ADMIN, Role.MEMBER})
 EVERYONE = frozenset({Role.ADMIN, Role.STAKEHOLDER, Role.MEMBER})
 SURVEY_PK = OpenApiParameter("survey_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def _schema_generation(view: Any) -> bool:
-    # drf-spectacular instantiates views without a request organization to read their querysets.
-    return getattr(view, "swagger_fake_view", False)
 
 
 def _employee(request: Request) -> Employee | None:
@@ -84,13 +80,12 @@ def _needs_employee(request: Request) -> Employee:
         summary="One of your surveys, with its questions", responses={200: SurveyAssignmentDetailSerializer}
     ),
 )
-class SurveyAssignmentViewSet(
-    ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
-):
+class SurveyAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
     """Check-ins (every 30 days of a match) and closing surveys (when it ends) you were asked to answer.
     Each person sees only their own; anyone else's answers 404."""
 
     serializer_class = SurveyAssignmentSerializer
+    schema_model = SurveyAssignment
     lookup_url_kwarg = "assignment_pk"
     lookup_value_converter = "int"
     read_roles = TAKING_PART
@@ -104,8 +99,6 @@ class SurveyAssignmentViewSet(
         return {**super().get_serializer_context(), "now": getattr(self, "now", None) or timezone.now()}
 
     def get_base_queryset(self) -> QuerySet[SurveyAssignment]:
-        if _schema_generation(self):
-            return SurveyAssignment.objects.all()
         queryset = selectors.assignments_of(organization=self.request.organization, employee=_employee(self.request))
         wanted = self.request.query_params.get("status", "")
         if self.action == "list" and wanted in SurveyAssignment.Status.values:
@@ -151,7 +144,7 @@ def _about_me(answers: dict[str, str]) -> dict[str, str | None]:
     return {attribute.code: answers.get(attribute.code) for attribute in ATTRIBUTES}
 
 
-class AboutMeView(ServiceErrorsMixin, OrganizationAPIView):
+class AboutMeView(OrganizationAPIView):
     """What you choose to share about yourself, so the program team can see whether mentoring reaches
     everyone. Optional; only ever counted in totals over at least the organization's minimum group size,
     never shown per person (HR admins included). Every role may answer."""
@@ -198,18 +191,17 @@ class AboutMeView(ServiceErrorsMixin, OrganizationAPIView):
         summary="The program's surveys, their questions and response rates (admins)", parameters=[PROGRAM_PK]
     ),
 )
-class ProgramSurveyViewSet(ServiceErrorsMixin, ProgramNestedMixin, mixins.ListModelMixin, OrganizationScopedViewSet):
+class ProgramSurveyViewSet(ProgramNestedMixin, mixins.ListModelMixin, OrganizationScopedViewSet):
     """The check-in and the closing survey of a program (made with their standard questions on first use).
     Response figures are hidden while fewer people than the organization's minimum group size were asked.
     Never anyone's answers."""
 
     serializer_class = ProgramSurveySerializer
+    schema_model = Survey
     read_roles = ADMIN_ONLY
     write_roles = ADMIN_ONLY
 
     def get_base_queryset(self) -> QuerySet[Survey]:
-        if _schema_generation(self):
-            return Survey.objects.all()
         return Survey.objects.filter(program=self.program)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -234,11 +226,12 @@ class ProgramSurveyViewSet(ServiceErrorsMixin, ProgramNestedMixin, mixins.ListMo
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class ProgramSurveyQuestionViewSet(ServiceErrorsMixin, ProgramNestedMixin, OrganizationScopedViewSet):
+class ProgramSurveyQuestionViewSet(ProgramNestedMixin, OrganizationScopedViewSet):
     """HR admins' own questions in a program's survey: add one (asked after the standard questions from
     now on), remove one (no longer asked; answers given stay confidential and count nowhere)."""
 
     serializer_class = SurveyQuestionSerializer
+    schema_model = SurveyQuestion
     lookup_url_kwarg = "survey_question_pk"
     lookup_value_converter = "int"
     read_roles = ADMIN_ONLY
@@ -250,8 +243,6 @@ class ProgramSurveyQuestionViewSet(ServiceErrorsMixin, ProgramNestedMixin, Organ
         self.survey = get_scoped_or_404(surveys, request.organization, pk=self.kwargs["survey_pk"])
 
     def get_base_queryset(self) -> QuerySet[SurveyQuestion]:
-        if _schema_generation(self):
-            return SurveyQuestion.objects.all()
         return scoped(SurveyQuestion, self.request.organization).filter(survey=self.survey)
 
     @extend_schema(

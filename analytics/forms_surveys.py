@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from .demographics import ATTRIBUTES
 from .models import SurveyQuestion
@@ -70,13 +69,6 @@ class SurveyAnswerForm(forms.Form):
             if value not in (None, ""):
                 found[str(question.pk)] = value
         return found
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """The service's messages are keyed by question id: put each on its question's field."""
-        for key, messages in error.message_dict.items():
-            target = field_name(key) if field_name(key) in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
 
     def problems(self) -> list[tuple[forms.BoundField, str]]:
         """(field, first message) of every question with an error, in order: the summary links to each."""

@@ -67,8 +67,8 @@ FAN_OUT = 7
 def generate(rows: int, rng: random.Random) -> list[dict[str, str]]:
     """A management tree (fan-out FAN_OUT), departments inherited from the top, levels by depth."""
     # The demo seed's name lists (importable only after django.setup()).
-    from mentorhub.accounts.management.commands.seed_demo import FIRST as FIRST_NAMES
-    from mentorhub.accounts.management.commands.seed_demo import LAST as LAST_NAMES
+    from demo.accounts import FIRST as FIRST_NAMES
+    from demo.accounts import LAST as LAST_NAMES
 
     people: list[dict[str, str]] = []
     depth = [0] * rows

@@ -20,7 +20,8 @@ from rest_framework.response import Response
 
 from mentorhub.accounts.models import Employee, Role
 from mentorhub.tenancy import OrganizationAPIView, OrganizationScopedViewSet, get_scoped_or_404, scoped
-from programs.api import PROGRAM_PK, SERVICE_ERRORS, ProgramNestedMixin, ServiceErrorsMixin
+from mentorhub.web.schema import SERVICE_ERRORS
+from programs.api_mixins import PROGRAM_PK, ProgramNestedMixin
 from programs.models import Participant
 
 from . import selectors, services
@@ -49,10 +50,6 @@ TAKING_PART = frozenset({Role.ADMIN, Role.MEMBER})
 EVERYONE = frozenset({Role.ADMIN, Role.STAKEHOLDER, Role.MEMBER})
 
 
-def _schema_generation(view: Any) -> bool:
-    return getattr(view, "swagger_fake_view", False)
-
-
 def _employee(request: Request) -> Employee | None:
     return request.membership.employee if request.membership.employee_id else None
 
@@ -64,21 +61,18 @@ def _employee(request: Request) -> Employee | None:
     list=extend_schema(summary="A program's matching runs, newest first (admins)", parameters=[PROGRAM_PK]),
     retrieve=extend_schema(summary="A run: progress, and its figures once done (admins)", parameters=[PROGRAM_PK]),
 )
-class MatchRunViewSet(
-    ServiceErrorsMixin, ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
-):
+class MatchRunViewSet(ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
     """Runs of the matching engine over a program. Starting one queues it; poll the run for `progress`,
     `stage` and, when `status` is done, `figures`."""
 
     serializer_class = MatchRunSerializer
+    schema_model = MatchRun
     lookup_url_kwarg = "run_pk"
     lookup_value_converter = "int"
     read_roles = ADMIN_ONLY
     write_roles = ADMIN_ONLY
 
     def get_base_queryset(self) -> QuerySet[MatchRun]:
-        if _schema_generation(self):
-            return MatchRun.objects.all()
         return selectors.runs_of_program(organization=self.request.organization, program=self.program)
 
     @extend_schema(
@@ -148,19 +142,18 @@ RUN_FILTER = OpenApiParameter("run", OpenApiTypes.INT, description="Only the mat
     retrieve=extend_schema(summary="A match with its explanation (admins)", parameters=[PROGRAM_PK]),
 )
 class ProgramMatchViewSet(
-    ServiceErrorsMixin, ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
+    ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
 ):
     """Review of the proposals: edit a pair, pin what a re-run must keep, approve, discard."""
 
     serializer_class = MatchSerializer
+    schema_model = Match
     lookup_url_kwarg = "match_pk"
     lookup_value_converter = "int"
     read_roles = ADMIN_ONLY
     write_roles = ADMIN_ONLY
 
     def get_base_queryset(self) -> QuerySet[Match]:
-        if _schema_generation(self):
-            return Match.objects.all()
         params = self.request.query_params
         status_filter = params.get("status", "")
         queryset = selectors.matches_of_program(
@@ -269,18 +262,17 @@ class ProgramMatchViewSet(
     list=extend_schema(summary="Your matches (approved, active and past), newest first"),
     retrieve=extend_schema(summary="One of your matches, with why you were matched"),
 )
-class MyMatchViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
+class MyMatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
     """The signed-in person's matches. Anyone else's match answers 404."""
 
     serializer_class = MyMatchSerializer
+    schema_model = Match
     lookup_url_kwarg = "match_pk"
     lookup_value_converter = "int"
     read_roles = EVERYONE
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Match]:
-        if _schema_generation(self):
-            return Match.objects.all()
         employee = _employee(self.request)
         if employee is None:
             return Match.objects.none()
@@ -316,7 +308,7 @@ class MyMatchViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
 # --- Mentee choice -----------------------------------------------------------------------------------------
 
 
-class SuggestionsView(ServiceErrorsMixin, OrganizationAPIView):
+class SuggestionsView(OrganizationAPIView):
     """Your five best mentors in a mentee-choice program (as an approved mentee), with the reasons."""
 
     read_roles = TAKING_PART
@@ -346,21 +338,18 @@ class SuggestionsView(ServiceErrorsMixin, OrganizationAPIView):
     list=extend_schema(summary="Mentor requests you sent or received"),
     retrieve=extend_schema(summary="One of your mentor requests"),
 )
-class MentorRequestViewSet(
-    ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
-):
+class MentorRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
     """Mentee-choice requests: mentees ask a suggested mentor; mentors accept or decline; mentees may
     withdraw an open request. Only the two people of a request see it."""
 
     serializer_class = MentorRequestSerializer
+    schema_model = MentorRequest
     lookup_url_kwarg = "request_pk"
     lookup_value_converter = "int"
     read_roles = TAKING_PART
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[MentorRequest]:
-        if _schema_generation(self):
-            return MentorRequest.objects.all()
         employee = _employee(self.request)
         if employee is None:
             return MentorRequest.objects.none()

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "matching",
     "sessions.apps.MentoringSessionsConfig",
     "analytics",
+    "demo",  # demo data and `seed_demo`: above every app, imported by none
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mentorhub.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default has a scheduler thread writing beside the browser's requests. SQLite's default
+    # (rollback journal, DEFERRED transactions) answers "database is locked" at once when a request that
+    # has read tries to write while the scheduler writes: no wait can resolve that upgrade. WAL lets
+    # readers and one writer proceed together; IMMEDIATE takes the write lock at BEGIN, where the busy
+    # timeout applies, so a request waits for the scheduler's short transaction instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=30),  # seconds a transaction waits for the lock
+        }
+    )
 # Behind PgBouncer in transaction mode a server connection changes hands between transactions: named
 # (server-side) cursors would vanish mid-iteration and persistent client connections buy nothing.
 DATABASE_PGBOUNCER = env.bool("DATABASE_PGBOUNCER", default=False)
@@ -268,6 +282,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A service's ValidationError becomes a 400 with its messages, in every API view.
+    "EXCEPTION_HANDLER": "mentorhub.web.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
 }
 # Counters live in the cache (Redis when set), so limits hold across web processes. The suite runs

@@ -23,6 +23,8 @@ from django.utils import timezone as dj_timezone
 from rest_framework import permissions, viewsets
 from rest_framework.views import APIView
 
+from mentorhub.web.schema import is_schema_generation
+
 if TYPE_CHECKING:
     from mentorhub.accounts.models import Membership, Organization
 
@@ -144,7 +146,14 @@ class OrganizationAPIView(OrganizationTenantMixin, APIView):
 class OrganizationScopedViewSet(OrganizationTenantMixin, viewsets.GenericViewSet):
     """Base of every API viewset. Subclasses say what they list in `get_base_queryset()`; the
     organization filter is added here, and a subclass that overrides `get_queryset` is refused at
-    class creation, so the scoping cannot be dropped by accident."""
+    class creation, so the scoping cannot be dropped by accident.
+
+    `schema_model` is the model the viewset lists: during schema generation there is no request
+    organization, so the base answers an empty queryset of it without calling `get_base_queryset()`
+    (subclasses need no guard of their own). Without it, `get_base_queryset()` is called and must not read
+    the request."""
+
+    schema_model: type[models.Model] | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -159,6 +168,30 @@ class OrganizationScopedViewSet(OrganizationTenantMixin, viewsets.GenericViewSet
 
     def get_queryset(self) -> models.QuerySet:
         # During schema generation there is no request organization; an empty queryset is enough.
-        if getattr(self, "swagger_fake_view", False):
+        if is_schema_generation(self):
+            if self.schema_model is not None:
+                return self.schema_model._default_manager.none()
             return self.get_base_queryset().none()
         return scoped(self.get_base_queryset(), self.request.organization)
+
+
+class NestedParentMixin:
+    """For routes nested under a parent object (e.g. programs/<program_pk>/...): the parent is resolved
+    once, after the tenant and role checks, from the URL kwarg `parent_url_kwarg` among
+    `get_parent_queryset()` (the parents this person may see), filtered by organization in the query;
+    anything else is 404, even for an empty list. It is set on the view as `parent_attribute`.
+
+    It lives here, not in mentorhub.web, because resolving by organization is this module's job and
+    mentorhub.web imports no app (this module reads mentorhub.accounts models)."""
+
+    parent_url_kwarg: str
+    parent_attribute = "parent"
+
+    def get_parent_queryset(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        lookup = self.kwargs[self.parent_url_kwarg]  # type: ignore[attr-defined]
+        parent = get_scoped_or_404(self.get_parent_queryset(), request.organization, pk=lookup)
+        setattr(self, self.parent_attribute, parent)

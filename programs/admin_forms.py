@@ -1,6 +1,6 @@
 """Forms of the HR admin pages: the program wizard's steps, the settings page, the question editor and
 the bulk invitation. They parse and explain input; the rules live in services (whose ValidationErrors
-are put back on these forms with `add_service_errors`)."""
+are put back on these forms with mentorhub.web.errors.form_add_service_error)."""
 
 from __future__ import annotations
 
@@ -59,18 +59,6 @@ MATCH_MODE_HINTS = {
     Program.MatchMode.MENTEE_CHOICE: "Each mentee sees their best suggestions and picks one.",
     Program.MatchMode.AUTOMATIC: "Matches are approved as soon as matching runs.",
 }
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on a field the form has, else on the whole form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def jsonable(cleaned: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 questions, and participants (enrollments).
 
 Viewsets parse input with a small serializer, call one service, and render the result. A service's
-ValidationError becomes a 400 with its messages (ServiceErrorsMixin). Roles: admins change everything;
-members enroll themselves and change their own enrollment; stakeholders read and never change anything.
+ValidationError becomes a 400 with its messages (mentorhub.web.errors.api_exception_handler). Roles: admins
+change everything; members enroll themselves and change their own enrollment; stakeholders read and never
+change anything.
 """
 
 from __future__ import annotations
@@ -14,23 +15,23 @@ import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 
-from mentorhub.accounts.models import Membership, Role
+from mentorhub.accounts.models import Role
 from mentorhub.csv_safety import safe_cell
-from mentorhub.tenancy import OrganizationScopedViewSet, get_scoped_or_404
+from mentorhub.tenancy import OrganizationScopedViewSet
+from mentorhub.web.schema import SERVICE_ERRORS
 
 from . import selectors, services
+from .api_mixins import PROGRAM_PK, ProgramNestedMixin, visible_programs
 from .models import Participant, Program, Question
 from .serializers import (
     DecideResultSerializer,
@@ -49,47 +50,6 @@ from .serializers import (
 ADMIN_ONLY = frozenset({Role.ADMIN})
 TAKING_PART = frozenset({Role.ADMIN, Role.MEMBER})  # stakeholders read, never change anything
 EVERYONE = frozenset({Role.ADMIN, Role.STAKEHOLDER, Role.MEMBER})
-# What people other than admins see: published programs (drafts are unfinished, closed ones are history).
-PUBLISHED = [Program.Status.ENROLLING, Program.Status.MATCHING, Program.Status.ACTIVE]
-SERVICE_ERRORS = OpenApiResponse(description="Refused by the rules, with the messages: {field or question id: [...]}.")
-
-
-def service_error_detail(error: DjangoValidationError) -> dict[str, Any]:
-    """A service's ValidationError as a DRF error body. Per-question messages (keys that are question ids,
-    from answers_clean) are grouped under `answers`, the field the client sent them in."""
-    detail = as_serializer_error(error)
-    answers = {key: value for key, value in detail.items() if str(key).isascii() and str(key).isdigit()}
-    if answers:
-        detail = {key: value for key, value in detail.items() if key not in answers}
-        detail["answers"] = answers
-    return detail
-
-
-class ServiceErrorsMixin:
-    """Translate a service's ValidationError into a 400 with its messages (DRF itself knows only its own)."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, DjangoValidationError):
-            exc = exceptions.ValidationError(service_error_detail(exc))
-        return super().handle_exception(exc)  # type: ignore[misc]
-
-
-def visible_programs(queryset: QuerySet[Program], membership: Membership) -> QuerySet[Program]:
-    """Admins see every program; everyone else the published ones, plus those they are enrolled in."""
-    if membership.role == Role.ADMIN:
-        return queryset
-    visible = Q(status__in=PUBLISHED)
-    if membership.employee_id is not None:
-        own = Participant.objects.filter(
-            organization_id=membership.organization_id, program=OuterRef("pk"), employee_id=membership.employee_id
-        )
-        visible |= Q(Exists(own)) & ~Q(status=Program.Status.DRAFT)
-    return queryset.filter(visible)
-
-
-def _schema_generation(view: Any) -> bool:
-    # drf-spectacular instantiates views without a request organization to read their querysets.
-    return getattr(view, "swagger_fake_view", False)
 
 
 # --- Programs ------------------------------------------------------------------------------------
@@ -99,17 +59,16 @@ def _schema_generation(view: Any) -> bool:
     list=extend_schema(summary="List programs", description="Admins see every program; others the published ones."),
     retrieve=extend_schema(summary="Read a program"),
 )
-class ProgramViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
+class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
     """Mentoring programs. Admins create and change them and move them along their lifecycle
     (draft → enrolling → matching → active → closed); everyone else reads the published ones."""
 
     serializer_class = ProgramSerializer
+    schema_model = Program
     lookup_url_kwarg = "program_pk"
     lookup_value_converter = "int"
 
     def get_base_queryset(self) -> QuerySet[Program]:
-        if _schema_generation(self):
-            return Program.objects.all()
         queryset = selectors.programs_with_counts(organization=self.request.organization)
         return visible_programs(queryset, self.request.membership).order_by("-created_at", "-id")
 
@@ -182,21 +141,6 @@ class ProgramViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveM
         return self._move(request, Program.Status.DRAFT)
 
 
-class ProgramNestedMixin:
-    """For routes under programs/<program_pk>/: the program is resolved once, after the tenant and role
-    checks, among the programs this person may see; anything else is 404 even for an empty list."""
-
-    program: Program
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        programs = visible_programs(Program.objects.all(), request.membership)
-        self.program = get_scoped_or_404(programs, request.organization, pk=self.kwargs["program_pk"])  # type: ignore[attr-defined]
-
-
-PROGRAM_PK = OpenApiParameter("program_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
 # --- Questions -----------------------------------------------------------------------------------
 
 
@@ -204,19 +148,16 @@ PROGRAM_PK = OpenApiParameter("program_pk", OpenApiTypes.INT, OpenApiParameter.P
     list=extend_schema(summary="The enrollment form's questions", parameters=[PROGRAM_PK]),
     retrieve=extend_schema(summary="Read a question", parameters=[PROGRAM_PK]),
 )
-class QuestionViewSet(
-    ServiceErrorsMixin, ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
-):
+class QuestionViewSet(ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
     """The program's enrollment form: everyone who may see the program reads it; admins change it while
     the program is a draft or enrolling."""
 
     serializer_class = QuestionSerializer
+    schema_model = Question
     lookup_url_kwarg = "question_pk"
     lookup_value_converter = "int"
 
     def get_base_queryset(self) -> QuerySet[Question]:
-        if _schema_generation(self):
-            return Question.objects.all()
         return selectors.program_questions(organization=self.request.organization, program=self.program)
 
     def _render(self, question_id: int, status_code: int = status.HTTP_200_OK) -> Response:
@@ -328,18 +269,17 @@ ROLE_FILTERS = [
     retrieve=extend_schema(summary="Read an enrollment", parameters=[PROGRAM_PK]),
 )
 class ParticipantViewSet(
-    ServiceErrorsMixin, ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
+    ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
 ):
     """Enrollments. Members (and admins) enroll themselves and change or withdraw their own enrollment;
     admins see everyone's, decide in bulk, invite in bulk and export. Stakeholders change nothing."""
 
     serializer_class = ParticipantSerializer
+    schema_model = Participant
     lookup_url_kwarg = "participant_pk"
     lookup_value_converter = "int"
 
     def get_base_queryset(self) -> QuerySet[Participant]:
-        if _schema_generation(self):
-            return Participant.objects.all()
         membership = self.request.membership
         params = self.request.query_params if membership.role == Role.ADMIN else {}
         queryset = selectors.program_participants(

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mentorhub.web.errors import form_add_service_error
+
 from .answers import answers_clean
 from .models import Participant, Program, Question
 
@@ -17,6 +19,12 @@ SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 def field_name(question: Question) -> str:
     return f"q_{question.pk}"
+
+
+def question_field(key: str) -> str:
+    """The form field of a service's message key: a question id ("12") names its question's field; any
+    other key (capacity) is a field name already."""
+    return f"q_{key}" if key.isascii() and key.isdigit() else key
 
 
 class EnrollmentForm(forms.Form):
@@ -89,11 +97,7 @@ class EnrollmentForm(forms.Form):
         try:
             self.cleaned_answers = answers_clean(questions=self.questions, role=self.role, answers=raw)
         except ValidationError as exc:
-            by_id = {str(q.pk): q for q in self.questions}
-            for key, messages in exc.message_dict.items():
-                target = field_name(by_id[key]) if key in by_id else None
-                for message in messages:
-                    self.add_error(target, message)
+            form_add_service_error(self, exc, field_for=question_field)
         return cleaned
 
     @property

@@ -1,5 +1,5 @@
 """Forms of the sessions pages. They parse input and explain it; the rules live in the services, whose
-ValidationErrors the views put back on these forms (programs.admin_forms.add_service_errors).
+ValidationErrors the views put back on these forms (mentorhub.web.errors.form_add_service_error).
 
 Times: a person types a start as a wall-clock time in their own zone (the zone tenancy activated for the
 request). `LocalDateTimeField` turns it into an aware datetime, and refuses a time that a daylight-saving

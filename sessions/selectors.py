@@ -82,12 +82,6 @@ def is_current_member(match: Match, employee: Employee) -> bool:
     return any(m.current and m.participant.employee_id == employee.pk for m in match.members.all())
 
 
-def member_of(match: Match, employee: Employee) -> MatchMember | None:
-    """This person's place in a match fetched with its members (no query)."""
-    mine = [m for m in match.members.all() if m.participant.employee_id == employee.pk]
-    return next((m for m in mine if m.current), mine[0] if mine else None)
-
-
 def people_of(match: Match) -> list[MatchMember]:
     """Who is (or was, for a finished match) in it: leads first; never members who declined (no query)."""
     members = [m for m in match.members.all() if m.response != MatchMember.Response.DECLINED]

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import org_view
-from programs.admin_forms import add_service_errors
+from mentorhub.web.errors import form_add_service_error
 
 from .. import selectors
 from ..forms_surveys import AboutMeForm
@@ -43,7 +43,7 @@ def about_me(request: HttpRequest) -> HttpResponse:
             try:
                 saved = self_identification_save(organization=organization, employee=employee, answers=form.answers())
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 shared = len(saved)
                 messages.success(

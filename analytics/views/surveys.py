@@ -18,12 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.accounts.models import Role
 from mentorhub.tenancy import org_view
+from mentorhub.web.errors import form_add_service_error, service_error_text
 from programs import selectors as program_selectors
-from programs.admin_forms import add_service_errors
 from programs.models import Program
 
 from .. import selectors, suppression
-from ..forms_surveys import SurveyAnswerForm, SurveyQuestionForm
+from ..forms_surveys import SurveyAnswerForm, SurveyQuestionForm, field_name
 from ..models import Survey, SurveyAssignment
 from ..question_sets import CHECKIN, CLOSING
 from ..services.survey_answers import closed_message, survey_answer, survey_assignment_state
@@ -67,9 +67,10 @@ def survey_answer_page(request: HttpRequest, assignment_pk: int) -> HttpResponse
                 )
             except ValidationError as error:
                 if not hasattr(error, "error_dict"):  # answered or closed in the meantime
-                    messages.info(request, " ".join(error.messages))
+                    messages.info(request, service_error_text(error))
                     return redirect("my-mentoring", org_slug=organization.slug)
-                form.add_service_errors(error)
+                # The service's messages are keyed by question id: each goes on its question's field.
+                form_add_service_error(form, error, field_for=field_name)
             else:
                 messages.success(request, "Thank you! Your answers are saved.")
                 return redirect("my-mentoring", org_slug=organization.slug)
@@ -169,7 +170,7 @@ def survey_question_create(request: HttpRequest, program_pk: int, survey_pk: int
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"Question “{question.prompt}” added to the {SURVEY_NAMES[survey.kind]}.")
             return redirect("program-surveys", org_slug=organization.slug, program_pk=program.pk)
@@ -199,7 +200,7 @@ def survey_question_delete(
                 question_id=question.pk,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, service_error_text(error))
         else:
             messages.success(request, f"Question “{question.prompt}” removed: it is no longer asked.")
         return back

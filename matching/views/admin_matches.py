@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.tenancy import org_view
+from mentorhub.web.errors import service_error_text
 from programs import selectors as program_selectors
 from programs.models import Participant, Program
 
@@ -22,7 +23,7 @@ from ..models import Match, MatchRun
 from ..services.common import PairJudge, capacity_of, mentor_load
 from ..services.loading import MENTOR_STATUSES
 from .admin_runs import matches_page_url
-from .common import MatchView, error_text, match_view
+from .common import MatchView, match_view
 
 # The confirmation page names this many matches and says how many more there are.
 CONFIRM_LISTED = 20
@@ -54,7 +55,7 @@ def match_pin(request: HttpRequest, program_pk: int, match_pk: int) -> HttpRespo
     try:
         services.match_pin(organization=request.organization, actor=request.user, match_id=match.pk, pinned=pinned)
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        messages.error(request, service_error_text(error))
     else:
         names = match_view(match).names
         messages.success(
@@ -84,7 +85,7 @@ def match_edit(request: HttpRequest, program_pk: int, match_pk: int) -> HttpResp
                     organization=organization, actor=request.user, match_id=match.pk, mentor_participant_id=int(value)
                 )
             except ValidationError as exc:
-                error = error_text(exc)
+                error = service_error_text(exc)
             else:
                 messages.success(request, "Mentor changed. The score and its explanation were recalculated.")
                 return _back(request, program, match)
@@ -152,7 +153,7 @@ def match_discard(request: HttpRequest, program_pk: int, match_pk: int) -> HttpR
         try:
             services.match_discard(organization=organization, actor=request.user, match_id=match.pk)
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            messages.error(request, service_error_text(error))
         else:
             messages.success(request, f"Discarded the proposal for {match_view(match).names}.")
         return _back(request, program, match)
@@ -210,7 +211,7 @@ def matches_approve(request: HttpRequest, program_pk: int) -> HttpResponse:
             organization=organization, actor=request.user, program_id=program.pk, match_ids=ids
         )
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        messages.error(request, service_error_text(error))
     else:
         skipped = len(ids) - approved
         note = f" {skipped} were no longer proposed and were left as they are." if skipped else ""

@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.tenancy import org_view
+from mentorhub.web.errors import service_error_text
+from mentorhub.web.htmx import HTMX_STOP_POLLING, is_htmx
 from programs import selectors as program_selectors
 from programs.models import Program
 
 from .. import selectors, services
 from ..models import Match, MatchRun
-from .common import HTMX_STOP_POLLING, error_text, is_htmx_poll, match_view
+from .common import match_view
 from .forms import RunStartForm
 
 RUNS_PER_PAGE = 20
@@ -61,7 +63,7 @@ def program_matching(request: HttpRequest, program_pk: int) -> HttpResponse:
                     what_if=form.cleaned_data["what_if"],
                 )
             except ValidationError as error:
-                form.add_error(None, error_text(error))
+                form.add_error(None, service_error_text(error))
             else:
                 kind = "What-if run" if run.what_if else "Matching run"
                 messages.success(request, f"{kind} {run.pk} started.")
@@ -155,7 +157,7 @@ def match_run_detail(request: HttpRequest, program_pk: int, run_pk: int) -> Http
     program = _program(request, program_pk)
     run = _run(request, program, run_pk)
     context = _run_context(request, program, run)
-    if is_htmx_poll(request):
+    if is_htmx(request):
         context["oob_results"] = run.is_finished
         response = render(request, "matching/_run_progress.html", context)
         if run.is_finished:
@@ -188,7 +190,7 @@ def match_run_compare(request: HttpRequest, program_pk: int) -> HttpResponse:
         try:
             comparison = services.match_run_compare(organization=organization, run_a_id=run_a, run_b_id=run_b)
         except ValidationError as error:
-            problem = error_text(error)
+            problem = service_error_text(error)
     context = {
         "nav_section": "programs",
         "program": program,

@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.web.errors import service_error_text
 from programs.models import Participant, Program
 
 from .. import selectors, services
 from ..models import MentorRequest
-from .common import error_text, explanation_parts
+from .common import explanation_parts
 from .forms import DeclineForm
 from .participant import _employee
 
@@ -56,7 +57,7 @@ def program_suggestions(request: HttpRequest, program_pk: int) -> HttpResponse:
                 message=request.POST.get("message", "").strip()[:1000],
             )
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            messages.error(request, service_error_text(error))
         else:
             messages.success(request, "Request sent. The mentor will accept or decline it; we will email you.")
         return redirect("program-suggestions", org_slug=organization.slug, program_pk=program.pk)
@@ -136,7 +137,7 @@ def mentor_request_accept(request: HttpRequest, request_pk: int) -> HttpResponse
             accept=True,
         )
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        messages.error(request, service_error_text(error))
     else:
         messages.success(request, f"You accepted {mentor_request.mentee.employee.name}'s request: you are now matched.")
     return redirect("mentor-requests", org_slug=request.organization.slug)
@@ -161,7 +162,7 @@ def mentor_request_decline(request: HttpRequest, request_pk: int) -> HttpRespons
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                form.add_error(None, error_text(error))
+                form.add_error(None, service_error_text(error))
             else:
                 messages.success(request, f"You declined {mentor_request.mentee.employee.name}'s request.")
                 return redirect("mentor-requests", org_slug=request.organization.slug)
@@ -190,7 +191,7 @@ def mentor_request_withdraw(request: HttpRequest, request_pk: int) -> HttpRespon
             organization=request.organization, actor=request.user, employee=employee, request_id=mentor_request.pk
         )
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        messages.error(request, service_error_text(error))
     else:
         messages.success(request, f"You withdrew your request to {mentor_request.mentor.employee.name}.")
     return redirect("program-suggestions", org_slug=request.organization.slug, program_pk=mentor_request.program_id)

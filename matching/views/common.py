@@ -1,26 +1,14 @@
 """Small helpers the matching pages share: how a match reads on a page (who mentors, who is mentored, the
-explanation as rows), and turning a service's ValidationError into one sentence."""
+explanation as rows). Error text and htmx checks are mentorhub.web's, shared by every app."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from ..models import Match, MatchMember
 
 LEAD_ROLES = (MatchMember.Role.MENTOR, MatchMember.Role.FACILITATOR)
-# htmx stops polling when a poll is answered with this status (and still swaps the content in).
-HTMX_STOP_POLLING = 286
-
-
-def error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def is_htmx_poll(request: Any) -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 @dataclass

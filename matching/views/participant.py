@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import org_view
+from mentorhub.web.errors import service_error_text
 from programs import selectors as program_selectors
 from programs import services as program_services
 from programs.models import Participant, Program
 
 from .. import selectors, services
 from ..models import Match, MatchMember, MentorRequest
-from .common import error_text, match_view
+from .common import match_view
 from .forms import DeclineForm
 
 # A participant can answer while the match waits for answers (approved) and can still turn it down then.
@@ -100,7 +101,7 @@ def my_match(request: HttpRequest, match_pk: int) -> HttpResponse:
                 organization=request.organization, actor=request.user, employee=employee, match_id=match.pk, accept=True
             )
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            messages.error(request, service_error_text(error))
         else:
             messages.success(request, "You accepted the match. We let the others know.")
         return redirect("my-match", org_slug=request.organization.slug, match_pk=match.pk)
@@ -129,7 +130,7 @@ def my_match_decline(request: HttpRequest, match_pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                form.add_error(None, error_text(error))
+                form.add_error(None, service_error_text(error))
             else:
                 messages.success(request, "You declined the match. HR will look for a better one for you.")
                 return redirect("my-matches", org_slug=request.organization.slug)

@@ -15,12 +15,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mentorhub.tenancy import OrganizationScopedViewSet
+from mentorhub.web.pagination import PageSizePagination
 
 from . import roster_csv, selectors
 from .models import Employee, RosterImport
@@ -35,12 +35,6 @@ from .services.roster_import import roster_import_rerun, roster_import_start
 
 ROLES_ALL = frozenset({"admin", "stakeholder", "member"})
 ROLES_ADMIN = frozenset({"admin"})
-
-
-class DirectoryPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 def _employee_for_role(many: bool = False) -> PolymorphicProxySerializer:
@@ -79,7 +73,8 @@ class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     """
 
     serializer_class = EmployeeSerializer
-    pagination_class = DirectoryPagination
+    schema_model = Employee
+    pagination_class = PageSizePagination
     lookup_url_kwarg = "employee_pk"
     lookup_value_regex = "[0-9]+"
     read_roles = ROLES_ALL
@@ -91,8 +86,6 @@ class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         return EmployeeSerializer if membership is not None and membership.is_admin else EmployeeDirectorySerializer
 
     def get_base_queryset(self) -> models.QuerySet[Employee]:
-        if getattr(self, "swagger_fake_view", False):
-            return Employee.objects.none()
         search = self.request.query_params.get("search", "").strip() if self.action == "list" else ""
         return selectors.employees(organization=self.request.organization, search=search)
 
@@ -146,14 +139,13 @@ class RosterImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Orga
     """Roster imports, newest first. Admins only: they show who uploaded what and the import errors."""
 
     serializer_class = RosterImportSerializer
+    schema_model = RosterImport
     lookup_url_kwarg = "import_pk"
     lookup_value_regex = "[0-9]+"
     read_roles = ROLES_ADMIN
     write_roles = ROLES_ADMIN
 
     def get_base_queryset(self) -> models.QuerySet[RosterImport]:
-        if getattr(self, "swagger_fake_view", False):
-            return RosterImport.objects.none()
         return selectors.roster_imports(organization=self.request.organization)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

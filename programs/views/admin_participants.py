@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorhub.csv_safety import safe_cell
 from mentorhub.tenancy import org_view
+from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from .. import selectors, services
 from ..admin_forms import InviteForm
@@ -135,7 +136,7 @@ def participants_decide(request: HttpRequest, program_pk: int) -> HttpResponse:
             organization=organization, actor=request.user, program_id=program.pk, participant_ids=ids, decision=decision
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, service_error_text(error))
     else:
         past = {"approve": "approved", "waitlist": "waitlisted", "decline": "declined"}[decision]
         unchanged = len(ids) - changed
@@ -168,8 +169,7 @@ def program_invite(request: HttpRequest, program_pk: int) -> HttpResponse:
                     base_url=request.build_absolute_uri("/"),
                 )
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                form_add_service_error(form, error)
             else:
                 request.session[session_key] = {
                     **result,

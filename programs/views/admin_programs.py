@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.tenancy import org_view
+from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from .. import selectors, services
-from ..admin_forms import KIND_DESCRIPTIONS, ProgramSettingsForm, add_service_errors
+from ..admin_forms import KIND_DESCRIPTIONS, ProgramSettingsForm
 from ..models import Participant, Program
 from .admin_wizard import wizard_in_progress
 
@@ -173,7 +174,7 @@ def program_move(request: HttpRequest, program_pk: int) -> HttpResponse:
             base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, service_error_text(error))
     else:
         messages.success(request, f"“{program.name}” is now {program.get_status_display().lower()}.")
     return redirect(detail_url)
@@ -194,7 +195,7 @@ def program_edit(request: HttpRequest, program_pk: int) -> HttpResponse:
                     organization=organization, actor=request.user, program_id=program.pk, data=form.cleaned_data
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, "Settings saved.")
                 return redirect("program-detail", org_slug=organization.slug, program_pk=program.pk)

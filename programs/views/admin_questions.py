@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.web.errors import form_add_service_error, service_error_text
+from mentorhub.web.htmx import is_htmx, vary_on_htmx
 
 from .. import selectors, services
-from ..admin_forms import RULE_EXPLANATIONS, TYPE_EXPLANATIONS, QuestionForm, add_service_errors
+from ..admin_forms import RULE_EXPLANATIONS, TYPE_EXPLANATIONS, QuestionForm
 from ..forms import EnrollmentForm
 from ..models import Participant, Program, Question
 
@@ -25,10 +26,6 @@ EDITABLE = (Program.Status.DRAFT, Program.Status.ENROLLING)
 
 def _locked(program: Program) -> bool:
     return program.status not in EDITABLE
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 def _previews(program: Program, questions: list[Question]) -> dict[str, EnrollmentForm]:
@@ -93,10 +90,8 @@ def _refuse_if_locked(request: HttpRequest, program: Program) -> HttpResponse | 
 def program_questions(request: HttpRequest, program_pk: int) -> HttpResponse:
     program = selectors.program_get(organization=request.organization, program_id=program_pk)
     context = _builder_context(request, program)
-    template = "programs/_admin_question_builder.html" if _is_htmx(request) else "programs/admin_questions.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    template = "programs/_admin_question_builder.html" if is_htmx(request) else "programs/admin_questions.html"
+    return vary_on_htmx(render(request, template, context))
 
 
 @org_view(roles=["admin"])
@@ -116,7 +111,7 @@ def question_create(request: HttpRequest, program_pk: int) -> HttpResponse:
                     data=form.service_data(),
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, f"Question “{question.prompt}” added.")
                 return redirect("program-questions", org_slug=request.organization.slug, program_pk=program.pk)
@@ -143,7 +138,7 @@ def question_edit(request: HttpRequest, program_pk: int, question_pk: int) -> Ht
                     data=form.service_data(),
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, "Question saved.")
                 return redirect("program-questions", org_slug=request.organization.slug, program_pk=program.pk)
@@ -164,7 +159,7 @@ def question_delete(request: HttpRequest, program_pk: int, question_pk: int) -> 
                 organization=request.organization, actor=request.user, program_id=program.pk, question_id=question.pk
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, service_error_text(error))
         else:
             messages.success(request, f"Question “{question.prompt}” deleted.")
         return redirect("program-questions", org_slug=request.organization.slug, program_pk=program.pk)
@@ -188,12 +183,12 @@ def question_move(request: HttpRequest, program_pk: int, question_pk: int) -> Ht
             direction=direction,
         )
     except ValidationError as error:
-        status_message = " ".join(error.messages)
-        if not _is_htmx(request):
+        status_message = service_error_text(error)
+        if not is_htmx(request):
             messages.error(request, status_message)
     else:
         status_message = f"Moved “{question.prompt}” {'up' if direction < 0 else 'down'}."
-    if _is_htmx(request):
+    if is_htmx(request):
         # The builder is swapped in place; the status line tells screen readers what happened.
         context = {**_builder_context(request, program), "status_message": status_message}
         return render(request, "programs/_admin_question_builder.html", context)

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.accounts.models import Role
 from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from .. import selectors, services
-from ..forms import EnrollmentForm
+from ..forms import EnrollmentForm, question_field
 from ..models import Participant, Program
 
 P = Participant.Status
@@ -29,10 +30,6 @@ REVERSE_NOTE = (
     "about AI, social media and new tools with senior colleagues, who learn from them and offer their "
     "experience in return."
 )
-
-
-def _text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _my_programs(request: HttpRequest) -> HttpResponse:
@@ -52,19 +49,6 @@ def _own_participant(request: HttpRequest, participant_pk: int) -> Participant:
 
 def _role_label(role: str) -> str:
     return Participant.Role(role).label.lower()
-
-
-def _apply_service_error(form: EnrollmentForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per-question messages ({question id: [...]}) next to
-    their question, capacity next to capacity, everything else at the top."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, problems in error.message_dict.items():
-        target = f"q_{key}" if key.isascii() and key.isdigit() else key
-        for message in problems:
-            form.add_error(target if target in form.fields else None, message)
 
 
 # --- My programs ---------------------------------------------------------------------------------
@@ -100,7 +84,7 @@ def my_programs(request: HttpRequest) -> HttpResponse:
     try:
         employee = services.membership_employee(request.membership)
     except ValidationError as error:
-        context["problem"] = _text(error)
+        context["problem"] = service_error_text(error)
         return render(request, "programs/member_programs.html", context)
     enrollments = [_enrollment_flags(e) for e in selectors.enrollments_of(organization=organization, employee=employee)]
     mine = {(e.program_id, e.role): e for e in enrollments}
@@ -156,7 +140,7 @@ def program_enroll(request: HttpRequest, program_pk: int, role: str) -> HttpResp
     try:
         employee = services.membership_employee(request.membership)
     except ValidationError as error:
-        context["problem"] = _text(error)
+        context["problem"] = service_error_text(error)
         return render(request, "programs/member_enroll.html", context, status=403)
     existing = (
         selectors.enrollments_of(organization=organization, employee=employee)
@@ -190,7 +174,8 @@ def program_enroll(request: HttpRequest, program_pk: int, role: str) -> HttpResp
                     capacity=form.cleaned_data.get("capacity"),
                 )
             except ValidationError as error:
-                _apply_service_error(form, error)
+                # Per-question messages next to their question, capacity next to capacity, the rest at the top.
+                form_add_service_error(form, error, field_for=question_field)
             else:
                 messages.success(
                     request,
@@ -246,7 +231,7 @@ def participant_edit(request: HttpRequest, participant_pk: int) -> HttpResponse:
                     capacity=form.cleaned_data.get("capacity"),
                 )
             except ValidationError as error:
-                _apply_service_error(form, error)
+                form_add_service_error(form, error, field_for=question_field)
             else:
                 messages.success(request, f"Your answers for {program.name} are saved.")
                 return _my_programs(request)
@@ -281,7 +266,7 @@ def participant_withdraw(request: HttpRequest, participant_pk: int) -> HttpRespo
                 organization=request.organization, actor=request.user, participant_id=participant.pk
             )
         except ValidationError as error:
-            messages.error(request, _text(error))
+            messages.error(request, service_error_text(error))
         else:
             messages.success(request, f"You withdrew from {program.name} as {_role_label(participant.role)}.")
         return _my_programs(request)

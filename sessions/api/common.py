@@ -1,8 +1,6 @@
-"""What the mentoring API's views share: roles, the caller's roster entry, the schema-generation guard."""
+"""What the mentoring API's views share: roles and the caller's roster entry."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -13,11 +11,6 @@ ADMIN_ONLY = frozenset({Role.ADMIN})
 # Mentoring is for the people taking part (admins may be mentors or mentees too). Stakeholders read
 # aggregates on the dashboards: every participant route answers them 403, reads included.
 TAKING_PART = frozenset({Role.ADMIN, Role.MEMBER})
-
-
-def schema_generation(view: Any) -> bool:
-    # drf-spectacular instantiates views without a request organization to read their querysets.
-    return getattr(view, "swagger_fake_view", False)
 
 
 def employee_of(request: Request) -> Employee | None:

@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mentorhub.tenancy import OrganizationScopedViewSet
-from programs.api import PROGRAM_PK, SERVICE_ERRORS, ProgramNestedMixin, ServiceErrorsMixin
+from mentorhub.web.schema import SERVICE_ERRORS
+from programs.api_mixins import PROGRAM_PK, ProgramNestedMixin
 
 from .. import selectors, services
 from ..models import Goal, GoalTemplate, Milestone
@@ -31,7 +32,7 @@ from ..serializers import (
     MilestoneSerializer,
     MilestoneUpdateSerializer,
 )
-from .common import ADMIN_ONLY, TAKING_PART, employee_of, int_param, needs_employee, schema_generation
+from .common import ADMIN_ONLY, TAKING_PART, employee_of, int_param, needs_employee
 
 GOAL_FILTERS = [
     OpenApiParameter("match", OpenApiTypes.INT, description="The goals of this match, and its people's own."),
@@ -43,20 +44,19 @@ GOAL_FILTERS = [
     list=extend_schema(summary="The goals you see, with milestones and progress", parameters=GOAL_FILTERS),
     retrieve=extend_schema(summary="A goal with its milestones, progress and comments", responses=GoalDetailSerializer),
 )
-class GoalViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
+class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
     """Goals of the caller's matches (shared by their people), their own personal goals, and, for mentors,
     their mentees' personal goals. The people of an active match change its goals; a personal goal is
     changed by its owner and their current mentor. Everyone who sees a goal may comment on it."""
 
     serializer_class = GoalSerializer
+    schema_model = Goal
     lookup_url_kwarg = "goal_pk"
     lookup_value_converter = "int"
     read_roles = TAKING_PART
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Goal]:
-        if schema_generation(self):
-            return Goal.objects.all()
         employee = employee_of(self.request)
         if employee is None:
             return Goal.objects.none()
@@ -174,18 +174,17 @@ class GoalViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return Response(GoalCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class MilestoneViewSet(ServiceErrorsMixin, OrganizationScopedViewSet):
+class MilestoneViewSet(OrganizationScopedViewSet):
     """A goal's milestones: change, tick off (`done`), delete. Those who may change the goal may change them."""
 
     serializer_class = MilestoneSerializer
+    schema_model = Milestone
     lookup_url_kwarg = "milestone_pk"
     lookup_value_converter = "int"
     read_roles = TAKING_PART
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Milestone]:
-        if schema_generation(self):
-            return Milestone.objects.all()
         employee = employee_of(self.request)
         if employee is None:
             return Milestone.objects.none()
@@ -225,20 +224,19 @@ class MilestoneViewSet(ServiceErrorsMixin, OrganizationScopedViewSet):
     retrieve=extend_schema(summary="A goal template", parameters=[PROGRAM_PK]),
 )
 class GoalTemplateViewSet(
-    ServiceErrorsMixin, ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
+    ProgramNestedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet
 ):
     """Ready-made goals an HR admin offers in a program; milestones are [{title, due_after_days}]. Admins
     change them; the people taking part read them, to set a goal from one (`template` on a new goal)."""
 
     serializer_class = GoalTemplateSerializer
+    schema_model = GoalTemplate
     lookup_url_kwarg = "template_pk"
     lookup_value_converter = "int"
     read_roles = TAKING_PART
     write_roles = ADMIN_ONLY
 
     def get_base_queryset(self) -> QuerySet[GoalTemplate]:
-        if schema_generation(self):
-            return GoalTemplate.objects.all()
         return selectors.goal_templates(organization=self.request.organization, program=self.program)
 
     def _render(self, template_id: int, status_code: int = status.HTTP_200_OK) -> Response:

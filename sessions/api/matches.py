@@ -14,7 +14,8 @@ from rest_framework.response import Response
 
 from matching.models import Match
 from mentorhub.tenancy import OrganizationScopedViewSet
-from programs.api import PROGRAM_PK, SERVICE_ERRORS, ProgramNestedMixin, ServiceErrorsMixin
+from mentorhub.web.schema import SERVICE_ERRORS
+from programs.api_mixins import PROGRAM_PK, ProgramNestedMixin
 
 from .. import selectors, services
 from ..serializers import (
@@ -24,21 +25,20 @@ from ..serializers import (
     EndSerializer,
     MatchProgressSerializer,
 )
-from .common import ADMIN_ONLY, TAKING_PART, employee_of, needs_employee, schema_generation
+from .common import ADMIN_ONLY, TAKING_PART, employee_of, needs_employee
 
 
-class MentoringMatchViewSet(ServiceErrorsMixin, OrganizationScopedViewSet):
+class MentoringMatchViewSet(OrganizationScopedViewSet):
     """What the people of a match decide about its end. (The match itself is read under matches/.)"""
 
     serializer_class = CompletionSerializer
+    schema_model = Match
     lookup_url_kwarg = "match_pk"
     lookup_value_converter = "int"
     read_roles = TAKING_PART
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Match]:
-        if schema_generation(self):
-            return Match.objects.all()
         employee = employee_of(self.request)
         if employee is None:
             return Match.objects.none()
@@ -92,19 +92,18 @@ class MentoringMatchViewSet(ServiceErrorsMixin, OrganizationScopedViewSet):
 OVERVIEW_STATUSES = [str(value) for value in selectors.MENTORING_STATUSES]
 
 
-class ProgramMentoringViewSet(ServiceErrorsMixin, ProgramNestedMixin, OrganizationScopedViewSet):
+class ProgramMentoringViewSet(ProgramNestedMixin, OrganizationScopedViewSet):
     """How a program's matches are doing: people, session counts, dates, nudges, goal counts. Never notes,
     feedback, ratings or what a goal says. Admins only."""
 
     serializer_class = MatchProgressSerializer
+    schema_model = Match
     lookup_url_kwarg = "match_pk"
     lookup_value_converter = "int"
     read_roles = ADMIN_ONLY
     write_roles = ADMIN_ONLY
 
     def get_base_queryset(self) -> QuerySet[Match]:
-        if schema_generation(self):
-            return Match.objects.all()
         return selectors.program_mentoring_matches(organization=self.request.organization, program=self.program)
 
     @extend_schema(

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mentorhub.tenancy import OrganizationAPIView, OrganizationScopedViewSet
-from programs.api import SERVICE_ERRORS, ServiceErrorsMixin
+from mentorhub.web.schema import SERVICE_ERRORS
 
 from .. import selectors, services
 from ..messages import CATEGORIES
@@ -27,7 +27,7 @@ from ..serializers import (
     PreferencesWriteSerializer,
     UnreadSerializer,
 )
-from .common import TAKING_PART, employee_of, needs_employee, schema_generation, true_param
+from .common import TAKING_PART, employee_of, needs_employee, true_param
 
 
 @extend_schema_view(
@@ -36,19 +36,18 @@ from .common import TAKING_PART, employee_of, needs_employee, schema_generation,
         parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only those not read yet.")],
     ),
 )
-class NotificationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, OrganizationScopedViewSet):
+class NotificationViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
     """In-app notices: reminders (sessions, milestones, nudges) and what others did ("Ana ended the match").
     Each person reads only their own."""
 
     serializer_class = NotificationSerializer
+    schema_model = Notification
     lookup_url_kwarg = "notification_pk"
     lookup_value_converter = "int"
     read_roles = TAKING_PART
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Notification]:
-        if schema_generation(self):
-            return Notification.objects.all()
         employee = employee_of(self.request)
         if employee is None:
             return Notification.objects.none()
@@ -94,7 +93,7 @@ def _preferences(preference: NotificationPreference) -> dict[str, Any]:
     }
 
 
-class NotificationPreferencesView(ServiceErrorsMixin, OrganizationAPIView):
+class NotificationPreferencesView(OrganizationAPIView):
     """Which kinds of email you do not want. In-app notices always appear."""
 
     read_roles = TAKING_PART
@@ -130,7 +129,7 @@ def _feed(request: Request, feed: CalendarFeed) -> dict[str, Any]:
     }
 
 
-class CalendarFeedView(ServiceErrorsMixin, OrganizationAPIView):
+class CalendarFeedView(OrganizationAPIView):
     """Your secret calendar subscription address (made on first use): every session of your matches, kept up
     to date in your calendar app. Anyone with the address can read it: rotate it if it leaked."""
 
@@ -143,7 +142,9 @@ class CalendarFeedView(ServiceErrorsMixin, OrganizationAPIView):
         return Response(CalendarFeedSerializer(_feed(request, feed)).data)
 
 
-class CalendarFeedRotateView(ServiceErrorsMixin, OrganizationAPIView):
+class CalendarFeedRotateView(OrganizationAPIView):
+    """A new secret address for your calendar feed; the old one stops working at once (rotate a leaked one)."""
+
     read_roles = TAKING_PART
     write_roles = TAKING_PART
 

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mentorhub.tenancy import OrganizationScopedViewSet
-from programs.api import SERVICE_ERRORS, ServiceErrorsMixin
+from mentorhub.web.schema import SERVICE_ERRORS
 
 from .. import selectors, services
 from ..models import MentoringSession
@@ -29,7 +29,7 @@ from ..serializers import (
     SessionSerializer,
     SessionUpdateSerializer,
 )
-from .common import TAKING_PART, employee_of, int_param, needs_employee, schema_generation, true_param
+from .common import TAKING_PART, employee_of, int_param, needs_employee, true_param
 
 SESSION_FILTERS = [
     OpenApiParameter("match", OpenApiTypes.INT, description="Only the sessions of this match."),
@@ -51,20 +51,19 @@ SESSION_FILTERS = [
         responses=SessionDetailSerializer,
     ),
 )
-class SessionViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
     """The meetings of the caller's matches (current ones, and past matches they were in). Only the people
     of a match reach its sessions: anyone else's session answers 404. Changes need the match to be active
     and the caller still in it."""
 
     serializer_class = SessionSerializer
+    schema_model = MentoringSession
     lookup_url_kwarg = "session_pk"
     lookup_value_converter = "int"
     read_roles = TAKING_PART
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[MentoringSession]:
-        if schema_generation(self):
-            return MentoringSession.objects.all()
         employee = employee_of(self.request)
         if employee is None:
             return MentoringSession.objects.none()

@@ -22,14 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from matching.models import Match
 from mentorhub.csv_safety import safe_cell
 from mentorhub.tenancy import org_view
+from mentorhub.web.errors import form_add_service_error, service_error_text
 from programs import selectors as program_selectors
-from programs.admin_forms import add_service_errors
 from programs.models import Program
 
 from .. import selectors, services
 from ..forms import AdminEndMatchForm, GoalTemplateForm
 from ..selectors import MENTORING_STATUSES, MatchProgress
-from .common import error_text, names
+from .common import names
 
 PAGE_SIZE = 50
 STATUS_CHOICES = [(status, Match.Status(status).label) for status in MENTORING_STATUSES]
@@ -165,7 +165,7 @@ def admin_match_end(request: HttpRequest, program_pk: int, match_pk: int) -> Htt
                     rematch=form.cleaned_data["rematch"],
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 again = " A re-match was started for the mentee." if result.rematch_run is not None else ""
                 messages.success(request, f"The match of {names(people)} has ended.{again}")
@@ -201,7 +201,7 @@ def goal_templates(request: HttpRequest, program_pk: int) -> HttpResponse:
                     organization=organization, actor=request.user, program_id=program.pk, **_template_data(form)
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, f"Goal template “{template.title}” added.")
                 return redirect("goal-templates", org_slug=organization.slug, program_pk=program.pk)
@@ -239,7 +239,7 @@ def goal_template_edit(request: HttpRequest, program_pk: int, template_pk: int) 
                     **_template_data(form),
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, "Goal template saved. Goals made from it before keep their milestones.")
                 return redirect("goal-templates", org_slug=organization.slug, program_pk=program.pk)
@@ -260,7 +260,7 @@ def goal_template_delete(request: HttpRequest, program_pk: int, template_pk: int
                 organization=organization, actor=request.user, program_id=program.pk, template_id=template.pk
             )
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            messages.error(request, service_error_text(error))
         else:
             messages.success(request, f"Goal template “{template.title}” deleted.")
         return redirect("goal-templates", org_slug=organization.slug, program_pk=program.pk)

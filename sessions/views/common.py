@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from matching.models import Match, MatchMember
+from matching.selectors import member_of
 from mentorhub.accounts.models import Employee, Role
 
 from .. import selectors
@@ -34,14 +35,6 @@ def employee_of(request: HttpRequest) -> Employee | None:
 def zone_name() -> str:
     """The zone this request shows times in (tenancy activated the person's own)."""
     return timezone.get_current_timezone_name()
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
-
-
-def error_text(error) -> str:
-    return " ".join(error.messages)
 
 
 def is_local_path(url: str) -> bool:
@@ -107,7 +100,7 @@ def match_side(match: Match, employee: Employee) -> MatchSide:
     people = selectors.people_of(match)
     return MatchSide(
         match=match,
-        me=selectors.member_of(match, employee),
+        me=member_of(match, employee),
         people=people,
         others=[m for m in people if m.participant.employee_id != employee.pk],
     )

@@ -13,16 +13,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matching.selectors import member_of
 from mentorhub.tenancy import org_view
-from programs.admin_forms import add_service_errors
+from mentorhub.web.errors import form_add_service_error, service_error_text
+from mentorhub.web.htmx import is_htmx, vary_on_htmx
 
 from .. import selectors, services
 from ..forms import PERSONAL, CommentForm, GoalEditForm, GoalForm, MilestoneForm
 from ..models import Goal
-from .common import LEAD_ROLES, TAKING_PART, acting_in, employee_of, error_text, is_htmx, match_side
+from .common import LEAD_ROLES, TAKING_PART, acting_in, employee_of, match_side
 
 
 def _goal_url(request: HttpRequest, goal: Goal, anchor: str = "") -> str:
@@ -36,7 +37,7 @@ def _goal_page(request: HttpRequest, goal: Goal) -> dict:
     employee = employee_of(request)
     matches = selectors.goal_matches(organization=request.organization, goal=goal)
     leads = {m.participant.employee_id for match in matches for m in match.members.all() if m.role in LEAD_ROLES}
-    mine = [match for match in matches if selectors.member_of(match, employee) is not None]
+    mine = [match for match in matches if member_of(match, employee) is not None]
     if goal.match_id is not None:
         can_edit = any(match_side(match, employee).can_act for match in matches)
     else:
@@ -106,7 +107,7 @@ def goal_new(request: HttpRequest, match_pk: int) -> HttpResponse:
                     template_id=data.get("template"),
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, f"Goal “{goal.title}” added.")
                 return redirect(_goal_url(request, goal))
@@ -152,7 +153,7 @@ def goal_edit(request: HttpRequest, goal_pk: int) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, "Goal saved.")
                 return redirect(_goal_url(request, goal))
@@ -169,7 +170,7 @@ def goal_delete(request: HttpRequest, goal_pk: int) -> HttpResponse:
         try:
             services.goal_delete(organization=request.organization, employee=employee_of(request), goal_id=goal.pk)
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            messages.error(request, service_error_text(error))
             return redirect(_goal_url(request, goal))
         messages.success(request, f"Goal “{goal.title}” deleted.")
         back = page["home_match"]
@@ -200,7 +201,7 @@ def milestone_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
                 due_on=form.cleaned_data["due_on"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"Milestone “{milestone.title}” added.")
             return redirect(_goal_url(request, goal, "milestones"))
@@ -219,15 +220,13 @@ def milestone_toggle(request: HttpRequest, milestone_pk: int) -> HttpResponse:
     try:
         services.milestone_update(organization=organization, employee=employee, milestone_id=milestone.pk, done=done)
     except ValidationError as error:
-        status_message, ok = error_text(error), False
+        status_message, ok = service_error_text(error), False
     else:
         status_message, ok = f"“{milestone.title}” marked {'done' if done else 'not done'}.", True
     if is_htmx(request):
         goal = _goal(request, milestone.goal_id)
         context = {**_goal_page(request, goal), "status_message": status_message, "oob": True}
-        response = render(request, "sessions/_goal_progress.html", context)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+        return vary_on_htmx(render(request, "sessions/_goal_progress.html", context))
     (messages.success if ok else messages.error)(request, status_message)
     return redirect(_goal_url(request, milestone.goal, "milestones"))
 
@@ -242,7 +241,7 @@ def milestone_delete(request: HttpRequest, milestone_pk: int) -> HttpResponse:
         try:
             services.milestone_delete(organization=organization, employee=employee, milestone_id=milestone.pk)
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            messages.error(request, service_error_text(error))
         else:
             messages.success(request, f"Milestone “{milestone.title}” deleted.")
         return redirect(_goal_url(request, milestone.goal, "milestones"))
@@ -267,7 +266,7 @@ def goal_comment(request: HttpRequest, goal_pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Comment added.")
             return redirect(_goal_url(request, goal, "comments"))

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matching import selectors as matching_selectors
 from matching.models import Match, MatchMember
 from mentorhub.tenancy import org_view
-from programs.admin_forms import add_service_errors
+from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from .. import selectors, services
 from ..extensions import home_todos
 from ..forms import EndMatchForm
 from ..models import Goal, MentoringSession
-from .common import TAKING_PART, acting_in, employee_of, error_text, match_side, names, session_phase, zone_name
+from .common import TAKING_PART, acting_in, employee_of, match_side, names, session_phase, zone_name
 
 # The home page lists this many sessions ahead (each match's card names its own next one).
 UPCOMING_SHOWN = 5
@@ -160,7 +160,7 @@ def match_complete(request: HttpRequest, match_pk: int) -> HttpResponse:
             organization=organization, actor=request.user, employee=employee, match_id=match.pk, wanted=wanted
         )
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        messages.error(request, service_error_text(error))
     else:
         if answer.completed:
             messages.success(request, "Everyone agreed: your match is completed. Thank you for taking part!")
@@ -203,7 +203,7 @@ def match_end(request: HttpRequest, match_pk: int) -> HttpResponse:
                     rematch=form.cleaned_data["rematch"],
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, _ended_message(side, result.freed))
                 return redirect("my-mentoring", org_slug=organization.slug)

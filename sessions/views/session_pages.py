@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.tenancy import org_view
-from programs.admin_forms import add_service_errors
+from mentorhub.web.errors import form_add_service_error
 
 from .. import ics, selectors, services
 from ..forms import COMMON_TOPICS, CancelForm, FeedbackForm, LogForm, LogPastForm, NotesForm, SessionForm
@@ -98,7 +98,7 @@ def session_new(request: HttpRequest, match_pk: int) -> HttpResponse:
                     **{field: form.cleaned_data[field] for field in SessionForm.EDITABLE},
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, f"Session scheduled. {side.other_names} will get an invitation by email.")
                 return _to_session(request, session)
@@ -136,7 +136,7 @@ def session_log_past(request: HttpRequest, match_pk: int) -> HttpResponse:
                     reflection=data["reflection"],
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, "Session logged as held.")
                 return _to_session(request, session)
@@ -203,7 +203,7 @@ def session_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
                     **changes,
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form_add_service_error(form, error)
             else:
                 moved = any(field in changes for field in CALENDAR_FIELDS)
                 note = " Everyone gets an updated invitation." if moved else ""
@@ -234,7 +234,7 @@ def session_cancel(request: HttpRequest, session_pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"Session cancelled. We let {side.other_names} know.")
             return _to_session(request, session)
@@ -264,7 +264,7 @@ def session_log(request: HttpRequest, session_pk: int) -> HttpResponse:
                 shared_notes=form.cleaned_data["shared_notes"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_add_service_error(form, error)
         else:
             if session.status == S.HELD:
                 messages.success(request, "Session logged as held. How was it for you? Your rating stays private.")
@@ -294,7 +294,7 @@ def session_notes(request: HttpRequest, session_pk: int) -> HttpResponse:
                 shared_notes=form.cleaned_data["shared_notes"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Shared notes saved.")
             return _to_session(request, session)
@@ -327,7 +327,7 @@ def session_feedback(request: HttpRequest, session_pk: int) -> HttpResponse:
                 reflection=form.cleaned_data["reflection"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Your feedback is saved. Only you see your reflection.")
             return _to_session(request, session)

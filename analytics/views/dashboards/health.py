@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from matching.models import Match
-from matching.views.common import HTMX_STOP_POLLING, is_htmx_poll
 from mentorhub.accounts.models import Role
 from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.web.errors import service_error_text
+from mentorhub.web.htmx import HTMX_STOP_POLLING, is_htmx
 
 from ... import selectors_dashboards as selectors
 from ...dashboard_filters import HealthFilterForm
@@ -119,7 +120,7 @@ def health_nudge(request: HttpRequest, match_pk: int) -> HttpResponse:
     try:
         result = match_nudge(organization=organization, actor=request.user, match_id=match.pk)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, service_error_text(error))
     else:
         if result.sent:
             messages.success(request, f"Nudge sent: {result.names} get a reminder to meet, by email and in MentorHub.")
@@ -157,7 +158,7 @@ def rollup_run(request: HttpRequest, rollup_pk: int) -> HttpResponse:
         "run": run,
         "health_url": _page_url(request, form.query() if form.is_valid() else {}),
     }
-    if is_htmx_poll(request):
+    if is_htmx(request):
         response = render(request, "analytics/_rollup_progress.html", context)
         if run.status in (RollupRun.Status.DONE, RollupRun.Status.FAILED):
             response.status_code = HTMX_STOP_POLLING

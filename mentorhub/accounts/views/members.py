@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from .. import selectors
 from ..models import Invitation, Membership, Role
@@ -27,10 +28,6 @@ INVITATIONS_SHOWN = 50
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Email address", max_length=254)
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MEMBER)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _members_page(request: HttpRequest, invite_form: InvitationForm, status: int = 200) -> HttpResponse:
@@ -65,7 +62,8 @@ def members(request: HttpRequest) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
-            form.add_error(None if hasattr(error, "error_dict") else "email", error)
+            # A refusal without a field is about the address (already a member, already invited).
+            form_add_service_error(form, error, unkeyed_field="email")
         else:
             # The email leaves from a background task: say it is on its way, not that it arrived.
             messages.success(
@@ -86,7 +84,7 @@ def invitation_revoke_view(request: HttpRequest, invitation_pk: int) -> HttpResp
     try:
         invitation_revoke(organization=request.organization, actor=request.user, invitation_id=invitation.pk)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, service_error_text(error))
     else:
         messages.success(request, f"The invitation of {invitation.email} is revoked; its link no longer works.")
     return redirect("members", org_slug=request.organization.slug)
@@ -104,7 +102,7 @@ def invitation_resend_view(request: HttpRequest, invitation_pk: int) -> HttpResp
             base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, service_error_text(error))
     else:
         messages.success(
             request,
@@ -124,7 +122,7 @@ def member_role(request: HttpRequest, membership_pk: int) -> HttpResponse:
             organization=request.organization, actor=request.user, membership_id=membership.pk, role=role
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, service_error_text(error))
     else:
         label = dict(Role.choices).get(role, role)
         messages.success(request, f"{membership.user.email} is now {label.lower()}.")
@@ -145,7 +143,7 @@ def member_remove(request: HttpRequest, membership_pk: int) -> HttpResponse:
         try:
             membership_remove(organization=request.organization, actor=request.user, membership_id=membership.pk)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, service_error_text(error))
             return redirect("members", org_slug=request.organization.slug)
         if is_self:
             messages.success(request, f"You left {request.organization.name}.")

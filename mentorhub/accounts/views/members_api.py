@@ -1,14 +1,14 @@
-"""API for members and invitations (admins only): /api/v1/o/<org_slug>/members/ and .../invitations/."""
+"""API for members and invitations (admins only): /api/v1/o/<org_slug>/members/ and .../invitations/.
+
+A service's ValidationError becomes a 400 with its messages (mentorhub.web.errors.api_exception_handler)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -61,10 +61,6 @@ class InvitationSerializer(serializers.ModelSerializer):
 class InvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
-
-
-def _as_drf_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 @extend_schema_view(list=extend_schema(summary="List the organization's members", tags=["members"]))
@@ -122,39 +118,30 @@ class InvitationViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = InvitationCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            invitation, _raw = invitation_create(
-                organization=request.organization,
-                actor=request.user,
-                email=payload.validated_data["email"],
-                role=payload.validated_data["role"],
-                base_url=request.build_absolute_uri("/"),
-            )
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from None
+        invitation, _raw = invitation_create(
+            organization=request.organization,
+            actor=request.user,
+            email=payload.validated_data["email"],
+            role=payload.validated_data["role"],
+            base_url=request.build_absolute_uri("/"),
+        )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def resend(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         invitation = self.get_object()
-        try:
-            invitation, _raw = invitation_resend(
-                organization=request.organization,
-                actor=request.user,
-                invitation_id=invitation.pk,
-                base_url=request.build_absolute_uri("/"),
-            )
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from None
+        invitation, _raw = invitation_resend(
+            organization=request.organization,
+            actor=request.user,
+            invitation_id=invitation.pk,
+            base_url=request.build_absolute_uri("/"),
+        )
         return Response(InvitationSerializer(invitation).data)
 
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         invitation = self.get_object()
-        try:
-            invitation = invitation_revoke(
-                organization=request.organization, actor=request.user, invitation_id=invitation.pk
-            )
-        except DjangoValidationError as error:
-            raise _as_drf_error(error) from None
+        invitation = invitation_revoke(
+            organization=request.organization, actor=request.user, invitation_id=invitation.pk
+        )
         return Response(InvitationSerializer(invitation).data)

@@ -12,30 +12,18 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from mentorhub.csv_safety import safe_cell
 from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.web.htmx import is_htmx, vary_on_htmx
 
-from .. import selectors
+from .. import roster_csv, selectors
 from ..models import Employee
 
 PAGE_SIZE = 50
 # The roster import's columns, in its order, so an export can be edited and uploaded again as it is.
-ROSTER_COLUMNS = (
-    "employee_id",
-    "email",
-    "name",
-    "title",
-    "department",
-    "job_level",
-    "location",
-    "time_zone",
-    "manager_employee_id",
-    "hired_on",
-    "left_on",
-)
+ROSTER_COLUMNS = roster_csv.COLUMNS
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -53,11 +41,6 @@ def _filtered_employees(request: HttpRequest, filters: dict[str, str]):
         department=filters["department"],
         include_departed=bool(filters["include_left"]),
     )
-
-
-def _is_htmx_fragment(request: HttpRequest) -> bool:
-    # A history restore after a cache miss asks for the whole page, so it gets the whole page.
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 def _roster_import_url(request: HttpRequest) -> str | None:
@@ -89,14 +72,13 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "roster_import_url": _roster_import_url(request),
         "show_hr_fields": request.membership.is_admin,
     }
-    if _is_htmx_fragment(request):
+    if is_htmx(request):
         context["is_fragment"] = True
         response = render(request, "accounts/_people_results.html", context)
     else:
         context["departments"] = selectors.departments(organization=request.organization)
         response = render(request, "accounts/people_list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(response)
 
 
 @org_view()

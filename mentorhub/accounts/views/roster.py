@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.web.htmx import HTMX_STOP_POLLING, is_htmx
 
 from .. import roster_csv, selectors
 from ..models import RosterImport
@@ -18,8 +19,6 @@ from ..services.roster_import import roster_import_can_rerun, roster_import_reru
 # A file can have an error on every row; the page lists this many and says how many more there are.
 ERRORS_SHOWN = 200
 RECENT_IMPORTS = 10
-# htmx stops polling when a poll is answered with this status (and still swaps the content in).
-HTMX_STOP_POLLING = 286
 
 
 @org_view(roles=["admin"])
@@ -82,10 +81,7 @@ def roster_import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
     )
     selectors.roster_imports_with_progress([roster_import])
     context = {"nav_section": "people", **_status_context(roster_import)}
-    is_poll = (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-    if is_poll:
+    if is_htmx(request):
         response = render(request, "accounts/roster_import_status.html", context)
         if roster_import.is_finished:
             response.status_code = HTMX_STOP_POLLING

@@ -1,4 +1,4 @@
-"""seed_demo's mentoring history (sessions/demo/): six months of sessions, feedback, goals and reminders for
+"""seed_demo's mentoring history (demo/sessions/): six months of sessions, feedback, goals and reminders for
 acme, the demo pair (member@acme.example with mentor@acme.example) with its next session booked, quiet matches
 nudged, some ended early; nothing due the moment the demo starts; safe to run twice; acme's rows only."""
 
@@ -166,7 +166,7 @@ def test_every_row_belongs_to_acme_and_links_only_to_acme(seeded):
 
 def test_programs_started_about_six_months_ago(seeded):
     today = timezone.localdate()
-    # The current programs (the analytics demo adds a past cohort, closed long ago: tests/analytics/test_demo.py).
+    # The current programs (the analytics demo adds a past cohort, closed long ago: tests/demo/test_analytics_demo.py).
     for program in Program.objects.filter(organization=seeded, status=Program.Status.ACTIVE):
         assert 160 <= (today - program.starts_on).days <= 190, program.name
         assert (program.ends_on - program.starts_on).days >= 360

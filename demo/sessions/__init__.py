@@ -1,4 +1,4 @@
-"""Demo mentoring history for `manage.py seed_demo`, after the demo matches (matching/demo.py): acme's three
+"""Demo mentoring history for `manage.py seed_demo`, after the demo matches (demo/matching.py): acme's three
 programs are moved back so that they started about six months ago, and their matches get six months of
 sessions, feedback, shared notes, goals with milestones and comments, and the reminders that went out.
 
@@ -25,14 +25,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from demo.programs import DEMO_MEMBER_EMAIL, DEMO_MENTOR_EMAIL
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import AuditEvent, Membership, Organization, Role
 from mentorhub.tenancy import scoped
-from programs.demo import DEMO_MEMBER_EMAIL, DEMO_MENTOR_EMAIL
 from programs.models import Program
-
-from .. import services
-from ..models import (
+from sessions import services
+from sessions.models import (
     Goal,
     GoalComment,
     GoalTemplate,
@@ -42,8 +41,9 @@ from ..models import (
     Reminder,
     SessionFeedback,
 )
-from ..selectors import unread_cache_key
-from ..services.reminders import program_admins
+from sessions.selectors import unread_cache_key
+from sessions.services.reminders import program_admins
+
 from .content import ENDED, PROGRAMS, QUIET, SEED, STALLED, STEADY, TEMPLATES, THRIVING
 from .delivery import (
     Sent,
@@ -118,7 +118,7 @@ def seed_sessions_demo() -> dict[str, int]:
     )
     if admin is None or not programs:
         return {}
-    rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, nothing secret
+    rng = random.Random(SEED)
     now = timezone.now().astimezone(UTC)
     rewind_programs(organization, programs, rng, now)
 

@@ -1,4 +1,4 @@
-"""Demo matches for `manage.py seed_demo`, after the demo programs (programs/demo.py): acme's one-to-one and
+"""Demo matches for `manage.py seed_demo`, after the demo programs (demo/programs.py): acme's one-to-one and
 reverse programs are matched, approved and active (everyone accepted), and its group program runs in
 circles. The demo member (member@acme.example) has an active match in the one-to-one program, with the demo
 mentor (mentor@acme.example).
@@ -12,14 +12,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from demo.programs import DEMO_MEMBER_EMAIL, DEMO_MENTOR_EMAIL
+from matching import services
+from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Membership, Organization, Role
 from mentorhub.tenancy import scoped
 from programs import services as program_services
-from programs.demo import DEMO_MEMBER_EMAIL, DEMO_MENTOR_EMAIL
 from programs.models import Participant, Program
-
-from . import services
-from .models import Match, MatchMember
 
 DEMO_PROGRAMS = ("Grow Together", "Digital Reverse Mentoring", "Leadership Circles")
 DEMO_MEMBER_PROGRAM = "Grow Together"

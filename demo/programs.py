@@ -3,7 +3,7 @@ globex one program. Idempotent: programs are found by (organization, name), and 
 participants already gets none added, so a second run adds nothing and an admin's changes in the demo are left
 alone (even when the roster changed since).
 
-Answers are generated from each program's own questions (the ready-made sets of question_sets.py) with a
+Answers are generated from each program's own questions (the ready-made sets of programs/question_sets.py) with a
 seeded random generator, and pass through answers_clean like any enrollment.
 """
 
@@ -19,11 +19,10 @@ from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Membership, Organization, Role
 from mentorhub.tenancy import scoped
-
-from . import services
-from .answers import answers_clean
-from .models import Participant, Program, Question
-from .question_sets import LANGUAGES, REVERSE_TOPICS
+from programs import services
+from programs.answers import answers_clean
+from programs.models import Participant, Program, Question
+from programs.question_sets import LANGUAGES, REVERSE_TOPICS
 
 P = Participant.Status
 
@@ -317,7 +316,7 @@ def _seed_participants(
         # Seeded before. The roster has a history since (the analytics demo records departures and promotions),
         # so drawing again would pick other people: what was drawn then stays, with the admin's changes since.
         return 0
-    rng = random.Random(spec.seed)  # noqa: S311 - reproducible demo data, nothing secret
+    rng = random.Random(spec.seed)
     questions = list(scoped(Question, organization).filter(program=program).order_by("position", "id"))
     people = list(
         scoped(Employee, organization)
@@ -365,7 +364,7 @@ def _seed_demo_person(
 ) -> None:
     """The demo member (member@acme.example) has applied as a mentee, so "My programs" is not empty and
     the admin has a familiar name to approve. The demo mentor (mentor@acme.example) is an approved mentor:
-    matching/demo.py pairs the two, so the same match can be seen from both sides."""
+    demo/matching.py pairs the two, so the same match can be seen from both sides."""
     membership = scoped(Membership, organization).filter(user__email=email).select_related("employee").first()
     if membership is None or membership.employee is None:
         return
@@ -373,7 +372,7 @@ def _seed_demo_person(
         return
     questions = list(scoped(Question, organization).filter(program=program))
     mentor = role == Participant.Role.MENTOR
-    rng = random.Random(8 if mentor else 7)  # noqa: S311 - reproducible demo data, nothing secret
+    rng = random.Random(8 if mentor else 7)
     answers = _Answers(rng, program.kind, role, membership.employee)
     Participant.objects.create(
         organization=organization,

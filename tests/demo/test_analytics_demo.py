@@ -1,4 +1,4 @@
-"""seed_demo's analytics (analytics/demo/): acme's past cohort (Grow Together 2025), its roster's departures and
+"""seed_demo's analytics (demo/analytics/): acme's past cohort (Grow Together 2025), its roster's departures and
 promotions since, surveys of the past and current programs, self-identification and the roll-ups. Every chart
 has figures, the impact report shows a modest effect, nothing is due the moment the demo starts, the demo
 member has a check-in to answer, and a second run adds nothing (it only recomputes the roll-ups).

@@ -41,7 +41,7 @@ def test_seed_demo_leaves_acme_matched_and_is_idempotent(mailoutbox):
         assert program.status == Program.Status.ACTIVE, name
         matches = Match.objects.filter(program=program)
         assert matches.count() >= 2 and set(matches.values_list("kind", flat=True)) == {kind}, name
-        # Active, but for the few pairs the mentoring history (sessions/demo/) ended early, with a reason.
+        # Active, but for the few pairs the mentoring history (demo/sessions/) ended early, with a reason.
         statuses = set(matches.values_list("status", flat=True))
         assert Match.Status.ACTIVE in statuses and statuses <= {Match.Status.ACTIVE, Match.Status.ENDED}, name
         assert not matches.filter(status=Match.Status.ENDED, end_reason="").exists(), name

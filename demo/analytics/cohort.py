@@ -20,15 +20,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.utils import timezone
 
 from analytics.impact import tenure_band
+from demo.programs import _Answers
+from demo.sessions.content import STEADY, THRIVING
+from demo.sessions.history import Plan, at, build_feedback, build_goals, build_sessions, insert, new_plan
 from matching.models import ExcludedPair, Match, MatchMember
 from mentorhub.accounts.models import AuditEvent, Employee, Membership, Organization
 from mentorhub.tenancy import scoped
 from programs import services as program_services
-from programs.demo import _Answers
 from programs.models import Participant, Program, Question
 from sessions import services as session_services
-from sessions.demo.content import STEADY, THRIVING
-from sessions.demo.history import Plan, at, build_feedback, build_goals, build_sessions, insert, new_plan
 from sessions.models import Goal, GoalComment, GoalTemplate, MentoringSession, Milestone, SessionFeedback
 
 from .content import (

@@ -17,10 +17,9 @@ from matching.models import ExcludedPair, Match
 from mentorhub.accounts.models import AuditEvent, Employee, Membership, Organization
 from mentorhub.tenancy import scoped
 from programs.models import Participant
-
-from .. import messages, services
-from ..models import Goal, MentoringSession, Milestone, Notification, Reminder
-from ..services.reminders import (
+from sessions import messages, services
+from sessions.models import Goal, MentoringSession, Milestone, Notification, Reminder
+from sessions.services.reminders import (
     LOG_PROMPT_AFTER,
     NUDGE_INTERVAL,
     SESSION_BEFORE,
@@ -28,7 +27,8 @@ from ..services.reminders import (
     local_morning,
     target_label,
 )
-from ..timeslots import key_of, slot_of
+from sessions.timeslots import key_of, slot_of
+
 from .content import AGENDAS, DEMO_AGENDA, END_REASONS, QUIET, THRIVING
 from .history import Plan, at, insert
 

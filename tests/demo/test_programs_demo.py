@@ -27,7 +27,7 @@ def test_seed_demo_programs_are_idempotent_and_valid():
     call_command("seed_demo", stdout=io.StringIO())
     assert _snapshot() == first
 
-    # The current programs (the analytics demo adds a past cohort, closed: tests/analytics/test_demo.py).
+    # The current programs (the analytics demo adds a past cohort, closed: tests/demo/test_analytics_demo.py).
     acme = Program.objects.filter(organization__slug="acme").exclude(status=Program.Status.CLOSED)
     assert sorted(acme.values_list("kind", flat=True)) == ["group", "one_on_one", "reverse"]
     acme_total = Participant.objects.filter(program__in=acme).count()
@@ -52,7 +52,7 @@ def test_seed_demo_programs_are_idempotent_and_valid():
             assert participant.capacity is None
 
     statuses = Counter(Participant.objects.values_list("status", flat=True))
-    # Approved people of acme's programs have been matched since (matching/demo.py).
+    # Approved people of acme's programs have been matched since (demo/matching.py).
     assert statuses["approved"] + statuses["matched"] > statuses["applied"] > 0 and statuses["waitlisted"] > 0
 
     reverse = acme.get(kind="reverse")

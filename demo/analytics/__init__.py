@@ -1,4 +1,4 @@
-"""Demo analytics for `manage.py seed_demo`, after the mentoring history (sessions/demo/), so that every chart
+"""Demo analytics for `manage.py seed_demo`, after the mentoring history (demo/sessions/), so that every chart
 of program health and the impact report shows something meaningful on acme, and a modest effect:
 
 - cohort.py: a past cohort, "Grow Together 2025" (closed): 35 mentees and 15 mentors who started about twenty
@@ -10,7 +10,7 @@ of program health and the impact report shows something meaningful on acme, and 
 - then the roll-ups of acme and globex, so the dashboards have figures at once.
 
 Idempotent: once acme has any survey response, only the roll-ups are recomputed. Deterministic apart from
-today's date (a seeded random generator). Written in bulk, as sessions/demo/ does: every row carries its
+today's date (a seeded random generator). Written in bulk, as demo/sessions/ does: every row carries its
 organization, timestamps say when things happened, and no reminder is left pending in the past.
 """
 
@@ -23,12 +23,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.models import SurveyResponse
+from analytics.services.rollups import rollup_organization
 from mentorhub.accounts.models import Membership, Organization, Role
 from mentorhub.tenancy import scoped
 from sessions.selectors import unread_cache_key
 
-from ..models import SurveyResponse
-from ..services.rollups import rollup_organization
 from .cohort import seed_past_cohort
 from .content import SEED
 from .roster import seed_roster_history, seed_self_identification
@@ -61,7 +61,7 @@ def _seed(organization: Organization) -> dict[str, int]:
     def rng(part: int) -> random.Random:
         """A generator per part: how many draws one part makes (say, check-in rounds due by today) never
         changes what the next one draws."""
-        return random.Random(SEED * 10 + part)  # noqa: S311 - reproducible demo data, nothing secret
+        return random.Random(SEED * 10 + part)
 
     cohort = seed_past_cohort(organization, admin, rng(1), now)
     past = seed_past_surveys(organization, cohort, rng(2))

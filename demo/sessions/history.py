@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from demo.programs import DEMO_MEMBER_EMAIL
 from matching.models import Match, MatchMember, MatchRun
 from mentorhub.accounts.models import AuditEvent, Employee, Organization
 from mentorhub.tenancy import scoped
-from programs.demo import DEMO_MEMBER_EMAIL
 from programs.models import Participant, Program
+from sessions.models import Goal, GoalComment, GoalTemplate, MentoringSession, Milestone, SessionFeedback
+from sessions.services.reminders import NUDGE_INTERVAL, allowed_gap
 
-from ..models import Goal, GoalComment, GoalTemplate, MentoringSession, Milestone, SessionFeedback
-from ..services.reminders import NUDGE_INTERVAL, allowed_gap
 from .content import (
     AGENDAS,
     CANCEL_REASONS,

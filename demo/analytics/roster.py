@@ -21,16 +21,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from analytics.demographics import BY_CODE
+from analytics.impact import tenure_band
+from analytics.models import SelfIdentification
+from demo.accounts import DEPARTMENTS
+from demo.sessions.history import insert
 from matching.models import Match, MatchMember
-from mentorhub.accounts.management.commands.seed_demo import DEPARTMENTS
 from mentorhub.accounts.models import Employee, EmploymentEvent, Organization
 from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
-from sessions.demo.history import insert
 
-from ..demographics import BY_CODE
-from ..impact import tenure_band
-from ..models import SelfIdentification
 from .cohort import Cohort, first_starts
 from .content import (
     ANSWERED,

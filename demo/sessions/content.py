@@ -1,5 +1,5 @@
 """What the demo's mentoring history is made of: how each kind of match goes (its "story"), and what people
-talk about, write and aim for, per kind of program. Plain data; sessions/demo/history.py puts it together."""
+talk about, write and aim for, per kind of program. Plain data; demo/sessions/history.py puts it together."""
 
 from __future__ import annotations
 

@@ -17,20 +17,20 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from analytics.models import Survey, SurveyAssignment, SurveyQuestion, SurveyResponse
+from analytics.question_sets import CHECKIN, CLOSING
+from analytics.services.surveys import survey_for, surveys_plan
+from analytics.survey_schedule import CLOSING_LOOKBACK, OPEN_FOR, checkin_due_at, checkin_round_due, checkin_slot
+from demo.programs import DEMO_MEMBER_EMAIL
+from demo.sessions.content import PROGRAMS
+from demo.sessions.delivery import Sent
+from demo.sessions.history import insert
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import scoped
-from programs.demo import DEMO_MEMBER_EMAIL
 from programs.models import Program
-from sessions.demo.content import PROGRAMS
-from sessions.demo.delivery import Sent
-from sessions.demo.history import insert
 from sessions.models import MentoringSession, Notification, Reminder
 
-from ..models import Survey, SurveyAssignment, SurveyQuestion, SurveyResponse
-from ..question_sets import CHECKIN, CLOSING
-from ..services.surveys import survey_for, surveys_plan
-from ..survey_schedule import CLOSING_LOOKBACK, OPEN_FOR, checkin_due_at, checkin_round_due, checkin_slot
 from .cohort import Cohort
 from .content import (
     ANSWERS_CHECKIN,

@@ -1,0 +1,29 @@
+"""`manage.py seed_demo`: the demo organizations, rosters and sign-ins (demo/accounts.py), then the demo programs,
+their matches and six months of mentoring history (demo/programs.py, demo/matching.py, demo/sessions/), and the
+analytics: a past cohort, surveys, the roster's departures and promotions since, self-identification, the roll-ups
+(demo/analytics/). Idempotent: safe to run again.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from demo.accounts import seed_accounts_demo
+from demo.analytics import seed_analytics_demo
+from demo.matching import seed_matching_demo
+from demo.programs import seed_programs_demo
+from demo.sessions import seed_sessions_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo organizations, rosters and sign-ins (safe to run again)."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        seed_accounts_demo()
+        seed_programs_demo()
+        seed_matching_demo()  # matches for the demo programs
+        seed_sessions_demo()  # six months of sessions and goals
+        seed_analytics_demo()  # a past cohort, surveys, roster history, roll-ups
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))

@@ -1,0 +1,68 @@
+"""A service's refusal, shown to the person who asked: the ONE mapping of Django's ValidationError onto an
+API answer, onto a form, and into a flash message.
+
+Services raise `django.core.exceptions.ValidationError` (writes live in services; see STYLE.md). DRF knows
+only its own ValidationError, so the project's exception handler (REST_FRAMEWORK["EXCEPTION_HANDLER"])
+turns a service's into a 400 with its messages: no API view catches service errors by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+
+def service_error_detail(error: ValidationError) -> dict[str, Any]:
+    """A service's ValidationError as a DRF error body: {field: [messages]}, a message list under
+    `non_field_errors`. Per-question messages (keys that are question ids, from enrollment or survey answers)
+    are grouped under `answers`, the field the client sent them in."""
+    detail = as_serializer_error(error)
+    answers = {key: value for key, value in detail.items() if str(key).isascii() and str(key).isdigit()}
+    if answers:
+        detail = {key: value for key, value in detail.items() if key not in answers}
+        detail["answers"] = answers
+    return detail
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The project's DRF exception handler: a service's ValidationError becomes a 400 with its messages;
+    everything else (DRF's own errors, Django's Http404 and PermissionDenied) is DRF's default answer."""
+    if isinstance(exc, ValidationError):
+        exc = exceptions.ValidationError(service_error_detail(exc))
+    return exception_handler(exc, context)
+
+
+def service_error_text(error: ValidationError) -> str:
+    """All of a service's messages as one sentence, for a flash message or a single form-wide error."""
+    return " ".join(error.messages)
+
+
+def form_add_service_error(
+    form: forms.Form,
+    error: ValidationError,
+    *,
+    field_for: Callable[[str], str] | None = None,
+    unkeyed_field: str | None = None,
+) -> None:
+    """Put a service's ValidationError back on the form that asked for the write, one error per message.
+
+    A message keyed by a field goes next to that field when the form has it (`field_for` turns a service's
+    key into the form's field name first, e.g. a question id "12" into "q_12"); any other key goes on the
+    whole form. Messages not keyed at all go on `unkeyed_field`, or on the whole form when it is None.
+    """
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(unkeyed_field, message)
+        return
+    for key, messages in error.message_dict.items():
+        name = field_for(key) if field_for is not None else key
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
