@@ -22,6 +22,7 @@ RUN groupadd --system --gid 10001 mentorhub \
     && useradd --system --uid 10001 --gid mentorhub --home-dir /app --no-create-home --shell /usr/sbin/nologin mentorhub
 
 # Dependencies first so that a code change does not reinstall them (psycopg2-binary brings its own libpq).
+# Production's requirements only: tests and tools (requirements-dev.txt) never enter the image.
 COPY requirements.txt ./
 RUN pip install -r requirements.txt
 

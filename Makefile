@@ -12,12 +12,14 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run test install lint format migrate seed serve worker beat bench check-deploy clean
 
-$(PY_STAMP): requirements.txt
+# Dev machines and CI install requirements-dev.txt (production's requirements.txt plus tests and tools);
+# the Docker image installs requirements.txt alone.
+$(PY_STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "MentorHub needs Python 3.11 or newer as '$(PYTHON)' (make PYTHON=python3.11 ...)." >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(PY_STAMP)
 
 $(NPM_STAMP): package.json package-lock.json
@@ -42,9 +44,21 @@ run: install
 test: install
 	bash scripts/run-tests $(ARGS)
 
+## Static checks: ruff (lint + format), import contracts (lint-imports), mypy, deptry, missing migrations.
+## Runs every step, prints each command, fails if any step failed.
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	@failed=(); \
+	step() { echo "+ $$*"; "$$@" || failed+=("$$*"); }; \
+	step $(BIN)/ruff check .; \
+	step $(BIN)/ruff format --check .; \
+	step $(BIN)/lint-imports; \
+	step $(LOCAL_ENV) $(BIN)/mypy; \
+	step $(BIN)/deptry .; \
+	step $(LOCAL_ENV) $(BIN)/python manage.py makemigrations --check --dry-run; \
+	if [ $${#failed[@]} -gt 0 ]; then \
+		printf 'make lint: FAILED: %s\n' "$${failed[@]}" >&2; exit 1; \
+	fi; \
+	echo "make lint: all checks passed"
 
 format: install
 	$(BIN)/ruff check --fix .

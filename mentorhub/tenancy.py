@@ -11,7 +11,7 @@ Views never fetch an object and then compare its organization: they ask `scoped(
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -21,16 +21,36 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone as dj_timezone
 from rest_framework import permissions, viewsets
+from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from mentorhub.web.schema import is_schema_generation
 
 if TYPE_CHECKING:
-    from mentorhub.accounts.models import Membership, Organization
+    from rest_framework.permissions import _PermissionClass
+
+    from mentorhub.accounts.models import Membership, Organization, User
 
 M = TypeVar("M", bound=models.Model)
 
 ORG_URL_KWARG = "org_slug"
+
+
+class OrgRequest(HttpRequest):
+    """The type of a page request under /o/<org_slug>/ once `org_view` resolved it: annotate views with it
+    (`request: OrgRequest`) so the type checker knows what the tenancy layer set. Never instantiated."""
+
+    organization: Organization
+    membership: Membership
+    user: User  # org_view lets only signed-in people through
+
+
+class OrgApiRequest(Request):
+    """The same for the API: a DRF request under /api/v1/o/<org_slug>/ after the tenant was resolved."""
+
+    organization: Organization
+    membership: Membership
+    user: User
 
 
 def membership_for(user: Any, org_slug: str) -> Membership:
@@ -50,17 +70,13 @@ def membership_for(user: Any, org_slug: str) -> Membership:
 def _activate(request: HttpRequest, membership: Membership) -> None:
     request.organization = membership.organization  # type: ignore[attr-defined]
     request.membership = membership  # type: ignore[attr-defined]
-    zone = membership.employee.time_zone if membership.employee_id else membership.user.time_zone
+    zone = membership.employee.time_zone if membership.employee is not None else membership.user.time_zone
     dj_timezone.activate(zone or "UTC")
 
 
 def scoped(model_or_queryset: type[M] | models.QuerySet[M], organization: Organization) -> models.QuerySet[M]:
     """`model_or_queryset` narrowed to one organization, in the query itself."""
-    queryset = (
-        model_or_queryset._default_manager.all()  # type: ignore[union-attr]
-        if isinstance(model_or_queryset, type)
-        else model_or_queryset
-    )
+    queryset = model_or_queryset._default_manager.all() if isinstance(model_or_queryset, type) else model_or_queryset
     return queryset.filter(organization=organization)
 
 
@@ -129,7 +145,7 @@ class OrganizationTenantMixin:
     """Resolves the tenant after authentication and before any permission check, so permissions can
     read the role. Base of every API view and viewset under /api/v1/o/<org_slug>/."""
 
-    permission_classes = [permissions.IsAuthenticated, OrgRolePermission]
+    permission_classes: Sequence[_PermissionClass] = [permissions.IsAuthenticated, OrgRolePermission]
     read_roles: frozenset[str] = frozenset({"admin", "stakeholder", "member"})
     write_roles: frozenset[str] = frozenset({"admin"})
 
@@ -142,6 +158,8 @@ class OrganizationTenantMixin:
 class OrganizationAPIView(OrganizationTenantMixin, APIView):
     """A plain API view under /api/v1/o/<org_slug>/ (actions that are not a model's list or detail)."""
 
+    request: OrgApiRequest
+
 
 class OrganizationScopedViewSet(OrganizationTenantMixin, viewsets.GenericViewSet):
     """Base of every API viewset. Subclasses say what they list in `get_base_queryset()`; the
@@ -153,6 +171,7 @@ class OrganizationScopedViewSet(OrganizationTenantMixin, viewsets.GenericViewSet
     (subclasses need no guard of their own). Without it, `get_base_queryset()` is called and must not read
     the request."""
 
+    request: OrgApiRequest
     schema_model: type[models.Model] | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
