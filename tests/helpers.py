@@ -1,0 +1,20 @@
+"""Small helpers every test module shares (one copy, imported from here; never redefined per module)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+
+def org_url(name: str, org: Any, *, query: dict[str, Any] | None = None, **kwargs: Any) -> str:
+    """The URL of the organization's route `name` (kwargs fill the route's other parts); `query` adds a
+    query string."""
+    url = reverse(name, kwargs={"org_slug": org.slug, **kwargs})
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def page_text(response: Any) -> str:
+    """A response's body as text, to assert on what a person reads."""
+    return response.content.decode()
