@@ -53,6 +53,7 @@ print(json.dumps({
     "cache_prefix": s.CACHES["default"]["KEY_PREFIX"],
     "routes": s.CELERY_TASK_ROUTES,
     "throttles": s.REST_FRAMEWORK.get("DEFAULT_THROTTLE_CLASSES", []),
+    "db_options": s.DATABASES["default"].get("OPTIONS", {}),
 }))
 """
 
@@ -140,6 +141,12 @@ def test_embedded_default_without_database_and_redis_urls():
     assert values["broker"] == "memory://localhost/"
     assert values["email"] == "django.core.mail.backends.console.EmailBackend"
     assert values["debug"] is False
+    # A scheduler thread writes beside the requests: WAL, write lock taken at BEGIN, and a busy timeout.
+    assert values["db_options"] == {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
 
 
 def test_database_and_redis_urls_switch_to_the_services():
@@ -209,6 +216,39 @@ def test_dockerfile_builds_a_non_root_gunicorn_image():
     user = re.findall(r"^USER (\S+)", dockerfile, re.M)
     assert user and user[-1] not in ("root", "0")
     assert "gunicorn" in dockerfile.split("\nCMD", 1)[1]
+    # Production's requirements only: tests and tools stay out of the image.
+    assert "requirements-dev" not in dockerfile.split("COPY requirements.txt", 1)[1].split("\nCOPY . .", 1)[0]
+    assert "requirements-dev.txt" in (ROOT / ".dockerignore").read_text().split()
+
+
+DEV_ONLY = (
+    "pytest",
+    "pytest-django",
+    "pytest-xdist",
+    "factory-boy",
+    "hypothesis",
+    "playwright",
+    "ruff",
+    "mypy",
+    "lifelines",
+)
+
+
+def _requirement_names(path: Path) -> set[str]:
+    names = set()
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-r"):
+            names.add(re.split(r"[=<>\[ ]", line, maxsplit=1)[0].lower())
+    return names
+
+
+def test_production_requirements_hold_no_test_or_tool_package():
+    production = _requirement_names(ROOT / "requirements.txt")
+    development = _requirement_names(ROOT / "requirements-dev.txt")
+    assert not production & set(DEV_ONLY)
+    assert set(DEV_ONLY) <= development
+    assert (ROOT / "requirements-dev.txt").read_text().splitlines()[1] == "-r requirements.txt"
 
 
 def settings_variables() -> set[str]:

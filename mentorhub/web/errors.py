@@ -23,7 +23,7 @@ def service_error_detail(error: ValidationError) -> dict[str, Any]:
     """A service's ValidationError as a DRF error body: {field: [messages]}, a message list under
     `non_field_errors`. Per-question messages (keys that are question ids, from enrollment or survey answers)
     are grouped under `answers`, the field the client sent them in."""
-    detail = as_serializer_error(error)
+    detail: dict[str, Any] = as_serializer_error(error)
     answers = {key: value for key, value in detail.items() if str(key).isascii() and str(key).isdigit()}
     if answers:
         detail = {key: value for key, value in detail.items() if key not in answers}
