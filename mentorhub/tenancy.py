@@ -104,7 +104,6 @@ def org_view(roles: Iterable[str] | None = None) -> Callable:
                 raise PermissionDenied("Your role in this organization does not allow this page.")
             return view(request, *args, **kwargs)
 
-        wrapper.org_roles = allowed  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
