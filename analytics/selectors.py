@@ -1,7 +1,8 @@
-"""Reads of the analytics app's participant and admin pages: a person's own survey assignments, the surveys of
-a program with their questions and response rates, a person's own self-identification. Every query is
-scoped by organization in the query itself, and prefetched so that templates and serializers never query
-per row.
+"""Reads of the analytics app: a person's own survey assignments, the surveys of a program with their
+questions and response rates, a person's own self-identification; and, for the dashboards beyond the reports
+themselves (analytics.reports), roll-up runs, when the figures were computed, and which at-risk matches were
+nudged today. Every query is scoped by organization in the query itself, and prefetched so that templates
+and serializers never query per row.
 
 Confidential by construction: nothing here returns survey answers or self-identification of anyone but the
 person asking (`employee`); admins get counts of assignments, never what anyone answered."""
@@ -9,18 +10,20 @@ person asking (`employee`); admins get counts of assignments, never what anyone 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from matching.models import MatchMember
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Program
+from sessions.models import Reminder
 
 from . import suppression
-from .models import SelfIdentification, Survey, SurveyAssignment, SurveyQuestion
+from .models import ParticipantFact, RollupRun, SelfIdentification, Survey, SurveyAssignment, SurveyQuestion
 from .suppression import PRIMARY, Figure
 from .survey_schedule import closed_q
 
@@ -30,8 +33,8 @@ LEAD_ROLES = (MatchMember.Role.MENTOR, MatchMember.Role.FACILITATOR)
 # --- A person's own assignments ----------------------------------------------------------------------------
 
 
-def _members_prefetch(organization: Organization) -> Prefetch:
-    """The people of each assignment's match (never those who declined it), leads first."""
+def _match_members_prefetch(organization: Organization) -> Prefetch:
+    """The members of each assignment's match (never those who declined it), leads first."""
     return Prefetch(
         "match__members",
         queryset=scoped(MatchMember, organization)
@@ -49,7 +52,7 @@ def assignments_of(*, organization: Organization, employee: Employee | None, sta
         scoped(SurveyAssignment, organization)
         .filter(respondent=employee)
         .select_related("survey", "program", "match")
-        .prefetch_related(_members_prefetch(organization))
+        .prefetch_related(_match_members_prefetch(organization))
         .order_by("-due_at", "-id")
     )
     if status:
@@ -92,7 +95,7 @@ def assignment_for_respondent(
     return get_scoped_or_404(queryset, organization, pk=assignment_id)
 
 
-def other_people(assignment: SurveyAssignment) -> list[Employee]:
+def other_match_members(assignment: SurveyAssignment) -> list[Employee]:
     """The others in the assignment's match, from the prefetched members (no query): leads first."""
     members = [m for m in assignment.match.members.all() if m.participant.employee_id != assignment.respondent_id]
     members.sort(key=lambda m: (m.role not in LEAD_ROLES, m.participant.employee.name, m.pk))
@@ -119,7 +122,7 @@ def program_surveys(*, organization: Organization, program: Program) -> list[Sur
             Prefetch("questions", queryset=scoped(SurveyQuestion, organization).order_by("position", "id"))
         )
     )
-    order = {Survey.Kind.CHECKIN: 0, Survey.Kind.CLOSING: 1}
+    order: dict[str, int] = {Survey.Kind.CHECKIN: 0, Survey.Kind.CLOSING: 1}
     return sorted(surveys, key=lambda survey: order.get(survey.kind, 2))
 
 
@@ -184,3 +187,54 @@ def analytics_rows(model, organization: Organization):
     """A model's rows of one organization from the analytics database: the read replica when one is
     configured (dashboards tolerate seconds of lag; settings.ANALYTICS_DATABASE), else the primary."""
     return scoped(model, organization).using(settings.ANALYTICS_DATABASE)
+
+
+# --- Dashboards: roll-up runs, nudges ----------------------------------------------------------------------
+
+# A finished run stays on the health page this long, so the admin who started it sees that it is done.
+RECENT_RUN = timedelta(minutes=2)
+
+
+def rollup_runs(*, organization: Organization) -> QuerySet[RollupRun]:
+    return scoped(RollupRun, organization).order_by("-created_at", "-id")
+
+
+def rollup_run_get(*, organization: Organization, run_id: int) -> RollupRun:
+    return get_scoped_or_404(RollupRun, organization, pk=run_id)
+
+
+def rollup_run_to_show(*, organization: Organization, computed_at: datetime | None) -> RollupRun | None:
+    """The run the health page tells its admin about: one queued or running; one that failed after the
+    figures shown were computed (until a later run succeeds); or one that finished a moment ago."""
+    run = rollup_runs(organization=organization).first()
+    if run is None:
+        return None
+    if run.status in (RollupRun.Status.QUEUED, RollupRun.Status.RUNNING):
+        return run
+    finished = run.finished_at or run.created_at
+    if run.status == RollupRun.Status.FAILED and (computed_at is None or finished > computed_at):
+        return run
+    return run if finished >= timezone.now() - RECENT_RUN else None
+
+
+def facts_computed_at(*, organization: Organization) -> datetime | None:
+    """When the roll-up behind the impact report last ran (None: never)."""
+    return scoped(ParticipantFact, organization).aggregate(last=Max("computed_at"))["last"]
+
+
+def nudged_today(*, organization: Organization, match_ids: list[int], now: datetime | None = None) -> set[int]:
+    """The matches an HR admin nudged today (UTC), of these. sessions.services.reminders_nudge_now names the
+    day in the reminder's slot ("...#manual-YYYYMMDD"); a second nudge the same day adds nothing."""
+    if not match_ids:
+        return set()
+    now = now or timezone.now()
+    return set(
+        scoped(Reminder, organization)
+        .filter(
+            kind=Reminder.Kind.INACTIVITY_NUDGE,
+            match_id__in=match_ids,
+            slot__endswith=f"#manual-{now.astimezone(UTC):%Y%m%d}",
+        )
+        .values_list("match_id", flat=True)
+        .distinct()
+    )

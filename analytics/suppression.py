@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 PRIMARY = "primary"
 COMPLEMENTARY = "complementary"
@@ -69,13 +69,16 @@ def count(n: int, k: int, *, hidden: str = "") -> Figure:
     return figure(n, n, k, hidden=hidden)
 
 
+K = TypeVar("K", bound=Hashable)
+
+
 def partition(
-    parts: Mapping[Hashable, int],
+    parts: Mapping[K, int],
     k: int,
     *,
     whole_published: bool = True,
-    hidden_already: Iterable[Hashable] = (),
-) -> dict[Hashable, str]:
+    hidden_already: Iterable[K] = (),
+) -> dict[K, str]:
     """Rule 1 and 2 for groups that split a whole: {part: "" | PRIMARY | COMPLEMENTARY}. With
     `whole_published` False (no total shown anywhere), only rule 1 applies. `hidden_already`: parts another
     rule hides (they count as hidden when complements are chosen)."""

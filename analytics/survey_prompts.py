@@ -1,5 +1,5 @@
 """What asks people to answer a survey, plugged into the sessions app without it importing this one
-(../shared/ARCHITECTURE.md: dependencies point one way). Registered in AnalyticsConfig.ready():
+(docs/architecture.md: dependencies point one way). Registered in AnalyticsConfig.ready():
 
 - the message of a CHECKIN_DUE reminder (email and in-app notice), or a Skip when the survey was answered
   or has closed by the time the reminder comes due;
@@ -22,7 +22,7 @@ from sessions.messages import Context, Message, Skip
 from sessions.models import Reminder
 
 from .models import SurveyAssignment
-from .selectors import names, open_assignments_due, other_people
+from .selectors import names, open_assignments_due, other_match_members
 from .services.survey_answers import survey_assignment_state
 from .survey_schedule import assignment_expires_at, round_of_slot
 
@@ -60,6 +60,8 @@ def render_survey_reminder(reminder: Reminder, context: Context) -> Message | Sk
     round_ = round_of_slot(reminder.slot)
     if round_ is None:
         return Skip(f"Not a survey reminder ({reminder.slot}).")
+    if reminder.match_id is None:  # no match, so no assignment (the query would find none)
+        return Skip("The survey is not asked any more.")
     assignment = (
         SurveyAssignment.objects.filter(
             organization_id=reminder.organization_id,
@@ -80,7 +82,7 @@ def render_survey_reminder(reminder: Reminder, context: Context) -> Message | Sk
         return Skip("Answered already.")
     if state != "open":
         return Skip("The survey has closed.")
-    others = [person for person in context.people.get(reminder.match_id, []) if person.pk != recipient.pk]
+    others = [person for person in context.members.get(reminder.match_id, []) if person.pk != recipient.pk]
     with_whom = names(others) or "your match"
     organization = reminder.organization
     path = answer_path(context.slugs[reminder.organization_id], assignment.pk)
@@ -110,7 +112,7 @@ def survey_todos(organization: Organization, employee: Employee) -> list[Todo]:
     for assignment in open_assignments_due(organization=organization, employee=employee, now=now):
         closes = date_format(timezone.localtime(assignment_expires_at(assignment)), "j M")
         if assignment.round:
-            text = f"Answer the check-in about your match with {names(other_people(assignment)) or 'your match'}"
+            text = f"Answer the check-in about your match with {names(other_match_members(assignment)) or 'your match'}"
         else:
             text = f"Answer the closing survey of your match in {assignment.program.name}"
         todos.append(

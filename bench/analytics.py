@@ -583,8 +583,8 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from analytics.health import HealthFilters, build_health_report
-    from analytics.impact import ImpactFilters, build_impact_report
+    from analytics.reports.health import HealthFilters, build_health_report
+    from analytics.reports.impact import ImpactFilters, build_impact_report
     from analytics.services.rollups import rollup_organization
 
     call_command("migrate", verbosity=0)

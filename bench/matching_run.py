@@ -68,7 +68,7 @@ def seed(rng: random.Random):
     from mentorhub.accounts.models import Employee, Organization, User
     from programs.models import Participant, Program, Question
     from programs.question_sets import GOALS, SKILLS
-    from programs.services import program_create, program_move
+    from programs.services.programs import program_create, program_move
 
     admin = User.objects.create_user("bench@bench.example", "bench-password-123")
     org = Organization.objects.create(name="Bench Corp", slug="bench")
@@ -167,7 +167,7 @@ class CpuClock:
 
 def run_once(org, admin, program, label: str, clock: CpuClock, weights: dict[str, int] | None = None) -> None:
     from matching.models import Match, MatchMember
-    from matching.services import match_run_execute, match_run_start
+    from matching.services.runs import match_run_execute, match_run_start
 
     run = match_run_start(organization=org, actor=admin, program_id=program.pk, queue=False, weights=weights)
     started, cpu = time.perf_counter(), clock.snapshot()

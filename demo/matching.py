@@ -13,12 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from demo.programs import DEMO_MEMBER_EMAIL, DEMO_MENTOR_EMAIL
-from matching import services
 from matching.models import Match, MatchMember
+from matching.services.responses import match_respond
+from matching.services.review import match_set_mentee, match_swap, matches_approve
+from matching.services.runs import match_run_execute, match_run_start
 from mentorhub.accounts.models import Membership, Organization, Role
 from mentorhub.tenancy import scoped
-from programs import services as program_services
 from programs.models import Participant, Program
+from programs.services.participants import participants_decide
+from programs.services.programs import program_move
 
 DEMO_PROGRAMS = ("Grow Together", "Digital Reverse Mentoring", "Leadership Circles")
 DEMO_MEMBER_PROGRAM = "Grow Together"
@@ -46,7 +49,7 @@ def _ensure_demo_member_matched(organization: Organization, actor, program: Prog
     for match in scoped(Match, organization).filter(program=program, status=Match.Status.PROPOSED).order_by("score"):
         try:
             with transaction.atomic():
-                services.match_set_mentee(
+                match_set_mentee(
                     organization=organization, actor=actor, match_id=match.pk, mentee_participant_id=participant.pk
                 )
             return
@@ -83,13 +86,13 @@ def _ensure_demo_pair(organization: Organization, actor, program: Program, membe
         try:
             with transaction.atomic():
                 if other is not None and lead is not None:
-                    services.match_swap(
+                    match_swap(
                         organization=organization,
                         actor=actor,
                         match_id=other.pk,
                         mentor_participant_id=lead.participant_id,
                     )
-                services.match_swap(
+                match_swap(
                     organization=organization, actor=actor, match_id=mine.match_id, mentor_participant_id=mentor.pk
                 )
             return
@@ -102,7 +105,7 @@ def _match_program(organization: Organization, admin: Membership, program: Progr
     if program.name == DEMO_MEMBER_PROGRAM:
         member = _demo_member(organization, program)
         if member is not None and member.status == Participant.Status.APPLIED:
-            program_services.participants_decide(
+            participants_decide(
                 organization=organization,
                 actor=actor,
                 program_id=program.pk,
@@ -110,17 +113,15 @@ def _match_program(organization: Organization, admin: Membership, program: Progr
                 decision="approve",
             )
     if program.status == Program.Status.ENROLLING:
-        program_services.program_move(
-            organization=organization, actor=actor, program_id=program.pk, to_status=Program.Status.MATCHING
-        )
-    run = services.match_run_start(organization=organization, actor=actor, program_id=program.pk, queue=False)
-    services.match_run_execute(organization_id=organization.pk, run_id=run.pk)
+        program_move(organization=organization, actor=actor, program_id=program.pk, to_status=Program.Status.MATCHING)
+    run = match_run_start(organization=organization, actor=actor, program_id=program.pk, queue=False)
+    match_run_execute(organization_id=organization.pk, run_id=run.pk)
     if program.name == DEMO_MEMBER_PROGRAM:
         member = _demo_member(organization, program)
         if member is not None:
             _ensure_demo_member_matched(organization, actor, program, member)
             _ensure_demo_pair(organization, actor, program, member)
-    approved = services.matches_approve(organization=organization, actor=actor, program_id=program.pk, notify=False)
+    approved = matches_approve(organization=organization, actor=actor, program_id=program.pk, notify=False)
     # Everyone accepts: the matches become active and their people "matched".
     members = (
         scoped(MatchMember, organization)
@@ -129,7 +130,7 @@ def _match_program(organization: Organization, admin: Membership, program: Progr
         .order_by("match_id", "id")
     )
     for member in list(members):
-        services.match_respond(
+        match_respond(
             organization=organization,
             actor=None,
             employee=member.participant.employee,
@@ -138,9 +139,7 @@ def _match_program(organization: Organization, admin: Membership, program: Progr
         )
     program.refresh_from_db()
     if program.status == Program.Status.MATCHING:
-        program_services.program_move(
-            organization=organization, actor=actor, program_id=program.pk, to_status=Program.Status.ACTIVE
-        )
+        program_move(organization=organization, actor=actor, program_id=program.pk, to_status=Program.Status.ACTIVE)
     return approved
 
 

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Membership, Organization, Role
 from mentorhub.tenancy import scoped
-from programs import services
 from programs.answers import answers_clean
+from programs.eligibility import eligible_employees_q
 from programs.models import Participant, Program, Question
 from programs.question_sets import LANGUAGES, REVERSE_TOPICS
+from programs.services.programs import program_create, program_move
 
 P = Participant.Status
 
@@ -298,10 +299,10 @@ def _program(organization: Organization, spec: ProgramSpec, admin: Membership | 
         "ends_on": starts_on + timedelta(weeks=spec.weeks),
         "eligible_job_levels": list(spec.eligible_job_levels),
     }
-    program = services.program_create(organization=organization, actor=actor, data=data)
+    program = program_create(organization=organization, actor=actor, data=data)
     path = [Program.Status.ENROLLING, Program.Status.MATCHING, Program.Status.ACTIVE]
     for status in path[: path.index(spec.status) + 1] if spec.status in path else []:
-        services.program_move(organization=organization, actor=actor, program_id=program.pk, to_status=status)
+        program_move(organization=organization, actor=actor, program_id=program.pk, to_status=status)
     program.refresh_from_db()
     return program
 
@@ -320,7 +321,7 @@ def _seed_participants(
     questions = list(scoped(Question, organization).filter(program=program).order_by("position", "id"))
     people = list(
         scoped(Employee, organization)
-        .filter(services.eligible_employees_q(program))
+        .filter(eligible_employees_q(program))
         .exclude(employee_id__startswith="DEMO-")
         .order_by("employee_id")
     )

@@ -114,23 +114,23 @@ def _attribute_part(c: Criterion, mentee: Profile, mentor: Profile, kind: str, n
         word = "senior" if gap > 0 else "junior"
         return value, f"Mentor {abs(gap)} level{'s' if abs(gap) != 1 else ''} more {word}"
     if c.key == "attr:time_zone":
-        x, y = utc_offset_hours(mentee.time_zone, now), utc_offset_hours(mentor.time_zone, now)
-        if x is None or y is None:
+        zone_x, zone_y = utc_offset_hours(mentee.time_zone, now), utc_offset_hours(mentor.time_zone, now)
+        if zone_x is None or zone_y is None:
             return 0.0, "Working hours: unknown time zone"
-        value = attribute_value(c, x, y, program_kind=kind, peer=False)
+        value = attribute_value(c, zone_x, zone_y, program_kind=kind, peer=False)
         hours = value * WORKDAY_HOURS
         if hours <= 0:
-            return value, f"No shared working hours ({tz_gap(x, y):g} h apart)"
+            return value, f"No shared working hours ({tz_gap(zone_x, zone_y):g} h apart)"
         return value, f"{hours:g} h of shared working hours"
     field = c.key.removeprefix("attr:")
-    x, y = getattr(mentee, field).strip() or None, getattr(mentor, field).strip() or None
-    value = attribute_value(c, x, y, program_kind=kind, peer=False)
+    text_x, text_y = getattr(mentee, field).strip() or None, getattr(mentor, field).strip() or None
+    value = attribute_value(c, text_x, text_y, program_kind=kind, peer=False)
     noun = "department" if field == "department" else "location"
-    if x is None or y is None:
+    if text_x is None or text_y is None:
         return value, f"{c.label}: unknown"
-    if norm(x) == norm(y):
-        return value, f"Same {noun} ({x})" if field == "department" else f"Both in {x}"
-    return value, f"Different {noun}s ({x} / {y})"
+    if norm(text_x) == norm(text_y):
+        return value, f"Same {noun} ({text_x})" if field == "department" else f"Both in {text_x}"
+    return value, f"Different {noun}s ({text_x} / {text_y})"
 
 
 def _forbidden(mentee, mentor, criteria, kind, max_gap, excluded, now) -> str | None:

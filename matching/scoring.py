@@ -19,7 +19,7 @@ A blank answer scores 0 on a soft criterion (no evidence of fit), and questions 
 ignored (there is nothing to compare).
 
 Attribute criteria, added by `criteria_for` (their weights can be overridden with "attr:..." keys):
-- attr:job_level "senior" (weight 2): hard rule as in programs.services.level_rule_allows: the mentor at
+- attr:job_level "senior" (weight 2): hard rule as in rules.level_allowed: the mentor at
   least as senior as the mentee; reverse mentoring: strictly more junior. Soft: a gap of 1-3 levels scores
   1, a peer 0.5, 4 levels 0.75, 5 levels 0.5, more 0.25.
 - attr:time_zone "tz_overlap" (weight 2): shared hours of two 9-to-5 working days, / 8, from the zones'
@@ -140,9 +140,12 @@ class _Features:
         return np.hstack(self.left), np.ascontiguousarray(np.hstack(self.right).T)
 
 
-def _indicators(profiles: list[Profile], key: str, vocabulary: dict[str, int]) -> np.ndarray:
-    """0/1 rows (float32, len(profiles) x len(vocabulary) after the call): which vocabulary values each
-    person's answer contains; extends the vocabulary. Runs over every person of a large cohort, so each
+def _indicators(
+    profiles: list[Profile], key: str, vocabulary: dict[str, int]
+) -> tuple[np.ndarray, tuple[list[int], list[int]]]:
+    """Which vocabulary values each person's answer contains, as the code of each person's distinct answer
+    and the (row, column) cells of a 0/1 table of distinct answers x vocabulary values (`_set_matrices`
+    builds the rows from them); extends the vocabulary. Runs over every person of a large cohort, so each
     distinct answer (many people give the same one) is read once and rows are copied by numpy."""
     distinct: dict[Any, int] = {}
     codes = [
@@ -241,8 +244,8 @@ class _Encoder:
         if c.rule == "offers_wants" and not self.peer:
             self.soft.add(_normalized(left, 1.0), right, share)
         elif c.rule == "different":
-            answered_l = left.any(axis=1, keepdims=True).astype(np.float32)
-            answered_r = right.any(axis=1, keepdims=True).astype(np.float32)
+            answered_l = np.asarray(left.any(axis=1, keepdims=True), np.float32)
+            answered_r = np.asarray(right.any(axis=1, keepdims=True), np.float32)
             self.soft.add(answered_l, answered_r, share)
             self.soft.add(-_normalized(left, 0.5), _normalized(right, 0.5), share)
         else:  # same, overlap; offers_wants between peers (both answered as mentees)

@@ -90,16 +90,16 @@ def run_histogram(*, organization: Organization, run: MatchRun) -> list[dict[str
 def unmatched_of_run(*, organization: Organization, run: MatchRun) -> list[dict[str, Any]]:
     """[{participant (with employee), code, reason}] for the people the run left unmatched, by name."""
     entries = (run.figures or {}).get("unmatched") or []
-    people = (
+    participants = (
         scoped(Participant, organization)
         .filter(program_id=run.program_id)
         .select_related("employee")
         .in_bulk([entry["participant_id"] for entry in entries])
     )
     rows = [
-        {"participant": people[entry["participant_id"]], "code": entry.get("code", ""), "reason": entry["reason"]}
+        {"participant": participants[entry["participant_id"]], "code": entry.get("code", ""), "reason": entry["reason"]}
         for entry in entries
-        if entry["participant_id"] in people
+        if entry["participant_id"] in participants
     ]
     return sorted(rows, key=lambda row: row["participant"].employee.name)
 
@@ -128,8 +128,9 @@ def match_of_employee(*, organization: Organization, employee: Employee | None, 
     )
 
 
-def member_of(match: Match, employee: Employee) -> MatchMember | None:
-    """This person's place in a match fetched with `matches_with_members` (no query)."""
+def match_member_of(match: Match, employee: Employee) -> MatchMember | None:
+    """This person's match member in a match fetched with `matches_with_members` (no query): their current
+    place, else the last one they had."""
     mine = [m for m in match.members.all() if m.participant.employee_id == employee.pk]
     return next((m for m in mine if m.current), mine[0] if mine else None)
 
@@ -142,17 +143,3 @@ def mentor_requests_of(*, organization: Organization, employee: Employee) -> Que
         .select_related("program", "mentee__employee", "mentor__employee")
         .order_by("-created_at", "-id")
     )
-
-
-def mentor_request_get(*, organization: Organization, employee: Employee, request_id: int) -> MentorRequest:
-    return get_scoped_or_404(
-        mentor_requests_of(organization=organization, employee=employee), organization, pk=request_id
-    )
-
-
-def program_match_figures(*, organization: Organization, program: Program) -> dict[str, int]:
-    """{match status: count} of the program's matches (one query)."""
-    rows = scoped(Match, organization).filter(program=program).values("status").annotate(n=Count("id")).order_by()
-    counts = dict.fromkeys(Match.Status.values, 0)
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts

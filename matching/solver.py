@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -248,6 +249,7 @@ def _candidates(
         level[finite] = np.clip(np.round(prices[finite] / beta), 0, 1)
     rest = np.where(finite, prices - level * beta, 0.0)
     precise = problem.participation and float(np.abs(rest).max(initial=0.0)) > min(LEVEL_GAP, beta) / 4
+    dtype: type[np.floating[Any]]
     if precise:  # r' = score - (price - bonus) = W - price
         dtype = np.float64
         offset = np.where(finite, prices - beta, np.inf)

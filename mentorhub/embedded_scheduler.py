@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from celery.schedules import BaseSchedule
 from celery.schedules import schedule as every
 from django.conf import settings
 from django.db import connections
@@ -28,13 +29,15 @@ _started = threading.Lock()
 _thread: threading.Thread | None = None
 
 
-def _schedules() -> dict[str, object]:
-    entries = {}
+def _schedules() -> dict[str, tuple[str, BaseSchedule]]:
+    """Each beat entry's task name and rule (a number of seconds becomes an interval rule)."""
+    entries: dict[str, tuple[str, BaseSchedule]] = {}
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         rule = entry["schedule"]
         if isinstance(rule, int | float):
             rule = every(timedelta(seconds=rule))
-        entries[name] = (entry["task"], rule)
+        assert isinstance(rule, BaseSchedule)  # celery's schedule, crontab or solar
+        entries[name] = (str(entry["task"]), rule)
     return entries
 
 

@@ -275,7 +275,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "mentorhub.accounts.api_auth.ApiTokenAuthentication",
+        "mentorhub.accounts.api.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -319,11 +319,11 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "sessions.models.MentoringSession.Status",
         "SessionFormatEnum": "sessions.models.MentoringSession.Format",
         # The statuses a new session may take (scheduled ahead, or held: a past meeting), and how one is logged.
-        "NewSessionStatusEnum": "sessions.serializers.NEW_SESSION_STATUSES",
-        "SessionLogStatusEnum": "sessions.serializers.LOG_STATUSES",
+        "NewSessionStatusEnum": "sessions.api.serializers.sessions.NEW_SESSION_STATUSES",
+        "SessionLogStatusEnum": "sessions.api.serializers.sessions.LOG_STATUSES",
         "GoalStatusEnum": "sessions.models.Goal.Status",
         "NotificationKindEnum": "sessions.models.Notification.KIND_CHOICES",
-        "EmailCategoryEnum": "sessions.serializers.EMAIL_CATEGORIES",
+        "EmailCategoryEnum": "sessions.api.serializers.notifications.EMAIL_CATEGORIES",
         "SurveyKindEnum": "analytics.models.Survey.Kind",
         "SurveyQuestionTypeEnum": "analytics.models.SurveyQuestion.Type",
         "SurveyAssignmentStatusEnum": "analytics.models.SurveyAssignment.Status",

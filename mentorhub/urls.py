@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from mentorhub.accounts.views import home
 
 # The Django admin signs in through allauth (rate limits, two-factor), never its own login form.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", home.root, name="home"),
@@ -14,11 +14,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/o/<slug:org_slug>/", include("mentorhub.accounts.api_urls")),
-    path("api/v1/o/<slug:org_slug>/", include("programs.api_urls")),
-    path("api/v1/o/<slug:org_slug>/", include("matching.api_urls")),
-    path("api/v1/o/<slug:org_slug>/", include("analytics.api_urls")),
-    path("api/v1/o/<slug:org_slug>/", include("sessions.api_urls")),
+    path("api/v1/o/<slug:org_slug>/", include("mentorhub.accounts.api.urls")),
+    path("api/v1/o/<slug:org_slug>/", include("programs.api.urls")),
+    path("api/v1/o/<slug:org_slug>/", include("matching.api.urls")),
+    path("api/v1/o/<slug:org_slug>/", include("analytics.api.urls")),
+    path("api/v1/o/<slug:org_slug>/", include("sessions.api.urls")),
     path("", include("mentorhub.accounts.urls")),
     path("", include("programs.urls")),
     path("", include("matching.urls")),

@@ -22,11 +22,12 @@ def answers_clean(*, questions: Iterable[Question], role: str, answers: Mapping[
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     asked = {str(q.pk): q for q in questions if q.asks(role)}
+    loose_keys: Mapping[Any, Any] = answers  # callers in Python may key answers by the integer id
     for key in answers:
         if str(key) not in asked:
             errors[str(key)] = ["This question is not part of the form for your role."]
     for key, question in asked.items():
-        value = answers.get(key, answers.get(int(key)) if key.isdigit() else None)
+        value = answers.get(key, loose_keys.get(int(key)) if key.isdigit() else None)
         if _is_blank(value):
             if question.required:
                 errors[key] = [f"“{question.prompt_for(role)}” is required."]

@@ -1,5 +1,5 @@
 """Programs: what an HR admin configures (Program), the enrollment form (Question) and the enrollments
-(Participant). Every table carries its own organization key (../shared/ARCHITECTURE.md, Tenancy)."""
+(Participant). Every table carries its own organization key (docs/architecture.md, Tenancy)."""
 
 from __future__ import annotations
 
@@ -167,7 +167,7 @@ class Participant(models.Model):
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="participations")
     role = models.CharField(max_length=10, choices=Role.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
-    # {str(question_id): value}; validated against the questions by services.answers_validate.
+    # {str(question_id): value}; validated against the questions by answers.answers_clean.
     answers = models.JSONField(default=dict, blank=True)
     capacity = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Mentors: mentees they take on.")
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -6,7 +6,7 @@ import smtplib
 
 from celery import shared_task
 
-from .emails import program_invitation_send
+from .services.invitations import program_invitation_send
 
 # Mail servers that are down or refuse a connection for a while: worth a few more tries, spaced out.
 # Anything else (a template error, a refused address) would fail the same way again.

@@ -19,15 +19,15 @@ urlpatterns = [
     ),
     path(
         "o/<slug:org_slug>/enrollments/<int:participant_pk>/withdraw/",
-        member.participant_withdraw,
+        member.participant_withdraw_view,
         name="participant-withdraw",
     ),
     # HR admins: programs, the wizard, the enrollment form builder, participants.
     path("o/<slug:org_slug>/programs/", admin_programs.program_list, name="program-list"),
-    path("o/<slug:org_slug>/programs/new/", admin_wizard.program_create, name="program-create"),
+    path("o/<slug:org_slug>/programs/new/", admin_wizard.program_create_view, name="program-create"),
     path("o/<slug:org_slug>/programs/<int:program_pk>/", admin_programs.program_detail, name="program-detail"),
     path("o/<slug:org_slug>/programs/<int:program_pk>/edit/", admin_programs.program_edit, name="program-edit"),
-    path("o/<slug:org_slug>/programs/<int:program_pk>/move/", admin_programs.program_move, name="program-move"),
+    path("o/<slug:org_slug>/programs/<int:program_pk>/move/", admin_programs.program_move_view, name="program-move"),
     path(
         "o/<slug:org_slug>/programs/<int:program_pk>/questions/",
         admin_questions.program_questions,
@@ -35,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "o/<slug:org_slug>/programs/<int:program_pk>/questions/new/",
-        admin_questions.question_create,
+        admin_questions.question_create_view,
         name="question-create",
     ),
     path(
@@ -45,12 +45,12 @@ urlpatterns = [
     ),
     path(
         "o/<slug:org_slug>/programs/<int:program_pk>/questions/<int:question_pk>/delete/",
-        admin_questions.question_delete,
+        admin_questions.question_delete_view,
         name="question-delete",
     ),
     path(
         "o/<slug:org_slug>/programs/<int:program_pk>/questions/<int:question_pk>/move/",
-        admin_questions.question_move,
+        admin_questions.question_move_view,
         name="question-move",
     ),
     path(
@@ -60,7 +60,7 @@ urlpatterns = [
     ),
     path(
         "o/<slug:org_slug>/programs/<int:program_pk>/participants/decide/",
-        admin_participants.participants_decide,
+        admin_participants.participants_decide_view,
         name="program-participants-decide",
     ),
     path(

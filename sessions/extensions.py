@@ -1,5 +1,5 @@
 """Where higher apps add to the participant's home page without this app importing them
-(../shared/ARCHITECTURE.md: dependencies point one way). Analytics registers its check-ins here in its
+(docs/architecture.md: registries). Analytics registers its check-ins here in its
 AppConfig.ready(); the home page asks every registered provider for the person's things to do."""
 
 from __future__ import annotations

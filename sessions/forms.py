@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from programs.admin_forms import DateInput
+from mentorhub.web.forms import DateInput
 
 from .models import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, Goal, GoalTemplate, MentoringSession
 from .services.sessions import MAX_TOPICS

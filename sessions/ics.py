@@ -22,7 +22,7 @@ from django.utils import timezone
 from mentorhub.accounts.models import Employee
 
 from .models import MentoringSession
-from .selectors import people_of
+from .selectors.matches import match_members_of
 
 PRODID = "-//MentorHub//Mentoring sessions//EN"
 STATUS = {
@@ -121,6 +121,6 @@ def feed_ics(sessions: Iterable[MentoringSession], organization_slug: str, *, na
     stamp = timezone.now()
     events = []
     for session in sessions:
-        people = [m.participant.employee for m in people_of(session.match)]
+        people = [m.participant.employee for m in match_members_of(session.match)]
         events.append(session_event(session, people, organization_slug, stamp=stamp))
     return _calendar(events, method="PUBLISH", name=name)

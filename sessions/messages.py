@@ -7,7 +7,7 @@ zone, with the other person's local time beside them where they differ: remote p
 Plain f-strings, no template engine: the dispatcher renders thousands of these a second.
 
 Higher apps add kinds of their own (analytics: the check-in) with `register_kind`, so this app never
-imports them (../shared/ARCHITECTURE.md: dependencies point one way).
+imports them (docs/architecture.md: registries).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ CATEGORIES = {
     "checkins": ("Check-in surveys", (K.CHECKIN_DUE,)),
     "escalations": ("For HR admins: matches that need attention", (K.NUDGE_ESCALATION,)),
 }
-CATEGORY_OF_KIND = {kind: category for category, (_, kinds) in CATEGORIES.items() for kind in kinds}
+CATEGORY_OF_KIND: dict[str, str] = {kind: category for category, (_, kinds) in CATEGORIES.items() for kind in kinds}
 
 
 @dataclass
@@ -64,7 +64,7 @@ class Context:
     """What rendering a batch needs, loaded once for the batch by the dispatcher."""
 
     now: datetime
-    people: dict[int, list[Employee]] = field(default_factory=dict)  # match id -> current members
+    members: dict[int, list[Employee]] = field(default_factory=dict)  # match id -> its current members
     slugs: dict[int, str] = field(default_factory=dict)  # organization id -> slug
     activity: dict[int, tuple[datetime | None, bool]] = field(default_factory=dict)  # match -> (last held, ahead?)
 
@@ -123,10 +123,11 @@ def _path_template(name: str, slug: str, key: str) -> str:
 
 
 def _session(reminder: Reminder, context: Context) -> Message | Skip:
-    session: MentoringSession = reminder.session
+    session = reminder.session
+    assert session is not None, "a session reminder always has its session (planned with it; deleted with it)"
     recipient = reminder.recipient
     slug = context.slugs[reminder.organization_id]
-    people = context.people.get(session.match_id, [])
+    people = context.members.get(session.match_id, [])
     start = when(session.starts_at, recipient.time_zone) + _others_local(session.starts_at, recipient, people)
     path = _path("session-detail", slug, session_pk=session.pk)
     with_whom = _names(people, recipient) or "your match"
@@ -195,6 +196,7 @@ def _session(reminder: Reminder, context: Context) -> Message | Skip:
 
 def _milestone(reminder: Reminder, context: Context) -> Message | Skip:
     milestone = reminder.milestone
+    assert milestone is not None, "a milestone reminder always has its milestone (planned with it; deleted with it)"
     goal = milestone.goal
     if milestone.is_done:
         return Skip("Done already.")
@@ -202,9 +204,10 @@ def _milestone(reminder: Reminder, context: Context) -> Message | Skip:
         return Skip("The goal is done.")
     if milestone.due_on is None or reminder.slot != milestone.due_on.isoformat():
         return Skip("The due date changed.")
-    if goal.match_id is not None and goal.match.status != Match.Status.ACTIVE:
+    # Loaded with the reminder (select_related): no query, None when the goal has no match or owner.
+    if goal.match is not None and goal.match.status != Match.Status.ACTIVE:
         return Skip("The match is over.")
-    if goal.participant_id is not None and goal.participant.status == Participant.Status.WITHDRAWN:
+    if goal.participant is not None and goal.participant.status == Participant.Status.WITHDRAWN:
         return Skip("Its owner left the program.")
     slug = context.slugs[reminder.organization_id]
     return Message(
@@ -220,6 +223,7 @@ def _milestone(reminder: Reminder, context: Context) -> Message | Skip:
 
 def _quiet(reminder: Reminder, context: Context) -> Message | Skip:
     match = reminder.match
+    assert match is not None, "an inactivity reminder always has its match (planned with it; deleted with it)"
     if match.status != Match.Status.ACTIVE:
         return Skip("The match is not active any more.")
     last_held, ahead = context.activity.get(match.pk, (None, False))
@@ -230,7 +234,7 @@ def _quiet(reminder: Reminder, context: Context) -> Message | Skip:
         return Skip("A session was held since.")
     slug = context.slugs[reminder.organization_id]
     recipient = reminder.recipient
-    people = context.people.get(match.pk, [])
+    people = context.members.get(match.pk, [])
     days = (context.now - since).days
     if reminder.kind == K.NUDGE_ESCALATION:
         names = " and ".join(p.name for p in people)

@@ -3,7 +3,7 @@
 reminders as rows with `due_at`, in-app notifications, notification preferences and calendar feeds.
 
 Every table carries its own organization key, and every unique constraint includes it
-(../shared/ARCHITECTURE.md, Tenancy). Times are stored in UTC; a session also keeps the time zone it was
+(docs/architecture.md, Tenancy). Times are stored in UTC; a session also keeps the time zone it was
 scheduled in, so its invitation names the zone the scheduler meant.
 
 Privacy, in the data itself: `MentoringSession.shared_notes` belong to the match's members;
@@ -41,8 +41,6 @@ class MentoringSession(models.Model):
         HELD = "held", "Held"
         CANCELLED = "cancelled", "Cancelled"
         MISSED = "missed", "Missed"
-
-    LOGGED_STATUSES = (Status.HELD, Status.CANCELLED, Status.MISSED)
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
@@ -96,10 +94,6 @@ class MentoringSession(models.Model):
     def ends_at(self) -> datetime:
         # In UTC: arithmetic on a zoned datetime is wall-clock arithmetic, wrong across a clock change.
         return self.starts_at.astimezone(UTC) + timedelta(minutes=self.duration_minutes)
-
-    @property
-    def is_logged(self) -> bool:
-        return self.status in self.LOGGED_STATUSES
 
 
 class SessionFeedback(models.Model):

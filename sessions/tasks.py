@@ -13,16 +13,12 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from matching.services.lifecycle import matches_complete_finished
 from mentorhub.accounts.models import Organization
 
 from .models import Reminder
-from .services import (
-    matches_complete_finished,
-    reminders_deliver,
-    reminders_plan_inactivity,
-    reminders_recover,
-)
-from .services.dispatch import BATCH_SIZE
+from .services.dispatch import BATCH_SIZE, reminders_deliver, reminders_recover
+from .services.reminders import reminders_plan_inactivity
 
 # One sender works at most this long before it hands over to a fresh task (which the next tick would
 # start anyway): keeps each task well inside its time limits.

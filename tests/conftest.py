@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from mentorhub.accounts.models import Role
+from mentorhub.accounts.models import Role, User
 
 from .factories import EmployeeFactory, MembershipFactory, OrganizationFactory
+from .helpers import client_for
 
 # `celery_worker_process`: a real Celery worker for tests that must not run tasks eagerly.
 pytest_plugins = ["tests.celery_worker"]
@@ -45,30 +46,33 @@ def outsider(other_org):
     return MembershipFactory(organization=other_org, role=Role.ADMIN, user__email="admin@beta.test")
 
 
-def _client_for(membership) -> Client:
+@pytest.fixture
+def superuser_client(db) -> Client:
+    """A signed-in superuser: the Django admin's operator (not a role of any organization)."""
+    user = User.objects.create_superuser(email="operator@example.com", password="correct-horse-battery-staple")
     client = Client()
-    client.force_login(membership.user)
+    client.force_login(user)
     return client
 
 
 @pytest.fixture
 def admin_client(admin) -> Client:  # noqa: shadows pytest-django's superuser admin_client on purpose
-    return _client_for(admin)
+    return client_for(admin)
 
 
 @pytest.fixture
 def member_client(member) -> Client:
-    return _client_for(member)
+    return client_for(member)
 
 
 @pytest.fixture
 def stakeholder_client(stakeholder) -> Client:
-    return _client_for(stakeholder)
+    return client_for(stakeholder)
 
 
 @pytest.fixture
 def outsider_client(outsider) -> Client:
-    return _client_for(outsider)
+    return client_for(outsider)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.test import Client
 from django.urls import reverse
 
 
@@ -18,3 +19,10 @@ def org_url(name: str, org: Any, *, query: dict[str, Any] | None = None, **kwarg
 def page_text(response: Any) -> str:
     """A response's body as text, to assert on what a person reads."""
     return response.content.decode()
+
+
+def client_for(membership: Any) -> Client:
+    """A test client signed in as the membership's user."""
+    client = Client()
+    client.force_login(membership.user)
+    return client

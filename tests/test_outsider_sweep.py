@@ -23,7 +23,7 @@ from mentorhub.accounts.models import ApiToken, Invitation, Membership, RosterIm
 from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.tokens import api_token_create
 from sessions.models import GoalTemplate, MentoringSession, Notification
-from sessions.services import goal_create, milestone_add
+from sessions.services.goals import goal_create, milestone_add
 
 from .factories import EmployeeFactory, MembershipFactory
 from .programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory

@@ -18,7 +18,7 @@ from mentorhub.tenancy import scoped
 from sessions.services.common import deliver_reminders_on_commit
 from sessions.services.reminders import reminders_nudge_now
 
-from ..selectors_dashboards import nudged_today
+from ..selectors import nudged_today
 
 
 @dataclass(frozen=True)

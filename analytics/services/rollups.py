@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -85,14 +86,22 @@ def rollup_organization(
     days = _build_program_days(organization, match_facts, participant_facts, now)
     stage("daily figures", 85)
     with transaction.atomic():
-        for model, rows in ((MatchFact, match_facts), (ParticipantFact, participant_facts), (ProgramDay, days)):
-            model.objects.filter(organization=organization).delete()
-            model.objects.bulk_create(rows, batch_size=BATCH)
+        _replace(MatchFact, organization, match_facts)
+        _replace(ParticipantFact, organization, participant_facts)
+        _replace(ProgramDay, organization, days)
     cache.set(rollup_version_key(organization.pk), now.isoformat(), 60 * 60 * 24 * 30)
     stage("write", 100)
     summary.matches, summary.participants, summary.days = len(match_facts), len(participant_facts), len(days)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+Fact = TypeVar("Fact", MatchFact, ParticipantFact, ProgramDay)
+
+
+def _replace(model: type[Fact], organization: Organization, rows: list[Fact]) -> None:
+    model.objects.filter(organization=organization).delete()
+    model.objects.bulk_create(rows, batch_size=BATCH)
 
 
 # --- Reading the raw tables ------------------------------------------------------------------------------
@@ -130,7 +139,7 @@ def _match_rows(organization: Organization) -> dict[int, MatchRow]:
     return rows
 
 
-def _session_figures(organization: Organization) -> dict[int, dict]:
+def _session_figures(organization: Organization) -> dict[int, Mapping[str, Any]]:
     """{match id: held, missed, cancelled, first and last held start}, aggregated by PostgreSQL."""
     return {
         row["match_id"]: row
@@ -153,7 +162,7 @@ class Extras:
     raters: dict[int, set[int]]  # match -> employees who rated
     goals: dict[int, tuple[int, int]]  # match -> (goals, done)
     nudges: dict[int, int]
-    checkins: dict[int, list[tuple[datetime, int]]]  # match -> [(submitted, score)], oldest first
+    checkins: dict[int, list[tuple[datetime, int, int]]]  # match -> [(submitted, score, respondent)], oldest first
 
 
 def _match_extras(organization: Organization) -> Extras:
@@ -297,7 +306,7 @@ def _build_participant_facts(
     )
     for pk, program_id, employee_id, role, department, created_at in rows:
         mine = [m for m in matches_of.get(pk, []) if m.started_at is not None]
-        starts = [m.started_at for m in mine]
+        starts = [m.started_at for m in mine if m.started_at is not None]
         first_sessions = [m.first_session_at for m in mine if m.first_session_at is not None]
         facts.append(
             ParticipantFact(
@@ -348,12 +357,12 @@ def _build_program_days(
         changes[fact.program_id, fact.department][_day(fact.enrolled_at)][0] += 1
         if fact.matched_at:
             changes[fact.program_id, fact.department][_day(fact.matched_at)][1] += 1
-    for fact in match_facts:
-        events = changes[fact.program_id, fact.department]
-        if fact.started_at:
-            events[_day(fact.started_at)][2] += 1
-            if fact.ended_at:
-                events[_day(fact.ended_at)][2] -= 1
+    for match_fact in match_facts:
+        events = changes[match_fact.program_id, match_fact.department]
+        if match_fact.started_at:
+            events[_day(match_fact.started_at)][2] += 1
+            if match_fact.ended_at:
+                events[_day(match_fact.ended_at)][2] -= 1
     facts_by_match = {fact.match_id: fact for fact in match_facts}
     for (match_id, day), n in held.items():
         if match_id in facts_by_match:
@@ -370,7 +379,7 @@ def _build_program_days(
     for (match_id, day), n in goals_done.items():
         if match_id in facts_by_match:
             changes[facts_by_match[match_id].program_id, department_of[match_id]][day][6] += n
-    first_day = {}
+    first_day: dict[int, date] = {}
     for (program_id, _department), by_day in changes.items():
         first_day[program_id] = min(first_day.get(program_id, today), min(by_day))
     days = []

@@ -40,7 +40,7 @@ class Scale:
 
 
 AGREE_LABELS = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
-SCALES = {
+SCALES: dict[str, Scale] = {  # by SurveyQuestion.Type (a question's `type` is its value)
     T.SCALE: Scale(1, 5, "Choose an answer from 1 (poor) to 5 (great).", ("Poor", "Fair", "Okay", "Good", "Great")),
     T.AGREE: Scale(1, 5, "Choose how much you agree, from “Strongly disagree” to “Strongly agree”.", AGREE_LABELS),
     T.NPS: Scale(

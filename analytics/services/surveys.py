@@ -132,6 +132,7 @@ def _plan_checkins(organization: Organization, now: datetime) -> tuple[list[Surv
         employee = member.participant.employee
         if (match.pk, employee.pk, round_) in asked:
             continue
+        assert match.started_at is not None  # the query asks for matches started a while ago
         due_at = checkin_due_at(match.started_at, round_)
         assignments.append(
             SurveyAssignment(
@@ -177,6 +178,7 @@ def _plan_closings(organization: Organization, now: datetime) -> tuple[list[Surv
     for member in members:
         match = ended[member.match_id]
         employee = member.participant.employee
+        assert match.ended_at is not None  # the query asks for matches that ended
         assignments.append(
             SurveyAssignment(
                 organization=organization,

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import form_add_service_error
 
 from .. import selectors
-from ..forms_surveys import AboutMeForm
+from ..forms import AboutMeForm
 from ..services.self_identification import self_identification_clear, self_identification_save
 
 
-def _context(request: HttpRequest, **extra) -> dict:
+def _context(request: OrgRequest, **extra) -> dict:
     return {
         "nav_section": "about-me",
         "employee": request.membership.employee,
@@ -30,7 +30,7 @@ def _context(request: HttpRequest, **extra) -> dict:
 
 @org_view()
 @require_http_methods(["GET", "POST"])
-def about_me(request: HttpRequest) -> HttpResponse:
+def about_me(request: OrgRequest) -> HttpResponse:
     organization = request.organization
     employee = request.membership.employee
     if employee is None:
@@ -59,7 +59,7 @@ def about_me(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 @require_http_methods(["GET", "POST"])
-def about_me_clear(request: HttpRequest) -> HttpResponse:
+def about_me_clear(request: OrgRequest) -> HttpResponse:
     """Remove every answer, after a confirmation."""
     organization = request.organization
     employee = request.membership.employee

@@ -11,19 +11,19 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.accounts.models import Role
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 from programs import selectors as program_selectors
 from programs.models import Program
 
 from .. import selectors, suppression
-from ..forms_surveys import SurveyAnswerForm, SurveyQuestionForm, field_name
+from ..forms import SurveyAnswerForm, SurveyQuestionForm, field_name
 from ..models import Survey, SurveyAssignment
 from ..question_sets import CHECKIN, CLOSING
 from ..services.survey_answers import closed_message, survey_answer, survey_assignment_state
@@ -46,7 +46,7 @@ def _title(assignment: SurveyAssignment) -> str:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def survey_answer_page(request: HttpRequest, assignment_pk: int) -> HttpResponse:
+def survey_answer_page(request: OrgRequest, assignment_pk: int) -> HttpResponse:
     organization = request.organization
     employee = request.membership.employee
     assignment = selectors.assignment_for_respondent(
@@ -75,7 +75,7 @@ def survey_answer_page(request: HttpRequest, assignment_pk: int) -> HttpResponse
                 messages.success(request, "Thank you! Your answers are saved.")
                 return redirect("my-mentoring", org_slug=organization.slug)
         status = 400
-    others = selectors.other_people(assignment)
+    others = selectors.other_match_members(assignment)
     context = {
         "nav_section": "mentoring",
         "assignment": assignment,
@@ -111,11 +111,11 @@ class SurveyPanel:
         return self.survey.questions.all()
 
 
-def _program(request: HttpRequest, program_pk: int) -> Program:
+def _program(request: OrgRequest, program_pk: int) -> Program:
     return program_selectors.program_get(organization=request.organization, program_id=program_pk)
 
 
-def _panels(request: HttpRequest, program: Program, bound: dict[int, SurveyQuestionForm]) -> list[SurveyPanel]:
+def _panels(request: OrgRequest, program: Program, bound: dict[int, SurveyQuestionForm]) -> list[SurveyPanel]:
     organization = request.organization
     for kind in (CHECKIN, CLOSING):
         survey_for(organization=organization, program=program, kind=kind)
@@ -136,7 +136,7 @@ def _panels(request: HttpRequest, program: Program, bound: dict[int, SurveyQuest
 
 
 def _surveys_page(
-    request: HttpRequest, program: Program, bound: dict[int, SurveyQuestionForm] | None = None, status: int = 200
+    request: OrgRequest, program: Program, bound: dict[int, SurveyQuestionForm] | None = None, status: int = 200
 ) -> HttpResponse:
     context = {
         "nav_section": "programs",
@@ -149,13 +149,13 @@ def _surveys_page(
 
 @org_view(roles=[Role.ADMIN])
 @require_http_methods(["GET"])
-def program_surveys(request: HttpRequest, program_pk: int) -> HttpResponse:
+def program_surveys(request: OrgRequest, program_pk: int) -> HttpResponse:
     return _surveys_page(request, _program(request, program_pk))
 
 
 @org_view(roles=[Role.ADMIN])
 @require_POST
-def survey_question_create(request: HttpRequest, program_pk: int, survey_pk: int) -> HttpResponse:
+def survey_question_create(request: OrgRequest, program_pk: int, survey_pk: int) -> HttpResponse:
     organization = request.organization
     program = _program(request, program_pk)
     survey = selectors.program_survey_get(organization=organization, program=program, survey_id=survey_pk)
@@ -180,7 +180,7 @@ def survey_question_create(request: HttpRequest, program_pk: int, survey_pk: int
 @org_view(roles=[Role.ADMIN])
 @require_http_methods(["GET", "POST"])
 def survey_question_delete(
-    request: HttpRequest, program_pk: int, survey_pk: int, survey_question_pk: int
+    request: OrgRequest, program_pk: int, survey_pk: int, survey_question_pk: int
 ) -> HttpResponse:
     organization = request.organization
     program = _program(request, program_pk)

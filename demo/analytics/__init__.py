@@ -27,7 +27,7 @@ from analytics.models import SurveyResponse
 from analytics.services.rollups import rollup_organization
 from mentorhub.accounts.models import Membership, Organization, Role
 from mentorhub.tenancy import scoped
-from sessions.selectors import unread_cache_key
+from sessions.selectors.notifications import unread_cache_key
 
 from .cohort import seed_past_cohort
 from .content import SEED

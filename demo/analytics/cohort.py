@@ -19,17 +19,17 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from analytics.impact import tenure_band
+from analytics.reports.impact_controls import tenure_band
 from demo.programs import _Answers
 from demo.sessions.content import STEADY, THRIVING
 from demo.sessions.history import Plan, at, build_feedback, build_goals, build_sessions, insert, new_plan
 from matching.models import ExcludedPair, Match, MatchMember
 from mentorhub.accounts.models import AuditEvent, Employee, Membership, Organization
 from mentorhub.tenancy import scoped
-from programs import services as program_services
 from programs.models import Participant, Program, Question
-from sessions import services as session_services
+from programs.services.programs import program_create, program_move
 from sessions.models import Goal, GoalComment, GoalTemplate, MentoringSession, Milestone, SessionFeedback
+from sessions.services.goals import goal_template_create
 
 from .content import (
     COHORT_LEAVERS_MONTHS,
@@ -127,7 +127,7 @@ def _pairs(rng: random.Random, mentors: list[Employee], mentees: list[Employee])
 
 def _program(organization: Organization, admin: Membership, starts_on: date) -> Program:
     actor = admin.user
-    program = program_services.program_create(
+    program = program_create(
         organization=organization,
         actor=actor,
         data={
@@ -140,14 +140,14 @@ def _program(organization: Organization, admin: Membership, starts_on: date) -> 
         },
     )
     for status in (Program.Status.ENROLLING, Program.Status.MATCHING, Program.Status.ACTIVE):
-        program_services.program_move(organization=organization, actor=actor, program_id=program.pk, to_status=status)
+        program_move(organization=organization, actor=actor, program_id=program.pk, to_status=status)
     program.refresh_from_db()
     return program
 
 
 def _templates(organization: Organization, admin: Membership, program: Program) -> list[GoalTemplate]:
     return [
-        session_services.goal_template_create(
+        goal_template_create(
             organization=organization,
             actor=admin.user,
             program_id=program.pk,
@@ -337,9 +337,7 @@ def _close(
     run_at: datetime,
 ) -> None:
     """Close the program through the service, then date the program and its audit log as it happened."""
-    program_services.program_move(
-        organization=organization, actor=admin.user, program_id=program.pk, to_status=Program.Status.CLOSED
-    )
+    program_move(organization=organization, actor=admin.user, program_id=program.pk, to_status=Program.Status.CLOSED)
     closed = at(program.ends_on + timedelta(days=9), time(16), "UTC")
     created = opened - timedelta(days=6)
     scoped(Program, organization).filter(pk=program.pk).update(created_at=created, updated_at=closed)

@@ -22,8 +22,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.utils import timezone
 
 from analytics.demographics import BY_CODE
-from analytics.impact import tenure_band
 from analytics.models import SelfIdentification
+from analytics.reports.impact_controls import tenure_band
 from demo.accounts import DEPARTMENTS
 from demo.sessions.history import insert
 from matching.models import Match, MatchMember

@@ -30,7 +30,6 @@ from matching.models import Match, MatchMember
 from mentorhub.accounts.models import AuditEvent, Membership, Organization, Role
 from mentorhub.tenancy import scoped
 from programs.models import Program
-from sessions import services
 from sessions.models import (
     Goal,
     GoalComment,
@@ -41,7 +40,8 @@ from sessions.models import (
     Reminder,
     SessionFeedback,
 )
-from sessions.selectors import unread_cache_key
+from sessions.selectors.notifications import unread_cache_key
+from sessions.services.goals import goal_template_create
 from sessions.services.reminders import program_admins
 
 from .content import ENDED, PROGRAMS, QUIET, SEED, STALLED, STEADY, TEMPLATES, THRIVING
@@ -87,7 +87,7 @@ def _templates(organization: Organization, admin: Membership, programs: list[Pro
     made: dict[int, list[GoalTemplate]] = {}
     for program in programs:
         for title, description, steps in TEMPLATES[program.name]:
-            template = services.goal_template_create(
+            template = goal_template_create(
                 organization=organization,
                 actor=admin.user,
                 program_id=program.pk,

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import ExcludedPair, Match
+from matching.services.lifecycle import match_end_early
 from mentorhub.accounts.models import AuditEvent, Employee, Membership, Organization
 from mentorhub.tenancy import scoped
 from programs.models import Participant
-from sessions import messages, services
+from sessions import messages
 from sessions.models import Goal, MentoringSession, Milestone, Notification, Reminder
 from sessions.services.reminders import (
     LOG_PROMPT_AFTER,
@@ -25,8 +26,10 @@ from sessions.services.reminders import (
     SESSION_BEFORE,
     allowed_gap,
     local_morning,
+    reminders_plan_milestone,
     target_label,
 )
+from sessions.services.sessions import session_schedule
 from sessions.timeslots import key_of, slot_of
 
 from .content import AGENDAS, DEMO_AGENDA, END_REASONS, QUIET, THRIVING
@@ -75,7 +78,7 @@ class Sent:
         target = shown.session.match_id if shown.session is not None else shown.match_id
         context = messages.Context(
             now=row.due_at,
-            people={target: people} if target else {},
+            members={target: people} if target else {},
             slugs={self.organization.pk: self.organization.slug},
             activity=activity or {},
         )
@@ -198,7 +201,7 @@ def add_milestone_reminders(plan: Plan, milestones: list[Milestone], sent: Sent,
 def end_early(organization: Organization, admin: Membership, plan: Plan, rng: random.Random) -> None:
     """End the match through the service (everything that follows, follows), then date it when it happened."""
     by_hr = plan.end == "hr"
-    services.mentoring_end_early(
+    match_end_early(
         organization=organization,
         actor=admin.user if by_hr else None,
         match_id=plan.match.pk,
@@ -234,7 +237,7 @@ def book_next(organization: Organization, plan: Plan, rng: random.Random, now: d
         starts = at(day + timedelta(days=7), plan.local, plan.zone)
     scheduler = plan.lead.participant.employee if plan.demo or rng.random() < 0.7 else rng.choice(plan.people)
     agenda = DEMO_AGENDA if plan.demo else rng.choice(AGENDAS) if rng.random() < 0.4 else ""
-    session = services.session_schedule(
+    session = session_schedule(
         organization=organization,
         actor=None,
         employee=scheduler,
@@ -277,4 +280,4 @@ def plan_milestones(organization: Organization, plans: list[Plan], milestones: l
     for milestone in milestones:
         owners = owners_of.get(milestone.goal_id)
         if owners and milestone.done_at is None and milestone.due_on > today:
-            services.reminders_plan_milestone(organization=organization, milestone=milestone, recipients=owners)
+            reminders_plan_milestone(organization=organization, milestone=milestone, recipients=owners)

@@ -24,8 +24,9 @@ from programs.models import Participant, Program
 
 from .. import scoring
 from ..models import ExcludedPair, Match, MatchMember, MentorRequest
-from .common import PairJudge, capacity_of, explanation_json, match_url, mentor_load, notify_on_commit, rounded
+from .emails import match_url, notify_on_commit
 from .loading import FOLLOWER_ROLES, MENTOR_STATUSES, load_cohort
+from .pairs import PairJudge, capacity_of, explanation_json, mentor_load, rounded
 
 SUGGESTIONS = 5
 CHOOSING = (Program.Status.MATCHING, Program.Status.ACTIVE)

@@ -12,8 +12,8 @@ import numpy as np
 
 from .. import circles, scoring, solver
 from ..profiles import Profile
-from .common import SCORE_DIGITS, combine, rounded
 from .loading import Cohort
+from .pairs import SCORE_DIGITS, combine, rounded
 
 HISTOGRAM_BINS = 10
 # Unmatched reasons are found by explaining the person with a sample of mentors: enough to name the rule
@@ -61,6 +61,12 @@ class Engine:
         self.timings: dict[str, float] = {}
         self.scores: np.ndarray | None = None
 
+    @property
+    def _matrix(self) -> np.ndarray:
+        """The score matrix, once score() computed it."""
+        assert self.scores is not None, "score() first"
+        return self.scores
+
     # --- Steps ---------------------------------------------------------------------------------------
 
     def score(self) -> np.ndarray:
@@ -101,7 +107,7 @@ class Engine:
     def _circles(self) -> list[tuple[int, list[int]]]:
         """Members into circles. A whole-program run forms new circles around the facilitators who lead
         none yet; a re-match (scope) adds its people to existing circles that have room."""
-        cohort, scores = self.cohort, self.scores
+        cohort, scores = self.cohort, self._matrix
         if not cohort.mentees or not cohort.mentors:
             return []
         if cohort.scope:
@@ -142,15 +148,16 @@ class Engine:
         ]
         if not circles_with_room:
             return []
-        columns = [mentor_index[c.lead] for c in circles_with_room]
+        leads = [c.lead for c in circles_with_room if c.lead is not None]  # all: None is no mentor's index
+        columns = [mentor_index[lead] for lead in leads]
         room = np.array(
             [
-                min(program.circle_max_size - len(c.followers), max(0, int(cohort.remaining[mentor_index[c.lead]])))
-                for c in circles_with_room
+                min(program.circle_max_size - len(c.followers), max(0, int(cohort.remaining[mentor_index[lead]])))
+                for c, lead in zip(circles_with_room, leads, strict=True)
             ],
             dtype=np.int64,
         )
-        pairs = solver.solve(np.ascontiguousarray(self.scores[:, columns]), room, objective="participation")
+        pairs = solver.solve(np.ascontiguousarray(self._matrix[:, columns]), room, objective="participation")
         grouped: dict[int, list[int]] = {}
         for i, k in pairs:
             grouped.setdefault(k, []).append(i)
@@ -175,10 +182,10 @@ class Engine:
             if explain:
                 score, explanation = combine([self._explain(i, j) for i in members])
             else:
-                score = rounded(float(np.mean([self.scores[i, j] for i in members])))
+                score = rounded(float(np.mean([self._matrix[i, j] for i in members])))
         else:
             # A pair: the matrix has its score; the parts come biggest first and add up to it.
-            score = rounded(float(self.scores[members[0], j]))
+            score = rounded(float(self._matrix[members[0], j]))
             if explain:
                 explanation = [
                     {"label": label, "contribution": round(value, SCORE_DIGITS)}

@@ -1,14 +1,15 @@
 """How an active match ends: completed (at the program's end, or early when every member asked for it) or
-ended early with a reason (visible to admins), which frees its people and offers them a re-match.
+ended early with a reason (visible to admins), which frees its members and offers them a re-match.
 
-These services change the match and its people only. What else an end means (future sessions cancelled,
-reminders dropped, the others told) is the sessions app's part: it calls these inside its own services.
+These are the only public ways to end a match. What else an end means (sessions ahead cancelled, reminders
+dropped, the members told) belongs to the apps above; they register it in matching.extensions, and every
+service here runs it in the same transaction, after the match changed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,9 +21,11 @@ from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
 
+from ..extensions import MatchEnding, MatchEndingKind, match_ending_follow
 from ..models import Match, MatchMember, MatchRun
-from .common import lock_match, pairs_exclude
 from .loading import FOLLOWER_ROLES, LEAD_ROLES
+from .locks import lock_match
+from .pairs import pairs_exclude
 from .responses import participants_free, rematch_offer
 
 MAX_REASON = 1000
@@ -41,6 +44,17 @@ class CompletionAnswer:
 def _require_active(match: Match) -> None:
     if match.status != Match.Status.ACTIVE:
         raise ValidationError(f"This match is {match.get_status_display().lower()}, not active.")
+
+
+def _current_members(organization: Organization, match_id: int) -> list[Employee]:
+    """The employees in the match now (by role, then id): who hears of its end. Read before it changes."""
+    rows = (
+        scoped(MatchMember, organization)
+        .filter(match_id=match_id, current=True)
+        .select_related("participant__employee")
+        .order_by("role", "id")
+    )
+    return [member.participant.employee for member in rows]
 
 
 def _active_member(organization: Organization, match: Match, employee: Employee) -> MatchMember:
@@ -65,8 +79,10 @@ def _active_member(organization: Organization, match: Match, employee: Employee)
 def match_request_completion(
     *, organization: Organization, actor: User | None, employee: Employee, match_id: int, wanted: bool = True
 ) -> CompletionAnswer:
-    """`employee` asks (or stops asking) to complete the match now. When every current member has asked,
-    the match is completed. Someone who is not in it gets 404."""
+    """`employee` asks (or stops asking) to complete the match now; the others are told. When every current
+    member has asked, the match is completed and what was still planned is called off. Someone who is not
+    in it gets 404."""
+    members_before = _current_members(organization, match_id)
     match = lock_match(organization, match_id)
     member = _active_member(organization, match, employee)
     changed = (member.completion_requested_at is None) == wanted
@@ -78,15 +94,24 @@ def match_request_completion(
     )
     waiting = [m.participant.employee.name for m in members if m.completion_requested_at is None]
     if wanted and not waiting:
-        match_complete(organization=organization, actor=actor, match=match, reason="Completed: everyone agreed.")
+        _complete(organization=organization, actor=actor, match=match, reason="Completed: everyone agreed.")
+        _follow(organization, match, MatchEndingKind.COMPLETED, members_before, employee)
         return CompletionAnswer(match=match, completed=True, waiting_for=[])
+    if wanted and changed:
+        _follow(organization, match, MatchEndingKind.COMPLETION_ASKED, members_before, employee)
     return CompletionAnswer(match=match, completed=False, waiting_for=waiting, changed=changed)
 
 
-def match_complete(
+def _follow(
+    organization: Organization, match: Match, kind: MatchEndingKind, members: list[Employee], by: Employee | None
+) -> None:
+    match_ending_follow(MatchEnding(organization=organization, match=match, kind=kind, members=members, by=by))
+
+
+def _complete(
     *, organization: Organization, actor: User | None, match: Match, reason: str, now: datetime | None = None
 ) -> Match:
-    """Mark a locked, active match completed. Its people stay "matched" (they took part to the end)."""
+    """Mark a locked, active match completed. Its members stay "matched" (they took part to the end)."""
     _require_active(match)
     now = now or timezone.now()
     match.status = Match.Status.COMPLETED
@@ -97,6 +122,28 @@ def match_complete(
     scoped(MatchMember, organization).filter(match=match, current=True).update(current=False)
     audit_record(organization=organization, actor=actor, verb="match.complete", target=match)
     return match
+
+
+def matches_complete_finished(*, organization: Organization, today: date | None = None) -> int:
+    """Complete the active matches of programs whose end date has passed (run nightly by beat). Each match
+    in its own transaction: one that fails does not hold back the others."""
+    today = today or timezone.localdate()
+    ids = list(
+        scoped(Match, organization)
+        .filter(status=Match.Status.ACTIVE, program__ends_on__lt=today)
+        .values_list("pk", flat=True)
+    )
+    completed = 0
+    for match_id in ids:
+        with transaction.atomic():
+            match = scoped(Match, organization).select_for_update().select_related("program").get(pk=match_id)
+            if match.status != Match.Status.ACTIVE:
+                continue  # completed by its members in the meantime
+            members_before = _current_members(organization, match_id)
+            _complete(organization=organization, actor=None, match=match, reason="Completed: the program ended.")
+            _follow(organization, match, MatchEndingKind.PROGRAM_ENDED, members_before, None)
+            completed += 1
+    return completed
 
 
 @dataclass
@@ -122,6 +169,7 @@ def match_end_early(
     Without it, a mentee who ends it leaves the program (only them: the rest of a circle stays free), HR
     ending it takes every mentee out; a mentor cannot decide that for them: their mentees are free again,
     only no re-match is started. The mentor is free again unless they have another match."""
+    members_before = _current_members(organization, match_id)
     match = lock_match(organization, match_id)
     ender = _active_member(organization, match, employee) if employee is not None else None
     if ender is None:
@@ -169,4 +217,5 @@ def match_end_early(
         changes={"reason": [None, reason[:200]], "rematch": [None, can_rematch]},
     )
     run = rematch_offer(organization, program, staying) if can_rematch and staying else None
+    _follow(organization, match, MatchEndingKind.ENDED_EARLY, members_before, employee)
     return EndResult(match=match, rematch_run=run, freed=staying if free_followers else [])

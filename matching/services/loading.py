@@ -173,7 +173,7 @@ def load_cohort(
         else:
             kept.append(current)
     taken = {f for current in kept for f in current.followers}
-    load = defaultdict(int)
+    load: defaultdict[int, int] = defaultdict(int)
     for current in kept:
         if current.lead is not None:
             load[current.lead] += len(current.followers) if program.is_group else 1

@@ -109,12 +109,14 @@ def write_proposals(
     for match_id, p in zip(match_ids, new, strict=True):
         rows.append(_Row(match_id, p.lead, lead_role))
         rows += [_Row(match_id, f, follower_role) for f in p.followers]
-    joined = [p for p in proposed if p.match_id is not None]
-    for p in joined:
-        rows += [_Row(p.match_id, f, follower_role) for f in p.followers]
+    joined = [(p.match_id, p.followers) for p in proposed if p.match_id is not None]
+    for match_id, followers in joined:
+        rows += [_Row(match_id, f, follower_role) for f in followers]
     _insert_members(rows, {"organization_id": organization_id, "program_id": program.pk})
     return Written(
-        match_ids=list(carried) + match_ids + [p.match_id for p in joined], carried_over=len(carried), removed=removed
+        match_ids=list(carried) + match_ids + [match_id for match_id, _ in joined],
+        carried_over=len(carried),
+        removed=removed,
     )
 
 
@@ -132,10 +134,9 @@ def _carry_over(organization_id: int, superseded: list[int], proposed: list[Prop
     by_people = {(lead, frozenset(followers.get(match_id, ()))): match_id for match_id, lead in leads.items()}
     carried: dict[int, Proposed] = {}
     for p in proposed:
-        if p.match_id is None:
-            match_id = by_people.pop((p.lead, frozenset(p.followers)), None)
-            if match_id is not None:
-                carried[match_id] = p
+        key = (p.lead, frozenset(p.followers))
+        if p.match_id is None and key in by_people:
+            carried[by_people.pop(key)] = p
     return carried
 
 

@@ -21,8 +21,9 @@ from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
 
 from ..models import Match, MatchMember, MatchRun
-from .common import lock_match, pairs_exclude
 from .loading import FOLLOWER_ROLES, LEAD_ROLES
+from .locks import lock_match
+from .pairs import pairs_exclude
 from .runs import match_run_start
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,10 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Participant, Program
 
 from ..models import Match, MatchMember
-from .common import PairJudge, capacity_of, lock_match, lock_program, mentor_load, notify_matched_on_commit
+from .emails import notify_matched_on_commit
 from .loading import FOLLOWER_ROLES, LEAD_ROLES, MENTOR_STATUSES
+from .locks import lock_match, lock_program
+from .pairs import PairJudge, capacity_of, mentor_load
 
 EDITABLE = (Match.Status.PROPOSED,)
 

@@ -32,8 +32,9 @@ from programs.models import Participant, Program, Question
 
 from ..models import MatchRun
 from . import compute, persist
-from .common import lock_program, notify_matched_on_commit
+from .emails import notify_matched_on_commit
 from .loading import load_cohort
+from .locks import lock_program
 
 logger = logging.getLogger(__name__)
 

@@ -8,20 +8,21 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import service_error_text
 from programs import selectors as program_selectors
 from programs.models import Participant, Program
 
-from .. import selectors, services
+from .. import selectors
 from ..models import Match, MatchRun
-from ..services.common import PairJudge, capacity_of, mentor_load
+from ..services import review as review_services
 from ..services.loading import MENTOR_STATUSES
+from ..services.pairs import PairJudge, capacity_of, mentor_load
 from .admin_runs import matches_page_url
 from .common import MatchView, match_view
 
@@ -31,29 +32,31 @@ CONFIRM_LISTED = 20
 MAX_SCORED_CANDIDATES = 300
 
 
-def _program(request: HttpRequest, program_pk: int) -> Program:
+def _program(request: OrgRequest, program_pk: int) -> Program:
     return program_selectors.program_get(organization=request.organization, program_id=program_pk)
 
 
-def _match(request: HttpRequest, program: Program, match_pk: int) -> Match:
+def _match(request: OrgRequest, program: Program, match_pk: int) -> Match:
     match = selectors.match_get(organization=request.organization, match_id=match_pk)
     if match.program_id != program.pk:
         raise Http404("No such match.")
     return match
 
 
-def _back(request: HttpRequest, program: Program, match: Match) -> HttpResponse:
+def _back(request: OrgRequest, program: Program, match: Match) -> HttpResponse:
     return redirect(matches_page_url(program, match, request.organization.slug, request.POST.get("page", "")))
 
 
 @org_view(roles=["admin"])
 @require_POST
-def match_pin(request: HttpRequest, program_pk: int, match_pk: int) -> HttpResponse:
+def match_pin(request: OrgRequest, program_pk: int, match_pk: int) -> HttpResponse:
     program = _program(request, program_pk)
     match = _match(request, program, match_pk)
     pinned = request.POST.get("pinned") == "1"
     try:
-        services.match_pin(organization=request.organization, actor=request.user, match_id=match.pk, pinned=pinned)
+        review_services.match_pin(
+            organization=request.organization, actor=request.user, match_id=match.pk, pinned=pinned
+        )
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
@@ -67,7 +70,7 @@ def match_pin(request: HttpRequest, program_pk: int, match_pk: int) -> HttpRespo
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def match_edit(request: HttpRequest, program_pk: int, match_pk: int) -> HttpResponse:
+def match_edit(request: OrgRequest, program_pk: int, match_pk: int) -> HttpResponse:
     """Change the mentor (facilitator) of a proposed match to one with a free place."""
     organization = request.organization
     program = _program(request, program_pk)
@@ -81,7 +84,7 @@ def match_edit(request: HttpRequest, program_pk: int, match_pk: int) -> HttpResp
             error = "Choose a mentor."
         else:
             try:
-                services.match_swap(
+                review_services.match_swap(
                     organization=organization, actor=request.user, match_id=match.pk, mentor_participant_id=int(value)
                 )
             except ValidationError as exc:
@@ -108,7 +111,7 @@ class Candidate:
     score: float | None
 
 
-def _mentor_candidates(request: HttpRequest, program: Program, match: Match, view: MatchView) -> list[Candidate]:
+def _mentor_candidates(request: OrgRequest, program: Program, match: Match, view: MatchView) -> list[Candidate]:
     """The program's mentors who have room for this match's people and are allowed with all of them, with
     the score the match would get, best first. Capacity and the pair rules are the services' (the same ones
     match_swap applies), asked in a constant number of queries."""
@@ -144,14 +147,14 @@ def _mentor_candidates(request: HttpRequest, program: Program, match: Match, vie
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def match_discard(request: HttpRequest, program_pk: int, match_pk: int) -> HttpResponse:
+def match_discard(request: OrgRequest, program_pk: int, match_pk: int) -> HttpResponse:
     """GET (or an unconfirmed POST) asks first; a confirmed POST discards the proposal."""
     organization = request.organization
     program = _program(request, program_pk)
     match = _match(request, program, match_pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
-            services.match_discard(organization=organization, actor=request.user, match_id=match.pk)
+            review_services.match_discard(organization=organization, actor=request.user, match_id=match.pk)
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
@@ -169,7 +172,7 @@ def match_discard(request: HttpRequest, program_pk: int, match_pk: int) -> HttpR
 
 @org_view(roles=["admin"])
 @require_POST
-def matches_approve(request: HttpRequest, program_pk: int) -> HttpResponse:
+def matches_approve(request: OrgRequest, program_pk: int) -> HttpResponse:
     """Approve one match (`match`, no confirmation), the ticked ones or all proposals of `run`
     (`all=1`); more than one asks for confirmation first."""
     organization = request.organization
@@ -207,7 +210,7 @@ def matches_approve(request: HttpRequest, program_pk: int) -> HttpResponse:
         }
         return render(request, "matching/admin_approve_confirm.html", context)
     try:
-        approved = services.matches_approve(
+        approved = review_services.matches_approve(
             organization=organization, actor=request.user, program_id=program.pk, match_ids=ids
         )
     except ValidationError as error:
@@ -223,7 +226,7 @@ def matches_approve(request: HttpRequest, program_pk: int) -> HttpResponse:
     return redirect(back_url)
 
 
-def _posted_run(request: HttpRequest, program: Program) -> MatchRun | None:
+def _posted_run(request: OrgRequest, program: Program) -> MatchRun | None:
     value = request.POST.get("run", "")
     if not (value.isascii() and value.isdigit()):
         return None
@@ -233,7 +236,7 @@ def _posted_run(request: HttpRequest, program: Program) -> MatchRun | None:
     return run
 
 
-def _run_url(request: HttpRequest, program: Program, run: MatchRun | None) -> str:
+def _run_url(request: OrgRequest, program: Program, run: MatchRun | None) -> str:
     slug = request.organization.slug
     if run is None:
         return reverse("program-matching", kwargs={"org_slug": slug, "program_pk": program.pk})

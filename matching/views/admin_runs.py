@@ -8,21 +8,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import service_error_text
 from mentorhub.web.htmx import HTMX_STOP_POLLING, is_htmx
 from programs import selectors as program_selectors
 from programs.models import Program
 
-from .. import selectors, services
+from .. import selectors
+from ..forms import RunStartForm
 from ..models import Match, MatchRun
+from ..services import runs as run_services
 from .common import match_view
-from .forms import RunStartForm
 
 RUNS_PER_PAGE = 20
 MATCHES_PER_PAGE = 50
@@ -30,11 +31,11 @@ MATCHES_PER_PAGE = 50
 RUNNABLE = (Program.Status.MATCHING, Program.Status.ACTIVE)
 
 
-def _program(request: HttpRequest, program_pk: int) -> Program:
+def _program(request: OrgRequest, program_pk: int) -> Program:
     return program_selectors.program_get(organization=request.organization, program_id=program_pk)
 
 
-def _run(request: HttpRequest, program: Program, run_pk: int) -> MatchRun:
+def _run(request: OrgRequest, program: Program, run_pk: int) -> MatchRun:
     run = selectors.run_get(organization=request.organization, run_id=run_pk)
     # A run of another program of the same organization is "not found" under this program's URL.
     if run.program_id != program.pk:
@@ -44,7 +45,7 @@ def _run(request: HttpRequest, program: Program, run_pk: int) -> MatchRun:
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def program_matching(request: HttpRequest, program_pk: int) -> HttpResponse:
+def program_matching(request: OrgRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
     program = _program(request, program_pk)
     questions = list(program_selectors.program_questions(organization=organization, program=program))
@@ -54,7 +55,7 @@ def program_matching(request: HttpRequest, program_pk: int) -> HttpResponse:
         form = RunStartForm(request.POST, program=program, questions=questions)
         if form.is_valid():
             try:
-                run = services.match_run_start(
+                run = run_services.match_run_start(
                     organization=organization,
                     actor=request.user,
                     program_id=program.pk,
@@ -99,7 +100,7 @@ def _match_mode_note(program: Program) -> str:
     return ""
 
 
-def _run_context(request: HttpRequest, program: Program, run: MatchRun) -> dict:
+def _run_context(request: OrgRequest, program: Program, run: MatchRun) -> dict:
     """Everything the run page shows. The results (and their queries) only once the run is done."""
     figures = run.figures or {}
     context: dict = {
@@ -133,7 +134,7 @@ def _run_context(request: HttpRequest, program: Program, run: MatchRun) -> dict:
     return context
 
 
-def _weights_used(request: HttpRequest, program: Program, run: MatchRun) -> list[tuple[str, int]]:
+def _weights_used(request: OrgRequest, program: Program, run: MatchRun) -> list[tuple[str, int]]:
     """(question prompt, weight) for the weights this run changed from the enrollment form."""
     if not run.weights:
         return []
@@ -151,7 +152,7 @@ def _weights_used(request: HttpRequest, program: Program, run: MatchRun) -> list
 
 @org_view(roles=["admin"])
 @require_GET
-def match_run_detail(request: HttpRequest, program_pk: int, run_pk: int) -> HttpResponse:
+def match_run_detail(request: OrgRequest, program_pk: int, run_pk: int) -> HttpResponse:
     """The run's page; while it is queued or running, htmx polls the same URL for the progress partial, and
     the answer that reports it finished also carries the results (an out-of-band swap)."""
     program = _program(request, program_pk)
@@ -168,7 +169,7 @@ def match_run_detail(request: HttpRequest, program_pk: int, run_pk: int) -> Http
 
 @org_view(roles=["admin"])
 @require_GET
-def match_run_compare(request: HttpRequest, program_pk: int) -> HttpResponse:
+def match_run_compare(request: OrgRequest, program_pk: int) -> HttpResponse:
     """Two finished runs side by side: matched, mean score, how many pairs differ."""
     organization = request.organization
     program = _program(request, program_pk)
@@ -188,15 +189,15 @@ def match_run_compare(request: HttpRequest, program_pk: int) -> HttpResponse:
         problem = "Pick two different runs."
     elif run_a and run_b:
         try:
-            comparison = services.match_run_compare(organization=organization, run_a_id=run_a, run_b_id=run_b)
+            comparison = run_services.match_run_compare(organization=organization, run_a_id=run_a, run_b_id=run_b)
         except ValidationError as error:
             problem = service_error_text(error)
     context = {
         "nav_section": "programs",
         "program": program,
         "runs": runs,
-        "run_a": by_id.get(run_a),
-        "run_b": by_id.get(run_b),
+        "run_a": by_id[run_a] if run_a is not None else None,  # `chosen` gives only ids of these runs
+        "run_b": by_id[run_b] if run_b is not None else None,
         "comparison": comparison,
         "problem": problem,
     }

@@ -4,29 +4,31 @@ capacity rule (two mentees asking for a mentor's last place at once: one wins) l
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.accounts.models import Employee
+from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 from mentorhub.web.errors import service_error_text
 from programs.models import Participant, Program
 
-from .. import selectors, services
+from .. import selectors
+from ..forms import DeclineForm
 from ..models import MentorRequest
+from ..services import choice as choice_services
 from .common import explanation_parts
-from .forms import DeclineForm
-from .participant import _employee
+from .participant import _employee, _employee_or_404
 
 SUGGESTIONS = 5
 
 
-def _my_mentee_enrollment(request: HttpRequest, employee, program_pk: int) -> Participant:
+def _my_mentee_enrollment(request: OrgRequest, employee: Employee, program_pk: int) -> Participant:
     """The person's own mentee enrollment in the program, or 404 (scoped by organization and employee)."""
-    if employee is None:
-        raise Http404("No such program.")
     return get_scoped_or_404(
         Participant.objects.select_related("program"),
         request.organization,
@@ -38,9 +40,9 @@ def _my_mentee_enrollment(request: HttpRequest, employee, program_pk: int) -> Pa
 
 @org_view()
 @require_http_methods(["GET", "POST"])
-def program_suggestions(request: HttpRequest, program_pk: int) -> HttpResponse:
+def program_suggestions(request: OrgRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
-    employee = _employee(request)
+    employee = _employee_or_404(request, "No such program.")
     participant = _my_mentee_enrollment(request, employee, program_pk)
     program = participant.program
     if request.method == "POST":
@@ -48,7 +50,7 @@ def program_suggestions(request: HttpRequest, program_pk: int) -> HttpResponse:
         try:
             if not (value.isascii() and value.isdigit()):
                 raise ValidationError("Choose a mentor to request.")
-            services.mentor_request_create(
+            choice_services.mentor_request_create(
                 organization=organization,
                 actor=request.user,
                 employee=employee,
@@ -71,7 +73,7 @@ def program_suggestions(request: HttpRequest, program_pk: int) -> HttpResponse:
     if is_choice and not matched and pending is None:
         suggestions = [
             {"suggestion": s, "parts": explanation_parts(s.explanation)}
-            for s in services.suggestions_for(
+            for s in choice_services.suggestions_for(
                 organization=organization, participant_id=participant.pk, limit=SUGGESTIONS
             )
         ]
@@ -90,7 +92,7 @@ def program_suggestions(request: HttpRequest, program_pk: int) -> HttpResponse:
 
 @org_view()
 @require_http_methods(["GET"])
-def mentor_requests(request: HttpRequest) -> HttpResponse:
+def mentor_requests(request: OrgRequest) -> HttpResponse:
     employee = _employee(request)
     requests = (
         list(
@@ -101,7 +103,7 @@ def mentor_requests(request: HttpRequest) -> HttpResponse:
         if employee is not None
         else []
     )
-    rows = [{"request": r, "parts": explanation_parts(r.explanation)} for r in requests]
+    rows: list[dict[str, Any]] = [{"request": r, "parts": explanation_parts(r.explanation)} for r in requests]
     context = {
         "nav_section": "matches",
         "employee": employee,
@@ -111,10 +113,8 @@ def mentor_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "matching/mentor_requests.html", context)
 
 
-def _my_request(request: HttpRequest, employee, request_pk: int) -> MentorRequest:
+def _my_request(request: OrgRequest, employee: Employee, request_pk: int) -> MentorRequest:
     """A request made to one of the person's own mentor enrollments, or 404."""
-    if employee is None:
-        raise Http404("No such request.")
     return get_scoped_or_404(
         selectors.mentor_requests_of(organization=request.organization, employee=employee),
         request.organization,
@@ -125,11 +125,11 @@ def _my_request(request: HttpRequest, employee, request_pk: int) -> MentorReques
 
 @org_view()
 @require_POST
-def mentor_request_accept(request: HttpRequest, request_pk: int) -> HttpResponse:
-    employee = _employee(request)
+def mentor_request_accept(request: OrgRequest, request_pk: int) -> HttpResponse:
+    employee = _employee_or_404(request, "No such request.")
     mentor_request = _my_request(request, employee, request_pk)
     try:
-        services.mentor_request_decide(
+        choice_services.mentor_request_decide(
             organization=request.organization,
             actor=request.user,
             employee=employee,
@@ -145,15 +145,15 @@ def mentor_request_accept(request: HttpRequest, request_pk: int) -> HttpResponse
 
 @org_view()
 @require_http_methods(["GET", "POST"])
-def mentor_request_decline(request: HttpRequest, request_pk: int) -> HttpResponse:
-    employee = _employee(request)
+def mentor_request_decline(request: OrgRequest, request_pk: int) -> HttpResponse:
+    employee = _employee_or_404(request, "No such request.")
     mentor_request = _my_request(request, employee, request_pk)
     status = 200
     if request.method == "POST":
         form = DeclineForm(request.POST)
         if form.is_valid():
             try:
-                services.mentor_request_decide(
+                choice_services.mentor_request_decide(
                     organization=request.organization,
                     actor=request.user,
                     employee=employee,
@@ -175,11 +175,9 @@ def mentor_request_decline(request: HttpRequest, request_pk: int) -> HttpRespons
 
 @org_view()
 @require_POST
-def mentor_request_withdraw(request: HttpRequest, request_pk: int) -> HttpResponse:
+def mentor_request_withdraw(request: OrgRequest, request_pk: int) -> HttpResponse:
     """The mentee takes back their open request, to ask someone else."""
-    employee = _employee(request)
-    if employee is None:
-        raise Http404("No such request.")
+    employee = _employee_or_404(request, "No such request.")
     mentor_request = get_scoped_or_404(
         selectors.mentor_requests_of(organization=request.organization, employee=employee),
         request.organization,
@@ -187,7 +185,7 @@ def mentor_request_withdraw(request: HttpRequest, request_pk: int) -> HttpRespon
         mentee__employee=employee,
     )
     try:
-        services.mentor_request_withdraw(
+        choice_services.mentor_request_withdraw(
             organization=request.organization, actor=request.user, employee=employee, request_id=mentor_request.pk
         )
     except ValidationError as error:

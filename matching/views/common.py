@@ -39,10 +39,10 @@ class MatchView:
     @property
     def names(self) -> str:
         """“Ana Ruiz and Bo Chen”: for labels that must say which match a control acts on."""
-        people = [m.participant.employee.name for m in [*self.leads, *self.members]]
-        if len(people) <= 2:
-            return " and ".join(people)
-        return ", ".join(people[:-1]) + " and " + people[-1]
+        names = [m.participant.employee.name for m in [*self.leads, *self.members]]
+        if len(names) <= 2:
+            return " and ".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def match_view(match: Match) -> MatchView:

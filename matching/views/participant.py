@@ -4,43 +4,55 @@ only ever sees matches they are in: another member's match answers 404, like one
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mentorhub.tenancy import org_view
+from mentorhub.accounts.models import Employee
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import service_error_text
 from programs import selectors as program_selectors
-from programs import services as program_services
 from programs.models import Participant, Program
 
-from .. import selectors, services
+from .. import selectors
+from ..forms import DeclineForm
 from ..models import Match, MatchMember, MentorRequest
+from ..services.responses import match_respond
 from .common import match_view
-from .forms import DeclineForm
 
 # A participant can answer while the match waits for answers (approved) and can still turn it down then.
 ANSWERABLE = (Match.Status.APPROVED,)
 
 
-def _employee(request: HttpRequest):
+def _employee(request: OrgRequest) -> Employee | None:
     """The signed-in person's roster entry, or None when the membership is not linked to one."""
     try:
-        return program_services.membership_employee(request.membership)
+        return program_selectors.membership_employee(request.membership)
     except ValidationError:
         return None
 
 
-def _my_match(request: HttpRequest, employee, match_pk: int) -> Match:
+def _employee_or_404(request: OrgRequest, message: str) -> Employee:
+    """The signed-in person's roster entry. Without one, they have no match, request or enrollment to look
+    at: 404, the answer for someone else's."""
+    employee = _employee(request)
+    if employee is None:
+        raise Http404(message)
+    return employee
+
+
+def _my_match(request: OrgRequest, employee: Employee, match_pk: int) -> Match:
     """One of the person's own matches, or 404: the selector filters by organization and employee."""
     return selectors.match_of_employee(organization=request.organization, employee=employee, match_id=match_pk)
 
 
-def _decorate(match: Match, employee) -> dict:
+def _decorate(match: Match, employee: Employee) -> dict[str, Any]:
     view = match_view(match)
-    me = selectors.member_of(match, employee)
+    me = selectors.match_member_of(match, employee)
     others = [m for m in [*view.leads, *view.members] if m.participant.employee_id != employee.pk]
     return {
         "view": view,
@@ -56,7 +68,7 @@ def _decorate(match: Match, employee) -> dict:
 
 @org_view()
 @require_http_methods(["GET"])
-def my_matches(request: HttpRequest) -> HttpResponse:
+def my_matches(request: OrgRequest) -> HttpResponse:
     employee = _employee(request)
     organization = request.organization
     items, choice_programs, pending_requests = [], [], 0
@@ -91,13 +103,13 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 @require_http_methods(["GET", "POST"])
-def my_match(request: HttpRequest, match_pk: int) -> HttpResponse:
+def my_match(request: OrgRequest, match_pk: int) -> HttpResponse:
     """The match; POST `accept` answers yes (declining goes through its own page, with a reason)."""
-    employee = _employee(request)
+    employee = _employee_or_404(request, "Not found.")
     match = _my_match(request, employee, match_pk)
     if request.method == "POST":
         try:
-            services.match_respond(
+            match_respond(
                 organization=request.organization, actor=request.user, employee=employee, match_id=match.pk, accept=True
             )
         except ValidationError as error:
@@ -112,8 +124,8 @@ def my_match(request: HttpRequest, match_pk: int) -> HttpResponse:
 
 @org_view()
 @require_http_methods(["GET", "POST"])
-def my_match_decline(request: HttpRequest, match_pk: int) -> HttpResponse:
-    employee = _employee(request)
+def my_match_decline(request: OrgRequest, match_pk: int) -> HttpResponse:
+    employee = _employee_or_404(request, "Not found.")
     match = _my_match(request, employee, match_pk)
     item = _decorate(match, employee)
     status = 200
@@ -121,7 +133,7 @@ def my_match_decline(request: HttpRequest, match_pk: int) -> HttpResponse:
         form = DeclineForm(request.POST)
         if form.is_valid():
             try:
-                services.match_respond(
+                match_respond(
                     organization=request.organization,
                     actor=request.user,
                     employee=employee,

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401  (registers the API token scheme with drf-spectacular)
+        from .api import schema  # noqa: F401  (registers the API token scheme with drf-spectacular)

@@ -1,61 +1,62 @@
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 
-from .models import Membership, Role
+from .extensions import NavigationCount, navigation_counts
+from .models import Membership
 
 
 def tenancy(request: HttpRequest) -> dict[str, Any]:
-    """The current organization and membership, the user's other organizations for the switcher, and how many
-    notifications wait unread (for the navigation)."""
+    """The current organization and membership, the user's other organizations for the switcher, and the
+    counts the navigation shows (registered by higher apps in accounts.extensions: unread notifications)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    membership = getattr(request, "membership", None)
-    # Stakeholders have no notifications; a membership without a roster entry receives none.
-    counts_unread = (
-        membership is not None and membership.employee_id is not None and membership.role != Role.STAKEHOLDER
-    )
+    membership: Membership | None = getattr(request, "membership", None)
+    counts = [count for count in navigation_counts() if membership is not None and count.applies(membership)]
 
-    # The sessions app sits above accounts (ARCHITECTURE.md: dependencies point one way): its selectors are
-    # imported when a page asks for the count, not when this module loads.
     @functools.cache
-    def cached_unread() -> int | None:
-        from sessions.selectors import unread_count_cached
-
-        return unread_count_cached(organization_id=membership.organization_id, employee_id=membership.employee_id)
+    def cached(count: NavigationCount) -> int | None:
+        assert membership is not None, "only counts that apply to a membership are read"
+        return count.cached(membership)
 
     @functools.cache
     def memberships() -> list[Membership]:
         queryset = Membership.objects.filter(user=user).select_related("organization").order_by("organization__name")
-        if counts_unread and cached_unread() is None:
-            # Not cached: count in this query, which every page runs for the switcher, not in one of its own.
-            from sessions.selectors import unread_count_subquery
-
-            queryset = queryset.annotate(unread=unread_count_subquery())
+        for count in counts:
+            if cached(count) is None:
+                # Not cached: count in this query, which every page runs for the switcher, not in one of its own.
+                queryset = queryset.annotate(**{_annotation(count): count.subquery()})
         return list(queryset)
 
-    @functools.cache
-    def unread_notifications() -> int:
-        if not counts_unread:
-            return 0
-        count = cached_unread()
-        if count is None:
-            from sessions.selectors import unread_count_remember
+    def value_of(count: NavigationCount) -> Callable[[], int]:
+        @functools.cache
+        def value() -> int:
+            if count not in counts:
+                return 0
+            found = cached(count)
+            if found is None:
+                assert membership is not None, "only counts that apply to a membership are read"
+                current = next((m for m in memberships() if m.pk == membership.pk), None)
+                found = getattr(current, _annotation(count), None) or 0
+                count.remember(membership, found)
+            return found
 
-            current = next((m for m in memberships() if m.pk == membership.pk), None)
-            count = getattr(current, "unread", None) or 0
-            unread_count_remember(
-                organization_id=membership.organization_id, employee_id=membership.employee_id, count=count
-            )
-        return count
+        return value
 
-    return {
+    context: dict[str, Any] = {
         "current_organization": getattr(request, "organization", None),
         "current_membership": membership,
         # Lazy: evaluated only by templates that show the switcher.
         "user_memberships": memberships,
-        # Lazy too: from the cache, else from the switcher's query (a page never spends a query on it).
-        "unread_notifications": unread_notifications,
     }
+    # Lazy too: from the cache, else from the switcher's query (a page never spends a query on them).
+    for count in navigation_counts():
+        context[count.name] = value_of(count)
+    return context
+
+
+def _annotation(count: NavigationCount) -> str:
+    return f"nav_{count.name}"

@@ -1,12 +1,13 @@
 """Accounts and tenancy: who may sign in, which organizations exist, who works there.
 
 Every tenant-owned table carries its own indexed `organization` foreign key, and every unique
-constraint includes it (see ../shared/ARCHITECTURE.md, Tenancy).
+constraint includes it (see docs/architecture.md, Tenancy).
 """
 
 from __future__ import annotations
 
 import zoneinfo
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -65,7 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     def __str__(self) -> str:
         return self.email

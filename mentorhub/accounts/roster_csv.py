@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 
 from mentorhub.csv_safety import unsafe_cell
 
@@ -58,9 +59,15 @@ COLUMN_HELP: dict[str, str] = {
     "left_on": "Date the person left, YYYY-MM-DD; empty while employed.",
 }
 
+
+def _max_length(name: str) -> int:
+    field = Employee._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None  # text columns of the roster
+    return field.max_length
+
+
 _TEXT_LIMITS: dict[str, int] = {
-    name: Employee._meta.get_field(name).max_length
-    for name in ("employee_id", "email", "name", "title", "department", "location", "time_zone")
+    name: _max_length(name) for name in ("employee_id", "email", "name", "title", "department", "location", "time_zone")
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Addresses of this everyday shape are valid for Django's EmailValidator too; only the others (quoted local
@@ -85,11 +92,10 @@ class RosterValidationError(Exception):
     """The file was refused; `errors` lists every problem found."""
 
     def __init__(self, errors: Iterable[RosterError]):
-        self.errors: list[RosterError] = sorted(errors, key=lambda e: (e.line or 0, COLUMN_ORDER.get(e.column, 99)))
+        self.errors: list[RosterError] = sorted(
+            errors, key=lambda e: (e.line or 0, COLUMN_ORDER.get(e.column or "", 99))
+        )
         super().__init__(f"The roster file has {len(self.errors)} problem(s).")
-
-    def as_list(self) -> list[dict[str, Any]]:
-        return [error.as_dict() for error in self.errors]
 
 
 COLUMN_ORDER = {name: index for index, name in enumerate(COLUMNS)}
@@ -226,8 +232,8 @@ def clean_row(raw: Mapping[str, str], line: int, errors: list[RosterError]) -> d
     def fail(column: str, message: str) -> None:
         found.append(RosterError(line, column, message))
 
-    for column, value in raw.items():
-        value = value.strip()
+    for column, text in raw.items():
+        value: Any = text.strip()
         limit = _TEXT_LIMITS.get(column)
         if limit is not None and len(value) > limit:
             fail(column, f"Too long: {len(value)} characters, at most {limit}.")

@@ -1,4 +1,5 @@
-"""Emails of the programs app, sent from Celery tasks (programs/tasks.py), which pass ids only."""
+"""Program invitation emails: queued after commit by the participant and program services, one Celery task
+per person (programs/tasks.py, ids only), which sends it here."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import Participant, Program
+from ..models import Participant, Program
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +54,20 @@ def program_invitation_send(*, organization_id: int, participant_id: int, base_u
     body = render_to_string("programs/email/invitation_message.txt", context)
     send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [participant.employee.email])
     return True
+
+
+def invitation_emails_queue(*, organization_id: int, participant_ids: list[int], base_url: str | None) -> None:
+    """Email each invited participant after commit, one task per person (ids only), so a retry after a mail
+    server hiccup resends one email, not the whole batch."""
+    if not participant_ids:
+        return
+    from ..tasks import send_program_invitation  # the task module imports the app's modules
+
+    def queue() -> None:
+        for participant_id in participant_ids:
+            send_program_invitation.delay(
+                organization_id=organization_id, participant_id=participant_id, base_url=base_url or ""
+            )
+
+    # robust: the invitations are saved; a broker outage is logged rather than shown as an error.
+    transaction.on_commit(queue, robust=True)

@@ -1,5 +1,5 @@
 """Writes of a program's enrollment form (its questions): keyword-only, typed, atomic, audited, scoped by
-organization. Re-exported by programs.services; import them from there."""
+organization."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..models import Participant, Program, Question
+from ..question_sets import QUESTION_SETS
 
 S = Program.Status
 QUESTION_FIELDS = ["prompt", "mentor_prompt", "help_text", "type", "options", "audience", "required", "rule", "weight"]
@@ -50,6 +51,12 @@ def _question_save(question: Question) -> Question:
     question.full_clean(exclude=["organization", "program"])
     question.save()
     return question
+
+
+def question_set_create(*, organization: Organization, program: Program) -> None:
+    """Give a new program the ready-made questions of its kind (part of program_create, which audits)."""
+    for position, spec in enumerate(QUESTION_SETS.get(program.kind, [])):
+        _question_save(Question(organization=organization, program=program, position=position, **spec))
 
 
 def _editable_program(organization: Organization, program_id: int) -> Program:

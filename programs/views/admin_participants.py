@@ -11,19 +11,20 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.csv_safety import safe_cell
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 
-from .. import selectors, services
-from ..admin_forms import InviteForm
+from .. import selectors
+from ..forms.participants import InviteForm
 from ..models import Participant, Program, Question
+from ..services.participants import DECIDING_PROGRAM_STATUSES, participants_decide, participants_invite
 
 PAGE_SIZE = 50
 SUMMARY_ITEMS = 3
@@ -41,7 +42,7 @@ def _filters(params: QueryDict) -> dict[str, str]:
     }
 
 
-def _filtered(request: HttpRequest, program: Program, filters: dict[str, str]):
+def _filtered(request: OrgRequest, program: Program, filters: dict[str, str]):
     return selectors.program_participants(
         organization=request.organization,
         program=program,
@@ -67,7 +68,7 @@ def _summary(participant: Participant, questions: list[Question]) -> tuple[list[
     return answered[:SUMMARY_ITEMS], max(len(answered) - SUMMARY_ITEMS, 0)
 
 
-def _list_url(request: HttpRequest, program: Program, query: dict[str, str]) -> str:
+def _list_url(request: OrgRequest, program: Program, query: dict[str, str]) -> str:
     url = reverse("program-participants", kwargs={"org_slug": request.organization.slug, "program_pk": program.pk})
     active = {k: v for k, v in query.items() if v}
     return f"{url}?{urlencode(active)}" if active else url
@@ -75,7 +76,7 @@ def _list_url(request: HttpRequest, program: Program, query: dict[str, str]) -> 
 
 @org_view(roles=["admin"])
 @require_GET
-def program_participants(request: HttpRequest, program_pk: int) -> HttpResponse:
+def program_participants(request: OrgRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
     program = selectors.program_get(organization=organization, program_id=program_pk)
     filters = _filters(request.GET)
@@ -98,7 +99,7 @@ def program_participants(request: HttpRequest, program_pk: int) -> HttpResponse:
         "roles": Participant.Role.choices,
         "statuses": Participant.Status.choices,
         "decisions": DECISION_LABELS.items(),
-        "can_decide": program.status in services.DECIDING_PROGRAM_STATUSES,
+        "can_decide": program.status in DECIDING_PROGRAM_STATUSES,
         "can_invite": program.status in (Program.Status.DRAFT, Program.Status.ENROLLING),
     }
     return render(request, "programs/admin_participants.html", context)
@@ -106,7 +107,7 @@ def program_participants(request: HttpRequest, program_pk: int) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_POST
-def participants_decide(request: HttpRequest, program_pk: int) -> HttpResponse:
+def participants_decide_view(request: OrgRequest, program_pk: int) -> HttpResponse:
     """Bulk approve / waitlist / decline of the ticked rows. Declining asks for confirmation first."""
     organization = request.organization
     program = selectors.program_get(organization=organization, program_id=program_pk)
@@ -132,7 +133,7 @@ def participants_decide(request: HttpRequest, program_pk: int) -> HttpResponse:
         }
         return render(request, "programs/admin_participants_decline_confirm.html", context)
     try:
-        changed = services.participants_decide(
+        changed = participants_decide(
             organization=organization, actor=request.user, program_id=program.pk, participant_ids=ids, decision=decision
         )
     except ValidationError as error:
@@ -147,7 +148,7 @@ def participants_decide(request: HttpRequest, program_pk: int) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def program_invite(request: HttpRequest, program_pk: int) -> HttpResponse:
+def program_invite(request: OrgRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
     program = selectors.program_get(organization=organization, program_id=program_pk)
     roster = selectors.roster_values(organization=organization)
@@ -158,7 +159,7 @@ def program_invite(request: HttpRequest, program_pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                result = services.participants_invite(
+                result = participants_invite(
                     organization=organization,
                     actor=request.user,
                     program_id=program.pk,
@@ -180,14 +181,14 @@ def program_invite(request: HttpRequest, program_pk: int) -> HttpResponse:
         status = 400
     else:
         form = InviteForm(roster=roster)
-    result = request.session.pop(session_key, None) if request.method == "GET" else None
-    if result:
-        result["role_label"] = Participant.Role(result["role"]).label.lower()
+    shown: dict[str, Any] | None = request.session.pop(session_key, None) if request.method == "GET" else None
+    if shown:
+        shown["role_label"] = Participant.Role(shown["role"]).label.lower()
     context = {
         "nav_section": "programs",
         "program": program,
         "form": form,
-        "result": result,
+        "result": shown,
         "can_invite": program.status in (Program.Status.DRAFT, Program.Status.ENROLLING),
         "eligibility": {
             "departments": program.eligible_departments,
@@ -243,7 +244,7 @@ def export_rows(participants: Iterable[Participant], questions: list[Question]) 
 
 @org_view(roles=["admin"])
 @require_GET
-def participants_export(request: HttpRequest, program_pk: int) -> StreamingHttpResponse:
+def participants_export(request: OrgRequest, program_pk: int) -> StreamingHttpResponse:
     organization = request.organization
     program = selectors.program_get(organization=organization, program_id=program_pk)
     questions = list(selectors.program_questions(organization=organization, program=program))

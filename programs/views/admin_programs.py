@@ -7,29 +7,30 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 
-from .. import selectors, services
-from ..admin_forms import KIND_DESCRIPTIONS, ProgramSettingsForm
+from .. import selectors
+from ..forms.programs import KIND_DESCRIPTIONS, ProgramSettingsForm
 from ..models import Participant, Program
+from ..services.programs import program_allowed_moves, program_move, program_update
 from .admin_wizard import wizard_in_progress
 
 S = Program.Status
 # Button labels for lifecycle moves; "enrolling" reads differently when coming back from matching.
-MOVE_LABELS = {
+MOVE_LABELS: dict[str, str] = {
     S.ENROLLING: "Open enrollment",
     S.MATCHING: "Close enrollment and start matching",
     S.ACTIVE: "Activate the program",
     S.DRAFT: "Back to draft",
     S.CLOSED: "Close the program…",
 }
-MOVE_HINTS = {
+MOVE_HINTS: dict[str, str] = {
     S.ENROLLING: "Eligible employees can see the program and apply.",
     S.MATCHING: "No new applications; you can run matching on the approved participants.",
     S.ACTIVE: "Matches meet and log sessions.",
@@ -45,11 +46,11 @@ class NextAction:
     link_text: str = ""
 
 
-def _url(name: str, request: HttpRequest, program: Program) -> str:
+def _url(name: str, request: OrgRequest, program: Program) -> str:
     return reverse(name, kwargs={"org_slug": request.organization.slug, "program_pk": program.pk})
 
 
-def next_action(request: HttpRequest, program: Program, stats: dict, question_count: int) -> NextAction:
+def next_action(request: OrgRequest, program: Program, stats: dict, question_count: int) -> NextAction:
     """The one thing the admin should do next, spelled out."""
     pending = stats["mentor"].get(Participant.Status.APPLIED, 0) + stats["mentee"].get(Participant.Status.APPLIED, 0)
     approved_mentors = stats["mentor"].get(Participant.Status.APPROVED, 0)
@@ -98,7 +99,7 @@ def next_action(request: HttpRequest, program: Program, stats: dict, question_co
 
 @org_view(roles=["admin"])
 @require_GET
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: OrgRequest) -> HttpResponse:
     programs = list(selectors.programs_with_counts(organization=request.organization))
     context = {
         "nav_section": "programs",
@@ -111,7 +112,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_GET
-def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
+def program_detail(request: OrgRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
     program = selectors.program_get(organization=organization, program_id=program_pk)
     stats = selectors.program_participant_stats(organization=organization, program=program)
@@ -122,7 +123,7 @@ def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
     ]
     moves = [
         {"status": status, "label": MOVE_LABELS[status], "hint": MOVE_HINTS[status], "confirm": status == S.CLOSED}
-        for status in services.program_allowed_moves(program)
+        for status in program_allowed_moves(program)
     ]
     if program.status == S.MATCHING:
         for move in moves:
@@ -149,7 +150,7 @@ def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def program_move(request: HttpRequest, program_pk: int) -> HttpResponse:
+def program_move_view(request: OrgRequest, program_pk: int) -> HttpResponse:
     """POST `to_status`. Closing asks first (GET or an unconfirmed POST shows the confirmation page)."""
     organization = request.organization
     program = selectors.program_get(organization=organization, program_id=program_pk)
@@ -157,7 +158,7 @@ def program_move(request: HttpRequest, program_pk: int) -> HttpResponse:
     detail_url = _url("program-detail", request, program)
     needs_confirmation = to_status == S.CLOSED and request.POST.get("confirm") != "yes"
     if request.method == "GET" or needs_confirmation:
-        if to_status != S.CLOSED or S.CLOSED not in services.program_allowed_moves(program):
+        if to_status != S.CLOSED or S.CLOSED not in program_allowed_moves(program):
             return redirect(detail_url)
         stats = selectors.program_participant_stats(organization=organization, program=program)
         return render(
@@ -166,7 +167,7 @@ def program_move(request: HttpRequest, program_pk: int) -> HttpResponse:
             {"nav_section": "programs", "program": program, "stats": stats},
         )
     try:
-        program = services.program_move(
+        program = program_move(
             organization=organization,
             actor=request.user,
             program_id=program.pk,
@@ -182,7 +183,7 @@ def program_move(request: HttpRequest, program_pk: int) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def program_edit(request: HttpRequest, program_pk: int) -> HttpResponse:
+def program_edit(request: OrgRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
     program = selectors.program_get(organization=organization, program_id=program_pk)
     roster = selectors.roster_values(organization=organization)
@@ -191,7 +192,7 @@ def program_edit(request: HttpRequest, program_pk: int) -> HttpResponse:
         form = ProgramSettingsForm(request.POST, program=program, roster=roster)
         if form.is_valid():
             try:
-                services.program_update(
+                program_update(
                     organization=organization, actor=request.user, program_id=program.pk, data=form.cleaned_data
                 )
             except ValidationError as error:

@@ -8,18 +8,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 from mentorhub.web.htmx import is_htmx, vary_on_htmx
 
-from .. import selectors, services
-from ..admin_forms import RULE_EXPLANATIONS, TYPE_EXPLANATIONS, QuestionForm
-from ..forms import EnrollmentForm
+from .. import selectors
+from ..forms.enrollment import EnrollmentForm
+from ..forms.questions import RULE_EXPLANATIONS, TYPE_EXPLANATIONS, QuestionForm
 from ..models import Participant, Program, Question
+from ..services.questions import question_create, question_delete, question_move, question_update
 
 EDITABLE = (Program.Status.DRAFT, Program.Status.ENROLLING)
 
@@ -29,7 +30,7 @@ def _locked(program: Program) -> bool:
 
 
 def _previews(program: Program, questions: list[Question]) -> dict[str, EnrollmentForm]:
-    previews = {}
+    previews: dict[str, EnrollmentForm] = {}
     for role in (Participant.Role.MENTEE, Participant.Role.MENTOR):
         form = EnrollmentForm(program=program, questions=questions, role=role, auto_id=f"preview-{role}-%s")
         for field in form.fields.values():
@@ -38,7 +39,7 @@ def _previews(program: Program, questions: list[Question]) -> dict[str, Enrollme
     return previews
 
 
-def _builder_context(request: HttpRequest, program: Program) -> dict[str, Any]:
+def _builder_context(request: OrgRequest, program: Program) -> dict[str, Any]:
     organization = request.organization
     questions = list(selectors.program_questions(organization=organization, program=program))
     previews = _previews(program, questions)
@@ -61,7 +62,7 @@ def _builder_context(request: HttpRequest, program: Program) -> dict[str, Any]:
 
 
 def _editor(
-    request: HttpRequest, program: Program, form: QuestionForm, question: Question | None, status: int = 200
+    request: OrgRequest, program: Program, form: QuestionForm, question: Question | None, status: int = 200
 ) -> HttpResponse:
     context = {
         "nav_section": "programs",
@@ -74,7 +75,7 @@ def _editor(
     return render(request, "programs/admin_question_form.html", context, status=status)
 
 
-def _refuse_if_locked(request: HttpRequest, program: Program) -> HttpResponse | None:
+def _refuse_if_locked(request: OrgRequest, program: Program) -> HttpResponse | None:
     if _locked(program):
         messages.error(
             request,
@@ -87,7 +88,7 @@ def _refuse_if_locked(request: HttpRequest, program: Program) -> HttpResponse | 
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET"])
-def program_questions(request: HttpRequest, program_pk: int) -> HttpResponse:
+def program_questions(request: OrgRequest, program_pk: int) -> HttpResponse:
     program = selectors.program_get(organization=request.organization, program_id=program_pk)
     context = _builder_context(request, program)
     template = "programs/_admin_question_builder.html" if is_htmx(request) else "programs/admin_questions.html"
@@ -96,7 +97,7 @@ def program_questions(request: HttpRequest, program_pk: int) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def question_create(request: HttpRequest, program_pk: int) -> HttpResponse:
+def question_create_view(request: OrgRequest, program_pk: int) -> HttpResponse:
     program = selectors.program_get(organization=request.organization, program_id=program_pk)
     if refused := _refuse_if_locked(request, program):
         return refused
@@ -104,7 +105,7 @@ def question_create(request: HttpRequest, program_pk: int) -> HttpResponse:
         form = QuestionForm(request.POST)
         if form.is_valid():
             try:
-                question = services.question_create(
+                question = question_create(
                     organization=request.organization,
                     actor=request.user,
                     program_id=program.pk,
@@ -121,7 +122,7 @@ def question_create(request: HttpRequest, program_pk: int) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def question_edit(request: HttpRequest, program_pk: int, question_pk: int) -> HttpResponse:
+def question_edit(request: OrgRequest, program_pk: int, question_pk: int) -> HttpResponse:
     program = selectors.program_get(organization=request.organization, program_id=program_pk)
     question = get_scoped_or_404(Question, request.organization, pk=question_pk, program=program)
     if refused := _refuse_if_locked(request, program):
@@ -130,7 +131,7 @@ def question_edit(request: HttpRequest, program_pk: int, question_pk: int) -> Ht
         form = QuestionForm(request.POST, question=question)
         if form.is_valid():
             try:
-                services.question_update(
+                question_update(
                     organization=request.organization,
                     actor=request.user,
                     program_id=program.pk,
@@ -148,14 +149,14 @@ def question_edit(request: HttpRequest, program_pk: int, question_pk: int) -> Ht
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def question_delete(request: HttpRequest, program_pk: int, question_pk: int) -> HttpResponse:
+def question_delete_view(request: OrgRequest, program_pk: int, question_pk: int) -> HttpResponse:
     program = selectors.program_get(organization=request.organization, program_id=program_pk)
     question = get_scoped_or_404(Question, request.organization, pk=question_pk, program=program)
     if refused := _refuse_if_locked(request, program):
         return refused
     if request.method == "POST":
         try:
-            services.question_delete(
+            question_delete(
                 organization=request.organization, actor=request.user, program_id=program.pk, question_id=question.pk
             )
         except ValidationError as error:
@@ -169,13 +170,13 @@ def question_delete(request: HttpRequest, program_pk: int, question_pk: int) -> 
 
 @org_view(roles=["admin"])
 @require_POST
-def question_move(request: HttpRequest, program_pk: int, question_pk: int) -> HttpResponse:
+def question_move_view(request: OrgRequest, program_pk: int, question_pk: int) -> HttpResponse:
     program = selectors.program_get(organization=request.organization, program_id=program_pk)
     question = get_scoped_or_404(Question, request.organization, pk=question_pk, program=program)
     direction = -1 if request.POST.get("direction") == "up" else 1
     status_message = ""
     try:
-        services.question_move(
+        question_move(
             organization=request.organization,
             actor=request.user,
             program_id=program.pk,

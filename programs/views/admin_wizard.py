@@ -13,25 +13,27 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db import models
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 
-from .. import selectors, services
-from ..admin_forms import (
+from .. import selectors
+from ..forms.common import jsonable
+from ..forms.enrollment import EnrollmentForm
+from ..forms.programs import (
     KIND_DESCRIPTIONS,
     MATCH_MODE_HINTS,
     ProgramBasicsForm,
     ProgramKindForm,
     ProgramMatchingForm,
-    jsonable,
 )
-from ..forms import EnrollmentForm
 from ..models import Participant, Program, Question
 from ..question_sets import QUESTION_SETS
+from ..services.programs import program_create, program_defaults
 
 STEPS = [
     ("kind", "Kind of program"),
@@ -53,20 +55,20 @@ MATCHING_FIELDS = [
 ]
 
 
-def _session_key(request: HttpRequest) -> str:
+def _session_key(request: OrgRequest) -> str:
     return f"program_wizard:{request.organization.pk}"
 
 
-def wizard_in_progress(request: HttpRequest) -> bool:
+def wizard_in_progress(request: OrgRequest) -> bool:
     """Whether a new program was started and not finished, so the program list can offer to resume it."""
     return bool(request.session.get(_session_key(request)))
 
 
-def _state(request: HttpRequest) -> dict[str, dict[str, Any]]:
+def _state(request: OrgRequest) -> dict[str, dict[str, Any]]:
     return dict(request.session.get(_session_key(request), {}))
 
 
-def _save_state(request: HttpRequest, state: dict[str, dict[str, Any]]) -> None:
+def _save_state(request: OrgRequest, state: dict[str, dict[str, Any]]) -> None:
     request.session[_session_key(request)] = state
 
 
@@ -74,16 +76,22 @@ def _kind(state: dict[str, dict[str, Any]]) -> str:
     return state.get("kind", {}).get("kind", Program.Kind.ONE_ON_ONE)
 
 
+def _model_default(name: str) -> Any:
+    field = Program._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column of Program, not a reverse relation
+    return field.get_default()
+
+
 def _defaults(kind: str) -> dict[str, Any]:
-    values = {field: Program._meta.get_field(field).get_default() for field in MATCHING_FIELDS}
-    values["cadence_per_month"] = Program._meta.get_field("cadence_per_month").get_default()
+    values = {field: _model_default(field) for field in MATCHING_FIELDS}
+    values["cadence_per_month"] = _model_default("cadence_per_month")
     # Circles exist to reach many people: matching aims to place everyone first.
     if kind == Program.Kind.GROUP:
         values["objective"] = Program.Objective.PARTICIPATION
-    return {**values, **services.program_defaults(kind)}
+    return {**values, **program_defaults(kind)}
 
 
-def _form(request: HttpRequest, step: str, state: dict, data: Any = None) -> forms.Form:
+def _form(request: OrgRequest, step: str, state: dict, data: Any = None) -> forms.Form:
     kind = _kind(state)
     saved = state.get(step)
     if step == "kind":
@@ -98,11 +106,11 @@ def _first_incomplete(state: dict) -> str:
     return next((step for step in FORM_STEPS if step not in state), "review")
 
 
-def _url(request: HttpRequest, step: str) -> str:
+def _url(request: OrgRequest, step: str) -> str:
     return reverse("program-create", kwargs={"org_slug": request.organization.slug}) + f"?step={step}"
 
 
-def _revalidated(request: HttpRequest, state: dict) -> tuple[dict[str, Any], str | None]:
+def _revalidated(request: OrgRequest, state: dict) -> tuple[dict[str, Any], str | None]:
     """All steps' data, cleaned again; or the first step that no longer validates."""
     data: dict[str, Any] = {}
     for step in FORM_STEPS:
@@ -121,7 +129,7 @@ def _preview(program: Program) -> dict[str, EnrollmentForm]:
         question = Question(program=program, position=position, **spec)
         question.pk = position + 1
         questions.append(question)
-    previews = {}
+    previews: dict[str, EnrollmentForm] = {}
     for role in (Participant.Role.MENTEE, Participant.Role.MENTOR):
         form = EnrollmentForm(program=program, questions=questions, role=role, auto_id=f"preview-{role}-%s")
         for field in form.fields.values():
@@ -142,7 +150,7 @@ def _error_lines(error: ValidationError) -> list[str]:
 
 
 def _render(
-    request: HttpRequest,
+    request: OrgRequest,
     step: str,
     state: dict,
     form: forms.Form | None = None,
@@ -189,7 +197,7 @@ def _render(
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def program_create(request: HttpRequest) -> HttpResponse:
+def program_create_view(request: OrgRequest) -> HttpResponse:
     state = _state(request)
     if request.method == "GET":
         if request.GET.get("restart"):
@@ -222,7 +230,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Some answers are no longer valid (the roster may have changed). Check this step.")
             return redirect(_url(request, broken))
         try:
-            program = services.program_create(organization=request.organization, actor=request.user, data=data)
+            program = program_create(organization=request.organization, actor=request.user, data=data)
         except ValidationError as error:
             return _render(request, "review", state, errors=_error_lines(error), status=400)
         request.session.pop(_session_key(request), None)

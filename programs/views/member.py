@@ -7,24 +7,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.accounts.models import Role
-from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 
-from .. import selectors, services
-from ..forms import EnrollmentForm, question_field
+from .. import selectors
+from ..eligibility import employee_is_eligible
+from ..forms.enrollment import EnrollmentForm, question_field
 from ..models import Participant, Program
+from ..services.participants import WITHDRAWABLE, participant_enroll, participant_update, participant_withdraw
 
 P = Participant.Status
 # The roles that take part in programs, as in the API (stakeholders get 403 here).
 TAKING_PART = [Role.ADMIN, Role.MEMBER]
 # An enrollment in one of these states can be (re)started from the enrollment page.
 RESTARTABLE = (P.INVITED, P.WITHDRAWN)
-WITHDRAWABLE = services.WITHDRAWABLE  # the service's rule, so the page offers exactly what it accepts
+WITHDRAWABLE = WITHDRAWABLE  # the service's rule, so the page offers exactly what it accepts
 REVERSE_NOTE = (
     "In reverse mentoring the mentor is the more junior person: early-career colleagues share what they know "
     "about AI, social media and new tools with senior colleagues, who learn from them and offer their "
@@ -32,11 +34,11 @@ REVERSE_NOTE = (
 )
 
 
-def _my_programs(request: HttpRequest) -> HttpResponse:
+def _my_programs(request: OrgRequest) -> HttpResponse:
     return redirect("my-programs", org_slug=request.organization.slug)
 
 
-def _own_participant(request: HttpRequest, participant_pk: int) -> Participant:
+def _own_participant(request: OrgRequest, participant_pk: int) -> Participant:
     """The signed-in person's own enrollment, or 404: scoped by organization AND employee in the query, so
     someone else's enrollment answers exactly like one that does not exist."""
     return get_scoped_or_404(
@@ -70,19 +72,24 @@ def _role_actions(program: Program, mine: dict) -> list[dict]:
 
 
 def _enrollment_flags(enrollment: Participant) -> Participant:
-    enrollment.can_accept = enrollment.status in RESTARTABLE and enrollment.program.status == Program.Status.ENROLLING
-    enrollment.can_edit = enrollment.is_editable_by_participant and enrollment.status != P.INVITED
-    enrollment.can_withdraw = enrollment.status in WITHDRAWABLE
+    # Flags for the templates, set on the row itself (not model fields).
+    enrollment.can_accept = (  # type: ignore[attr-defined]
+        enrollment.status in RESTARTABLE and enrollment.program.status == Program.Status.ENROLLING
+    )
+    enrollment.can_edit = (  # type: ignore[attr-defined]
+        enrollment.is_editable_by_participant and enrollment.status != P.INVITED
+    )
+    enrollment.can_withdraw = enrollment.status in WITHDRAWABLE  # type: ignore[attr-defined]
     return enrollment
 
 
 @org_view(roles=TAKING_PART)
 @require_GET
-def my_programs(request: HttpRequest) -> HttpResponse:
+def my_programs(request: OrgRequest) -> HttpResponse:
     organization = request.organization
     context: dict = {"nav_section": "join", "reverse_note": REVERSE_NOTE}
     try:
-        employee = services.membership_employee(request.membership)
+        employee = selectors.membership_employee(request.membership)
     except ValidationError as error:
         context["problem"] = service_error_text(error)
         return render(request, "programs/member_programs.html", context)
@@ -106,7 +113,7 @@ def _enroll_problem(program: Program, employee, existing: Participant | None) ->
         return f"You are already enrolled in {program.name} as {_role_label(existing.role)}."
     if program.status != Program.Status.ENROLLING:
         return f"{program.name} is not open for enrollment (it is {program.get_status_display().lower()})."
-    if not services.employee_is_eligible(program=program, employee=employee):
+    if not employee_is_eligible(program=program, employee=employee):
         return "You are not eligible for this program: it is open to " + _eligibility_text(program) + "."
     return ""
 
@@ -124,7 +131,7 @@ def _eligibility_text(program: Program) -> str:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def program_enroll(request: HttpRequest, program_pk: int, role: str) -> HttpResponse:
+def program_enroll(request: OrgRequest, program_pk: int, role: str) -> HttpResponse:
     if role not in Participant.Role.values:
         raise Http404("No such role.")
     organization = request.organization
@@ -138,7 +145,7 @@ def program_enroll(request: HttpRequest, program_pk: int, role: str) -> HttpResp
         "reverse_note": REVERSE_NOTE,
     }
     try:
-        employee = services.membership_employee(request.membership)
+        employee = selectors.membership_employee(request.membership)
     except ValidationError as error:
         context["problem"] = service_error_text(error)
         return render(request, "programs/member_enroll.html", context, status=403)
@@ -164,7 +171,7 @@ def program_enroll(request: HttpRequest, program_pk: int, role: str) -> HttpResp
         form = EnrollmentForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                services.participant_enroll(
+                participant_enroll(
                     organization=organization,
                     actor=request.user,
                     program_id=program.pk,
@@ -196,7 +203,7 @@ def program_enroll(request: HttpRequest, program_pk: int, role: str) -> HttpResp
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def participant_edit(request: HttpRequest, participant_pk: int) -> HttpResponse:
+def participant_edit(request: OrgRequest, participant_pk: int) -> HttpResponse:
     organization = request.organization
     participant = _own_participant(request, participant_pk)
     program = participant.program
@@ -223,7 +230,7 @@ def participant_edit(request: HttpRequest, participant_pk: int) -> HttpResponse:
         form = EnrollmentForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                services.participant_update(
+                participant_update(
                     organization=organization,
                     actor=request.user,
                     participant_id=participant.pk,
@@ -253,7 +260,7 @@ def participant_edit(request: HttpRequest, participant_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def participant_withdraw(request: HttpRequest, participant_pk: int) -> HttpResponse:
+def participant_withdraw_view(request: OrgRequest, participant_pk: int) -> HttpResponse:
     participant = _own_participant(request, participant_pk)
     program = participant.program
     if participant.status == P.WITHDRAWN:
@@ -262,9 +269,7 @@ def participant_withdraw(request: HttpRequest, participant_pk: int) -> HttpRespo
         return _my_programs(request)
     if request.method == "POST":
         try:
-            services.participant_withdraw(
-                organization=request.organization, actor=request.user, participant_id=participant.pk
-            )
+            participant_withdraw(organization=request.organization, actor=request.user, participant_id=participant.pk)
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:

@@ -6,21 +6,3 @@ and calendar feed. HR admins: each program's goal templates, and its matches in 
 never notes or feedback), with the power to end one. Someone else's object answers 404, the same answer as
 one that does not exist. Viewsets parse with a small serializer, call one service, render.
 """
-
-from .goals import GoalTemplateViewSet, GoalViewSet, MilestoneViewSet
-from .matches import MentoringMatchViewSet, ProgramMentoringViewSet
-from .notifications import CalendarFeedRotateView, CalendarFeedView, NotificationPreferencesView, NotificationViewSet
-from .sessions import SessionViewSet
-
-__all__ = [
-    "CalendarFeedRotateView",
-    "CalendarFeedView",
-    "GoalTemplateViewSet",
-    "GoalViewSet",
-    "MentoringMatchViewSet",
-    "MilestoneViewSet",
-    "NotificationPreferencesView",
-    "NotificationViewSet",
-    "ProgramMentoringViewSet",
-    "SessionViewSet",
-]

@@ -17,7 +17,7 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 @dataclass
 class MatchForWrite:
     match: Match
-    people: list[Employee]  # the current members (who receive invitations and reminders)
+    members: list[Employee]  # the current members (who receive invitations and reminders)
     me: MatchMember
 
 
@@ -40,7 +40,7 @@ def match_for_write(organization: Organization, employee: Employee, match_id: in
     me = next((m for m in mine if m.current), None)
     if me is None:
         raise ValidationError("You are no longer in this match.")
-    return MatchForWrite(match=match, people=[m.participant.employee for m in members if m.current], me=me)
+    return MatchForWrite(match=match, members=[m.participant.employee for m in members if m.current], me=me)
 
 
 def deliver_reminders_on_commit() -> None:

@@ -49,7 +49,7 @@ from mentorhub.accounts.models import Employee, Organization
 
 from .. import ics, messages
 from ..models import MentoringSession, Notification, NotificationPreference, Reminder
-from ..selectors import unread_cache_key
+from ..selectors.notifications import unread_cache_key
 from .notifications import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -211,7 +211,7 @@ def _context(organization: Organization, reminders: list[Reminder], now: datetim
     match_ids = set()
     quiet_ids = set()
     for reminder in reminders:
-        if reminder.session_id:
+        if reminder.session is not None:  # loaded with the reminder (select_related)
             match_ids.add(reminder.session.match_id)
         elif reminder.match_id:
             match_ids.add(reminder.match_id)
@@ -239,7 +239,9 @@ def _context(organization: Organization, reminders: list[Reminder], now: datetim
             .values_list("pk", "last_held", "ahead")
         )
         activity = {pk: (last_held, ahead is not None) for pk, last_held, ahead in rows}
-    return messages.Context(now=now, people=dict(people), slugs={organization.pk: organization.slug}, activity=activity)
+    return messages.Context(
+        now=now, members=dict(people), slugs={organization.pk: organization.slug}, activity=activity
+    )
 
 
 def _deliver_for_organization(
@@ -404,7 +406,7 @@ def _fast_commits():
 
 
 def _finish(reminder: Reminder, claim_id: int, *, status: str, emailed: bool = False, note: str = "") -> None:
-    fields = {"status": status, "claim_id": None, "emailed": emailed, "note": note}
+    fields: dict[str, object] = {"status": status, "claim_id": None, "emailed": emailed, "note": note}
     if status == S.SENT:
         fields["sent_at"] = timezone.now()
     Reminder.objects.filter(pk=reminder.pk, claim_id=claim_id).update(**fields)

@@ -23,7 +23,8 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Program
 
 from ..models import Goal, GoalComment, GoalTemplate, Milestone
-from ..selectors import LEAD_ROLES, visible_goals_q
+from ..selectors.goals import visible_goals_q
+from ..selectors.matches import LEAD_ROLES
 from .common import match_for_write
 from .reminders import reminders_goal_closed, reminders_plan_milestone
 
@@ -46,8 +47,9 @@ def _clean_title(title: str, field: str = "title") -> str:
 
 def goal_owners(organization: Organization, goal: Goal) -> list[Employee]:
     """Who a goal's milestone reminders go to: the match's current members, or the personal goal's owner."""
-    if goal.participant_id is not None:
+    if goal.participant is not None:
         return [goal.participant.employee]
+    assert goal.match_id is not None, "a goal without an owner belongs to a match (its check constraint)"
     return [
         member.participant.employee
         for member in scoped(MatchMember, organization)
@@ -68,7 +70,9 @@ def _goal_for_write(organization: Organization, employee: Employee, goal_id: int
     if goal.match_id is not None:
         match_for_write(organization, employee, goal.match_id)  # active, and they are in it now
         return goal
-    if goal.participant.employee_id == employee.pk:
+    owner = goal.participant
+    assert owner is not None, "a goal without a match is a personal goal (its check constraint)"
+    if owner.employee_id == employee.pk:
         return goal
     mentors_now = (
         scoped(MatchMember, organization)
@@ -77,7 +81,7 @@ def _goal_for_write(organization: Organization, employee: Employee, goal_id: int
             role__in=LEAD_ROLES,
             current=True,
             match__status=Match.Status.ACTIVE,
-            match__members__participant_id=goal.participant_id,
+            match__members__participant_id=owner.pk,
             match__members__current=True,
         )
         .exists()
@@ -270,19 +274,19 @@ def goal_comment_add(*, organization: Organization, employee: Employee, goal_id:
 def template_milestones_clean(items: Any) -> list[dict[str, Any]]:
     """[{title, due_after_days}] from a list of dicts, or from lines "title | days" (days optional)."""
     if isinstance(items, str):
-        rows = []
+        rows: list[dict[str, Any]] = []
         for number, line in enumerate(items.splitlines(), start=1):
             if not line.strip():
                 continue
-            title, _, days = line.partition("|")
-            days = days.strip()
-            if days and not (days.isascii() and days.isdigit()):
+            title, _, days_text = line.partition("|")
+            days_text = days_text.strip()
+            if days_text and not (days_text.isascii() and days_text.isdigit()):
                 raise ValidationError({"milestones": [f"Line {number}: after “|” give a number of days."]})
-            rows.append({"title": title, "due_after_days": int(days) if days else None})
+            rows.append({"title": title, "due_after_days": int(days_text) if days_text else None})
         items = rows
     if not isinstance(items, list):
         raise ValidationError({"milestones": ["Give the milestones as a list."]})
-    cleaned = []
+    cleaned: list[dict[str, Any]] = []
     for item in items:
         if not isinstance(item, dict):
             raise ValidationError({"milestones": ["Each milestone has a title and, optionally, due_after_days."]})

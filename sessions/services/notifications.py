@@ -24,7 +24,7 @@ from mentorhub.tenancy import scoped
 from ..ics import base_url
 from ..messages import CATEGORIES
 from ..models import CalendarFeed, Notification, NotificationPreference
-from ..selectors import unread_cache_key
+from ..selectors.notifications import unread_cache_key
 
 UNSUBSCRIBE_SALT = "mentorhub.sessions.unsubscribe"
 FEED_TOKEN_PREFIX = "cal_"  # noqa: S105 - a prefix, not a secret

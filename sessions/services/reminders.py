@@ -216,8 +216,10 @@ def program_admins(organization: Organization, program: Program) -> list[Employe
     """Who hears about a stalled match: the admin who created the program, else every admin (only those
     linked to a roster entry can receive reminders)."""
     admins = scoped(Membership, organization).filter(role=Role.ADMIN, employee__isnull=False).select_related("employee")
-    creator = [m.employee for m in admins if m.user_id == program.created_by_id]
-    return creator or [m.employee for m in admins]
+    # Every row has its employee (the filter); the walrus only tells the type checker so.
+    linked = [(m.user_id, employee) for m in admins if (employee := m.employee) is not None]
+    creator = [employee for user_id, employee in linked if user_id == program.created_by_id]
+    return creator or [employee for _, employee in linked]
 
 
 def reminders_plan_inactivity(*, organization: Organization, now: datetime | None = None) -> int:

@@ -102,7 +102,7 @@ def session_schedule(
             scheduled_by=employee,
         )
     )
-    reminders_plan_session(organization=organization, session=session, recipients=found.people, now=now)
+    reminders_plan_session(organization=organization, session=session, recipients=found.members, now=now)
     deliver_reminders_on_commit()
     return session
 
@@ -147,7 +147,7 @@ def session_update(
     except IntegrityError:
         raise ValidationError({"starts_at": ["This match already has a session at that time."]}) from None
     if moved:
-        reminders_plan_session(organization=organization, session=session, recipients=found.people, now=now)
+        reminders_plan_session(organization=organization, session=session, recipients=found.members, now=now)
         deliver_reminders_on_commit()
     return session
 
@@ -165,7 +165,7 @@ def session_cancel(
     session.sequence += 1
     session.logged_by, session.logged_at = employee, timezone.now()
     session.save()
-    others = [person for person in found.people if person.pk != employee.pk]
+    others = [person for person in found.members if person.pk != employee.pk]
     reminders_session_cancelled(organization=organization, session=session, recipients=others)
     deliver_reminders_on_commit()
     return session

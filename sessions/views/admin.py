@@ -14,25 +14,29 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from matching.models import Match
+from matching.services.lifecycle import match_end_early
 from mentorhub.csv_safety import safe_cell
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 from programs import selectors as program_selectors
 from programs.models import Program
 
-from .. import selectors, services
 from ..forms import AdminEndMatchForm, GoalTemplateForm
-from ..selectors import MENTORING_STATUSES, MatchProgress
+from ..selectors.goals import goal_template_get, program_goal_templates
+from ..selectors.matches import STARTED_MATCH_STATUSES, match_members_of
+from ..selectors.overview import MatchProgress, program_match_for_admin, program_match_progress
+from ..services.goals import goal_template_create, goal_template_update
+from ..services.goals import goal_template_delete as goal_template_delete_service
 from .common import names
 
 PAGE_SIZE = 50
-STATUS_CHOICES = [(status, Match.Status(status).label) for status in MENTORING_STATUSES]
+STATUS_CHOICES = [(status, Match.Status(status).label) for status in STARTED_MATCH_STATUSES]
 CSV_HEADERS = [
     "match_id",
     "people",
@@ -52,25 +56,25 @@ CSV_HEADERS = [
 ]
 
 
-def _program(request: HttpRequest, program_pk: int) -> Program:
+def _program(request: OrgRequest, program_pk: int) -> Program:
     return program_selectors.program_get(organization=request.organization, program_id=program_pk)
 
 
-def _status_filter(request: HttpRequest) -> str:
+def _status_filter(request: OrgRequest) -> str:
     status = request.GET.get("status", "")
-    return status if status in MENTORING_STATUSES else ""
+    return status if status in STARTED_MATCH_STATUSES else ""
 
 
-def _to_overview(request: HttpRequest, program: Program) -> HttpResponse:
+def _to_overview(request: OrgRequest, program: Program) -> HttpResponse:
     return redirect("program-mentoring", org_slug=request.organization.slug, program_pk=program.pk)
 
 
 @org_view(roles=["admin"])
 @require_GET
-def program_mentoring(request: HttpRequest, program_pk: int) -> HttpResponse:
+def program_mentoring(request: OrgRequest, program_pk: int) -> HttpResponse:
     program = _program(request, program_pk)
     status = _status_filter(request)
-    rows = selectors.program_mentoring_overview(organization=request.organization, program=program, status=status)
+    rows = program_match_progress(organization=request.organization, program=program, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "nav_section": "programs",
@@ -103,7 +107,7 @@ def export_rows(rows: Iterable[MatchProgress]) -> Iterator[str]:
     yield writer.writerow(CSV_HEADERS)
     for row in rows:
         match = row.match
-        people = "; ".join(f"{m.participant.employee.name} ({m.get_role_display().lower()})" for m in row.people)
+        people = "; ".join(f"{m.participant.employee.name} ({m.get_role_display().lower()})" for m in row.members)
         yield writer.writerow(
             [
                 match.pk,
@@ -127,11 +131,11 @@ def export_rows(rows: Iterable[MatchProgress]) -> Iterator[str]:
 
 @org_view(roles=["admin"])
 @require_GET
-def program_mentoring_export(request: HttpRequest, program_pk: int) -> StreamingHttpResponse:
+def program_mentoring_export(request: OrgRequest, program_pk: int) -> StreamingHttpResponse:
     organization = request.organization
     program = _program(request, program_pk)
     status = _status_filter(request)
-    rows = selectors.program_mentoring_overview(organization=organization, program=program, status=status)
+    rows = program_match_progress(organization=organization, program=program, status=status)
     response = StreamingHttpResponse(export_rows(rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     suffix = f"-{status}" if status else ""
@@ -143,11 +147,11 @@ def program_mentoring_export(request: HttpRequest, program_pk: int) -> Streaming
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def admin_match_end(request: HttpRequest, program_pk: int, match_pk: int) -> HttpResponse:
+def admin_match_end(request: OrgRequest, program_pk: int, match_pk: int) -> HttpResponse:
     organization = request.organization
     program = _program(request, program_pk)
-    match = selectors.program_match_for_admin(organization=organization, program=program, match_id=match_pk)
-    people = selectors.people_of(match)
+    match = program_match_for_admin(organization=organization, program=program, match_id=match_pk)
+    members = match_members_of(match)
     if match.status != Match.Status.ACTIVE and request.method == "POST":
         messages.error(request, f"This match is over already ({match.get_status_display().lower()}).")
         return _to_overview(request, program)
@@ -156,7 +160,7 @@ def admin_match_end(request: HttpRequest, program_pk: int, match_pk: int) -> Htt
     if request.method == "POST":
         if form.is_valid():
             try:
-                result = services.mentoring_end_early(
+                result = match_end_early(
                     organization=organization,
                     actor=request.user,
                     match_id=match.pk,
@@ -168,10 +172,10 @@ def admin_match_end(request: HttpRequest, program_pk: int, match_pk: int) -> Htt
                 form_add_service_error(form, error)
             else:
                 again = " A re-match was started for the mentee." if result.rematch_run is not None else ""
-                messages.success(request, f"The match of {names(people)} has ended.{again}")
+                messages.success(request, f"The match of {names(members)} has ended.{again}")
                 return _to_overview(request, program)
         status = 400
-    context = {"nav_section": "programs", "program": program, "match": match, "people": people, "form": form}
+    context = {"nav_section": "programs", "program": program, "match": match, "members": members, "form": form}
     return render(request, "sessions/admin_match_end.html", context, status=status)
 
 
@@ -188,7 +192,7 @@ def _template_data(form: GoalTemplateForm) -> dict:
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def goal_templates(request: HttpRequest, program_pk: int) -> HttpResponse:
+def goal_templates(request: OrgRequest, program_pk: int) -> HttpResponse:
     """The program's templates, and a form to add one."""
     organization = request.organization
     program = _program(request, program_pk)
@@ -197,7 +201,7 @@ def goal_templates(request: HttpRequest, program_pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                template = services.goal_template_create(
+                template = goal_template_create(
                     organization=organization, actor=request.user, program_id=program.pk, **_template_data(form)
                 )
             except ValidationError as error:
@@ -209,7 +213,7 @@ def goal_templates(request: HttpRequest, program_pk: int) -> HttpResponse:
     context = {
         "nav_section": "programs",
         "program": program,
-        "templates": selectors.goal_templates(organization=organization, program=program),
+        "templates": program_goal_templates(organization=organization, program=program),
         "form": form,
     }
     return render(request, "sessions/admin_goal_templates.html", context, status=status)
@@ -217,10 +221,10 @@ def goal_templates(request: HttpRequest, program_pk: int) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def goal_template_edit(request: HttpRequest, program_pk: int, template_pk: int) -> HttpResponse:
+def goal_template_edit(request: OrgRequest, program_pk: int, template_pk: int) -> HttpResponse:
     organization = request.organization
     program = _program(request, program_pk)
-    template = selectors.goal_template_get(organization=organization, program=program, template_id=template_pk)
+    template = goal_template_get(organization=organization, program=program, template_id=template_pk)
     initial = {
         "title": template.title,
         "description": template.description,
@@ -231,7 +235,7 @@ def goal_template_edit(request: HttpRequest, program_pk: int, template_pk: int) 
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.goal_template_update(
+                goal_template_update(
                     organization=organization,
                     actor=request.user,
                     program_id=program.pk,
@@ -250,13 +254,13 @@ def goal_template_edit(request: HttpRequest, program_pk: int, template_pk: int) 
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def goal_template_delete(request: HttpRequest, program_pk: int, template_pk: int) -> HttpResponse:
+def goal_template_delete(request: OrgRequest, program_pk: int, template_pk: int) -> HttpResponse:
     organization = request.organization
     program = _program(request, program_pk)
-    template = selectors.goal_template_get(organization=organization, program=program, template_id=template_pk)
+    template = goal_template_get(organization=organization, program=program, template_id=template_pk)
     if request.method == "POST":
         try:
-            services.goal_template_delete(
+            goal_template_delete_service(
                 organization=organization, actor=request.user, program_id=program.pk, template_id=template.pk
             )
         except ValidationError as error:

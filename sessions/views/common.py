@@ -1,7 +1,7 @@
 """What the sessions pages share: who may open them, the signed-in person's roster entry, how a match reads
 from the viewer's side (who else is in it, may I still change things), and small request helpers.
 
-Objects always come from the scoped selectors (`*_for_member`, `program_match_for_admin`, ...): someone
+Objects always come from the scoped selectors (`*_for_employee`, `program_match_for_admin`, ...): someone
 else's object answers 404 exactly like one that does not exist."""
 
 from __future__ import annotations
@@ -10,24 +10,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from matching.models import Match, MatchMember
-from matching.selectors import member_of
+from matching.selectors import match_member_of
 from mentorhub.accounts.models import Employee, Role
+from mentorhub.tenancy import OrgRequest
 
-from .. import selectors
 from ..models import MentoringSession
+from ..selectors.matches import LEAD_ROLES, match_for_employee, match_members_of
 
 # The roles that take part in programs (stakeholders read dashboards only: 403 on these pages).
 TAKING_PART = [Role.ADMIN, Role.MEMBER]
-LEAD_ROLES = selectors.LEAD_ROLES
 
 
-def employee_of(request: HttpRequest) -> Employee | None:
+def employee_of(request: OrgRequest) -> Employee | None:
     """The signed-in person's roster entry (loaded with the membership), or None when not linked."""
     return request.membership.employee
 
@@ -61,7 +61,7 @@ class MatchSide:
 
     match: Match
     me: MatchMember | None
-    people: list[MatchMember] = field(default_factory=list)
+    members: list[MatchMember] = field(default_factory=list)
     others: list[MatchMember] = field(default_factory=list)
 
     @property
@@ -93,16 +93,16 @@ class MatchSide:
     @property
     def waiting_for(self) -> list[MatchMember]:
         """The current members who have not asked to complete the match (yet)."""
-        return [m for m in self.people if m.current and m.completion_requested_at is None]
+        return [m for m in self.members if m.current and m.completion_requested_at is None]
 
 
 def match_side(match: Match, employee: Employee) -> MatchSide:
-    people = selectors.people_of(match)
+    members = match_members_of(match)
     return MatchSide(
         match=match,
-        me=member_of(match, employee),
-        people=people,
-        others=[m for m in people if m.participant.employee_id != employee.pk],
+        me=match_member_of(match, employee),
+        members=members,
+        others=[m for m in members if m.participant.employee_id != employee.pk],
     )
 
 
@@ -124,10 +124,10 @@ class Acting:
     refusal: HttpResponse | None
 
 
-def acting_in(request: HttpRequest, match_pk: int, *, only_on_post: bool = False) -> Acting:
+def acting_in(request: OrgRequest, match_pk: int, *, only_on_post: bool = False) -> Acting:
     """The person's match (404 when it is not theirs) and whether they may act in it now."""
     employee = employee_of(request)
-    match = selectors.match_for_member(organization=request.organization, employee=employee, match_id=match_pk)
+    match = match_for_employee(organization=request.organization, employee=employee, match_id=match_pk)
     side = match_side(match, employee)
     refusal = None
     if not side.can_act and (request.method == "POST" or not only_on_post):

@@ -2,7 +2,7 @@
 of the program's templates; a goal's page with its milestones (ticked in place with htmx, or by a plain form
 post without JavaScript), the progress, comments (the mentor's marked as such), editing and deleting.
 
-Goals and milestones come from `selectors.goal_for_member` / `milestone_for_member` (404 when the person may
+Goals and milestones come from `goal_for_employee` / `milestone_for_employee` (404 when the person may
 not see them). Who may change what is the services' rule; `_goal_page` asks the same question only to decide
 which controls to show."""
 
@@ -10,34 +10,45 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matching.selectors import member_of
-from mentorhub.tenancy import org_view
+from matching.selectors import match_member_of
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 from mentorhub.web.htmx import is_htmx, vary_on_htmx
 
-from .. import selectors, services
 from ..forms import PERSONAL, CommentForm, GoalEditForm, GoalForm, MilestoneForm
 from ..models import Goal
-from .common import LEAD_ROLES, TAKING_PART, acting_in, employee_of, match_side
+from ..selectors.goals import (
+    goal_for_employee,
+    goal_matches,
+    goal_progress,
+    milestone_for_employee,
+    program_goal_templates,
+)
+from ..selectors.matches import LEAD_ROLES
+from ..services.goals import goal_comment_add, goal_create, goal_update, milestone_update
+from ..services.goals import goal_delete as goal_delete_service
+from ..services.goals import milestone_add as milestone_add_service
+from ..services.goals import milestone_delete as milestone_delete_service
+from .common import TAKING_PART, acting_in, employee_of, match_side
 
 
-def _goal_url(request: HttpRequest, goal: Goal, anchor: str = "") -> str:
+def _goal_url(request: OrgRequest, goal: Goal, anchor: str = "") -> str:
     url = reverse("goal-detail", kwargs={"org_slug": request.organization.slug, "goal_pk": goal.pk})
     return f"{url}#{anchor}" if anchor else url
 
 
-def _goal_page(request: HttpRequest, goal: Goal) -> dict:
+def _goal_page(request: OrgRequest, goal: Goal) -> dict:
     """What a goal's page shows, and whether the viewer may change it (the services' rule, asked of the
     matches fetched with their people: no query per row)."""
     employee = employee_of(request)
-    matches = selectors.goal_matches(organization=request.organization, goal=goal)
+    matches = goal_matches(organization=request.organization, goal=goal)
     leads = {m.participant.employee_id for match in matches for m in match.members.all() if m.role in LEAD_ROLES}
-    mine = [match for match in matches if member_of(match, employee) is not None]
+    mine = [match for match in matches if match_member_of(match, employee) is not None]
     if goal.match_id is not None:
         can_edit = any(match_side(match, employee).can_act for match in matches)
     else:
@@ -50,7 +61,7 @@ def _goal_page(request: HttpRequest, goal: Goal) -> dict:
         "can_edit": can_edit,
         "milestones": milestones,
         "done_count": sum(1 for m in milestones if m.is_done),
-        "progress": selectors.goal_progress(goal),
+        "progress": goal_progress(goal),
         "mentor_ids": leads,
     }
 
@@ -65,12 +76,12 @@ def _mentors_now(goal: Goal, matches: list, employee) -> bool:
     return False
 
 
-def _goal(request: HttpRequest, goal_pk: int) -> Goal:
-    return selectors.goal_for_member(organization=request.organization, employee=employee_of(request), goal_id=goal_pk)
+def _goal(request: OrgRequest, goal_pk: int) -> Goal:
+    return goal_for_employee(organization=request.organization, employee=employee_of(request), goal_id=goal_pk)
 
 
 def _render_goal(
-    request: HttpRequest, goal: Goal, *, milestone_form=None, comment_form=None, status: int = 200
+    request: OrgRequest, goal: Goal, *, milestone_form=None, comment_form=None, status: int = 200
 ) -> HttpResponse:
     context = {
         **_goal_page(request, goal),
@@ -82,21 +93,21 @@ def _render_goal(
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def goal_new(request: HttpRequest, match_pk: int) -> HttpResponse:
+def goal_new(request: OrgRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
     employee = employee_of(request)
     acting = acting_in(request, match_pk)
     if acting.refusal is not None:
         return acting.refusal
     match, side = acting.match, acting.side
-    templates = list(selectors.goal_templates(organization=organization, program=match.program))
+    templates = list(program_goal_templates(organization=organization, program=match.program))
     form = GoalForm(request.POST or None, templates=templates)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
-                goal = services.goal_create(
+                goal = goal_create(
                     organization=organization,
                     employee=employee,
                     match_id=match.pk,
@@ -128,13 +139,13 @@ def goal_new(request: HttpRequest, match_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_GET
-def goal_detail(request: HttpRequest, goal_pk: int) -> HttpResponse:
+def goal_detail(request: OrgRequest, goal_pk: int) -> HttpResponse:
     return _render_goal(request, _goal(request, goal_pk))
 
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, goal_pk: int) -> HttpResponse:
+def goal_edit(request: OrgRequest, goal_pk: int) -> HttpResponse:
     goal = _goal(request, goal_pk)
     page = _goal_page(request, goal)
     if not page["can_edit"]:
@@ -146,7 +157,7 @@ def goal_edit(request: HttpRequest, goal_pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.goal_update(
+                goal_update(
                     organization=request.organization,
                     employee=employee_of(request),
                     goal_id=goal.pk,
@@ -163,12 +174,12 @@ def goal_edit(request: HttpRequest, goal_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def goal_delete(request: HttpRequest, goal_pk: int) -> HttpResponse:
+def goal_delete(request: OrgRequest, goal_pk: int) -> HttpResponse:
     goal = _goal(request, goal_pk)
     page = _goal_page(request, goal)
     if request.method == "POST":
         try:
-            services.goal_delete(organization=request.organization, employee=employee_of(request), goal_id=goal.pk)
+            goal_delete_service(organization=request.organization, employee=employee_of(request), goal_id=goal.pk)
         except ValidationError as error:
             messages.error(request, service_error_text(error))
             return redirect(_goal_url(request, goal))
@@ -188,12 +199,12 @@ def goal_delete(request: HttpRequest, goal_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_POST
-def milestone_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
+def milestone_add(request: OrgRequest, goal_pk: int) -> HttpResponse:
     goal = _goal(request, goal_pk)
     form = MilestoneForm(request.POST)
     if form.is_valid():
         try:
-            milestone = services.milestone_add(
+            milestone = milestone_add_service(
                 organization=request.organization,
                 employee=employee_of(request),
                 goal_id=goal.pk,
@@ -210,15 +221,15 @@ def milestone_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_POST
-def milestone_toggle(request: HttpRequest, milestone_pk: int) -> HttpResponse:
+def milestone_toggle(request: OrgRequest, milestone_pk: int) -> HttpResponse:
     """Tick a milestone off or on. The form sends the state wanted (`done` 1 or 0), so a repeated post
     changes nothing. With htmx the milestones and the progress bar are swapped in place."""
     organization = request.organization
     employee = employee_of(request)
-    milestone = selectors.milestone_for_member(organization=organization, employee=employee, milestone_id=milestone_pk)
+    milestone = milestone_for_employee(organization=organization, employee=employee, milestone_id=milestone_pk)
     done = request.POST.get("done") == "1"
     try:
-        services.milestone_update(organization=organization, employee=employee, milestone_id=milestone.pk, done=done)
+        milestone_update(organization=organization, employee=employee, milestone_id=milestone.pk, done=done)
     except ValidationError as error:
         status_message, ok = service_error_text(error), False
     else:
@@ -233,13 +244,13 @@ def milestone_toggle(request: HttpRequest, milestone_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def milestone_delete(request: HttpRequest, milestone_pk: int) -> HttpResponse:
+def milestone_delete(request: OrgRequest, milestone_pk: int) -> HttpResponse:
     organization = request.organization
     employee = employee_of(request)
-    milestone = selectors.milestone_for_member(organization=organization, employee=employee, milestone_id=milestone_pk)
+    milestone = milestone_for_employee(organization=organization, employee=employee, milestone_id=milestone_pk)
     if request.method == "POST":
         try:
-            services.milestone_delete(organization=organization, employee=employee, milestone_id=milestone.pk)
+            milestone_delete_service(organization=organization, employee=employee, milestone_id=milestone.pk)
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
@@ -254,12 +265,12 @@ def milestone_delete(request: HttpRequest, milestone_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_POST
-def goal_comment(request: HttpRequest, goal_pk: int) -> HttpResponse:
+def goal_comment(request: OrgRequest, goal_pk: int) -> HttpResponse:
     goal = _goal(request, goal_pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.goal_comment_add(
+            goal_comment_add(
                 organization=request.organization,
                 employee=employee_of(request),
                 goal_id=goal.pk,

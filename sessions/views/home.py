@@ -9,20 +9,24 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching import selectors as matching_selectors
 from matching.models import Match, MatchMember
-from mentorhub.tenancy import org_view
+from matching.services.lifecycle import match_end_early, match_request_completion
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 
-from .. import selectors, services
 from ..extensions import home_todos
 from ..forms import EndMatchForm
 from ..models import Goal, MentoringSession
+from ..selectors.goals import goal_progress, goals_of_match, goals_visible_to
+from ..selectors.matches import match_for_employee, started_matches_of
+from ..selectors.notifications import unread_count
+from ..selectors.sessions import sessions_of_match, sessions_to_log, upcoming_sessions
 from .common import TAKING_PART, acting_in, employee_of, match_side, names, session_phase, zone_name
 
 # The home page lists this many sessions ahead (each match's card names its own next one).
@@ -41,7 +45,7 @@ def _goal_rows(goals: list[Goal], milestones_shown: int | None = None) -> list[d
         rows.append(
             {
                 "goal": goal,
-                "progress": selectors.goal_progress(goal),
+                "progress": goal_progress(goal),
                 "done": len(milestones) - len(open_milestones),
                 "total": len(milestones),
                 "open_milestones": open_milestones[:milestones_shown] if milestones_shown else open_milestones,
@@ -50,14 +54,14 @@ def _goal_rows(goals: list[Goal], milestones_shown: int | None = None) -> list[d
     return rows
 
 
-def _answers_waiting(request: HttpRequest, employee) -> list[Match]:
+def _answers_waiting(request: OrgRequest, employee) -> list[Match]:
     """Matches approved by HR that wait for this person's yes or no (answered on the matching pages)."""
     approved = matching_selectors.matches_of_employee(
         organization=request.organization, employee=employee, current_only=True
     ).filter(status=Match.Status.APPROVED)
     waiting = []
     for match in approved:
-        me = matching_selectors.member_of(match, employee)
+        me = matching_selectors.match_member_of(match, employee)
         if me is not None and me.response == MatchMember.Response.PENDING:
             waiting.append(match)
     return waiting
@@ -65,25 +69,22 @@ def _answers_waiting(request: HttpRequest, employee) -> list[Match]:
 
 @org_view(roles=TAKING_PART)
 @require_GET
-def my_mentoring(request: HttpRequest) -> HttpResponse:
+def my_mentoring(request: OrgRequest) -> HttpResponse:
     employee = employee_of(request)
     context: dict = {"nav_section": "mentoring", "zone": zone_name(), "employee": employee}
     if employee is None:
         return render(request, "sessions/my_mentoring.html", context)
     organization = request.organization
     now = timezone.now()
-    sides = [
-        match_side(match, employee)
-        for match in selectors.mentoring_matches(organization=organization, employee=employee)
-    ]
+    sides = [match_side(match, employee) for match in started_matches_of(organization=organization, employee=employee)]
     current = [side for side in sides if side.can_act]
-    upcoming = selectors.upcoming_sessions(organization=organization, employee=employee, now=now, limit=UPCOMING_SHOWN)
+    upcoming = upcoming_sessions(organization=organization, employee=employee, now=now, limit=UPCOMING_SHOWN)
     by_match = {side.match.pk: side for side in sides}
     next_of: dict[int, MentoringSession] = {}
     for session in upcoming:
         next_of.setdefault(session.match_id, session)
     goals = (
-        selectors.goals_visible_to(organization=organization, employee=employee)
+        goals_visible_to(organization=organization, employee=employee)
         .filter(
             Q(match_id__in=[side.match.pk for side in current])
             | Q(match__isnull=True, program_id__in={side.match.program_id for side in current})
@@ -100,11 +101,11 @@ def my_mentoring(request: HttpRequest) -> HttpResponse:
             "goals": _goal_rows(list(goals), MILESTONES_SHOWN),
             "to_log": [
                 {"session": s, "side": by_match[s.match_id]}
-                for s in selectors.sessions_to_log(organization=organization, employee=employee, now=now)
+                for s in sessions_to_log(organization=organization, employee=employee, now=now)
                 if s.match_id in by_match and by_match[s.match_id].can_act
             ],
             "answers_waiting": _answers_waiting(request, employee),
-            "unread": selectors.unread_count(organization=organization, employee=employee),
+            "unread": unread_count(organization=organization, employee=employee),
             "more_todos": home_todos(organization, employee),  # e.g. check-ins (analytics)
         }
     )
@@ -113,14 +114,14 @@ def my_mentoring(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_GET
-def mentoring_match(request: HttpRequest, match_pk: int) -> HttpResponse:
+def mentoring_match(request: OrgRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
     employee = employee_of(request)
-    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
+    match = match_for_employee(organization=organization, employee=employee, match_id=match_pk)
     side = match_side(match, employee)
     now = timezone.now()
     upcoming, to_log, past = [], [], []
-    for session in selectors.sessions_of_match(organization=organization, match=match):
+    for session in sessions_of_match(organization=organization, match=match):
         session.phase = session_phase(session, now)
         if session.phase == "upcoming":
             upcoming.append(session)
@@ -130,7 +131,7 @@ def mentoring_match(request: HttpRequest, match_pk: int) -> HttpResponse:
             past.append(session)
     upcoming.reverse()  # soonest first; the rest stay newest first
     # Only the goals this person may see: a circle member never sees another member's personal goal.
-    goals = selectors.goals_of_match(organization=organization, match=match, viewer=employee)
+    goals = goals_of_match(organization=organization, match=match, viewer=employee)
     goals = sorted(goals, key=lambda g: (BY_ATTENTION[g.status], g.due_on or date.max, g.pk))
     context = {
         "nav_section": "mentoring",
@@ -148,15 +149,15 @@ def mentoring_match(request: HttpRequest, match_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_POST
-def match_complete(request: HttpRequest, match_pk: int) -> HttpResponse:
+def match_complete(request: OrgRequest, match_pk: int) -> HttpResponse:
     """Ask to complete the match now (`wanted=1`) or take the request back (`wanted=0`). When everyone in
     it has asked, the match is completed."""
     organization = request.organization
     employee = employee_of(request)
-    match = selectors.match_for_member(organization=organization, employee=employee, match_id=match_pk)
+    match = match_for_employee(organization=organization, employee=employee, match_id=match_pk)
     wanted = request.POST.get("wanted", "1") != "0"
     try:
-        answer = services.mentoring_request_completion(
+        answer = match_request_completion(
             organization=organization, actor=request.user, employee=employee, match_id=match.pk, wanted=wanted
         )
     except ValidationError as error:
@@ -176,7 +177,7 @@ def match_complete(request: HttpRequest, match_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def match_end(request: HttpRequest, match_pk: int) -> HttpResponse:
+def match_end(request: OrgRequest, match_pk: int) -> HttpResponse:
     """End the match early: a confirmation page with the reason (for HR) and whether a new match is wanted."""
     organization = request.organization
     employee = employee_of(request)
@@ -194,7 +195,7 @@ def match_end(request: HttpRequest, match_pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                result = services.mentoring_end_early(
+                result = match_end_early(
                     organization=organization,
                     actor=request.user,
                     match_id=match.pk,

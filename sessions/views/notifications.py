@@ -6,16 +6,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 
-from .. import selectors, services
 from ..forms import PreferencesForm
 from ..messages import CATEGORIES
+from ..selectors.notifications import notification_get, notifications_of, preference_of, unread_count
+from ..services.notifications import (
+    calendar_feed_get_or_create,
+    calendar_feed_rotate,
+    feed_token,
+    notification_mark_read,
+    notifications_mark_all_read,
+    preferences_save,
+)
 from .common import TAKING_PART, employee_of, is_local_path
 
 PAGE_SIZE = 25
@@ -25,44 +33,40 @@ ADMIN_CATEGORIES = ("escalations",)
 
 @org_view(roles=TAKING_PART)
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: OrgRequest) -> HttpResponse:
     employee = employee_of(request)
     context: dict = {"nav_section": "notifications", "employee": employee}
     if employee is None:
         return render(request, "sessions/notifications.html", context)
-    notices = selectors.notifications_of(organization=request.organization, employee=employee)
+    notices = notifications_of(organization=request.organization, employee=employee)
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    context.update(
-        {"page": page, "unread": selectors.unread_count(organization=request.organization, employee=employee)}
-    )
+    context.update({"page": page, "unread": unread_count(organization=request.organization, employee=employee)})
     return render(request, "sessions/notifications.html", context)
 
 
 @org_view(roles=TAKING_PART)
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
+def notifications_read_all(request: OrgRequest) -> HttpResponse:
     employee = employee_of(request)
     if employee is not None:
-        count = services.notifications_mark_all_read(organization=request.organization, employee=employee)
+        count = notifications_mark_all_read(organization=request.organization, employee=employee)
         messages.success(request, f"Marked {count} notification{'' if count == 1 else 's'} as read.")
     return redirect("notifications", org_slug=request.organization.slug)
 
 
 @org_view(roles=TAKING_PART)
 @require_GET
-def notification_open(request: HttpRequest, notification_pk: int) -> HttpResponse:
+def notification_open(request: OrgRequest, notification_pk: int) -> HttpResponse:
     """Mark the notice read and go to the page it is about: only a path on this site is followed."""
     employee = employee_of(request)
-    notice = selectors.notification_get(
-        organization=request.organization, employee=employee, notification_id=notification_pk
-    )
-    services.notification_mark_read(organization=request.organization, employee=employee, notification_id=notice.pk)
+    notice = notification_get(organization=request.organization, employee=employee, notification_id=notification_pk)
+    notification_mark_read(organization=request.organization, employee=employee, notification_id=notice.pk)
     if is_local_path(notice.url):
         return redirect(notice.url)
     return redirect("notifications", org_slug=request.organization.slug)
 
 
-def _shown_categories(request: HttpRequest) -> dict[str, str]:
+def _shown_categories(request: OrgRequest) -> dict[str, str]:
     return {
         key: label
         for key, (label, _kinds) in CATEGORIES.items()
@@ -72,29 +76,29 @@ def _shown_categories(request: HttpRequest) -> dict[str, str]:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: OrgRequest) -> HttpResponse:
     organization = request.organization
     employee = employee_of(request)
     context: dict = {"nav_section": "notifications", "employee": employee}
     if employee is None:
         return render(request, "sessions/preferences.html", context)
     shown = _shown_categories(request)
-    current = selectors.preference_of(organization=organization, employee=employee)
+    current = preference_of(organization=organization, employee=employee)
     initial = {"email_on": [key for key in shown if key not in current.email_off]}
     form = PreferencesForm(request.POST or None, categories=shown, initial=initial)
     if request.method == "POST" and form.is_valid():
         switched_on = set(form.cleaned_data["email_on"])
         # Categories not on this form (an admin's, for a member) keep whatever they were.
         kept = [key for key in current.email_off if key not in shown]
-        services.preferences_save(
+        preferences_save(
             organization=organization,
             employee=employee,
             email_off=kept + [key for key in shown if key not in switched_on],
         )
         messages.success(request, "Email preferences saved.")
         return redirect("notification-preferences", org_slug=organization.slug)
-    feed = services.calendar_feed_get_or_create(organization=organization, employee=employee)
-    feed_url = request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": services.feed_token(feed)}))
+    feed = calendar_feed_get_or_create(organization=organization, employee=employee)
+    feed_url = request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": feed_token(feed)}))
     context.update({"form": form, "feed": feed, "feed_url": feed_url})
     response = render(request, "sessions/preferences.html", context, status=400 if request.method == "POST" else 200)
     # The page shows a secret address: keep it out of referrers and shared caches.
@@ -105,13 +109,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def calendar_rotate(request: HttpRequest) -> HttpResponse:
+def calendar_rotate(request: OrgRequest) -> HttpResponse:
     """A new secret calendar address (after a confirmation): the old one stops working at once."""
     employee = employee_of(request)
     if employee is None:
         return redirect("notification-preferences", org_slug=request.organization.slug)
     if request.method == "POST":
-        services.calendar_feed_rotate(organization=request.organization, employee=employee)
+        calendar_feed_rotate(organization=request.organization, employee=employee)
         messages.success(
             request, "Your calendar has a new address. Subscribe to it again: the old address no longer works."
         )

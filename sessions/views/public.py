@@ -10,19 +10,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .. import ics, selectors, services
+from .. import ics
 from ..messages import CATEGORIES
+from ..selectors.sessions import feed_sessions
+from ..services.notifications import calendar_feed_by_token, calendar_feed_touch, unsubscribe_apply, unsubscribe_read
 
 
 @never_cache
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = services.calendar_feed_by_token(token)
+    feed = calendar_feed_by_token(token)
     if feed is None:  # first: a wrong secret is "not found" whatever the method
         raise Http404("No such calendar.")
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    services.calendar_feed_touch(feed)
-    sessions = selectors.feed_sessions(organization=feed.organization, employee=feed.employee)
+    calendar_feed_touch(feed)
+    sessions = feed_sessions(organization=feed.organization, employee=feed.employee)
     body = ics.feed_ics(sessions, feed.organization.slug, name=f"Mentoring · {feed.organization.name}")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="mentoring.ics"'
@@ -40,14 +42,14 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows what the link switches off and a button (a link scanner must not unsubscribe anyone);
     POST switches it off (the button, or a mail provider's one-click request)."""
-    unsubscription = services.unsubscribe_read(token)
+    unsubscription = unsubscribe_read(token)
     if unsubscription is None:
         raise Http404("No such link.")
     category = unsubscription.category
     label = CATEGORIES[category][0] if category in CATEGORIES else "every email from MentorHub's mentoring reminders"
     context = {"unsubscription": unsubscription, "label": label, "done": False}
     if request.method == "POST":
-        services.unsubscribe_apply(unsubscription=unsubscription)
+        unsubscribe_apply(unsubscription=unsubscription)
         context["done"] = True
     response = render(request, "sessions/unsubscribe.html", context)
     response["Referrer-Policy"] = "no-referrer"

@@ -2,7 +2,7 @@
 zone and in each other person's, shared notes, my own feedback) with its actions: change, cancel, log as
 held or missed, edit the shared notes, give feedback, download the invitation (.ics).
 
-Every session comes from `selectors.session_for_member`, so only the people of its match can open it;
+Every session comes from `session_for_employee`, so only the people of its match can open it;
 whether the others gave feedback, and what they wrote, is never shown."""
 
 from __future__ import annotations
@@ -10,18 +10,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import form_add_service_error
 
-from .. import ics, selectors, services
+from .. import ics
 from ..forms import COMMON_TOPICS, CancelForm, FeedbackForm, LogForm, LogPastForm, NotesForm, SessionForm
 from ..models import MentoringSession
-from ..services.sessions import CALENDAR_FIELDS
+from ..selectors.matches import match_members_of
+from ..selectors.sessions import my_feedback, session_for_employee, topics_of
+from ..services.sessions import CALENDAR_FIELDS, feedback_save, session_notes_update, session_schedule, session_update
+from ..services.sessions import session_cancel as session_cancel_service
+from ..services.sessions import session_log as session_log_service
+from ..services.sessions import session_log_past as session_log_past_service
 from .common import TAKING_PART, acting_in, employee_of, match_side, session_phase, zone_name
 
 S = MentoringSession.Status
@@ -38,23 +43,21 @@ def _location_url(location: str) -> str:
     return location
 
 
-def _topic_suggestions(request: HttpRequest, employee) -> list[str]:
-    own = selectors.topics_of(organization=request.organization, employee=employee)
+def _topic_suggestions(request: OrgRequest, employee) -> list[str]:
+    own = topics_of(organization=request.organization, employee=employee)
     known = {topic.casefold() for topic in own}
     return own + [topic for topic in COMMON_TOPICS if topic.casefold() not in known]
 
 
-def _session(request: HttpRequest, session_pk: int) -> MentoringSession:
-    return selectors.session_for_member(
-        organization=request.organization, employee=employee_of(request), session_id=session_pk
-    )
+def _session(request: OrgRequest, session_pk: int) -> MentoringSession:
+    return session_for_employee(organization=request.organization, employee=employee_of(request), session_id=session_pk)
 
 
-def _to_session(request: HttpRequest, session: MentoringSession) -> HttpResponse:
+def _to_session(request: OrgRequest, session: MentoringSession) -> HttpResponse:
     return redirect("session-detail", org_slug=request.organization.slug, session_pk=session.pk)
 
 
-def _refused(request: HttpRequest, session: MentoringSession, side, statuses: tuple, why: str) -> HttpResponse | None:
+def _refused(request: OrgRequest, session: MentoringSession, side, statuses: tuple, why: str) -> HttpResponse | None:
     """Back to the session with the reason when this step does not apply to it (the service would refuse
     too): the match is over or the person left it, or the session's status does not allow it."""
     if side.can_act and session.status in statuses:
@@ -68,7 +71,7 @@ def _refused(request: HttpRequest, session: MentoringSession, side, statuses: tu
     return _to_session(request, session)
 
 
-def _form_page(request: HttpRequest, template: str, form, status: int = 200, **context) -> HttpResponse:
+def _form_page(request: OrgRequest, template: str, form, status: int = 200, **context) -> HttpResponse:
     context = {"nav_section": "mentoring", "zone": zone_name(), "now": timezone.now(), "form": form, **context}
     return render(request, template, context, status=status)
 
@@ -78,7 +81,7 @@ def _form_page(request: HttpRequest, template: str, form, status: int = 200, **c
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest, match_pk: int) -> HttpResponse:
+def session_new(request: OrgRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
     employee = employee_of(request)
     acting = acting_in(request, match_pk)
@@ -89,7 +92,7 @@ def session_new(request: HttpRequest, match_pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                session = services.session_schedule(
+                session = session_schedule(
                     organization=organization,
                     actor=request.user,
                     employee=employee,
@@ -108,7 +111,7 @@ def session_new(request: HttpRequest, match_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def session_log_past(request: HttpRequest, match_pk: int) -> HttpResponse:
+def session_log_past(request: OrgRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
     employee = employee_of(request)
     acting = acting_in(request, match_pk)
@@ -121,7 +124,7 @@ def session_log_past(request: HttpRequest, match_pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                session = services.session_log_past(
+                session = session_log_past_service(
                     organization=organization,
                     actor=request.user,
                     employee=employee,
@@ -157,7 +160,7 @@ def session_log_past(request: HttpRequest, match_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_GET
-def session_detail(request: HttpRequest, session_pk: int) -> HttpResponse:
+def session_detail(request: OrgRequest, session_pk: int) -> HttpResponse:
     employee = employee_of(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
@@ -172,14 +175,14 @@ def session_detail(request: HttpRequest, session_pk: int) -> HttpResponse:
         "phase": session_phase(session, now),
         "location_url": _location_url(session.location),
         # Only ever the viewer's own feedback (the selector filters by author).
-        "feedback": selectors.my_feedback(organization=request.organization, session=session, employee=employee),
+        "feedback": my_feedback(organization=request.organization, session=session, employee=employee),
     }
     return render(request, "sessions/session_detail.html", context)
 
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
+def session_edit(request: OrgRequest, session_pk: int) -> HttpResponse:
     employee = employee_of(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
@@ -195,7 +198,7 @@ def session_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
                 messages.info(request, "Nothing changed.")
                 return _to_session(request, session)
             try:
-                services.session_update(
+                session_update(
                     organization=request.organization,
                     actor=request.user,
                     employee=employee,
@@ -217,7 +220,7 @@ def session_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def session_cancel(request: HttpRequest, session_pk: int) -> HttpResponse:
+def session_cancel(request: OrgRequest, session_pk: int) -> HttpResponse:
     employee = employee_of(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
@@ -226,7 +229,7 @@ def session_cancel(request: HttpRequest, session_pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_cancel(
+            session_cancel_service(
                 organization=request.organization,
                 actor=request.user,
                 employee=employee,
@@ -244,7 +247,7 @@ def session_cancel(request: HttpRequest, session_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def session_log(request: HttpRequest, session_pk: int) -> HttpResponse:
+def session_log(request: OrgRequest, session_pk: int) -> HttpResponse:
     """How a scheduled session went: held or missed, with shared notes. Held leads on to my feedback."""
     employee = employee_of(request)
     session = _session(request, session_pk)
@@ -255,7 +258,7 @@ def session_log(request: HttpRequest, session_pk: int) -> HttpResponse:
     started = session.starts_at <= timezone.now()
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_log(
+            session = session_log_service(
                 organization=request.organization,
                 actor=request.user,
                 employee=employee,
@@ -277,7 +280,7 @@ def session_log(request: HttpRequest, session_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def session_notes(request: HttpRequest, session_pk: int) -> HttpResponse:
+def session_notes(request: OrgRequest, session_pk: int) -> HttpResponse:
     employee = employee_of(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
@@ -286,7 +289,7 @@ def session_notes(request: HttpRequest, session_pk: int) -> HttpResponse:
     form = NotesForm(request.POST or None, initial={"shared_notes": session.shared_notes})
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_notes_update(
+            session_notes_update(
                 organization=request.organization,
                 actor=request.user,
                 employee=employee,
@@ -304,7 +307,7 @@ def session_notes(request: HttpRequest, session_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
-def session_feedback(request: HttpRequest, session_pk: int) -> HttpResponse:
+def session_feedback(request: OrgRequest, session_pk: int) -> HttpResponse:
     """My own rating, topics and private reflection on a held session (also after the match is over)."""
     organization = request.organization
     employee = employee_of(request)
@@ -313,12 +316,12 @@ def session_feedback(request: HttpRequest, session_pk: int) -> HttpResponse:
     if session.status != S.HELD:
         messages.error(request, "Only a session that was held can be rated.")
         return _to_session(request, session)
-    mine = selectors.my_feedback(organization=organization, session=session, employee=employee)
+    mine = my_feedback(organization=organization, session=session, employee=employee)
     initial = {"rating": mine.rating, "topics": ", ".join(mine.topics), "reflection": mine.reflection} if mine else {}
     form = FeedbackForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.feedback_save(
+            feedback_save(
                 organization=organization,
                 employee=employee,
                 session_id=session.pk,
@@ -346,10 +349,10 @@ def session_feedback(request: HttpRequest, session_pk: int) -> HttpResponse:
 
 @org_view(roles=TAKING_PART)
 @require_GET
-def session_ics(request: HttpRequest, session_pk: int) -> HttpResponse:
+def session_ics(request: OrgRequest, session_pk: int) -> HttpResponse:
     """The session as a calendar invitation (cancelled sessions as a cancellation)."""
     session = _session(request, session_pk)
-    people = [member.participant.employee for member in selectors.people_of(session.match)]
+    people = [member.participant.employee for member in match_members_of(session.match)]
     body = ics.invitation_ics(session, people, request.organization.slug)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mentoring-session-{session.pk}.ics"'

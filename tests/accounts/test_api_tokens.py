@@ -7,14 +7,10 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from mentorhub.accounts.models import ApiToken, AuditEvent
 from mentorhub.accounts.services.tokens import api_token_create
-
-
-def url(name, org, **kwargs):
-    return reverse(name, kwargs={"org_slug": org.slug, **kwargs})
+from tests.helpers import org_url
 
 
 def bearer(raw: str) -> Client:
@@ -22,7 +18,7 @@ def bearer(raw: str) -> Client:
 
 
 def create_on_page(admin_client, org, name="Nightly sync") -> tuple[str, str]:
-    response = admin_client.post(url("api-tokens", org), {"name": name})
+    response = admin_client.post(org_url("api-tokens", org), {"name": name})
     assert response.status_code == 201
     page = response.content.decode()
     raw = re.search(r'id="raw-token" value="([^"]+)"', page).group(1)
@@ -44,14 +40,14 @@ def test_create_shows_the_token_once_with_a_curl_example(admin_client, org, admi
     assert stored.token_hash == hashlib.sha256(raw.encode()).hexdigest()
     assert raw.startswith(stored.prefix)
     # The list afterwards shows the prefix, never the secret.
-    listing = admin_client.get(url("api-tokens", org)).content.decode()
+    listing = admin_client.get(org_url("api-tokens", org)).content.decode()
     assert "Nightly sync" in listing and f"{stored.prefix}…" in listing and raw not in listing
     assert "Never" in listing and "Active" in listing
     assert AuditEvent.objects.filter(organization=org, verb="api_token.create", target_id=str(stored.pk)).exists()
 
 
 def test_a_name_is_required(admin_client, org):
-    response = admin_client.post(url("api-tokens", org), {"name": ""})
+    response = admin_client.post(org_url("api-tokens", org), {"name": ""})
     assert response.status_code == 400 and "This field is required." in response.content.decode()
     assert not ApiToken.objects.exists()
 
@@ -63,7 +59,7 @@ def test_created_token_works_for_its_organization_only(admin_client, org, other_
     assert "admin@alpha.test" in [m["email"] for m in response.json()["results"]]
     assert bearer(raw).get(f"/api/v1/o/{other_org.slug}/members/").status_code == 404
     assert ApiToken.objects.get(organization=org).last_used_at is not None
-    listing = admin_client.get(url("api-tokens", org)).content.decode()
+    listing = admin_client.get(org_url("api-tokens", org)).content.decode()
     assert "Never" not in listing
 
 
@@ -72,12 +68,12 @@ def test_revoke_needs_confirmation_then_the_token_is_refused(admin_client, org, 
     revoking = ApiToken.objects.get(organization=org, name="r")
     assert bearer(raw).get(f"/api/v1/o/{org.slug}/members/").status_code == 200
 
-    confirm = admin_client.get(url("api-token-revoke", org, token_pk=revoking.pk))
+    confirm = admin_client.get(org_url("api-token-revoke", org, token_pk=revoking.pk))
     assert confirm.status_code == 200 and "Revoke the token “r”?" in confirm.content.decode()
     revoking.refresh_from_db()
     assert revoking.is_active  # the confirmation page changes nothing
 
-    response = admin_client.post(url("api-token-revoke", org, token_pk=revoking.pk), follow=True)
+    response = admin_client.post(org_url("api-token-revoke", org, token_pk=revoking.pk), follow=True)
     assert "The token “r” is revoked" in response.content.decode()
     revoking.refresh_from_db()
     assert not revoking.is_active
@@ -94,20 +90,20 @@ def test_a_members_token_cannot_read_admin_routes(org, member):
 
 def test_token_pages_are_admin_only(member_client, stakeholder_client, org, token):
     for client in (member_client, stakeholder_client):
-        assert client.get(url("api-tokens", org)).status_code == 403
-        assert client.post(url("api-tokens", org), {"name": "x"}).status_code == 403
-        assert client.post(url("api-token-revoke", org, token_pk=token.pk)).status_code == 403
+        assert client.get(org_url("api-tokens", org)).status_code == 403
+        assert client.post(org_url("api-tokens", org), {"name": "x"}).status_code == 403
+        assert client.post(org_url("api-token-revoke", org, token_pk=token.pk)).status_code == 403
     token.refresh_from_db()
     assert token.is_active and ApiToken.objects.count() == 1
 
 
 def test_outsider_gets_404_on_token_pages(outsider_client, outsider, org, token):
-    assert outsider_client.get(url("api-tokens", org)).status_code == 404
-    assert outsider_client.post(url("api-tokens", org), {"name": "x"}).status_code == 404
-    assert outsider_client.get(url("api-token-revoke", org, token_pk=token.pk)).status_code == 404
-    assert outsider_client.post(url("api-token-revoke", org, token_pk=token.pk)).status_code == 404
+    assert outsider_client.get(org_url("api-tokens", org)).status_code == 404
+    assert outsider_client.post(org_url("api-tokens", org), {"name": "x"}).status_code == 404
+    assert outsider_client.get(org_url("api-token-revoke", org, token_pk=token.pk)).status_code == 404
+    assert outsider_client.post(org_url("api-token-revoke", org, token_pk=token.pk)).status_code == 404
     own = outsider.organization
-    assert outsider_client.post(url("api-token-revoke", own, token_pk=token.pk)).status_code == 404
+    assert outsider_client.post(org_url("api-token-revoke", own, token_pk=token.pk)).status_code == 404
     token.refresh_from_db()
     assert token.is_active
-    assert "existing" not in outsider_client.get(url("api-tokens", own)).content.decode()
+    assert "existing" not in outsider_client.get(org_url("api-tokens", own)).content.decode()

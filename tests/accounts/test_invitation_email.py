@@ -20,6 +20,7 @@ from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.invitations import invitation_accept, invitation_create
 from mentorhub.accounts.tasks import send_invitation_email
 from tests.factories import UserFactory
+from tests.helpers import org_url
 
 pytestmark = pytest.mark.django_db
 ATTEMPTS: list[str] = []
@@ -37,10 +38,6 @@ class BrokenBackend(BaseEmailBackend):
     def send_messages(self, messages):
         ATTEMPTS.append("broken")
         raise ValueError("bad configuration")
-
-
-def url(name: str, org, **kwargs) -> str:
-    return reverse(name, kwargs={"org_slug": org.slug, **kwargs})
 
 
 def link_in(message) -> str:
@@ -111,7 +108,7 @@ def test_a_failed_email_is_not_reported_as_sent(admin_client, org, settings, dja
     ATTEMPTS.clear()
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url("members", org), {"email": "new@alpha.test", "role": "member"})
+        response = admin_client.post(org_url("members", org), {"email": "new@alpha.test", "role": "member"})
     assert ATTEMPTS  # it was tried (and failed)
     assert response.status_code == 302
     page = admin_client.get(response["Location"]).content.decode()
@@ -136,8 +133,8 @@ def test_resend_mails_a_new_link_and_retires_the_old_one(
     admin_client, org, admin, pending, settings, django_capture_on_commit_callbacks
 ):
     invitation, old_raw = pending
-    resend = url("invitation-resend", org, invitation_pk=invitation.pk)
-    assert f'action="{resend}"' in admin_client.get(url("members", org)).content.decode()
+    resend = org_url("invitation-resend", org, invitation_pk=invitation.pk)
+    assert f'action="{resend}"' in admin_client.get(org_url("members", org)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(resend)
     assert response.status_code == 302
@@ -165,7 +162,7 @@ def test_only_pending_invitations_are_resent(admin_client, org, pending, state, 
     invitation, _raw = pending
     Invitation.objects.filter(pk=invitation.pk).update(**{state: timezone.now()})
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url("invitation-resend", org, invitation_pk=invitation.pk))
+        response = admin_client.post(org_url("invitation-resend", org, invitation_pk=invitation.pk))
     assert mail.outbox == []
     assert "only a pending invitation can be sent again" in admin_client.get(response["Location"]).content.decode()
     assert not AuditEvent.objects.filter(verb="invitation.resend").exists()
@@ -174,16 +171,16 @@ def test_only_pending_invitations_are_resent(admin_client, org, pending, state, 
 def test_resend_is_for_admins_by_post(member_client, admin_client, org, pending):
     invitation, _raw = pending
     before = Invitation.objects.get(pk=invitation.pk).token_hash
-    assert member_client.post(url("invitation-resend", org, invitation_pk=invitation.pk)).status_code == 403
-    assert admin_client.get(url("invitation-resend", org, invitation_pk=invitation.pk)).status_code == 405
+    assert member_client.post(org_url("invitation-resend", org, invitation_pk=invitation.pk)).status_code == 403
+    assert admin_client.get(org_url("invitation-resend", org, invitation_pk=invitation.pk)).status_code == 405
     assert Invitation.objects.get(pk=invitation.pk).token_hash == before
 
 
 def test_outsider_cannot_resend(outsider_client, org, other_org, pending):
     invitation, _raw = pending
     before = Invitation.objects.get(pk=invitation.pk).token_hash
-    assert outsider_client.post(url("invitation-resend", org, invitation_pk=invitation.pk)).status_code == 404
-    assert outsider_client.post(url("invitation-resend", other_org, invitation_pk=invitation.pk)).status_code == 404
+    assert outsider_client.post(org_url("invitation-resend", org, invitation_pk=invitation.pk)).status_code == 404
+    assert outsider_client.post(org_url("invitation-resend", other_org, invitation_pk=invitation.pk)).status_code == 404
     assert Invitation.objects.get(pk=invitation.pk).token_hash == before
 
 

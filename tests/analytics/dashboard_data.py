@@ -23,25 +23,23 @@ never-enrolled colleagues a department has per mentee.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from html.parser import HTMLParser
 
 from django.utils import timezone
 
-from analytics.models import SelfIdentification, SurveyAssignment, SurveyResponse
+from analytics.models import SelfIdentification
 from analytics.question_sets import CHECKIN, CHECKIN_SCORE, CLOSING
 from analytics.services.rollups import rollup_organization
 from analytics.services.surveys import survey_for
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Employee, EmploymentEvent, Organization
-from mentorhub.csv_safety import unsafe_cell
 from programs.models import Participant, Program
 from sessions.models import Goal, MentoringSession, SessionFeedback
 from tests.factories import EmployeeFactory
 from tests.programs.factories import ParticipantFactory, ProgramFactory
+
+from .factories import SurveyAssignmentFactory, answered_assignment
 
 DEPARTMENTS = {"Sales": 12, "Ops": 8, "Legal": 3}
 MENTORS = 6
@@ -161,41 +159,25 @@ def build(
             status="done",
             completed_at=now - timedelta(days=30),
         )
-        for respondent, answered in ((mentee.employee, True), (mentor.employee, False)):
-            assignment = SurveyAssignment.objects.create(
-                organization=organization,
-                survey=checkin,
-                program=program,
-                match=match,
-                respondent=respondent,
-                round=1,
-                due_at=now - timedelta(days=20),
-                status="answered" if answered else "expired",
-            )
-            if answered:
-                SurveyResponse.objects.create(
-                    organization=organization,
-                    assignment=assignment,
-                    survey=checkin,
-                    program=program,
-                    answers={score_question: 4},
-                )
+        checkin_due = now - timedelta(days=20)
+        answered_assignment(
+            survey=checkin,
+            match=match,
+            respondent=mentee.employee,
+            round=1,
+            due_at=checkin_due,
+            answers={score_question: 4},
+        )
+        SurveyAssignmentFactory(
+            survey=checkin, match=match, respondent=mentor.employee, round=1, due_at=checkin_due, status="expired"
+        )
         if is_completed:
-            assignment = SurveyAssignment.objects.create(
-                organization=organization,
+            answered_assignment(
                 survey=closing,
-                program=program,
                 match=match,
                 respondent=mentee.employee,
                 round=0,
                 due_at=now - timedelta(days=10),
-                status="answered",
-            )
-            SurveyResponse.objects.create(
-                organization=organization,
-                assignment=assignment,
-                survey=closing,
-                program=program,
                 answers={closing_questions[code]: value for code, value in CLOSING_ANSWERS.items()},
             )
             data.completed.append(match)
@@ -232,67 +214,3 @@ def self_identify(organization: Organization, answers: dict[int, str], attribute
         SelfIdentification(organization=organization, employee_id=pk, attribute=attribute, value=value)
         for pk, value in answers.items()
     )
-
-
-# --- Reading the pages' tables -----------------------------------------------------------------------------
-
-
-VOID = {"input", "br", "img", "hr", "meta", "link", "wbr"}
-
-
-class _TableParser(HTMLParser):
-    """The dashboard tables of a page (<table data-table="name">) as rows of cell texts, header first, without
-    the page-only action column (data-export="false") and the visually hidden caption."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self._table: str | None = None
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self._skip = 0  # depth inside a caption or an action cell
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag == "table" and attributes.get("data-table"):
-            self._table = attributes["data-table"]
-            self.tables[self._table] = []
-        elif self._table is None:
-            return
-        elif self._skip:
-            self._skip += tag not in VOID
-        elif tag == "caption" or (tag in ("td", "th") and attributes.get("data-export") == "false"):
-            self._skip = 1
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._table is None or tag in VOID:
-            return
-        if self._skip:
-            self._skip -= 1
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.tables[self._table].append(self._row)
-            self._row = None
-        elif tag == "table":
-            self._table = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None and not self._skip:
-            self._cell.append(data)
-
-
-def page_tables(html: str) -> dict[str, list[list[str]]]:
-    parser = _TableParser()
-    parser.feed(html)
-    return parser.tables
-
-
-def csv_table(content: bytes) -> list[list[str]]:
-    """A CSV export as rows, with the formula guard undone (what a spreadsheet shows)."""
-    return [[unsafe_cell(cell) for cell in row] for row in csv.reader(io.StringIO(content.decode("utf-8")))]

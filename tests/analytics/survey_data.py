@@ -11,6 +11,7 @@ from analytics.models import SurveyAssignment
 from analytics.services.survey_answers import survey_answer
 from analytics.services.surveys import surveys_plan
 from matching.models import Match
+from matching.services.lifecycle import match_request_completion
 from mentorhub.accounts.models import Membership
 from tests.sessions.factories import Pair, active_pair, person
 
@@ -80,3 +81,10 @@ def answer(org, pair: Pair, membership: Membership, answers: dict | None = None,
         answers=answers if answers is not None else checkin_answers(assignment),
         now=now,
     )
+
+
+def pair_complete(org, pair: Pair) -> Match:
+    """Complete the match the way the app does when everyone asks for it."""
+    for membership in (pair.mentor, pair.mentee):
+        match_request_completion(organization=org, actor=None, employee=membership.employee, match_id=pair.match.pk)
+    return Match.objects.get(pk=pair.match.pk)

@@ -4,31 +4,25 @@ run as a spreadsheet formula; and an export offers nothing the page does not sho
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pytest
-from django.urls import reverse
 
 from mentorhub.accounts.models import Employee
+from tests.helpers import org_url
 
-from .dashboard_data import build, csv_table, page_tables, self_identify
+from .dashboard_data import build, self_identify
+from .tables import csv_table, page_tables
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 PAGES = {"program-health": "program-health-export", "impact-report": "impact-report-export"}
 
 
-def _url(name: str, org, **params) -> str:
-    url = reverse(name, kwargs={"org_slug": org.slug})
-    return f"{url}?{urlencode(params)}" if params else url
-
-
 def _export(client, page: str, org, table: str, **filters):
-    return client.get(_url(PAGES[page], org, table=table, **filters))
+    return client.get(org_url(PAGES[page], org, query={"table": table, **filters}))
 
 
 def _assert_every_table_matches(client, page: str, org, expected_tables: set[str] | None = None, **filters) -> None:
-    html = client.get(_url(page, org, **filters)).content.decode()
+    html = client.get(org_url(page, org, query=filters)).content.decode()
     tables = page_tables(html)
     assert tables, "the page shows no table"
     if expected_tables is not None:
@@ -40,7 +34,7 @@ def _assert_every_table_matches(client, page: str, org, expected_tables: set[str
         assert f"-{page}-{name}-" in response["Content-Disposition"]
         assert csv_table(response.content) == rows, name
         # The page links this very export.
-        assert f'href="{_url(PAGES[page], org, **filters, table=name)}"'.replace("&", "&amp;") in html
+        assert f'href="{org_url(PAGES[page], org, query={**filters, "table": name})}"'.replace("&", "&amp;") in html
 
 
 @pytest.mark.parametrize("filters", [{}, {"department": "Sales"}])
@@ -94,7 +88,7 @@ def test_text_typed_by_people_cannot_run_as_a_formula(org, admin_client):
 def test_an_export_offers_only_what_the_page_shows(org, other_org, admin_client, outsider_client):
     build(org)
     assert _export(admin_client, "program-health", org, "nonsense").status_code == 404
-    assert admin_client.get(_url("program-health-export", org)).status_code == 404  # no table named
+    assert admin_client.get(org_url("program-health-export", org)).status_code == 404  # no table named
     # One department chosen: the page has no breakdown by department, nor has the export.
     assert _export(admin_client, "program-health", org, "departments", department="Sales").status_code == 404
     # A refused selection shows no table at all.

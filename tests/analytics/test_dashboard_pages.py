@@ -15,14 +15,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.health import HealthFilters, health_report
 from analytics.models import RollupRun
+from analytics.reports.health import HealthFilters, health_report
 from analytics.services.rollups import rollup_organization
 from matching.models import Match
 from mentorhub.accounts.models import AuditEvent
 from sessions.models import MentoringSession, Reminder
+from tests.helpers import org_url
 
-from .dashboard_data import build, page_tables, self_identify
+from .dashboard_data import build, self_identify
+from .factories import RollupRunFactory
+from .tables import page_tables
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -30,16 +33,6 @@ HIDDEN = {"fewer than 5", "hidden (it would reveal a smaller group)"}
 # Queries of a page on a cold cache (sign-in, organization, filters' choices, the report from the roll-up
 # tables, the admin's run and nudges), and of the health page once its report is cached.
 HEALTH_QUERIES, IMPACT_QUERIES, WARM_QUERIES = 24, 18, 11
-
-
-def health_url(org, **params) -> str:
-    url = reverse("program-health", kwargs={"org_slug": org.slug})
-    return url + ("?" + "&".join(f"{key}={value}" for key, value in params.items()) if params else "")
-
-
-def impact_url(org, **params) -> str:
-    url = reverse("impact-report", kwargs={"org_slug": org.slug})
-    return url + ("?" + "&".join(f"{key}={value}" for key, value in params.items()) if params else "")
 
 
 def rows_by_name(table: list[list[str]]) -> dict[str, list[str]]:
@@ -62,7 +55,7 @@ def number_of(text: str) -> int | None:
 
 def test_health_page_shows_every_figure_with_its_group_size(org, admin_client):
     data = build(org)
-    response = admin_client.get(health_url(org))
+    response = admin_client.get(org_url("program-health", org))
     assert response.status_code == 200
     html = response.content.decode()
     tables = page_tables(html)
@@ -105,7 +98,7 @@ def test_health_page_shows_every_figure_with_its_group_size(org, admin_client):
 
 def test_health_charts_read_the_same_figures_and_never_a_hidden_one(org, admin_client):
     build(org)
-    html = admin_client.get(health_url(org)).content.decode()
+    html = admin_client.get(org_url("program-health", org)).content.decode()
     charts = chart_data(html, "health-charts")
     assert charts["funnel"]["values"] == [110, 23, 23, 23, 23, 6]
     assert charts["funnel"]["texts"] == ["110", "23", "23", "23", "23", "6"]
@@ -119,7 +112,7 @@ def test_health_charts_read_the_same_figures_and_never_a_hidden_one(org, admin_c
 
 def test_stakeholders_read_aggregates_without_names_or_nudges(org, stakeholder_client, admin):
     data = build(org)
-    response = stakeholder_client.get(health_url(org))
+    response = stakeholder_client.get(org_url("program-health", org))
     assert response.status_code == 200
     html = response.content.decode()
     assert "at_risk" not in page_tables(html)
@@ -155,7 +148,7 @@ def test_navigation_and_home_lead_stakeholders_to_the_dashboards(org, stakeholde
         assert home.count(f'href="{reverse(name, kwargs={"org_slug": org.slug})}"') == 2  # the nav and the card
     member_home = member_client.get(reverse("org-home", kwargs={"org_slug": org.slug})).content.decode()
     assert reverse("program-health", kwargs={"org_slug": org.slug}) not in member_home
-    page = stakeholder_client.get(health_url(org)).content.decode()
+    page = stakeholder_client.get(org_url("program-health", org)).content.decode()
     assert 'aria-current="page">Program health' in page
 
 
@@ -164,7 +157,7 @@ def test_navigation_and_home_lead_stakeholders_to_the_dashboards(org, stakeholde
 
 def test_a_department_of_three_is_refused_not_shown(org, admin_client):
     build(org)
-    html = admin_client.get(health_url(org, department="Legal")).content.decode()
+    html = admin_client.get(org_url("program-health", org, query={"department": "Legal"})).content.decode()
     assert "No figures for this selection." in html and "fewer than 5 people" in html
     assert page_tables(html) == {}
     assert 'id="health-charts"' not in html
@@ -175,7 +168,9 @@ def test_a_period_without_enough_enrollments_is_refused(org, admin_client):
     today = timezone.localdate()
     start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)  # this quarter: few enrollments in it
     end = (start.replace(day=28) + timedelta(days=70)).replace(day=1) - timedelta(days=1)
-    html = admin_client.get(health_url(org, since=start.isoformat(), until=end.isoformat())).content.decode()
+    html = admin_client.get(
+        org_url("program-health", org, query={"since": start.isoformat(), "until": end.isoformat()})
+    ).content.decode()
     assert "No figures for this selection." in html and page_tables(html) == {}
 
 
@@ -196,9 +191,11 @@ def test_no_department_can_be_worked_out_by_subtracting_it_from_the_whole(org, a
     """For every department someone may choose, every count shown both for it and for the whole differs by
     none or by at least the minimum group size: "all" minus "this department" never reveals a small group."""
     build(org)
-    whole = _counts(page_tables(admin_client.get(health_url(org)).content.decode()))
+    whole = _counts(page_tables(admin_client.get(org_url("program-health", org)).content.decode()))
     for department in ("Sales", "Ops", "Legal", "Leadership"):
-        tables = page_tables(admin_client.get(health_url(org, department=department)).content.decode())
+        tables = page_tables(
+            admin_client.get(org_url("program-health", org, query={"department": department})).content.decode()
+        )
         if not tables:
             continue  # refused whole
         for key, value in _counts(tables).items():
@@ -210,7 +207,7 @@ def test_no_department_can_be_worked_out_by_subtracting_it_from_the_whole(org, a
 
 def test_departments_never_add_up_to_reveal_a_hidden_one(org, admin_client):
     build(org)
-    tables = page_tables(admin_client.get(health_url(org)).content.decode())
+    tables = page_tables(admin_client.get(org_url("program-health", org)).content.decode())
     enrolled = number_of(rows_by_name(tables["funnel"])["Enrolled as mentee"][0])
     shown = [number_of(row[0]) for row in rows_by_name(tables["departments"]).values()]
     hidden = [value for value in shown if value is None]
@@ -221,7 +218,7 @@ def test_departments_never_add_up_to_reveal_a_hidden_one(org, admin_client):
 def test_a_hidden_matched_count_cannot_be_worked_out_from_the_funnel(org, admin_client):
     # Sales: 12 enrolled, 10 matched (2 unmatched: small). Ops: 10 enrolled, 5 matched. Funnel: 22, 15.
     build(org, departments={"Sales": 12, "Ops": 10}, unmatched={"Sales": 2, "Ops": 5}, at_risk=0, completed=0)
-    tables = page_tables(admin_client.get(health_url(org)).content.decode())
+    tables = page_tables(admin_client.get(org_url("program-health", org)).content.decode())
     departments = rows_by_name(tables["departments"])
     assert departments["Sales"][1] in HIDDEN  # the rule hides it...
     matched_total = number_of(rows_by_name(tables["funnel"])["Matched"][0])
@@ -232,9 +229,17 @@ def test_a_hidden_matched_count_cannot_be_worked_out_from_the_funnel(org, admin_
 
 def test_a_later_stage_of_one_department_cannot_be_worked_out_from_the_whole(org, admin_client):
     build(org, departments={"Sales": 12, "Ops": 8}, completed=14, at_risk=0)  # 12 completed in Sales, 2 in Ops
-    whole = rows_by_name(page_tables(admin_client.get(health_url(org)).content.decode())["funnel"])
-    sales = rows_by_name(page_tables(admin_client.get(health_url(org, department="Sales")).content.decode())["funnel"])
-    ops = rows_by_name(page_tables(admin_client.get(health_url(org, department="Ops")).content.decode())["funnel"])
+    whole = rows_by_name(page_tables(admin_client.get(org_url("program-health", org)).content.decode())["funnel"])
+    sales = rows_by_name(
+        page_tables(admin_client.get(org_url("program-health", org, query={"department": "Sales"})).content.decode())[
+            "funnel"
+        ]
+    )
+    ops = rows_by_name(
+        page_tables(admin_client.get(org_url("program-health", org, query={"department": "Ops"})).content.decode())[
+            "funnel"
+        ]
+    )
     assert ops["Completed"][0] == "fewer than 5"
     whole_count, sales_count = number_of(whole["Completed"][0]), number_of(sales["Completed"][0])
     # Either one of the two is hidden, or their difference is not a small group.
@@ -244,8 +249,8 @@ def test_a_later_stage_of_one_department_cannot_be_worked_out_from_the_whole(org
 def test_a_small_program_cannot_be_worked_out_from_all_programs(org, admin_client):
     big = build(org, departments={"Sales": 12}, at_risk=0, rollup=False)
     build(org, departments={"Ops": 3}, at_risk=0, completed=0, name_prefix="Pilot ")
-    whole = rows_by_name(page_tables(admin_client.get(health_url(org)).content.decode())["funnel"])
-    html = admin_client.get(health_url(org, program=big.program.pk)).content.decode()
+    whole = rows_by_name(page_tables(admin_client.get(org_url("program-health", org)).content.decode())["funnel"])
+    html = admin_client.get(org_url("program-health", org, query={"program": big.program.pk})).content.decode()
     tables = page_tables(html)
     if "funnel" not in tables:  # the program is refused on its own: beside the pilot it would reveal the pilot
         assert "too small to be shown on its own" in html
@@ -257,12 +262,12 @@ def test_a_small_program_cannot_be_worked_out_from_all_programs(org, admin_clien
 
 def test_raising_the_minimum_group_size_hides_groups_at_once(org, admin_client):
     build(org)
-    assert rows_by_name(page_tables(admin_client.get(health_url(org)).content.decode())["figures"])[
+    assert rows_by_name(page_tables(admin_client.get(org_url("program-health", org)).content.decode())["figures"])[
         "Mentors enrolled"
     ] == ["6", "6 mentors"]
     org.min_group_size = 10
     org.save(update_fields=["min_group_size"])
-    figures = rows_by_name(page_tables(admin_client.get(health_url(org)).content.decode())["figures"])
+    figures = rows_by_name(page_tables(admin_client.get(org_url("program-health", org)).content.decode())["figures"])
     assert figures["Mentors enrolled"] == ["fewer than 10", "fewer than 10"]
 
 
@@ -275,15 +280,15 @@ def test_neither_the_pages_nor_the_cached_figures_of_one_organization_show_anoth
     alpha = build(org, name_prefix="Alpha ")
     beta = build(other_org, departments={"Sales": 7}, name_prefix="Beta ", at_risk=1, completed=0, rollup=False)
     # Alpha's figures are computed and cached ...
-    alpha_page = admin_client.get(health_url(org)).content.decode()
-    assert admin_client.get(impact_url(org)).status_code == 200
+    alpha_page = admin_client.get(org_url("program-health", org)).content.decode()
+    assert admin_client.get(org_url("impact-report", org)).status_code == 200
     assert rows_by_name(page_tables(alpha_page)["funnel"])["Enrolled as mentee"][0] == "23"
     # ... Beta has never been rolled up: it sees no figures, not Alpha's cached ones.
-    for url in (health_url(other_org), impact_url(other_org)):
+    for url in (org_url("program-health", other_org), org_url("impact-report", other_org)):
         page = outsider_client.get(url).content.decode()
         assert "No figures yet." in page and page_tables(page) == {}
     rollup_organization(organization=other_org)
-    page = outsider_client.get(health_url(other_org)).content.decode()
+    page = outsider_client.get(org_url("program-health", other_org)).content.decode()
     tables = page_tables(page)
     assert rows_by_name(tables["funnel"])["Enrolled as mentee"][0] == "7"
     assert [row[0] for row in tables["departments"][1:]] == ["Sales"]
@@ -292,7 +297,7 @@ def test_neither_the_pages_nor_the_cached_figures_of_one_organization_show_anoth
         for name in alpha.names(match):
             assert name not in page
     assert [set(row[0].split(" and ")) for row in tables["at_risk"][1:]] == [set(beta.names(beta.at_risk[0]))]
-    impact = page_tables(outsider_client.get(impact_url(other_org)).content.decode())
+    impact = page_tables(outsider_client.get(org_url("impact-report", other_org)).content.decode())
     assert rows_by_name(impact["groups"])["Participants (their match started)"] == ["13"]  # 7 mentees, 6 mentors
     # And Alpha's cache still holds Alpha's.
     report = health_report(organization=org, filters=HealthFilters())
@@ -302,7 +307,10 @@ def test_neither_the_pages_nor_the_cached_figures_of_one_organization_show_anoth
 def test_another_organizations_program_is_not_a_choice(org, other_org, admin_client):
     build(org)
     beta = build(other_org, departments={"Sales": 7}, name_prefix="Beta ")
-    for url in (health_url(org, program=beta.program.pk), impact_url(org, program=beta.program.pk)):
+    for url in (
+        org_url("program-health", org, query={"program": beta.program.pk}),
+        org_url("impact-report", org, query={"program": beta.program.pk}),
+    ):
         html = admin_client.get(url).content.decode()
         assert "Select a valid choice." in html and "Check the filters above" in html
         assert page_tables(html) == {} and "Beta" not in html
@@ -316,7 +324,9 @@ def test_a_nudge_reminds_everyone_in_the_match_once_a_day(org, admin_client):
     match = data.at_risk[0]
     url = reverse("health-nudge", kwargs={"org_slug": org.slug, "match_pk": match.pk})
     response = admin_client.post(url, {"program": str(data.program.pk)}, follow=True)
-    assert response.redirect_chain[0][0] == health_url(org, program=data.program.pk) + "#at-risk"
+    assert (
+        response.redirect_chain[0][0] == org_url("program-health", org, query={"program": data.program.pk}) + "#at-risk"
+    )
     html = response.content.decode()
     assert "Nudge sent:" in html
     nudges = Reminder.objects.filter(match=match, kind=Reminder.Kind.INACTIVITY_NUDGE)
@@ -353,18 +363,20 @@ def test_an_ended_match_or_anothers_is_not_nudged(org, other_org, admin_client):
 
 def test_never_rolled_up_shows_an_empty_state_with_recompute(org, admin_client, stakeholder_client):
     build(org, rollup=False)
-    page = admin_client.get(health_url(org)).content.decode()
+    page = admin_client.get(org_url("program-health", org)).content.decode()
     assert "No figures yet." in page and "Recompute now" in page and page_tables(page) == {}
-    page = stakeholder_client.get(health_url(org)).content.decode()
+    page = stakeholder_client.get(org_url("program-health", org)).content.decode()
     assert "No figures yet." in page and "Recompute now" not in page
-    assert "No figures yet." in stakeholder_client.get(impact_url(org)).content.decode()
+    assert "No figures yet." in stakeholder_client.get(org_url("impact-report", org)).content.decode()
 
 
 def test_recompute_now_runs_a_rollup_and_shows_when_it_is_done(org, admin_client, django_capture_on_commit_callbacks):
     build(org, rollup=False)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("rollup-start", kwargs={"org_slug": org.slug}), {"department": "Sales"})
-    assert response.status_code == 302 and response["Location"] == health_url(org, department="Sales")
+    assert response.status_code == 302 and response["Location"] == org_url(
+        "program-health", org, query={"department": "Sales"}
+    )
     run = RollupRun.objects.get(organization=org)
     assert run.status == RollupRun.Status.DONE and run.progress == 100
     page = admin_client.get(response["Location"]).content.decode()
@@ -374,11 +386,11 @@ def test_recompute_now_runs_a_rollup_and_shows_when_it_is_done(org, admin_client
 
 def test_a_running_recompute_shows_its_progress_and_htmx_polls_it(org, admin_client):
     build(org)
-    run = RollupRun.objects.create(
+    run = RollupRunFactory(
         organization=org, status=RollupRun.Status.RUNNING, progress=40, stage="sessions", started_at=timezone.now()
     )
     progress_url = reverse("rollup-run", kwargs={"org_slug": org.slug, "rollup_pk": run.pk})
-    page = admin_client.get(health_url(org, department="Sales")).content.decode()
+    page = admin_client.get(org_url("program-health", org, query={"department": "Sales"})).content.decode()
     assert f'hx-get="{progress_url}?department=Sales"' in page
     assert "Sessions: 40% done" in page
     poll = admin_client.get(progress_url + "?department=Sales", HTTP_HX_REQUEST="true")
@@ -389,17 +401,18 @@ def test_a_running_recompute_shows_its_progress_and_htmx_polls_it(org, admin_cli
     poll = admin_client.get(progress_url + "?department=Sales", HTTP_HX_REQUEST="true")
     assert poll.status_code == 286  # htmx stops polling
     text = poll.content.decode()
-    assert "recomputed in 1.2 s" in text and f'href="{health_url(org, department="Sales")}"' in text
+    assert (
+        "recomputed in 1.2 s" in text
+        and f'href="{org_url("program-health", org, query={"department": "Sales"})}"' in text
+    )
     full = admin_client.get(progress_url)
     assert full.status_code == 200 and "<h1>Recomputing the figures</h1>" in full.content.decode()
 
 
 def test_a_failed_recompute_stays_on_the_page_until_one_works(org, admin_client):
     build(org)
-    RollupRun.objects.create(
-        organization=org, status=RollupRun.Status.FAILED, error="Worker lost", finished_at=timezone.now()
-    )
-    page = admin_client.get(health_url(org)).content.decode()
+    RollupRunFactory(organization=org, status=RollupRun.Status.FAILED, error="Worker lost", finished_at=timezone.now())
+    page = admin_client.get(org_url("program-health", org)).content.decode()
     assert "The recompute failed." in page and "Worker lost" in page
 
 
@@ -408,7 +421,7 @@ def test_a_failed_recompute_stays_on_the_page_until_one_works(org, admin_client)
 
 def test_impact_report_shows_groups_retention_promotions_outcomes(org, stakeholder_client):
     build(org)
-    response = stakeholder_client.get(impact_url(org))
+    response = stakeholder_client.get(org_url("impact-report", org))
     assert response.status_code == 200
     html = response.content.decode()
     tables = page_tables(html)
@@ -442,7 +455,7 @@ def test_impact_report_shows_groups_retention_promotions_outcomes(org, stakehold
 
 def test_participants_without_a_comparable_colleague_cannot_be_worked_out(org, stakeholder_client):
     build(org, colleagues={"Legal": 0})  # Legal's three mentees have nobody to be compared with
-    groups = rows_by_name(page_tables(stakeholder_client.get(impact_url(org)).content.decode())["groups"])
+    groups = rows_by_name(page_tables(stakeholder_client.get(org_url("impact-report", org)).content.decode())["groups"])
     assert groups["Without a comparable colleague (left out of the comparison)"] == ["fewer than 5"]
     participants = number_of(groups["Participants (their match started)"][0])
     compared = number_of(groups["Compared: participants with comparable colleagues"][0])
@@ -456,7 +469,7 @@ def test_participation_hides_small_groups_on_the_page_and_in_the_chart(org, stak
     answers |= {e.pk: "Non-binary" for e in mentees[19:22]}  # three people
     answers |= {c.pk: ("Woman" if i % 2 else "Man") for i, c in enumerate(data.colleagues[10:50])}
     self_identify(org, answers)
-    html = stakeholder_client.get(impact_url(org)).content.decode()
+    html = stakeholder_client.get(org_url("impact-report", org)).content.decode()
     gender = rows_by_name(page_tables(html)["participation_gender"])
     assert gender["People who answered"] == ["22", "62"]
     assert gender["Non-binary"] == ["fewer than 5", "fewer than 5"]
@@ -473,11 +486,11 @@ def test_participation_hides_small_groups_on_the_page_and_in_the_chart(org, stak
 # --- Printable versions ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [health_url, impact_url])
-def test_printable_version_has_no_navigation_and_every_table_open(url, org, admin_client):
+@pytest.mark.parametrize("page", ["program-health", "impact-report"])
+def test_printable_version_has_no_navigation_and_every_table_open(page, org, admin_client):
     build(org)
-    screen = admin_client.get(url(org)).content.decode()
-    html = admin_client.get(url(org, **{"print": 1})).content.decode()
+    screen = admin_client.get(org_url(page, org)).content.decode()
+    html = admin_client.get(org_url(page, org, query={"print": 1})).content.decode()
     assert 'class="sidenav"' not in html and "Sign out" not in html
     assert '<button type="button" data-print hidden>Print</button>' in html
     assert "<details" in screen and "<details" in html and '<details class="table-details" open>' in html
@@ -498,7 +511,9 @@ def _queries(client, url: str) -> int:
 
 def test_query_counts_do_not_grow_with_the_number_of_sessions(org, admin_client):
     data = build(org, sessions=2)
-    small = {url: _queries(admin_client, url) for url in (health_url(org), impact_url(org))}
+    small = {
+        url: _queries(admin_client, url) for url in (org_url("program-health", org), org_url("impact-report", org))
+    }
     for match in data.matches:
         MentoringSession.objects.bulk_create(
             MentoringSession(
@@ -511,23 +526,28 @@ def test_query_counts_do_not_grow_with_the_number_of_sessions(org, admin_client)
             for day in range(20)
         )
     rollup_organization(organization=org)  # a new version: the reports are built again, not read from cache
-    large = {url: _queries(admin_client, url) for url in (health_url(org), impact_url(org))}
+    large = {
+        url: _queries(admin_client, url) for url in (org_url("program-health", org), org_url("impact-report", org))
+    }
     assert large == small
-    assert small[health_url(org)] <= HEALTH_QUERIES and small[impact_url(org)] <= IMPACT_QUERIES
+    assert (
+        small[org_url("program-health", org)] <= HEALTH_QUERIES
+        and small[org_url("impact-report", org)] <= IMPACT_QUERIES
+    )
     assert MentoringSession.objects.filter(organization=org).count() == 23 * 22
 
 
 def test_cached_figures_cost_fewer_queries(org, admin_client):
     build(org)
-    cold = _queries(admin_client, health_url(org))
-    warm = _queries(admin_client, health_url(org))
+    cold = _queries(admin_client, org_url("program-health", org))
+    warm = _queries(admin_client, org_url("program-health", org))
     assert warm < cold and warm <= WARM_QUERIES
 
 
 def test_completed_match_has_no_nudge_button(org, admin_client):
     """Only active matches are at risk; completed ones never get a button."""
     data = build(org)
-    html = admin_client.get(health_url(org)).content.decode()
+    html = admin_client.get(org_url("program-health", org)).content.decode()
     for match in data.completed:
         assert reverse("health-nudge", kwargs={"org_slug": org.slug, "match_pk": match.pk}) not in html
     assert Match.objects.filter(pk__in=[m.pk for m in data.at_risk], status="active").count() == 3

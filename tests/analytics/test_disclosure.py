@@ -16,14 +16,14 @@ from analytics.services.surveys import surveys_plan
 from sessions.models import MentoringSession
 from tests.analytics.dashboard_data import build
 from tests.analytics.survey_data import answer, assignment_of, checkin_answers
+from tests.helpers import org_url
 from tests.sessions.factories import active_pair, person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def health(client, org, **params) -> dict:
-    url = reverse("api-program-health", kwargs={"org_slug": org.slug})
-    return client.get(url + "?" + urlencode(params)).json()
+    return client.get(org_url("api-program-health", org, query=params)).json()
 
 
 def test_a_department_is_not_shown_alone_when_its_siblings_would_give_away_a_hidden_one(org, stakeholder_client):

@@ -20,15 +20,18 @@ from datetime import UTC, date, datetime
 import pytest
 
 from analytics import stats
-from analytics.impact import ImpactFilters, build_impact_report, tenure_band
-from analytics.models import ParticipantFact, SelfIdentification, SurveyAssignment, SurveyResponse
 from analytics.question_sets import CLOSING
+from analytics.reports.impact import ImpactFilters, build_impact_report
+from analytics.reports.impact_controls import tenure_band
 from analytics.services.surveys import survey_for
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import EmploymentEvent
 from programs.models import Program
 from tests.factories import EmployeeFactory
 from tests.programs.factories import ParticipantFactory, ProgramFactory
+
+from .dashboard_data import self_identify
+from .factories import ParticipantFactFactory, answered_assignment
 
 pytestmark = pytest.mark.django_db
 INDEX = date(2026, 1, 1)
@@ -67,17 +70,7 @@ def cohort(org):
     start = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
     for name in ("P1", "P2", "P3", "P4"):
         participant = ParticipantFactory(program=program, employee=people[name], role="mentee", status="matched")
-        ParticipantFact.objects.create(
-            organization=org,
-            program=program,
-            participant=participant,
-            employee=people[name],
-            role="mentee",
-            department="Engineering",
-            enrolled_at=start,
-            matched_at=start,
-            computed_at=start,
-        )
+        ParticipantFactFactory(participant=participant, enrolled_at=start, matched_at=start, computed_at=start)
     return program, people
 
 
@@ -151,20 +144,11 @@ def test_closing_survey_outcomes(org, cohort):
             role="mentee",
             current=False,
         )
-        assignment = SurveyAssignment.objects.create(
-            organization=org,
+        answered_assignment(
             survey=survey,
-            program=program,
             match=match,
             respondent=people[name],
             due_at=datetime(2026, 7, 1, tzinfo=UTC),
-            status="answered",
-        )
-        SurveyResponse.objects.create(
-            organization=org,
-            assignment=assignment,
-            survey=survey,
-            program=program,
             answers={question[code]: value for code, value in given.items()},
         )
     report = build_impact_report(organization=org, filters=ImpactFilters(), today=TODAY)
@@ -179,8 +163,7 @@ def test_closing_survey_outcomes(org, cohort):
 def test_participation_by_self_identified_group(org, cohort):
     _program, people = cohort
     answers = {"P1": "Woman", "P2": "Woman", "P3": "Man", "C3": "Woman", "C4": "Man", "C5": "Man", "C6": "Man"}
-    for name, value in answers.items():
-        SelfIdentification.objects.create(organization=org, employee=people[name], attribute="gender", value=value)
+    self_identify(org, {people[name].pk: value for name, value in answers.items()})
     report = build_impact_report(organization=org, filters=ImpactFilters(), today=TODAY)
     gender = next(table for table in report.groups if table.code == "gender")
     # P1 has left, so "the organization" (current employees) has P2, P3 and C3..C6 answering: 2 women, 4 men.

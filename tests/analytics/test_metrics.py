@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from analytics.health import HealthFilters, build_health_report
-from analytics.models import MatchFact, ParticipantFact, ProgramDay, SurveyAssignment, SurveyResponse
+from analytics.models import MatchFact, ParticipantFact, ProgramDay, SurveyResponse
 from analytics.question_sets import CHECKIN, CHECKIN_SCORE
+from analytics.reports.health import HealthFilters, build_health_report
 from analytics.services.rollups import rollup_organization
 from analytics.services.surveys import survey_for
 from matching.models import Match, MatchMember
@@ -28,6 +28,8 @@ from programs.models import Participant, Program
 from sessions.models import Goal, MentoringSession, SessionFeedback
 from tests.factories import EmployeeFactory
 from tests.programs.factories import ParticipantFactory, ProgramFactory
+
+from .factories import SurveyAssignmentFactory, answered_assignment
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2027, 6, 1, tzinfo=UTC)
@@ -110,25 +112,18 @@ def pilot(org):
         ("A", "Rhea", 1, 3, at(2, 12)),
         ("B", "Mo", 1, 2, at(2, 21)),
     ):
-        assignment = SurveyAssignment.objects.create(
-            organization=org,
+        assignment = answered_assignment(
             survey=survey,
-            program=program,
             match=matches[m],
             respondent=people[who].employee,
             round=round_,
             due_at=when,
-            status="answered",
             answered_at=when,
+            answers={score: value},
         )
-        response = SurveyResponse.objects.create(
-            organization=org, assignment=assignment, survey=survey, program=program, answers={score: value}
-        )
-        SurveyResponse.objects.filter(pk=response.pk).update(submitted_at=when)
-    SurveyAssignment.objects.create(  # asked, never answered
-        organization=org,
+        SurveyResponse.objects.filter(assignment=assignment).update(submitted_at=when)
+    SurveyAssignmentFactory(  # asked, never answered
         survey=survey,
-        program=program,
         match=matches["D"],
         respondent=people["Max"].employee,
         round=1,

@@ -14,15 +14,12 @@ from django.utils import timezone
 from analytics.models import Survey, SurveyAssignment, SurveyQuestion, SurveyResponse
 from analytics.services.survey_answers import survey_answer
 from mentorhub.accounts.services.tokens import api_token_create
+from tests.helpers import org_url
 
 from .survey_data import answer, assignment_of, by_code, checkin_answers, pair_due_now, pair_started, plan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 A = SurveyAssignment.Status
-
-
-def api(name: str, org, **kwargs) -> str:
-    return reverse(name, kwargs={"org_slug": org.slug, **kwargs})
 
 
 @pytest.fixture
@@ -37,7 +34,7 @@ def mine(pair):
 
 class TestMyAssignments:
     def test_lists_only_my_own_with_what_they_are_about(self, org, pair, mine):
-        body = pair.client(pair.mentee).get(api("api-survey-assignment-list", org)).json()
+        body = pair.client(pair.mentee).get(org_url("api-survey-assignment-list", org)).json()
         assert body["count"] == 1
         (item,) = body["results"]
         assert item["id"] == mine.pk and item["kind"] == "checkin" and item["round"] == 1
@@ -49,7 +46,7 @@ class TestMyAssignments:
 
     def test_filters_by_state(self, org, pair, mine):
         client = pair.client(pair.mentee)
-        listing = api("api-survey-assignment-list", org)
+        listing = org_url("api-survey-assignment-list", org)
         assert [i["id"] for i in client.get(listing, {"status": "open"}).json()["results"]] == [mine.pk]
         answer(org, pair, pair.mentee)
         assert client.get(listing, {"status": "open"}).json()["count"] == 0
@@ -64,7 +61,7 @@ class TestMyAssignments:
         assert [i["status"] for i in mentor.get(listing, {"status": "expired"}).json()["results"]] == ["expired"]
 
     def test_detail_has_the_questions_and_the_values_to_answer_with(self, org, pair, mine):
-        body = pair.client(pair.mentee).get(api("api-survey-assignment-detail", org, assignment_pk=mine.pk)).json()
+        body = pair.client(pair.mentee).get(org_url("api-survey-assignment-detail", org, assignment_pk=mine.pk)).json()
         ids = by_code(mine)
         questions = {q["id"]: q for q in body["questions"]}
         going = questions[ids["going_well"]]
@@ -84,21 +81,21 @@ class TestMyAssignments:
         assert questions[ids["checkin_comment"]]["choices"] == [] and not questions[ids["checkin_comment"]]["required"]
 
     def test_nobody_else_reads_or_answers_it(self, org, other_org, admin, admin_client, stakeholder_client, pair, mine):
-        detail = api("api-survey-assignment-detail", org, assignment_pk=mine.pk)
-        answer_url = api("api-survey-assignment-answer", org, assignment_pk=mine.pk)
+        detail = org_url("api-survey-assignment-detail", org, assignment_pk=mine.pk)
+        answer_url = org_url("api-survey-assignment-answer", org, assignment_pk=mine.pk)
         data = {"answers": checkin_answers(mine)}
         for client in (pair.client(pair.mentor), admin_client):
             assert client.get(detail).status_code == 404
             assert client.post(answer_url, data, content_type="application/json").status_code == 404
-        assert admin_client.get(api("api-survey-assignment-list", org)).json()["count"] == 0
-        assert stakeholder_client.get(api("api-survey-assignment-list", org)).status_code == 403
+        assert admin_client.get(org_url("api-survey-assignment-list", org)).json()["count"] == 0
+        assert stakeholder_client.get(org_url("api-survey-assignment-list", org)).status_code == 403
         _token, raw = api_token_create(organization=admin.organization, actor=admin.user, membership=admin, name="t")
         assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get(detail).status_code == 404
         assert not SurveyResponse.objects.exists()
 
     def test_the_list_costs_the_same_for_many_assignments(self, org, pair, django_assert_max_num_queries):
         client = pair.client(pair.mentor)
-        listing = api("api-survey-assignment-list", org)
+        listing = org_url("api-survey-assignment-list", org)
         with django_assert_max_num_queries(8) as few:
             client.get(listing)
         for _ in range(4):
@@ -112,7 +109,7 @@ class TestMyAssignments:
 class TestAnswering:
     def test_answers_once_and_says_so_the_second_time(self, org, pair, mine):
         client = pair.client(pair.mentee)
-        address = api("api-survey-assignment-answer", org, assignment_pk=mine.pk)
+        address = org_url("api-survey-assignment-answer", org, assignment_pk=mine.pk)
         ids = by_code(mine)
         first = client.post(address, {"answers": {ids["going_well"]: 3}}, content_type="application/json")
         assert first.status_code == 201
@@ -125,7 +122,7 @@ class TestAnswering:
 
     def test_errors_per_question_come_under_answers(self, org, pair, mine):
         client = pair.client(pair.mentee)
-        address = api("api-survey-assignment-answer", org, assignment_pk=mine.pk)
+        address = org_url("api-survey-assignment-answer", org, assignment_pk=mine.pk)
         ids = by_code(mine)
         missing = client.post(address, {"answers": {ids["checkin_comment"]: "Hi"}}, content_type="application/json")
         assert missing.status_code == 400
@@ -143,7 +140,7 @@ class TestAnswering:
 class TestProgramSurveys:
     def test_surveys_with_questions_and_suppressed_response_rates(self, org, admin_client, pair):
         answer(org, pair, pair.mentee, checkin_answers(assignment_of(pair, pair.mentee), comment="SECRET-e71"))
-        response = admin_client.get(api("api-program-survey-list", org, program_pk=pair.program.pk))
+        response = admin_client.get(org_url("api-program-survey-list", org, program_pk=pair.program.pk))
         assert response.status_code == 200 and "SECRET-e71" not in response.content.decode()
         surveys = {s["kind"]: s for s in response.json()["results"]}
         assert set(surveys) == {"checkin", "closing"}
@@ -166,7 +163,7 @@ class TestProgramSurveys:
                 assignment_id=assignment.pk,
                 answers=checkin_answers(assignment),
             )
-        body = admin_client.get(api("api-program-survey-list", org, program_pk=pair.program.pk)).json()
+        body = admin_client.get(org_url("api-program-survey-list", org, program_pk=pair.program.pk)).json()
         rate = next(s for s in body["results"] if s["kind"] == "checkin")["response_rate"]
         assert rate["people"] == {"value": 6, "n": 6, "suppressed": False}
         # 3 answered and 3 not: each fewer than 5, so neither the count nor the rate is shown (over time they
@@ -175,7 +172,7 @@ class TestProgramSurveys:
 
     def test_add_and_remove_own_questions(self, org, admin_client, pair, mine):
         survey = mine.survey
-        add = api("api-program-survey-question-list", org, program_pk=pair.program.pk, survey_pk=survey.pk)
+        add = org_url("api-program-survey-question-list", org, program_pk=pair.program.pk, survey_pk=survey.pk)
         created = admin_client.post(
             add, {"prompt": "Was the kick-off useful?", "type": "agree"}, content_type="application/json"
         )
@@ -193,7 +190,7 @@ class TestProgramSurveys:
             "prompt",
             "type",
         }
-        own = api(
+        own = org_url(
             "api-program-survey-question-detail",
             org,
             program_pk=pair.program.pk,
@@ -203,7 +200,7 @@ class TestProgramSurveys:
         assert admin_client.get(own).status_code == 405
         assert admin_client.delete(own).status_code == 204
         assert not SurveyQuestion.objects.filter(pk=body["id"]).exists()
-        standard = api(
+        standard = org_url(
             "api-program-survey-question-detail",
             org,
             program_pk=pair.program.pk,
@@ -215,15 +212,15 @@ class TestProgramSurveys:
 
     def test_a_survey_of_another_program_is_not_found_under_this_one(self, org, admin_client, pair, mine):
         elsewhere = pair_started(org).program
-        address = api("api-program-survey-question-list", org, program_pk=elsewhere.pk, survey_pk=mine.survey_id)
+        address = org_url("api-program-survey-question-list", org, program_pk=elsewhere.pk, survey_pk=mine.survey_id)
         assert (
             admin_client.post(address, {"prompt": "Q?", "type": "text"}, content_type="application/json").status_code
             == 404
         )
 
     def test_only_admins(self, org, stakeholder_client, member_client, outsider_client, pair, mine):
-        listing = api("api-program-survey-list", org, program_pk=pair.program.pk)
-        add = api("api-program-survey-question-list", org, program_pk=pair.program.pk, survey_pk=mine.survey_id)
+        listing = org_url("api-program-survey-list", org, program_pk=pair.program.pk)
+        add = org_url("api-program-survey-question-list", org, program_pk=pair.program.pk, survey_pk=mine.survey_id)
         for client, expected in ((stakeholder_client, 403), (member_client, 403), (outsider_client, 404)):
             assert client.get(listing).status_code == expected
             assert (

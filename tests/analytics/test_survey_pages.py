@@ -18,30 +18,25 @@ from analytics.services.surveys import survey_question_add
 from mentorhub.accounts.models import Role
 from mentorhub.accounts.services.tokens import api_token_create
 from tests.factories import MembershipFactory
+from tests.helpers import client_for, org_url, page_text
 from tests.sessions.factories import person
-from tests.sessions.pages_data import text, url
 from tests.test_outsider_sweep import _url, tenant_routes, victim_objects  # noqa: F401 - a fixture
 
+from .factories import SurveyFactory
 from .survey_data import (
     answer,
     assignment_of,
     by_code,
     checkin_answers,
     closing_answers,
+    pair_complete,
     pair_due_now,
     pair_started,
     plan,
 )
-from .test_surveys import _complete
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 A = SurveyAssignment.Status
-
-
-def _client(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
 
 
 def _flash(response) -> list[str]:
@@ -60,7 +55,7 @@ def mine(pair):
 
 class TestAnswerPage:
     def test_shows_the_questions_with_labelled_radios_and_the_confidentiality_note(self, org, pair, mine):
-        html = text(pair.client(pair.mentee).get(url("survey-answer", org, assignment_pk=mine.pk)))
+        html = page_text(pair.client(pair.mentee).get(org_url("survey-answer", org, assignment_pk=mine.pk)))
         ids = by_code(mine)
         assert "<h1>Check-in after 30 days</h1>" in html
         assert "About your mentoring with Morgan Mentor in Grow Together." in html
@@ -84,26 +79,28 @@ class TestAnswerPage:
         client = pair.client(pair.mentee)
         ids = by_code(mine)
         data = {f"q{ids['going_well']}": "5", f"q{ids['checkin_comment']}": "Going well."}
-        response = client.post(url("survey-answer", org, assignment_pk=mine.pk), data, follow=True)
-        assert response.redirect_chain == [(url("my-mentoring", org), 302)]
-        assert "Thank you! Your answers are saved." in text(response)
+        response = client.post(org_url("survey-answer", org, assignment_pk=mine.pk), data, follow=True)
+        assert response.redirect_chain == [(org_url("my-mentoring", org), 302)]
+        assert "Thank you! Your answers are saved." in page_text(response)
         saved = SurveyResponse.objects.get(assignment=mine)
         assert saved.answers == {str(ids["going_well"]): 5, str(ids["checkin_comment"]): "Going well."}
 
         # A double click or a second tab: nothing more is saved, and the person is told why.
-        again = client.post(url("survey-answer", org, assignment_pk=mine.pk), {**data, f"q{ids['going_well']}": "1"})
-        assert again.status_code == 302 and again.url == url("my-mentoring", org)
+        again = client.post(
+            org_url("survey-answer", org, assignment_pk=mine.pk), {**data, f"q{ids['going_well']}": "1"}
+        )
+        assert again.status_code == 302 and again.url == org_url("my-mentoring", org)
         assert _flash(again) == ["You have answered this survey already. Thank you!"]
         assert SurveyResponse.objects.filter(assignment=mine).count() == 1
         assert SurveyResponse.objects.get(assignment=mine).answers[str(ids["going_well"])] == 5
 
-        html = text(client.get(url("survey-answer", org, assignment_pk=mine.pk)))
+        html = page_text(client.get(org_url("survey-answer", org, assignment_pk=mine.pk)))
         assert "You have answered this survey already. Thank you!" in html and "<form" not in html.split("<main")[1]
 
     def test_a_missing_answer_is_explained_and_linked_to_its_question(self, org, pair, mine):
-        response = pair.client(pair.mentee).post(url("survey-answer", org, assignment_pk=mine.pk), {})
+        response = pair.client(pair.mentee).post(org_url("survey-answer", org, assignment_pk=mine.pk), {})
         assert response.status_code == 400
-        html = text(response)
+        html = page_text(response)
         field = f"id_q{by_code(mine)['going_well']}"
         assert "One answer needs your attention:" in html
         assert (
@@ -121,11 +118,11 @@ class TestAnswerPage:
 
     def test_the_closing_survey_has_agree_scales_and_a_0_to_10_question(self, org):
         pair = pair_started(org, started_at=timezone.now() - timedelta(days=40))
-        _complete(org, pair)
+        pair_complete(org, pair)
         plan(org, timezone.now())
         closing = assignment_of(pair, pair.mentee)
         client = pair.client(pair.mentee)
-        html = text(client.get(url("survey-answer", org, assignment_pk=closing.pk)))
+        html = page_text(client.get(org_url("survey-answer", org, assignment_pk=closing.pk)))
         ids = by_code(closing)
         assert "<h1>Closing survey</h1>" in html
         assert "<legend>My competencies improved through this mentoring.</legend>" in html
@@ -138,43 +135,45 @@ class TestAnswerPage:
 
         data = {f"q{pk}": "4" for code, pk in ids.items() if code not in ("recommend", "closing_comment")}
         refused = client.post(
-            url("survey-answer", org, assignment_pk=closing.pk), {**data, f"q{ids['recommend']}": "11"}
+            org_url("survey-answer", org, assignment_pk=closing.pk), {**data, f"q{ids['recommend']}": "11"}
         )
         assert refused.status_code == 400
-        assert "Choose a number from 0 (not at all likely) to 10 (extremely likely)." in text(refused)
-        saved = client.post(url("survey-answer", org, assignment_pk=closing.pk), {**data, f"q{ids['recommend']}": "0"})
+        assert "Choose a number from 0 (not at all likely) to 10 (extremely likely)." in page_text(refused)
+        saved = client.post(
+            org_url("survey-answer", org, assignment_pk=closing.pk), {**data, f"q{ids['recommend']}": "0"}
+        )
         assert saved.status_code == 302
         assert SurveyResponse.objects.get(assignment=closing).answers[str(ids["recommend"])] == 0
 
     def test_an_expired_survey_says_so_and_takes_nothing(self, org, pair, mine):
         SurveyAssignment.objects.filter(pk=mine.pk).update(status=A.EXPIRED)
         client = pair.client(pair.mentee)
-        html = text(client.get(url("survey-answer", org, assignment_pk=mine.pk)))
+        html = page_text(client.get(org_url("survey-answer", org, assignment_pk=mine.pk)))
         assert "This survey has closed: answers are no longer taken." in html
         assert "The next check-in comes to you by itself." in html
-        response = client.post(url("survey-answer", org, assignment_pk=mine.pk), checkin_form(mine))
+        response = client.post(org_url("survey-answer", org, assignment_pk=mine.pk), checkin_form(mine))
         assert response.status_code == 302 and _flash(response) == [
             "This survey has closed: answers are no longer taken."
         ]
         assert not SurveyResponse.objects.exists()
 
     def test_only_the_respondent_can_open_it(self, org, other_org, admin, stakeholder, pair, mine):
-        page = url("survey-answer", org, assignment_pk=mine.pk)
+        page = org_url("survey-answer", org, assignment_pk=mine.pk)
         colleague = person(org, "colleague@alpha.test")
         for viewer in (pair.mentor, admin, colleague, MembershipFactory(organization=other_org, role=Role.ADMIN)):
-            client = _client(viewer)
+            client = client_for(viewer)
             assert client.get(page).status_code == 404
             assert client.post(page, checkin_form(mine)).status_code == 404
-        assert _client(stakeholder).get(page).status_code == 403
+        assert client_for(stakeholder).get(page).status_code == 403
         # Someone else's id in one's own organization's address is just as unknown.
         outsider = MembershipFactory(organization=other_org, role=Role.MEMBER)
-        assert _client(outsider).get(url("survey-answer", other_org, assignment_pk=mine.pk)).status_code == 404
+        assert client_for(outsider).get(org_url("survey-answer", other_org, assignment_pk=mine.pk)).status_code == 404
         assert not SurveyResponse.objects.exists()
 
     def test_an_account_without_roster_entry_has_no_surveys(self, org, admin, mine):
         admin.employee = None
         admin.save()
-        assert _client(admin).get(url("survey-answer", org, assignment_pk=mine.pk)).status_code == 404
+        assert client_for(admin).get(org_url("survey-answer", org, assignment_pk=mine.pk)).status_code == 404
 
 
 def checkin_form(assignment) -> dict[str, str]:
@@ -196,8 +195,8 @@ def _answered_pairs(org, count: int, answered: int) -> list:
 class TestProgramSurveysPage:
     def test_both_surveys_are_made_on_the_first_visit_with_locked_standard_questions(self, org, admin_client):
         program = pair_started(org).program
-        response = admin_client.get(url("program-surveys", org, program_pk=program.pk))
-        html = text(response)
+        response = admin_client.get(org_url("program-surveys", org, program_pk=program.pk))
+        html = page_text(response)
         assert set(Survey.objects.filter(program=program).values_list("kind", flat=True)) == {"checkin", "closing"}
         assert "<h1>Surveys: " in html and 'aria-current="page">Surveys</a>' in html
         assert "Check-in (every 30 days of a match)" in html and "Closing survey (when a match ends)" in html
@@ -209,15 +208,15 @@ class TestProgramSurveysPage:
 
     def test_response_rates_show_only_for_groups_of_at_least_the_minimum_size(self, org, admin_client):
         pairs = _answered_pairs(org, 2, 1)  # 4 people asked: fewer than 5
-        page = url("program-surveys", org, program_pk=pairs[0].program.pk)
-        assert "Response figures appear once at least 5 people have been asked" in text(admin_client.get(page))
+        page = org_url("program-surveys", org, program_pk=pairs[0].program.pk)
+        assert "Response figures appear once at least 5 people have been asked" in page_text(admin_client.get(page))
 
         program = pairs[0].program
         for _ in range(1):  # a third pair in the same program: 6 people asked, 2 answered
             more = pair_started(org, started_at=timezone.now() - timedelta(days=31), program=program)
             plan(org, timezone.now())
             answer(org, more, more.mentor, checkin_answers(assignment_of(more, more.mentor)))
-        html = text(admin_client.get(page))
+        html = page_text(admin_client.get(page))
         checkin = html.split("Closing survey (when a match ends)")[0]
         assert "<dt>People asked</dt><dd>6</dd>" in checkin
         # 2 answered, 4 not: both small groups, so the count and the rate stay hidden.
@@ -227,14 +226,14 @@ class TestProgramSurveysPage:
 
     def test_adding_and_removing_an_own_question(self, org, admin, admin_client):
         program = pair_started(org).program
-        admin_client.get(url("program-surveys", org, program_pk=program.pk))
+        admin_client.get(org_url("program-surveys", org, program_pk=program.pk))
         checkin = Survey.objects.get(program=program, kind="checkin")
-        add = url("program-survey-question-add", org, program_pk=program.pk, survey_pk=checkin.pk)
+        add = org_url("program-survey-question-add", org, program_pk=program.pk, survey_pk=checkin.pk)
         prefix = f"survey{checkin.pk}"
 
         refused = admin_client.post(add, {f"{prefix}-prompt": "", f"{prefix}-type": "agree"})
         assert refused.status_code == 400
-        html = text(refused)
+        html = page_text(refused)
         assert "Write the question." in html and '<details class="add-survey-question" open>' in html
 
         done = admin_client.post(
@@ -244,25 +243,25 @@ class TestProgramSurveysPage:
         assert _flash(done) == ["Question “Was the kick-off useful?” added to the check-in."]
         question = SurveyQuestion.objects.get(survey=checkin, code="")
         assert (question.prompt, question.type, question.required) == ("Was the kick-off useful?", "agree", True)
-        remove = url(
+        remove = org_url(
             "program-survey-question-delete",
             org,
             program_pk=program.pk,
             survey_pk=checkin.pk,
             survey_question_pk=question.pk,
         )
-        assert remove in text(admin_client.get(url("program-surveys", org, program_pk=program.pk)))
+        assert remove in page_text(admin_client.get(org_url("program-surveys", org, program_pk=program.pk)))
 
-        confirm = text(admin_client.get(remove))
+        confirm = page_text(admin_client.get(remove))
         assert "Remove “Was the kick-off useful?”?" in confirm and "no longer asked in the check-in" in confirm
         gone = admin_client.post(remove)
         assert gone.status_code == 302 and not SurveyQuestion.objects.filter(pk=question.pk).exists()
 
     def test_a_standard_question_cannot_be_removed(self, org, admin_client):
         program = pair_started(org).program
-        admin_client.get(url("program-surveys", org, program_pk=program.pk))
+        admin_client.get(org_url("program-surveys", org, program_pk=program.pk))
         standard = SurveyQuestion.objects.get(survey__program=program, code="going_well")
-        remove = url(
+        remove = org_url(
             "program-survey-question-delete",
             org,
             program_pk=program.pk,
@@ -277,16 +276,16 @@ class TestProgramSurveysPage:
         self, org, admin, stakeholder_client, member_client, outsider_client
     ):
         program = pair_started(org).program
-        survey = Survey.objects.create(organization=org, program=program, kind="checkin")
+        survey = SurveyFactory(organization=org, program=program, kind="checkin")
         own = survey_question_add(
             organization=org, actor=admin.user, program_id=program.pk, survey_id=survey.pk, prompt="Own?", type="text"
         )
         routes = [
-            ("get", url("program-surveys", org, program_pk=program.pk)),
-            ("post", url("program-survey-question-add", org, program_pk=program.pk, survey_pk=survey.pk)),
+            ("get", org_url("program-surveys", org, program_pk=program.pk)),
+            ("post", org_url("program-survey-question-add", org, program_pk=program.pk, survey_pk=survey.pk)),
             (
                 "post",
-                url(
+                org_url(
                     "program-survey-question-delete",
                     org,
                     program_pk=program.pk,
@@ -306,7 +305,7 @@ class TestProgramSurveysPage:
     ):
         pairs = _answered_pairs(org, 1, 1)
         program = pairs[0].program
-        page = url("program-surveys", org, program_pk=program.pk)
+        page = org_url("program-surveys", org, program_pk=program.pk)
         admin_client.get(page)  # the surveys exist from here on
         with django_assert_max_num_queries(16) as few:
             admin_client.get(page)
@@ -324,7 +323,7 @@ class TestProgramSurveysPage:
                 type="text",
             )
         with django_assert_max_num_queries(len(few.captured_queries)):
-            html = text(admin_client.get(page))
+            html = page_text(admin_client.get(page))
         assert "Q3?" in html and "<dt>People asked</dt><dd>10</dd>" in html
 
 
@@ -342,7 +341,7 @@ def answered(org, admin, victim_objects):  # noqa: F811 - the sweep's fixture, u
     checkin = assignment_of(pair, pair.mentee)
     answer(org, pair, pair.mentee, checkin_answers(checkin, score=1, comment=CHECKIN_REMARK))
     ended = pair_started(org, started_at=timezone.now() - timedelta(days=40))
-    _complete(org, ended)
+    pair_complete(org, ended)
     plan(org, timezone.now())
     closing = assignment_of(ended, ended.mentee)
     answer(org, ended, ended.mentee, closing_answers(closing, comment=CLOSING_REMARK))
@@ -393,7 +392,7 @@ def test_no_route_shows_anyones_answers(org, other_org, admin, answered, role):
         "outsider": MembershipFactory(organization=other_org, role=Role.ADMIN),
         "author": pair.mentee,
     }[role]
-    seen = _everything_seen_by(_client(viewer), org.slug, objects)
+    seen = _everything_seen_by(client_for(viewer), org.slug, objects)
     assert CHECKIN_REMARK not in seen and CLOSING_REMARK not in seen, f"{role} can read an answer"
 
 

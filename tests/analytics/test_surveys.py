@@ -21,10 +21,11 @@ from analytics.services.surveys import survey_for, survey_question_add, survey_q
 from analytics.survey_schedule import assignment_expires_at, round_of_slot
 from analytics.tasks import plan_surveys
 from matching.models import Match, MatchMember
-from sessions import services as session_services
+from matching.services.lifecycle import match_end_early
 from sessions.models import Notification, Reminder
+from sessions.services.dispatch import reminders_deliver
+from tests.helpers import org_url, page_text
 from tests.sessions.factories import person
-from tests.sessions.pages_data import text, url
 
 from .survey_data import (
     DAY,
@@ -34,6 +35,7 @@ from .survey_data import (
     by_code,
     checkin_answers,
     closing_answers,
+    pair_complete,
     pair_due_now,
     pair_started,
     plan,
@@ -50,15 +52,6 @@ def _rows(pair):
         .order_by("round", "respondent_id")
         .values_list("respondent_id", "round", "due_at", "status")
     )
-
-
-def _complete(org, pair) -> Match:
-    """Complete the match the way the app does when everyone asks for it."""
-    for membership in (pair.mentor, pair.mentee):
-        session_services.mentoring_request_completion(
-            organization=org, actor=None, employee=membership.employee, match_id=pair.match.pk
-        )
-    return Match.objects.get(pk=pair.match.pk)
 
 
 class TestCheckinPlanning:
@@ -141,7 +134,7 @@ class TestClosingSurvey:
     def test_everyone_is_asked_when_the_match_is_completed_and_open_checkins_close(self, org):
         pair = pair_started(org, started_at=timezone.now() - 40 * DAY)
         plan(org, timezone.now())
-        match = _complete(org, pair)
+        match = pair_complete(org, pair)
         report = plan(org, timezone.now() + timedelta(hours=1))
         assert report.closings == 2 and report.expired == 2  # the check-in asks about a match that is over
         closing = SurveyAssignment.objects.filter(match=match, round=0)
@@ -160,7 +153,7 @@ class TestClosingSurvey:
         MatchMember.objects.filter(match=pair.match, participant__employee=decliner.employee).update(
             response=MatchMember.Response.DECLINED, current=False
         )
-        session_services.mentoring_end_early(
+        match_end_early(
             organization=org,
             actor=None,
             match_id=pair.match.pk,
@@ -207,14 +200,14 @@ class TestReminders:
     def test_the_reminder_asks_in_the_app_and_by_email_with_the_link_and_the_confidentiality_rule(self, org):
         pair = pair_started(org)
         plan(org, START + 31 * DAY)
-        report = session_services.reminders_deliver(now=START + 31 * DAY)
+        report = reminders_deliver(now=START + 31 * DAY)
         assert report.sent == 2 and report.skipped == 0
         assignment = assignment_of(pair, pair.mentee)
         notice = Notification.objects.get(recipient=pair.mentee.employee, kind=K.CHECKIN_DUE)
         assert notice.title == "How is your mentoring with Morgan Mentor going?"
         assert "Two questions, one minute." in notice.body
         assert "HR and stakeholders only see totals over at least 5 people" in notice.body
-        assert notice.url == url("survey-answer", org, assignment_pk=assignment.pk)
+        assert notice.url == org_url("survey-answer", org, assignment_pk=assignment.pk)
         email = next(m for m in mail.outbox if m.to == [pair.mentee.employee.email])
         assert email.subject.endswith("How is your mentoring with Morgan Mentor going?")
         assert notice.url in email.body and "List-Unsubscribe" in email.extra_headers
@@ -223,7 +216,7 @@ class TestReminders:
         pair = pair_started(org, name="Grow Together")
         Match.objects.filter(pk=pair.match.pk).update(status=Match.Status.COMPLETED, ended_at=START + 50 * DAY)
         plan(org, START + 51 * DAY)
-        session_services.reminders_deliver(now=START + 51 * DAY)
+        reminders_deliver(now=START + 51 * DAY)
         notice = Notification.objects.get(recipient=pair.mentor.employee, kind=K.CHECKIN_DUE)
         assert notice.title == "Your mentoring with Ellis Mentee has ended: how was it?"
         assert "in Grow Together has ended" in notice.body and "six questions, two minutes." in notice.body
@@ -234,7 +227,7 @@ class TestReminders:
         plan(org, START + 30 * DAY)
         answer(org, pair, pair.mentee, now=START + 30 * DAY + timedelta(minutes=1))
         SurveyAssignment.objects.filter(respondent=pair.mentor.employee).update(status=A.EXPIRED)
-        report = session_services.reminders_deliver(now=START + 30 * DAY + timedelta(minutes=2))
+        report = reminders_deliver(now=START + 30 * DAY + timedelta(minutes=2))
         assert report.sent == 0 and report.skipped == 2
         notes = dict(Reminder.objects.filter(kind=K.CHECKIN_DUE).values_list("recipient_id", "note"))
         assert notes == {
@@ -246,7 +239,7 @@ class TestReminders:
     def test_ending_the_match_drops_a_checkin_reminder_still_pending(self, org):
         pair = pair_started(org, started_at=timezone.now() - 30 * DAY + timedelta(hours=1))
         plan(org, timezone.now() + timedelta(hours=2))  # due in an hour
-        session_services.mentoring_end_early(
+        match_end_early(
             organization=org, actor=None, match_id=pair.match.pk, reason="Moving on.", employee=pair.mentee.employee
         )
         assert set(Reminder.objects.filter(kind=K.CHECKIN_DUE, slot="checkin#1").values_list("status", flat=True)) == {
@@ -259,25 +252,25 @@ class TestThingsToDo:
         pair = pair_due_now(org)
         client = pair.client(pair.mentee)
         assignment = assignment_of(pair, pair.mentee)
-        html = text(client.get(url("my-mentoring", org)))
+        html = page_text(client.get(org_url("my-mentoring", org)))
         assert "Answer the check-in about your match with Morgan Mentor" in html
-        assert url("survey-answer", org, assignment_pk=assignment.pk) in html
+        assert org_url("survey-answer", org, assignment_pk=assignment.pk) in html
         assert "open until" in html
         answer(org, pair, pair.mentee)
-        assert "Answer the check-in" not in text(client.get(url("my-mentoring", org)))
+        assert "Answer the check-in" not in page_text(client.get(org_url("my-mentoring", org)))
 
     def test_the_closing_survey_names_the_program(self, org):
         pair = pair_started(org, started_at=timezone.now() - 40 * DAY, name="Grow Together")
-        _complete(org, pair)
+        pair_complete(org, pair)
         plan(org, timezone.now())
-        html = text(pair.client(pair.mentor).get(url("my-mentoring", org)))
+        html = page_text(pair.client(pair.mentor).get(org_url("my-mentoring", org)))
         assert "Answer the closing survey of your match in Grow Together" in html
         assert "Answer the check-in" not in html
 
     def test_a_survey_past_its_time_is_not_listed_even_before_the_planner_marks_it(self, org):
         pair = pair_due_now(org)
         SurveyAssignment.objects.filter(match=pair.match).update(due_at=timezone.now() - 31 * DAY)
-        assert "Answer the check-in" not in text(pair.client(pair.mentee).get(url("my-mentoring", org)))
+        assert "Answer the check-in" not in page_text(pair.client(pair.mentee).get(org_url("my-mentoring", org)))
 
 
 class TestAnswering:
@@ -363,7 +356,7 @@ class TestAnswering:
 
     def test_a_closing_survey_is_stored_by_question_id_for_the_impact_report(self, org):
         pair = pair_started(org, started_at=timezone.now() - 40 * DAY)
-        _complete(org, pair)
+        pair_complete(org, pair)
         plan(org, timezone.now())
         assignment = assignment_of(pair, pair.mentee)
         response = answer(org, pair, pair.mentee, closing_answers(assignment, agree=4, nps=10, comment="Great."))

@@ -20,8 +20,6 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from analytics.demographics import ATTRIBUTES
-from analytics.health import HealthFilters, build_health_report
-from analytics.impact import ImpactFilters, build_impact_report
 from analytics.models import (
     MatchFact,
     ParticipantFact,
@@ -34,11 +32,13 @@ from analytics.models import (
     SurveyResponse,
 )
 from analytics.question_sets import CHECKIN_SCORE, IMPACT_CODES
+from analytics.reports.health import HealthFilters, build_health_report
+from analytics.reports.impact import ImpactFilters, build_impact_report
 from analytics.services.surveys import surveys_plan
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import AuditEvent, Employee, EmploymentEvent, Organization
+from programs.eligibility import employee_is_eligible
 from programs.models import Participant, Program
-from programs.services import employee_is_eligible
 from sessions.extensions import home_todos
 from sessions.models import MentoringSession, Notification, Reminder, SessionFeedback
 

@@ -18,9 +18,10 @@ from django.utils import timezone
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import AuditEvent, Employee, Membership, Organization, User
 from programs.models import Participant, Program
-from sessions import selectors
 from sessions.models import Goal, MentoringSession, Notification, Reminder, SessionFeedback
-from sessions.services import reminders_deliver, reminders_plan_inactivity
+from sessions.selectors.sessions import sessions_to_log, upcoming_sessions
+from sessions.services.dispatch import reminders_deliver
+from sessions.services.reminders import reminders_plan_inactivity
 
 SESSION_MODELS = list(apps.get_app_config("mentoring_sessions").get_models())
 K = Reminder.Kind
@@ -94,9 +95,9 @@ def test_the_demo_pair_has_a_thriving_history_and_its_next_session_booked(seeded
     assert Counter(pending.values_list("kind", "recipient_id")) == {
         (kind, person.pk): 1 for kind in (K.SESSION_24H, K.SESSION_1H, K.LOG_SESSION) for person in (maya, marco)
     }
-    assert selectors.upcoming_sessions(organization=seeded, employee=maya) == [ahead]
-    assert selectors.sessions_to_log(organization=seeded, employee=maya) == []
-    assert selectors.sessions_to_log(organization=seeded, employee=marco) == []
+    assert upcoming_sessions(organization=seeded, employee=maya) == [ahead]
+    assert sessions_to_log(organization=seeded, employee=maya) == []
+    assert sessions_to_log(organization=seeded, employee=marco) == []
 
     unread = Notification.objects.filter(recipient=maya, read_at__isnull=True)
     assert list(unread.values_list("kind", flat=True)) == [K.SESSION_INVITE]

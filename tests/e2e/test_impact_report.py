@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from analytics.models import ParticipantFact
 from analytics.services.rollups import rollup_organization
 from mentorhub.accounts.models import Organization
-from tests.analytics.dashboard_data import csv_table
+from tests.analytics.tables import csv_table
 
 from .conftest import E2E, axe_check, sign_in
 

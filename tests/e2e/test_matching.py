@@ -17,8 +17,9 @@ from playwright.sync_api import expect
 
 from matching.models import Match, MatchMember, MatchRun
 from mentorhub.accounts.models import Employee, Membership, Organization
-from programs import services as program_services
 from programs.models import Participant, Program, Question
+from programs.services.participants import participant_enroll, participants_decide
+from programs.services.programs import program_create, program_move
 
 from .conftest import E2E, axe_check, sign_in
 
@@ -65,19 +66,19 @@ def _answers(questions: list[Question], role: str, index: int) -> dict[str, obje
 def _program_in_matching(acme: Organization) -> Program:
     admin = Membership.objects.select_related("user").get(organization=acme, user__email="admin@acme.example")
     member = Membership.objects.select_related("employee").get(organization=acme, user__email=MEMBER_EMAIL)
-    program = program_services.program_create(
+    program = program_create(
         organization=acme,
         actor=admin.user,
         data={"name": PROGRAM_NAME, "kind": Program.Kind.ONE_ON_ONE, "description": "Six weeks, one mentor each."},
     )
-    program_services.program_move(organization=acme, actor=admin.user, program_id=program.pk, to_status="enrolling")
+    program_move(organization=acme, actor=admin.user, program_id=program.pk, to_status="enrolling")
     questions = list(Question.objects.filter(program=program).order_by("position"))
     roster = Employee.objects.filter(organization=acme, left_on__isnull=True).exclude(employee_id__startswith="DEMO-")
     mentors = list(roster.filter(job_level__gte=6).order_by("employee_id")[:MENTORS])
     mentees = [*roster.filter(job_level__lte=3).order_by("employee_id")[:MENTEES], member.employee]
     for role, people in ((Participant.Role.MENTOR, mentors), (Participant.Role.MENTEE, mentees)):
         for index, employee in enumerate(people):
-            program_services.participant_enroll(
+            participant_enroll(
                 organization=acme,
                 actor=admin.user,
                 program_id=program.pk,
@@ -86,14 +87,14 @@ def _program_in_matching(acme: Organization) -> Program:
                 answers=_answers(questions, role, index),
                 capacity=2 if role == Participant.Role.MENTOR else None,
             )
-    program_services.participants_decide(
+    participants_decide(
         organization=acme,
         actor=admin.user,
         program_id=program.pk,
         participant_ids=list(Participant.objects.filter(program=program).values_list("pk", flat=True)),
         decision="approve",
     )
-    program_services.program_move(organization=acme, actor=admin.user, program_id=program.pk, to_status="matching")
+    program_move(organization=acme, actor=admin.user, program_id=program.pk, to_status="matching")
     return program
 
 

@@ -7,18 +7,23 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from matching import services
 from matching.models import ExcludedPair, Match, MentorRequest
+from matching.services.choice import (
+    mentor_request_create,
+    mentor_request_decide,
+    mentor_request_withdraw,
+    suggestions_for,
+)
 from programs.models import Participant, Program
 
-from .run_helpers import make_cohort
+from .builders import engine_cohort
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def choice(org):
-    cohort = make_cohort(org, match_mode=Program.MatchMode.MENTEE_CHOICE)
+    cohort = engine_cohort(org, match_mode=Program.MatchMode.MENTEE_CHOICE)
     for index, skill in enumerate(["Python", "Python", "Leadership", "Excel", "Negotiation", "Python"]):
         cohort.add("mentor", skills=[skill], capacity=1, name=f"Mentor {index} {skill}")
     cohort.add("mentor", skills=["Python"], languages=["German"], name="Mentor German")
@@ -28,7 +33,7 @@ def choice(org):
 
 
 def _ask(org, cohort, mentee, mentor, **kwargs):
-    return services.mentor_request_create(
+    return mentor_request_create(
         organization=org,
         actor=None,
         employee=mentee.employee,
@@ -39,14 +44,14 @@ def _ask(org, cohort, mentee, mentor, **kwargs):
 
 
 def _decide(org, mentor, request, accept=True, reason=""):
-    return services.mentor_request_decide(
+    return mentor_request_decide(
         organization=org, actor=None, employee=mentor.employee, request_id=request.pk, accept=accept, reason=reason
     )
 
 
 class TestSuggestions:
     def test_top_five_best_first_with_explanations_never_forbidden(self, org, choice):
-        suggestions = services.suggestions_for(organization=org, participant_id=choice.mentees[0].pk)
+        suggestions = suggestions_for(organization=org, participant_id=choice.mentees[0].pk)
 
         assert len(suggestions) == 5
         names = [s.mentor.employee.name for s in suggestions]
@@ -57,16 +62,16 @@ class TestSuggestions:
                    for s in suggestions)  # fmt: skip
 
     def test_full_mentors_are_not_suggested(self, org, choice):
-        first = services.suggestions_for(organization=org, participant_id=choice.mentees[0].pk)[0].mentor
+        first = suggestions_for(organization=org, participant_id=choice.mentees[0].pk)[0].mentor
         request = _ask(org, choice, choice.mentees[1], first)
         _decide(org, first, request)
-        names = [s.mentor.pk for s in services.suggestions_for(organization=org, participant_id=choice.mentees[0].pk)]
+        names = [s.mentor.pk for s in suggestions_for(organization=org, participant_id=choice.mentees[0].pk)]
         assert first.pk not in names
 
     def test_someone_matched_gets_no_suggestions(self, org, choice):
         mentor = choice.mentors[0]
         _decide(org, mentor, _ask(org, choice, choice.mentees[0], mentor))
-        assert services.suggestions_for(organization=org, participant_id=choice.mentees[0].pk) == []
+        assert suggestions_for(organization=org, participant_id=choice.mentees[0].pk) == []
 
 
 class TestRequests:
@@ -95,7 +100,7 @@ class TestRequests:
         request = _ask(org, choice, mentee, choice.mentors[0])
         with pytest.raises(ValidationError, match="open request"):
             _ask(org, choice, mentee, choice.mentors[1])
-        services.mentor_request_withdraw(organization=org, actor=None, employee=mentee.employee, request_id=request.pk)
+        mentor_request_withdraw(organization=org, actor=None, employee=mentee.employee, request_id=request.pk)
         assert _ask(org, choice, mentee, choice.mentors[1]).status == "pending"
 
     def test_decline_excludes_the_pair_from_suggestions(self, org, choice):
@@ -105,9 +110,7 @@ class TestRequests:
         request.refresh_from_db()
         assert request.status == "declined" and request.decline_reason == "Fully booked this quarter."
         assert ExcludedPair.objects.filter(mentor=mentor, mentee=mentee).exists()
-        assert mentor.pk not in [
-            s.mentor.pk for s in services.suggestions_for(organization=org, participant_id=mentee.pk)
-        ]
+        assert mentor.pk not in [s.mentor.pk for s in suggestions_for(organization=org, participant_id=mentee.pk)]
         with pytest.raises(ValidationError, match="not allowed"):
             _ask(org, choice, mentee, mentor)
 
@@ -125,10 +128,10 @@ class TestRequests:
         with pytest.raises(Http404):
             _decide(org, choice.mentors[1], request)
         with pytest.raises(Http404):
-            services.mentor_request_withdraw(
+            mentor_request_withdraw(
                 organization=org, actor=None, employee=choice.mentees[1].employee, request_id=request.pk
             )
-        admin_run = make_cohort(org)
+        admin_run = engine_cohort(org)
         admin_run.add("mentor", skills=["Python"])
         mentee = admin_run.add("mentee", skills=["Python"])
         with pytest.raises(ValidationError, match="HR team"):

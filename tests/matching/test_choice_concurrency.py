@@ -10,12 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from matching import services
 from matching.models import Match, MatchMember, MentorRequest
+from matching.services.choice import mentor_request_create, mentor_request_decide
 from programs.models import Program
 from tests.celery_worker import services_required
 
-from .run_helpers import make_cohort
+from .builders import engine_cohort
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,13 +54,13 @@ def _race(*calls):
 @pytest.mark.parametrize("repeat", range(3))
 def test_two_acceptances_of_the_last_place_one_wins(org, repeat):
     _require_postgresql()
-    cohort = make_cohort(org, match_mode=Program.MatchMode.MENTEE_CHOICE)
+    cohort = engine_cohort(org, match_mode=Program.MatchMode.MENTEE_CHOICE)
     mentor = cohort.add("mentor", skills=["Python"], capacity=2)
     earlier = cohort.add("mentee", skills=["Python"])
     first, second = cohort.add("mentee", skills=["Python"]), cohort.add("mentee", skills=["Python"])
 
     def ask(mentee):
-        return services.mentor_request_create(
+        return mentor_request_create(
             organization=org,
             actor=None,
             employee=mentee.employee,
@@ -69,12 +69,12 @@ def test_two_acceptances_of_the_last_place_one_wins(org, repeat):
         )
 
     def accept(request):
-        return lambda: services.mentor_request_decide(
+        return lambda: mentor_request_decide(
             organization=org, actor=None, employee=mentor.employee, request_id=request.pk, accept=True
         )
 
     # One of the two places is taken already; both mentees ask for the last one.
-    services.mentor_request_decide(
+    mentor_request_decide(
         organization=org, actor=None, employee=mentor.employee, request_id=ask(earlier).pk, accept=True
     )
     requests = [ask(first), ask(second)]

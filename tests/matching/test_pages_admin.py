@@ -12,21 +12,14 @@ from django.urls import reverse
 
 from matching.models import ExcludedPair, Match, MatchRun
 from programs.models import Participant, Program
+from tests.helpers import org_url, page_text
 
-from .pages_data import enroll, make_cohort, make_match, make_run
-
-
-def _text(response) -> str:
-    return response.content.decode()
-
-
-def _url(name: str, org, **kwargs) -> str:
-    return reverse(name, kwargs={"org_slug": org.slug, **kwargs})
+from .builders import make_match, make_run, page_cohort
 
 
 @pytest.fixture
 def cohort(org):
-    return make_cohort(org)
+    return page_cohort(org)
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def reviewed(cohort):
 
 
 def _run_url(org, run) -> str:
-    return _url("match-run-detail", org, program_pk=run.program_id, run_pk=run.pk)
+    return org_url("match-run-detail", org, program_pk=run.program_id, run_pk=run.pk)
 
 
 # --- The matching page: start a run, list runs ------------------------------------------------------------
@@ -47,51 +40,55 @@ def _run_url(org, run) -> str:
 
 class TestMatchingPage:
     def test_shows_the_form_with_a_weight_per_scoring_question_and_the_runs(self, org, admin_client, cohort, reviewed):
-        response = admin_client.get(_url("program-matching", org, program_pk=cohort.program.pk))
-        html = _text(response)
+        response = admin_client.get(org_url("program-matching", org, program_pk=cohort.program.pk))
+        html = page_text(response)
         assert response.status_code == 200
         assert 'name="objective"' in html
-        for question in (cohort.goals, cohort.meeting):
+        for question in (cohort.questions["goals"], cohort.questions["meeting"]):
             assert f'name="weight_{question.pk}"' in html
             assert question.prompt in html
-        assert re.search(rf'name="weight_{cohort.goals.pk}"[^>]*value="4"', html)
+        assert re.search(rf'name="weight_{cohort.key("goals")}"[^>]*value="4"', html)
         run = reviewed[0]
         assert f"Run {run.pk}" in html
         assert 'aria-current="page">Matching</a>' in html
 
     def test_a_program_still_enrolling_cannot_run_and_says_why(self, org, admin, admin_client):
-        cohort = make_cohort(org, status=Program.Status.ENROLLING)
-        response = admin_client.get(_url("program-matching", org, program_pk=cohort.program.pk))
-        assert "close enrollment" in _text(response)
-        assert "Start matching" not in _text(response)
+        cohort = page_cohort(org, status=Program.Status.ENROLLING)
+        response = admin_client.get(org_url("program-matching", org, program_pk=cohort.program.pk))
+        assert "close enrollment" in page_text(response)
+        assert "Start matching" not in page_text(response)
         response = admin_client.post(
-            _url("program-matching", org, program_pk=cohort.program.pk), {"objective": "score"}
+            org_url("program-matching", org, program_pk=cohort.program.pk), {"objective": "score"}
         )
         assert not MatchRun.objects.exists()
 
     def test_program_page_links_to_matching_only_while_matching_or_active(self, org, admin_client, cohort):
-        detail = _url("program-detail", org, program_pk=cohort.program.pk)
-        matching = _url("program-matching", org, program_pk=cohort.program.pk)
-        assert matching in _text(admin_client.get(detail))
+        detail = org_url("program-detail", org, program_pk=cohort.program.pk)
+        matching = org_url("program-matching", org, program_pk=cohort.program.pk)
+        assert matching in page_text(admin_client.get(detail))
         Program.objects.filter(pk=cohort.program.pk).update(status=Program.Status.ENROLLING)
-        assert matching not in _text(admin_client.get(detail))
+        assert matching not in page_text(admin_client.get(detail))
 
     def test_start_runs_the_engine_and_leads_to_the_run_page(
         self, org, admin, admin_client, cohort, django_capture_on_commit_callbacks
     ):
-        url = _url("program-matching", org, program_pk=cohort.program.pk)
-        data = {"objective": "participation", f"weight_{cohort.goals.pk}": "5", f"weight_{cohort.meeting.pk}": "2"}
+        url = org_url("program-matching", org, program_pk=cohort.program.pk)
+        data = {
+            "objective": "participation",
+            f"weight_{cohort.key('goals')}": "5",
+            f"weight_{cohort.key('meeting')}": "2",
+        }
         with django_capture_on_commit_callbacks(execute=True):
             response = admin_client.post(url, data)
         run = MatchRun.objects.get()
         assert response.status_code == 302
         assert response["Location"] == _run_url(org, run)
         assert run.objective == "participation"
-        assert run.weights == {str(cohort.goals.pk): 5}  # only what changed from the form
+        assert run.weights == {cohort.key("goals"): 5}  # only what changed from the form
         assert run.started_by == admin.user
         run.refresh_from_db()
         assert run.status == MatchRun.Status.DONE, run.error
-        page = _text(admin_client.get(response["Location"]))
+        page = page_text(admin_client.get(response["Location"]))
         assert "Done: " in page
         assert Match.objects.filter(run=run, status=Match.Status.PROPOSED).count() == 3
         for mentee in cohort.mentees:
@@ -99,19 +96,19 @@ class TestMatchingPage:
         assert "What are your goals?: 5" in page
 
     def test_invalid_weight_is_refused_next_to_its_field(self, org, admin_client, cohort):
-        url = _url("program-matching", org, program_pk=cohort.program.pk)
-        response = admin_client.post(url, {"objective": "score", f"weight_{cohort.goals.pk}": "9"})
+        url = org_url("program-matching", org, program_pk=cohort.program.pk)
+        response = admin_client.post(url, {"objective": "score", f"weight_{cohort.key('goals')}": "9"})
         assert response.status_code == 400
-        assert "less than or equal to 5" in _text(response)
+        assert "less than or equal to 5" in page_text(response)
         assert not MatchRun.objects.exists()
 
     def test_a_second_run_while_one_is_queued_is_refused_with_the_reason(self, org, admin_client, cohort):
         make_run(cohort, status=MatchRun.Status.QUEUED)
         response = admin_client.post(
-            _url("program-matching", org, program_pk=cohort.program.pk), {"objective": "score"}
+            org_url("program-matching", org, program_pk=cohort.program.pk), {"objective": "score"}
         )
         assert response.status_code == 400
-        assert "already in progress" in _text(response)
+        assert "already in progress" in page_text(response)
         assert MatchRun.objects.count() == 1
 
 
@@ -121,7 +118,7 @@ class TestMatchingPage:
 class TestRunPage:
     def test_a_running_run_polls_with_htmx_and_announces_progress(self, org, admin_client, cohort):
         run = make_run(cohort, status=MatchRun.Status.RUNNING, progress=55, stage="Finding the best pairs")
-        html = _text(admin_client.get(_run_url(org, run)))
+        html = page_text(admin_client.get(_run_url(org, run)))
         assert 'id="run-progress"' in html
         assert 'aria-live="polite"' in html
         assert 'hx-trigger="every 1s"' in html
@@ -133,7 +130,7 @@ class TestRunPage:
         run = make_run(cohort, status=MatchRun.Status.QUEUED)
         response = admin_client.get(_run_url(org, run), HTTP_HX_REQUEST="true")
         assert response.status_code == 200
-        html = _text(response)
+        html = page_text(response)
         assert "Waiting for a worker" in html
         assert "<html" not in html
         assert "hx-swap-oob" not in html
@@ -144,21 +141,21 @@ class TestRunPage:
         run = reviewed[0]
         response = admin_client.get(_run_url(org, run), HTTP_HX_REQUEST="true")
         assert response.status_code == 286  # htmx stops polling
-        html = _text(response)
+        html = page_text(response)
         assert "Done: 2 matched, 1 unmatched, in 0.4 s." in html
         assert 'id="run-results" hx-swap-oob="true"' in html
         assert "Mentor A" in html and "Mentee A" in html
 
     def test_a_failed_run_shows_its_error(self, org, admin_client, cohort):
         run = make_run(cohort, status=MatchRun.Status.FAILED, error="No approved mentor in this program.")
-        html = _text(admin_client.get(_run_url(org, run)))
+        html = page_text(admin_client.get(_run_url(org, run)))
         assert "The run failed" in html
         assert "No approved mentor in this program." in html
         assert "hx-get" not in html
 
     def test_results_show_figures_histogram_pairs_explanations_and_unmatched(self, org, admin_client, cohort, reviewed):
         run, _first, _second = reviewed
-        html = _text(admin_client.get(_run_url(org, run)))
+        html = page_text(admin_client.get(_run_url(org, run)))
         # Figures
         assert re.search(r"<dt>Mentees matched</dt><dd>2</dd>", html)
         assert re.search(r"<dt>Not matched</dt><dd>1</dd>", html)
@@ -187,23 +184,23 @@ class TestRunPage:
         with django_assert_max_num_queries(14) as few:
             admin_client.get(url)
         for i in range(30):
-            mentor = enroll(cohort, Participant.Role.MENTOR, name=f"Extra mentor {i}", level=8)
-            mentee = enroll(cohort, Participant.Role.MENTEE, name=f"Extra mentee {i}", level=1)
+            mentor = cohort.add(Participant.Role.MENTOR, name=f"Extra mentor {i}", level=8)
+            mentee = cohort.add(Participant.Role.MENTEE, name=f"Extra mentee {i}", level=1)
             make_match(cohort, run, mentor, [mentee], score=0.5)
         with django_assert_max_num_queries(len(few.captured_queries)) as many:
-            html = _text(admin_client.get(url))
+            html = page_text(admin_client.get(url))
         assert "Extra mentee 29" in html
         assert len(many.captured_queries) == len(few.captured_queries)
 
     def test_a_what_if_run_shows_figures_and_no_review_table(self, org, admin_client, cohort):
         run = make_run(cohort, what_if=True)
-        html = _text(admin_client.get(_run_url(org, run)))
+        html = page_text(admin_client.get(_run_url(org, run)))
         assert "What-if run" in html
         assert "Approve all" not in html
 
     def test_a_run_of_another_program_is_not_found_under_this_one(self, org, admin_client, cohort, reviewed):
-        other = make_cohort(org, name="Another program")
-        url = _url("match-run-detail", org, program_pk=other.program.pk, run_pk=reviewed[0].pk)
+        other = page_cohort(org, name="Another program")
+        url = org_url("match-run-detail", org, program_pk=other.program.pk, run_pk=reviewed[0].pk)
         assert admin_client.get(url).status_code == 404
 
 
@@ -213,12 +210,12 @@ class TestRunPage:
 class TestReviewActions:
     def test_pin_and_unpin(self, org, admin_client, reviewed):
         run, first, _ = reviewed
-        url = _url("match-pin", org, program_pk=run.program_id, match_pk=first.pk)
+        url = org_url("match-pin", org, program_pk=run.program_id, match_pk=first.pk)
         response = admin_client.post(url, {"pinned": "1", "page": "1"})
         assert response["Location"] == f"{_run_url(org, run)}#match-{first.pk}"
         first.refresh_from_db()
         assert first.pinned
-        html = _text(admin_client.get(_run_url(org, run)))
+        html = page_text(admin_client.get(_run_url(org, run)))
         assert 'aria-pressed="true"' in html
         admin_client.post(url, {"pinned": "0"})
         first.refresh_from_db()
@@ -226,12 +223,12 @@ class TestReviewActions:
 
     def test_change_the_mentor_lists_mentors_with_room_only(self, org, admin_client, cohort, reviewed):
         run, first, _second = reviewed
-        full = enroll(cohort, Participant.Role.MENTOR, name="Full Mentor", level=8, capacity=1)
-        roomy = enroll(cohort, Participant.Role.MENTOR, name="Roomy Mentor", level=8, capacity=3)
-        busy = enroll(cohort, Participant.Role.MENTEE, name="Busy Mentee", level=2)
+        full = cohort.add(Participant.Role.MENTOR, name="Full Mentor", level=8, capacity=1)
+        roomy = cohort.add(Participant.Role.MENTOR, name="Roomy Mentor", level=8, capacity=3)
+        busy = cohort.add(Participant.Role.MENTEE, name="Busy Mentee", level=2)
         make_match(cohort, run, full, [busy])
-        url = _url("match-edit", org, program_pk=run.program_id, match_pk=first.pk)
-        html = _text(admin_client.get(url))
+        url = org_url("match-edit", org, program_pk=run.program_id, match_pk=first.pk)
+        html = page_text(admin_client.get(url))
         options = re.findall(r'<option value="(\d+)">([^<]+)</option>', html)
         names = [label for _pk, label in options]
         assert any("Roomy Mentor" in label for label in names)
@@ -246,15 +243,15 @@ class TestReviewActions:
 
     def test_change_the_mentor_without_a_choice_explains(self, org, admin_client, reviewed):
         run, first, _ = reviewed
-        response = admin_client.post(_url("match-edit", org, program_pk=run.program_id, match_pk=first.pk), {})
+        response = admin_client.post(org_url("match-edit", org, program_pk=run.program_id, match_pk=first.pk), {})
         assert response.status_code == 400
-        assert "Choose a mentor." in _text(response)
+        assert "Choose a mentor." in page_text(response)
 
     def test_approve_one_needs_no_confirmation_and_emails_the_pair(
         self, org, admin_client, reviewed, django_capture_on_commit_callbacks
     ):
         run, first, second = reviewed
-        url = _url("matches-approve", org, program_pk=run.program_id)
+        url = org_url("matches-approve", org, program_pk=run.program_id)
         with django_capture_on_commit_callbacks(execute=True):
             response = admin_client.post(url, {"run": run.pk, "single": "1", "match": first.pk})
         assert response["Location"] == _run_url(org, run)
@@ -267,10 +264,10 @@ class TestReviewActions:
 
     def test_bulk_approve_asks_first_then_approves_the_ticked(self, org, admin_client, reviewed):
         run, first, second = reviewed
-        url = _url("matches-approve", org, program_pk=run.program_id)
+        url = org_url("matches-approve", org, program_pk=run.program_id)
         response = admin_client.post(url, {"run": run.pk, "match": [first.pk, second.pk]})
         assert response.status_code == 200
-        html = _text(response)
+        html = page_text(response)
         assert "Approve 2 matches?" in html
         assert "Mentor A and Mentee A" in html
         assert Match.objects.filter(status=Match.Status.APPROVED).count() == 0
@@ -281,26 +278,26 @@ class TestReviewActions:
 
     def test_approve_all_approves_every_proposal_of_the_run(self, org, admin_client, reviewed):
         run, first, second = reviewed
-        url = _url("matches-approve", org, program_pk=run.program_id)
-        html = _text(admin_client.post(url, {"run": run.pk, "all": "1"}))
+        url = org_url("matches-approve", org, program_pk=run.program_id)
+        html = page_text(admin_client.post(url, {"run": run.pk, "all": "1"}))
         assert "Approve all 2 matches?" in html
         admin_client.post(url, {"run": run.pk, "match": [first.pk, second.pk], "confirm": "yes"})
         assert set(Match.objects.values_list("status", flat=True)) == {Match.Status.APPROVED}
-        page = _text(admin_client.get(_run_url(org, run)))
+        page = page_text(admin_client.get(_run_url(org, run)))
         assert "2 approved" in page
         assert "Approve all" not in page
 
     def test_nothing_ticked_says_so(self, org, admin_client, reviewed):
         run = reviewed[0]
         response = admin_client.post(
-            _url("matches-approve", org, program_pk=run.program_id), {"run": run.pk}, follow=True
+            org_url("matches-approve", org, program_pk=run.program_id), {"run": run.pk}, follow=True
         )
-        assert "Tick at least one proposed match first." in _text(response)
+        assert "Tick at least one proposed match first." in page_text(response)
 
     def test_discard_asks_first(self, org, admin_client, reviewed):
         run, first, _ = reviewed
-        url = _url("match-discard", org, program_pk=run.program_id, match_pk=first.pk)
-        html = _text(admin_client.get(url))
+        url = org_url("match-discard", org, program_pk=run.program_id, match_pk=first.pk)
+        html = page_text(admin_client.get(url))
         assert "Discard the proposal for Mentor A and Mentee A?" in html
         admin_client.post(url, {})  # not confirmed: only the question again
         first.refresh_from_db()
@@ -309,7 +306,7 @@ class TestReviewActions:
         assert response.status_code == 302
         first.refresh_from_db()
         assert first.status == Match.Status.DISCARDED
-        assert f'id="match-{first.pk}"' not in _text(admin_client.get(_run_url(org, run)))
+        assert f'id="match-{first.pk}"' not in page_text(admin_client.get(_run_url(org, run)))
 
 
 class TestCompare:
@@ -329,8 +326,8 @@ class TestCompare:
         run_b = make_run(
             cohort, what_if=True, proposal=proposal_b, figures={"matched": 3, "unmatched_count": 0, "mean_score": 0.6}
         )
-        url = _url("match-run-compare", org, program_pk=cohort.program.pk)
-        html = _text(admin_client.get(f"{url}?a={run_a.pk}&b={run_b.pk}"))
+        url = org_url("match-run-compare", org, program_pk=cohort.program.pk)
+        html = page_text(admin_client.get(f"{url}?a={run_a.pk}&b={run_b.pk}"))
         assert f"Run {run_a.pk} and run {run_b.pk} side by side" in html
         assert re.search(
             r"Matched</th><td class=\"num\">2</td><td class=\"num\">3</td><td class=\"num\">\+1</td>", html
@@ -343,11 +340,11 @@ class TestCompare:
 
     def test_the_same_run_twice_is_refused(self, org, admin_client, cohort, reviewed):
         other = make_run(cohort)
-        url = _url("match-run-compare", org, program_pk=cohort.program.pk)
-        assert "Pick two different runs." in _text(admin_client.get(f"{url}?a={other.pk}&b={other.pk}"))
+        url = org_url("match-run-compare", org, program_pk=cohort.program.pk)
+        assert "Pick two different runs." in page_text(admin_client.get(f"{url}?a={other.pk}&b={other.pk}"))
 
     def test_with_fewer_than_two_runs_it_explains(self, org, admin_client, cohort):
-        html = _text(admin_client.get(_url("match-run-compare", org, program_pk=cohort.program.pk)))
+        html = page_text(admin_client.get(org_url("match-run-compare", org, program_pk=cohort.program.pk)))
         assert "Comparing needs two finished runs" in html
 
 

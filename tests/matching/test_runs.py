@@ -10,15 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from matching import services
 from matching.models import Match, MatchMember, MatchRun
 from matching.services.loading import load_cohort, manager_chains
-from matching.services.runs import STALE_AFTER
+from matching.services.review import match_pin
+from matching.services.runs import STALE_AFTER, match_run_compare, match_run_execute, match_run_rerun, match_run_start
 from mentorhub.accounts.models import AuditEvent
 from programs.models import Participant, Program
 from tests.factories import EmployeeFactory
 
-from .run_helpers import make_cohort, pairs_of, run_now, standard_cohort
+from .builders import engine_cohort, pairs_of, run_now, standard_cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cohort(org):
     return standard_cohort(org)
-
-
-def _by_name(cohort, name):
-    return next(p for p in cohort.mentors + cohort.mentees if p.employee.name == name)
 
 
 def _expected_pairs(cohort) -> set[tuple[int, int]]:
@@ -66,28 +62,26 @@ class TestRun:
         assert AuditEvent.objects.filter(organization=org, verb="match_run.execute", target_id=str(run.pk)).exists()
 
     def test_runs_are_refused_outside_matching_and_while_another_runs(self, org, admin, cohort):
-        services.match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
+        match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
         with pytest.raises(ValidationError, match="already in progress"):
-            services.match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk)
+            match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk)
         # A what-if run writes nothing, so it may run beside a real one.
-        services.match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, what_if=True)
+        match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, what_if=True)
 
         Program.objects.filter(pk=cohort.program.pk).update(status=Program.Status.DRAFT)
         with pytest.raises(ValidationError, match="Matching runs when the program is"):
-            services.match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, what_if=True)
+            match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, what_if=True)
 
     def test_bad_weights_and_scope_are_refused(self, org, admin, cohort, other_org):
         with pytest.raises(ValidationError, match="not part of this program"):
-            services.match_run_start(
-                organization=org, actor=admin.user, program_id=cohort.program.pk, weights={"999": 2}
-            )
+            match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, weights={"999": 2})
         with pytest.raises(ValidationError, match="Weights go from 0 to 5"):
-            services.match_run_start(
-                organization=org, actor=admin.user, program_id=cohort.program.pk, weights={str(cohort.skills.pk): 9}
+            match_run_start(
+                organization=org, actor=admin.user, program_id=cohort.program.pk, weights={cohort.key("skills"): 9}
             )
         stranger = standard_cohort(other_org).mentees[0]
         with pytest.raises(ValidationError, match="not in this program"):
-            services.match_run_start(
+            match_run_start(
                 organization=org, actor=admin.user, program_id=cohort.program.pk, scope_participant_ids=[stranger.pk]
             )
 
@@ -124,46 +118,46 @@ class TestIdempotence:
         run = run_now(org, admin.user, cohort.program, django_capture_on_commit_callbacks)
         finished_at = run.finished_at
 
-        assert services.match_run_execute(organization_id=org.pk, run_id=run.pk) is None
+        assert match_run_execute(organization_id=org.pk, run_id=run.pk) is None
         run.refresh_from_db()
         assert run.finished_at == finished_at and Match.objects.filter(program=cohort.program).count() == 4
 
     def test_a_run_interrupted_by_a_killed_worker_is_claimed_again_and_completes_once(self, org, admin, cohort):
-        run = services.match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
+        run = match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
         # The worker claimed it and died before its one write transaction committed: nothing was written.
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRun.Status.RUNNING, started_at=timezone.now(), progress=55
         )
         # While it may still be alive, nobody else takes it, and the admin cannot start another run.
-        assert services.match_run_execute(organization_id=org.pk, run_id=run.pk) is None
+        assert match_run_execute(organization_id=org.pk, run_id=run.pk) is None
         with pytest.raises(ValidationError):
-            services.match_run_rerun(organization=org, actor=admin.user, run_id=run.pk)
+            match_run_rerun(organization=org, actor=admin.user, run_id=run.pk)
 
         MatchRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - STALE_AFTER - timedelta(seconds=1))
-        done = services.match_run_execute(organization_id=org.pk, run_id=run.pk)
+        done = match_run_execute(organization_id=org.pk, run_id=run.pk)
         assert done.status == MatchRun.Status.DONE and done.progress == 100
-        assert services.match_run_execute(organization_id=org.pk, run_id=run.pk) is None  # redelivered: no-op
+        assert match_run_execute(organization_id=org.pk, run_id=run.pk) is None  # redelivered: no-op
         assert Match.objects.filter(program=cohort.program).count() == 4
         assert pairs_of(cohort.program) == _expected_pairs(cohort)
 
     def test_an_admin_re_runs_a_stale_run(self, org, admin, cohort, django_capture_on_commit_callbacks):
-        run = services.match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
+        run = match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRun.Status.RUNNING, started_at=timezone.now() - STALE_AFTER - timedelta(minutes=1)
         )
         with django_capture_on_commit_callbacks(execute=True):
-            services.match_run_rerun(organization=org, actor=admin.user, run_id=run.pk)
+            match_run_rerun(organization=org, actor=admin.user, run_id=run.pk)
         run.refresh_from_db()
         assert run.status == MatchRun.Status.DONE and Match.objects.filter(run=run).count() == 4
 
     def test_a_failure_is_recorded_on_the_run(self, org, admin, cohort, monkeypatch):
-        run = services.match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
+        run = match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
 
         def broken(*args, **kwargs):
             raise ValueError("scores out of range")
 
         monkeypatch.setattr("matching.solver.solve", broken)
-        failed = services.match_run_execute(organization_id=org.pk, run_id=run.pk)
+        failed = match_run_execute(organization_id=org.pk, run_id=run.pk)
         assert failed.status == MatchRun.Status.FAILED and "scores out of range" in failed.error
         assert not Match.objects.filter(program=cohort.program).exists()
 
@@ -171,12 +165,12 @@ class TestIdempotence:
 class TestPinned:
     def test_pinned_pairs_are_kept_with_their_places(self, org, admin, cohort, django_capture_on_commit_callbacks):
         first = run_now(org, admin.user, cohort.program, django_capture_on_commit_callbacks)
-        nora = _by_name(cohort, "Nora Negotiator")
-        pinned = Match.objects.get(run=first, members__participant=_by_name(cohort, "Ned Wants-Negotiation"))
-        services.match_pin(organization=org, actor=admin.user, match_id=pinned.pk, pinned=True)
+        nora = cohort.person("Nora Negotiator")
+        pinned = Match.objects.get(run=first, members__participant=cohort.person("Ned Wants-Negotiation"))
+        match_pin(organization=org, actor=admin.user, match_id=pinned.pk, pinned=True)
         # Everyone now wants Negotiation: without the pin Ned might lose Nora to someone else.
         for mentee in cohort.mentees:
-            mentee.answers[str(cohort.skills.pk)] = ["Negotiation"]
+            mentee.answers[cohort.key("skills")] = ["Negotiation"]
             mentee.save()
 
         second = run_now(org, admin.user, cohort.program, django_capture_on_commit_callbacks)
@@ -186,7 +180,7 @@ class TestPinned:
         assert second.figures["pinned_kept"] == 1
         nora_matches = MatchMember.objects.filter(participant=nora, current=True)
         assert nora_matches.count() == 2  # the pinned one plus one place left
-        assert {"mentor": nora.pk, "members": [_by_name(cohort, "Ned Wants-Negotiation").pk]} in [
+        assert {"mentor": nora.pk, "members": [cohort.person("Ned Wants-Negotiation").pk]} in [
             {k: v for k, v in entry.items() if k in ("mentor", "members")} for entry in second.proposal
         ]
         assert list(Match.objects.filter(run=first)) == [pinned]  # the others were replaced or carried over
@@ -203,17 +197,17 @@ class TestWhatIfAndCompare:
     def test_compare_two_weightings(self, org, admin, cohort, django_capture_on_commit_callbacks):
         a = run_now(org, admin.user, cohort.program, django_capture_on_commit_callbacks, what_if=True)
         # Only the meeting format counts now, and Paul prefers meeting in person like Leo.
-        paul = _by_name(cohort, "Paul Wants-Python")
-        paul.answers[str(cohort.format.pk)] = "In person"
+        paul = cohort.person("Paul Wants-Python")
+        paul.answers[cohort.key("format")] = "In person"
         paul.save()
-        leo = _by_name(cohort, "Leo Leader")
-        leo.answers[str(cohort.format.pk)] = "In person"
+        leo = cohort.person("Leo Leader")
+        leo.answers[cohort.key("format")] = "In person"
         leo.save()
-        weights = {str(cohort.skills.pk): 0, str(cohort.format.pk): 5}
+        weights = {cohort.key("skills"): 0, cohort.key("format"): 5}
         b = run_now(org, admin.user, cohort.program, django_capture_on_commit_callbacks, what_if=True, weights=weights)
         assert b.weights == weights
 
-        result = services.match_run_compare(organization=org, run_a_id=a.pk, run_b_id=b.pk)
+        result = match_run_compare(organization=org, run_a_id=a.pk, run_b_id=b.pk)
 
         assert result["run_a"]["matched"] == a.figures["matched"] and result["run_b"]["matched"] == b.figures["matched"]
         assert result["run_a"]["mean_score"] == a.figures["mean_score"]
@@ -222,21 +216,21 @@ class TestWhatIfAndCompare:
         expected = sum(1 for p in set(mentor_a) | set(mentor_b) if mentor_a.get(p) != mentor_b.get(p))
         assert result["pairs_changed"] == expected >= 1
         assert mentor_b[paul.pk] == leo.pk
-        assert services.match_run_compare(organization=org, run_a_id=a.pk, run_b_id=a.pk)["pairs_changed"] == 0
+        assert match_run_compare(organization=org, run_a_id=a.pk, run_b_id=a.pk)["pairs_changed"] == 0
 
     def test_compare_refuses_unfinished_runs_and_other_programs(self, org, admin, cohort, other_org, outsider):
-        run = services.match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
+        run = match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
         with pytest.raises(ValidationError, match="finished"):
-            services.match_run_compare(organization=org, run_a_id=run.pk, run_b_id=run.pk)
+            match_run_compare(organization=org, run_a_id=run.pk, run_b_id=run.pk)
         from django.http import Http404
 
         with pytest.raises(Http404):
-            services.match_run_compare(organization=other_org, run_a_id=run.pk, run_b_id=run.pk)
+            match_run_compare(organization=other_org, run_a_id=run.pk, run_b_id=run.pk)
 
 
 class TestUnmatched:
     def test_each_unmatched_person_has_a_reason(self, org, admin, django_capture_on_commit_callbacks):
-        cohort = make_cohort(org)
+        cohort = engine_cohort(org)
         cohort.add("mentor", skills=["Python"], languages=["English"])
         cohort.add("mentee", skills=["Python"], languages=["English"], name="Ann Fits")
         cohort.add("mentee", skills=["Python"], languages=["English"], name="Bob Also-Fits")
@@ -253,13 +247,13 @@ class TestUnmatched:
         assert full["code"] == "full" and "full" in full["reason"]
 
     def test_no_mentors_at_all(self, org, admin, django_capture_on_commit_callbacks):
-        cohort = make_cohort(org)
+        cohort = engine_cohort(org)
         cohort.add("mentee", skills=["Python"])
         run = run_now(org, admin.user, cohort.program, django_capture_on_commit_callbacks)
         assert run.figures["unmatched"][0]["code"] == "no_mentors"
 
     def test_the_management_chain_and_a_leaver_are_never_matched(self, org, admin, django_capture_on_commit_callbacks):
-        cohort = make_cohort(org)
+        cohort = engine_cohort(org)
         boss = cohort.add("mentor", skills=["Python"], name="Big Boss")
         middle = EmployeeFactory(organization=org, manager=boss.employee)
         report = cohort.add("mentee", skills=["Python"], manager=middle, name="Reports to Boss")
@@ -285,7 +279,7 @@ class TestAutomaticMode:
         assert matches.count() == 4 and set(matches.values_list("status", flat=True)) == {Match.Status.APPROVED}
         assert set(matches.values_list("approved_by", flat=True)) == {admin.user.pk}
         assert len(mailoutbox) == 8  # everyone in every pair
-        paul = _by_name(cohort, "Paul Wants-Python")
+        paul = cohort.person("Paul Wants-Python")
         mail = next(m for m in mailoutbox if m.to == [paul.employee.email])
         match = matches.get(members__participant=paul)
         assert f"/o/{org.slug}/matches/{match.pk}/" in mail.body and "Mia Python" in mail.body
@@ -293,7 +287,7 @@ class TestAutomaticMode:
 
 class TestCircles:
     def test_a_group_program_forms_circles(self, org, admin, django_capture_on_commit_callbacks):
-        cohort = make_cohort(
+        cohort = engine_cohort(
             org, kind=Program.Kind.GROUP, circle_min_size=2, circle_max_size=3, default_mentor_capacity=3
         )
         for skill in ("Python", "Leadership"):
@@ -318,7 +312,7 @@ class TestLoading:
         small = standard_cohort(org)
         with django_assert_num_queries(5) as captured:
             load_cohort(organization_id=org.pk, program=small.program)
-        big = make_cohort(org)
+        big = engine_cohort(org)
         for index in range(30):
             big.add("mentor" if index % 3 == 0 else "mentee", skills=["Python"], capacity=2)
         with django_assert_num_queries(len(captured.captured_queries)):

@@ -7,39 +7,25 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from matching import services
 from matching.models import ExcludedPair, Match, MatchMember, MatchRun
+from matching.services.responses import match_respond
+from matching.services.review import match_discard, match_pin, match_set_mentee, match_swap, matches_approve
 from programs.models import Participant, Program
 
-from .run_helpers import make_cohort, pairs_of, run_now, standard_cohort
+from .builders import current_match_of, engine_cohort, pairs_of, run_now, standard_cohort
 
 pytestmark = pytest.mark.django_db
 
 
-def _person(cohort, name):
-    return next(p for p in cohort.mentors + cohort.mentees if p.employee.name == name)
-
-
-def _match_of(participant) -> Match:
-    return Match.objects.get(members__participant=participant, members__current=True)
-
-
-@pytest.fixture
-def proposed(org, admin, django_capture_on_commit_callbacks):
-    cohort = standard_cohort(org)
-    run_now(org, admin.user, cohort.program, django_capture_on_commit_callbacks)
-    return cohort
-
-
 class TestEdits:
     def test_swap_gives_another_mentor_and_recomputes_the_score(self, org, admin, proposed):
-        paul, leo = _person(proposed, "Paul Wants-Python"), _person(proposed, "Leo Leader")
-        lara_match = _match_of(_person(proposed, "Lara Wants-Leadership"))
-        services.match_discard(organization=org, actor=admin.user, match_id=lara_match.pk)  # frees Leo's place
-        match = _match_of(paul)
+        paul, leo = proposed.person("Paul Wants-Python"), proposed.person("Leo Leader")
+        lara_match = current_match_of(proposed.person("Lara Wants-Leadership"))
+        match_discard(organization=org, actor=admin.user, match_id=lara_match.pk)  # frees Leo's place
+        match = current_match_of(paul)
         before = match.score
 
-        services.match_swap(organization=org, actor=admin.user, match_id=match.pk, mentor_participant_id=leo.pk)
+        match_swap(organization=org, actor=admin.user, match_id=match.pk, mentor_participant_id=leo.pk)
 
         match.refresh_from_db()
         lead = match.members.get(role="mentor")
@@ -47,61 +33,57 @@ class TestEdits:
         assert sum(p["contribution"] for p in match.explanation) == pytest.approx(match.score, abs=1e-3)
 
     def test_swap_refuses_a_full_mentor_and_a_forbidden_pair(self, org, admin, proposed):
-        paul = _person(proposed, "Paul Wants-Python")
+        paul = proposed.person("Paul Wants-Python")
         with pytest.raises(ValidationError, match="no room"):
-            services.match_swap(
+            match_swap(
                 organization=org,
                 actor=admin.user,
-                match_id=_match_of(paul).pk,
-                mentor_participant_id=_person(proposed, "Leo Leader").pk,
+                match_id=current_match_of(paul).pk,
+                mentor_participant_id=proposed.person("Leo Leader").pk,
             )
         german = proposed.add("mentor", skills=["Python"], languages=["German"], capacity=3)
         with pytest.raises(ValidationError, match="not allowed"):
-            services.match_swap(
-                organization=org, actor=admin.user, match_id=_match_of(paul).pk, mentor_participant_id=german.pk
+            match_swap(
+                organization=org, actor=admin.user, match_id=current_match_of(paul).pk, mentor_participant_id=german.pk
             )
 
     def test_set_mentee_replaces_the_mentee_who_is_free_again(self, org, admin, proposed):
         newcomer = proposed.add("mentee", skills=["Python"], name="Nina Newcomer")
-        paul = _person(proposed, "Paul Wants-Python")
-        match = _match_of(paul)
+        paul = proposed.person("Paul Wants-Python")
+        match = current_match_of(paul)
 
-        services.match_set_mentee(
-            organization=org, actor=admin.user, match_id=match.pk, mentee_participant_id=newcomer.pk
-        )
+        match_set_mentee(organization=org, actor=admin.user, match_id=match.pk, mentee_participant_id=newcomer.pk)
 
         assert match.members.get(role="mentee").participant == newcomer
         assert not MatchMember.objects.filter(participant=paul, current=True).exists()
         with pytest.raises(ValidationError, match="already has a match"):
-            services.match_set_mentee(
+            match_set_mentee(
                 organization=org,
                 actor=admin.user,
                 match_id=match.pk,
-                mentee_participant_id=_person(proposed, "Lara Wants-Leadership").pk,
+                mentee_participant_id=proposed.person("Lara Wants-Leadership").pk,
             )
 
     def test_approved_matches_cannot_be_edited_and_other_orgs_get_404(self, org, admin, proposed, other_org):
-        match = _match_of(_person(proposed, "Paul Wants-Python"))
-        services.matches_approve(
-            organization=org, actor=admin.user, program_id=proposed.program.pk, match_ids=[match.pk]
-        )
+        match = current_match_of(proposed.person("Paul Wants-Python"))
+        matches_approve(organization=org, actor=admin.user, program_id=proposed.program.pk, match_ids=[match.pk])
         with pytest.raises(ValidationError, match="Only a proposed match"):
-            services.match_swap(
+            match_swap(
                 organization=org,
                 actor=admin.user,
                 match_id=match.pk,
-                mentor_participant_id=_person(proposed, "Nora Negotiator").pk,
+                mentor_participant_id=proposed.person("Nora Negotiator").pk,
             )
         with pytest.raises(Http404):
-            services.match_pin(organization=other_org, actor=admin.user, match_id=match.pk, pinned=True)
+            match_pin(organization=other_org, actor=admin.user, match_id=match.pk, pinned=True)
 
     def test_discard_frees_the_people(self, org, admin, proposed):
-        match = _match_of(_person(proposed, "Paul Wants-Python"))
-        services.match_discard(organization=org, actor=admin.user, match_id=match.pk)
+        match = current_match_of(proposed.person("Paul Wants-Python"))
+        match_discard(organization=org, actor=admin.user, match_id=match.pk)
         match.refresh_from_db()
         assert match.status == Match.Status.DISCARDED and not match.members.filter(current=True).exists()
         with pytest.raises(ValidationError):
-            services.match_discard(organization=org, actor=admin.user, match_id=match.pk)
+            match_discard(organization=org, actor=admin.user, match_id=match.pk)
 
 
 class TestApprove:
@@ -109,72 +91,68 @@ class TestApprove:
         self, org, admin, proposed, mailoutbox, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            count = services.matches_approve(organization=org, actor=admin.user, program_id=proposed.program.pk)
+            count = matches_approve(organization=org, actor=admin.user, program_id=proposed.program.pk)
 
         assert count == 4
         assert set(Match.objects.filter(program=proposed.program).values_list("status", flat=True)) == {"approved"}
         assert len(mailoutbox) == 8
-        paul = _person(proposed, "Paul Wants-Python")
+        paul = proposed.person("Paul Wants-Python")
         mail = next(m for m in mailoutbox if m.to == [paul.employee.email])
-        assert f"/o/{org.slug}/matches/{_match_of(paul).pk}/" in mail.body
+        assert f"/o/{org.slug}/matches/{current_match_of(paul).pk}/" in mail.body
         assert "Mia Python" in mail.body and proposed.program.name in mail.subject
         # Nothing proposed is left: a second approval approves nothing and sends nothing.
-        assert services.matches_approve(organization=org, actor=admin.user, program_id=proposed.program.pk) == 0
+        assert matches_approve(organization=org, actor=admin.user, program_id=proposed.program.pk) == 0
 
     def test_approve_one(self, org, admin, proposed, mailoutbox, django_capture_on_commit_callbacks):
-        match = _match_of(_person(proposed, "Paul Wants-Python"))
+        match = current_match_of(proposed.person("Paul Wants-Python"))
         with django_capture_on_commit_callbacks(execute=True):
-            services.matches_approve(
-                organization=org, actor=admin.user, program_id=proposed.program.pk, match_ids=[match.pk]
-            )
+            matches_approve(organization=org, actor=admin.user, program_id=proposed.program.pk, match_ids=[match.pk])
         assert Match.objects.filter(program=proposed.program, status="approved").get() == match
         assert len(mailoutbox) == 2
 
 
 @pytest.fixture
 def approved(org, admin, proposed):
-    services.matches_approve(organization=org, actor=admin.user, program_id=proposed.program.pk)
+    matches_approve(organization=org, actor=admin.user, program_id=proposed.program.pk)
     return proposed
 
 
 class TestRespond:
     def test_everyone_accepts_and_the_match_is_active(self, org, approved):
-        paul, mia = _person(approved, "Paul Wants-Python"), _person(approved, "Mia Python")
-        match = _match_of(paul)
-        services.match_respond(organization=org, actor=None, employee=paul.employee, match_id=match.pk, accept=True)
+        paul, mia = approved.person("Paul Wants-Python"), approved.person("Mia Python")
+        match = current_match_of(paul)
+        match_respond(organization=org, actor=None, employee=paul.employee, match_id=match.pk, accept=True)
         match.refresh_from_db()
         assert match.status == Match.Status.APPROVED  # Mia has not answered yet
 
-        services.match_respond(organization=org, actor=None, employee=mia.employee, match_id=match.pk, accept=True)
+        match_respond(organization=org, actor=None, employee=mia.employee, match_id=match.pk, accept=True)
 
         match.refresh_from_db()
         assert match.status == Match.Status.ACTIVE and match.started_at
         assert set(Participant.objects.filter(pk__in=[paul.pk, mia.pk]).values_list("status", flat=True)) == {"matched"}
 
     def test_someone_outside_the_match_gets_404(self, org, approved):
-        paul_match = _match_of(_person(approved, "Paul Wants-Python"))
-        lara = _person(approved, "Lara Wants-Leadership")
+        paul_match = current_match_of(approved.person("Paul Wants-Python"))
+        lara = approved.person("Lara Wants-Leadership")
         with pytest.raises(Http404):
-            services.match_respond(
-                organization=org, actor=None, employee=lara.employee, match_id=paul_match.pk, accept=True
-            )
+            match_respond(organization=org, actor=None, employee=lara.employee, match_id=paul_match.pk, accept=True)
 
     def test_a_decline_needs_a_reason(self, org, approved):
-        paul = _person(approved, "Paul Wants-Python")
+        paul = approved.person("Paul Wants-Python")
         with pytest.raises(ValidationError, match="why"):
-            services.match_respond(
-                organization=org, actor=None, employee=paul.employee, match_id=_match_of(paul).pk, accept=False
+            match_respond(
+                organization=org, actor=None, employee=paul.employee, match_id=current_match_of(paul).pk, accept=False
             )
 
     def test_a_decline_frees_both_and_rematches_only_the_affected_people(
         self, org, admin, approved, django_capture_on_commit_callbacks
     ):
-        paul, mia = _person(approved, "Paul Wants-Python"), _person(approved, "Mia Python")
-        lara = _person(approved, "Lara Wants-Leadership")
+        paul, mia = approved.person("Paul Wants-Python"), approved.person("Mia Python")
+        lara = approved.person("Lara Wants-Leadership")
         # Lara and Leo accepted: their pair must stay exactly as it is.
-        lara_match = _match_of(lara)
+        lara_match = current_match_of(lara)
         for member in lara_match.members.all():
-            services.match_respond(
+            match_respond(
                 organization=org, actor=None, employee=member.participant.employee, match_id=lara_match.pk, accept=True
             )
         # A second Python mentor has room for Paul once he is free again.
@@ -182,10 +160,10 @@ class TestRespond:
         others_before = {
             m.pk: m.status for m in Match.objects.filter(program=approved.program).exclude(members__participant=paul)
         }
-        paul_match = _match_of(paul)
+        paul_match = current_match_of(paul)
 
         with django_capture_on_commit_callbacks(execute=True):
-            result = services.match_respond(
+            result = match_respond(
                 organization=org,
                 actor=None,
                 employee=paul.employee,
@@ -208,15 +186,20 @@ class TestRespond:
         assert rematch.figures["mentees"] == 1 and rematch.figures["matched"] == 1
         for match_id, status in others_before.items():
             assert Match.objects.get(pk=match_id).status == status
-        assert _match_of(lara).status == Match.Status.ACTIVE
+        assert current_match_of(lara).status == Match.Status.ACTIVE
 
     def test_a_decline_in_mentee_choice_mode_starts_no_run(self, org, admin, django_capture_on_commit_callbacks):
         cohort = standard_cohort(org, match_mode=Program.MatchMode.MENTEE_CHOICE)
         run_now(org, admin.user, cohort.program, django_capture_on_commit_callbacks)
-        services.matches_approve(organization=org, actor=admin.user, program_id=cohort.program.pk)
-        paul = _person(cohort, "Paul Wants-Python")
-        result = services.match_respond(
-            organization=org, actor=None, employee=paul.employee, match_id=_match_of(paul).pk, accept=False, reason="No"
+        matches_approve(organization=org, actor=admin.user, program_id=cohort.program.pk)
+        paul = cohort.person("Paul Wants-Python")
+        result = match_respond(
+            organization=org,
+            actor=None,
+            employee=paul.employee,
+            match_id=current_match_of(paul).pk,
+            accept=False,
+            reason="No",
         )
         assert result.rematch_run is None and MatchRun.objects.filter(program=cohort.program).count() == 1
 
@@ -225,23 +208,21 @@ class TestCircleDecline:
     def test_a_member_who_declines_leaves_the_circle_which_goes_on(
         self, org, admin, django_capture_on_commit_callbacks
     ):
-        cohort = make_cohort(
+        cohort = engine_cohort(
             org, kind=Program.Kind.GROUP, circle_min_size=2, circle_max_size=4, default_mentor_capacity=4
         )
         cohort.add("mentor", skills=["Python"], capacity=4, level=7)
         members = [cohort.add("mentee", skills=["Python"], department=d) for d in ("Sales", "Finance", "People")]
         run_now(org, admin.user, cohort.program, django_capture_on_commit_callbacks)
-        services.matches_approve(organization=org, actor=admin.user, program_id=cohort.program.pk)
+        matches_approve(organization=org, actor=admin.user, program_id=cohort.program.pk)
         circle = Match.objects.get(program=cohort.program)
 
         with django_capture_on_commit_callbacks(execute=True):
-            services.match_respond(
+            match_respond(
                 organization=org, actor=None, employee=members[0].employee, match_id=circle.pk, accept=False, reason="x"
             )
         for person in [cohort.mentors[0], *members[1:]]:
-            services.match_respond(
-                organization=org, actor=None, employee=person.employee, match_id=circle.pk, accept=True
-            )
+            match_respond(organization=org, actor=None, employee=person.employee, match_id=circle.pk, accept=True)
 
         circle.refresh_from_db()
         assert circle.status == Match.Status.ACTIVE

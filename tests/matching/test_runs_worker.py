@@ -10,12 +10,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from matching import services
 from matching.models import Match, MatchMember, MatchRun
-from matching.services.runs import STALE_AFTER
+from matching.services.runs import STALE_AFTER, match_run_rerun, match_run_start
 from matching.tasks import execute_run
 
-from .run_helpers import standard_cohort
+from .builders import standard_cohort
 
 pytestmark = [pytest.mark.services, pytest.mark.xdist_group("worker")]
 
@@ -31,7 +30,7 @@ def _done(run_id: int):
 def test_a_run_goes_through_the_worker(celery_worker_process, org, admin):
     cohort = standard_cohort(org)
     with transaction.atomic():  # the task is sent on commit, like in a request
-        run = services.match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk)
+        run = match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk)
 
     finished = celery_worker_process.wait_for(_done(run.pk), timeout=90)
 
@@ -43,14 +42,14 @@ def test_a_run_goes_through_the_worker(celery_worker_process, org, admin):
 
 def test_an_interrupted_run_is_re_run_and_completes_once(celery_worker_process, org, admin):
     cohort = standard_cohort(org)
-    run = services.match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
+    run = match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
     # Its worker was killed mid-run long ago: "running", nothing written.
     MatchRun.objects.filter(pk=run.pk).update(
         status=MatchRun.Status.RUNNING, started_at=timezone.now() - STALE_AFTER - timedelta(minutes=1), progress=55
     )
 
     with transaction.atomic():
-        services.match_run_rerun(organization=org, actor=admin.user, run_id=run.pk)
+        match_run_rerun(organization=org, actor=admin.user, run_id=run.pk)
         # The broker redelivers the old message too: the second delivery must find nothing to do.
         transaction.on_commit(lambda: execute_run.delay(organization_id=org.pk, run_id=run.pk))
 

@@ -8,26 +8,23 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from programs import services
 from programs.models import Participant, Program
 from programs.question_sets import QUESTION_SETS
+from programs.services.programs import program_create
 from tests.factories import EmployeeFactory, MembershipFactory
+from tests.helpers import org_url, page_text
 
 from .factories import ParticipantFactory, ProgramFactory, QuestionFactory
 
 
 def _create(org, admin, **data) -> Program:
-    return services.program_create(organization=org, actor=admin.user, data={"name": "Grow", **data})
+    return program_create(organization=org, actor=admin.user, data={"name": "Grow", **data})
 
 
 def _status(program: Program, status: str) -> Program:
     Program.objects.filter(pk=program.pk).update(status=status)
     program.refresh_from_db()
     return program
-
-
-def _text(response) -> str:
-    return response.content.decode()
 
 
 # Every admin route of the programs app, with the objects it names.
@@ -105,14 +102,14 @@ class TestProgramList:
         [row] = response.context["programs"]
         # Five questions joined with six participants must still count each participant once.
         assert (row.mentor_count, row.mentee_count, row.pending_count, row.question_count) == (2, 3, 3, 5)
-        html = _text(response)
+        html = page_text(response)
         assert "Grow" in html and "Group mentoring circles" in html and "Draft" in html
         assert "Mar 1, 2026" in html and "Sep 30, 2026" in html
         assert "Beta secret program" not in html
         assert "New program" in html
 
     def test_empty_state_explains_the_three_kinds(self, admin_client, org):
-        html = _text(admin_client.get(reverse("program-list", kwargs={"org_slug": org.slug})))
+        html = page_text(admin_client.get(reverse("program-list", kwargs={"org_slug": org.slug})))
         assert "No programs yet" in html
         for kind in ("One-to-one mentoring", "Group mentoring circles", "Reverse mentoring"):
             assert kind in html
@@ -146,7 +143,7 @@ class TestWizard:
     )
     def test_creates_each_kind_with_its_defaults(self, admin_client, org, kind, cadence, capacity, mentor_prompt):
         url = _wizard(admin_client, org)
-        assert "What kind of program?" in _text(admin_client.get(url))
+        assert "What kind of program?" in page_text(admin_client.get(url))
         response = _step(admin_client, org, "kind", kind=kind)
         assert response.status_code == 302 and response["Location"].endswith("?step=basics")
 
@@ -179,7 +176,7 @@ class TestWizard:
         response = _step(admin_client, org, "matching", **data)
         assert response["Location"].endswith("?step=review")
 
-        review = _text(admin_client.get(url + "?step=review"))
+        review = page_text(admin_client.get(url + "?step=review"))
         assert f"Spring {kind}" in review
         assert "As a mentee sees it" in review and mentor_prompt in review
         assert "disabled" in review  # the preview cannot be filled in
@@ -201,13 +198,13 @@ class TestWizard:
     def test_each_step_validates_with_clear_messages(self, admin_client, org):
         response = _step(admin_client, org, "kind")
         assert response.status_code == 400
-        assert "Choose the kind of program." in _text(response)
+        assert "Choose the kind of program." in page_text(response)
 
         _step(admin_client, org, "kind", kind="group")
         response = _step(
             admin_client, org, "basics", name="", starts_on="2026-05-01", ends_on="2026-04-01", cadence_per_month="0"
         )
-        html = _text(response)
+        html = page_text(response)
         assert response.status_code == 400
         assert "Give the program a name." in html
         assert "The end date must be on or after the start date." in html
@@ -226,7 +223,7 @@ class TestWizard:
             match_mode="admin",
             objective="score",
         )
-        html = _text(response)
+        html = page_text(response)
         assert response.status_code == 400
         assert "The default cannot be more than the most a mentor may take." in html
         assert "The largest circle cannot be smaller than the smallest." in html
@@ -272,7 +269,7 @@ class TestWizard:
         url = _wizard(admin_client, org)
         _step(admin_client, org, "kind", kind="one_on_one")
         _step(admin_client, org, "basics", name="Sales growth", cadence_per_month="2")
-        html = _text(admin_client.get(url + "?step=matching"))
+        html = page_text(admin_client.get(url + "?step=matching"))
         assert "Sales" in html and "Finance" in html and "Lisbon" in html
         assert "Beta Only Dept" not in html
         _step(
@@ -288,7 +285,7 @@ class TestWizard:
             match_mode="mentee_choice",
             objective="participation",
         )
-        review = _text(admin_client.get(url + "?step=review"))
+        review = page_text(admin_client.get(url + "?step=review"))
         assert "Mentees pick from suggestions" in review
         _step(admin_client, org, "review", action="create")
         program = Program.objects.get(organization=org, name="Sales growth")
@@ -313,17 +310,17 @@ class TestWizard:
             objective="score",
         )
         assert response.status_code == 400
-        assert "Select a valid choice" in _text(response)
+        assert "Select a valid choice" in page_text(response)
 
     def test_program_list_offers_to_resume(self, admin_client, org):
         list_url = reverse("program-list", kwargs={"org_slug": org.slug})
-        assert "Continue the program you started" not in _text(admin_client.get(list_url))
+        assert "Continue the program you started" not in page_text(admin_client.get(list_url))
         _step(admin_client, org, "kind", kind="group")
-        assert "Continue the program you started" in _text(admin_client.get(list_url))
+        assert "Continue the program you started" in page_text(admin_client.get(list_url))
         # "New program" starts over.
         response = admin_client.get(_wizard(admin_client, org) + "?restart=1", follow=True)
         assert response.context["step"] == "kind"
-        assert "Continue the program you started" not in _text(admin_client.get(list_url))
+        assert "Continue the program you started" not in page_text(admin_client.get(list_url))
 
     def test_wizard_state_is_kept_per_organization(self, org, admin, other_org):
         MembershipFactory(organization=other_org, user=admin.user, role="admin")
@@ -361,7 +358,7 @@ class TestProgramDetail:
         assert ctx["eligible"] == 3 + 0  # only the Sales employees; participants are in Engineering
         assert ctx["totals"] == {"applied": 2, "approved": 2, "waitlisted": 1}
         assert ctx["mentor_capacity"] == 5
-        html = _text(response)
+        html = page_text(response)
         assert "2 applications waiting for review." in html
         assert "Review applications" in html
 
@@ -377,7 +374,7 @@ class TestProgramDetail:
     )
     def test_lifecycle_buttons_only_when_allowed(self, admin_client, org, admin, status, shown, hidden):
         program = _status(_create(org, admin), status)
-        html = _text(_detail(admin_client, program))
+        html = page_text(_detail(admin_client, program))
         for label in shown:
             assert label in html, label
         for label in hidden:
@@ -386,11 +383,13 @@ class TestProgramDetail:
     def test_next_action_for_a_draft_without_questions(self, admin_client, org, admin):
         program = _create(org, admin)
         program.questions.all().delete()
-        assert "Add questions to the enrollment form, then open enrollment." in _text(_detail(admin_client, program))
+        assert "Add questions to the enrollment form, then open enrollment." in page_text(
+            _detail(admin_client, program)
+        )
 
     def test_open_enrollment(self, admin_client, org, admin):
         program = _create(org, admin)
-        html = _text(_move(admin_client, program, "enrolling"))
+        html = page_text(_move(admin_client, program, "enrolling"))
         program.refresh_from_db()
         assert program.status == "enrolling"
         assert "is now enrolling" in html
@@ -398,9 +397,9 @@ class TestProgramDetail:
     def test_refused_move_shows_the_message(self, admin_client, org, admin):
         program = _create(org, admin)
         program.questions.all().delete()
-        html = _text(_move(admin_client, program, "enrolling"))
+        html = page_text(_move(admin_client, program, "enrolling"))
         assert "Add at least one question before opening enrollment." in html
-        html = _text(_move(admin_client, program, "active"))
+        html = page_text(_move(admin_client, program, "active"))
         assert "A program that is draft cannot move to “Active”." in html
         program.refresh_from_db()
         assert program.status == "draft"
@@ -409,9 +408,9 @@ class TestProgramDetail:
         program = _status(_create(org, admin), "active")
         url = reverse("program-move", kwargs={"org_slug": org.slug, "program_pk": program.pk})
         page = admin_client.get(url + "?to_status=closed")
-        assert "cannot be reopened" in _text(page)
+        assert "cannot be reopened" in page_text(page)
         response = admin_client.post(url, {"to_status": "closed"})
-        assert response.status_code == 200 and "Close “Grow”?" in _text(response)
+        assert response.status_code == 200 and "Close “Grow”?" in page_text(response)
         program.refresh_from_db()
         assert program.status == "active"
         _move(admin_client, program, "closed", confirm="yes")
@@ -421,7 +420,7 @@ class TestProgramDetail:
 
 class TestProgramEdit:
     def _url(self, program):
-        return reverse("program-edit", kwargs={"org_slug": program.organization.slug, "program_pk": program.pk})
+        return org_url("program-edit", program.organization, program_pk=program.pk)
 
     def _data(self, program, **changes):
         data = {
@@ -456,14 +455,14 @@ class TestProgramEdit:
             self._url(program), self._data(program, kind="group", starts_on="2026-05-01", ends_on="2026-01-01")
         )
         assert response.status_code == 400
-        assert "The end date must be on or after the start date." in _text(response)
+        assert "The end date must be on or after the start date." in page_text(response)
         admin_client.post(self._url(program), self._data(program, kind="group", name="Still one to one"))
         program.refresh_from_db()
         assert program.kind == "one_on_one" and program.name == "Still one to one"
 
     def test_closed_program_is_read_only(self, admin_client, org, admin):
         program = _status(_create(org, admin), "closed")
-        html = _text(admin_client.get(self._url(program)))
+        html = page_text(admin_client.get(self._url(program)))
         assert "can no longer change" in html and "Save settings" not in html
         admin_client.post(self._url(program), self._data(program, name="Changed"))
         program.refresh_from_db()

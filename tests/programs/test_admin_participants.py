@@ -6,28 +6,20 @@ import csv
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
-from programs import services
 from programs.models import Participant, Program
+from programs.services.programs import program_create
 from tests.factories import EmployeeFactory
+from tests.helpers import org_url, page_text
 
 from .factories import ParticipantFactory, ProgramFactory
 
 
 def _create(org, admin, **data) -> Program:
-    program = services.program_create(organization=org, actor=admin.user, data={"name": "Grow", **data})
+    program = program_create(organization=org, actor=admin.user, data={"name": "Grow", **data})
     Program.objects.filter(pk=program.pk).update(status="enrolling")
     program.refresh_from_db()
     return program
-
-
-def _url(name, program):
-    return reverse(name, kwargs={"org_slug": program.organization.slug, "program_pk": program.pk})
-
-
-def _text(response) -> str:
-    return response.content.decode()
 
 
 def _question(program, prompt):
@@ -47,8 +39,8 @@ class TestList:
             answers={str(skills.pk): ["Python", "Negotiation"]},
         )
         ParticipantFactory(program=program, role="mentor", employee__name="Grace Mentor", capacity=3)
-        response = admin_client.get(_url("program-participants", program))
-        html = _text(response)
+        response = admin_client.get(org_url("program-participants", program.organization, program_pk=program.pk))
+        html = page_text(response)
         assert "Ada Mentee" in html and "Research" in html and "Grace Mentor" in html
         assert "Python, Negotiation" in html
         mentor_row = next(r for r in response.context["rows"] if r["participant"].role == "mentor")
@@ -63,7 +55,9 @@ class TestList:
         ParticipantFactory(program=ProgramFactory(organization=org), employee__name="Dave Elsewhere")
 
         def names(**params):
-            response = admin_client.get(_url("program-participants", program), params)
+            response = admin_client.get(
+                org_url("program-participants", program.organization, program_pk=program.pk), params
+            )
             return sorted(r["participant"].employee.name for r in response.context["rows"])
 
         assert names() == ["Alice Applied", "Bob Approved", "Carol Mentor"]
@@ -76,10 +70,12 @@ class TestList:
     def test_paginates_by_fifty(self, admin_client, org, admin):
         program = _create(org, admin)
         ParticipantFactory.create_batch(55, program=program)
-        first = admin_client.get(_url("program-participants", program))
-        second = admin_client.get(_url("program-participants", program), {"page": 2})
+        first = admin_client.get(org_url("program-participants", program.organization, program_pk=program.pk))
+        second = admin_client.get(
+            org_url("program-participants", program.organization, program_pk=program.pk), {"page": 2}
+        )
         assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == 5
-        assert "Page 1 of 2" in _text(first)
+        assert "Page 1 of 2" in page_text(first)
 
     def test_query_count_is_bounded(self, admin_client, org, admin, django_assert_max_num_queries):
         program = _create(org, admin)
@@ -88,12 +84,12 @@ class TestList:
         ParticipantFactory.create_batch(40, program=program, answers=answers)
         ParticipantFactory.create_batch(10, program=program, role="mentor", capacity=2, answers=answers)
         with django_assert_max_num_queries(10):  # sign-in, savepoints, program, questions, count, page, switcher
-            response = admin_client.get(_url("program-participants", program))
+            response = admin_client.get(org_url("program-participants", program.organization, program_pk=program.pk))
         assert len(response.context["rows"]) == 50
 
     def test_empty_state(self, admin_client, org, admin):
         program = _create(org, admin)
-        html = _text(admin_client.get(_url("program-participants", program)))
+        html = page_text(admin_client.get(org_url("program-participants", program.organization, program_pk=program.pk)))
         assert "Nobody has enrolled yet." in html and "Invite people" in html
 
 
@@ -107,7 +103,7 @@ class TestBulkDecisions:
         ids = [p.pk for p in picked] + [other_program.pk, foreign.pk]
 
         response = admin_client.post(
-            _url("program-participants-decide", program),
+            org_url("program-participants-decide", program.organization, program_pk=program.pk),
             {"decision": "approve", "participant": ids, "return_query": "status=applied"},
             follow=True,
         )
@@ -115,7 +111,7 @@ class TestBulkDecisions:
         statuses = dict(Participant.objects.values_list("pk", "status"))
         assert [statuses[p.pk] for p in picked] == ["approved", "approved"]
         assert statuses[left.pk] == statuses[other_program.pk] == statuses[foreign.pk] == "applied"
-        assert "2 people approved. 2 already had that status or could not be changed." in _text(response)
+        assert "2 people approved. 2 already had that status or could not be changed." in page_text(response)
         assert response.redirect_chain[-1][0].endswith("?status=applied")
         assert Participant.objects.get(pk=picked[0].pk).decided_by == admin.user
 
@@ -123,7 +119,8 @@ class TestBulkDecisions:
         program = _create(org, admin)
         person = ParticipantFactory(program=program, status="approved")
         admin_client.post(
-            _url("program-participants-decide", program), {"decision": "waitlist", "participant": person.pk}
+            org_url("program-participants-decide", program.organization, program_pk=program.pk),
+            {"decision": "waitlist", "participant": person.pk},
         )
         person.refresh_from_db()
         assert person.status == "waitlisted"
@@ -131,10 +128,10 @@ class TestBulkDecisions:
     def test_decline_asks_for_confirmation(self, admin_client, org, admin):
         program = _create(org, admin)
         person = ParticipantFactory(program=program, status="applied", employee__name="Erin Declined")
-        url = _url("program-participants-decide", program)
+        url = org_url("program-participants-decide", program.organization, program_pk=program.pk)
         page = admin_client.post(url, {"decision": "decline", "participant": [person.pk]})
         assert page.status_code == 200
-        assert "Decline 1 person?" in _text(page) and "Erin Declined" in _text(page)
+        assert "Decline 1 person?" in page_text(page) and "Erin Declined" in page_text(page)
         person.refresh_from_db()
         assert person.status == "applied"
         admin_client.post(url, {"decision": "decline", "participant": [person.pk], "confirm": "yes"})
@@ -144,10 +141,12 @@ class TestBulkDecisions:
     def test_nothing_ticked_or_unknown_decision(self, admin_client, org, admin):
         program = _create(org, admin)
         person = ParticipantFactory(program=program, status="applied")
-        url = _url("program-participants-decide", program)
-        assert "Tick at least one person first." in _text(admin_client.post(url, {"decision": "approve"}, follow=True))
+        url = org_url("program-participants-decide", program.organization, program_pk=program.pk)
+        assert "Tick at least one person first." in page_text(
+            admin_client.post(url, {"decision": "approve"}, follow=True)
+        )
         response = admin_client.post(url, {"decision": "promote", "participant": [person.pk]}, follow=True)
-        assert "Choose approve, waitlist or decline." in _text(response)
+        assert "Choose approve, waitlist or decline." in page_text(response)
         person.refresh_from_db()
         assert person.status == "applied"
 
@@ -160,11 +159,11 @@ class TestInvite:
         EmployeeFactory(organization=org, department="Finance", job_level=3)
         ParticipantFactory(program=program, employee=sales[0], role="mentor", status="applied")
         response = admin_client.post(
-            _url("program-invite", program),
+            org_url("program-invite", program.organization, program_pk=program.pk),
             {"role": "mentor", "departments": ["Sales"], "job_levels": ["7"]},
             follow=True,
         )
-        html = _text(response)
+        html = page_text(response)
         assert "Invited as mentor: <strong>2</strong>" in html
         assert "Already in the program in that role: <strong>1</strong>" in html
         invited = set(program.participants.filter(status="invited").values_list("employee_id", flat=True))
@@ -176,11 +175,11 @@ class TestInvite:
         ben = EmployeeFactory(organization=org, email="Ben@Alpha.test")
         upload = SimpleUploadedFile("people.csv", b"email,name\nben@alpha.test,Ben\nghost@alpha.test,Nobody\n")
         response = admin_client.post(
-            _url("program-invite", program),
+            org_url("program-invite", program.organization, program_pk=program.pk),
             {"role": "mentee", "emails": "ann@alpha.test, ANN@alpha.test", "emails_file": upload},
             follow=True,
         )
-        html = _text(response)
+        html = page_text(response)
         assert "Invited as mentee: <strong>2</strong>" in html
         assert "ghost@alpha.test" in html and "Not found among eligible employees (1)" in html
         invited = set(program.participants.filter(status="invited", role="mentee").values_list("employee", flat=True))
@@ -188,21 +187,29 @@ class TestInvite:
 
     def test_invite_needs_a_selection(self, admin_client, org, admin):
         program = _create(org, admin)
-        response = admin_client.post(_url("program-invite", program), {"role": "mentee", "emails": "not an email"})
+        response = admin_client.post(
+            org_url("program-invite", program.organization, program_pk=program.pk),
+            {"role": "mentee", "emails": "not an email"},
+        )
         assert response.status_code == 400
-        assert "No email addresses found in this text." in _text(response)
-        response = admin_client.post(_url("program-invite", program), {"role": "mentee"})
-        assert "Choose a department, a job level, or give email addresses." in _text(response)
+        assert "No email addresses found in this text." in page_text(response)
+        response = admin_client.post(
+            org_url("program-invite", program.organization, program_pk=program.pk), {"role": "mentee"}
+        )
+        assert "Choose a department, a job level, or give email addresses." in page_text(response)
         assert not program.participants.exists()
 
     def test_no_invitations_past_enrollment(self, admin_client, org, admin):
         program = _create(org, admin)
         Program.objects.filter(pk=program.pk).update(status="active")
         EmployeeFactory(organization=org, department="Sales")
-        html = _text(admin_client.get(_url("program-invite", program)))
+        html = page_text(admin_client.get(org_url("program-invite", program.organization, program_pk=program.pk)))
         assert "Invitations can only be sent while the program is a draft or enrolling." in html
-        response = admin_client.post(_url("program-invite", program), {"role": "mentee", "departments": ["Sales"]})
-        assert "Invitations can only be sent" in _text(response)
+        response = admin_client.post(
+            org_url("program-invite", program.organization, program_pk=program.pk),
+            {"role": "mentee", "departments": ["Sales"]},
+        )
+        assert "Invitations can only be sent" in page_text(response)
         assert not program.participants.exists()
 
 
@@ -228,7 +235,9 @@ class TestExport:
             employee__job_level=6,
             answers={str(skills.pk): ["Python", "COBOL"], str(note.pk): "=HYPERLINK(evil)"},
         )
-        rows = self._rows(admin_client.get(_url("program-participants-export", program)))
+        rows = self._rows(
+            admin_client.get(org_url("program-participants-export", program.organization, program_pk=program.pk))
+        )
         header, row = rows[0], rows[1]
         assert header[:9] == [
             "name",
@@ -252,5 +261,9 @@ class TestExport:
         ParticipantFactory(program=program, role="mentee", employee__name="Mentee One")
         ParticipantFactory(program=program, role="mentor", employee__name="Mentor One")
         ParticipantFactory(program=ProgramFactory(organization=org), employee__name="Other Program")
-        rows = self._rows(admin_client.get(_url("program-participants-export", program), {"role": "mentor"}))
+        rows = self._rows(
+            admin_client.get(
+                org_url("program-participants-export", program.organization, program_pk=program.pk), {"role": "mentor"}
+            )
+        )
         assert [r[0] for r in rows[1:]] == ["Mentor One"]

@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from programs import services
 from programs.answers import answers_clean
 from programs.models import Participant, Program, Question
+from programs.services.participants import participants_decide
+from programs.services.questions import question_update
+from tests.helpers import org_url
 from tests.programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +19,7 @@ P = Participant.Status
 
 
 def decide_url(org, program) -> str:
-    return reverse("program-participants-decide", kwargs={"org_slug": org.slug, "program_pk": program.pk})
+    return org_url("program-participants-decide", org, program_pk=program.pk)
 
 
 # --- Bulk decisions --------------------------------------------------------------------------------
@@ -43,7 +45,7 @@ def test_no_decisions_outside_enrollment_and_matching(org, admin, status):
     program = ProgramFactory(organization=org, status=status, name="Old one")
     applied = ParticipantFactory(program=program, status=P.APPLIED)
     with pytest.raises(ValidationError, match="only be decided while the program is enrolling or matching"):
-        services.participants_decide(
+        participants_decide(
             organization=org, actor=admin.user, program_id=program.pk, participant_ids=[applied.pk], decision="approve"
         )
     applied.refresh_from_db()
@@ -54,7 +56,7 @@ def test_no_decisions_outside_enrollment_and_matching(org, admin, status):
 def test_decisions_while_enrolling_or_matching(org, admin, status):
     program = ProgramFactory(organization=org, status=status)
     applied = ParticipantFactory(program=program, status=P.APPLIED)
-    changed = services.participants_decide(
+    changed = participants_decide(
         organization=org, actor=admin.user, program_id=program.pk, participant_ids=[applied.pk], decision="waitlist"
     )
     applied.refresh_from_db()
@@ -94,7 +96,7 @@ def program(org):
 
 
 def _update(org, admin, program, question, **data):
-    return services.question_update(
+    return question_update(
         organization=org, actor=admin.user, program_id=program.pk, question_id=question.pk, data=data
     )
 

@@ -7,20 +7,16 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 
-from programs import services
 from programs.models import Participant, Program
+from programs.services.participants import WITHDRAWABLE, participant_enroll, participant_withdraw
 from programs.views import member as member_views
+from tests.helpers import org_url
 from tests.programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 P = Participant.Status
-
-
-def url(name: str, org, **kwargs) -> str:
-    return reverse(name, kwargs={"org_slug": org.slug, **kwargs})
 
 
 def api(org, program, path: str = "") -> str:
@@ -51,13 +47,13 @@ def declined(program, member, admin):
 
 def test_service_refuses_to_withdraw_a_declined_application(org, member, declined):
     with pytest.raises(ValidationError, match="declined"):
-        services.participant_withdraw(organization=org, actor=member.user, participant_id=declined.pk)
+        participant_withdraw(organization=org, actor=member.user, participant_id=declined.pk)
     declined.refresh_from_db()
     assert declined.status == P.DECLINED
 
 
 def test_declined_applicant_cannot_withdraw_and_reapply_through_the_pages(member_client, org, program, declined):
-    response = member_client.post(url("participant-withdraw", org, participant_pk=declined.pk))
+    response = member_client.post(org_url("participant-withdraw", org, participant_pk=declined.pk))
     assert response.status_code == 302
     declined.refresh_from_db()
     assert declined.status == P.DECLINED
@@ -65,7 +61,7 @@ def test_declined_applicant_cannot_withdraw_and_reapply_through_the_pages(member
     assert "declined; there is nothing to withdraw" in page
 
     member_client.post(
-        url("program-enroll", org, program_pk=program.pk, role="mentee"), {f"q_{program.q.pk}": "Video call"}
+        org_url("program-enroll", org, program_pk=program.pk, role="mentee"), {f"q_{program.q.pk}": "Video call"}
     )
     declined.refresh_from_db()
     assert declined.status == P.DECLINED and declined.decided_by is not None
@@ -85,19 +81,19 @@ def test_declined_applicant_cannot_withdraw_and_reapply_through_the_api(member_c
 
 
 def test_the_withdraw_page_does_not_offer_withdrawing_a_declined_application(member_client, org, declined):
-    page = member_client.get(url("participant-withdraw", org, participant_pk=declined.pk)).content.decode()
+    page = member_client.get(org_url("participant-withdraw", org, participant_pk=declined.pk)).content.decode()
     assert "Your enrollment is declined" in page and "Withdraw as mentee" not in page
 
 
 def test_the_page_and_the_service_share_one_rule():
-    assert member_views.WITHDRAWABLE is services.WITHDRAWABLE
-    assert {P.INVITED, P.APPLIED, P.APPROVED, P.WAITLISTED} == services.WITHDRAWABLE
+    assert member_views.WITHDRAWABLE is WITHDRAWABLE
+    assert {P.INVITED, P.APPLIED, P.APPROVED, P.WAITLISTED} == WITHDRAWABLE
 
 
 @pytest.mark.parametrize("status", [P.INVITED, P.APPLIED, P.APPROVED, P.WAITLISTED])
 def test_enrollments_in_play_can_still_be_withdrawn(org, member, program, status):
     participant = ParticipantFactory(program=program, employee=member.employee, status=status)
-    services.participant_withdraw(organization=org, actor=member.user, participant_id=participant.pk)
+    participant_withdraw(organization=org, actor=member.user, participant_id=participant.pk)
     participant.refresh_from_db()
     assert participant.status == P.WITHDRAWN
 
@@ -110,8 +106,8 @@ def test_applying_again_after_withdrawing_clears_the_earlier_decision(org, membe
         decided_by=admin.user,
         decided_at=timezone.now(),
     )
-    services.participant_withdraw(organization=org, actor=member.user, participant_id=approved.pk)
-    again = services.participant_enroll(
+    participant_withdraw(organization=org, actor=member.user, participant_id=approved.pk)
+    again = participant_enroll(
         organization=org,
         actor=member.user,
         program_id=program.pk,
@@ -128,34 +124,34 @@ def test_applying_again_after_withdrawing_clears_the_earlier_decision(org, membe
 
 
 def test_stakeholder_cannot_enroll_through_the_page(stakeholder_client, stakeholder, org, program):
-    enroll = url("program-enroll", org, program_pk=program.pk, role="mentee")
+    enroll = org_url("program-enroll", org, program_pk=program.pk, role="mentee")
     assert stakeholder_client.get(enroll).status_code == 403
     response = stakeholder_client.post(enroll, {f"q_{program.q.pk}": "Video call"})
     assert response.status_code == 403
     assert not Participant.objects.filter(employee=stakeholder.employee).exists()
-    assert stakeholder_client.get(url("my-programs", org)).status_code == 403
+    assert stakeholder_client.get(org_url("my-programs", org)).status_code == 403
 
 
 def test_stakeholder_cannot_edit_or_withdraw_through_the_pages(stakeholder_client, stakeholder, org, program):
     # An enrollment made before the rule (or by an admin who is a stakeholder now) stays as it is.
     own = ParticipantFactory(program=program, employee=stakeholder.employee, answers={str(program.q.pk): "Video call"})
-    edit = url("participant-edit", org, participant_pk=own.pk)
+    edit = org_url("participant-edit", org, participant_pk=own.pk)
     assert stakeholder_client.post(edit, {f"q_{program.q.pk}": "In person"}).status_code == 403
-    assert stakeholder_client.post(url("participant-withdraw", org, participant_pk=own.pk)).status_code == 403
+    assert stakeholder_client.post(org_url("participant-withdraw", org, participant_pk=own.pk)).status_code == 403
     own.refresh_from_db()
     assert own.status == P.APPLIED and own.answers == {str(program.q.pk): "Video call"}
 
 
 def test_join_a_program_is_not_in_the_stakeholders_navigation(stakeholder_client, member_client, admin_client, org):
-    link = f'href="{url("my-programs", org)}"'
-    assert link not in stakeholder_client.get(url("org-home", org)).content.decode()
-    assert link in member_client.get(url("org-home", org)).content.decode()
-    assert link in admin_client.get(url("org-home", org)).content.decode()
+    link = f'href="{org_url("my-programs", org)}"'
+    assert link not in stakeholder_client.get(org_url("org-home", org)).content.decode()
+    assert link in member_client.get(org_url("org-home", org)).content.decode()
+    assert link in admin_client.get(org_url("org-home", org)).content.decode()
 
 
 def test_admins_and_members_still_enroll_through_the_page(member_client, member, org, program):
     response = member_client.post(
-        url("program-enroll", org, program_pk=program.pk, role="mentee"), {f"q_{program.q.pk}": "Video call"}
+        org_url("program-enroll", org, program_pk=program.pk, role="mentee"), {f"q_{program.q.pk}": "Video call"}
     )
     assert response.status_code == 302
     assert Participant.objects.get(employee=member.employee, program=program).status == P.APPLIED

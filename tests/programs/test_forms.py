@@ -1,6 +1,6 @@
 from django.template.loader import render_to_string
 
-from programs.forms import EnrollmentForm, field_name
+from programs.forms.enrollment import EnrollmentForm, field_name
 from programs.models import Question
 
 from .factories import ProgramFactory, QuestionFactory

@@ -13,8 +13,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from mentorhub.accounts.models import Employee
-from programs import services
 from programs.models import Participant, Program
+from programs.services.participants import participants_invite
+from programs.services.programs import program_move
 from programs.tasks import send_program_invitation
 from tests.factories import EmployeeFactory
 from tests.programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory
@@ -48,7 +49,7 @@ def program(org):
 
 
 def invite(org, admin, program, **kwargs):
-    return services.participants_invite(
+    return participants_invite(
         organization=org, actor=admin.user, program_id=program.pk, role=kwargs.pop("role", "mentee"), **kwargs
     )
 
@@ -93,7 +94,7 @@ def test_a_draft_emails_its_invitations_when_enrollment_opens(org, admin, django
         assert invite(org, admin, draft, emails=["dee@alpha.test"])["invited"] == 1
     assert mail.outbox == []  # a link to a program nobody can see yet would help no one
     with django_capture_on_commit_callbacks(execute=True):
-        services.program_move(
+        program_move(
             organization=org, actor=admin.user, program_id=draft.pk, to_status="enrolling", base_url="https://h.example"
         )
     assert [message.to for message in mail.outbox] == [["dee@alpha.test"]]

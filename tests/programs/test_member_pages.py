@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from mentorhub.accounts.models import Role
 from programs.models import Participant, Program
 from tests.factories import EmployeeFactory, MembershipFactory
+from tests.helpers import org_url
 
 from .factories import ParticipantFactory, ProgramFactory, QuestionFactory
-
-
-def _url(name: str, org, **kwargs) -> str:
-    return reverse(name, kwargs={"org_slug": org.slug, **kwargs})
 
 
 @pytest.fixture
@@ -62,7 +58,7 @@ class TestMyPrograms:
             organization=org, name="Digital Reverse", kind=Program.Kind.REVERSE, eligible_job_levels=[1, 2, 3]
         )
         with django_assert_max_num_queries(12):
-            response = member_client.get(_url("my-programs", org))
+            response = member_client.get(org_url("my-programs", org))
         page = response.content.decode()
         assert response.status_code == 200
         assert "Grow Together" in page and "Pair up across teams." in page
@@ -70,39 +66,39 @@ class TestMyPrograms:
         for hidden in ("Sales Only", "Secret Draft", "Finished"):
             assert hidden not in page
         assert "Apply as mentee" in page and "Apply as mentor" in page
-        assert _url("program-enroll", org, program_pk=program.pk, role="mentee") in page
+        assert org_url("program-enroll", org, program_pk=program.pk, role="mentee") in page
         assert "You have not enrolled in a program yet" in page
 
     def test_my_enrollments_with_status_and_actions(self, member_client, member, org, program):
         mine = ParticipantFactory(program=program, employee=member.employee, status=Participant.Status.WAITLISTED)
-        page = member_client.get(_url("my-programs", org)).content.decode()
+        page = member_client.get(org_url("my-programs", org)).content.decode()
         assert "Waitlisted" in page
         assert "You are enrolled as mentee (waitlisted)" in page
-        assert _url("participant-edit", org, participant_pk=mine.pk) in page
-        assert _url("participant-withdraw", org, participant_pk=mine.pk) in page
+        assert org_url("participant-edit", org, participant_pk=mine.pk) in page
+        assert org_url("participant-withdraw", org, participant_pk=mine.pk) in page
 
     def test_membership_without_roster_entry_gets_a_clear_message(self, org, program):
         membership = MembershipFactory(organization=org, role=Role.MEMBER, employee=None)
         client = Client()
         client.force_login(membership.user)
-        response = client.get(_url("my-programs", org))
+        response = client.get(org_url("my-programs", org))
         assert response.status_code == 200
         assert "not linked to a roster entry" in response.content.decode()
-        response = client.get(_url("program-enroll", org, program_pk=program.pk, role="mentee"))
+        response = client.get(org_url("program-enroll", org, program_pk=program.pk, role="mentee"))
         assert response.status_code == 403
         assert "not linked to a roster entry" in response.content.decode()
 
     def test_outsider_gets_404(self, outsider_client, org):
-        assert outsider_client.get(_url("my-programs", org)).status_code == 404
+        assert outsider_client.get(org_url("my-programs", org)).status_code == 404
 
 
 class TestEnroll:
     def test_mentee_enrolls(self, member_client, member, org, program):
-        url = _url("program-enroll", org, program_pk=program.pk, role="mentee")
+        url = org_url("program-enroll", org, program_pk=program.pk, role="mentee")
         page = member_client.get(url).content.decode()
         assert "Skills to learn?" in page and "Confidence?" in page and "(required)" in page
         response = member_client.post(url, {**_answers(program), f"q_{program.scale.pk}": "4"}, follow=True)
-        assert response.redirect_chain[-1][0] == _url("my-programs", org)
+        assert response.redirect_chain[-1][0] == org_url("my-programs", org)
         assert "You applied to Grow Together as mentee" in response.content.decode()
         participant = Participant.objects.get(program=program, employee=member.employee)
         assert participant.role == "mentee" and participant.status == Participant.Status.APPLIED
@@ -113,7 +109,7 @@ class TestEnroll:
         }
 
     def test_mentor_sees_mentor_prompts_and_sets_capacity(self, member_client, member, org, program):
-        url = _url("program-enroll", org, program_pk=program.pk, role="mentor")
+        url = org_url("program-enroll", org, program_pk=program.pk, role="mentor")
         page = member_client.get(url).content.decode()
         assert "Skills to offer?" in page and "Confidence?" not in page and "How many mentees" in page
         response = member_client.post(url, {**_answers(program), "capacity": "3"})
@@ -122,7 +118,7 @@ class TestEnroll:
         assert (participant.role, participant.capacity) == ("mentor", 3)
 
     def test_errors_are_shown_next_to_the_questions(self, member_client, member, org, program):
-        url = _url("program-enroll", org, program_pk=program.pk, role="mentee")
+        url = org_url("program-enroll", org, program_pk=program.pk, role="mentee")
         response = member_client.post(url, {f"q_{program.format.pk}": "Video call", f"q_{program.scale.pk}": "9"})
         page = response.content.decode()
         assert response.status_code == 400
@@ -134,7 +130,7 @@ class TestEnroll:
     def test_not_eligible(self, member_client, org):
         program = ProgramFactory(organization=org, name="Sales Only", eligible_departments=["Sales"])
         QuestionFactory(program=program)
-        url = _url("program-enroll", org, program_pk=program.pk, role="mentee")
+        url = org_url("program-enroll", org, program_pk=program.pk, role="mentee")
         page = member_client.get(url).content.decode()
         assert "You are not eligible for this program" in page and "Sales" in page
         assert '<form method="post" novalidate' not in page
@@ -144,16 +140,16 @@ class TestEnroll:
 
     def test_not_open(self, member_client, org):
         program = ProgramFactory(organization=org, name="In Matching", status=Program.Status.MATCHING)
-        response = member_client.get(_url("program-enroll", org, program_pk=program.pk, role="mentee"))
+        response = member_client.get(org_url("program-enroll", org, program_pk=program.pk, role="mentee"))
         assert "In Matching is not open for enrollment (it is matching)." in response.content.decode()
 
     def test_drafts_and_unknown_roles_are_not_found(self, member_client, org, program):
         draft = ProgramFactory(organization=org, status=Program.Status.DRAFT)
-        assert member_client.get(_url("program-enroll", org, program_pk=draft.pk, role="mentee")).status_code == 404
-        assert member_client.get(_url("program-enroll", org, program_pk=program.pk, role="boss")).status_code == 404
+        assert member_client.get(org_url("program-enroll", org, program_pk=draft.pk, role="mentee")).status_code == 404
+        assert member_client.get(org_url("program-enroll", org, program_pk=program.pk, role="boss")).status_code == 404
 
     def test_already_enrolled_and_double_submit(self, member_client, member, org, program):
-        url = _url("program-enroll", org, program_pk=program.pk, role="mentee")
+        url = org_url("program-enroll", org, program_pk=program.pk, role="mentee")
         assert member_client.post(url, _answers(program)).status_code == 302
         # The same form submitted again (double click, back button): no second enrollment, a clear message.
         response = member_client.post(url, _answers(program), follow=True)
@@ -164,8 +160,8 @@ class TestEnroll:
 
     def test_invitation_is_accepted_on_the_enrollment_page(self, member_client, member, org, program):
         invited = ParticipantFactory(program=program, employee=member.employee, status=Participant.Status.INVITED)
-        assert "Accept the invitation as mentee" in member_client.get(_url("my-programs", org)).content.decode()
-        url = _url("program-enroll", org, program_pk=program.pk, role="mentee")
+        assert "Accept the invitation as mentee" in member_client.get(org_url("my-programs", org)).content.decode()
+        url = org_url("program-enroll", org, program_pk=program.pk, role="mentee")
         assert "You were invited to this program" in member_client.get(url).content.decode()
         assert member_client.post(url, _answers(program)).status_code == 302
         invited.refresh_from_db()
@@ -179,15 +175,15 @@ class TestEnroll:
             status=Participant.Status.WITHDRAWN,
             answers={str(program.skills.pk): ["Leadership"]},
         )
-        assert "Apply again as mentee" in member_client.get(_url("my-programs", org)).content.decode()
-        url = _url("program-enroll", org, program_pk=program.pk, role="mentee")
+        assert "Apply again as mentee" in member_client.get(org_url("my-programs", org)).content.decode()
+        url = org_url("program-enroll", org, program_pk=program.pk, role="mentee")
         assert 'value="Leadership"' in member_client.get(url).content.decode()
         assert member_client.post(url, _answers(program)).status_code == 302
         withdrawn.refresh_from_db()
         assert withdrawn.status == Participant.Status.APPLIED
 
     def test_outsider_gets_404(self, outsider_client, org, program):
-        url = _url("program-enroll", org, program_pk=program.pk, role="mentee")
+        url = org_url("program-enroll", org, program_pk=program.pk, role="mentee")
         assert outsider_client.get(url).status_code == 404
         assert outsider_client.post(url, _answers(program)).status_code == 404
 
@@ -202,7 +198,7 @@ class TestEditAndWithdraw:
         )
 
     def test_edit_own_answers(self, member_client, org, program, mine):
-        url = _url("participant-edit", org, participant_pk=mine.pk)
+        url = org_url("participant-edit", org, participant_pk=mine.pk)
         page = member_client.get(url).content.decode()
         assert "Your answers for Grow Together" in page and 'value="Python"' in page
         response = member_client.post(url, _answers(program))
@@ -212,7 +208,7 @@ class TestEditAndWithdraw:
         assert mine.answers[str(program.format.pk)] == "Video call"
 
     def test_edit_shows_errors(self, member_client, org, program, mine):
-        response = member_client.post(_url("participant-edit", org, participant_pk=mine.pk), {})
+        response = member_client.post(org_url("participant-edit", org, participant_pk=mine.pk), {})
         assert response.status_code == 400
         assert "“Skills to learn?” is required." in response.content.decode()
         mine.refresh_from_db()
@@ -221,7 +217,7 @@ class TestEditAndWithdraw:
     def test_someone_elses_enrollment_is_not_found(self, member_client, org, program):
         colleague = ParticipantFactory(program=program, employee=EmployeeFactory(organization=org))
         for name in ("participant-edit", "participant-withdraw"):
-            url = _url(name, org, participant_pk=colleague.pk)
+            url = org_url(name, org, participant_pk=colleague.pk)
             assert member_client.get(url).status_code == 404
             assert member_client.post(url, _answers(program)).status_code == 404
         colleague.refresh_from_db()
@@ -230,11 +226,11 @@ class TestEditAndWithdraw:
     def test_matched_enrollment_can_no_longer_be_changed(self, member_client, org, mine):
         mine.status = Participant.Status.MATCHED
         mine.save()
-        response = member_client.get(_url("participant-edit", org, participant_pk=mine.pk), follow=True)
+        response = member_client.get(org_url("participant-edit", org, participant_pk=mine.pk), follow=True)
         assert "it can no longer be changed" in response.content.decode()
 
     def test_withdraw_asks_for_confirmation_then_withdraws(self, member_client, org, mine):
-        url = _url("participant-withdraw", org, participant_pk=mine.pk)
+        url = org_url("participant-withdraw", org, participant_pk=mine.pk)
         page = member_client.get(url).content.decode()
         assert "Withdraw from Grow Together?" in page and "Withdraw as mentee" in page
         mine.refresh_from_db()
@@ -248,7 +244,7 @@ class TestEditAndWithdraw:
 
     def test_outsider_gets_404(self, outsider_client, org, mine):
         for name in ("participant-edit", "participant-withdraw"):
-            url = _url(name, org, participant_pk=mine.pk)
+            url = org_url(name, org, participant_pk=mine.pk)
             assert outsider_client.get(url).status_code == 404
             assert outsider_client.post(url).status_code == 404
         mine.refresh_from_db()

@@ -3,17 +3,26 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from matching.rules import level_allowed
 from mentorhub.accounts.models import AuditEvent
-from programs import services
 from programs.answers import answers_clean
+from programs.eligibility import eligible_employees_q, employee_is_eligible
 from programs.models import Participant, Program, Question
+from programs.services.participants import (
+    participant_enroll,
+    participant_withdraw,
+    participants_decide,
+    participants_invite,
+)
+from programs.services.programs import program_allowed_moves, program_create, program_move
+from programs.services.questions import question_create
 from tests.factories import EmployeeFactory
 
 from .factories import ParticipantFactory, ProgramFactory, QuestionFactory
 
 
 def _create(org, admin, **data):
-    return services.program_create(organization=org, actor=admin.user, data={"name": "Grow", **data})
+    return program_create(organization=org, actor=admin.user, data={"name": "Grow", **data})
 
 
 class TestLifecycle:
@@ -28,9 +37,9 @@ class TestLifecycle:
     def test_allowed_path_to_closed(self, org, admin):
         program = _create(org, admin)
         for status in ["enrolling", "matching", "active", "closed"]:
-            program = services.program_move(organization=org, actor=admin.user, program_id=program.pk, to_status=status)
+            program = program_move(organization=org, actor=admin.user, program_id=program.pk, to_status=status)
             assert program.status == status
-        assert services.program_allowed_moves(program) == []
+        assert program_allowed_moves(program) == []
 
     @pytest.mark.parametrize(
         ("start", "target"),
@@ -46,7 +55,7 @@ class TestLifecycle:
         program = ProgramFactory(organization=org, status=start)
         QuestionFactory(program=program)
         with pytest.raises(ValidationError, match="cannot move"):
-            services.program_move(organization=org, actor=admin.user, program_id=program.pk, to_status=target)
+            program_move(organization=org, actor=admin.user, program_id=program.pk, to_status=target)
         program.refresh_from_db()
         assert program.status == start
 
@@ -54,14 +63,14 @@ class TestLifecycle:
         program = _create(org, admin, kind="group")
         program.questions.all().delete()
         with pytest.raises(ValidationError, match="at least one question"):
-            services.program_move(organization=org, actor=admin.user, program_id=program.pk, to_status="enrolling")
+            program_move(organization=org, actor=admin.user, program_id=program.pk, to_status="enrolling")
 
     def test_move_of_another_orgs_program_is_not_found(self, org, admin, other_org):
         from django.http import Http404
 
         foreign = ProgramFactory(organization=other_org, status="draft")
         with pytest.raises(Http404):
-            services.program_move(organization=org, actor=admin.user, program_id=foreign.pk, to_status="enrolling")
+            program_move(organization=org, actor=admin.user, program_id=foreign.pk, to_status="enrolling")
 
     def test_invalid_dates_and_sizes(self, org, admin):
         with pytest.raises(ValidationError) as exc:
@@ -80,21 +89,22 @@ class TestEligibility:
         wrong_dept = EmployeeFactory(organization=org, department="Finance", job_level=2)
         wrong_level = EmployeeFactory(organization=org, department="Sales", job_level=7)
         left = EmployeeFactory(organization=org, department="Sales", job_level=3, left_on=date(2020, 1, 1))
-        assert services.employee_is_eligible(program=program, employee=yes)
+        assert employee_is_eligible(program=program, employee=yes)
         for person in (wrong_dept, wrong_level, left):
-            assert not services.employee_is_eligible(program=program, employee=person)
+            assert not employee_is_eligible(program=program, employee=person)
         from mentorhub.accounts.models import Employee
 
-        assert list(Employee.objects.filter(services.eligible_employees_q(program))) == [yes]
+        assert list(Employee.objects.filter(eligible_employees_q(program))) == [yes]
 
     def test_reverse_level_rule(self, org):
         reverse = ProgramFactory(organization=org, kind="reverse")
         classic = ProgramFactory(organization=org, kind="one_on_one")
-        assert services.level_rule_allows(program=reverse, mentor_level=2, mentee_level=7)
-        assert not services.level_rule_allows(program=reverse, mentor_level=7, mentee_level=2)
-        assert not services.level_rule_allows(program=reverse, mentor_level=4, mentee_level=4)
-        assert services.level_rule_allows(program=classic, mentor_level=7, mentee_level=2)
-        assert not services.level_rule_allows(program=classic, mentor_level=2, mentee_level=7)
+        # The rule matching applies (programs only states it in the program kind's description).
+        assert level_allowed(reverse.kind, mentor_level=2, mentee_level=7)
+        assert not level_allowed(reverse.kind, mentor_level=7, mentee_level=2)
+        assert not level_allowed(reverse.kind, mentor_level=4, mentee_level=4)
+        assert level_allowed(classic.kind, mentor_level=7, mentee_level=2)
+        assert not level_allowed(classic.kind, mentor_level=2, mentee_level=7)
 
 
 class TestEnrollment:
@@ -107,7 +117,7 @@ class TestEnrollment:
     def _enroll(self, org, program, employee, role="mentee", answers=None, **kw):
         question = program.questions.first()
         answers = {str(question.pk): "In person"} if answers is None else answers
-        return services.participant_enroll(
+        return participant_enroll(
             organization=org, actor=None, program_id=program.pk, employee=employee, role=role, answers=answers, **kw
         )
 
@@ -136,13 +146,13 @@ class TestEnrollment:
 
     def test_withdraw_then_reenroll(self, org, program, employee):
         participant = self._enroll(org, program, employee)
-        services.participant_withdraw(organization=org, actor=None, participant_id=participant.pk)
+        participant_withdraw(organization=org, actor=None, participant_id=participant.pk)
         again = self._enroll(org, program, employee)
         assert again.pk == participant.pk and again.status == Participant.Status.APPLIED
 
     def test_bulk_decide(self, org, admin, program):
         people = [ParticipantFactory(program=program) for _ in range(3)]
-        changed = services.participants_decide(
+        changed = participants_decide(
             organization=org,
             actor=admin.user,
             program_id=program.pk,
@@ -158,7 +168,7 @@ class TestEnrollment:
 
     def test_bulk_decide_ignores_other_orgs_ids(self, org, admin, program, other_org):
         foreign = ParticipantFactory(program=ProgramFactory(organization=other_org))
-        changed = services.participants_decide(
+        changed = participants_decide(
             organization=org, actor=admin.user, program_id=program.pk, participant_ids=[foreign.pk], decision="decline"
         )
         assert changed == 0
@@ -168,7 +178,7 @@ class TestEnrollment:
     def test_bulk_invite(self, org, admin, program):
         sales = [EmployeeFactory(organization=org, department="Sales") for _ in range(2)]
         EmployeeFactory(organization=org, department="Finance", email="fin@alpha.test")
-        result = services.participants_invite(
+        result = participants_invite(
             organization=org,
             actor=admin.user,
             program_id=program.pk,
@@ -247,14 +257,14 @@ class TestQuestions:
     def test_choice_needs_two_options_and_weight_rules(self, org, admin):
         program = ProgramFactory(organization=org, status="draft")
         with pytest.raises(ValidationError) as exc:
-            services.question_create(
+            question_create(
                 organization=org,
                 actor=admin.user,
                 program_id=program.pk,
                 data={"prompt": "Pick", "type": "single_choice", "options": ["Only"], "rule": "same", "weight": 0},
             )
         assert {"options", "weight"} <= set(exc.value.message_dict)
-        question = services.question_create(
+        question = question_create(
             organization=org,
             actor=admin.user,
             program_id=program.pk,
@@ -266,6 +276,6 @@ class TestQuestions:
     def test_questions_frozen_once_matching(self, org, admin):
         program = ProgramFactory(organization=org, status="matching")
         with pytest.raises(ValidationError, match="draft or enrolling"):
-            services.question_create(
+            question_create(
                 organization=org, actor=admin.user, program_id=program.pk, data={"prompt": "Late?", "type": "text"}
             )

@@ -25,7 +25,7 @@ class Pair:
     others: list[Membership] = field(default_factory=list)  # circle members beyond the mentee
 
     @property
-    def people(self) -> list[Membership]:
+    def members(self) -> list[Membership]:
         return [self.mentor, self.mentee, *self.others]
 
     def client(self, membership: Membership) -> Client:

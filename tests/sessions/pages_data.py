@@ -1,17 +1,17 @@
-"""Helpers for the sessions page tests: URLs, the rendered text, and sessions and goals made through the
-services (so the pages are tested against data the app itself writes). Times are explicit: `FROZEN` is the
-"now" of tests that pin the clock, so dates such as 2027-03-30 stay in the future whenever the suite runs."""
+"""Builders for the sessions page tests: sessions and goals made through the services (so the pages are
+tested against data the app itself writes). Times are explicit: `FROZEN` is the "now" of tests that pin the
+clock, so dates such as 2027-03-30 stay in the future whenever the suite runs."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
-from sessions import services
 from sessions.models import MentoringSession
+from sessions.services.goals import goal_create
+from sessions.services.sessions import session_log_past, session_schedule
 
 from .factories import Pair
 
@@ -25,14 +25,6 @@ def frozen(monkeypatch):
     return FROZEN
 
 
-def url(name: str, org, **kwargs) -> str:
-    return reverse(name, kwargs={"org_slug": org.slug, **kwargs})
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
 def local(moment: datetime) -> str:
     """A moment as a datetime-local input value, in the active time zone."""
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
@@ -41,7 +33,7 @@ def local(moment: datetime) -> str:
 def schedule(pair: Pair, *, when: datetime | None = None, by=None, **fields) -> MentoringSession:
     """A session scheduled through the service by the mentor (or `by`), two days ahead unless told."""
     who = by or pair.mentor
-    return services.session_schedule(
+    return session_schedule(
         organization=pair.match.organization,
         actor=who.user,
         employee=who.employee,
@@ -54,7 +46,7 @@ def schedule(pair: Pair, *, when: datetime | None = None, by=None, **fields) -> 
 def held(pair: Pair, *, days_ago: int = 3, by=None, **fields) -> MentoringSession:
     """A session that took place `days_ago` days ago, logged in one step."""
     who = by or pair.mentor
-    return services.session_log_past(
+    return session_log_past(
         organization=pair.match.organization,
         actor=who.user,
         employee=who.employee,
@@ -80,7 +72,7 @@ def past_scheduled(pair: Pair, *, hours_ago: int = 3) -> MentoringSession:
 
 def goal(pair: Pair, title: str = "Lead a team meeting", *, by=None, milestones=(), **fields):
     who = by or pair.mentee
-    return services.goal_create(
+    return goal_create(
         organization=pair.match.organization,
         employee=who.employee,
         match_id=pair.match.pk,

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from matching.models import Match
 from mentorhub.accounts.services.tokens import api_token_create
-from sessions import services
 from sessions.models import MentoringSession, Reminder, SessionFeedback
+from sessions.services.sessions import session_cancel, session_log_past, session_schedule
 from tests.factories import MembershipFactory
 
 from .factories import active_pair, person
@@ -62,7 +62,7 @@ def mentee_client(pair) -> Client:
 
 
 def schedule(org, pair, starts_at=None, by=None, **fields) -> MentoringSession:
-    return services.session_schedule(
+    return session_schedule(
         organization=org,
         actor=None,
         employee=(by or pair.mentee).employee,
@@ -73,7 +73,7 @@ def schedule(org, pair, starts_at=None, by=None, **fields) -> MentoringSession:
 
 
 def held(org, pair, days_ago: float = 2, by=None, **fields) -> MentoringSession:
-    return services.session_log_past(
+    return session_log_past(
         organization=org,
         actor=None,
         employee=(by or pair.mentee).employee,
@@ -135,7 +135,7 @@ class TestSchedule:
         assert body["shared_notes"] == "" and body["my_feedback"] is None and body["scheduled_by"] == "Ellis Mentee"
         assert body["page_url"] == f"http://testserver/o/{org.slug}/mentoring/sessions/{session.pk}/"
         # Both people were invited, with a calendar file, and reminders are planned.
-        assert sorted(m.to[0] for m in mailoutbox) == sorted(p.employee.email for p in pair.people)
+        assert sorted(m.to[0] for m in mailoutbox) == sorted(p.employee.email for p in pair.members)
         assert all(m.attachments for m in mailoutbox)
         kinds = Reminder.objects.filter(session=session).values_list("kind", flat=True)
         assert sorted(set(kinds)) == ["log_session", "session_1h", "session_24h", "session_invite"]
@@ -264,7 +264,7 @@ class TestReading:
         going_on = overdue(org, pair, hours_ago=0.25)  # started 15 minutes ago, 45 minutes long
         waiting = overdue(org, pair, hours_ago=5)  # over, not logged yet
         called_off = schedule(org, pair, ahead(4))
-        services.session_cancel(organization=org, actor=None, employee=pair.mentor.employee, session_id=called_off.pk)
+        session_cancel(organization=org, actor=None, employee=pair.mentor.employee, session_id=called_off.pk)
         other_pair = active_pair(org)
         theirs = schedule(org, other_pair, ahead(3))
 
@@ -400,7 +400,7 @@ class TestChanges:
         assert missing.status_code == 400 and missing.json() == {"shared_notes": ["This field is required."]}
 
         cancelled = schedule(org, pair, ahead(2))
-        services.session_cancel(organization=org, actor=None, employee=pair.mentee.employee, session_id=cancelled.pk)
+        session_cancel(organization=org, actor=None, employee=pair.mentee.employee, session_id=cancelled.pk)
         refused = send(
             mentor_client, "post", api("session-notes", org, session_pk=cancelled.pk), {"shared_notes": NOTES}
         )

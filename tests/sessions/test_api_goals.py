@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from sessions import services
 from sessions.models import Goal, GoalComment, GoalTemplate, Milestone, Reminder
+from sessions.services.goals import goal_create, goal_template_create, goal_update
 from tests.programs.factories import ProgramFactory
 
 from .factories import active_pair
@@ -36,13 +36,11 @@ def mentee_client(pair) -> Client:
 
 
 def goal_of(org, pair, by=None, **fields) -> Goal:
-    return services.goal_create(
-        organization=org, employee=(by or pair.mentee).employee, match_id=pair.match.pk, **fields
-    )
+    return goal_create(organization=org, employee=(by or pair.mentee).employee, match_id=pair.match.pk, **fields)
 
 
 def template_of(org, admin, program, **fields) -> GoalTemplate:
-    return services.goal_template_create(organization=org, actor=admin.user, program_id=program.pk, **fields)
+    return goal_template_create(organization=org, actor=admin.user, program_id=program.pk, **fields)
 
 
 class TestGoals:
@@ -76,7 +74,7 @@ class TestGoals:
         assert body["page_url"] == f"http://testserver/o/{org.slug}/mentoring/goals/{goal.pk}/"
         # Milestone reminders for both people on the dated milestone only.
         reminders = Reminder.objects.filter(kind="milestone_due")
-        assert sorted(r.recipient_id for r in reminders) == sorted(p.employee.pk for p in pair.people)
+        assert sorted(r.recipient_id for r in reminders) == sorted(p.employee.pk for p in pair.members)
         # The other person of the match sees it too.
         listed = mentor_client.get(api("goal-list", org)).json()
         assert [g["id"] for g in listed["results"]] == [goal.pk]
@@ -164,7 +162,7 @@ class TestGoals:
         shared = goal_of(org, pair, title="Shared", milestones=[{"title": "a"}, {"title": "b"}])
         personal = goal_of(org, pair, title="Mine", personal=True)
         finished = goal_of(org, pair, title="Done already")
-        services.goal_update(organization=org, employee=pair.mentee.employee, goal_id=finished.pk, status="done")
+        goal_update(organization=org, employee=pair.mentee.employee, goal_id=finished.pk, status="done")
         other = active_pair(org, program=pair.program)
         goal_of(org, other, title="Not yours")
         url = api("goal-list", org)

@@ -10,8 +10,10 @@ import pytest
 from django.utils import timezone
 
 from matching.models import Match, MatchMember
-from sessions import services
+from matching.services.lifecycle import match_end_early
 from sessions.models import MentoringSession, Notification, Reminder
+from sessions.services.goals import goal_create
+from sessions.services.sessions import session_cancel, session_log_past, session_schedule
 from tests.programs.factories import ProgramFactory
 
 from .factories import active_pair
@@ -26,13 +28,13 @@ def pair(org):
 
 
 def schedule(org, pair, days: float = 3) -> MentoringSession:
-    return services.session_schedule(
+    return session_schedule(
         organization=org, actor=None, employee=pair.mentee.employee, match_id=pair.match.pk, starts_at=ahead(days)
     )
 
 
 def held(org, pair, days_ago: float = 2, **fields) -> MentoringSession:
-    return services.session_log_past(
+    return session_log_past(
         organization=org,
         actor=None,
         employee=pair.mentee.employee,
@@ -140,12 +142,10 @@ class TestAdminOverview:
         held(org, pair, days_ago=3)
         upcoming = schedule(org, pair, days=4)
         cancelled = schedule(org, pair, days=6)
-        services.session_cancel(organization=org, actor=None, employee=pair.mentor.employee, session_id=cancelled.pk)
-        services.goal_create(
-            organization=org, employee=pair.mentee.employee, match_id=pair.match.pk, title="Secret ambition"
-        )
+        session_cancel(organization=org, actor=None, employee=pair.mentor.employee, session_id=cancelled.pk)
+        goal_create(organization=org, employee=pair.mentee.employee, match_id=pair.match.pk, title="Secret ambition")
         ended = active_pair(org, program=pair.program)
-        services.mentoring_end_early(organization=org, actor=None, match_id=ended.match.pk, reason="Left the company")
+        match_end_early(organization=org, actor=None, match_id=ended.match.pk, reason="Left the company")
         active_pair(org, status=Match.Status.ACTIVE)  # another program: not listed
 
         url = api("program-mentoring-list", org, program_pk=pair.program.pk)
@@ -198,7 +198,7 @@ class TestAdminOverview:
         pair.match.refresh_from_db()
         assert (pair.match.status, pair.match.end_reason) == ("ended", "The mentor left the company")
         assert MentoringSession.objects.get(pk=session.pk).status == "cancelled"
-        for membership in pair.people:
+        for membership in pair.members:
             assert titles(membership.employee) == [f"HR ended your match in {pair.program.name}"]
 
     def test_a_match_of_another_program_is_404(self, org, admin_client, pair):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from sessions import ics, services
+from sessions import ics
 from sessions.models import CalendarFeed, Notification, NotificationPreference
+from sessions.services.notifications import notification_create
+from sessions.services.sessions import session_schedule
 from tests.factories import MembershipFactory
 
 from .factories import active_pair
@@ -27,7 +29,7 @@ def mentee_client(pair) -> Client:
 
 
 def notice(org, membership, title: str, url: str = "") -> Notification:
-    return services.notification_create(
+    return notification_create(
         organization=org, recipient=membership.employee, kind=Notification.MATCH_UPDATE, title=title, url=url
     )
 
@@ -102,7 +104,7 @@ class TestPreferences:
 
 class TestCalendarFeed:
     def test_the_address_is_made_once_and_rotated(self, org, pair, mentee_client):
-        session = services.session_schedule(
+        session = session_schedule(
             organization=org, actor=None, employee=pair.mentee.employee, match_id=pair.match.pk, starts_at=ahead(3)
         )
         first = mentee_client.get(api("calendar-feed", org))

@@ -12,8 +12,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sessions import services
 from sessions.models import CalendarFeed
+from sessions.services.notifications import calendar_feed_get_or_create, calendar_feed_rotate, feed_token
+from sessions.services.sessions import session_cancel, session_schedule, session_update
 
 from .factories import active_pair, person
 
@@ -24,8 +25,8 @@ NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def _feed_url(org, employee) -> str:
-    feed = services.calendar_feed_get_or_create(organization=org, employee=employee)
-    return reverse("calendar-feed", kwargs={"token": services.feed_token(feed)})
+    feed = calendar_feed_get_or_create(organization=org, employee=employee)
+    return reverse("calendar-feed", kwargs={"token": feed_token(feed)})
 
 
 def _events(response) -> dict[str, icalendar.Event]:
@@ -44,7 +45,7 @@ def scene(org):
     omar = person(org, "omar@alpha.test", zone="Asia/Kolkata", name="Omar Pune")
     first = active_pair(org, mentor=bea, mentee=nia, started_at=NOW - timedelta(days=40))
     second = active_pair(org, mentor=bea, mentee=omar, program=first.program, started_at=NOW - timedelta(days=40))
-    schedule = services.session_schedule
+    schedule = session_schedule
     kept = schedule(
         organization=org,
         actor=None,
@@ -63,7 +64,7 @@ def scene(org):
         starts_at=datetime(2027, 3, 15, 9, 0, tzinfo=BERLIN),
         now=NOW,
     )
-    services.session_update(
+    session_update(
         organization=org,
         actor=None,
         employee=bea.employee,
@@ -79,7 +80,7 @@ def scene(org):
         starts_at=datetime(2027, 4, 6, 10, 0, tzinfo=BERLIN),
         now=NOW,
     )
-    services.session_cancel(organization=org, actor=None, employee=bea.employee, session_id=dropped.pk, reason="Ill")
+    session_cancel(organization=org, actor=None, employee=bea.employee, session_id=dropped.pk, reason="Ill")
     other = schedule(
         organization=org,
         actor=None,
@@ -136,7 +137,7 @@ def test_a_wrong_or_rotated_secret_gets_404(org, scene, other_org):
     assert client.get(reverse("calendar-feed", kwargs={"token": "not-a-token"})).status_code == 404
     assert client.get(old_url[:-8] + "abcd.ics").status_code == 404
 
-    services.calendar_feed_rotate(organization=org, employee=employee)
+    calendar_feed_rotate(organization=org, employee=employee)
     assert client.get(old_url).status_code == 404
     new_url = _feed_url(org, employee)
     assert new_url != old_url and client.get(new_url).status_code == 200

@@ -14,9 +14,10 @@ from django.utils import timezone
 from matching.models import Match
 from sessions.models import GoalTemplate, Reminder
 from sessions.timeslots import key_of
+from tests.helpers import org_url, page_text
 
 from .factories import active_pair, person
-from .pages_data import goal, held, schedule, text, url
+from .pages_data import goal, held, schedule
 
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
@@ -77,7 +78,7 @@ def _ended(org, program, reason='=HYPERLINK("http://x")'):
 
 class TestOverview:
     def test_counts_and_dates_never_the_content(self, org, admin_client, busy):
-        html = text(admin_client.get(url("program-mentoring", org, program_pk=busy.program.pk)))
+        html = page_text(admin_client.get(org_url("program-mentoring", org, program_pk=busy.program.pk)))
         assert "Mentoring: Grow Together" in html
         assert 'aria-current="page">Mentoring</a>' in html
         assert "Ada Mentor" in html and "Ben Mentee" in html
@@ -87,26 +88,28 @@ class TestOverview:
         assert "1 of 2" in row  # goals done
         assert "6 days ago" in row  # since the last held session
         assert ">2</td>" in row  # nudges
-        assert url("admin-match-end", org, program_pk=busy.program.pk, match_pk=busy.match.pk) in html
+        assert org_url("admin-match-end", org, program_pk=busy.program.pk, match_pk=busy.match.pk) in html
         for secret in SECRETS:
             assert secret not in html
 
     def test_end_reasons_and_the_status_filter(self, org, admin_client, pair):
         _ended(org, pair.program, reason="Moved to another country")
-        everything = text(admin_client.get(url("program-mentoring", org, program_pk=pair.program.pk)))
+        everything = page_text(admin_client.get(org_url("program-mentoring", org, program_pk=pair.program.pk)))
         assert "Moved to another country" in everything and "Ben Mentee" in everything
-        ended = text(admin_client.get(url("program-mentoring", org, program_pk=pair.program.pk) + "?status=ended"))
+        ended = page_text(
+            admin_client.get(org_url("program-mentoring", org, program_pk=pair.program.pk) + "?status=ended")
+        )
         assert "Moved to another country" in ended and "Ben Mentee" not in ended
         assert "?status=ended" in ended  # the CSV link keeps the filter
 
     def test_empty(self, org, admin_client):
         program = active_pair(org).program
         Match.objects.filter(program=program).update(status=Match.Status.APPROVED)
-        html = text(admin_client.get(url("program-mentoring", org, program_pk=program.pk)))
+        html = page_text(admin_client.get(org_url("program-mentoring", org, program_pk=program.pk)))
         assert "No match has started yet." in html
 
     def test_query_count_does_not_grow(self, org, admin_client, busy, django_assert_max_num_queries):
-        page = url("program-mentoring", org, program_pk=busy.program.pk)
+        page = org_url("program-mentoring", org, program_pk=busy.program.pk)
         with django_assert_max_num_queries(12) as few:
             admin_client.get(page)
         for _ in range(4):
@@ -115,27 +118,28 @@ class TestOverview:
             goal(more)
         _ended(org, busy.program)
         with django_assert_max_num_queries(len(few.captured_queries)):
-            html = text(admin_client.get(page))
+            html = page_text(admin_client.get(page))
         assert html.count("End early…") == 5  # the busy pair and the four new ones; not the ended match
 
     def test_members_and_stakeholders_get_403_outsiders_404(
         self, org, pair, member_client, stakeholder_client, outsider_client
     ):
         for name in ("program-mentoring", "program-mentoring-export", "goal-templates"):
-            target = url(name, org, program_pk=pair.program.pk)
+            target = org_url(name, org, program_pk=pair.program.pk)
             assert member_client.get(target).status_code == 403
             assert stakeholder_client.get(target).status_code == 403
             assert outsider_client.get(target).status_code == 404
         # Being in a match does not make one an admin of it.
         assert (
-            pair.client(pair.mentor).get(url("program-mentoring", org, program_pk=pair.program.pk)).status_code == 403
+            pair.client(pair.mentor).get(org_url("program-mentoring", org, program_pk=pair.program.pk)).status_code
+            == 403
         )
 
 
 class TestExport:
     def test_same_columns_no_content_formulas_defused(self, org, admin_client, busy):
         _ended(org, busy.program)
-        response = admin_client.get(url("program-mentoring-export", org, program_pk=busy.program.pk))
+        response = admin_client.get(org_url("program-mentoring-export", org, program_pk=busy.program.pk))
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert f"alpha-program-{busy.program.pk}-mentoring-" in response["Content-Disposition"]
         body = b"".join(response.streaming_content).decode()
@@ -164,47 +168,49 @@ class TestExport:
 
     def test_the_filter_applies(self, org, admin_client, busy):
         _ended(org, busy.program)
-        response = admin_client.get(url("program-mentoring-export", org, program_pk=busy.program.pk) + "?status=active")
+        response = admin_client.get(
+            org_url("program-mentoring-export", org, program_pk=busy.program.pk) + "?status=active"
+        )
         rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
         assert [r["match_id"] for r in rows] == [str(busy.match.pk)]
 
 
 class TestAdminEnd:
     def test_confirm_then_end(self, org, admin_client, pair, django_capture_on_commit_callbacks):
-        end = url("admin-match-end", org, program_pk=pair.program.pk, match_pk=pair.match.pk)
-        html = text(admin_client.get(end))
+        end = org_url("admin-match-end", org, program_pk=pair.program.pk, match_pk=pair.match.pk)
+        html = page_text(admin_client.get(end))
         assert "End the match of Ada Mentor and Ben Mentee early?" in html
         assert "Offer the mentee a new match in this program" in html
         response = admin_client.post(end, {"reason": ""})
-        assert response.status_code == 400 and "Say briefly why the match ends" in text(response)
+        assert response.status_code == 400 and "Say briefly why the match ends" in page_text(response)
         with django_capture_on_commit_callbacks(execute=True):
             response = admin_client.post(end, {"reason": "Mentor left the company"})
-        assert response["Location"] == url("program-mentoring", org, program_pk=pair.program.pk)
+        assert response["Location"] == org_url("program-mentoring", org, program_pk=pair.program.pk)
         pair.match.refresh_from_db()
         assert (pair.match.status, pair.match.end_reason) == (Match.Status.ENDED, "Mentor left the company")
-        overview = text(admin_client.get(response["Location"]))
+        overview = page_text(admin_client.get(response["Location"]))
         assert "The match of Ada Mentor and Ben Mentee has ended." in overview
         assert "Mentor left the company" in overview
 
     def test_only_active_matches(self, org, admin_client, pair):
         other = _ended(org, pair.program, reason="Done")
-        end = url("admin-match-end", org, program_pk=pair.program.pk, match_pk=other.match.pk)
-        assert "There is nothing to end" in text(admin_client.get(end))
+        end = org_url("admin-match-end", org, program_pk=pair.program.pk, match_pk=other.match.pk)
+        assert "There is nothing to end" in page_text(admin_client.get(end))
         admin_client.post(end, {"reason": "Again"})
         other.match.refresh_from_db()
         assert other.match.end_reason == "Done"
 
     def test_a_match_of_another_program_is_404(self, org, admin_client, pair):
         other = active_pair(org)
-        end = url("admin-match-end", org, program_pk=pair.program.pk, match_pk=other.match.pk)
+        end = org_url("admin-match-end", org, program_pk=pair.program.pk, match_pk=other.match.pk)
         assert admin_client.get(end).status_code == 404
         assert admin_client.post(end, {"reason": "x"}).status_code == 404
 
 
 class TestGoalTemplates:
     def test_add_with_milestones_and_list(self, org, admin_client, pair):
-        page = url("goal-templates", org, program_pk=pair.program.pk)
-        html = text(admin_client.get(page))
+        page = org_url("goal-templates", org, program_pk=pair.program.pk)
+        html = page_text(admin_client.get(page))
         assert 'aria-current="page">Goal templates</a>' in html and "No goal templates yet." in html
         response = admin_client.post(
             page,
@@ -220,38 +226,38 @@ class TestGoalTemplates:
             {"title": "Coffee with three people", "due_after_days": 14},
             {"title": "Join a guild", "due_after_days": None},
         ]
-        html = text(admin_client.get(page))
+        html = page_text(admin_client.get(page))
         assert "Build a network" in html and "Coffee with three people" in html and "(day 14)" in html
 
     def test_clear_errors(self, org, admin_client, pair):
-        page = url("goal-templates", org, program_pk=pair.program.pk)
+        page = org_url("goal-templates", org, program_pk=pair.program.pk)
         response = admin_client.post(page, {"title": "Plan", "milestones": "Draft | soon"})
         assert response.status_code == 400
-        assert "Line 1: after “|” give a number of days." in text(response)
+        assert "Line 1: after “|” give a number of days." in page_text(response)
         GoalTemplate.objects.create(organization=org, program=pair.program, title="Plan")
         response = admin_client.post(page, {"title": "Plan"})
-        assert response.status_code == 400 and "a goal template with that title already" in text(response)
+        assert response.status_code == 400 and "a goal template with that title already" in page_text(response)
         assert admin_client.post(page, {"title": ""}).status_code == 400
 
     def test_edit_and_delete(self, org, admin_client, pair):
         template = GoalTemplate.objects.create(
             organization=org, program=pair.program, title="Plan", milestones=[{"title": "Draft", "due_after_days": 7}]
         )
-        edit = url("goal-template-edit", org, program_pk=pair.program.pk, template_pk=template.pk)
-        assert "Draft | 7" in text(admin_client.get(edit))
+        edit = org_url("goal-template-edit", org, program_pk=pair.program.pk, template_pk=template.pk)
+        assert "Draft | 7" in page_text(admin_client.get(edit))
         response = admin_client.post(edit, {"title": "Career plan", "description": "", "milestones": "Draft | 10"})
         assert response.status_code == 302
         template.refresh_from_db()
         assert template.title == "Career plan" and template.milestones == [{"title": "Draft", "due_after_days": 10}]
-        delete = url("goal-template-delete", org, program_pk=pair.program.pk, template_pk=template.pk)
-        assert "Delete the goal template “Career plan”?" in text(admin_client.get(delete))
+        delete = org_url("goal-template-delete", org, program_pk=pair.program.pk, template_pk=template.pk)
+        assert "Delete the goal template “Career plan”?" in page_text(admin_client.get(delete))
         admin_client.post(delete)
         assert not GoalTemplate.objects.exists()
 
     def test_a_template_of_another_program_is_404(self, org, admin_client, pair):
         template = GoalTemplate.objects.create(organization=org, program=active_pair(org).program, title="Elsewhere")
         for name in ("goal-template-edit", "goal-template-delete"):
-            target = url(name, org, program_pk=pair.program.pk, template_pk=template.pk)
+            target = org_url(name, org, program_pk=pair.program.pk, template_pk=template.pk)
             assert admin_client.get(target).status_code == 404
             assert admin_client.post(target, {"title": "x"}).status_code == 404
         assert GoalTemplate.objects.filter(pk=template.pk, title="Elsewhere").exists()
@@ -260,6 +266,6 @@ class TestGoalTemplates:
 def test_admins_never_open_a_matchs_sessions_or_goals(org, admin_client, busy):
     """The overview links to no session or goal; opening one directly answers 404 (they are not in it)."""
     session = busy.match.sessions.filter(shared_notes="SHARED-NOTE-TEXT").get()
-    assert admin_client.get(url("session-detail", org, session_pk=session.pk)).status_code == 404
+    assert admin_client.get(org_url("session-detail", org, session_pk=session.pk)).status_code == 404
     secret = busy.match.goals.get(title="SECRET-GOAL-TITLE")
-    assert admin_client.get(url("goal-detail", org, goal_pk=secret.pk)).status_code == 404
+    assert admin_client.get(org_url("goal-detail", org, goal_pk=secret.pk)).status_code == 404

@@ -18,9 +18,13 @@ from django.utils import timezone
 
 from mentorhub.accounts.models import Role
 from mentorhub.accounts.services.tokens import api_token_create
-from sessions import services
 from sessions.models import Notification
+from sessions.services.dispatch import reminders_deliver
+from sessions.services.goals import goal_create, milestone_add
+from sessions.services.notifications import calendar_feed_get_or_create, feed_token
+from sessions.services.sessions import feedback_save, session_log_past, session_schedule
 from tests.factories import MembershipFactory
+from tests.helpers import client_for
 from tests.test_outsider_sweep import _url, tenant_routes, victim_objects  # noqa: F401 - a fixture
 
 from .factories import active_pair, person
@@ -35,7 +39,7 @@ MENTOR_REFLECTION = "MENTOR-REFLECTION-55d1"
 @pytest.fixture
 def scene(org, admin, victim_objects):  # noqa: F811 - the sweep's fixture, used here
     pair = active_pair(org, started_at=timezone.now() - timedelta(days=40))
-    session = services.session_log_past(
+    session = session_log_past(
         organization=org,
         actor=None,
         employee=pair.mentee.employee,
@@ -46,15 +50,15 @@ def scene(org, admin, victim_objects):  # noqa: F811 - the sweep's fixture, used
         topics=["Confidence"],
         reflection=f"I was nervous. {MENTEE_REFLECTION}",
     )
-    services.feedback_save(
+    feedback_save(
         organization=org,
         employee=pair.mentor.employee,
         session_id=session.pk,
         rating=5,
         reflection=f"Proud of them. {MENTOR_REFLECTION}",
     )
-    goal = services.goal_create(organization=org, employee=pair.mentee.employee, match_id=pair.match.pk, title="Grow")
-    milestone = services.milestone_add(organization=org, employee=pair.mentee.employee, goal_id=goal.pk, title="Step")
+    goal = goal_create(organization=org, employee=pair.mentee.employee, match_id=pair.match.pk, title="Grow")
+    milestone = milestone_add(organization=org, employee=pair.mentee.employee, goal_id=goal.pk, title="Step")
     objects = {
         **victim_objects,
         "program_pk": pair.program.pk,
@@ -64,12 +68,6 @@ def scene(org, admin, victim_objects):  # noqa: F811 - the sweep's fixture, used
         "milestone_pk": milestone.pk,
     }
     return pair, session, objects
-
-
-def _client(membership) -> Client:
-    client = Client()
-    client.force_login(membership.user)
-    return client
 
 
 def _body(response) -> str:
@@ -86,14 +84,14 @@ def _everything_seen_by(client: Client, org_slug: str, objects: dict, *, only_ap
 def test_the_author_sees_their_own_reflection(org, scene):
     """The sweep below can only fail if the markers are rendered at all: the author sees theirs."""
     pair, _session, objects = scene
-    seen = _everything_seen_by(_client(pair.mentee), org.slug, objects)
+    seen = _everything_seen_by(client_for(pair.mentee), org.slug, objects)
     assert MENTEE_REFLECTION in seen and NOTES in seen
     assert MENTOR_REFLECTION not in seen
 
 
 def test_the_other_member_sees_the_notes_but_not_the_reflection(org, scene):
     pair, _session, objects = scene
-    seen = _everything_seen_by(_client(pair.mentor), org.slug, objects)
+    seen = _everything_seen_by(client_for(pair.mentor), org.slug, objects)
     assert NOTES in seen and MENTOR_REFLECTION in seen
     assert MENTEE_REFLECTION not in seen
 
@@ -107,7 +105,7 @@ def test_nobody_outside_the_match_sees_notes_or_reflections(org, other_org, admi
         "colleague": person(org, "colleague@alpha.test"),  # an employee who signs in, not in this match
         "outsider": MembershipFactory(organization=other_org, role=Role.ADMIN),
     }[role]
-    seen = _everything_seen_by(_client(viewer), org.slug, objects)
+    seen = _everything_seen_by(client_for(viewer), org.slug, objects)
     for secret in (NOTES, MENTEE_REFLECTION, MENTOR_REFLECTION):
         assert secret not in seen, f"{role} can read {secret}"
 
@@ -127,7 +125,7 @@ def test_calendar_feeds_notices_and_emails_carry_no_notes_or_reflections(
 ):
     pair, _session, _objects = scene
     with django_capture_on_commit_callbacks(execute=True):
-        services.session_schedule(
+        session_schedule(
             organization=org,
             actor=None,
             employee=pair.mentor.employee,
@@ -135,12 +133,12 @@ def test_calendar_feeds_notices_and_emails_carry_no_notes_or_reflections(
             starts_at=timezone.now() + timedelta(days=3),
             agenda="Follow-up",
         )
-    services.reminders_deliver(now=timezone.now() + timedelta(days=10))  # every reminder of it, due or not
+    reminders_deliver(now=timezone.now() + timedelta(days=10))  # every reminder of it, due or not
     texts = [message.message().as_string() for message in mail.outbox]
     texts += [f"{n.title} {n.body}" for n in Notification.objects.all()]
     for member in (pair.mentor, pair.mentee):
-        feed = services.calendar_feed_get_or_create(organization=org, employee=member.employee)
-        url = reverse("calendar-feed", kwargs={"token": services.feed_token(feed)})
+        feed = calendar_feed_get_or_create(organization=org, employee=member.employee)
+        url = reverse("calendar-feed", kwargs={"token": feed_token(feed)})
         texts.append(Client().get(url).content.decode())
     assert len(mail.outbox) >= 2 and "Follow-up" in "\n".join(texts)
     for secret in (NOTES, MENTEE_REFLECTION, MENTOR_REFLECTION):

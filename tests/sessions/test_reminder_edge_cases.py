@@ -14,10 +14,15 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.services.lifecycle import match_end_early
 from mentorhub.accounts.models import Membership
 from programs.models import Participant, Program
-from sessions import selectors, services
 from sessions.models import MentoringSession, Reminder
+from sessions.selectors.goals import goals_visible_to
+from sessions.services.dispatch import reminders_deliver
+from sessions.services.goals import goal_comment_add, goal_create, milestone_add, milestone_update
+from sessions.services.notifications import calendar_feed_get_or_create, feed_token
+from sessions.services.sessions import session_cancel, session_schedule, session_update
 
 from .factories import active_pair, person
 
@@ -27,7 +32,7 @@ S, K = Reminder.Status, Reminder.Kind
 
 
 def _schedule(org, pair, starts_at, **fields):
-    return services.session_schedule(
+    return session_schedule(
         organization=org,
         actor=None,
         employee=pair.mentee.employee,
@@ -44,7 +49,7 @@ def test_a_name_with_a_line_break_cannot_stop_anyones_reminders(org, other_org):
     _schedule(org, pair, NOW + timedelta(days=3), now=NOW)
     _schedule(other_org, elsewhere, NOW + timedelta(days=3), now=NOW)
 
-    report = services.reminders_deliver(now=NOW)
+    report = reminders_deliver(now=NOW)
 
     assert report.sent == 4 and report.failed == 0
     to_mentee = next(m for m in mail.outbox if m.to == [pair.mentee.employee.email])
@@ -82,7 +87,7 @@ def test_an_unknown_address_fails_alone(org):
     _schedule(org, second, NOW + timedelta(days=3), now=NOW)
     RefusesOneAddress.sent = []
     with override_settings(EMAIL_BACKEND="tests.sessions.test_reminder_edge_cases.RefusesOneAddress"):
-        report = services.reminders_deliver(now=NOW)
+        report = reminders_deliver(now=NOW)
     assert (report.sent, report.failed) == (3, 1)
     refused = Reminder.objects.get(recipient=gone.employee, kind=K.SESSION_INVITE)
     assert refused.status == S.FAILED and "User unknown" in refused.note
@@ -94,7 +99,7 @@ def test_moving_a_session_and_moving_it_back_brings_its_reminders_back(org):
     first = NOW + timedelta(days=9)
     session = _schedule(org, pair, first, now=NOW)
     for starts_at in (first + timedelta(days=1), first):
-        services.session_update(
+        session_update(
             organization=org,
             actor=None,
             employee=pair.mentor.employee,
@@ -111,7 +116,7 @@ def test_moving_a_session_and_moving_it_back_brings_its_reminders_back(org):
 def test_a_longer_session_moves_its_log_prompt(org):
     pair = active_pair(org)
     session = _schedule(org, pair, NOW + timedelta(days=2), duration_minutes=30, now=NOW)
-    services.session_update(
+    session_update(
         organization=org,
         actor=None,
         employee=pair.mentee.employee,
@@ -126,24 +131,24 @@ def test_a_longer_session_moves_its_log_prompt(org):
 
 def test_unticking_a_milestone_brings_its_reminder_back(org):
     pair = active_pair(org)
-    goal = services.goal_create(organization=org, employee=pair.mentee.employee, match_id=pair.match.pk, title="Grow")
-    milestone = services.milestone_add(
+    goal = goal_create(organization=org, employee=pair.mentee.employee, match_id=pair.match.pk, title="Grow")
+    milestone = milestone_add(
         organization=org,
         employee=pair.mentee.employee,
         goal_id=goal.pk,
         title="Step",
         due_on=timezone.localdate() + timedelta(days=30),
     )
-    services.milestone_update(organization=org, employee=pair.mentee.employee, milestone_id=milestone.pk, done=True)
-    services.milestone_update(organization=org, employee=pair.mentee.employee, milestone_id=milestone.pk, done=False)
+    milestone_update(organization=org, employee=pair.mentee.employee, milestone_id=milestone.pk, done=True)
+    milestone_update(organization=org, employee=pair.mentee.employee, milestone_id=milestone.pk, done=False)
     assert set(Reminder.objects.filter(milestone=milestone).values_list("status", flat=True)) == {S.PENDING}
 
 
 def test_ending_a_match_still_delivers_a_cancellation_sent_just_before(org):
     pair = active_pair(org)
     session = _schedule(org, pair, timezone.now() + timedelta(days=3))
-    services.session_cancel(organization=org, actor=None, employee=pair.mentee.employee, session_id=session.pk)
-    services.mentoring_end_early(
+    session_cancel(organization=org, actor=None, employee=pair.mentee.employee, session_id=session.pk)
+    match_end_early(
         organization=org, actor=None, match_id=pair.match.pk, reason="Moving on", employee=pair.mentee.employee
     )
     cancellation = Reminder.objects.get(session=session, kind=K.SESSION_CANCELLED)
@@ -157,7 +162,7 @@ def test_a_sender_out_of_time_hands_back_what_it_did_not_try(org, settings, tmp_
     pair = active_pair(org)
     for day in range(1, 11):
         _schedule(org, pair, NOW + timedelta(days=day), now=NOW)
-    report = services.reminders_deliver(now=NOW, max_seconds=0.2)
+    report = reminders_deliver(now=NOW, max_seconds=0.2)
     assert report.out_of_time and 0 < report.sent < 20
     back = Reminder.objects.filter(kind=K.SESSION_INVITE, status=S.PENDING)
     assert back.count() == 20 - report.sent
@@ -168,7 +173,7 @@ def test_a_sender_out_of_time_hands_back_what_it_did_not_try(org, settings, tmp_
 def test_a_circle_member_who_leaves_without_a_rematch_takes_only_themselves_out(org):
     circle = active_pair(org, circle_members=2, status="active")
     Program.objects.filter(pk=circle.program.pk).update(status=Program.Status.ACTIVE)
-    services.mentoring_end_early(
+    match_end_early(
         organization=org,
         actor=None,
         match_id=circle.match.pk,
@@ -183,28 +188,28 @@ def test_a_circle_member_who_leaves_without_a_rematch_takes_only_themselves_out(
 
 def test_a_former_mentor_does_not_follow_the_mentees_goal_with_the_next_one(org):
     first = active_pair(org)
-    goal = services.goal_create(
+    goal = goal_create(
         organization=org,
         employee=first.mentee.employee,
         match_id=first.match.pk,
         title="Finish the course",
         personal=True,
     )
-    assert goal in selectors.goals_visible_to(organization=org, employee=first.mentor.employee)
-    services.mentoring_end_early(
+    assert goal in goals_visible_to(organization=org, employee=first.mentor.employee)
+    match_end_early(
         organization=org, actor=None, match_id=first.match.pk, reason="Moving on", employee=first.mentee.employee
     )
     Participant.objects.filter(program=first.program, employee=first.mentee.employee).update(status="matched")
     active_pair(org, mentee=first.mentee, program=first.program)
-    assert goal not in selectors.goals_visible_to(organization=org, employee=first.mentor.employee)
+    assert goal not in goals_visible_to(organization=org, employee=first.mentor.employee)
     with pytest.raises(Http404):
-        services.goal_comment_add(organization=org, employee=first.mentor.employee, goal_id=goal.pk, body="Hello")
+        goal_comment_add(organization=org, employee=first.mentor.employee, goal_id=goal.pk, body="Hello")
 
 
 def test_the_calendar_feed_stops_with_the_persons_access(org):
     pair = active_pair(org)
-    feed = services.calendar_feed_get_or_create(organization=org, employee=pair.mentee.employee)
-    url = reverse("calendar-feed", kwargs={"token": services.feed_token(feed)})
+    feed = calendar_feed_get_or_create(organization=org, employee=pair.mentee.employee)
+    url = reverse("calendar-feed", kwargs={"token": feed_token(feed)})
     assert Client().get(url).status_code == 200
     pair.mentee.user.is_active = False
     pair.mentee.user.save(update_fields=["is_active"])
@@ -219,7 +224,7 @@ def test_the_log_prompt_waits_for_the_end(org):
     pair = active_pair(org)
     session = _schedule(org, pair, NOW + timedelta(days=2), duration_minutes=30, now=NOW)
     MentoringSession.objects.filter(pk=session.pk).update(duration_minutes=240)  # changed behind the planner
-    report = services.reminders_deliver(now=session.starts_at + timedelta(minutes=95))
+    report = reminders_deliver(now=session.starts_at + timedelta(minutes=95))
     assert set(Reminder.objects.filter(session=session, kind=K.LOG_SESSION).values_list("note", flat=True)) == {
         "The session has not ended yet."
     }

@@ -15,10 +15,13 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
-from sessions import selectors, services
 from sessions.models import MentoringSession, Notification, NotificationPreference, Reminder
-from sessions.services.dispatch import MAX_ATTEMPTS
-from sessions.services.reminders import allowed_gap
+from sessions.selectors.notifications import unread_count
+from sessions.services.dispatch import MAX_ATTEMPTS, reminders_deliver
+from sessions.services.goals import goal_create, milestone_add, milestone_update
+from sessions.services.notifications import notification_mark_read, preferences_save
+from sessions.services.reminders import allowed_gap, reminders_plan_inactivity, reminders_plan_session
+from sessions.services.sessions import session_cancel, session_log, session_log_past, session_schedule, session_update
 
 from .factories import active_pair, person
 
@@ -39,7 +42,7 @@ def _pair_across_zones(org):
 
 
 def _schedule(pair, starts_at, *, now, by=None, **fields):
-    return services.session_schedule(
+    return session_schedule(
         organization=pair.program.organization,
         actor=None,
         employee=(by or pair.mentor).employee,
@@ -80,14 +83,14 @@ def test_a_reminder_goes_out_at_its_instant_not_before_in_the_recipients_time(or
     pair = _pair_across_zones(org)
     starts = datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN)  # after both changes: 08:00 UTC, 04:00 in New York
     session = _schedule(pair, starts, now=datetime(2027, 3, 20, 12, 0, tzinfo=UTC))
-    services.reminders_deliver(now=datetime(2027, 3, 20, 12, 0, tzinfo=UTC))  # the invitations
+    reminders_deliver(now=datetime(2027, 3, 20, 12, 0, tzinfo=UTC))  # the invitations
     mail.outbox.clear()
     due = datetime(2027, 3, 29, 8, 0, tzinfo=UTC)
 
-    early = services.reminders_deliver(now=due - timedelta(seconds=1))
+    early = reminders_deliver(now=due - timedelta(seconds=1))
     assert early.sent == 0 and mail.outbox == []
 
-    on_time = services.reminders_deliver(now=due)
+    on_time = reminders_deliver(now=due)
     assert on_time.sent == 2
     to_mentee = next(m for m in mail.outbox if m.to == ["newyork@alpha.test"])
     assert "tomorrow" in to_mentee.subject
@@ -102,7 +105,7 @@ def test_the_invitation_carries_an_ics_request_and_a_stable_message_id(org):
     pair = _pair_across_zones(org)
     now = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
     session = _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now, location="https://meet.example/a")
-    services.reminders_deliver(now=now)
+    reminders_deliver(now=now)
 
     assert len(mail.outbox) == 2
     invite = _calendar_part(mail.outbox[0])
@@ -120,10 +123,10 @@ def test_moving_a_session_sends_an_updated_invitation_and_moves_its_reminders(or
     pair = _pair_across_zones(org)
     now = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
     session = _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now)
-    services.reminders_deliver(now=now)
+    reminders_deliver(now=now)
     mail.outbox.clear()
 
-    moved = services.session_update(
+    moved = session_update(
         organization=org,
         actor=None,
         employee=pair.mentee.employee,
@@ -137,7 +140,7 @@ def test_moving_a_session_sends_an_updated_invitation_and_moves_its_reminders(or
     assert set(_due(session, K.SESSION_24H).values()) == {
         datetime(2027, 3, 31, 7, 0, tzinfo=UTC),
     }
-    services.reminders_deliver(now=now)
+    reminders_deliver(now=now)
     assert len(mail.outbox) == 2 and all(m.subject.startswith("[MentorHub] Updated:") for m in mail.outbox)
     assert b"SEQUENCE:1" in _calendar_part(mail.outbox[0]).get_payload(decode=True)
 
@@ -146,7 +149,7 @@ def test_agenda_changes_alone_send_no_update(org):
     pair = _pair_across_zones(org)
     now = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
     session = _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now)
-    services.session_update(
+    session_update(
         organization=org, actor=None, employee=pair.mentor.employee, session_id=session.pk, agenda="New", now=now
     )
     session.refresh_from_db()
@@ -158,21 +161,21 @@ def test_cancelling_tells_the_others_with_an_ics_cancel_and_drops_the_reminders(
     pair = _pair_across_zones(org)
     now = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
     session = _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now)
-    services.reminders_deliver(now=now)
+    reminders_deliver(now=now)
     mail.outbox.clear()
 
-    services.session_cancel(
+    session_cancel(
         organization=org, actor=None, employee=pair.mentor.employee, session_id=session.pk, reason="Travelling"
     )
     assert not Reminder.objects.filter(session=session, status=S.PENDING).exclude(kind=K.SESSION_CANCELLED).exists()
-    services.reminders_deliver(now=now + timedelta(minutes=1))
+    reminders_deliver(now=now + timedelta(minutes=1))
     assert [m.to for m in mail.outbox] == [["newyork@alpha.test"]]  # the mentor cancelled: only the other hears
     invite = _calendar_part(mail.outbox[0])
     assert invite.get_param("method") == "CANCEL"
     assert b"STATUS:CANCELLED" in invite.get_payload(decode=True)
     assert "Travelling" in mail.outbox[0].body
     # Nothing else of the session goes out later.
-    assert services.reminders_deliver(now=datetime(2027, 3, 30, 9, 0, tzinfo=UTC)).sent == 0
+    assert reminders_deliver(now=datetime(2027, 3, 30, 9, 0, tzinfo=UTC)).sent == 0
 
 
 def test_logging_a_session_stops_the_log_prompt(org):
@@ -180,7 +183,7 @@ def test_logging_a_session_stops_the_log_prompt(org):
     now = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
     session = _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now)
     after = datetime(2027, 3, 30, 8, 50, tzinfo=UTC)
-    services.session_log(
+    session_log(
         organization=org,
         actor=None,
         employee=pair.mentee.employee,
@@ -199,11 +202,11 @@ def test_a_reminder_that_lost_its_point_is_skipped_when_due(org):
     pair = _pair_across_zones(org)
     now = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
     session = _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now)
-    services.reminders_deliver(now=now)
+    reminders_deliver(now=now)
     MentoringSession.objects.filter(pk=session.pk).update(status=MentoringSession.Status.MISSED)
     mail.outbox.clear()
 
-    report = services.reminders_deliver(now=datetime(2027, 3, 29, 8, 0, tzinfo=UTC))
+    report = reminders_deliver(now=datetime(2027, 3, 29, 8, 0, tzinfo=UTC))
     assert report.sent == 0 and report.skipped == 2 and mail.outbox == []
     notes = set(Reminder.objects.filter(session=session, kind=K.SESSION_24H).values_list("note", flat=True))
     assert notes == {"The session is missed."}
@@ -215,23 +218,23 @@ def test_planning_twice_makes_one_row_and_sends_once(org):
     session = _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now)
     people = [pair.mentor.employee, pair.mentee.employee]
     for _ in range(3):
-        services.reminders_plan_session(organization=org, session=session, recipients=people, now=now)
+        reminders_plan_session(organization=org, session=session, recipients=people, now=now)
     assert Reminder.objects.filter(session=session).count() == 8  # invite, 24h, 1h, log x 2 people
     # The invitations now, then the day before, the hour before, and the prompt after the session.
     for moment in (now, *(datetime(2027, 3, d, h, tzinfo=UTC) for d, h in ((29, 8), (30, 7), (30, 10)))):
-        services.reminders_deliver(now=moment)
+        reminders_deliver(now=moment)
     assert len(mail.outbox) == 8
     assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 8
     assert Notification.objects.filter(reminder__session=session).count() == 8
-    assert services.reminders_deliver(now=datetime(2027, 4, 30, tzinfo=UTC)).sent == 0
+    assert reminders_deliver(now=datetime(2027, 4, 30, tzinfo=UTC)).sent == 0
 
 
 def test_milestone_reminders_come_at_nine_in_each_recipients_morning(org):
     mentor = person(org, "tokyo@alpha.test", zone="Asia/Tokyo", name="Tomo Tokyo", level=7)
     mentee = person(org, "london@alpha.test", zone="Europe/London", name="Lou London", level=2)
     pair = active_pair(org, mentor=mentor, mentee=mentee)
-    goal = services.goal_create(organization=org, employee=mentee.employee, match_id=pair.match.pk, title="Speak up")
-    milestone = services.milestone_add(
+    goal = goal_create(organization=org, employee=mentee.employee, match_id=pair.match.pk, title="Speak up")
+    milestone = milestone_add(
         organization=org, employee=mentee.employee, goal_id=goal.pk, title="Lead a stand-up", due_on=date(2030, 7, 1)
     )
     due = {r.recipient_id: r.due_at for r in Reminder.objects.filter(milestone=milestone, kind=K.MILESTONE_DUE)}
@@ -239,16 +242,16 @@ def test_milestone_reminders_come_at_nine_in_each_recipients_morning(org):
         mentor.employee_id: datetime(2030, 7, 1, 0, 0, tzinfo=UTC),  # 09:00 JST
         mentee.employee_id: datetime(2030, 7, 1, 8, 0, tzinfo=UTC),  # 09:00 BST
     }
-    services.milestone_update(organization=org, employee=mentor.employee, milestone_id=milestone.pk, done=True)
+    milestone_update(organization=org, employee=mentor.employee, milestone_id=milestone.pk, done=True)
     assert set(Reminder.objects.filter(milestone=milestone).values_list("status", flat=True)) == {S.SKIPPED}
 
 
 def test_email_preferences_keep_the_in_app_notice_and_drop_the_email(org):
     pair = _pair_across_zones(org)
-    services.preferences_save(organization=org, employee=pair.mentee.employee, email_off=["invitations"])
+    preferences_save(organization=org, employee=pair.mentee.employee, email_off=["invitations"])
     now = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
     _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now)
-    report = services.reminders_deliver(now=now)
+    report = reminders_deliver(now=now)
 
     assert report.sent == 2 and report.emailed == 1
     assert [m.to for m in mail.outbox] == [["berlin@alpha.test"]]
@@ -260,14 +263,14 @@ def test_email_preferences_keep_the_in_app_notice_and_drop_the_email(org):
 def test_unknown_email_categories_are_refused(org):
     pair = _pair_across_zones(org)
     with pytest.raises(ValidationError, match="Unknown kind of email"):
-        services.preferences_save(organization=org, employee=pair.mentee.employee, email_off=["everything"])
+        preferences_save(organization=org, employee=pair.mentee.employee, email_off=["everything"])
 
 
 def test_one_click_unsubscribe_from_the_link_in_an_email(org, client):
     pair = _pair_across_zones(org)
     now = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
     _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now)
-    services.reminders_deliver(now=now)
+    reminders_deliver(now=now)
     link = next(m for m in mail.outbox if m.to == ["newyork@alpha.test"]).extra_headers["List-Unsubscribe"]
     path = link.strip("<>").replace("http://127.0.0.1:8000", "")
 
@@ -305,7 +308,7 @@ def test_a_mail_server_outage_retries_later_and_gives_up_after_several_attempts(
     now = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
     _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now)
     with override_settings(EMAIL_BACKEND="tests.sessions.test_reminders.FlakyMailServer"):
-        first = services.reminders_deliver(now=now)
+        first = reminders_deliver(now=now)
         assert first.retried >= 2 and first.sent == 0  # each tried once, none sent
         invites = Reminder.objects.filter(kind=K.SESSION_INVITE)
         assert set(invites.values_list("status", flat=True)) == {S.PENDING}
@@ -313,7 +316,7 @@ def test_a_mail_server_outage_retries_later_and_gives_up_after_several_attempts(
         # The in-app notices exist already (once), whatever happens to the emails.
         assert Notification.objects.filter(reminder__in=invites).count() == 2
         for day in range(1, MAX_ATTEMPTS):
-            services.reminders_deliver(now=now + timedelta(days=day))
+            reminders_deliver(now=now + timedelta(days=day))
     assert set(invites.values_list("status", flat=True)) == {S.FAILED}
     assert Notification.objects.filter(reminder__in=invites).count() == 2
 
@@ -326,21 +329,21 @@ def test_quiet_matches_are_nudged_twice_then_the_program_admin_hears(org, admin)
     gap = allowed_gap(pair.program)
     assert gap == timedelta(days=22.5)
 
-    assert services.reminders_plan_inactivity(organization=org, now=started + gap - timedelta(hours=1)) == 0
-    services.reminders_plan_inactivity(organization=org, now=started + gap)
-    first = services.reminders_deliver(now=started + gap)
+    assert reminders_plan_inactivity(organization=org, now=started + gap - timedelta(hours=1)) == 0
+    reminders_plan_inactivity(organization=org, now=started + gap)
+    first = reminders_deliver(now=started + gap)
     assert first.sent == 2  # both members
     assert "It has been 22 days since you met" in mail.outbox[0].subject
 
     # A week later, still quiet: the second nudge; planning again in between adds nothing.
-    services.reminders_plan_inactivity(organization=org, now=started + gap + timedelta(days=3))
-    assert services.reminders_deliver(now=started + gap + timedelta(days=3)).sent == 0
-    services.reminders_plan_inactivity(organization=org, now=started + gap + timedelta(days=7))
-    assert services.reminders_deliver(now=started + gap + timedelta(days=7)).sent == 2
+    reminders_plan_inactivity(organization=org, now=started + gap + timedelta(days=3))
+    assert reminders_deliver(now=started + gap + timedelta(days=3)).sent == 0
+    reminders_plan_inactivity(organization=org, now=started + gap + timedelta(days=7))
+    assert reminders_deliver(now=started + gap + timedelta(days=7)).sent == 2
     # Another week: HR hears, with a link to the program's overview.
     mail.outbox.clear()
-    services.reminders_plan_inactivity(organization=org, now=started + gap + timedelta(days=14))
-    assert services.reminders_deliver(now=started + gap + timedelta(days=14)).sent == 1
+    reminders_plan_inactivity(organization=org, now=started + gap + timedelta(days=14))
+    assert reminders_deliver(now=started + gap + timedelta(days=14)).sent == 1
     assert mail.outbox[0].to == [admin.employee.email]
     notice = Notification.objects.get(recipient=admin.employee)
     assert notice.url == reverse("program-mentoring", kwargs={"org_slug": org.slug, "program_pk": pair.program.pk})
@@ -356,9 +359,9 @@ def test_a_session_held_or_scheduled_stops_the_nudges(org):
     started = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
     pair = active_pair(org, started_at=started, cadence_per_month=2)
     moment = started + allowed_gap(pair.program)
-    services.reminders_plan_inactivity(organization=org, now=moment)
+    reminders_plan_inactivity(organization=org, now=moment)
     # Before the nudge goes out, they log a meeting that happened yesterday.
-    services.session_log_past(
+    session_log_past(
         organization=org,
         actor=None,
         employee=pair.mentee.employee,
@@ -366,20 +369,20 @@ def test_a_session_held_or_scheduled_stops_the_nudges(org):
         starts_at=moment - timedelta(days=1),
         now=moment,
     )
-    report = services.reminders_deliver(now=moment)
+    report = reminders_deliver(now=moment)
     assert report.sent == 0 and report.skipped == 2
     # The quiet period now starts at that session: nothing to plan.
-    assert services.reminders_plan_inactivity(organization=org, now=moment + timedelta(days=1)) == 0
+    assert reminders_plan_inactivity(organization=org, now=moment + timedelta(days=1)) == 0
 
 
 def test_notices_count_as_unread_until_read(org):
     pair = _pair_across_zones(org)
     mentee = pair.mentee.employee
-    assert selectors.unread_count(organization=org, employee=mentee) == 0
+    assert unread_count(organization=org, employee=mentee) == 0
     now = datetime(2027, 3, 20, 12, 0, tzinfo=UTC)
     _schedule(pair, datetime(2027, 3, 30, 10, 0, tzinfo=BERLIN), now=now)
-    services.reminders_deliver(now=now)
-    assert selectors.unread_count(organization=org, employee=mentee) == 1  # the cached 0 was forgotten
+    reminders_deliver(now=now)
+    assert unread_count(organization=org, employee=mentee) == 1  # the cached 0 was forgotten
     notice = Notification.objects.get(recipient=mentee)
-    services.notification_mark_read(organization=org, employee=mentee, notification_id=notice.pk)
-    assert selectors.unread_count(organization=org, employee=mentee) == 0
+    notification_mark_read(organization=org, employee=mentee, notification_id=notice.pk)
+    assert unread_count(organization=org, employee=mentee) == 0

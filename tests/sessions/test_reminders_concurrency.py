@@ -12,9 +12,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from mentorhub.mail_backends import spooled_message_ids
-from sessions import services
 from sessions.models import Notification, Reminder
-from sessions.services.dispatch import _advisory, _claim
+from sessions.services.dispatch import DeliveryReport, _advisory, _claim, reminders_deliver, reminders_recover
 
 from .reminder_helpers import due_log_prompts, expected_message_ids
 
@@ -44,14 +43,14 @@ def test_two_overlapping_ticks_send_every_reminder_exactly_once(transactional_db
     assert len(reminders) == 80
 
     results: dict[str, object] = {}
-    ticks = [_in_thread(lambda: services.reminders_deliver(batch_size=7), results, f"tick-{n}") for n in (1, 2)]
+    ticks = [_in_thread(lambda: reminders_deliver(batch_size=7), results, f"tick-{n}") for n in (1, 2)]
     for tick in ticks:
         tick.start()
     for tick in ticks:
         tick.join(timeout=120)
 
     reports = [results[f"tick-{n}"] for n in (1, 2)]
-    assert all(isinstance(report, services.DeliveryReport) for report in reports), reports
+    assert all(isinstance(report, DeliveryReport) for report in reports), reports
     assert all(report.sent > 0 for report in reports), reports  # both really worked, side by side
     assert sum(report.sent for report in reports) == 80
     delivered = Counter(spooled_message_ids(tmp_path))
@@ -80,8 +79,8 @@ def test_a_claim_is_taken_back_only_once_its_sender_is_gone(transactional_db, or
     sender.start()
     assert claimed.wait(timeout=30)
     assert Reminder.objects.filter(status=S.CLAIMED).count() == 10
-    assert services.reminders_recover() == 0  # its sender is alive: hands off
-    assert services.reminders_deliver().sent == 0  # and nobody else sends its rows
+    assert reminders_recover() == 0  # its sender is alive: hands off
+    assert reminders_deliver().sent == 0  # and nobody else sends its rows
 
     release.set()
     sender.join(timeout=30)
@@ -93,7 +92,7 @@ def test_a_claim_is_taken_back_only_once_its_sender_is_gone(transactional_db, or
         time.sleep(0.05)
     _advisory("pg_advisory_unlock", claim_id)
 
-    assert services.reminders_recover() == 10
-    assert services.reminders_deliver().sent == 10
+    assert reminders_recover() == 10
+    assert reminders_deliver().sent == 10
     assert Counter(spooled_message_ids(tmp_path)).most_common(1)[0][1] == 1
     assert set(Reminder.objects.values_list("attempts", flat=True)) == {2}

@@ -12,9 +12,24 @@ from django.http import Http404
 from django.utils import timezone
 
 from matching.models import ExcludedPair, Match, MatchMember, MatchRun
+from matching.services.lifecycle import match_end_early, match_request_completion, matches_complete_finished
 from programs.models import Participant, Program
-from sessions import selectors, services
 from sessions.models import Goal, GoalTemplate, MentoringSession, Milestone, Notification, Reminder, SessionFeedback
+from sessions.selectors.goals import goal_for_employee, goal_progress, goals_visible_to
+from sessions.selectors.matches import match_for_employee
+from sessions.selectors.sessions import feedback_given_by, my_feedback
+from sessions.services.goals import (
+    goal_comment_add,
+    goal_create,
+    goal_template_create,
+    goal_template_delete,
+    goal_template_update,
+    goal_update,
+    milestone_add,
+    milestone_update,
+    template_milestones_clean,
+)
+from sessions.services.sessions import feedback_save, session_log, session_log_past, session_schedule
 
 from .factories import active_pair, person
 
@@ -30,7 +45,7 @@ def pair(org):
 
 
 def _schedule(org, pair, starts_at, who=None, **fields):
-    return services.session_schedule(
+    return session_schedule(
         organization=org,
         actor=None,
         employee=(who or pair.mentee).employee,
@@ -42,7 +57,7 @@ def _schedule(org, pair, starts_at, who=None, **fields):
 
 
 def _held(org, pair, days_ago=3):
-    return services.session_log_past(
+    return session_log_past(
         organization=org,
         actor=None,
         employee=pair.mentee.employee,
@@ -74,7 +89,7 @@ def test_only_the_people_of_an_active_match_change_it(org, pair, other_org):
         _schedule(org, pair, NOW + timedelta(days=2), who=stranger)
     outsider_pair = active_pair(other_org)
     with pytest.raises(Http404):  # an object of another organization does not exist here
-        services.session_schedule(
+        session_schedule(
             organization=other_org,
             actor=None,
             employee=outsider_pair.mentee.employee,
@@ -90,7 +105,7 @@ def test_only_the_people_of_an_active_match_change_it(org, pair, other_org):
 
 def test_a_session_is_logged_once_after_its_start(org, pair):
     session = _schedule(org, pair, NOW + timedelta(days=2))
-    log = services.session_log
+    log = session_log
     with pytest.raises(ValidationError, match="has not started yet"):
         log(organization=org, actor=None, employee=pair.mentor.employee, session_id=session.pk, status=HELD, now=NOW)
     later = NOW + timedelta(days=2, hours=1)
@@ -113,7 +128,7 @@ def test_a_session_is_logged_once_after_its_start(org, pair):
 
 def test_logging_a_past_meeting_in_one_step_with_my_feedback(org, pair):
     with pytest.raises(ValidationError, match="still ahead"):
-        services.session_log_past(
+        session_log_past(
             organization=org,
             actor=None,
             employee=pair.mentee.employee,
@@ -122,7 +137,7 @@ def test_logging_a_past_meeting_in_one_step_with_my_feedback(org, pair):
             now=NOW,
         )
     with pytest.raises(ValidationError, match="before this match began"):
-        services.session_log_past(
+        session_log_past(
             organization=org,
             actor=None,
             employee=pair.mentee.employee,
@@ -130,7 +145,7 @@ def test_logging_a_past_meeting_in_one_step_with_my_feedback(org, pair):
             starts_at=NOW - timedelta(days=90),
             now=NOW,
         )
-    session = services.session_log_past(
+    session = session_log_past(
         organization=org,
         actor=None,
         employee=pair.mentee.employee,
@@ -156,43 +171,43 @@ def test_logging_a_past_meeting_in_one_step_with_my_feedback(org, pair):
 def test_feedback_is_for_held_sessions_by_their_people_and_replaces_itself(org, pair):
     planned = _schedule(org, pair, NOW + timedelta(days=2))
     with pytest.raises(ValidationError, match="Only a session that was held"):
-        services.feedback_save(organization=org, employee=pair.mentor.employee, session_id=planned.pk, rating=5)
+        feedback_save(organization=org, employee=pair.mentor.employee, session_id=planned.pk, rating=5)
     held = _held(org, pair)
     for bad in (0, 6, "5", True):
         with pytest.raises(ValidationError, match="from 1"):
-            services.feedback_save(organization=org, employee=pair.mentor.employee, session_id=held.pk, rating=bad)
+            feedback_save(organization=org, employee=pair.mentor.employee, session_id=held.pk, rating=bad)
     with pytest.raises(ValidationError, match="At most 8 topics"):
-        services.feedback_save(
+        feedback_save(
             organization=org, employee=pair.mentor.employee, session_id=held.pk, rating=4, topics=list("abcdefghi")
         )
-    services.feedback_save(organization=org, employee=pair.mentor.employee, session_id=held.pk, rating=3)
-    services.feedback_save(
+    feedback_save(organization=org, employee=pair.mentor.employee, session_id=held.pk, rating=3)
+    feedback_save(
         organization=org, employee=pair.mentor.employee, session_id=held.pk, rating=5, reflection="Better than I said"
     )
     assert SessionFeedback.objects.filter(session=held).count() == 1
     assert SessionFeedback.objects.get(session=held).rating == 5
     stranger = person(org, "stranger@alpha.test")
     with pytest.raises(Http404):
-        services.feedback_save(organization=org, employee=stranger.employee, session_id=held.pk, rating=5)
+        feedback_save(organization=org, employee=stranger.employee, session_id=held.pk, rating=5)
 
 
 def test_a_reflection_is_read_only_by_its_author(org, pair):
     held = _held(org, pair)
-    services.feedback_save(
+    feedback_save(
         organization=org, employee=pair.mentee.employee, session_id=held.pk, rating=2, reflection="Mine alone"
     )
-    assert selectors.my_feedback(organization=org, session=held, employee=pair.mentor.employee) is None
-    mine = selectors.my_feedback(organization=org, session=held, employee=pair.mentee.employee)
+    assert my_feedback(organization=org, session=held, employee=pair.mentor.employee) is None
+    mine = my_feedback(organization=org, session=held, employee=pair.mentee.employee)
     assert mine.reflection == "Mine alone"
     # What others may learn: that feedback was given, not what it says.
-    assert selectors.feedback_given_by(organization=org, session=held) == {pair.mentee.employee_id}
+    assert feedback_given_by(organization=org, session=held) == {pair.mentee.employee_id}
 
 
 # --- Goals ----------------------------------------------------------------------------------------------------
 
 
 def test_a_goal_from_a_template_gets_its_milestones_with_dates(org, pair):
-    template = services.goal_template_create(
+    template = goal_template_create(
         organization=org,
         actor=None,
         program_id=pair.program.pk,
@@ -200,9 +215,7 @@ def test_a_goal_from_a_template_gets_its_milestones_with_dates(org, pair):
         description="Bring one point to every meeting.",
         milestones="Prepare one point | 7\nSpeak first once | 30\nAsk for feedback",
     )
-    goal = services.goal_create(
-        organization=org, employee=pair.mentee.employee, match_id=pair.match.pk, template_id=template.pk
-    )
+    goal = goal_create(organization=org, employee=pair.mentee.employee, match_id=pair.match.pk, template_id=template.pk)
     today = timezone.localdate()
     assert (goal.title, goal.match, goal.participant) == ("Speak up in leadership meetings", pair.match, None)
     milestones = list(goal.milestones.order_by("position").values_list("title", "due_on"))
@@ -212,13 +225,13 @@ def test_a_goal_from_a_template_gets_its_milestones_with_dates(org, pair):
         ("Ask for feedback", None),
     ]
     with pytest.raises(ValidationError, match="number of days"):
-        services.template_milestones_clean("Prepare | soon")
+        template_milestones_clean("Prepare | soon")
     with pytest.raises(ValidationError, match="title already"):
-        services.goal_template_create(organization=org, actor=None, program_id=pair.program.pk, title=template.title)
+        goal_template_create(organization=org, actor=None, program_id=pair.program.pk, title=template.title)
 
 
 def test_personal_goals_are_seen_by_their_owner_and_mentor_only(org, pair):
-    goal = services.goal_create(
+    goal = goal_create(
         organization=org,
         employee=pair.mentee.employee,
         match_id=pair.match.pk,
@@ -228,68 +241,66 @@ def test_personal_goals_are_seen_by_their_owner_and_mentor_only(org, pair):
     assert goal.participant.employee == pair.mentee.employee and goal.match is None
     other = active_pair(org, mentor=person(org, "m2@alpha.test", level=8), program=pair.program)
     for who, sees in ((pair.mentee, True), (pair.mentor, True), (other.mentee, False), (other.mentor, False)):
-        visible = selectors.goals_visible_to(organization=org, employee=who.employee)
+        visible = goals_visible_to(organization=org, employee=who.employee)
         assert (goal in visible) is sees, who
     # The mentor may tick its milestones and comment; a stranger gets 404.
-    milestone = services.milestone_add(organization=org, employee=pair.mentor.employee, goal_id=goal.pk, title="Week 1")
-    services.milestone_update(organization=org, employee=pair.mentor.employee, milestone_id=milestone.pk, done=True)
-    services.goal_comment_add(organization=org, employee=pair.mentor.employee, goal_id=goal.pk, body="Well done!")
+    milestone = milestone_add(organization=org, employee=pair.mentor.employee, goal_id=goal.pk, title="Week 1")
+    milestone_update(organization=org, employee=pair.mentor.employee, milestone_id=milestone.pk, done=True)
+    goal_comment_add(organization=org, employee=pair.mentor.employee, goal_id=goal.pk, body="Well done!")
     with pytest.raises(Http404):
-        services.goal_comment_add(organization=org, employee=other.mentor.employee, goal_id=goal.pk, body="Hi")
+        goal_comment_add(organization=org, employee=other.mentor.employee, goal_id=goal.pk, body="Hi")
     with pytest.raises(Http404):
-        services.milestone_update(
-            organization=org, employee=other.mentee.employee, milestone_id=milestone.pk, done=False
-        )
+        milestone_update(organization=org, employee=other.mentee.employee, milestone_id=milestone.pk, done=False)
 
 
 def test_progress_comes_from_milestones_and_done_closes_the_reminders(org, pair):
-    goal = services.goal_create(
+    goal = goal_create(
         organization=org,
         employee=pair.mentee.employee,
         match_id=pair.match.pk,
         title="Network",
         milestones=[{"title": "Meet 3 people", "due_on": date(2031, 1, 5)}, {"title": "Join a guild"}],
     )
-    goal = selectors.goal_for_member(organization=org, employee=pair.mentee.employee, goal_id=goal.pk)
-    assert selectors.goal_progress(goal) == 0
+    goal = goal_for_employee(organization=org, employee=pair.mentee.employee, goal_id=goal.pk)
+    assert goal_progress(goal) == 0
     first = goal.milestones.all()[0]
-    services.milestone_update(organization=org, employee=pair.mentee.employee, milestone_id=first.pk, done=True)
-    goal = selectors.goal_for_member(organization=org, employee=pair.mentee.employee, goal_id=goal.pk)
-    assert selectors.goal_progress(goal) == 50
+    milestone_update(organization=org, employee=pair.mentee.employee, milestone_id=first.pk, done=True)
+    goal = goal_for_employee(organization=org, employee=pair.mentee.employee, goal_id=goal.pk)
+    assert goal_progress(goal) == 50
     pending = Reminder.objects.filter(milestone__goal=goal, status=Reminder.Status.PENDING)
     assert not pending.exists()  # the only dated milestone is done
-    services.milestone_update(
+    milestone_update(
         organization=org,
         employee=pair.mentee.employee,
         milestone_id=goal.milestones.all()[1].pk,
         due_on=date(2031, 2, 1),
     )
     assert pending.count() == 2
-    done = services.goal_update(organization=org, employee=pair.mentor.employee, goal_id=goal.pk, status="done")
+    done = goal_update(organization=org, employee=pair.mentor.employee, goal_id=goal.pk, status="done")
     assert done.completed_at is not None and not pending.exists()
     with pytest.raises(ValidationError, match="cannot be changed here"):
-        services.goal_update(organization=org, employee=pair.mentor.employee, goal_id=goal.pk, program=None)
+        goal_update(organization=org, employee=pair.mentor.employee, goal_id=goal.pk, program=None)
 
 
 # --- The end of a match ---------------------------------------------------------------------------------------
 
 
 def test_a_match_completes_when_everyone_asked_and_what_was_planned_is_called_off(org, pair):
-    ahead = services.session_schedule(
+    ahead = session_schedule(
         organization=org,
         actor=None,
         employee=pair.mentee.employee,
         match_id=pair.match.pk,
         starts_at=timezone.now() + timedelta(days=3),
     )
-    answer = services.mentoring_request_completion(
+    answer = match_request_completion(
         organization=org, actor=None, employee=pair.mentee.employee, match_id=pair.match.pk
     )
     assert not answer.completed and answer.waiting_for == [pair.mentor.employee.name]
     assert Notification.objects.filter(
         recipient=pair.mentor.employee, title__contains="would like to complete"
     ).exists()
-    answer = services.mentoring_request_completion(
+    answer = match_request_completion(
         organization=org, actor=None, employee=pair.mentor.employee, match_id=pair.match.pk
     )
     assert answer.completed
@@ -301,16 +312,14 @@ def test_a_match_completes_when_everyone_asked_and_what_was_planned_is_called_of
     planned = Reminder.objects.filter(session=ahead, status=Reminder.Status.PENDING)
     assert set(planned.values_list("kind", flat=True)) == {Reminder.Kind.SESSION_CANCELLED}
     # Still theirs to read: the match and its sessions stay visible to both.
-    assert selectors.match_for_member(organization=org, employee=pair.mentee.employee, match_id=pair.match.pk)
+    assert match_for_employee(organization=org, employee=pair.mentee.employee, match_id=pair.match.pk)
 
 
 def test_ending_early_keeps_the_reason_for_admins_frees_the_people_and_offers_a_rematch(org, pair):
     Program.objects.filter(pk=pair.program.pk).update(status=Program.Status.ACTIVE)
     with pytest.raises(ValidationError, match="Say briefly why"):
-        services.mentoring_end_early(
-            organization=org, actor=None, match_id=pair.match.pk, reason=" ", employee=pair.mentee.employee
-        )
-    result = services.mentoring_end_early(
+        match_end_early(organization=org, actor=None, match_id=pair.match.pk, reason=" ", employee=pair.mentee.employee)
+    result = match_end_early(
         organization=org,
         actor=pair.mentee.user,
         match_id=pair.match.pk,
@@ -329,35 +338,56 @@ def test_ending_early_keeps_the_reason_for_admins_frees_the_people_and_offers_a_
     assert "ended your match" in told.title and "schedules" not in told.title  # the reason is for HR
 
 
-def test_ending_without_a_rematch_withdraws_the_mentee(org, pair):
-    services.mentoring_end_early(
-        organization=org, actor=None, match_id=pair.match.pk, reason="Leaving the company", rematch=False
+def test_ending_a_match_through_the_matching_service_calls_off_its_sessions_and_tells_its_members(org, pair):
+    """The one public way to end a match is the full action: no wrapper is needed to cancel what was planned."""
+    ahead = session_schedule(
+        organization=org,
+        actor=None,
+        employee=pair.mentor.employee,
+        match_id=pair.match.pk,
+        starts_at=timezone.now() + timedelta(days=5),
     )
+    match_end_early(organization=org, actor=None, match_id=pair.match.pk, reason="Reorganisation", employee=None)
+    ahead.refresh_from_db()
+    assert (ahead.status, ahead.cancel_reason, ahead.sequence) == (
+        MentoringSession.Status.CANCELLED,
+        "The match ended.",
+        1,
+    )
+    cancellations = Reminder.objects.filter(session=ahead, kind=Reminder.Kind.SESSION_CANCELLED)
+    assert set(cancellations.values_list("recipient_id", flat=True)) == {
+        pair.mentor.employee.pk,
+        pair.mentee.employee.pk,
+    }
+    told = Notification.objects.filter(kind=Notification.MATCH_UPDATE, title__startswith="HR ended your match")
+    assert set(told.values_list("recipient_id", flat=True)) == {pair.mentor.employee.pk, pair.mentee.employee.pk}
+
+
+def test_ending_without_a_rematch_withdraws_the_mentee(org, pair):
+    match_end_early(organization=org, actor=None, match_id=pair.match.pk, reason="Leaving the company", rematch=False)
     mentee_participant = Participant.objects.get(program=pair.program, employee=pair.mentee.employee)
     assert mentee_participant.status == Participant.Status.WITHDRAWN
 
 
 def test_matches_complete_when_their_program_ends(org, pair):
     Program.objects.filter(pk=pair.program.pk).update(starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
-    assert services.matches_complete_finished(organization=org, today=date(2026, 12, 31)) == 0
-    assert services.matches_complete_finished(organization=org, today=date(2027, 1, 1)) == 1
+    assert matches_complete_finished(organization=org, today=date(2026, 12, 31)) == 0
+    assert matches_complete_finished(organization=org, today=date(2027, 1, 1)) == 1
     pair.match.refresh_from_db()
     assert pair.match.status == Match.Status.COMPLETED and "program ended" in pair.match.end_reason
-    assert services.matches_complete_finished(organization=org, today=date(2027, 1, 2)) == 0
+    assert matches_complete_finished(organization=org, today=date(2027, 1, 2)) == 0
 
 
 def test_goal_templates_belong_to_their_program(org, pair, other_org):
-    template = services.goal_template_create(
+    template = goal_template_create(
         organization=org, actor=None, program_id=pair.program.pk, title="Grow", milestones=[]
     )
     other = active_pair(org)
     with pytest.raises(Http404):  # a template of another program of the same organization
-        services.goal_create(
-            organization=org, employee=other.mentee.employee, match_id=other.match.pk, template_id=template.pk
-        )
+        goal_create(organization=org, employee=other.mentee.employee, match_id=other.match.pk, template_id=template.pk)
     with pytest.raises(Http404):
-        services.goal_template_update(
+        goal_template_update(
             organization=other_org, actor=None, program_id=pair.program.pk, template_id=template.pk, title="X"
         )
-    services.goal_template_delete(organization=org, actor=None, program_id=pair.program.pk, template_id=template.pk)
+    goal_template_delete(organization=org, actor=None, program_id=pair.program.pk, template_id=template.pk)
     assert not GoalTemplate.objects.exists() and not Goal.objects.exists() and not Milestone.objects.exists()

@@ -72,7 +72,7 @@ def interval(figure: Figure | None) -> str:
     return f"{number(lower)} to {number(upper)}"
 
 
-def with_interval(values: tuple[float, float, float] | None, suffix: str = "%") -> str:
+def with_interval(values: tuple[float, ...] | None, suffix: str = "%") -> str:
     """A curve point: "82.1% [70.2 to 90.0]"."""
     if values is None:
         return NONE

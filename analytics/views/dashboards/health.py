@@ -2,7 +2,7 @@
 one-click nudge of an at-risk match, and recomputing the figures with live progress (HR admins).
 
 Stakeholders read aggregates only: the matches at risk are a count for them, never the people (neither
-on the page nor in any export). Every figure comes from analytics.health as a suppression.Figure."""
+on the page nor in any export). Every figure comes from analytics.reports.health as a suppression.Figure."""
 
 from __future__ import annotations
 
@@ -11,21 +11,21 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from matching.models import Match
 from mentorhub.accounts.models import Role
-from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 from mentorhub.web.errors import service_error_text
 from mentorhub.web.htmx import HTMX_STOP_POLLING, is_htmx
 
-from ... import selectors_dashboards as selectors
-from ...dashboard_filters import HealthFilterForm
-from ...health import health_report
+from ... import selectors
+from ...forms import HealthFilterForm
 from ...models import RollupRun
+from ...reports.health import health_report
 from ...services.nudges import match_nudge
 from ...services.rollups import rollup_run_start
 from .cells import count
@@ -33,11 +33,11 @@ from .common import DASHBOARD_ROLES, csv_response, is_print, table_or_404, with_
 from .health_tables import health_charts, health_tables
 
 
-def _form(request: HttpRequest, data: Any = None) -> HealthFilterForm:
+def _form(request: OrgRequest, data: Any = None) -> HealthFilterForm:
     return HealthFilterForm(request.GET if data is None else data, organization=request.organization)
 
 
-def _page_url(request: HttpRequest, query: dict[str, str] | None = None, **extra: str) -> str:
+def _page_url(request: OrgRequest, query: dict[str, str] | None = None, **extra: str) -> str:
     url = reverse("program-health", kwargs={"org_slug": request.organization.slug})
     return with_query(url, query or {}, **extra)
 
@@ -48,7 +48,7 @@ AT_RISK_SHOWN = 100
 
 @org_view(roles=DASHBOARD_ROLES)
 @require_GET
-def program_health(request: HttpRequest) -> HttpResponse:
+def program_health(request: OrgRequest) -> HttpResponse:
     organization = request.organization
     admin = request.membership.is_admin
     form = _form(request)
@@ -95,7 +95,7 @@ def program_health(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=DASHBOARD_ROLES)
 @require_GET
-def program_health_export(request: HttpRequest) -> HttpResponse:
+def program_health_export(request: OrgRequest) -> HttpResponse:
     """One table of the page as CSV (?table=<name>), for the same filters: the same cells as the page."""
     admin = request.membership.is_admin
     if request.GET.get("table") == "at_risk" and not admin:
@@ -111,7 +111,7 @@ def program_health_export(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=[Role.ADMIN])
 @require_POST
-def health_nudge(request: HttpRequest, match_pk: int) -> HttpResponse:
+def health_nudge(request: OrgRequest, match_pk: int) -> HttpResponse:
     """One click: everyone in an active match gets the "no session lately" nudge now. At most once a day per
     match: a second click the same day sends nothing, and says so."""
     organization = request.organization
@@ -134,7 +134,7 @@ def health_nudge(request: HttpRequest, match_pk: int) -> HttpResponse:
 
 @org_view(roles=[Role.ADMIN])
 @require_POST
-def rollup_start(request: HttpRequest) -> HttpResponse:
+def rollup_start(request: OrgRequest) -> HttpResponse:
     """Recompute the figures now (the nightly run does it too); the health page shows the progress."""
     _run, created = rollup_run_start(organization=request.organization)
     if created:
@@ -147,7 +147,7 @@ def rollup_start(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=[Role.ADMIN])
 @require_GET
-def rollup_run(request: HttpRequest, rollup_pk: int) -> HttpResponse:
+def rollup_run(request: OrgRequest, rollup_pk: int) -> HttpResponse:
     """A recompute's progress: the partial htmx polls from the health page (polling stops once the run is
     done or failed), or a page of its own without JavaScript."""
     organization = request.organization

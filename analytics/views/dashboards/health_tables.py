@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from ...health import HealthReport
+from ...reports.health import HealthReport
 from .cells import NONE, Row, Table, count, day, decimal, group, month_label, new_table, number, percent, shown
 
 

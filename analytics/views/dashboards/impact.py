@@ -1,21 +1,22 @@
 """The impact report (HR admins and stakeholders): participants against comparable colleagues who did not
 take part, with its printable version and the CSV of every table. Aggregates only; every figure comes from
-analytics.impact as a suppression.Figure."""
+analytics.reports.impact as a suppression.Figure."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 
-from ... import selectors_dashboards as selectors
-from ...dashboard_filters import ROLE_LABELS, ImpactFilterForm
-from ...impact import CONTROLS_PER_PARTICIPANT, impact_report
+from ... import selectors
+from ...forms import ROLE_LABELS, ImpactFilterForm
+from ...reports.impact import impact_report
+from ...reports.impact_controls import CONTROLS_PER_PARTICIPANT
 from .cells import count
 from .common import DASHBOARD_ROLES, csv_response, is_print, table_or_404, with_query
 from .impact_tables import charted_participation, impact_charts, impact_tables, participation_tables
@@ -23,7 +24,7 @@ from .impact_tables import charted_participation, impact_charts, impact_tables, 
 
 @org_view(roles=DASHBOARD_ROLES)
 @require_GET
-def impact_report_page(request: HttpRequest) -> HttpResponse:
+def impact_report_page(request: OrgRequest) -> HttpResponse:
     organization = request.organization
     form = ImpactFilterForm(request.GET, organization=organization)
     printing = is_print(request)
@@ -74,7 +75,7 @@ def impact_report_page(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=DASHBOARD_ROLES)
 @require_GET
-def impact_report_export(request: HttpRequest) -> HttpResponse:
+def impact_report_export(request: OrgRequest) -> HttpResponse:
     form = ImpactFilterForm(request.GET, organization=request.organization)
     if not form.is_valid():
         return HttpResponse("Check the filters: " + form.errors.as_text(), status=400, content_type="text/plain")

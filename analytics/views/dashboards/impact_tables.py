@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...impact import AttributeTable, ImpactReport
+from ...reports.impact import ImpactReport
+from ...reports.impact_outcomes import AttributeTable
+from ...reports.impact_retention import Promotions, Retention
 from ...suppression import Figure
 from .cells import (
     MINUS,
@@ -30,9 +32,9 @@ def impact_tables(report: ImpactReport) -> dict[str, Table]:
     """The tables of the impact report, by name, in page order."""
     tables = [_groups(report)]
     if report.retention is not None and report.retention.horizon_months:
-        tables += [_retention(report), _curve(report)]
+        tables += [_retention(report.retention), _curve(report.retention)]
     if report.promotions is not None:
-        tables.append(_promotions(report))
+        tables.append(_promotions(report.promotions))
     tables.append(_outcomes(report))
     tables += [_participation(attribute) for attribute in report.groups]
     return {table.name: table for table in tables}
@@ -49,8 +51,7 @@ def _groups(report: ImpactReport) -> Table:
     return table
 
 
-def _retention(report: ImpactReport) -> Table:
-    retention = report.retention
+def _retention(retention: Retention) -> Table:
     months = retention.horizon_months
     table = new_table(
         "retention",
@@ -91,8 +92,7 @@ def _retention(report: ImpactReport) -> Table:
     return table
 
 
-def _curve(report: ImpactReport) -> Table:
-    retention = report.retention
+def _curve(retention: Retention) -> Table:
     table = new_table(
         "retention_curve",
         "Still employed, month by month (Kaplan-Meier, with 95% intervals)",
@@ -112,13 +112,12 @@ def _curve(report: ImpactReport) -> Table:
     return table
 
 
-def _curve_cell(values: tuple[float, float, float] | None, figure: Figure) -> str:
+def _curve_cell(values: tuple[float, ...] | None, figure: Figure) -> str:
     # A curve is shown when its group is: the figure at the horizon says whether it is.
     return with_interval(values) if figure.shown else figure.text()
 
 
-def _promotions(report: ImpactReport) -> Table:
-    promotions = report.promotions
+def _promotions(promotions: Promotions) -> Table:
     table = new_table(
         "promotions",
         "Promotions (job-level increases)",
@@ -180,7 +179,7 @@ def _participation(attribute: AttributeTable) -> Table:
 def impact_charts(report: ImpactReport, tables: dict[str, Table]) -> dict[str, Any]:
     charts: dict[str, Any] = {}
     retention = report.retention
-    if "retention_curve" in tables:
+    if retention is not None and "retention_curve" in tables:
         charts["retention"] = {
             "horizon": retention.horizon_months,
             "months": [point.month for point in retention.curve],

@@ -51,14 +51,15 @@ def insert_rows(
     quote = connection.ops.quote_name
     array_names = list(columns)
     constant_names = list(constants)
-    targets = ", ".join(quote(_field(model, name).column) for name in [*array_names, *constant_names])
+    targets = ", ".join(quote(_column(model, name)) for name in [*array_names, *constant_names])
     selected = ", ".join([*(f"v.{quote(name)}" for name in array_names), *("%s" for _ in constant_names)])
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({targets}) "  # noqa: S608 - names from the model, values bound
         f"SELECT {selected} FROM {_unnest(model, array_names)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*constants.values(), *columns.values()])
+        params: list[Any] = [*constants.values(), *columns.values()]
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
@@ -78,16 +79,17 @@ def update_rows(
     quote = connection.ops.quote_name
     pk_name = model._meta.pk.attname
     array_names = [pk_name, *columns]
-    assignments = [f"{quote(_field(model, name).column)} = v.{quote(name)}" for name in columns]
-    assignments += [f"{quote(_field(model, name).column)} = %s" for name in constants]
-    conditions = [f"t.{quote(model._meta.pk.column)} = v.{quote(pk_name)}"]
-    conditions += [f"t.{quote(_field(model, name).column)} = %s" for name in where]
+    assignments = [f"{quote(_column(model, name))} = v.{quote(name)}" for name in columns]
+    assignments += [f"{quote(_column(model, name))} = %s" for name in constants]
+    conditions = [f"t.{quote(_column(model, pk_name))} = v.{quote(pk_name)}"]
+    conditions += [f"t.{quote(_column(model, name))} = %s" for name in where]
     sql = (
         f"UPDATE {quote(model._meta.db_table)} AS t SET {', '.join(assignments)} "  # noqa: S608 - as above
         f"FROM {_unnest(model, array_names)} WHERE {' AND '.join(conditions)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*constants.values(), list(pks), *columns.values(), *where.values()])
+        params: list[Any] = [*constants.values(), list(pks), *columns.values(), *where.values()]
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
@@ -103,7 +105,15 @@ def _array_type(field: models.Field) -> str:
 
 
 def _field(model: type[models.Model], attname: str) -> models.Field:
-    return model._meta.get_field(attname)
+    field = model._meta.get_field(attname)
+    assert isinstance(field, models.Field)  # callers name concrete columns, never reverse relations
+    return field
+
+
+def _column(model: type[models.Model], attname: str) -> str:
+    column = _field(model, attname).column
+    assert column is not None  # a concrete field always has its column
+    return column
 
 
 def _default(field: models.Field, now: Any) -> Any:

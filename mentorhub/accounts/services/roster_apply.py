@@ -217,9 +217,9 @@ class RosterApplier:
             )
             for row in new
         ]
-        for chunk in _chunks(employees):
-            Employee.objects.bulk_create(chunk)
-            self._progress(len(chunk))
+        for batch in _chunks(employees):
+            Employee.objects.bulk_create(batch)
+            self._progress(len(batch))
         if employees[0].pk is None:  # a backend that cannot return ids from a bulk insert
             pk_of.update(
                 Employee.objects.filter(

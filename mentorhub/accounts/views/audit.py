@@ -10,13 +10,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mentorhub.csv_safety import safe_cell
-from mentorhub.tenancy import org_view
+from mentorhub.tenancy import OrgRequest, org_view
 
 from .. import selectors
 from ..models import AuditEvent
@@ -61,13 +61,13 @@ def readable_changes(changes: Any) -> list[dict[str, str]]:
     return rows
 
 
-def _verb(request: HttpRequest) -> str:
+def _verb(request: OrgRequest) -> str:
     return request.GET.get("verb", "").strip()[:80]
 
 
 @org_view(roles=["admin"])
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: OrgRequest) -> HttpResponse:
     verb = _verb(request)
     events = selectors.audit_events(organization=request.organization, verb=verb)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -113,7 +113,7 @@ def audit_csv_rows(events: Iterable[AuditEvent]) -> Iterator[str]:
 
 @org_view(roles=["admin"])
 @require_GET
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+def audit_export(request: OrgRequest) -> StreamingHttpResponse:
     events = selectors.audit_events(organization=request.organization, verb=_verb(request)).iterator(chunk_size=2000)
     response = StreamingHttpResponse(audit_csv_rows(events), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()

@@ -6,13 +6,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from .. import selectors
@@ -30,7 +30,7 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MEMBER)
 
 
-def _members_page(request: HttpRequest, invite_form: InvitationForm, status: int = 200) -> HttpResponse:
+def _members_page(request: OrgRequest, invite_form: InvitationForm, status: int = 200) -> HttpResponse:
     organization = request.organization
     page = Paginator(selectors.memberships(organization=organization), PAGE_SIZE).get_page(request.GET.get("page"))
     invitations = list(selectors.invitations(organization=organization)[: INVITATIONS_SHOWN + 1])
@@ -47,7 +47,7 @@ def _members_page(request: HttpRequest, invite_form: InvitationForm, status: int
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: OrgRequest) -> HttpResponse:
     """The members page; a POST is the invite form on it (so a refused form re-renders at the same URL)."""
     if request.method == "GET":
         return _members_page(request, InvitationForm())
@@ -78,7 +78,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_POST
-def invitation_revoke_view(request: HttpRequest, invitation_pk: int) -> HttpResponse:
+def invitation_revoke_view(request: OrgRequest, invitation_pk: int) -> HttpResponse:
     # Resolve the object before reading the form: another organization's id is a 404 whatever is posted.
     invitation = get_scoped_or_404(Invitation, request.organization, pk=invitation_pk)
     try:
@@ -92,7 +92,7 @@ def invitation_revoke_view(request: HttpRequest, invitation_pk: int) -> HttpResp
 
 @org_view(roles=["admin"])
 @require_POST
-def invitation_resend_view(request: HttpRequest, invitation_pk: int) -> HttpResponse:
+def invitation_resend_view(request: OrgRequest, invitation_pk: int) -> HttpResponse:
     invitation = get_scoped_or_404(Invitation, request.organization, pk=invitation_pk)
     try:
         invitation, _raw = invitation_resend(
@@ -114,7 +114,7 @@ def invitation_resend_view(request: HttpRequest, invitation_pk: int) -> HttpResp
 
 @org_view(roles=["admin"])
 @require_POST
-def member_role(request: HttpRequest, membership_pk: int) -> HttpResponse:
+def member_role(request: OrgRequest, membership_pk: int) -> HttpResponse:
     membership = get_scoped_or_404(Membership.objects.select_related("user"), request.organization, pk=membership_pk)
     role = request.POST.get("role", "")
     try:
@@ -134,7 +134,7 @@ def member_role(request: HttpRequest, membership_pk: int) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, membership_pk: int) -> HttpResponse:
+def member_remove(request: OrgRequest, membership_pk: int) -> HttpResponse:
     membership = get_scoped_or_404(
         Membership.objects.select_related("user", "employee"), request.organization, pk=membership_pk
     )

@@ -8,25 +8,23 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mentorhub.csv_safety import safe_cell
-from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 from mentorhub.web.htmx import is_htmx, vary_on_htmx
 
 from .. import roster_csv, selectors
 from ..models import Employee
 
 PAGE_SIZE = 50
-# The roster import's columns, in its order, so an export can be edited and uploaded again as it is.
-ROSTER_COLUMNS = roster_csv.COLUMNS
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
+def _filters(request: OrgRequest) -> dict[str, str]:
     return {
         "q": request.GET.get("q", "").strip()[:200],
         "department": request.GET.get("department", "").strip()[:120],
@@ -34,7 +32,7 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _filtered_employees(request: HttpRequest, filters: dict[str, str]):
+def _filtered_employees(request: OrgRequest, filters: dict[str, str]):
     return selectors.employees(
         organization=request.organization,
         search=filters["q"],
@@ -43,7 +41,7 @@ def _filtered_employees(request: HttpRequest, filters: dict[str, str]):
     )
 
 
-def _roster_import_url(request: HttpRequest) -> str | None:
+def _roster_import_url(request: OrgRequest) -> str | None:
     if not request.membership.is_admin:
         return None
     try:
@@ -54,7 +52,7 @@ def _roster_import_url(request: HttpRequest) -> str | None:
 
 @org_view()
 @require_GET
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: OrgRequest) -> HttpResponse:
     filters = _filters(request)
     page = Paginator(_filtered_employees(request, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     active = {key: value for key, value in filters.items() if value}
@@ -83,7 +81,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 @require_GET
-def people_detail(request: HttpRequest, employee_pk: int) -> HttpResponse:
+def people_detail(request: OrgRequest, employee_pk: int) -> HttpResponse:
     organization = request.organization
     person = get_scoped_or_404(Employee.objects.select_related("manager"), organization, pk=employee_pk)
     # Job level, hiring and leaving dates and the employment history are HR data: admins only (as in the
@@ -110,7 +108,8 @@ class _Echo:
 
 def roster_csv_rows(people: Iterable[Employee]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(ROSTER_COLUMNS)
+    # The roster import's columns, in its order, so an export can be edited and uploaded again as it is.
+    yield writer.writerow(roster_csv.COLUMNS)
     for person in people:
         # Text cells come from the roster file and are opened in spreadsheets: defused (the roster import
         # undoes it, so the file can be uploaded again as it is).
@@ -124,7 +123,7 @@ def roster_csv_rows(people: Iterable[Employee]) -> Iterator[str]:
                 person.job_level,
                 safe_cell(person.location),
                 safe_cell(person.time_zone),
-                safe_cell(person.manager.employee_id) if person.manager_id else "",
+                safe_cell(person.manager.employee_id) if person.manager is not None else "",
                 person.hired_on.isoformat(),
                 person.left_on.isoformat() if person.left_on else "",
             ]
@@ -133,7 +132,7 @@ def roster_csv_rows(people: Iterable[Employee]) -> Iterator[str]:
 
 @org_view(roles=["admin"])
 @require_GET
-def people_export(request: HttpRequest) -> StreamingHttpResponse:
+def people_export(request: OrgRequest) -> StreamingHttpResponse:
     """The rows the current search shows (all of them, not one page), in the import format."""
     filters = _filters(request)
     people = _filtered_employees(request, filters).iterator(chunk_size=2000)

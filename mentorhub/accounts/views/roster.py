@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 from mentorhub.web.htmx import HTMX_STOP_POLLING, is_htmx
 
 from .. import roster_csv, selectors
@@ -23,7 +23,7 @@ RECENT_IMPORTS = 10
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def roster_import_new(request: HttpRequest) -> HttpResponse:
+def roster_import_new(request: OrgRequest) -> HttpResponse:
     errors: list[roster_csv.RosterError] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -34,7 +34,7 @@ def roster_import_new(request: HttpRequest) -> HttpResponse:
                 roster_import = roster_import_start(
                     organization=request.organization,
                     actor=request.user,
-                    filename=upload.name,
+                    filename=upload.name or "",
                     content=roster_csv.read_upload(upload),
                 )
             except roster_csv.RosterValidationError as exc:
@@ -66,7 +66,7 @@ def roster_import_new(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_GET
-def roster_import_template(request: HttpRequest) -> HttpResponse:
+def roster_import_template(request: OrgRequest) -> HttpResponse:
     response = HttpResponse(roster_csv.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="roster-template.csv"'
     return response
@@ -74,7 +74,7 @@ def roster_import_template(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_GET
-def roster_import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
+def roster_import_detail(request: OrgRequest, import_pk: int) -> HttpResponse:
     """The import's page; htmx polls the same URL for the status partial while it is queued or running."""
     roster_import = get_scoped_or_404(
         selectors.roster_imports(organization=request.organization), request.organization, pk=import_pk
@@ -87,12 +87,6 @@ def roster_import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
             response.status_code = HTMX_STOP_POLLING
         return response
     return render(request, "accounts/roster_import_detail.html", context)
-
-
-def _get_import(request: HttpRequest, import_pk: int) -> RosterImport:
-    return get_scoped_or_404(
-        selectors.roster_imports(organization=request.organization), request.organization, pk=import_pk
-    )
 
 
 def _status_context(roster_import: RosterImport) -> dict:
@@ -112,7 +106,7 @@ def _status_context(roster_import: RosterImport) -> dict:
 
 @org_view(roles=["admin"])
 @require_POST
-def roster_import_rerun_view(request: HttpRequest, import_pk: int) -> HttpResponse:
+def roster_import_rerun_view(request: OrgRequest, import_pk: int) -> HttpResponse:
     roster_import = get_scoped_or_404(
         selectors.roster_imports(organization=request.organization), request.organization, pk=import_pk
     )

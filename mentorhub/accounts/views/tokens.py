@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
-from mentorhub.tenancy import get_scoped_or_404, org_view
+from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 
 from .. import selectors
 from ..models import ApiToken
@@ -24,7 +24,7 @@ class ApiTokenForm(forms.Form):
     )
 
 
-def _list_page(request: HttpRequest, form: ApiTokenForm, status: int = 200) -> HttpResponse:
+def _list_page(request: OrgRequest, form: ApiTokenForm, status: int = 200) -> HttpResponse:
     context = {
         "nav_section": "api-tokens",
         "tokens": list(selectors.api_tokens(organization=request.organization)),
@@ -35,7 +35,7 @@ def _list_page(request: HttpRequest, form: ApiTokenForm, status: int = 200) -> H
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: OrgRequest) -> HttpResponse:
     if request.method == "GET":
         return _list_page(request, ApiTokenForm())
     form = ApiTokenForm(request.POST)
@@ -62,7 +62,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=["admin"])
 @require_http_methods(["GET", "POST"])
-def api_token_revoke_view(request: HttpRequest, token_pk: int) -> HttpResponse:
+def api_token_revoke_view(request: OrgRequest, token_pk: int) -> HttpResponse:
     token = get_scoped_or_404(ApiToken.objects.select_related("membership__user"), request.organization, pk=token_pk)
     if request.method == "POST":
         api_token_revoke(organization=request.organization, actor=request.user, token_id=token.pk)

@@ -1,0 +1,1 @@
+"""Serializers of the analytics API, one module per concern: surveys and dashboards."""

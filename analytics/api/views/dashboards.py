@@ -1,0 +1,122 @@
+"""API of the dashboards under /api/v1/o/<org_slug>/analytics/: every figure behind the charts and tables of
+program health and the impact report (HR admins and stakeholders; members 403), and recomputing the
+figures (HR admins). The at-risk matches with their people's names are given to HR admins only.
+
+The filters are parsed by the same forms as the pages (analytics.forms), so the API and the
+pages answer the same question with the same figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mentorhub.accounts.models import Role
+from mentorhub.tenancy import OrganizationAPIView, OrganizationScopedViewSet, OrgApiRequest
+
+from ... import selectors
+from ...forms import HealthFilterForm, ImpactFilterForm, filter_errors
+from ...models import RollupRun
+from ...reports.health import HealthReport, health_report
+from ...reports.impact import ROLES, impact_report
+from ...services.rollups import rollup_run_start
+from ..serializers.dashboards import HealthReportSerializer, ImpactReportSerializer, RollupRunSerializer
+
+DASHBOARD_READERS = frozenset({Role.ADMIN, Role.STAKEHOLDER})
+ADMIN_ONLY = frozenset({Role.ADMIN})
+
+PROGRAM = OpenApiParameter("program", OpenApiTypes.INT, description="One program (its id); all programs if absent.")
+HEALTH_PARAMETERS = [
+    PROGRAM,
+    OpenApiParameter("department", OpenApiTypes.STR, description="One department; all if absent."),
+    OpenApiParameter("since", OpenApiTypes.DATE, description="Start of the period (enrollments, match starts)."),
+    OpenApiParameter("until", OpenApiTypes.DATE, description="End of the period, included."),
+]
+IMPACT_PARAMETERS = [
+    PROGRAM,
+    OpenApiParameter("role", OpenApiTypes.STR, enum=list(ROLES), description="Participants taking part as (all)."),
+]
+
+
+def _valid(form: Any) -> Any:
+    if not form.is_valid():
+        raise exceptions.ValidationError(filter_errors(form))
+    return form
+
+
+class HealthView(OrganizationAPIView):
+    read_roles = DASHBOARD_READERS
+
+    @extend_schema(
+        summary="Program health: every figure behind its charts and tables (admins, stakeholders)",
+        description="The enrollment funnel, timings, sessions against the cadence, goals, satisfaction, check-in "
+        "response rate, matches at risk (the matches themselves, with names, for HR admins only), trends by month "
+        "and departments. Each figure is {value, n, suppressed}; a group smaller than the organization's minimum "
+        "is suppressed (value and n null). A selection that would single out a small group is `refused`.",
+        parameters=HEALTH_PARAMETERS,
+        responses=HealthReportSerializer,
+    )
+    def get(self, request: OrgApiRequest, org_slug: str) -> Response:
+        organization = request.organization
+        form = _valid(HealthFilterForm(request.query_params, organization=organization))
+        report = health_report(organization=organization, filters=form.filters())
+        if report.computed_at is None:
+            # Never rolled up: nothing to show yet (as on the page), only `computed_at` null.
+            report = HealthReport(k=report.k, filters=report.filters, computed_at=None)
+        context = {"request": request, "with_names": request.membership.is_admin}
+        return Response(HealthReportSerializer(report, context=context).data)
+
+
+class ImpactView(OrganizationAPIView):
+    read_roles = DASHBOARD_READERS
+
+    @extend_schema(
+        summary="Impact report: every figure behind its charts and tables (admins, stakeholders)",
+        description="Participants against comparable colleagues who never took part: group sizes, retention "
+        "(Kaplan-Meier curves with 95% intervals, the difference in points), promotions per 100 person-years, "
+        "closing-survey outcomes and NPS, participation by self-identified group. Each figure is {value, n, "
+        "suppressed}; intervals are [estimate, lower, upper].",
+        parameters=IMPACT_PARAMETERS,
+        responses=ImpactReportSerializer,
+    )
+    def get(self, request: OrgApiRequest, org_slug: str) -> Response:
+        organization = request.organization
+        form = _valid(ImpactFilterForm(request.query_params, organization=organization))
+        report = impact_report(organization=organization, filters=form.filters())
+        context = {"request": request, "computed_at": selectors.facts_computed_at(organization=organization)}
+        return Response(ImpactReportSerializer(report, context=context).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Recomputes of the figures, newest first (admins)"),
+    retrieve=extend_schema(summary="A recompute: status and progress (admins)"),
+)
+class RollupRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
+    """Recomputing the dashboards' figures (the nightly run does it too). Start one, then poll it."""
+
+    serializer_class = RollupRunSerializer
+    schema_model = RollupRun
+    lookup_url_kwarg = "rollup_pk"
+    lookup_value_converter = "int"
+    read_roles = ADMIN_ONLY
+    write_roles = ADMIN_ONLY
+
+    def get_base_queryset(self) -> QuerySet[RollupRun]:
+        return selectors.rollup_runs(organization=self.request.organization)
+
+    @extend_schema(
+        summary="Recompute the figures now (admins)",
+        description="Queues a recompute, or finds the one already queued or running: the answer is 202 with the "
+        "run either way. Poll its `url` until `status` is done or failed.",
+        request=None,
+        responses={202: RollupRunSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        run, _created = rollup_run_start(organization=self.request.organization)
+        data = self.get_serializer(run).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})

@@ -1,0 +1,47 @@
+"""Bearer-token authentication for the API: `Authorization: Bearer mh_...`.
+
+Only the SHA-256 of a token is stored; the token is shown once when it is created.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from ..models import ApiToken
+from ..secret_tokens import hash_token
+
+# Writing last_used_at on every request would turn every read into a write; once a minute is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Any) -> tuple[Any, ApiToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Invalid Authorization header: expected 'Bearer <token>'.")
+        try:
+            raw = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed("Invalid token.") from None
+        token = (
+            ApiToken.objects.select_related("organization", "membership__user", "membership__organization")
+            .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.membership.user.is_active:
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.membership.user, token
+
+    def authenticate_header(self, request: Any) -> str:
+        return self.keyword

@@ -1,0 +1,35 @@
+"""Values every page's navigation shows that only the apps above this one know (docs/architecture.md:
+registries). The sessions app registers the unread notice count in its AppConfig.ready(); the context
+processor (context_processors.tenancy) asks every registered count, lazily, for the signed-in membership."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Membership
+
+
+@dataclass(frozen=True)
+class NavigationCount:
+    """A number the navigation shows, read without a query of its own: from the cache, else counted in the
+    query every page runs anyway (the user's memberships, for the organization switcher), then cached."""
+
+    name: str  # the template variable ("unread_notifications")
+    applies: Callable[[Membership], bool]  # False: the count is 0 and nothing is read
+    cached: Callable[[Membership], int | None]  # the cached value, or None when not cached (no query)
+    subquery: Callable[[], Any]  # an annotation for a Membership queryset (NULL for none)
+    remember: Callable[[Membership, int], None]  # cache a value read through the annotation
+
+
+_counts: list[NavigationCount] = []
+
+
+def register_navigation_count(count: NavigationCount) -> None:
+    if all(known.name != count.name for known in _counts):
+        _counts.append(count)
+
+
+def navigation_counts() -> list[NavigationCount]:
+    return list(_counts)

@@ -1,0 +1,78 @@
+"""The HR admin's bulk invitation of participants: by department, job level, or a list of email addresses
+(pasted or a CSV file)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ..models import Participant
+from .common import roster_choices
+
+EMAIL_RE = re.compile(r"[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"']+")
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Invite as", choices=Participant.Role.choices, widget=forms.RadioSelect, initial=Participant.Role.MENTEE
+    )
+    departments = forms.MultipleChoiceField(label="Departments", required=False, widget=forms.CheckboxSelectMultiple)
+    job_levels = forms.TypedMultipleChoiceField(
+        label="Job levels", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    emails = forms.CharField(
+        label="Email addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One per line, or separated by commas.",
+    )
+    emails_file = forms.FileField(
+        label="Or a CSV file of email addresses",
+        required=False,
+        help_text="Any CSV with the addresses in one column (for example the roster export).",
+    )
+
+    def __init__(self, *args: Any, roster: Mapping[str, list], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["departments"]).choices = roster_choices(
+            list(roster.get("departments", [])), []
+        )
+        cast(forms.ChoiceField, self.fields["job_levels"]).choices = roster_choices(
+            list(roster.get("job_levels", [])), []
+        )
+
+    def clean_emails_file(self) -> list[str]:
+        upload = self.cleaned_data.get("emails_file")
+        if not upload:
+            return []
+        if upload.size > MAX_CSV_BYTES:
+            raise ValidationError("The file is larger than 2 MB; split it or paste the addresses.")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The file is not UTF-8 text; save it as “CSV UTF-8” and try again.") from None
+        found: list[str] = []
+        for row in csv.reader(io.StringIO(text)):
+            for cell in row:
+                found += EMAIL_RE.findall(cell)
+        if not found:
+            raise ValidationError("No email addresses found in the file.")
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        pasted = EMAIL_RE.findall(cleaned.get("emails") or "")
+        cleaned["all_emails"] = list(dict.fromkeys(e.lower() for e in [*pasted, *(cleaned.get("emails_file") or [])]))
+        if (cleaned.get("emails") or "").strip() and not pasted:
+            self.add_error("emails", "No email addresses found in this text.")
+        if not (cleaned.get("departments") or cleaned.get("job_levels") or cleaned["all_emails"]) and not self.errors:
+            raise ValidationError("Choose a department, a job level, or give email addresses.")
+        return cleaned

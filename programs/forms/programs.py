@@ -1,0 +1,183 @@
+"""Forms of the HR admin's program pages: the program wizard's steps and the settings page. They parse and
+explain input; the rules live in services (whose ValidationErrors are put back on these forms with
+mentorhub.web.errors.form_add_service_error)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django import forms
+
+from mentorhub.web.forms import DateInput
+
+from ..models import Program
+from ..services.programs import PROGRAM_FIELDS
+from .common import explained, roster_choices
+
+KIND_DESCRIPTIONS: dict[str, str] = {
+    Program.Kind.ONE_ON_ONE: (
+        "A mentor and a mentee meet regularly, one to one. Mentors are usually more senior; each can take a "
+        "few mentees. The classic choice for career growth and skills."
+    ),
+    Program.Kind.GROUP: (
+        "Small circles of peers meet with a facilitator (the mentor). Good for reaching many people at once, "
+        "for topics such as leadership or inclusion, and when mentors are scarce."
+    ),
+    Program.Kind.REVERSE: (
+        "A more junior employee mentors a more senior one, e.g. on AI tools, social media or how new "
+        "colleagues work. Matching puts the mentor at a lower job level than the mentee."
+    ),
+}
+
+MATCH_MODE_HINTS: dict[str, str] = {
+    Program.MatchMode.ADMIN: "You run matching, review the proposals and approve them.",
+    Program.MatchMode.MENTEE_CHOICE: "Each mentee sees their best suggestions and picks one.",
+    Program.MatchMode.AUTOMATIC: "Matches are approved as soon as matching runs.",
+}
+
+
+class ProgramKindForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of program?",
+        choices=Program.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of program."},
+    )
+
+    @property
+    def kind_options(self) -> list[tuple[Any, str]]:
+        return explained(self["kind"], KIND_DESCRIPTIONS)
+
+
+class ProgramBasicsForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=160,
+        error_messages={"required": "Give the program a name."},
+        help_text="What participants see, e.g. “Spring 2026 mentoring”.",
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why the program exists and what it asks of people; shown on the enrollment page.",
+    )
+    starts_on = forms.DateField(label="Starts on", required=False, widget=DateInput())
+    ends_on = forms.DateField(label="Ends on", required=False, widget=DateInput())
+    cadence_per_month = forms.IntegerField(
+        label="Sessions per month",
+        min_value=1,
+        max_value=30,
+        help_text="How often pairs or circles are expected to meet.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The end date must be on or after the start date.")
+        return cleaned
+
+
+class ProgramMatchingForm(forms.Form):
+    default_mentor_capacity = forms.IntegerField(label="Mentees per mentor (default)", min_value=1, max_value=50)
+    max_mentor_capacity = forms.IntegerField(
+        label="Mentees per mentor (most)",
+        min_value=1,
+        max_value=50,
+        help_text="Mentors choose their own capacity up to this number.",
+    )
+    circle_min_size = forms.IntegerField(label="Smallest circle", min_value=2, max_value=50)
+    circle_max_size = forms.IntegerField(label="Largest circle", min_value=2, max_value=50)
+    eligible_departments = forms.MultipleChoiceField(
+        label="Departments", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    eligible_job_levels = forms.TypedMultipleChoiceField(
+        label="Job levels", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    eligible_locations = forms.MultipleChoiceField(
+        label="Locations", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    max_time_zone_gap_hours = forms.IntegerField(
+        label="Largest time-zone gap (hours)",
+        required=False,
+        min_value=0,
+        max_value=26,
+        help_text="Pairs further apart than this are never matched. Leave empty for no limit.",
+    )
+    match_mode = forms.ChoiceField(
+        label="How matches are made", choices=Program.MatchMode.choices, widget=forms.RadioSelect
+    )
+    objective = forms.ChoiceField(
+        label="What matching aims for",
+        choices=Program.Objective.choices,
+        widget=forms.RadioSelect,
+        help_text="“Most people matched” helps when mentors are scarce; “best total fit” otherwise.",
+    )
+
+    def __init__(self, *args: Any, kind: str, roster: Mapping[str, list], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.program_kind = kind
+
+        def chosen(name: str) -> list:
+            # Saved values only (never the submitted ones), so a post cannot invent a department.
+            value = self.initial.get(name)
+            return list(value) if isinstance(value, list | tuple) else [value] if value else []
+
+        for name, key in (
+            ("eligible_departments", "departments"),
+            ("eligible_job_levels", "job_levels"),
+            ("eligible_locations", "locations"),
+        ):
+            cast(forms.ChoiceField, self.fields[name]).choices = roster_choices(list(roster.get(key, [])), chosen(name))
+        # Eligibility and matching fields are described in words the admin uses for this kind.
+        everyone = "Leave all unticked to let everyone take part."
+        self.fields["eligible_departments"].help_text = everyone
+        self.fields["eligible_job_levels"].help_text = everyone
+        self.fields["eligible_locations"].help_text = everyone
+        if kind == Program.Kind.GROUP:
+            self.fields["default_mentor_capacity"].label = "Members per facilitator (default)"
+            self.fields["max_mentor_capacity"].label = "Members per facilitator (most)"
+            self.fields["max_mentor_capacity"].help_text = "Facilitators choose their own number up to this."
+        else:
+            del self.fields["circle_min_size"]
+            del self.fields["circle_max_size"]
+        if kind == Program.Kind.REVERSE:
+            self.fields[
+                "max_mentor_capacity"
+            ].help_text = "Reverse mentors are junior colleagues with a day job: one or two mentees is plenty."
+
+    @property
+    def match_mode_options(self) -> list[tuple[Any, str]]:
+        return explained(self["match_mode"], MATCH_MODE_HINTS)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        default, most = cleaned.get("default_mentor_capacity"), cleaned.get("max_mentor_capacity")
+        if default and most and default > most:
+            self.add_error("default_mentor_capacity", "The default cannot be more than the most a mentor may take.")
+        smallest, largest = cleaned.get("circle_min_size"), cleaned.get("circle_max_size")
+        if smallest and largest and smallest > largest:
+            self.add_error("circle_max_size", "The largest circle cannot be smaller than the smallest.")
+        return cleaned
+
+
+class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
+    """The settings page: everything the wizard asked, on one page. The kind changes only in a draft."""
+
+    kind = forms.ChoiceField(label="Kind", choices=Program.Kind.choices)
+    field_order = ["kind", "name", "description", "starts_on", "ends_on", "cadence_per_month"]
+
+    def __init__(self, *args: Any, program: Program, roster: Mapping[str, list], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", program_initial(program))
+        super().__init__(*args, kind=program.kind, roster=roster, **kwargs)
+        if program.status != Program.Status.DRAFT:
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = "The kind can only change while the program is a draft."
+
+
+def program_initial(program: Program) -> dict[str, Any]:
+    return {field: getattr(program, field) for field in PROGRAM_FIELDS}

@@ -1,0 +1,118 @@
+"""The HR admin's question editor (one question of a program's enrollment form, and how matching uses its
+answers). The rules live in services/questions.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from ..models import Question
+from .common import explained
+
+RULE_EXPLANATIONS: dict[str, str] = {
+    Question.Rule.SAME: "Pairs who give the same answer score higher. Good for meeting format or working hours.",
+    Question.Rule.DIFFERENT: "Pairs who answer differently score higher. Good for mixing backgrounds or departments.",
+    Question.Rule.OVERLAP: "The more choices two people share, the higher they score. Good for goals and topics.",
+    Question.Rule.OFFERS_WANTS: (
+        "Compares what a mentor can offer with what a mentee wants. Ask it of both, and give a mentor prompt "
+        "such as “Skills you can offer”."
+    ),
+    Question.Rule.MUST: (
+        "A hard filter: two people who share no answer are never matched (e.g. a common language). The weight "
+        "is not used."
+    ),
+    Question.Rule.NONE: "Collected for information only; matching ignores it.",
+}
+
+TYPE_EXPLANATIONS: dict[str, str] = {
+    Question.Type.SINGLE: "Pick one option from a list.",
+    Question.Type.MULTIPLE: "Tick any number of options.",
+    Question.Type.SCALE: "A number from 1 to 5.",
+    Question.Type.TEXT: "A free answer in the person's own words (never used for matching).",
+    Question.Type.TAGS: "A comma-separated list of skills; the options become suggestions.",
+}
+
+
+class QuestionForm(forms.Form):
+    prompt = forms.CharField(
+        label="Question",
+        max_length=300,
+        error_messages={"required": "Write the question."},
+        help_text="As mentees (and mentors, unless you give a mentor version below) will read it.",
+    )
+    mentor_prompt = forms.CharField(
+        label="Question for mentors (optional)",
+        max_length=300,
+        required=False,
+        help_text="Asked of mentors instead, e.g. “Skills you can offer” for “Skills you want to learn”.",
+    )
+    help_text = forms.CharField(label="Hint under the question (optional)", max_length=300, required=False)
+    type = forms.ChoiceField(label="Answer type", choices=Question.Type.choices)
+    options = forms.CharField(
+        label="Options, one per line",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Needed for single and multiple choice; suggestions for skills/tags; ignored otherwise.",
+    )
+    audience = forms.ChoiceField(label="Asked of", choices=Question.Audience.choices, widget=forms.RadioSelect)
+    required = forms.BooleanField(label="An answer is required", required=False)
+    rule = forms.ChoiceField(
+        label="How matching uses the answers", choices=Question.Rule.choices, widget=forms.RadioSelect
+    )
+    weight = forms.TypedChoiceField(
+        label="Weight",
+        coerce=int,
+        choices=[(str(n), str(n)) for n in range(6)],
+        initial="3",
+        help_text="How much this counts next to other questions: 1 a little, 5 a lot. Not used by "
+        "“Must match” and “Not used for matching”.",
+    )
+
+    def __init__(self, *args: Any, question: Question | None = None, **kwargs: Any) -> None:
+        if question is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "prompt": question.prompt,
+                    "mentor_prompt": question.mentor_prompt,
+                    "help_text": question.help_text,
+                    "type": question.type,
+                    "options": "\n".join(question.options or []),
+                    "audience": question.audience,
+                    "required": question.required,
+                    "rule": question.rule,
+                    "weight": str(question.weight),
+                },
+            )
+        else:
+            kwargs.setdefault("initial", {"audience": Question.Audience.BOTH, "rule": Question.Rule.NONE})
+        super().__init__(*args, **kwargs)
+
+    @property
+    def rule_options(self) -> list[tuple[Any, str]]:
+        return explained(self["rule"], RULE_EXPLANATIONS)
+
+    def clean_options(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data.get("options", "").splitlines()]
+        return [line for line in lines if line]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        kind = cleaned.get("type")
+        options = cleaned.get("options") or []
+        if kind in (Question.Type.SINGLE, Question.Type.MULTIPLE):
+            if len(options) < 2:
+                self.add_error("options", "A choice question needs at least two options, one per line.")
+            elif len(set(options)) != len(options):
+                self.add_error("options", "Each option must be different.")
+        elif kind in (Question.Type.SCALE, Question.Type.TEXT):
+            cleaned["options"] = []
+        rule = cleaned.get("rule")
+        if rule in (Question.Rule.NONE, Question.Rule.MUST):
+            cleaned["weight"] = 0
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

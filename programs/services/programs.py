@@ -1,0 +1,163 @@
+"""Writes of programs: create, update, and moves along the lifecycle (draft, enrolling, matching, active,
+closed). Keyword-only, typed, atomic, audited, scoped by organization."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mentorhub.accounts.models import Organization, User
+from mentorhub.accounts.services.audit import audit_record, diff_fields
+from mentorhub.tenancy import get_scoped_or_404, scoped
+
+from ..models import Participant, Program
+from ..question_sets import PROGRAM_DEFAULTS
+from .invitations import invitation_emails_queue
+from .questions import question_set_create
+
+S = Program.Status
+P = Participant.Status
+# The lifecycle. Going back is allowed where it loses nothing: a program in enrollment can return to
+# draft for edits, and matching can reopen enrollment for late joiners.
+ALLOWED_MOVES: dict[str, set[str]] = {
+    S.DRAFT: {S.ENROLLING, S.CLOSED},
+    S.ENROLLING: {S.DRAFT, S.MATCHING, S.CLOSED},
+    S.MATCHING: {S.ENROLLING, S.ACTIVE, S.CLOSED},
+    S.ACTIVE: {S.CLOSED},
+    S.CLOSED: set(),
+}
+MOVE_VERBS: dict[str, str] = {
+    S.ENROLLING: "open_enrollment",
+    S.DRAFT: "back_to_draft",
+    S.MATCHING: "start_matching",
+    S.ACTIVE: "activate",
+    S.CLOSED: "close",
+}
+PROGRAM_FIELDS = [
+    "name",
+    "description",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "cadence_per_month",
+    "default_mentor_capacity",
+    "max_mentor_capacity",
+    "circle_min_size",
+    "circle_max_size",
+    "eligible_departments",
+    "eligible_job_levels",
+    "eligible_locations",
+    "max_time_zone_gap_hours",
+    "match_mode",
+    "objective",
+]
+
+
+def program_defaults(kind: str) -> dict[str, Any]:
+    return dict(PROGRAM_DEFAULTS.get(kind, {}))
+
+
+@transaction.atomic
+def program_create(
+    *, organization: Organization, actor: User, data: Mapping[str, Any], with_question_set: bool = True
+) -> Program:
+    """Create a draft program; by default with the ready-made question set of its kind."""
+    kind = data.get("kind", Program.Kind.ONE_ON_ONE)
+    values = {**program_defaults(kind), **{k: v for k, v in data.items() if k in PROGRAM_FIELDS}}
+    program = Program(organization=organization, created_by=actor, status=S.DRAFT, **values)
+    _program_validate(program)
+    program.save()
+    if with_question_set:
+        question_set_create(organization=organization, program=program)
+    audit_record(organization=organization, actor=actor, verb="program.create", target=program)
+    return program
+
+
+@transaction.atomic
+def program_update(*, organization: Organization, actor: User, program_id: int, data: Mapping[str, Any]) -> Program:
+    program = get_scoped_or_404(Program.objects.select_for_update(), organization, pk=program_id)
+    if program.status == S.CLOSED:
+        raise ValidationError("A closed program cannot be changed.")
+    if "kind" in data and data["kind"] != program.kind and program.status != S.DRAFT:
+        raise ValidationError("The kind of program can only change while it is a draft.")
+    before = {f: getattr(program, f) for f in PROGRAM_FIELDS}
+    for field, value in data.items():
+        if field in PROGRAM_FIELDS:
+            setattr(program, field, value)
+    _program_validate(program)
+    program.save()
+    after = {f: getattr(program, f) for f in PROGRAM_FIELDS}
+    audit_record(
+        organization=organization,
+        actor=actor,
+        verb="program.update",
+        target=program,
+        changes=diff_fields(before, after),
+    )
+    return program
+
+
+def _program_validate(program: Program) -> None:
+    errors: dict[str, list[str]] = {}
+    if program.starts_on and program.ends_on and program.starts_on > program.ends_on:
+        errors["ends_on"] = ["The end date must be on or after the start date."]
+    if program.circle_min_size > program.circle_max_size:
+        errors["circle_max_size"] = ["The largest circle cannot be smaller than the smallest."]
+    if program.default_mentor_capacity > program.max_mentor_capacity:
+        errors["default_mentor_capacity"] = ["The default capacity cannot exceed the maximum."]
+    for field in ("eligible_departments", "eligible_locations"):
+        value = getattr(program, field)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            errors[field] = ["Give a list of names."]
+    levels = program.eligible_job_levels
+    if not isinstance(levels, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in levels):
+        errors["eligible_job_levels"] = ["Give a list of whole-number job levels."]
+    if errors:
+        raise ValidationError(errors)
+    program.full_clean(exclude=["organization", "created_by"])
+
+
+def program_allowed_moves(program: Program) -> list[str]:
+    order = [S.ENROLLING, S.MATCHING, S.ACTIVE, S.DRAFT, S.CLOSED]
+    return [s for s in order if s in ALLOWED_MOVES[program.status]]
+
+
+@transaction.atomic
+def program_move(
+    *, organization: Organization, actor: User, program_id: int, to_status: str, base_url: str | None = None
+) -> Program:
+    """Move a program along its lifecycle; a move that is not allowed raises ValidationError.
+
+    Opening a draft for enrollment emails the people invited while it was a draft (`base_url`, scheme and
+    host, makes the link in the email absolute)."""
+    program = get_scoped_or_404(Program.objects.select_for_update(), organization, pk=program_id)
+    if to_status not in ALLOWED_MOVES.get(program.status, set()):
+        raise ValidationError(
+            f"A program that is {program.get_status_display().lower()} cannot move to “{S(to_status).label}”."
+            if to_status in S.values
+            else f"Unknown status “{to_status}”."
+        )
+    if to_status == S.ENROLLING and not program.questions.exists():
+        raise ValidationError("Add at least one question before opening enrollment.")
+    old = program.status
+    program.status = to_status
+    program.save(update_fields=["status", "updated_at"])
+    audit_record(
+        organization=organization,
+        actor=actor,
+        verb=f"program.{MOVE_VERBS[to_status]}",
+        target=program,
+        changes={"status": [old, to_status]},
+    )
+    if old == S.DRAFT and to_status == S.ENROLLING:
+        # Invitations made while the program was a draft were not emailed: there was nothing to open yet.
+        invited = scoped(Participant, organization).filter(program=program, status=P.INVITED)
+        invitation_emails_queue(
+            organization_id=organization.pk,
+            participant_ids=list(invited.values_list("pk", flat=True)),
+            base_url=base_url,
+        )
+    return program

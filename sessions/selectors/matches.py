@@ -1,0 +1,51 @@
+"""The matches a person works in (or worked in), and who is in them. Who sees a match, its sessions,
+shared notes and goals: its members (current ones, and everyone of a completed or ended match; never someone
+who declined it)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from matching.models import Match, MatchMember
+from matching.selectors import matches_with_members
+from mentorhub.accounts.models import Employee, Organization
+from mentorhub.tenancy import get_scoped_or_404, scoped
+
+LEAD_ROLES = (MatchMember.Role.MENTOR, MatchMember.Role.FACILITATOR)
+FOLLOWER_ROLES = (MatchMember.Role.MENTEE, MatchMember.Role.MEMBER)
+# Matches whose members work together now or did: what the mentoring pages show.
+STARTED_MATCH_STATUSES = (Match.Status.ACTIVE, Match.Status.COMPLETED, Match.Status.ENDED)
+
+
+def match_places_of(organization: Organization, employee: Employee) -> QuerySet[MatchMember]:
+    """This person's places in matches: everyone but who declined (a decliner was never part of it)."""
+    return (
+        scoped(MatchMember, organization)
+        .filter(participant__employee=employee)
+        .exclude(response=MatchMember.Response.DECLINED)
+    )
+
+
+def started_matches_of(*, organization: Organization, employee: Employee) -> QuerySet[Match]:
+    """The matches this person works (or worked) in, active first, with members and program prefetched."""
+    return (
+        matches_with_members(organization)
+        .filter(pk__in=match_places_of(organization, employee).values("match_id"), status__in=STARTED_MATCH_STATUSES)
+        .order_by("status", "-started_at", "-id")
+    )
+
+
+def match_for_employee(*, organization: Organization, employee: Employee | None, match_id: int) -> Match:
+    """One of this person's mentoring matches, or 404 (missing, someone else's, or not started)."""
+    if employee is None:
+        return get_scoped_or_404(Match.objects.none(), organization, pk=match_id)
+    return get_scoped_or_404(
+        started_matches_of(organization=organization, employee=employee), organization, pk=match_id
+    )
+
+
+def match_members_of(match: Match) -> list[MatchMember]:
+    """Who is (or was, for a finished match) in it: leads first; never members who declined (no query)."""
+    members = [m for m in match.members.all() if m.response != MatchMember.Response.DECLINED]
+    shown = [m for m in members if m.current] or members
+    return sorted(shown, key=lambda m: (m.role not in LEAD_ROLES, m.participant.employee.name, m.pk))

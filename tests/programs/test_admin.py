@@ -1,0 +1,57 @@
+"""The Django admin of the programs app: every model is registered, read-only, filtered by organization
+first, and never shows a participant's answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from programs.models import Participant
+from tests.helpers import page_text
+
+from .factories import ParticipantFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+MODELS = list(apps.get_app_config("programs").get_models())
+
+
+@pytest.fixture
+def rows(org, other_org):
+    """A program with a question and a participant in each organization."""
+    for organization in (org, other_org):
+        question = QuestionFactory(program__organization=organization)
+        ParticipantFactory(program=question.program, answers={str(question.pk): "my private answer"})
+
+
+def test_every_model_is_registered_read_only_with_organization_first():
+    for model in MODELS:
+        model_admin = admin.site._registry.get(model)
+        assert model_admin is not None, f"{model.__name__} is not in the admin"
+        assert model_admin.list_filter[0] == "organization"
+        assert not model_admin.has_add_permission(None)
+        assert not model_admin.has_change_permission(None)
+        assert not model_admin.has_delete_permission(None)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_a_superuser_opens_each_changelist_filtered_by_organization(superuser_client, org, other_org, rows, model):
+    url = reverse(f"admin:programs_{model._meta.model_name}_changelist")
+    response = superuser_client.get(url)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "By organization" in text and org.name in text and other_org.name in text
+    assert response.context["cl"].result_count >= 2
+    filtered = superuser_client.get(url, {"organization__id__exact": org.pk})
+    assert filtered.status_code == 200
+    assert filtered.context["cl"].result_count == model.objects.filter(organization=org).count() >= 1
+
+
+def test_answers_are_never_shown(superuser_client, org, rows):
+    participant = Participant.objects.filter(organization=org).get()
+    listing = superuser_client.get(reverse("admin:programs_participant_changelist"))
+    detail = superuser_client.get(reverse("admin:programs_participant_change", args=[participant.pk]))
+    assert listing.status_code == detail.status_code == 200
+    for text in (page_text(listing), page_text(detail)):
+        assert "my private answer" not in text

@@ -1,0 +1,77 @@
+"""The Django admin of the sessions app: every model is registered, read-only, filtered by organization
+first, and never shows what a match's members keep to themselves (notes, reflections, goals' words)."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from sessions.models import CalendarFeed, GoalComment, MentoringSession, Notification, SessionFeedback
+from sessions.services.goals import goal_comment_add, goal_template_create
+from sessions.services.notifications import calendar_feed_get_or_create, notification_create, preferences_save
+from tests.helpers import page_text
+
+from .factories import active_pair
+from .pages_data import goal, held, schedule
+
+pytestmark = pytest.mark.django_db
+MODELS = list(apps.get_app_config("mentoring_sessions").get_models())
+SECRET = "Only we two know this"
+
+
+@pytest.fixture
+def rows(org, other_org):
+    """A row of every model in each organization (the filter shows with two to choose from)."""
+    for organization in (org, other_org):
+        pair = active_pair(organization)
+        schedule(pair)  # a session ahead and its reminders
+        held(pair, rating=4, reflection=SECRET, shared_notes=SECRET)
+        made = goal(pair, SECRET, milestones=[SECRET], description=SECRET)
+        goal_comment_add(organization=organization, employee=pair.mentor.employee, goal_id=made.pk, body=SECRET)
+        goal_template_create(organization=organization, actor=None, program_id=pair.program.pk, title="Grow")
+        notification_create(
+            organization=organization, recipient=pair.mentee.employee, kind=Notification.MATCH_UPDATE, title=SECRET
+        )
+        preferences_save(organization=organization, employee=pair.mentee.employee, email_off=[])
+        calendar_feed_get_or_create(organization=organization, employee=pair.mentee.employee)
+    assert SessionFeedback.objects.filter(organization=org, reflection=SECRET).exists()
+    assert MentoringSession.objects.filter(organization=org, shared_notes=SECRET).exists()
+
+
+def test_every_model_is_registered_read_only_with_organization_first():
+    for model in MODELS:
+        assert model in admin.site._registry, f"{model.__name__} is not in the admin"
+        model_admin = admin.site._registry[model]
+        assert model_admin.list_filter[0] == "organization", model.__name__
+        assert not model_admin.has_add_permission(None)
+        assert not model_admin.has_change_permission(None)
+        assert not model_admin.has_delete_permission(None)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+def test_a_superuser_opens_each_changelist(superuser_client, org, other_org, rows, model):
+    url = reverse(f"admin:mentoring_sessions_{model._meta.model_name}_changelist")
+    response = superuser_client.get(url)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "By organization" in text
+    assert org.name in text and other_org.name in text
+    assert SECRET not in text
+    assert response.context["cl"].result_count >= 2
+    filtered = superuser_client.get(url, {"organization__id__exact": org.pk})
+    assert filtered.status_code == 200
+    assert filtered.context["cl"].result_count == model.objects.filter(organization=org).count() >= 1
+
+
+@pytest.mark.parametrize(
+    "model", [MentoringSession, SessionFeedback, GoalComment, CalendarFeed], ids=lambda model: model.__name__
+)
+def test_a_row_never_shows_what_members_keep_to_themselves(superuser_client, org, rows, model):
+    row = model.objects.filter(organization=org).first()
+    detail = superuser_client.get(reverse(f"admin:mentoring_sessions_{model._meta.model_name}_change", args=[row.pk]))
+    assert detail.status_code == 200
+    assert SECRET not in page_text(detail)
+    if hasattr(row, "token_hash"):
+        assert row.token_hash not in page_text(detail)
