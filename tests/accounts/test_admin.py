@@ -21,6 +21,7 @@ from mentorhub.accounts.models import (
 )
 from mentorhub.accounts.services.invitations import invitation_create
 from mentorhub.accounts.services.tokens import api_token_create
+from tests.admin_checks import assert_changelist_filters_by_organization, assert_read_only_with_organization_first
 from tests.factories import EmployeeFactory, MembershipFactory
 from tests.helpers import page_text
 
@@ -54,11 +55,7 @@ def test_every_model_is_registered_and_tenant_rows_are_read_only_with_organizati
     for model in MODELS:
         assert model in admin.site._registry, f"{model.__name__} is not in the admin"
     for model in TENANT_MODELS:
-        model_admin = admin.site._registry[model]
-        assert model_admin.list_filter[0] == "organization", model.__name__
-        assert not model_admin.has_add_permission(None)
-        assert not model_admin.has_change_permission(None)
-        assert not model_admin.has_delete_permission(None)
+        assert_read_only_with_organization_first(model)
     assert admin.site._registry[User].list_filter[0] == "memberships__organization"
 
 
@@ -74,9 +71,7 @@ def test_a_superuser_opens_each_changelist(superuser_client, org, other_org, row
     assert "By organization" in text
     assert response.context["cl"].result_count >= 2
     if model in TENANT_MODELS:
-        filtered = superuser_client.get(url, {"organization__id__exact": org.pk})
-        assert filtered.status_code == 200
-        assert filtered.context["cl"].result_count == model.objects.filter(organization=org).count() >= 1
+        assert_changelist_filters_by_organization(superuser_client, model, org, other_org)
 
 
 def test_token_and_invitation_hashes_are_never_shown(superuser_client, org, rows):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
 from analytics.models import SelfIdentification, SurveyResponse
 from mentorhub.accounts.models import User
+from tests.admin_checks import assert_changelist_filters_by_organization, assert_read_only_with_organization_first
 from tests.helpers import page_text
 
 from .factories import (
@@ -50,25 +50,12 @@ def rows(org, other_org):
 
 def test_every_model_is_registered_read_only_with_organization_first():
     for model in MODELS:
-        model_admin = admin.site._registry.get(model)
-        assert model_admin is not None, f"{model.__name__} is not in the admin"
-        assert model_admin.list_filter[0] == "organization"
-        assert not model_admin.has_add_permission(None)
-        assert not model_admin.has_change_permission(None)
-        assert not model_admin.has_delete_permission(None)
+        assert_read_only_with_organization_first(model)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
 def test_a_superuser_opens_each_changelist_filtered_by_organization(superuser_client, org, other_org, rows, model):
-    url = reverse(f"admin:analytics_{model._meta.model_name}_changelist")
-    response = superuser_client.get(url)
-    assert response.status_code == 200
-    text = page_text(response)
-    assert "By organization" in text and org.name in text and other_org.name in text
-    assert response.context["cl"].result_count >= 2  # the rows made for it are listed
-    filtered = superuser_client.get(url, {"organization__id__exact": org.pk})
-    assert filtered.status_code == 200
-    assert filtered.context["cl"].result_count == model.objects.filter(organization=org).count() >= 1
+    assert_changelist_filters_by_organization(superuser_client, model, org, other_org)
 
 
 def test_answers_and_self_identification_values_are_never_shown(superuser_client, org, rows):

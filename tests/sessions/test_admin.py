@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.contrib import admin
 from django.urls import reverse
 
 from sessions.models import CalendarFeed, GoalComment, MentoringSession, Notification, SessionFeedback
 from sessions.services.goals import goal_comment_add, goal_template_create
 from sessions.services.notifications import calendar_feed_get_or_create, notification_create, preferences_save
+from tests.admin_checks import assert_changelist_filters_by_organization, assert_read_only_with_organization_first
 from tests.helpers import page_text
 
 from .factories import active_pair
@@ -42,27 +42,13 @@ def rows(org, other_org):
 
 def test_every_model_is_registered_read_only_with_organization_first():
     for model in MODELS:
-        assert model in admin.site._registry, f"{model.__name__} is not in the admin"
-        model_admin = admin.site._registry[model]
-        assert model_admin.list_filter[0] == "organization", model.__name__
-        assert not model_admin.has_add_permission(None)
-        assert not model_admin.has_change_permission(None)
-        assert not model_admin.has_delete_permission(None)
+        assert_read_only_with_organization_first(model)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
 def test_a_superuser_opens_each_changelist(superuser_client, org, other_org, rows, model):
-    url = reverse(f"admin:mentoring_sessions_{model._meta.model_name}_changelist")
-    response = superuser_client.get(url)
-    assert response.status_code == 200
-    text = page_text(response)
-    assert "By organization" in text
-    assert org.name in text and other_org.name in text
+    text = assert_changelist_filters_by_organization(superuser_client, model, org, other_org)
     assert SECRET not in text
-    assert response.context["cl"].result_count >= 2
-    filtered = superuser_client.get(url, {"organization__id__exact": org.pk})
-    assert filtered.status_code == 200
-    assert filtered.context["cl"].result_count == model.objects.filter(organization=org).count() >= 1
 
 
 @pytest.mark.parametrize(

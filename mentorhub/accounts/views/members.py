@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,6 +15,7 @@ from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from .. import selectors
+from ..forms import InvitationForm
 from ..models import Invitation, Membership, Role
 from ..services.invitations import invitation_create, invitation_resend, invitation_revoke
 from ..services.memberships import membership_change_role, membership_remove
@@ -23,11 +23,6 @@ from ..services.memberships import membership_change_role, membership_remove
 PAGE_SIZE = 50
 # Most recent first; older ones stay in the audit log.
 INVITATIONS_SHOWN = 50
-
-
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=254)
-    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MEMBER)
 
 
 def _members_page(request: OrgRequest, invite_form: InvitationForm, status: int = 200) -> HttpResponse:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,16 +11,9 @@ from django.views.decorators.http import require_http_methods
 from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 
 from .. import selectors
+from ..forms import ApiTokenForm
 from ..models import ApiToken
 from ..services.tokens import api_token_create, api_token_revoke
-
-
-class ApiTokenForm(forms.Form):
-    name = forms.CharField(
-        label="Token name",
-        max_length=100,
-        help_text="What the token is for, e.g. “HRIS nightly sync”, so you recognize it later.",
-    )
 
 
 def _list_page(request: OrgRequest, form: ApiTokenForm, status: int = 200) -> HttpResponse:

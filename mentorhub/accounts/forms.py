@@ -1,0 +1,21 @@
+"""The accounts app's HTML forms (the roster upload is a plain file input; People filters are query
+parameters read by the selectors)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .models import Role
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What the token is for, e.g. “HRIS nightly sync”, so you recognize it later.",
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254)
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MEMBER)
