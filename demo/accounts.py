@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import TypedDict
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -123,7 +124,15 @@ LAST = [
     "Zhang",
 ]
 
-ORGANIZATIONS = [
+
+class OrganizationSpec(TypedDict):
+    slug: str
+    name: str
+    size: int  # roster rows
+    seed: int  # of the roster's random generator
+
+
+ORGANIZATIONS: list[OrganizationSpec] = [
     # Acme is large enough for the impact report to find comparable colleagues (same department, level and
     # tenure) for most participants.
     {"slug": "acme", "name": "Acme Corporation", "size": 900, "seed": 7},
@@ -150,7 +159,7 @@ def seed_accounts_demo() -> None:
         _seed_sign_in(slug, email, name, role, department, level, title)
 
 
-def _seed_roster(organization: Organization, spec: dict) -> None:
+def _seed_roster(organization: Organization, spec: OrganizationSpec) -> None:
     rng = random.Random(spec["seed"])
     existing = {e.employee_id: e for e in Employee.objects.filter(organization=organization)}
     rows: list[dict] = []

@@ -123,18 +123,18 @@ def _match_program(organization: Organization, admin: Membership, program: Progr
             _ensure_demo_pair(organization, actor, program, member)
     approved = matches_approve(organization=organization, actor=actor, program_id=program.pk, notify=False)
     # Everyone accepts: the matches become active and their people "matched".
-    members = (
+    match_members = (
         scoped(MatchMember, organization)
         .filter(program=program, current=True, match__status=Match.Status.APPROVED)
         .select_related("participant__employee")
         .order_by("match_id", "id")
     )
-    for member in list(members):
+    for match_member in list(match_members):
         match_respond(
             organization=organization,
             actor=None,
-            employee=member.participant.employee,
-            match_id=member.match_id,
+            employee=match_member.participant.employee,
+            match_id=match_member.match_id,
             accept=True,
         )
     program.refresh_from_db()

@@ -289,7 +289,9 @@ def _program(organization: Organization, spec: ProgramSpec, admin: Membership | 
     existing = scoped(Program, organization).filter(name=spec.name).order_by("id").first()
     if existing is not None:
         return existing  # already seeded: whatever the demo admin did with it since stays
-    actor = admin.user if admin else None
+    # seed_accounts_demo (run before) makes a demo admin of every demo organization, each run.
+    assert admin is not None, f"{organization.slug} has no admin: seed the demo accounts first"
+    actor = admin.user
     starts_on = timezone.localdate() + timedelta(days=spec.starts_in_days)
     data: dict[str, Any] = {
         "name": spec.name,
@@ -300,7 +302,7 @@ def _program(organization: Organization, spec: ProgramSpec, admin: Membership | 
         "eligible_job_levels": list(spec.eligible_job_levels),
     }
     program = program_create(organization=organization, actor=actor, data=data)
-    path = [Program.Status.ENROLLING, Program.Status.MATCHING, Program.Status.ACTIVE]
+    path: list[str] = [Program.Status.ENROLLING, Program.Status.MATCHING, Program.Status.ACTIVE]
     for status in path[: path.index(spec.status) + 1] if spec.status in path else []:
         program_move(organization=organization, actor=actor, program_id=program.pk, to_status=status)
     program.refresh_from_db()

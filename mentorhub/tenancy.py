@@ -29,7 +29,7 @@ from mentorhub.web.schema import is_schema_generation
 if TYPE_CHECKING:
     from rest_framework.permissions import _PermissionClass
 
-    from mentorhub.accounts.models import Membership, Organization, User
+    from mentorhub.accounts.models import Employee, Membership, Organization, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -72,6 +72,21 @@ def _activate(request: HttpRequest, membership: Membership) -> None:
     request.membership = membership  # type: ignore[attr-defined]
     zone = membership.employee.time_zone if membership.employee is not None else membership.user.time_zone
     dj_timezone.activate(zone or "UTC")
+
+
+def employee_or_none(request: OrgRequest | OrgApiRequest) -> Employee | None:
+    """The signed-in person's roster entry (loaded with the membership), or None when the membership is not
+    linked to one: for pages that explain to such a person why there is nothing of theirs."""
+    return request.membership.employee
+
+
+def employee_or_404(request: OrgRequest | OrgApiRequest, message: str = "Not found.") -> Employee:
+    """The signed-in person's roster entry. Without one, nothing (match, session, goal, survey, enrollment) is
+    theirs: 404, the answer the scoped selectors give anyone whose object it is not."""
+    employee = request.membership.employee
+    if employee is None:
+        raise Http404(message)
+    return employee
 
 
 def scoped(model_or_queryset: type[M] | models.QuerySet[M], organization: Organization) -> models.QuerySet[M]:

@@ -174,7 +174,8 @@ class LogPastForm(SessionForm):
         self.fields["rating"].label = "How was it for you? (optional)"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns
         if cleaned.get("rating") is None and (cleaned.get("topics") or cleaned.get("reflection")):
             # The topics and the reflection are kept with the rating: without one they would be lost.
             self.add_error("rating", "Rate the session too, so your topics and reflection are kept with it.")
@@ -263,12 +264,15 @@ class GoalForm(forms.Form):
     def __init__(self, *args: Any, templates: list[GoalTemplate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if templates:
-            self.fields["template"].choices = [("", "No template"), *((t.pk, t.title) for t in templates)]
+            field = self.fields["template"]
+            assert isinstance(field, forms.TypedChoiceField), "declared above"
+            field.choices = [("", "No template"), *((t.pk, t.title) for t in templates)]
         else:
             del self.fields["template"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns
         if not (cleaned.get("title") or "").strip() and not cleaned.get("template"):
             self.add_error("title", "Give the goal a short title, or start from a template.")
         return cleaned
@@ -307,7 +311,9 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, categories: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email_on"].choices = list(categories.items())
+        field = self.fields["email_on"]
+        assert isinstance(field, forms.MultipleChoiceField), "declared above"
+        field.choices = list(categories.items())
 
 
 # --- HR admins -----------------------------------------------------------------------------------------------

@@ -25,11 +25,11 @@ from .models import MentoringSession
 from .selectors.matches import match_members_of
 
 PRODID = "-//MentorHub//Mentoring sessions//EN"
-STATUS = {
-    MentoringSession.Status.SCHEDULED: "CONFIRMED",
-    MentoringSession.Status.HELD: "CONFIRMED",
-    MentoringSession.Status.MISSED: "CONFIRMED",
-    MentoringSession.Status.CANCELLED: "CANCELLED",
+STATUS: dict[str, icalendar.STATUS] = {
+    MentoringSession.Status.SCHEDULED: icalendar.STATUS.CONFIRMED,
+    MentoringSession.Status.HELD: icalendar.STATUS.CONFIRMED,
+    MentoringSession.Status.MISSED: icalendar.STATUS.CONFIRMED,
+    MentoringSession.Status.CANCELLED: icalendar.STATUS.CANCELLED,
 }
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 

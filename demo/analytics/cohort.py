@@ -22,7 +22,17 @@ from django.utils import timezone
 from analytics.reports.impact_controls import tenure_band
 from demo.programs import _Answers
 from demo.sessions.content import STEADY, THRIVING
-from demo.sessions.history import Plan, at, build_feedback, build_goals, build_sessions, insert, new_plan
+from demo.sessions.history import (
+    Plan,
+    at,
+    build_feedback,
+    build_goals,
+    build_sessions,
+    insert,
+    match_ended,
+    match_started,
+    new_plan,
+)
 from matching.models import ExcludedPair, Match, MatchMember
 from mentorhub.accounts.models import AuditEvent, Employee, Membership, Organization
 from mentorhub.tenancy import scoped
@@ -145,6 +155,12 @@ def _program(organization: Organization, admin: Membership, starts_on: date) -> 
     return program
 
 
+def _ends_on(program: Program) -> date:
+    ends_on = program.ends_on
+    assert ends_on is not None, "_program gives the past program its end"
+    return ends_on
+
+
 def _templates(organization: Organization, admin: Membership, program: Program) -> list[GoalTemplate]:
     return [
         goal_template_create(
@@ -224,7 +240,7 @@ def seed_past_cohort(organization: Organization, admin: Membership, rng: random.
     cohort = Cohort(program=program, mentors={mentor.pk for mentor in mentors})
     pairs = _pairs(rng, mentors, mentees)
     fates = _fates(rng, len(pairs))
-    program_end = at(program.ends_on + timedelta(days=1), time(2, 15), "UTC")
+    program_end = at(_ends_on(program) + timedelta(days=1), time(2, 15), "UTC")
     matches, members, ends = [], [], {}
     for (mentor, mentee), (story, end) in zip(pairs, fates, strict=True):
         approved = at(starts_on + timedelta(days=rng.randint(0, 10)), time(14), "UTC")
@@ -241,17 +257,17 @@ def seed_past_cohort(organization: Organization, admin: Membership, rng: random.
         )
         if end is None:
             match.status, match.end_reason = M.COMPLETED, COMPLETED_REASON
-            match.ended_at = program_end + timedelta(seconds=rng.randint(1, 50))
+            ended = program_end + timedelta(seconds=rng.randint(1, 50))
         elif end[0] == "early":
             match.status, match.end_reason = M.COMPLETED, COMPLETED_EARLY_REASON
-            match.ended_at = at(started.date() + timedelta(days=rng.randint(150, 168)), time(rng.randint(9, 17)), "UTC")
+            ended = at(started.date() + timedelta(days=rng.randint(150, 168)), time(rng.randint(9, 17)), "UTC")
         else:
             kind, days, reason = end
             match.status, match.end_reason = M.ENDED, reason
-            match.ended_at = at(started.date() + timedelta(days=days), time(rng.randint(9, 17)), "UTC")
+            ended = at(started.date() + timedelta(days=days), time(rng.randint(9, 17)), "UTC")
             if kind == "left":
-                cohort.departures[mentee.pk] = match.ended_at.date()
-        match.updated_at = match.ended_at
+                cohort.departures[mentee.pk] = ended.date()
+        match.ended_at = match.updated_at = ended
         matches.append(match)
         ends[id(match)] = (story, end)
         answers = sorted(approved + (started - approved) * rng.random() for _ in range(2))
@@ -282,25 +298,25 @@ def seed_past_cohort(organization: Organization, admin: Membership, rng: random.
         plan = new_plan(match, pair, rng, demo=False)
         # The builders know thriving and steady pairs; one that ended early met like a steady one until then.
         plan.story = story if story in (THRIVING, STEADY) else STEADY
-        build_sessions(plan, rng, match.started_at + timedelta(days=35) if story == "quiet" else match.ended_at)
+        build_sessions(plan, rng, plan.started + timedelta(days=35) if story == "quiet" else match_ended(match))
         plan.story = story  # ratings and goals as the story went
         rows["sessions"] += plan.sessions
         cohort.plans.append(plan)
         cohort.story[match.pk] = story
         if end is not None and end[0] != "early":
-            mentor, mentee = plan.lead.participant, plan.followers[0].participant
-            withdrawn.append(mentee.pk)  # no re-match: the program was past its matching weeks
+            lead, follower = plan.lead.participant, plan.followers[0].participant
+            withdrawn.append(follower.pk)  # no re-match: the program was past its matching weeks
             reason = f"Match {match.pk} ended early"
-            excluded.append(ExcludedPair(organization=organization, program=program, mentor=mentor, mentee=mentee,
-                                         reason=reason, created_at=match.ended_at))  # fmt: skip
+            excluded.append(ExcludedPair(organization=organization, program=program, mentor=lead, mentee=follower,
+                                         reason=reason, created_at=match_ended(match)))  # fmt: skip
         for member in pair:
             employee_id = member.participant.employee_id
-            if employee_id not in cohort.start_of or match.started_at < cohort.start_of[employee_id]:
-                cohort.start_of[employee_id] = match.started_at
+            if employee_id not in cohort.start_of or plan.started < cohort.start_of[employee_id]:
+                cohort.start_of[employee_id] = plan.started
     insert(MentoringSession, rows["sessions"], ("created_at", "updated_at"))
     for plan in cohort.plans:
-        rows["feedback"] += build_feedback(plan, rng, plan.match.ended_at)
-        plan.goals, milestones, comments = build_goals(plan, templates, rng, plan.match.ended_at)
+        rows["feedback"] += build_feedback(plan, rng, match_ended(plan.match))
+        plan.goals, milestones, comments = build_goals(plan, templates, rng, match_ended(plan.match))
         rows["goals"] += plan.goals
         rows["milestones"] += milestones
         rows["comments"] += comments
@@ -338,14 +354,14 @@ def _close(
 ) -> None:
     """Close the program through the service, then date the program and its audit log as it happened."""
     program_move(organization=organization, actor=admin.user, program_id=program.pk, to_status=Program.Status.CLOSED)
-    closed = at(program.ends_on + timedelta(days=9), time(16), "UTC")
+    closed = at(_ends_on(program) + timedelta(days=9), time(16), "UTC")
     created = opened - timedelta(days=6)
     scoped(Program, organization).filter(pk=program.pk).update(created_at=created, updated_at=closed)
     moments = {
         "program.create": created,
         "program.open_enrollment": opened,
         "program.start_matching": run_at - timedelta(minutes=5),
-        "program.activate": max(m.started_at for m in matches),
+        "program.activate": max(match_started(m) for m in matches),
         "program.close": closed,
     }
     for verb, moment in moments.items():
@@ -371,6 +387,7 @@ def first_starts(organization: Organization) -> dict[int, datetime]:
         .values_list("participant__employee_id", "match__started_at")
     )
     for employee_id, started in rows:
+        assert started is not None, "rows of started matches only (match__started_at__isnull=False)"
         if employee_id not in starts or started < starts[employee_id]:
             starts[employee_id] = started.astimezone(UTC)
     return starts

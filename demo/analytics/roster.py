@@ -104,7 +104,9 @@ class _Seniority:
 
 def seed_roster_history(organization: Organization, cohort: Cohort, rng: random.Random, now: datetime) -> dict:
     today = timezone.localdate(now)
-    since = cohort.program.starts_on - timedelta(days=HISTORY_FROM_DAYS_BEFORE_COHORT)
+    starts_on = cohort.program.starts_on
+    assert starts_on is not None, "the past program was created with its dates"
+    since = starts_on - timedelta(days=HISTORY_FROM_DAYS_BEFORE_COHORT)
     people = {
         e.pk: e for e in scoped(Employee, organization).exclude(employee_id__startswith="DEMO-").order_by("employee_id")
     }

@@ -14,8 +14,10 @@ open, the demo member's among them (her home page asks her to answer it).
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from analytics.models import Survey, SurveyAssignment, SurveyQuestion, SurveyResponse
 from analytics.question_sets import CHECKIN, CLOSING
@@ -24,7 +26,7 @@ from analytics.survey_schedule import CLOSING_LOOKBACK, OPEN_FOR, checkin_due_at
 from demo.programs import DEMO_MEMBER_EMAIL
 from demo.sessions.content import PROGRAMS
 from demo.sessions.delivery import Sent
-from demo.sessions.history import insert
+from demo.sessions.history import insert, match_ended, match_started
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import scoped
@@ -50,9 +52,10 @@ A = SurveyAssignment.Status
 CURRENT_CLOSINGS = 1.0
 LOWER = {"great": "good", "good": "mixed", "mixed": "poor", "poor": "poor"}
 HIGHER = {"great": "great", "good": "great", "mixed": "good", "poor": "mixed"}
+T = TypeVar("T")
 
 
-def _pick(rng: random.Random, weights: dict) -> object:
+def _pick(rng: random.Random, weights: Mapping[T, float]) -> T:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -78,13 +81,15 @@ class Questions:
         }
 
     def checkin(self, rng: random.Random, felt: str) -> dict:
-        answers = {self.ids["going_well"]: _pick(rng, CHECKIN_SCORES[felt])}
+        answers: dict[str, int | str] = {self.ids["going_well"]: _pick(rng, CHECKIN_SCORES[felt])}
         if rng.random() < CHECKIN_COMMENT_SHARE:
             answers[self.ids["checkin_comment"]] = rng.choice(CHECKIN_COMMENTS[felt])
         return answers
 
     def closing(self, rng: random.Random, felt: str) -> dict:
-        answers = {self.ids[code]: _pick(rng, weights) for code, weights in CLOSING_ANSWERS[felt].items()}
+        answers: dict[str, int | str] = {
+            self.ids[code]: _pick(rng, weights) for code, weights in CLOSING_ANSWERS[felt].items()
+        }
         if rng.random() < CLOSING_COMMENT_SHARE:
             answers[self.ids["closing_comment"]] = rng.choice(CLOSING_COMMENTS[felt])
         return answers
@@ -133,7 +138,7 @@ class History:
                     survey=questions.survey,
                     program_id=match.program_id,
                     answers=answers,
-                    submitted_at=answered_at,
+                    submitted_at=assignment.answered_at,
                 )
             )
 
@@ -189,8 +194,8 @@ def _match_surveys(
     felt = {} if felt is None else felt
     for person in people:
         felt[match.pk, person.pk] = experience(rng, story)
-    round_ = 1
-    while (due := checkin_due_at(match.started_at, round_)) < stop:
+    round_, started = 1, match_started(match)
+    while (due := checkin_due_at(started, round_)) < stop:
         # Before a match went quiet or ended early, it went well enough; it is the last months that tell.
         fading = story in ("quiet", "ended") and (last_held is None or due > last_held + timedelta(days=20))
         early = story in ("quiet", "ended") and not fading and round_ == 1
@@ -248,7 +253,7 @@ def _stories(organization: Organization, matches: list[Match], now: datetime) ->
         elif match.pk in nudged:
             stories[match.pk] = "quiet"
         else:
-            months = max(1.0, (now - match.started_at).days / 30.44)
+            months = max(1.0, (now - match_started(match)).days / 30.44)
             rate = len(held.get(match.pk, [])) / months
             stories[match.pk] = "thriving" if rate >= 0.8 * match.program.cadence_per_month else "steady"
     return stories, {pk: max(times) for pk, times in held.items()}
@@ -280,15 +285,17 @@ def seed_current_surveys(organization: Organization, rng: random.Random, now: da
         for kind in (CHECKIN, CLOSING)
     }
     # History: every round before the latest one due, and closing surveys of matches that ended long ago.
-    history, felt = History(organization), {}
+    history = History(organization)
+    felt: dict[tuple[int, int], str] = {}  # (match id, employee id) -> experience
     for match in matches:
         active = match.status == Match.Status.ACTIVE
-        until = checkin_due_at(match.started_at, checkin_round_due(match.started_at, now)) if active else None
+        started = match_started(match)  # matches filtered on started_at__isnull=False
+        until = checkin_due_at(started, checkin_round_due(started, now)) if active else None
         _match_surveys(
             history, questions[match.program_id, CHECKIN], questions[match.program_id, CLOSING], match,
             stories[match.pk], people.get(match.pk, []), {}, rng,
             last_held=last_held.get(match.pk), until=until,
-            closing=not active and match.ended_at < now - CLOSING_LOOKBACK, closing_share=CURRENT_CLOSINGS,
+            closing=not active and match_ended(match) < now - CLOSING_LOOKBACK, closing_share=CURRENT_CLOSINGS,
             felt=felt,
         )  # fmt: skip
     history.save()
@@ -303,7 +310,7 @@ def _answer_latest(
     stories: dict,
     felt: dict,
     people: dict,
-    questions: dict,
+    questions: dict[tuple[int, str], Questions],
     rng: random.Random,
     now: datetime,
 ) -> dict[str, int]:
@@ -337,7 +344,11 @@ def _answer_latest(
     Reminder.objects.bulk_update(
         rows, ["status", "attempts", "emailed", "sent_at", "note", "created_at"], batch_size=500
     )
-    notice_of = {(n.recipient_id, n.reminder.match_id, n.reminder.slot): n for n in sent.notices}
+    notice_of: dict[tuple[int, int | None, str], Notification] = {}
+    for delivered in sent.notices:
+        reminder = delivered.reminder
+        assert reminder is not None, "Sent.deliver links each notice to its reminder"
+        notice_of[delivered.recipient_id, reminder.match_id, reminder.slot] = delivered
 
     answered, still_open, responses = [], 0, []
     for assignment in fresh:
@@ -358,8 +369,11 @@ def _answer_latest(
             if notice is not None and not demo:
                 notice.read_at = None  # not opened yet
             elif notice is not None:
-                notice.read_at = min(notice.read_at, now - timedelta(minutes=1))
+                read_at = notice.read_at
+                assert read_at is not None, "Sent.deliver dates when each notice was read"
+                notice.read_at = min(read_at, now - timedelta(minutes=1))
             continue
+        assert asked is not None  # an answer is drawn only for a survey the program has
         mood = felt.get((assignment.match_id, assignment.respondent_id)) or experience(rng, story)
         assignment.status, assignment.answered_at = A.ANSWERED, moment
         answered.append(assignment)

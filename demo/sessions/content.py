@@ -23,7 +23,8 @@ LOW_RATINGS = {5: 8, 4: 32, 3: 38, 2: 16, 1: 6}
 
 # --- What people talk about and write ---------------------------------------------------------------------
 
-TOPICS = {
+# Keyed by Program.Kind (a str): looked up with a program's kind.
+TOPICS: dict[str, list[str]] = {
     Program.Kind.ONE_ON_ONE: [
         "Career growth", "Confidence", "Networking", "Giving feedback", "Imposter syndrome", "Work-life balance",
         "Technical skills", "Stakeholder management", "Promotion readiness", "Leadership", "Public speaking",
@@ -38,7 +39,7 @@ TOPICS = {
         "Delegation", "Work-life balance", "Inclusion", "Confidence",
     ],
 }  # fmt: skip
-KICKOFF = {
+KICKOFF: dict[str, str] = {
     Program.Kind.ONE_ON_ONE: "Kick-off: {b} told {a} about their first years here and what a good six months would "
     "look like. We agreed to meet every other week and keep notes here.\nNext: {b} drafts two goals; {a} shares "
     "the career framework they use with their team.",
@@ -47,7 +48,7 @@ KICKOFF = {
     Program.Kind.GROUP: "Circle kick-off: introductions, what each of us wants from the circle, and ground rules "
     "(what is said here stays here).\nNext: everyone brings one real situation to work on.",
 }
-NOTES = {
+NOTES: dict[str, list[str]] = {
     Program.Kind.ONE_ON_ONE: [
         "Walked through the stakeholder map for the billing migration. {b} will try a one-to-one with the "
         "product lead before the next review.\nNext: bring a one-page summary.",
@@ -113,7 +114,7 @@ AGENDAS = [
     "What to do when someone talks over you.",
     "Plan the next quarter's milestones.",
 ]
-REFLECTIONS = {  # private, first person: (program kind, "lead" or "follower")
+REFLECTIONS: dict[tuple[str, str], list[str]] = {  # private, first person: (program kind, "lead" or "follower")
     (Program.Kind.ONE_ON_ONE, "follower"): [
         "I was nervous about bringing up promotion, but saying it out loud made it feel less scary.",
         "I realised I wait for permission to speak. Next time I'll go in with one point prepared.",

@@ -33,7 +33,7 @@ from sessions.services.sessions import session_schedule
 from sessions.timeslots import key_of, slot_of
 
 from .content import AGENDAS, DEMO_AGENDA, END_REASONS, QUIET, THRIVING
-from .history import Plan, at, insert
+from .history import Plan, at, due_on, insert, logged_at
 
 K = Reminder.Kind
 S = MentoringSession.Status
@@ -123,7 +123,7 @@ def add_nudges(plan: Plan, sent: Sent, admins: list[Employee], rng: random.Rando
     """What the inactivity planner sent a quiet match: a nudge to its people, a second a week later, then the
     program admin heard. Also when the match was ended, for those that were."""
     last = plan.last_held()
-    since = max(plan.match.started_at, last) if last else plan.match.started_at
+    since = max(plan.started, last) if last else plan.started
     period, first = slot_of(since), since + allowed_gap(plan.program)
     steps = [("#1", first)] if plan.story == QUIET else [("#1", first), ("#2", first + NUDGE_INTERVAL)]
     if plan.escalated:
@@ -161,13 +161,22 @@ def add_session_reminders(plan: Plan, sent: Sent) -> None:
                     rows.append(_row(kind, person, session.starts_at - before, slot, session=session))
             rows.append(_row(K.LOG_SESSION, person, session.ends_at + LOG_PROMPT_AFTER, slot, session=session))
             for row in rows:
-                late = row.kind != K.SESSION_INVITE and row.due_at >= session.logged_at
+                late = row.kind != K.SESSION_INVITE and row.due_at >= logged_at(session)
                 sent.add(
                     row, planned=planned, seen={"session": as_planned}, people=plan.people, skip=change if late else ""
                 )
             if session.status == S.CANCELLED and person.pk != session.logged_by_id:
-                row = _row(K.SESSION_CANCELLED, person, session.logged_at, "seq1", session=session)
-                sent.add(row, planned=session.logged_at, seen={"session": session}, people=plan.people)
+                row = _row(K.SESSION_CANCELLED, person, logged_at(session), "seq1", session=session)
+                sent.add(row, planned=logged_at(session), seen={"session": session}, people=plan.people)
+
+
+def _owners(plan: Plan, goal: Goal) -> list[Employee]:
+    """Whose goal it is: the match's (its people) or one participant's own."""
+    if goal.match_id:
+        return plan.people
+    participant = goal.participant
+    assert participant is not None, "a goal without a match is one participant's own"
+    return [participant.employee]
 
 
 def add_milestone_reminders(plan: Plan, milestones: list[Milestone], sent: Sent, now: datetime) -> None:
@@ -179,11 +188,11 @@ def add_milestone_reminders(plan: Plan, milestones: list[Milestone], sent: Sent,
         as_then.goal.status = Goal.Status.ON_TRACK
         if goal.match_id:
             as_then.goal.match = _active(plan.match)
-        for person in plan.people if goal.match_id else [goal.participant.employee]:
-            due = local_morning(milestone.due_on, person.time_zone).astimezone(UTC)
+        for person in _owners(plan, goal):
+            due = local_morning(due_on(milestone), person.time_zone).astimezone(UTC)
             if not milestone.created_at < due < now:
                 continue
-            slot = milestone.due_on.isoformat()
+            slot = due_on(milestone).isoformat()
             row = _row(K.MILESTONE_DUE, person, due, slot, milestone=milestone)
             done_first = milestone.done_at is not None and milestone.done_at < due
             sent.add(
@@ -210,6 +219,7 @@ def end_early(organization: Organization, admin: Membership, plan: Plan, rng: ra
         rematch=False,
     )
     when = plan.ended_at
+    assert when is not None, "add_nudges dates the end of every match that ends early"
     scoped(Match, organization).filter(pk=plan.match.pk).update(ended_at=when, updated_at=when)
     scoped(AuditEvent, organization).filter(
         verb="match.end_early", target_type="matching.match", target_id=str(plan.match.pk)
@@ -226,7 +236,7 @@ def end_early(organization: Organization, admin: Membership, plan: Plan, rng: ra
 def book_next(organization: Organization, plan: Plan, rng: random.Random, now: datetime) -> MentoringSession:
     """The next session, scheduled through the service some time after the last one, so its reminders are
     planned as pending rows. Its invitations went out then (sent; read by whoever booked it)."""
-    last = max((s.ends_at for s in plan.sessions), default=plan.match.started_at)
+    last = max((s.ends_at for s in plan.sessions), default=plan.started)
     booked = min(last + timedelta(minutes=rng.uniform(5, 36 * 60)), now - timedelta(hours=2))
     ahead = 2 if plan.demo else rng.randint(2, 9) if plan.story == THRIVING else rng.randint(4, 18)
     day = timezone.localdate(now) + timedelta(days=ahead)
@@ -275,9 +285,9 @@ def plan_milestones(organization: Organization, plans: list[Plan], milestones: l
     for plan in plans:
         for goal in plan.goals:
             if not plan.end and goal.status != Goal.Status.DONE:
-                owners_of[goal.pk] = plan.people if goal.match_id else [goal.participant.employee]
+                owners_of[goal.pk] = _owners(plan, goal)
     today = timezone.localdate(now)
     for milestone in milestones:
         owners = owners_of.get(milestone.goal_id)
-        if owners and milestone.done_at is None and milestone.due_on > today:
+        if owners and milestone.done_at is None and due_on(milestone) > today:
             reminders_plan_milestone(organization=organization, milestone=milestone, recipients=owners)

@@ -78,8 +78,45 @@ class Plan:
     def zone(self) -> str:
         return self.lead.participant.employee.time_zone or "UTC"
 
+    @property
+    def started(self) -> datetime:
+        """Every match the history plans has started (rewind_programs dated it; the past cohort's are over)."""
+        return match_started(self.match)
+
     def last_held(self) -> datetime | None:
         return max((s.starts_at for s in self.sessions if s.status == S.HELD), default=None)
+
+
+def match_started(match: Match) -> datetime:
+    """When the match started, for a match the demo knows started (active, or ended since)."""
+    started = match.started_at
+    assert started is not None, f"match {match.pk} has not started"
+    return started
+
+
+def match_ended(match: Match) -> datetime:
+    """When the match ended, for a match the demo knows ended (completed, or ended early)."""
+    ended = match.ended_at
+    assert ended is not None, f"match {match.pk} has not ended"
+    return ended
+
+
+def logged_at(session: MentoringSession) -> datetime:
+    moment = session.logged_at
+    assert moment is not None, "_session logs every session it builds"
+    return moment
+
+
+def logged_by(session: MentoringSession) -> Employee:
+    person = session.logged_by
+    assert person is not None, "_session logs every session it builds"
+    return person
+
+
+def due_on(milestone: Milestone) -> date:
+    due = milestone.due_on
+    assert due is not None, "build_goals gives every milestone a due date"
+    return due
 
 
 def _first(employee: Employee) -> str:
@@ -137,7 +174,7 @@ def new_plan(match: Match, members: list[MatchMember], rng: random.Random, demo:
     circle = match.kind == Match.Kind.CIRCLE
     plan.weekday = 1 if demo else rng.choice([0, 1, 1, 2, 2, 3, 3, 4])
     others = [p.time_zone or "UTC" for p in plan.people[1:]]
-    plan.local = time(15, 30) if demo else _usual_time(plan.zone, others, match.started_at.date(), rng)
+    plan.local = time(15, 30) if demo else _usual_time(plan.zone, others, plan.started.date(), rng)
     plan.duration = rng.choice([60, 75, 90]) if circle else 45 if demo else rng.choice([30, 45, 45, 60, 60])
     places = {p.location for p in plan.people}
     if not circle and len(places) == 1 and "Remote" not in places and rng.random() < 0.7:
@@ -194,12 +231,13 @@ def rewind_programs(organization: Organization, programs: list[Program], rng: ra
         matches = list(
             scoped(Match, organization).filter(program=program).prefetch_related("members__participant__employee")
         )
-        members, approvals = [], []
+        members, approvals, activations = [], [], []
         for match in matches:
             demo = any(m.participant.employee.email == DEMO_MEMBER_EMAIL for m in match.members.all())
             approved = at(starts + timedelta(days=1 if demo else rng.randint(0, 12)), time(14), "UTC")
             started = approved + timedelta(hours=20 if demo else rng.uniform(3, 8 * 24))
             approvals.append(approved)
+            activations.append(started)
             match.created_at, match.approved_at, match.started_at, match.updated_at = (
                 run_at + timedelta(seconds=40), approved, started, started
             )  # fmt: skip
@@ -223,7 +261,7 @@ def rewind_programs(organization: Organization, programs: list[Program], rng: ra
             "program.open_enrollment": [opened],
             "program.start_matching": [run_at - timedelta(minutes=5)],
             "match.approve": [min(approvals, default=run_at)],
-            "program.activate": [max((m.started_at for m in matches), default=run_at)],
+            "program.activate": [max(activations, default=run_at)],
         }
     events = (
         scoped(AuditEvent, organization).filter(target_type__in={t for t, _ in moments}).order_by("created_at", "id")
@@ -247,7 +285,7 @@ def _final_held(plan: Plan, rng: random.Random, now: datetime) -> datetime | Non
     """For a match that went quiet: its last held session, placed so that what the inactivity planner would
     have sent by now is exactly what the history shows (quiet: the first nudge went out, the second is still
     ahead; stalled and ended: both nudges and the escalation went out long ago)."""
-    gap, started = allowed_gap(plan.program), plan.match.started_at
+    gap, started = allowed_gap(plan.program), plan.started
     if plan.story == QUIET:
         candidates = []
         for back in range(1, 9):
@@ -278,7 +316,7 @@ def _session(plan: Plan, starts: datetime, status: str, rng: random.Random, now:
         agenda=rng.choice(AGENDAS) if rng.random() < 0.3 else "",
     )
     session.location = plan.location if session.format == plan.format else _link(rng)
-    session.created_at = max(starts - timedelta(days=rng.uniform(2, 13)), plan.match.started_at + timedelta(hours=1))
+    session.created_at = max(starts - timedelta(days=rng.uniform(2, 13)), plan.started + timedelta(hours=1))
     if status == S.CANCELLED:
         session.sequence = 1
         session.cancel_reason = rng.choice(CANCEL_REASONS)
@@ -294,7 +332,7 @@ def _session(plan: Plan, starts: datetime, status: str, rng: random.Random, now:
 
 def build_sessions(plan: Plan, rng: random.Random, now: datetime) -> None:
     """Sessions from the match's start on, at the pair's usual day and time, until the story says stop."""
-    program, started = plan.program, plan.match.started_at
+    program, started = plan.program, plan.started
     step = 18 if plan.demo else 30 / program.cadence_per_month * (1.45 if plan.story == STEADY else 1)
     final = None if plan.story in (THRIVING, STEADY) else _final_held(plan, rng, now)
     stop = final - timedelta(days=step / 2) if final else now - timedelta(days=1)
@@ -343,7 +381,7 @@ def _notes(plan: Plan, sessions: list[MentoringSession], rng: random.Random) -> 
             session.shared_notes = pool[number % len(pool)].format(**names)
     for session in sessions:
         if session.status == S.MISSED and rng.random() < 0.4:
-            session.shared_notes = f"{_first(session.logged_by)} waited fifteen minutes; we'll pick it up next time."
+            session.shared_notes = f"{_first(logged_by(session))} waited fifteen minutes; we'll pick it up next time."
 
 
 def build_feedback(plan: Plan, rng: random.Random, now: datetime) -> list[SessionFeedback]:
@@ -359,7 +397,7 @@ def build_feedback(plan: Plan, rng: random.Random, now: datetime) -> list[Sessio
             role = "lead" if person.pk == plan.lead.participant.employee_id else "follower"
             reflects = rng.random() < (0.55 if plan.demo else 0.28)
             reflection = rng.choice(REFLECTIONS[(plan.program.kind, role)]) if reflects else ""
-            given = min(session.logged_at + timedelta(hours=rng.uniform(0, 30)), now - timedelta(minutes=20))
+            given = min(logged_at(session) + timedelta(hours=rng.uniform(0, 30)), now - timedelta(minutes=20))
             rows.append(
                 SessionFeedback(
                     organization_id=session.organization_id,
@@ -385,7 +423,7 @@ def build_goals(
     went. The demo pair: its shared goal with two milestones still ahead, and Maya's own goal, done."""
     today = timezone.localdate(now)
     held = [s for s in plan.sessions if s.status == S.HELD]
-    created = (held[0].logged_at if held else plan.match.started_at) + timedelta(days=rng.uniform(0.5, 5))
+    created = (logged_at(held[0]) if held else plan.started) + timedelta(days=rng.uniform(0.5, 5))
     lead = plan.lead.participant.employee
     done_share = {THRIVING: 0.92, STEADY: 0.7, QUIET: 0.45}.get(plan.story, 0.2)
     circle = plan.match.kind == Match.Kind.CIRCLE
@@ -414,6 +452,8 @@ def build_goals(
         elif not plan.demo and len(steps) < 4 and rng.random() < 0.4:
             steps.append(("Talk it through at a session and decide what next", steps[-1][1] + timedelta(days=30)))
         rows = []
+        done_times: list[datetime] = []  # of the milestones done
+        slipped = False  # a milestone not done is past its due date
         for position, (title, due) in enumerate(steps):
             milestone = Milestone(
                 organization_id=goal.organization_id, goal=goal, title=title, due_on=due, position=position
@@ -426,17 +466,20 @@ def build_goals(
             if done:
                 owner = follower.participant.employee
                 moment = at(due - timedelta(days=rng.randint(0, 9)), time(rng.randint(9, 17)), owner.time_zone)
-                milestone.done_at = min(max(moment, created + timedelta(hours=2)), now - timedelta(hours=2))
-                milestone.done_by = owner
+                done_at = min(max(moment, created + timedelta(hours=2)), now - timedelta(hours=2))
+                milestone.done_at, milestone.done_by = done_at, owner
+                done_times.append(done_at)
+            else:
+                slipped = slipped or due < today
             rows.append(milestone)
-        goal.due_on = max(m.due_on for m in rows)
-        if all(m.done_at for m in rows):
-            goal.status, goal.completed_at = Goal.Status.DONE, max(m.done_at for m in rows)
-        elif any(m.done_at is None and m.due_on < today for m in rows) and (
+        goal.due_on = max(due for _, due in steps)
+        if len(done_times) == len(rows):
+            goal.status, goal.completed_at = Goal.Status.DONE, max(done_times)
+        elif slipped and (
             rng.random() < {THRIVING: 0.35, STEADY: 0.6}.get(plan.story, 1)
         ):  # a pair that meets often just moves on past a slipped milestone
             goal.status = Goal.Status.AT_RISK
-        goal.updated_at = max([created, *(m.done_at for m in rows if m.done_at)])
+        goal.updated_at = max([created, *done_times])
         goals.append(goal)
         milestones += rows
         talks = (2 if index == 0 else 0) if plan.demo else (1 if rng.random() < 0.6 else 0)

@@ -19,7 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mentorhub.accounts.models import Employee, Role
-from mentorhub.tenancy import OrganizationAPIView, OrganizationScopedViewSet, OrgApiRequest, get_scoped_or_404, scoped
+from mentorhub.tenancy import (
+    OrganizationAPIView,
+    OrganizationScopedViewSet,
+    employee_or_none,
+    get_scoped_or_404,
+    scoped,
+)
 from mentorhub.web.schema import SERVICE_ERRORS
 from programs.api.mixins import PROGRAM_PK, ProgramNestedMixin
 from programs.models import Participant
@@ -52,10 +58,6 @@ from .serializers import (
 ADMIN_ONLY = frozenset({Role.ADMIN})
 TAKING_PART = frozenset({Role.ADMIN, Role.MEMBER})
 EVERYONE = frozenset({Role.ADMIN, Role.STAKEHOLDER, Role.MEMBER})
-
-
-def _employee(request: OrgApiRequest) -> Employee | None:
-    return request.membership.employee if request.membership.employee_id else None
 
 
 # --- Runs ------------------------------------------------------------------------------------------------
@@ -285,7 +287,7 @@ class MyMatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Match]:
-        employee = _employee(self.request)
+        employee = employee_or_none(self.request)
         if employee is None:
             return Match.objects.none()
         return selectors.matches_of_employee(organization=self.request.organization, employee=employee)
@@ -304,7 +306,7 @@ class MyMatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
     @action(detail=True, methods=["post"], url_path="respond")
     def respond(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         match = self.get_object()
-        employee = _employee(self.request)
+        employee = employee_or_none(self.request)
         assert employee is not None  # get_object found one of this person's matches: they have a roster entry
         serializer = RespondSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -333,7 +335,7 @@ class SuggestionsView(OrganizationAPIView):
         responses=SuggestionSerializer(many=True),
     )
     def get(self, request: Request, org_slug: str, program_pk: int) -> Response:
-        employee = _employee(self.request)
+        employee = employee_or_none(self.request)
         mentee = (
             scoped(Participant, self.request.organization)
             .filter(program_id=program_pk, employee=employee, role=Participant.Role.MENTEE)
@@ -364,7 +366,7 @@ class MentorRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Org
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[MentorRequest]:
-        employee = _employee(self.request)
+        employee = employee_or_none(self.request)
         if employee is None:
             return MentorRequest.objects.none()
         return selectors.mentor_requests_of(organization=self.request.organization, employee=employee)
@@ -379,7 +381,7 @@ class MentorRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Org
         return Response(self.get_serializer(self.get_queryset().get(pk=request_id)).data, status=status_code)
 
     def _needs_employee(self) -> Employee:
-        employee = _employee(self.request)
+        employee = employee_or_none(self.request)
         if employee is None:
             raise exceptions.ValidationError("Your account is not linked to a roster entry; ask your HR admin.")
         return employee

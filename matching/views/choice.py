@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.accounts.models import Employee
-from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
+from mentorhub.tenancy import OrgRequest, employee_or_404, employee_or_none, get_scoped_or_404, org_view
 from mentorhub.web.errors import service_error_text
 from programs.models import Participant, Program
 
@@ -22,7 +22,6 @@ from ..forms import DeclineForm
 from ..models import MentorRequest
 from ..services import choice as choice_services
 from .common import explanation_parts
-from .participant import _employee, _employee_or_404
 
 SUGGESTIONS = 5
 
@@ -42,7 +41,7 @@ def _my_mentee_enrollment(request: OrgRequest, employee: Employee, program_pk: i
 @require_http_methods(["GET", "POST"])
 def program_suggestions(request: OrgRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
-    employee = _employee_or_404(request, "No such program.")
+    employee = employee_or_404(request, "No such program.")
     participant = _my_mentee_enrollment(request, employee, program_pk)
     program = participant.program
     if request.method == "POST":
@@ -93,7 +92,7 @@ def program_suggestions(request: OrgRequest, program_pk: int) -> HttpResponse:
 @org_view()
 @require_http_methods(["GET"])
 def mentor_requests(request: OrgRequest) -> HttpResponse:
-    employee = _employee(request)
+    employee = employee_or_none(request)
     requests = (
         list(
             selectors.mentor_requests_of(organization=request.organization, employee=employee).filter(
@@ -126,7 +125,7 @@ def _my_request(request: OrgRequest, employee: Employee, request_pk: int) -> Men
 @org_view()
 @require_POST
 def mentor_request_accept(request: OrgRequest, request_pk: int) -> HttpResponse:
-    employee = _employee_or_404(request, "No such request.")
+    employee = employee_or_404(request, "No such request.")
     mentor_request = _my_request(request, employee, request_pk)
     try:
         choice_services.mentor_request_decide(
@@ -146,7 +145,7 @@ def mentor_request_accept(request: OrgRequest, request_pk: int) -> HttpResponse:
 @org_view()
 @require_http_methods(["GET", "POST"])
 def mentor_request_decline(request: OrgRequest, request_pk: int) -> HttpResponse:
-    employee = _employee_or_404(request, "No such request.")
+    employee = employee_or_404(request, "No such request.")
     mentor_request = _my_request(request, employee, request_pk)
     status = 200
     if request.method == "POST":
@@ -177,7 +176,7 @@ def mentor_request_decline(request: OrgRequest, request_pk: int) -> HttpResponse
 @require_POST
 def mentor_request_withdraw(request: OrgRequest, request_pk: int) -> HttpResponse:
     """The mentee takes back their open request, to ask someone else."""
-    employee = _employee_or_404(request, "No such request.")
+    employee = employee_or_404(request, "No such request.")
     mentor_request = get_scoped_or_404(
         selectors.mentor_requests_of(organization=request.organization, employee=employee),
         request.organization,

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.accounts.models import Employee
-from mentorhub.tenancy import OrgRequest, org_view
+from mentorhub.tenancy import OrgRequest, employee_or_404, employee_or_none, org_view
 from mentorhub.web.errors import service_error_text
 from programs import selectors as program_selectors
 from programs.models import Participant, Program
@@ -26,23 +26,6 @@ from .common import match_view
 
 # A participant can answer while the match waits for answers (approved) and can still turn it down then.
 ANSWERABLE = (Match.Status.APPROVED,)
-
-
-def _employee(request: OrgRequest) -> Employee | None:
-    """The signed-in person's roster entry, or None when the membership is not linked to one."""
-    try:
-        return program_selectors.membership_employee(request.membership)
-    except ValidationError:
-        return None
-
-
-def _employee_or_404(request: OrgRequest, message: str) -> Employee:
-    """The signed-in person's roster entry. Without one, they have no match, request or enrollment to look
-    at: 404, the answer for someone else's."""
-    employee = _employee(request)
-    if employee is None:
-        raise Http404(message)
-    return employee
 
 
 def _my_match(request: OrgRequest, employee: Employee, match_pk: int) -> Match:
@@ -69,7 +52,7 @@ def _decorate(match: Match, employee: Employee) -> dict[str, Any]:
 @org_view()
 @require_http_methods(["GET"])
 def my_matches(request: OrgRequest) -> HttpResponse:
-    employee = _employee(request)
+    employee = employee_or_none(request)
     organization = request.organization
     items, choice_programs, pending_requests = [], [], 0
     if employee is not None:
@@ -105,7 +88,7 @@ def my_matches(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_match(request: OrgRequest, match_pk: int) -> HttpResponse:
     """The match; POST `accept` answers yes (declining goes through its own page, with a reason)."""
-    employee = _employee_or_404(request, "Not found.")
+    employee = employee_or_404(request, "Not found.")
     match = _my_match(request, employee, match_pk)
     if request.method == "POST":
         try:
@@ -125,7 +108,7 @@ def my_match(request: OrgRequest, match_pk: int) -> HttpResponse:
 @org_view()
 @require_http_methods(["GET", "POST"])
 def my_match_decline(request: OrgRequest, match_pk: int) -> HttpResponse:
-    employee = _employee_or_404(request, "Not found.")
+    employee = employee_or_404(request, "Not found.")
     match = _my_match(request, employee, match_pk)
     item = _decorate(match, employee)
     status = 200

@@ -21,7 +21,9 @@ from .matches import (
     started_matches_of,
 )
 
-GOAL_ORDER = Goal._meta.ordering  # open goals first, by due date; done ones last
+_ordering = Goal._meta.ordering
+assert _ordering is not None, "Goal.Meta sets its ordering"
+GOAL_ORDER = tuple(_ordering)  # open goals first, by due date; done ones last
 
 
 def _goals(organization: Organization) -> QuerySet[Goal]:
@@ -132,6 +134,7 @@ def goal_matches(*, organization: Organization, goal: Goal) -> list[Match]:
     matches = matches_with_members(organization).filter(status__in=STARTED_MATCH_STATUSES)
     if goal.match_id is not None:
         return list(matches.filter(pk=goal.match_id))
+    assert goal.participant_id is not None, "a goal without a match is a personal goal (its check constraint)"
     places = (
         scoped(MatchMember, organization)
         .filter(participant_id=goal.participant_id)

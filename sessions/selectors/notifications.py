@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, QuerySet
 
@@ -57,7 +60,7 @@ def unread_count_remember(*, organization_id: int, employee_id: int, count: int)
     cache.set(unread_cache_key(organization_id, employee_id), count, UNREAD_CACHE_SECONDS)
 
 
-def unread_count_subquery() -> QuerySet[Notification]:
+def unread_count_subquery() -> QuerySet[Notification, Mapping[str, Any]]:
     """An annotation for a Membership queryset: how many unread notices its employee has in its organization
     (NULL for none). Every page's navigation lists the user's organizations anyway; counting in that same query
     lets a cache miss cost no query of its own. Scoped by the membership's own organization (OuterRef)."""

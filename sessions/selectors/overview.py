@@ -60,8 +60,8 @@ def program_match_progress(*, organization: Organization, program: Program, stat
     )
     if status:
         matches = matches.filter(status=status)
-    matches = list(matches)
-    ids = [m.pk for m in matches]
+    rows = list(matches)
+    ids = [m.pk for m in rows]
     nudges = dict(
         scoped(Reminder, organization)
         .filter(match_id__in=ids, kind=Reminder.Kind.INACTIVITY_NUDGE, status=Reminder.Status.SENT)
@@ -89,7 +89,7 @@ def program_match_progress(*, organization: Organization, program: Program, stat
             goals=goals.get(m.pk, (0, 0))[0],
             goals_done=goals.get(m.pk, (0, 0))[1],
         )
-        for m in matches
+        for m in rows
     ]
 
 

@@ -325,7 +325,9 @@ def feedback_save(
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
         raise ValidationError({"rating": ["Rate the session from 1 (poor) to 5 (excellent)."]})
     reflection = (reflection or "").strip()
-    if len(reflection) > SessionFeedback._meta.get_field("reflection").max_length:
+    limit = SessionFeedback._meta.get_field("reflection").max_length
+    assert limit is not None, "the model caps the reflection's length"
+    if len(reflection) > limit:
         raise ValidationError({"reflection": ["Your reflection is too long (at most 10,000 characters)."]})
     # update_or_create: a double submit that races to create the row ends up updating it instead.
     feedback, _ = SessionFeedback.objects.update_or_create(

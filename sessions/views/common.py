@@ -18,18 +18,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from matching.models import Match, MatchMember
 from matching.selectors import match_member_of
 from mentorhub.accounts.models import Employee, Role
-from mentorhub.tenancy import OrgRequest
+from mentorhub.tenancy import OrgRequest, employee_or_404
 
 from ..models import MentoringSession
 from ..selectors.matches import LEAD_ROLES, match_for_employee, match_members_of
 
 # The roles that take part in programs (stakeholders read dashboards only: 403 on these pages).
 TAKING_PART = [Role.ADMIN, Role.MEMBER]
-
-
-def employee_of(request: OrgRequest) -> Employee | None:
-    """The signed-in person's roster entry (loaded with the membership), or None when not linked."""
-    return request.membership.employee
 
 
 def zone_name() -> str:
@@ -126,7 +121,7 @@ class Acting:
 
 def acting_in(request: OrgRequest, match_pk: int, *, only_on_post: bool = False) -> Acting:
     """The person's match (404 when it is not theirs) and whether they may act in it now."""
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     match = match_for_employee(organization=request.organization, employee=employee, match_id=match_pk)
     side = match_side(match, employee)
     refusal = None

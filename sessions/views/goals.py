@@ -15,8 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matching.models import Match
 from matching.selectors import match_member_of
-from mentorhub.tenancy import OrgRequest, org_view
+from mentorhub.accounts.models import Employee
+from mentorhub.tenancy import OrgRequest, employee_or_404, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 from mentorhub.web.htmx import is_htmx, vary_on_htmx
 
@@ -34,7 +36,7 @@ from ..services.goals import goal_comment_add, goal_create, goal_update, milesto
 from ..services.goals import goal_delete as goal_delete_service
 from ..services.goals import milestone_add as milestone_add_service
 from ..services.goals import milestone_delete as milestone_delete_service
-from .common import TAKING_PART, acting_in, employee_of, match_side
+from .common import TAKING_PART, acting_in, match_side
 
 
 def _goal_url(request: OrgRequest, goal: Goal, anchor: str = "") -> str:
@@ -45,14 +47,16 @@ def _goal_url(request: OrgRequest, goal: Goal, anchor: str = "") -> str:
 def _goal_page(request: OrgRequest, goal: Goal) -> dict:
     """What a goal's page shows, and whether the viewer may change it (the services' rule, asked of the
     matches fetched with their people: no query per row)."""
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     matches = goal_matches(organization=request.organization, goal=goal)
     leads = {m.participant.employee_id for match in matches for m in match.members.all() if m.role in LEAD_ROLES}
     mine = [match for match in matches if match_member_of(match, employee) is not None]
     if goal.match_id is not None:
         can_edit = any(match_side(match, employee).can_act for match in matches)
     else:
-        can_edit = goal.participant.employee_id == employee.pk or _mentors_now(goal, matches, employee)
+        owner = goal.participant
+        assert owner is not None, "a goal without a match is a personal goal (its check constraint)"
+        can_edit = owner.employee_id == employee.pk or _mentors_now(goal, matches, employee)
     milestones = list(goal.milestones.all())
     return {
         "nav_section": "mentoring",
@@ -66,7 +70,7 @@ def _goal_page(request: OrgRequest, goal: Goal) -> dict:
     }
 
 
-def _mentors_now(goal: Goal, matches: list, employee) -> bool:
+def _mentors_now(goal: Goal, matches: list[Match], employee: Employee) -> bool:
     """Is `employee` the mentor of a personal goal's owner now: a lead of an active match both are in now?"""
     for match in matches:
         side = match_side(match, employee)
@@ -77,7 +81,7 @@ def _mentors_now(goal: Goal, matches: list, employee) -> bool:
 
 
 def _goal(request: OrgRequest, goal_pk: int) -> Goal:
-    return goal_for_employee(organization=request.organization, employee=employee_of(request), goal_id=goal_pk)
+    return goal_for_employee(organization=request.organization, employee=employee_or_404(request), goal_id=goal_pk)
 
 
 def _render_goal(
@@ -95,7 +99,7 @@ def _render_goal(
 @require_http_methods(["GET", "POST"])
 def goal_new(request: OrgRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     acting = acting_in(request, match_pk)
     if acting.refusal is not None:
         return acting.refusal
@@ -159,7 +163,7 @@ def goal_edit(request: OrgRequest, goal_pk: int) -> HttpResponse:
             try:
                 goal_update(
                     organization=request.organization,
-                    employee=employee_of(request),
+                    employee=employee_or_404(request),
                     goal_id=goal.pk,
                     **form.cleaned_data,
                 )
@@ -179,7 +183,7 @@ def goal_delete(request: OrgRequest, goal_pk: int) -> HttpResponse:
     page = _goal_page(request, goal)
     if request.method == "POST":
         try:
-            goal_delete_service(organization=request.organization, employee=employee_of(request), goal_id=goal.pk)
+            goal_delete_service(organization=request.organization, employee=employee_or_404(request), goal_id=goal.pk)
         except ValidationError as error:
             messages.error(request, service_error_text(error))
             return redirect(_goal_url(request, goal))
@@ -206,7 +210,7 @@ def milestone_add(request: OrgRequest, goal_pk: int) -> HttpResponse:
         try:
             milestone = milestone_add_service(
                 organization=request.organization,
-                employee=employee_of(request),
+                employee=employee_or_404(request),
                 goal_id=goal.pk,
                 title=form.cleaned_data["title"],
                 due_on=form.cleaned_data["due_on"],
@@ -225,7 +229,7 @@ def milestone_toggle(request: OrgRequest, milestone_pk: int) -> HttpResponse:
     """Tick a milestone off or on. The form sends the state wanted (`done` 1 or 0), so a repeated post
     changes nothing. With htmx the milestones and the progress bar are swapped in place."""
     organization = request.organization
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     milestone = milestone_for_employee(organization=organization, employee=employee, milestone_id=milestone_pk)
     done = request.POST.get("done") == "1"
     try:
@@ -246,7 +250,7 @@ def milestone_toggle(request: OrgRequest, milestone_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def milestone_delete(request: OrgRequest, milestone_pk: int) -> HttpResponse:
     organization = request.organization
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     milestone = milestone_for_employee(organization=organization, employee=employee, milestone_id=milestone_pk)
     if request.method == "POST":
         try:
@@ -272,7 +276,7 @@ def goal_comment(request: OrgRequest, goal_pk: int) -> HttpResponse:
         try:
             goal_comment_add(
                 organization=request.organization,
-                employee=employee_of(request),
+                employee=employee_or_404(request),
                 goal_id=goal.pk,
                 body=form.cleaned_data["body"],
             )

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matching import selectors as matching_selectors
 from matching.models import Match, MatchMember
 from matching.services.lifecycle import match_end_early, match_request_completion
-from mentorhub.tenancy import OrgRequest, org_view
+from mentorhub.accounts.models import Employee
+from mentorhub.tenancy import OrgRequest, employee_or_404, employee_or_none, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from ..extensions import home_todos
@@ -27,14 +28,14 @@ from ..selectors.goals import goal_progress, goals_of_match, goals_visible_to
 from ..selectors.matches import match_for_employee, started_matches_of
 from ..selectors.notifications import unread_count
 from ..selectors.sessions import sessions_of_match, sessions_to_log, upcoming_sessions
-from .common import TAKING_PART, acting_in, employee_of, match_side, names, session_phase, zone_name
+from .common import TAKING_PART, acting_in, match_side, names, session_phase, zone_name
 
 # The home page lists this many sessions ahead (each match's card names its own next one).
 UPCOMING_SHOWN = 5
 # Open milestones shown under each goal on the home page.
 MILESTONES_SHOWN = 3
 # Goals needing attention first, done ones last.
-BY_ATTENTION = {Goal.Status.AT_RISK: 0, Goal.Status.ON_TRACK: 1, Goal.Status.DONE: 2}
+BY_ATTENTION: dict[str, int] = {Goal.Status.AT_RISK: 0, Goal.Status.ON_TRACK: 1, Goal.Status.DONE: 2}
 
 
 def _goal_rows(goals: list[Goal], milestones_shown: int | None = None) -> list[dict]:
@@ -54,7 +55,7 @@ def _goal_rows(goals: list[Goal], milestones_shown: int | None = None) -> list[d
     return rows
 
 
-def _answers_waiting(request: OrgRequest, employee) -> list[Match]:
+def _answers_waiting(request: OrgRequest, employee: Employee) -> list[Match]:
     """Matches approved by HR that wait for this person's yes or no (answered on the matching pages)."""
     approved = matching_selectors.matches_of_employee(
         organization=request.organization, employee=employee, current_only=True
@@ -70,7 +71,7 @@ def _answers_waiting(request: OrgRequest, employee) -> list[Match]:
 @org_view(roles=TAKING_PART)
 @require_GET
 def my_mentoring(request: OrgRequest) -> HttpResponse:
-    employee = employee_of(request)
+    employee = employee_or_none(request)
     context: dict = {"nav_section": "mentoring", "zone": zone_name(), "employee": employee}
     if employee is None:
         return render(request, "sessions/my_mentoring.html", context)
@@ -116,23 +117,27 @@ def my_mentoring(request: OrgRequest) -> HttpResponse:
 @require_GET
 def mentoring_match(request: OrgRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     match = match_for_employee(organization=organization, employee=employee, match_id=match_pk)
     side = match_side(match, employee)
     now = timezone.now()
     upcoming, to_log, past = [], [], []
     for session in sessions_of_match(organization=organization, match=match):
-        session.phase = session_phase(session, now)
-        if session.phase == "upcoming":
+        phase = session_phase(session, now)
+        # Read by templates/sessions/_session_item.html (`session.phase`): a display attribute, not a field.
+        session.phase = phase  # type: ignore[attr-defined]
+        if phase == "upcoming":
             upcoming.append(session)
-        elif session.phase == "to_log":
+        elif phase == "to_log":
             to_log.append(session)
         else:
             past.append(session)
     upcoming.reverse()  # soonest first; the rest stay newest first
     # Only the goals this person may see: a circle member never sees another member's personal goal.
-    goals = goals_of_match(organization=organization, match=match, viewer=employee)
-    goals = sorted(goals, key=lambda g: (BY_ATTENTION[g.status], g.due_on or date.max, g.pk))
+    goals = sorted(
+        goals_of_match(organization=organization, match=match, viewer=employee),
+        key=lambda g: (BY_ATTENTION[g.status], g.due_on or date.max, g.pk),
+    )
     context = {
         "nav_section": "mentoring",
         "zone": zone_name(),
@@ -153,7 +158,7 @@ def match_complete(request: OrgRequest, match_pk: int) -> HttpResponse:
     """Ask to complete the match now (`wanted=1`) or take the request back (`wanted=0`). When everyone in
     it has asked, the match is completed."""
     organization = request.organization
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     match = match_for_employee(organization=organization, employee=employee, match_id=match_pk)
     wanted = request.POST.get("wanted", "1") != "0"
     try:
@@ -180,7 +185,7 @@ def match_complete(request: OrgRequest, match_pk: int) -> HttpResponse:
 def match_end(request: OrgRequest, match_pk: int) -> HttpResponse:
     """End the match early: a confirmation page with the reason (for HR) and whether a new match is wanted."""
     organization = request.organization
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     acting = acting_in(request, match_pk, only_on_post=True)
     if acting.refusal is not None:
         return acting.refusal

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorhub.tenancy import OrgRequest, org_view
+from mentorhub.tenancy import OrgRequest, employee_or_404, employee_or_none, org_view
 
 from ..forms import PreferencesForm
 from ..messages import CATEGORIES
@@ -24,7 +24,7 @@ from ..services.notifications import (
     notifications_mark_all_read,
     preferences_save,
 )
-from .common import TAKING_PART, employee_of, is_local_path
+from .common import TAKING_PART, is_local_path
 
 PAGE_SIZE = 25
 # Emails only HR admins receive: shown (and changed) on admins' preferences only.
@@ -34,7 +34,7 @@ ADMIN_CATEGORIES = ("escalations",)
 @org_view(roles=TAKING_PART)
 @require_GET
 def notification_list(request: OrgRequest) -> HttpResponse:
-    employee = employee_of(request)
+    employee = employee_or_none(request)
     context: dict = {"nav_section": "notifications", "employee": employee}
     if employee is None:
         return render(request, "sessions/notifications.html", context)
@@ -47,7 +47,7 @@ def notification_list(request: OrgRequest) -> HttpResponse:
 @org_view(roles=TAKING_PART)
 @require_POST
 def notifications_read_all(request: OrgRequest) -> HttpResponse:
-    employee = employee_of(request)
+    employee = employee_or_none(request)
     if employee is not None:
         count = notifications_mark_all_read(organization=request.organization, employee=employee)
         messages.success(request, f"Marked {count} notification{'' if count == 1 else 's'} as read.")
@@ -58,7 +58,7 @@ def notifications_read_all(request: OrgRequest) -> HttpResponse:
 @require_GET
 def notification_open(request: OrgRequest, notification_pk: int) -> HttpResponse:
     """Mark the notice read and go to the page it is about: only a path on this site is followed."""
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     notice = notification_get(organization=request.organization, employee=employee, notification_id=notification_pk)
     notification_mark_read(organization=request.organization, employee=employee, notification_id=notice.pk)
     if is_local_path(notice.url):
@@ -78,7 +78,7 @@ def _shown_categories(request: OrgRequest) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 def preferences(request: OrgRequest) -> HttpResponse:
     organization = request.organization
-    employee = employee_of(request)
+    employee = employee_or_none(request)
     context: dict = {"nav_section": "notifications", "employee": employee}
     if employee is None:
         return render(request, "sessions/preferences.html", context)
@@ -111,7 +111,7 @@ def preferences(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def calendar_rotate(request: OrgRequest) -> HttpResponse:
     """A new secret calendar address (after a confirmation): the old one stops working at once."""
-    employee = employee_of(request)
+    employee = employee_or_none(request)
     if employee is None:
         return redirect("notification-preferences", org_slug=request.organization.slug)
     if request.method == "POST":

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mentorhub.tenancy import OrgRequest, org_view
+from mentorhub.accounts.models import Employee
+from mentorhub.tenancy import OrgRequest, employee_or_404, org_view
 from mentorhub.web.errors import form_add_service_error
 
 from .. import ics
@@ -27,7 +28,7 @@ from ..services.sessions import CALENDAR_FIELDS, feedback_save, session_notes_up
 from ..services.sessions import session_cancel as session_cancel_service
 from ..services.sessions import session_log as session_log_service
 from ..services.sessions import session_log_past as session_log_past_service
-from .common import TAKING_PART, acting_in, employee_of, match_side, session_phase, zone_name
+from .common import TAKING_PART, acting_in, match_side, session_phase, zone_name
 
 S = MentoringSession.Status
 
@@ -43,14 +44,16 @@ def _location_url(location: str) -> str:
     return location
 
 
-def _topic_suggestions(request: OrgRequest, employee) -> list[str]:
+def _topic_suggestions(request: OrgRequest, employee: Employee) -> list[str]:
     own = topics_of(organization=request.organization, employee=employee)
     known = {topic.casefold() for topic in own}
     return own + [topic for topic in COMMON_TOPICS if topic.casefold() not in known]
 
 
 def _session(request: OrgRequest, session_pk: int) -> MentoringSession:
-    return session_for_employee(organization=request.organization, employee=employee_of(request), session_id=session_pk)
+    return session_for_employee(
+        organization=request.organization, employee=employee_or_404(request), session_id=session_pk
+    )
 
 
 def _to_session(request: OrgRequest, session: MentoringSession) -> HttpResponse:
@@ -83,7 +86,7 @@ def _form_page(request: OrgRequest, template: str, form, status: int = 200, **co
 @require_http_methods(["GET", "POST"])
 def session_new(request: OrgRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     acting = acting_in(request, match_pk)
     if acting.refusal is not None:
         return acting.refusal
@@ -113,7 +116,7 @@ def session_new(request: OrgRequest, match_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_log_past(request: OrgRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     acting = acting_in(request, match_pk)
     if acting.refusal is not None:
         return acting.refusal
@@ -161,7 +164,7 @@ def session_log_past(request: OrgRequest, match_pk: int) -> HttpResponse:
 @org_view(roles=TAKING_PART)
 @require_GET
 def session_detail(request: OrgRequest, session_pk: int) -> HttpResponse:
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
     now = timezone.now()
@@ -183,7 +186,7 @@ def session_detail(request: OrgRequest, session_pk: int) -> HttpResponse:
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def session_edit(request: OrgRequest, session_pk: int) -> HttpResponse:
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
     if refused := _refused(request, session, side, (S.SCHEDULED,), "only a scheduled session can be changed"):
@@ -221,7 +224,7 @@ def session_edit(request: OrgRequest, session_pk: int) -> HttpResponse:
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def session_cancel(request: OrgRequest, session_pk: int) -> HttpResponse:
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
     if refused := _refused(request, session, side, (S.SCHEDULED,), "only a scheduled session can be cancelled"):
@@ -249,7 +252,7 @@ def session_cancel(request: OrgRequest, session_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_log(request: OrgRequest, session_pk: int) -> HttpResponse:
     """How a scheduled session went: held or missed, with shared notes. Held leads on to my feedback."""
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
     if refused := _refused(request, session, side, (S.SCHEDULED,), "it is logged already"):
@@ -281,7 +284,7 @@ def session_log(request: OrgRequest, session_pk: int) -> HttpResponse:
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def session_notes(request: OrgRequest, session_pk: int) -> HttpResponse:
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
     if refused := _refused(request, session, side, (S.SCHEDULED, S.HELD, S.MISSED), "it has no notes"):
@@ -310,7 +313,7 @@ def session_notes(request: OrgRequest, session_pk: int) -> HttpResponse:
 def session_feedback(request: OrgRequest, session_pk: int) -> HttpResponse:
     """My own rating, topics and private reflection on a held session (also after the match is over)."""
     organization = request.organization
-    employee = employee_of(request)
+    employee = employee_or_404(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
     if session.status != S.HELD:

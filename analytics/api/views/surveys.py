@@ -9,22 +9,25 @@ but, like everyone, may share something about themselves.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mentorhub.accounts.models import Employee, Role
+from mentorhub.accounts.models import Role
 from mentorhub.tenancy import (
     OrganizationAPIView,
     OrganizationScopedViewSet,
     OrgApiRequest,
+    employee_or_404,
+    employee_or_none,
     get_scoped_or_404,
     scoped,
 )
@@ -54,17 +57,11 @@ EVERYONE = frozenset({Role.ADMIN, Role.STAKEHOLDER, Role.MEMBER})
 SURVEY_PK = OpenApiParameter("survey_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-def _employee(request: OrgApiRequest) -> Employee | None:
-    return request.membership.employee if request.membership.employee_id else None
-
-
-def _needs_employee(request: OrgApiRequest) -> Employee:
-    employee = _employee(request)
-    if employee is None:
-        raise exceptions.NotFound(
-            "Your account is not linked to an entry of the organization's roster: there is nothing of yours here."
-        )
-    return employee
+# Without a roster entry there is nothing of theirs: 404, like any object that is not theirs.
+_needs_employee = partial(
+    employee_or_404,
+    message="Your account is not linked to an entry of the organization's roster: there is nothing of yours here.",
+)
 
 
 # --- The caller's assignments -------------------------------------------------------------------------------
@@ -105,7 +102,9 @@ class SurveyAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return {**super().get_serializer_context(), "now": getattr(self, "now", None) or timezone.now()}
 
     def get_base_queryset(self) -> QuerySet[SurveyAssignment]:
-        queryset = selectors.assignments_of(organization=self.request.organization, employee=_employee(self.request))
+        queryset = selectors.assignments_of(
+            organization=self.request.organization, employee=employee_or_none(self.request)
+        )
         wanted = self.request.query_params.get("status", "")
         if self.action == "list" and wanted in SurveyAssignment.Status.values:
             queryset = selectors.assignments_in_state(queryset, wanted, self.now)
@@ -113,7 +112,7 @@ class SurveyAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     def _detail(self, assignment_id: int, status_code: int = status.HTTP_200_OK) -> Response:
         assignment = selectors.assignment_for_respondent(
-            organization=self.request.organization, employee=_employee(self.request), assignment_id=assignment_id
+            organization=self.request.organization, employee=employee_or_none(self.request), assignment_id=assignment_id
         )
         data = SurveyAssignmentDetailSerializer(assignment, context=self.get_serializer_context()).data
         return Response(data, status=status_code)

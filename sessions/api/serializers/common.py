@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ def absolute_url(request: Any, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None and path else path
 
 
-def page_url(context: dict[str, Any], name: str, **kwargs: int) -> str:
+def page_url(context: Mapping[str, Any], name: str, **kwargs: int) -> str:
     """The browser page of an object, absolute ("" when the pages are not installed)."""
     request = context.get("request")
     organization = getattr(request, "organization", None)

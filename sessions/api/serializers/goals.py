@@ -71,7 +71,7 @@ class GoalSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_owner(self, goal: Goal) -> str | None:
-        return goal.participant.employee.name if goal.participant_id is not None else None
+        return goal.participant.employee.name if goal.participant is not None else None
 
     def get_progress(self, goal: Goal) -> int:
         return goal_progress(goal)
@@ -106,7 +106,9 @@ class GoalCreateSerializer(serializers.Serializer):
     template = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="A goal template of the match's program."
     )
-    milestones = MilestoneInputSerializer(many=True, required=False, default=list, max_length=MAX_MILESTONES)
+    # What MilestoneInputSerializer(many=True, ...) builds; called by name because the stubs' Serializer does
+    # not declare the list's max_length.
+    milestones = MilestoneInputSerializer.many_init(required=False, default=list, max_length=MAX_MILESTONES)
 
 
 class GoalUpdateSerializer(serializers.Serializer):
@@ -153,4 +155,5 @@ class GoalTemplateSerializer(serializers.ModelSerializer):
 class GoalTemplateWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-    milestones = TemplateMilestoneSerializer(many=True, required=False, max_length=MAX_MILESTONES)
+    # TemplateMilestoneSerializer(many=True, ...), by name: see GoalCreateSerializer.milestones.
+    milestones = TemplateMilestoneSerializer.many_init(required=False, max_length=MAX_MILESTONES)

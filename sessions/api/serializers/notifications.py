@@ -41,7 +41,9 @@ class UnreadSerializer(serializers.Serializer):
 
 class EmailCategorySerializer(serializers.Serializer):
     key = serializers.ChoiceField(choices=EMAIL_CATEGORIES)
-    label = serializers.CharField()
+    # A field named "label": the serializer's metaclass moves it into _declared_fields, so it never shadows
+    # Field.label at runtime; mypy sees only the class attribute.
+    label = serializers.CharField()  # type: ignore[assignment]
     email = serializers.BooleanField(help_text="Whether these come by email (in-app notices always appear).")
 
 

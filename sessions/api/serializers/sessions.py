@@ -3,7 +3,7 @@ scheduling, changing, logging, cancelling and rating take."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -99,7 +99,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SessionPersonSerializer(many=True))
     def get_people(self, session: MentoringSession) -> list[dict[str, Any]]:
-        return self.person_serializer(match_members_of(session.match), many=True, context=self.context).data
+        people = self.person_serializer(match_members_of(session.match), many=True, context=self.context)
+        return cast("list[dict[str, Any]]", people.data)  # many=True: a list (the stubs type .data as one dict)
 
     def get_page_url(self, session: MentoringSession) -> str:
         return page_url(self.context, "session-detail", session_pk=session.pk)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from rest_framework import exceptions
+from functools import partial
+
 from rest_framework.request import Request
 
-from mentorhub.accounts.models import Employee, Role
-from mentorhub.tenancy import OrgApiRequest
+from mentorhub.accounts.models import Role
+from mentorhub.tenancy import employee_or_404
 
 ADMIN_ONLY = frozenset({Role.ADMIN})
 # Mentoring is for the people taking part (admins may be mentors or mentees too). Stakeholders read
@@ -14,18 +15,10 @@ ADMIN_ONLY = frozenset({Role.ADMIN})
 TAKING_PART = frozenset({Role.ADMIN, Role.MEMBER})
 
 
-def employee_of(request: OrgApiRequest) -> Employee | None:
-    """The caller's roster entry, or None for an account not linked to one (it takes part in nothing)."""
-    return request.membership.employee if request.membership.employee_id else None
-
-
-def needs_employee(request: OrgApiRequest) -> Employee:
-    """The caller's roster entry; without one there is nothing of theirs to act on: 404, like any object
-    that is not theirs."""
-    employee = employee_of(request)
-    if employee is None:
-        raise exceptions.NotFound("Your account is not linked to a roster entry: you take part in no mentoring.")
-    return employee
+# Without a roster entry, nothing of theirs is there to act on: 404, like any object that is not theirs.
+needs_employee = partial(
+    employee_or_404, message="Your account is not linked to a roster entry: you take part in no mentoring."
+)
 
 
 def int_param(request: Request, name: str) -> int | None:

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mentorhub.tenancy import OrganizationScopedViewSet
+from mentorhub.tenancy import OrganizationScopedViewSet, employee_or_none
 from mentorhub.web.schema import SERVICE_ERRORS
 from programs.api.mixins import PROGRAM_PK, ProgramNestedMixin
 
@@ -50,7 +50,7 @@ from ..serializers.goals import (
     MilestoneSerializer,
     MilestoneUpdateSerializer,
 )
-from .common import ADMIN_ONLY, TAKING_PART, employee_of, int_param, needs_employee
+from .common import ADMIN_ONLY, TAKING_PART, int_param, needs_employee
 
 GOAL_FILTERS = [
     OpenApiParameter("match", OpenApiTypes.INT, description="The goals of this match, and its people's own."),
@@ -75,7 +75,7 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organization
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Goal]:
-        employee = employee_of(self.request)
+        employee = employee_or_none(self.request)
         if employee is None:
             return Goal.objects.none()
         if self.action != "list":
@@ -91,7 +91,7 @@ class GoalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organization
     def _goal(self, goal_id: int) -> Goal:
         """The goal with its milestones and comments (the selector the pages use)."""
         return goal_for_employee(
-            organization=self.request.organization, employee=employee_of(self.request), goal_id=goal_id
+            organization=self.request.organization, employee=employee_or_none(self.request), goal_id=goal_id
         )
 
     def _render(self, goal_id: int, status_code: int = status.HTTP_200_OK) -> Response:
@@ -203,7 +203,7 @@ class MilestoneViewSet(OrganizationScopedViewSet):
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Milestone]:
-        employee = employee_of(self.request)
+        employee = employee_or_none(self.request)
         if employee is None:
             return Milestone.objects.none()
         return milestones_visible_to(organization=self.request.organization, employee=employee)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from matching.models import Match
 from matching.services.lifecycle import match_end_early, match_request_completion
-from mentorhub.tenancy import OrganizationScopedViewSet
+from mentorhub.tenancy import OrganizationScopedViewSet, employee_or_none
 from mentorhub.web.schema import SERVICE_ERRORS
 from programs.api.mixins import PROGRAM_PK, ProgramNestedMixin
 
@@ -27,7 +27,7 @@ from ..serializers.matches import (
     EndSerializer,
     MatchProgressSerializer,
 )
-from .common import ADMIN_ONLY, TAKING_PART, employee_of, needs_employee
+from .common import ADMIN_ONLY, TAKING_PART, needs_employee
 
 
 class MentoringMatchViewSet(OrganizationScopedViewSet):
@@ -41,7 +41,7 @@ class MentoringMatchViewSet(OrganizationScopedViewSet):
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Match]:
-        employee = employee_of(self.request)
+        employee = employee_or_none(self.request)
         if employee is None:
             return Match.objects.none()
         return started_matches_of(organization=self.request.organization, employee=employee)

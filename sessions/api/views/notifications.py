@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mentorhub.tenancy import OrganizationAPIView, OrganizationScopedViewSet
+from mentorhub.tenancy import OrganizationAPIView, OrganizationScopedViewSet, employee_or_none
 from mentorhub.web.schema import SERVICE_ERRORS
 
 from ...messages import CATEGORIES
@@ -35,7 +35,7 @@ from ..serializers.notifications import (
     PreferencesWriteSerializer,
     UnreadSerializer,
 )
-from .common import TAKING_PART, employee_of, needs_employee, true_param
+from .common import TAKING_PART, needs_employee, true_param
 
 
 @extend_schema_view(
@@ -56,7 +56,7 @@ class NotificationViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Notification]:
-        employee = employee_of(self.request)
+        employee = employee_or_none(self.request)
         if employee is None:
             return Notification.objects.none()
         queryset = notifications_of(organization=self.request.organization, employee=employee)
@@ -77,7 +77,7 @@ class NotificationViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
     @extend_schema(summary="Mark all your notifications read", request=None, responses={200: MarkedSerializer})
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        employee = employee_of(self.request)
+        employee = employee_or_none(self.request)
         marked = (
             notifications_mark_all_read(organization=self.request.organization, employee=employee)
             if employee is not None
@@ -88,7 +88,7 @@ class NotificationViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
     @extend_schema(summary="How many notifications you have not read", responses={200: UnreadSerializer})
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        employee = employee_of(self.request)
+        employee = employee_or_none(self.request)
         unread = unread_count(organization=self.request.organization, employee=employee) if employee else 0
         return Response(UnreadSerializer({"unread": unread}).data)
 

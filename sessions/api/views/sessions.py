@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from mentorhub.tenancy import OrganizationScopedViewSet
+from mentorhub.tenancy import OrganizationScopedViewSet, employee_or_none
 from mentorhub.web.schema import SERVICE_ERRORS
 
 from ...models import MentoringSession
@@ -38,7 +38,7 @@ from ..serializers.sessions import (
     SessionSerializer,
     SessionUpdateSerializer,
 )
-from .common import TAKING_PART, employee_of, int_param, needs_employee, true_param
+from .common import TAKING_PART, int_param, needs_employee, true_param
 
 SESSION_FILTERS = [
     OpenApiParameter("match", OpenApiTypes.INT, description="Only the sessions of this match."),
@@ -73,7 +73,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[MentoringSession]:
-        employee = employee_of(self.request)
+        employee = employee_or_none(self.request)
         if employee is None:
             return MentoringSession.objects.none()
         if self.action != "list":
@@ -124,7 +124,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
             "employee": needs_employee(self.request),
             "match_id": data["match"],
         }
-        fields = ("starts_at", "duration_minutes", "format", "location")
+        fields: tuple[str, ...] = ("starts_at", "duration_minutes", "format", "location")
         if data["status"] == MentoringSession.Status.HELD:
             fields += SessionCreateSerializer.HELD_ONLY
             session = session_log_past(**common, **{f: data[f] for f in fields if data.get(f) is not None})
