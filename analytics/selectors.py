@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from matching.models import MatchMember
+from matching.models import LEAD_ROLES, MatchMember
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Program
@@ -26,9 +26,6 @@ from . import suppression
 from .models import ParticipantFact, RollupRun, SelfIdentification, Survey, SurveyAssignment, SurveyQuestion
 from .suppression import PRIMARY, Figure
 from .survey_schedule import closed_q
-
-LEAD_ROLES = (MatchMember.Role.MENTOR, MatchMember.Role.FACILITATOR)
-
 
 # --- A person's own assignments ----------------------------------------------------------------------------
 

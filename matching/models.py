@@ -150,6 +150,11 @@ class MatchMember(models.Model):
         return f"{self.participant_id} as {self.role} in match {self.match_id}"
 
 
+# Who leads a match (a pair's mentor, a circle's facilitator) and who follows (the mentee, circle members).
+LEAD_ROLES = (MatchMember.Role.MENTOR, MatchMember.Role.FACILITATOR)
+FOLLOWER_ROLES = (MatchMember.Role.MENTEE, MatchMember.Role.MEMBER)
+
+
 class ExcludedPair(models.Model):
     """A mentor-mentee pair a re-match must not propose again (after a decline or an ended match)."""
 

@@ -1,7 +1,7 @@
 """What the analytics demo writes: the past cohort's shape, how people answer the surveys, and the rates of
-the roster's history (departures and promotions). Figures buyers quote (../shared/context): 37 % of workers
-have a mentor; mentored people stay longer (T-Mobile: 37 % higher retention) and move up more often
-(26 % more job-level changes); 87 % of mentors and mentees report more confidence. The demo's effect is
+the roster's history (departures and promotions). Figures buyers quote (from the articles the product grew
+from): 37 % of workers have a mentor; mentored people stay longer (T-Mobile: 37 % higher retention) and move
+up more often (26 % more job-level changes); 87 % of mentors and mentees report more confidence. The demo's effect is
 deliberately smaller than those headlines: about 90 % against 80 % still here after a year, and one and a half
 to two times the promotions."""
 

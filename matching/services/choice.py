@@ -23,9 +23,9 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Participant, Program
 
 from .. import scoring
-from ..models import ExcludedPair, Match, MatchMember, MentorRequest
+from ..models import FOLLOWER_ROLES, ExcludedPair, Match, MatchMember, MentorRequest
 from .emails import match_url, notify_on_commit
-from .loading import FOLLOWER_ROLES, MENTOR_STATUSES, load_cohort
+from .loading import MENTOR_STATUSES, load_cohort
 from .pairs import PairJudge, capacity_of, explanation_json, mentor_load, rounded
 
 SUGGESTIONS = 5

@@ -22,8 +22,7 @@ from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
 
 from ..extensions import MatchEnding, MatchEndingKind, match_ending_follow
-from ..models import Match, MatchMember, MatchRun
-from .loading import FOLLOWER_ROLES, LEAD_ROLES
+from ..models import FOLLOWER_ROLES, LEAD_ROLES, Match, MatchMember, MatchRun
 from .locks import lock_match
 from .pairs import pairs_exclude
 from .responses import participants_free, rematch_offer

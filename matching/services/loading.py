@@ -18,11 +18,9 @@ from django.utils import timezone
 from mentorhub.accounts.models import Employee
 from programs.models import Participant, Program, Question
 
-from ..models import ExcludedPair, Match, MatchMember
+from ..models import LEAD_ROLES, ExcludedPair, Match, MatchMember
 from ..profiles import Profile
 
-LEAD_ROLES = (MatchMember.Role.MENTOR, MatchMember.Role.FACILITATOR)
-FOLLOWER_ROLES = (MatchMember.Role.MENTEE, MatchMember.Role.MEMBER)
 # Mentors stay available while they have room, also once they mentor someone ("matched").
 MENTOR_STATUSES = (Participant.Status.APPROVED, Participant.Status.MATCHED)
 QUESTION_FIELDS = ("id", "prompt", "mentor_prompt", "type", "options", "rule", "weight", "audience")

@@ -16,9 +16,9 @@ from mentorhub.accounts.models import Employee, Organization
 from programs.models import Participant, Program
 
 from .. import scoring
-from ..models import ExcludedPair, Match, MatchMember
+from ..models import FOLLOWER_ROLES, LEAD_ROLES, ExcludedPair, Match, MatchMember
 from ..profiles import Profile
-from .loading import FOLLOWER_ROLES, LEAD_ROLES, PARTICIPANT_FIELDS, manager_chains, profile_of, program_questions
+from .loading import PARTICIPANT_FIELDS, manager_chains, profile_of, program_questions
 
 SCORE_DIGITS = 4
 

@@ -20,9 +20,8 @@ from mentorhub.accounts.models import User
 from mentorhub.accounts.services import bulk_sql
 from programs.models import Program
 
-from ..models import Match, MatchMember, MatchRun
+from ..models import FOLLOWER_ROLES, Match, MatchMember, MatchRun
 from .compute import Proposed
-from .loading import FOLLOWER_ROLES
 
 BATCH = 5000
 

@@ -20,8 +20,7 @@ from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
 
-from ..models import Match, MatchMember, MatchRun
-from .loading import FOLLOWER_ROLES, LEAD_ROLES
+from ..models import FOLLOWER_ROLES, LEAD_ROLES, Match, MatchMember, MatchRun
 from .locks import lock_match
 from .pairs import pairs_exclude
 from .runs import match_run_start

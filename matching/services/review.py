@@ -14,9 +14,9 @@ from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Participant, Program
 
-from ..models import Match, MatchMember
+from ..models import FOLLOWER_ROLES, LEAD_ROLES, Match, MatchMember
 from .emails import notify_matched_on_commit
-from .loading import FOLLOWER_ROLES, LEAD_ROLES, MENTOR_STATUSES
+from .loading import MENTOR_STATUSES
 from .locks import lock_match, lock_program
 from .pairs import PairJudge, capacity_of, mentor_load
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Match, MatchMember
-
-LEAD_ROLES = (MatchMember.Role.MENTOR, MatchMember.Role.FACILITATOR)
+from ..models import LEAD_ROLES, Match, MatchMember
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from matching.models import Match, MatchMember
+from matching.models import FOLLOWER_ROLES, LEAD_ROLES, Match, MatchMember
 from matching.selectors import matches_with_members
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
@@ -13,8 +13,6 @@ from programs.models import Program
 
 from ..models import Goal, GoalComment, GoalTemplate, Milestone
 from .matches import (
-    FOLLOWER_ROLES,
-    LEAD_ROLES,
     STARTED_MATCH_STATUSES,
     match_members_of,
     match_places_of,

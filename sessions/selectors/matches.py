@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from matching.models import Match, MatchMember
+from matching.models import LEAD_ROLES, Match, MatchMember
 from matching.selectors import matches_with_members
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
-LEAD_ROLES = (MatchMember.Role.MENTOR, MatchMember.Role.FACILITATOR)
-FOLLOWER_ROLES = (MatchMember.Role.MENTEE, MatchMember.Role.MEMBER)
 # Matches whose members work together now or did: what the mentoring pages show.
 STARTED_MATCH_STATUSES = (Match.Status.ACTIVE, Match.Status.COMPLETED, Match.Status.ENDED)
 

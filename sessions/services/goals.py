@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from matching.models import Match, MatchMember
+from matching.models import LEAD_ROLES, Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import get_scoped_or_404, scoped
@@ -24,7 +24,6 @@ from programs.models import Program
 
 from ..models import Goal, GoalComment, GoalTemplate, Milestone
 from ..selectors.goals import visible_goals_q
-from ..selectors.matches import LEAD_ROLES
 from .common import match_for_write
 from .reminders import reminders_goal_closed, reminders_plan_milestone
 

@@ -15,13 +15,13 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from matching.models import Match, MatchMember
+from matching.models import LEAD_ROLES, Match, MatchMember
 from matching.selectors import match_member_of
 from mentorhub.accounts.models import Employee, Role
 from mentorhub.tenancy import OrgRequest, employee_or_404
 
 from ..models import MentoringSession
-from ..selectors.matches import LEAD_ROLES, match_for_employee, match_members_of
+from ..selectors.matches import match_for_employee, match_members_of
 
 # The roles that take part in programs (stakeholders read dashboards only: 403 on these pages).
 TAKING_PART = [Role.ADMIN, Role.MEMBER]

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matching.models import Match
+from matching.models import LEAD_ROLES, Match
 from matching.selectors import match_member_of
 from mentorhub.accounts.models import Employee
 from mentorhub.tenancy import OrgRequest, employee_or_404, org_view
@@ -31,7 +31,6 @@ from ..selectors.goals import (
     milestone_for_employee,
     program_goal_templates,
 )
-from ..selectors.matches import LEAD_ROLES
 from ..services.goals import goal_comment_add, goal_create, goal_update, milestone_update
 from ..services.goals import goal_delete as goal_delete_service
 from ..services.goals import milestone_add as milestone_add_service
