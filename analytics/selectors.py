@@ -220,7 +220,7 @@ def facts_computed_at(*, organization: Organization) -> datetime | None:
 
 
 def nudged_today(*, organization: Organization, match_ids: list[int], now: datetime | None = None) -> set[int]:
-    """The matches an HR admin nudged today (UTC), of these. sessions.services.reminders_nudge_now names the
+    """The matches an HR admin nudged today (UTC), of these. sessions.services.reminders.reminders_nudge_now names the
     day in the reminder's slot ("...#manual-YYYYMMDD"); a second nudge the same day adds nothing."""
     if not match_ids:
         return set()

@@ -97,6 +97,11 @@ def survival_difference(a: Survival, b: Survival, t: float) -> Difference:
     return Difference(estimate, estimate - spread, estimate + spread)
 
 
+def percent(part: int, whole: int) -> float:
+    """part of whole in percent, to one decimal; 0 when there is no whole."""
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
 def wilson(successes: int, n: int) -> tuple[float, float, float]:
     """A proportion with its Wilson 95 % interval: (p, lower, upper)."""
     if n == 0:

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import math
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 from django.urls import reverse
@@ -20,6 +19,7 @@ from mentorhub.accounts.models import Employee, Organization
 from sessions.extensions import Todo
 from sessions.messages import Context, Message, Skip
 from sessions.models import Reminder
+from sessions.timeslots import zone_or_utc
 
 from .models import SurveyAssignment
 from .selectors import names, open_assignments_due, other_match_members
@@ -42,13 +42,6 @@ def confidentiality(min_group_size: int) -> str:
         f"Your answers are confidential: HR and stakeholders only see totals over at least {min_group_size} people "
         "(a very low check-in only tells HR that the match may need attention, never the answer)."
     )
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def answer_path(organization_slug: str, assignment_id: int) -> str:
@@ -87,7 +80,7 @@ def render_survey_reminder(reminder: Reminder, context: Context) -> Message | Sk
     organization = reminder.organization
     path = answer_path(context.slugs[reminder.organization_id], assignment.pk)
     note = confidentiality(organization.min_group_size)
-    closes = date_format(assignment_expires_at(assignment).astimezone(_zone(recipient.time_zone)), "j F Y")
+    closes = date_format(assignment_expires_at(assignment).astimezone(zone_or_utc(recipient.time_zone)), "j F Y")
     if round_:
         question = f"How is your mentoring with {with_whom} going?"
         return Message(

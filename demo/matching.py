@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from demo.programs import DEMO_MEMBER_EMAIL, DEMO_MENTOR_EMAIL
+from demo.programs import DEMO_MEMBER_EMAIL, DEMO_MENTOR_EMAIL, admin_of
 from matching.models import Match, MatchMember
 from matching.services.responses import match_respond
 from matching.services.review import match_set_mentee, match_swap, matches_approve
 from matching.services.runs import match_run_execute, match_run_start
-from mentorhub.accounts.models import Membership, Organization, Role
+from mentorhub.accounts.models import Membership, Organization
 from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
 from programs.services.participants import participants_decide
@@ -25,12 +25,6 @@ from programs.services.programs import program_move
 
 DEMO_PROGRAMS = ("Grow Together", "Digital Reverse Mentoring", "Leadership Circles")
 DEMO_MEMBER_PROGRAM = "Grow Together"
-
-
-def _admin(organization: Organization) -> Membership | None:
-    return (
-        scoped(Membership, organization).filter(role=Role.ADMIN).select_related("user").order_by("user__email").first()
-    )
 
 
 def _demo_member(organization: Organization, program: Program) -> Participant | None:
@@ -150,7 +144,7 @@ def seed_matching_demo() -> dict[str, int]:
     organization = Organization.objects.filter(slug="acme").first()
     if organization is None:
         return made
-    admin = _admin(organization)
+    admin = admin_of(organization)
     if admin is None:
         return made
     for name in DEMO_PROGRAMS:

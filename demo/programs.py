@@ -279,7 +279,7 @@ def _capacity(rng: random.Random, program: Program) -> int:
     return rng.choice([low, low, high] if high > low else [low])
 
 
-def _admin_of(organization: Organization) -> Membership | None:
+def admin_of(organization: Organization) -> Membership | None:
     return (
         scoped(Membership, organization).filter(role=Role.ADMIN).select_related("user").order_by("user__email").first()
     )
@@ -398,7 +398,7 @@ def seed_programs_demo() -> dict[str, int]:
         organization = Organization.objects.filter(slug=slug).first()
         if organization is None:
             continue
-        admin = _admin_of(organization)
+        admin = admin_of(organization)
         for spec in specs:
             program = _program(organization, spec, admin)
             added[spec.name] = _seed_participants(organization, program, spec, admin)

@@ -16,7 +16,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone as dj_timezone
@@ -86,6 +86,18 @@ def employee_or_404(request: OrgRequest | OrgApiRequest, message: str = "Not fou
     employee = request.membership.employee
     if employee is None:
         raise Http404(message)
+    return employee
+
+
+NOT_ON_ROSTER = "Your account is not linked to a roster entry; ask your HR admin."
+
+
+def employee_or_refusal(request: OrgRequest | OrgApiRequest) -> Employee:
+    """The signed-in person's roster entry, for an action they ask for themselves (enrolling, asking a mentor):
+    without one, the action is refused with a message that says why (a ValidationError, like a service's)."""
+    employee = request.membership.employee
+    if employee is None:
+        raise ValidationError(NOT_ON_ROSTER)
     return employee
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from mentorhub.accounts.models import Employee, Membership, Organization
+from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from .eligibility import eligible_employees_q, employee_is_eligible
@@ -114,11 +113,3 @@ def roster_values(*, organization: Organization) -> dict[str, list]:
         "job_levels": distinct("job_level"),
         "locations": distinct("location"),
     }
-
-
-def membership_employee(membership: Membership) -> Employee:
-    """The roster row of a signed-in member, needed to enroll."""
-    employee = membership.employee
-    if employee is None:
-        raise ValidationError("Your account is not linked to a roster entry; ask your HR admin.")
-    return employee

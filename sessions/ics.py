@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
@@ -23,6 +22,7 @@ from mentorhub.accounts.models import Employee
 
 from .models import MentoringSession
 from .selectors.matches import match_members_of
+from .timeslots import zone_or_utc
 
 PRODID = "-//MentorHub//Mentoring sessions//EN"
 STATUS: dict[str, icalendar.STATUS] = {
@@ -50,13 +50,6 @@ def session_url(session: MentoringSession, organization_slug: str) -> str:
     return base_url() + reverse("session-detail", kwargs={"org_slug": organization_slug, "session_pk": session.pk})
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _sender_address() -> str:
     """The bare address of DEFAULT_FROM_EMAIL ("MentorHub <no-reply@...>" -> "no-reply@...")."""
     sender = settings.DEFAULT_FROM_EMAIL
@@ -67,7 +60,7 @@ def session_event(
     session: MentoringSession, people: list[Employee], organization_slug: str, *, stamp: datetime | None = None
 ) -> icalendar.Event:
     """The VEVENT of a session whose attendees are `people` (the match's members)."""
-    zone = _zone(session.time_zone)
+    zone = zone_or_utc(session.time_zone)
     names = " and ".join(p.name for p in people) if len(people) <= 2 else ", ".join(p.name for p in people)
     url = session_url(session, organization_slug)
     lines = [f"Mentoring session ({session.get_format_display().lower()}) in {session.program.name}."]

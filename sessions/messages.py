@@ -25,7 +25,7 @@ from programs.models import Participant
 
 from . import ics
 from .models import Goal, MentoringSession, Reminder
-from .timeslots import moment_of, slot_of
+from .timeslots import moment_of, slot_of, zone_or_utc
 
 K = Reminder.Kind
 
@@ -80,19 +80,19 @@ def register_kind(kind: str, renderer: Renderer) -> None:
 
 def when(moment: datetime, zone_name: str) -> str:
     """“Mon 30 Mar 2026, 10:00 CEST (Europe/Berlin)”."""
-    zone = ics._zone(zone_name)
+    zone = zone_or_utc(zone_name)
     local = moment.astimezone(zone)
     return f"{local:%a %d %b %Y, %H:%M} {local.tzname()} ({zone.key})"
 
 
 def _others_local(moment: datetime, recipient: Employee, people: list[Employee]) -> str:
     """“ (15:00 for Ana Ruiz in Europe/London)” for every other person whose clock shows another time."""
-    own = moment.astimezone(ics._zone(recipient.time_zone)).strftime("%H:%M %d %b")
+    own = moment.astimezone(zone_or_utc(recipient.time_zone)).strftime("%H:%M %d %b")
     parts = []
     for person in people:
         if person.pk == recipient.pk:
             continue
-        local = moment.astimezone(ics._zone(person.time_zone))
+        local = moment.astimezone(zone_or_utc(person.time_zone))
         if local.strftime("%H:%M %d %b") != own:
             parts.append(f"{local:%H:%M} {local.tzname()} for {person.name} in {person.time_zone}")
     return f" ({'; '.join(parts)})" if parts else ""

@@ -9,6 +9,14 @@ from zoneinfo import ZoneInfo
 UTC = ZoneInfo("UTC")
 
 
+def zone_or_utc(name: str) -> ZoneInfo:
+    """The zone of that name; UTC for an empty or unknown name (a roster may carry anything)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
+        return UTC
+
+
 def slot_of(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 

@@ -18,7 +18,7 @@ from mentorhub.accounts.models import Employee, Organization
 from programs.eligibility import eligible_employees_q
 from programs.models import Program
 
-from .. import suppression
+from .. import stats, suppression
 from ..models import ParticipantFact, ProgramDay, SurveyAssignment
 from ..selectors import analytics_rows
 from ..suppression import Figure
@@ -65,10 +65,6 @@ class DepartmentRow:
     sessions_per_month: Figure
 
 
-def _percent(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
-
-
 def _eligible(organization: Organization, filters: HealthFilters) -> int:
     programs = analytics_rows(Program, organization).exclude(status=Program.Status.DRAFT)  # drafts invite no one yet
     if filters.program_id:
@@ -98,7 +94,7 @@ def funnel(report: HealthReport, organization: Organization, filters: HealthFilt
         if index:
             before, before_reason = sizes[index - 1][1], reasons[index - 1]
             hidden = reason or before_reason  # a share of a hidden stage would give it away
-            share = suppression.figure(_percent(size, before), size, k, hidden=hidden)
+            share = suppression.figure(stats.percent(size, before), size, k, hidden=hidden)
         report.funnel.append(Stage(label, suppression.count(size, k, hidden=reason), share))
     mentors = [row for row in rows if row["role"] != MENTEE]
     report.mentors = suppression.count(len(mentors), k)
@@ -131,7 +127,7 @@ def matches(report: HealthReport, organization: Organization, rows: list[dict], 
     report.cadence = round(sum(used) / len(used), 2) if used else None
     with_goals = [row for row in started if row["goals"]]
     goals, done = sum(row["goals"] for row in with_goals), sum(row["goals_done"] for row in with_goals)
-    report.goal_completion = suppression.figure(_percent(done, goals), len(with_goals), k)
+    report.goal_completion = suppression.figure(stats.percent(done, goals), len(with_goals), k)
     # Averages are about the people who answered: their number (not the answers') is the group size.
     checked = [row for row in started if row["checkins_answered"]]
     answered = sum(row["checkins_answered"] for row in checked)
@@ -164,7 +160,7 @@ def response_rate(
         people=Count("respondent", distinct=True),
     )
     report.checkin_response_rate = suppression.figure(
-        _percent(figures["answered"], figures["asked"]), figures["people"], k
+        stats.percent(figures["answered"], figures["asked"]), figures["people"], k
     )
 
 
@@ -286,7 +282,7 @@ def departments(report: HealthReport, rows: list[dict], match_rows: list[dict], 
                 matched=suppression.count(matched[name], k, hidden=hidden_matched[name]),
                 # The share gives its count away (share x matched): shown only with both.
                 active_90=suppression.figure(
-                    _percent(active[name], matched[name]),
+                    stats.percent(active[name], matched[name]),
                     matched[name],
                     k,
                     hidden=hidden_active[name] or hidden_matched[name],

@@ -119,10 +119,13 @@ def groups(report: ImpactReport, organization: Organization, participants: set[i
             GroupShare(
                 value=value,
                 participants=suppression.figure(
-                    _share(counts_part[value], len(taking_part)), counts_part[value], k, hidden=hidden_part[value]
+                    stats.percent(counts_part[value], len(taking_part)),
+                    counts_part[value],
+                    k,
+                    hidden=hidden_part[value],
                 ),
                 organization=suppression.figure(
-                    _share(counts_all[value], len(everyone)), counts_all[value], k, hidden=hidden_all[value]
+                    stats.percent(counts_all[value], len(everyone)), counts_all[value], k, hidden=hidden_all[value]
                 ),
             )
             for value in attribute.values
@@ -136,7 +139,3 @@ def groups(report: ImpactReport, organization: Organization, participants: set[i
                 rows=rows,
             )
         )
-
-
-def _share(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0

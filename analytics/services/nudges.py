@@ -1,6 +1,6 @@
 """The one-click nudge of the program-health page: an HR admin reminds everyone in an active match to meet.
 
-The reminder itself is the sessions app's (sessions.services.reminders_nudge_now: the planner's message,
+The reminder itself is the sessions app's (sessions.services.reminders.reminders_nudge_now: the planner's message,
 sent now, at most once a day per match because the day is in the reminder's key). This adds what an admin's
 action needs around it: only an active match, a clear "already today" answer, and the audit log."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -23,6 +24,7 @@ from mentorhub.tenancy import (
     OrganizationAPIView,
     OrganizationScopedViewSet,
     employee_or_none,
+    employee_or_refusal,
     get_scoped_or_404,
     scoped,
 )
@@ -381,10 +383,10 @@ class MentorRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Org
         return Response(self.get_serializer(self.get_queryset().get(pk=request_id)).data, status=status_code)
 
     def _needs_employee(self) -> Employee:
-        employee = employee_or_none(self.request)
-        if employee is None:
-            raise exceptions.ValidationError("Your account is not linked to a roster entry; ask your HR admin.")
-        return employee
+        try:
+            return employee_or_refusal(self.request)
+        except DjangoValidationError as error:  # this API has always answered the refusal as a list
+            raise exceptions.ValidationError(error.messages) from None
 
     @extend_schema(
         summary="Ask a mentor (mentee-choice programs)",

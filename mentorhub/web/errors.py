@@ -1,7 +1,7 @@
 """A service's refusal, shown to the person who asked: the ONE mapping of Django's ValidationError onto an
 API answer, onto a form, and into a flash message.
 
-Services raise `django.core.exceptions.ValidationError` (writes live in services; see STYLE.md). DRF knows
+Services raise `django.core.exceptions.ValidationError` (writes live in services: docs/architecture.md). DRF knows
 only its own ValidationError, so the project's exception handler (REST_FRAMEWORK["EXCEPTION_HANDLER"])
 turns a service's into a 400 with its messages: no API view catches service errors by hand.
 """
@@ -19,10 +19,13 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 
-def service_error_detail(error: ValidationError) -> dict[str, Any]:
+def service_error_detail(error: ValidationError, *, non_field_key: str | None = None) -> dict[str, Any]:
     """A service's ValidationError as a DRF error body: {field: [messages]}, a message list under
-    `non_field_errors`. Per-question messages (keys that are question ids, from enrollment or survey answers)
-    are grouped under `answers`, the field the client sent them in."""
+    `non_field_errors` (or `non_field_key`, for a view whose clients know another key). Per-question messages
+    (keys that are question ids, from enrollment or survey answers) are grouped under `answers`, the field the
+    client sent them in."""
+    if non_field_key is not None and not hasattr(error, "error_dict"):
+        return {non_field_key: error.messages}
     detail: dict[str, Any] = as_serializer_error(error)
     answers = {key: value for key, value in detail.items() if str(key).isascii() and str(key).isdigit()}
     if answers:
@@ -35,7 +38,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     """The project's DRF exception handler: a service's ValidationError becomes a 400 with its messages;
     everything else (DRF's own errors, Django's Http404 and PermissionDenied) is DRF's default answer."""
     if isinstance(exc, ValidationError):
-        exc = exceptions.ValidationError(service_error_detail(exc))
+        # A view may name the key of messages that belong to no field (its clients read that key).
+        non_field_key = getattr(context.get("view"), "service_errors_non_field_key", None)
+        exc = exceptions.ValidationError(service_error_detail(exc, non_field_key=non_field_key))
     return exception_handler(exc, context)
 
 

@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from mentorhub.accounts.models import Role
 from mentorhub.csv_safety import safe_cell
-from mentorhub.tenancy import OrganizationScopedViewSet
+from mentorhub.tenancy import OrganizationScopedViewSet, employee_or_refusal
 from mentorhub.web.schema import SERVICE_ERRORS
 
 from .. import selectors
@@ -339,7 +339,7 @@ class ParticipantViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = EnrollSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        employee = selectors.membership_employee(self.request.membership)
+        employee = employee_or_refusal(self.request)
         participant = participant_enroll(
             organization=self.request.organization,
             actor=self.request.user,

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.accounts.models import Role
-from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
+from mentorhub.tenancy import OrgRequest, employee_or_refusal, get_scoped_or_404, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from .. import selectors
@@ -89,7 +89,7 @@ def my_programs(request: OrgRequest) -> HttpResponse:
     organization = request.organization
     context: dict = {"nav_section": "join", "reverse_note": REVERSE_NOTE}
     try:
-        employee = selectors.membership_employee(request.membership)
+        employee = employee_or_refusal(request)
     except ValidationError as error:
         context["problem"] = service_error_text(error)
         return render(request, "programs/member_programs.html", context)
@@ -145,7 +145,7 @@ def program_enroll(request: OrgRequest, program_pk: int, role: str) -> HttpRespo
         "reverse_note": REVERSE_NOTE,
     }
     try:
-        employee = selectors.membership_employee(request.membership)
+        employee = employee_or_refusal(request)
     except ValidationError as error:
         context["problem"] = service_error_text(error)
         return render(request, "programs/member_enroll.html", context, status=403)

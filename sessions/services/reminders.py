@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -26,7 +25,7 @@ from mentorhub.tenancy import scoped
 from programs.models import Program
 
 from ..models import Goal, MentoringSession, Milestone, Reminder
-from ..timeslots import key_of, slot_of
+from ..timeslots import key_of, slot_of, zone_or_utc
 
 K = Reminder.Kind
 SESSION_BEFORE = {K.SESSION_24H: timedelta(hours=24), K.SESSION_1H: timedelta(hours=1)}
@@ -154,11 +153,7 @@ def reminders_session_cancelled(
 
 def local_morning(day: date, zone_name: str) -> datetime:
     """09:00 on `day` in the zone, as an instant (a 09:00 that a clock change skips cannot happen: 9 is safe)."""
-    try:
-        zone = ZoneInfo(zone_name or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.combine(day, MILESTONE_HOUR, tzinfo=zone)
+    return datetime.combine(day, MILESTONE_HOUR, tzinfo=zone_or_utc(zone_name))
 
 
 def reminders_plan_milestone(

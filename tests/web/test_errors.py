@@ -51,13 +51,14 @@ def test_handler_turns_a_service_error_into_a_400_and_leaves_the_rest_to_drf():
 
 
 def test_a_service_error_in_an_api_view_is_a_400_with_its_message(admin_client, org, admin):
-    """The members API used to convert by hand; the service's message now comes through the handler."""
+    """The members API used to convert by hand; the service's message now comes through the handler, under
+    the key this API's clients have always read for refusals that concern no field."""
     invitation, _raw = invitation_create(organization=org, actor=admin.user, email="new@alpha.test", role="member")
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
     url = f"/api/v1/o/{org.slug}/invitations/{invitation.pk}/revoke/"
     response = admin_client.post(url)
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["This invitation was already accepted; remove the member instead."]}
+    assert response.json() == {"detail": ["This invitation was already accepted; remove the member instead."]}
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
     assert not AuditEvent.objects.filter(organization=org, verb="invitation.revoke").exists()

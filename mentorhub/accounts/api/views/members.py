@@ -66,6 +66,8 @@ class MemberViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
 )
 class InvitationViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
     serializer_class = InvitationSerializer
+    # Refusals that concern no field (already accepted, revoked, expired) have always answered {"detail": [...]}.
+    service_errors_non_field_key = "detail"
     read_roles = ADMINS_ONLY
     write_roles = ADMINS_ONLY
     lookup_url_kwarg = "invitation_pk"
