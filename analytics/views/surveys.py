@@ -111,10 +111,6 @@ class SurveyPanel:
         return self.survey.questions.all()
 
 
-def _program(request: OrgRequest, program_pk: int) -> Program:
-    return program_selectors.program_get(organization=request.organization, program_id=program_pk)
-
-
 def _panels(request: OrgRequest, program: Program, bound: dict[int, SurveyQuestionForm]) -> list[SurveyPanel]:
     organization = request.organization
     for kind in (CHECKIN, CLOSING):
@@ -150,14 +146,16 @@ def _surveys_page(
 @org_view(roles=[Role.ADMIN])
 @require_http_methods(["GET"])
 def program_surveys(request: OrgRequest, program_pk: int) -> HttpResponse:
-    return _surveys_page(request, _program(request, program_pk))
+    return _surveys_page(
+        request, program_selectors.program_get(organization=request.organization, program_id=program_pk)
+    )
 
 
 @org_view(roles=[Role.ADMIN])
 @require_POST
 def survey_question_create(request: OrgRequest, program_pk: int, survey_pk: int) -> HttpResponse:
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     survey = selectors.program_survey_get(organization=organization, program=program, survey_id=survey_pk)
     form = SurveyQuestionForm(request.POST, prefix=f"survey{survey.pk}")
     if form.is_valid():
@@ -183,7 +181,7 @@ def survey_question_delete(
     request: OrgRequest, program_pk: int, survey_pk: int, survey_question_pk: int
 ) -> HttpResponse:
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     survey = selectors.program_survey_get(organization=organization, program=program, survey_id=survey_pk)
     question = selectors.survey_question_get(organization=organization, survey=survey, question_id=survey_question_pk)
     back = redirect("program-surveys", org_slug=organization.slug, program_pk=program.pk)

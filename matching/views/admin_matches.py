@@ -32,10 +32,6 @@ CONFIRM_LISTED = 20
 MAX_SCORED_CANDIDATES = 300
 
 
-def _program(request: OrgRequest, program_pk: int) -> Program:
-    return program_selectors.program_get(organization=request.organization, program_id=program_pk)
-
-
 def _match(request: OrgRequest, program: Program, match_pk: int) -> Match:
     match = selectors.match_get(organization=request.organization, match_id=match_pk)
     if match.program_id != program.pk:
@@ -50,7 +46,7 @@ def _back(request: OrgRequest, program: Program, match: Match) -> HttpResponse:
 @org_view(roles=["admin"])
 @require_POST
 def match_pin(request: OrgRequest, program_pk: int, match_pk: int) -> HttpResponse:
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     match = _match(request, program, match_pk)
     pinned = request.POST.get("pinned") == "1"
     try:
@@ -73,7 +69,7 @@ def match_pin(request: OrgRequest, program_pk: int, match_pk: int) -> HttpRespon
 def match_edit(request: OrgRequest, program_pk: int, match_pk: int) -> HttpResponse:
     """Change the mentor (facilitator) of a proposed match to one with a free place."""
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     match = _match(request, program, match_pk)
     view = match_view(match)
     candidates = _mentor_candidates(request, program, match, view) if match.status == Match.Status.PROPOSED else []
@@ -150,7 +146,7 @@ def _mentor_candidates(request: OrgRequest, program: Program, match: Match, view
 def match_discard(request: OrgRequest, program_pk: int, match_pk: int) -> HttpResponse:
     """GET (or an unconfirmed POST) asks first; a confirmed POST discards the proposal."""
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     match = _match(request, program, match_pk)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
@@ -176,7 +172,7 @@ def matches_approve(request: OrgRequest, program_pk: int) -> HttpResponse:
     """Approve one match (`match`, no confirmation), the ticked ones or all proposals of `run`
     (`all=1`); more than one asks for confirmation first."""
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     run = _posted_run(request, program)
     if request.POST.get("all") == "1" and run is not None:
         ids = list(

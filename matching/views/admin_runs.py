@@ -31,10 +31,6 @@ MATCHES_PER_PAGE = 50
 RUNNABLE = (Program.Status.MATCHING, Program.Status.ACTIVE)
 
 
-def _program(request: OrgRequest, program_pk: int) -> Program:
-    return program_selectors.program_get(organization=request.organization, program_id=program_pk)
-
-
 def _run(request: OrgRequest, program: Program, run_pk: int) -> MatchRun:
     run = selectors.run_get(organization=request.organization, run_id=run_pk)
     # A run of another program of the same organization is "not found" under this program's URL.
@@ -47,7 +43,7 @@ def _run(request: OrgRequest, program: Program, run_pk: int) -> MatchRun:
 @require_http_methods(["GET", "POST"])
 def program_matching(request: OrgRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     questions = list(program_selectors.program_questions(organization=organization, program=program))
     can_run = program.status in RUNNABLE
     status = 200
@@ -155,7 +151,7 @@ def _weights_used(request: OrgRequest, program: Program, run: MatchRun) -> list[
 def match_run_detail(request: OrgRequest, program_pk: int, run_pk: int) -> HttpResponse:
     """The run's page; while it is queued or running, htmx polls the same URL for the progress partial, and
     the answer that reports it finished also carries the results (an out-of-band swap)."""
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     run = _run(request, program, run_pk)
     context = _run_context(request, program, run)
     if is_htmx(request):
@@ -172,7 +168,7 @@ def match_run_detail(request: OrgRequest, program_pk: int, run_pk: int) -> HttpR
 def match_run_compare(request: OrgRequest, program_pk: int) -> HttpResponse:
     """Two finished runs side by side: matched, mean score, how many pairs differ."""
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     runs = list(
         selectors.runs_of_program(organization=organization, program=program).filter(status=MatchRun.Status.DONE)
     )

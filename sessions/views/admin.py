@@ -56,10 +56,6 @@ CSV_HEADERS = [
 ]
 
 
-def _program(request: OrgRequest, program_pk: int) -> Program:
-    return program_selectors.program_get(organization=request.organization, program_id=program_pk)
-
-
 def _status_filter(request: OrgRequest) -> str:
     status = request.GET.get("status", "")
     return status if status in STARTED_MATCH_STATUSES else ""
@@ -72,7 +68,7 @@ def _to_overview(request: OrgRequest, program: Program) -> HttpResponse:
 @org_view(roles=["admin"])
 @require_GET
 def program_mentoring(request: OrgRequest, program_pk: int) -> HttpResponse:
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     status = _status_filter(request)
     rows = program_match_progress(organization=request.organization, program=program, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -133,7 +129,7 @@ def export_rows(rows: Iterable[MatchProgress]) -> Iterator[str]:
 @require_GET
 def program_mentoring_export(request: OrgRequest, program_pk: int) -> StreamingHttpResponse:
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     status = _status_filter(request)
     rows = program_match_progress(organization=organization, program=program, status=status)
     response = StreamingHttpResponse(export_rows(rows), content_type="text/csv; charset=utf-8")
@@ -149,7 +145,7 @@ def program_mentoring_export(request: OrgRequest, program_pk: int) -> StreamingH
 @require_http_methods(["GET", "POST"])
 def admin_match_end(request: OrgRequest, program_pk: int, match_pk: int) -> HttpResponse:
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     match = program_match_for_admin(organization=organization, program=program, match_id=match_pk)
     members = match_members_of(match)
     if match.status != Match.Status.ACTIVE and request.method == "POST":
@@ -195,7 +191,7 @@ def _template_data(form: GoalTemplateForm) -> dict:
 def goal_templates(request: OrgRequest, program_pk: int) -> HttpResponse:
     """The program's templates, and a form to add one."""
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     form = GoalTemplateForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -223,7 +219,7 @@ def goal_templates(request: OrgRequest, program_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_template_edit(request: OrgRequest, program_pk: int, template_pk: int) -> HttpResponse:
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     template = goal_template_get(organization=organization, program=program, template_id=template_pk)
     initial = {
         "title": template.title,
@@ -256,7 +252,7 @@ def goal_template_edit(request: OrgRequest, program_pk: int, template_pk: int) -
 @require_http_methods(["GET", "POST"])
 def goal_template_delete(request: OrgRequest, program_pk: int, template_pk: int) -> HttpResponse:
     organization = request.organization
-    program = _program(request, program_pk)
+    program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     template = goal_template_get(organization=organization, program=program, template_id=template_pk)
     if request.method == "POST":
         try:
