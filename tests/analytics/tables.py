@@ -1,15 +1,19 @@
-"""The dashboard tables as a reader sees them: a page's tables (<table data-table="name">) and a CSV
-export, each as rows of cell texts, so a test compares the page and its download cell for cell."""
+"""The dashboard tables as a reader sees them: a page's tables (<table data-table="name">) and a CSV export,
+each as rows of cell texts, so a test compares the page and its download cell for cell; a table's rows by
+name, a shown count as a number (None when hidden) and a page's chart data."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from html.parser import HTMLParser
 
 from mentorhub.csv_safety import unsafe_cell
 
 VOID = {"input", "br", "img", "hr", "meta", "link", "wbr"}
+HIDDEN = {"fewer than 5", "hidden (it would reveal a smaller group)"}
 
 
 class _TableParser(HTMLParser):
@@ -68,3 +72,18 @@ def page_tables(html: str) -> dict[str, list[list[str]]]:
 def csv_table(content: bytes) -> list[list[str]]:
     """A CSV export as rows, with the formula guard undone (what a spreadsheet shows)."""
     return [[unsafe_cell(cell) for cell in row] for row in csv.reader(io.StringIO(content.decode("utf-8")))]
+
+
+def rows_by_name(table: list[list[str]]) -> dict[str, list[str]]:
+    return {row[0]: row[1:] for row in table[1:]}
+
+
+def chart_data(html: str, name: str) -> dict:
+    match = re.search(rf'<script id="{name}" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no {name} block on the page"
+    return json.loads(match.group(1))
+
+
+def number_of(text: str) -> int | None:
+    """A shown count as a number; None for a hidden one."""
+    return None if text in HIDDEN else int(text.replace(",", ""))

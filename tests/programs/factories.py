@@ -1,4 +1,6 @@
 import factory
+from django.test import Client
+from django.urls import reverse
 
 from programs.models import Participant, Program, Question
 from tests.factories import EmployeeFactory, OrganizationFactory
@@ -36,3 +38,18 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     employee = factory.SubFactory(EmployeeFactory, organization=factory.SelfAttribute("..organization"))
     role = Participant.Role.MENTEE
     status = Participant.Status.APPLIED
+
+
+# The API tests' requests: an API address, and JSON posted or patched.
+
+
+def api(name: str, org, **kwargs) -> str:
+    return reverse(f"api-{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+
+def post(client: Client, url: str, data=None):
+    return client.post(url, data or {}, content_type="application/json")
+
+
+def patch(client: Client, url: str, data):
+    return client.patch(url, data, content_type="application/json")

@@ -1,5 +1,6 @@
 """Data for the sessions tests: an active pair (or circle) whose people can sign in, with everything made
-directly (the matching engine is tested elsewhere). Times are explicit, so tests can state them."""
+directly (the matching engine is tested elsewhere). Times are explicit, so tests can state them. And for the
+API tests: an API address, a JSON request, times to the second, and sessions scheduled ahead or held."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Membership, Organization, Role
 from programs.models import Participant, Program
+from sessions.models import MentoringSession
+from sessions.services.sessions import session_log_past, session_schedule
 from tests.factories import MembershipFactory
 from tests.programs.factories import ParticipantFactory, ProgramFactory
 
@@ -100,3 +104,45 @@ def active_pair(
             response=MatchMember.Response.ACCEPTED,
         )
     return Pair(program=program, match=match, mentor=mentor, mentee=mentee, others=others)
+
+
+PRIVATE = "I felt out of my depth on the budget talk"  # a reflection: its author's alone
+NOTES = "Agreed: draft the promotion case by Friday"  # shared notes: the match's people only
+
+
+def api(name: str, org, **kwargs) -> str:
+    return reverse(f"api-{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+
+def send(client: Client, method: str, url: str, data=None):
+    return getattr(client, method)(url, data if data is not None else {}, content_type="application/json")
+
+
+def at(moment: datetime) -> datetime:
+    return moment.replace(microsecond=0)
+
+
+def ahead(days: float = 3) -> datetime:
+    return at(timezone.now() + timedelta(days=days))
+
+
+def schedule(org, pair, starts_at=None, by=None, **fields) -> MentoringSession:
+    return session_schedule(
+        organization=org,
+        actor=None,
+        employee=(by or pair.mentee).employee,
+        match_id=pair.match.pk,
+        starts_at=starts_at or ahead(),
+        **fields,
+    )
+
+
+def held(org, pair, days_ago: float = 2, by=None, **fields) -> MentoringSession:
+    return session_log_past(
+        organization=org,
+        actor=None,
+        employee=(by or pair.mentee).employee,
+        match_id=pair.match.pk,
+        starts_at=at(timezone.now() - timedelta(days=days_ago)),
+        **fields,
+    )

@@ -14,8 +14,7 @@ from sessions.models import Goal, GoalComment, GoalTemplate, Milestone, Reminder
 from sessions.services.goals import goal_create, goal_template_create, goal_update
 from tests.programs.factories import ProgramFactory
 
-from .factories import active_pair
-from .test_api import api, send
+from .factories import active_pair, api, send
 
 pytestmark = pytest.mark.django_db
 

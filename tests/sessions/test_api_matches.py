@@ -16,8 +16,7 @@ from sessions.services.goals import goal_create
 from sessions.services.sessions import session_cancel, session_log_past, session_schedule
 from tests.programs.factories import ProgramFactory
 
-from .factories import active_pair
-from .test_api import NOTES, PRIVATE, ahead, api, at, send
+from .factories import NOTES, PRIVATE, active_pair, ahead, api, at, send
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from sessions.services.notifications import notification_create
 from sessions.services.sessions import session_schedule
 from tests.factories import MembershipFactory
 
-from .factories import active_pair
-from .test_api import ahead, api, send
+from .factories import active_pair, ahead, api, send
 
 pytestmark = pytest.mark.django_db
 
