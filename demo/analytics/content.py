@@ -171,7 +171,7 @@ HISTORY_FROM_DAYS_BEFORE_COHORT = 120
 # The past cohort's people who leave, in months after their start (besides the mentee who left during it):
 # four within the first year (five of fifty in all: 90 % stay), two later.
 COHORT_LEAVERS_MONTHS = [7.5, 8.5, 9.5, 11, 14, 17.5]
-COHORT_PROMOTED_FIRST_YEAR = 9  # of fifty, in about 45 person-years: with the later ones, some 20 per 100
+COHORT_PROMOTED_FIRST_YEAR = 9  # of fifty; with the later ones and the current ones: about 16 per 100 person-years
 COHORT_PROMOTED_LATER = 3
 CURRENT_PROMOTED = 4  # of the current participants, six months in
 

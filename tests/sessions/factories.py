@@ -126,7 +126,7 @@ def ahead(days: float = 3) -> datetime:
     return at(timezone.now() + timedelta(days=days))
 
 
-def schedule(org, pair, starts_at=None, by=None, **fields) -> MentoringSession:
+def api_schedule(org, pair, starts_at=None, by=None, **fields) -> MentoringSession:
     return session_schedule(
         organization=org,
         actor=None,
@@ -137,7 +137,7 @@ def schedule(org, pair, starts_at=None, by=None, **fields) -> MentoringSession:
     )
 
 
-def held(org, pair, days_ago: float = 2, by=None, **fields) -> MentoringSession:
+def api_held(org, pair, days_ago: float = 2, by=None, **fields) -> MentoringSession:
     return session_log_past(
         organization=org,
         actor=None,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sessions.models import MentoringSession, Reminder, SessionFeedback
 
-from .factories import NOTES, PRIVATE, ahead, api, at, held, schedule, send
+from .factories import NOTES, PRIVATE, ahead, api, api_held, api_schedule, at, send
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ class TestLogPast:
 
 class TestFeedback:
     def test_each_person_reads_and_replaces_only_their_own(self, org, pair, mentee_client, mentor_client):
-        session = held(org, pair)
+        session = api_held(org, pair)
         url = api("session-feedback", org, session_pk=session.pk)
         assert mentee_client.get(url).status_code == 404  # not rated yet
 
@@ -116,11 +116,11 @@ class TestFeedback:
         assert PRIVATE not in mentor_client.get(url).content.decode()
 
     def test_refusals(self, org, pair, mentee_client):
-        ahead_session = schedule(org, pair, ahead(2))
+        ahead_session = api_schedule(org, pair, ahead(2))
         refused = send(mentee_client, "put", api("session-feedback", org, session_pk=ahead_session.pk), {"rating": 4})
         assert refused.status_code == 400
         assert refused.json() == {"non_field_errors": ["Only a session that was held can be rated."]}
-        url = api("session-feedback", org, session_pk=held(org, pair).pk)
+        url = api("session-feedback", org, session_pk=api_held(org, pair).pk)
         assert "less than or equal to 5" in send(mentee_client, "put", url, {"rating": 6}).json()["rating"][0]
         assert send(mentee_client, "put", url, {}).json() == {"rating": ["This field is required."]}
         too_many = send(mentee_client, "put", url, {"rating": 3, "topics": [f"t{i}" for i in range(9)]})

@@ -17,7 +17,7 @@ from sessions.models import MentoringSession, Reminder, SessionFeedback
 from sessions.services.sessions import session_cancel
 from tests.factories import MembershipFactory
 
-from .factories import NOTES, PRIVATE, active_pair, ahead, api, at, held, person, schedule, send
+from .factories import NOTES, PRIVATE, active_pair, ahead, api, api_held, api_schedule, at, person, send
 
 pytestmark = pytest.mark.django_db
 
@@ -134,15 +134,15 @@ class TestReading:
     def test_list_filters_and_keeps_notes_and_feedback_out(
         self, org, pair, mentee_client, django_assert_max_num_queries
     ):
-        past = held(org, pair, shared_notes=NOTES, rating=5, topics=["budgets"], reflection=PRIVATE)
-        soon = schedule(org, pair, ahead(2), agenda="Next steps")
-        later = schedule(org, pair, ahead(9))
+        past = api_held(org, pair, shared_notes=NOTES, rating=5, topics=["budgets"], reflection=PRIVATE)
+        soon = api_schedule(org, pair, ahead(2), agenda="Next steps")
+        later = api_schedule(org, pair, ahead(9))
         going_on = overdue(org, pair, hours_ago=0.25)  # started 15 minutes ago, 45 minutes long
         waiting = overdue(org, pair, hours_ago=5)  # over, not logged yet
-        called_off = schedule(org, pair, ahead(4))
+        called_off = api_schedule(org, pair, ahead(4))
         session_cancel(organization=org, actor=None, employee=pair.mentor.employee, session_id=called_off.pk)
         other_pair = active_pair(org)
-        theirs = schedule(org, other_pair, ahead(3))
+        theirs = api_schedule(org, other_pair, ahead(3))
 
         url = api("session-list", org)
         with django_assert_max_num_queries(8):  # the same for any number of rows: no query per session
@@ -173,7 +173,7 @@ class TestReading:
         assert mentee_client.get(url, {"status": "bogus", "match": "x"}).json()["count"] == 6
 
     def test_past_matches_stay_readable(self, org, pair, mentee_client):
-        session = held(org, pair, shared_notes=NOTES)
+        session = api_held(org, pair, shared_notes=NOTES)
         Match.objects.filter(pk=pair.match.pk).update(status=Match.Status.COMPLETED)
         detail = mentee_client.get(api("session-detail", org, session_pk=session.pk))
         assert detail.status_code == 200 and detail.json()["shared_notes"] == NOTES
@@ -186,7 +186,7 @@ class TestChanges:
         self, org, pair, mentor_client, mailoutbox, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):  # its own transaction: its invitations go out
-            session = schedule(org, pair, ahead(3))
+            session = api_schedule(org, pair, ahead(3))
         mailoutbox.clear()
         new_start = ahead(4)
         with django_capture_on_commit_callbacks(execute=True):
@@ -207,13 +207,13 @@ class TestChanges:
         assert only_agenda.status_code == 200 and only_agenda.json()["sequence"] == 1  # no new invitation
 
     def test_patch_refusals(self, org, pair, mentor_client):
-        session = schedule(org, pair, ahead(3))
+        session = api_schedule(org, pair, ahead(3))
         url = api("session-detail", org, session_pk=session.pk)
         past = send(mentor_client, "patch", url, {"starts_at": "2001-01-01T09:00:00+00:00"})
         assert past.status_code == 400 and past.json() == {"starts_at": ["That time has passed: pick a time ahead."]}
         naive = send(mentor_client, "patch", url, {"starts_at": "2030-01-01T09:00:00"})
         assert naive.status_code == 400 and "offset" in naive.json()["starts_at"][0]
-        logged = held(org, pair)
+        logged = api_held(org, pair)
         refused = send(mentor_client, "patch", api("session-detail", org, session_pk=logged.pk), {"agenda": "x"})
         assert refused.status_code == 400
         assert refused.json() == {
@@ -237,7 +237,7 @@ class TestChanges:
         assert again.status_code == 400 and "logged already" in again.json()["non_field_errors"][0]
 
     def test_log_refusals(self, org, pair, mentee_client):
-        future = schedule(org, pair, ahead(2))
+        future = api_schedule(org, pair, ahead(2))
         url = api("session-log", org, session_pk=future.pk)
         early = send(mentee_client, "post", url, {"status": "held"})
         assert early.status_code == 400
@@ -249,7 +249,7 @@ class TestChanges:
 
     def test_cancel_tells_the_others(self, org, pair, mentee_client, mailoutbox, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):  # its own transaction: its invitations go out
-            session = schedule(org, pair, ahead(2))
+            session = api_schedule(org, pair, ahead(2))
         mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             response = send(
@@ -265,7 +265,7 @@ class TestChanges:
         assert again.status_code == 400 and again.json() == {"non_field_errors": ["This session is cancelled already."]}
 
     def test_shared_notes(self, org, pair, mentee_client, mentor_client):
-        session = held(org, pair)
+        session = api_held(org, pair)
         response = send(
             mentor_client, "post", api("session-notes", org, session_pk=session.pk), {"shared_notes": NOTES}
         )
@@ -275,7 +275,7 @@ class TestChanges:
         missing = send(mentor_client, "post", api("session-notes", org, session_pk=session.pk), {})
         assert missing.status_code == 400 and missing.json() == {"shared_notes": ["This field is required."]}
 
-        cancelled = schedule(org, pair, ahead(2))
+        cancelled = api_schedule(org, pair, ahead(2))
         session_cancel(organization=org, actor=None, employee=pair.mentee.employee, session_id=cancelled.pk)
         refused = send(
             mentor_client, "post", api("session-notes", org, session_pk=cancelled.pk), {"shared_notes": NOTES}
@@ -287,8 +287,8 @@ class TestChanges:
 class TestAccess:
     def test_someone_elses_session_is_404_everywhere(self, org, pair, mentee_client):
         other = active_pair(org)
-        theirs = held(org, other, shared_notes=NOTES, rating=4, reflection=PRIVATE, by=other.mentee)
-        ahead_theirs = schedule(org, other, ahead(2), by=other.mentor)
+        theirs = api_held(org, other, shared_notes=NOTES, rating=4, reflection=PRIVATE, by=other.mentee)
+        ahead_theirs = api_schedule(org, other, ahead(2), by=other.mentor)
         for session in (theirs, ahead_theirs):
             assert mentee_client.get(api("session-detail", org, session_pk=session.pk)).status_code == 404
             assert mentee_client.get(api("session-feedback", org, session_pk=session.pk)).status_code == 404
@@ -306,12 +306,12 @@ class TestAccess:
         assert SessionFeedback.objects.get().rating == 4
 
     def test_people_without_matches_see_nothing(self, org, pair, member_client):
-        session = held(org, pair)
+        session = api_held(org, pair)
         assert member_client.get(api("session-list", org)).json()["results"] == []
         assert member_client.get(api("session-detail", org, session_pk=session.pk)).status_code == 404
 
     def test_an_account_without_a_roster_entry_gets_empty_answers(self, org, pair):
-        session = held(org, pair)
+        session = api_held(org, pair)
         client = Client()
         client.force_login(MembershipFactory(organization=org, role="member", employee=None).user)
         assert client.get(api("session-list", org)).json()["count"] == 0
@@ -322,7 +322,7 @@ class TestAccess:
         assert created.status_code == 404
 
     def test_stakeholders_are_refused(self, org, pair, stakeholder_client):
-        session = schedule(org, pair, ahead(2))
+        session = api_schedule(org, pair, ahead(2))
         assert stakeholder_client.get(api("session-list", org)).status_code == 403
         assert stakeholder_client.get(api("session-detail", org, session_pk=session.pk)).status_code == 403
         payload = {"match": pair.match.pk, "starts_at": ahead().isoformat()}
@@ -331,7 +331,7 @@ class TestAccess:
         assert MentoringSession.objects.get(pk=session.pk).status == "scheduled"
 
     def test_other_organizations_get_404(self, org, pair, outsider_client, outsider):
-        session = held(org, pair)
+        session = api_held(org, pair)
         for name, kwargs in [("session-list", {}), ("session-detail", {"session_pk": session.pk})]:
             assert outsider_client.get(api(name, org, **kwargs)).status_code == 404
         theirs = reverse(
@@ -354,4 +354,4 @@ class TestAccess:
         assert send(stakeholder_token, "post", api("session-list", org), payload).status_code == 403
 
         other = active_pair(org, mentee=person(org, "third@alpha.test", name="Third Person"))
-        assert client.get(api("session-detail", org, session_pk=held(org, other).pk)).status_code == 404
+        assert client.get(api("session-detail", org, session_pk=api_held(org, other).pk)).status_code == 404
