@@ -65,10 +65,14 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "mentorhub.accounts",
+    "identity",
     "programs",
     "matching",
     "sessions.apps.MentoringSessionsConfig",
@@ -224,6 +228,19 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MentorHub"
+
+# --- Single sign-on (identity/) ---------------------------------------------------------------
+# Each organization configures its own identity provider in the browser (identity.models.SsoConnection);
+# the adapter hands allauth one app per organization built from that row, so nothing lives in SocialApp.
+SOCIALACCOUNT_ADAPTER = "identity.sso.adapter.SsoSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True},
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # a provider's email never takes over an account by itself
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# Key for the stored OIDC client secrets (identity/crypto.py); defaults to one derived from SECRET_KEY.
+SSO_SECRETS_KEY = env.str("SSO_SECRETS_KEY", default="")
 
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 

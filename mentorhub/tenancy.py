@@ -60,8 +60,9 @@ def membership_for(user: Any, org_slug: str) -> Membership:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404("No such organization.")
     try:
+        # A deactivated membership (the person left) opens nothing: the same 404 as no membership.
         return Membership.objects.select_related("organization", "employee", "user").get(
-            organization__slug=org_slug, user=user
+            organization__slug=org_slug, user=user, deactivated_at__isnull=True
         )
     except Membership.DoesNotExist:
         raise Http404("No such organization.") from None

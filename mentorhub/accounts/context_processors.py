@@ -24,7 +24,11 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
 
     @functools.cache
     def memberships() -> list[Membership]:
-        queryset = Membership.objects.filter(user=user).select_related("organization").order_by("organization__name")
+        queryset = (
+            Membership.objects.filter(user=user, deactivated_at__isnull=True)
+            .select_related("organization")
+            .order_by("organization__name")
+        )
         for count in counts:
             if cached(count) is None:
                 # Not cached: count in this query, which every page runs for the switcher, not in one of its own.

@@ -33,3 +33,21 @@ def register_navigation_count(count: NavigationCount) -> None:
 
 def navigation_counts() -> list[NavigationCount]:
     return list(_counts)
+
+
+# --- What follows when someone leaves (docs/architecture.md: registries) ---------------------------------
+# accounts records the departure and closes the person's access (services/departures.py); the apps above
+# register what else ends with it: matching ends their current matches (telling the other members and
+# offering them a re-match), sessions drops their calendar feed. Each follower is called inside the
+# departure's transaction with (organization, employee, actor).
+DepartureFollower = Callable[[Any, Any, Any], None]
+_departure_followers: list[DepartureFollower] = []
+
+
+def register_departure_follower(follower: DepartureFollower) -> None:
+    if follower not in _departure_followers:
+        _departure_followers.append(follower)
+
+
+def departure_followers() -> list[DepartureFollower]:
+    return list(_departure_followers)

@@ -147,6 +147,8 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     employee = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Set when the person left (deprovisioned by SCIM or a roster import): the membership opens nothing.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -202,8 +204,16 @@ class EmploymentEvent(models.Model):
             return False
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "Read the API"
+    WRITE = "write", "Write through the API"
+    SCIM = "scim", "SCIM provisioning"
+
+
 class ApiToken(models.Model):
     """A bearer token for the API, scoped to one organization. Only its SHA-256 hash is stored."""
+
+    Scope = TokenScope
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
     # The token acts with this membership's role; removing the membership disables the token.
@@ -211,6 +221,9 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, help_text="The first characters, to recognize a token in lists.")
     token_hash = models.CharField(max_length=64, unique=True)
+    # Space-separated TokenScope values. The REST API needs read (and write to change things); the SCIM
+    # server (/scim/v2/o/<slug>/) accepts only tokens with `scim`.
+    scopes = models.CharField(max_length=64, default="read write")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -225,6 +238,13 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes.split()
 
 
 class Invitation(models.Model):

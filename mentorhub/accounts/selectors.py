@@ -25,7 +25,11 @@ from .models import (
 
 
 def memberships_of_user(*, user: User) -> list[Membership]:
-    return list(Membership.objects.filter(user=user).select_related("organization").order_by("organization__name"))
+    return list(
+        Membership.objects.filter(user=user, deactivated_at__isnull=True)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
 
 
 def employees(

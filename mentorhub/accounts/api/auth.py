@@ -36,8 +36,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
             .first()
         )
-        if token is None or not token.membership.user.is_active:
+        if token is None or not token.membership.user.is_active or token.membership.deactivated_at is not None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        if not (token.has_scope("read") or token.has_scope("write")):
+            # A provisioning-only token (scope `scim`) opens the SCIM server, not the REST API.
+            raise exceptions.AuthenticationFailed("This token is for SCIM provisioning only.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
