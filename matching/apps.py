@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class MatchingConfig(AppConfig):
     name = "matching"
+
+    def ready(self) -> None:
+        # Lower apps never import this one (docs/architecture.md: registries): when someone leaves the
+        # organization (accounts' departure), their matches end, their requests and enrollments close.
+        from mentorhub.accounts.extensions import register_departure_follower
+
+        from .services.departures import departures_pending_matching, employee_departure_matching
+
+        register_departure_follower(employee_departure_matching, pending=departures_pending_matching)

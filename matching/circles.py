@@ -18,6 +18,11 @@
    Moves: a member to another circle (sizes stay within bounds), two members of different circles swap,
    a seated member swaps with one left out. Each member in turn takes its best improving move, until a
    full pass finds none.
+
+Circles within groups (a program whose circles are formed within its audience groups): before step 1, each
+facilitator is given one of their groups (`_circle_groups`), and a member outside that group becomes a
+NaN fit with that facilitator. The steps above never seat anyone with a NaN fit, so every circle's
+facilitator and members share that group: a hard constraint at the cost of one masked copy of the matrix.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ def form_circles(
     min_size: int,
     max_size: int,
     previous_pairs: Iterable[tuple[int, int]] = frozenset(),
+    member_groups: np.ndarray | None = None,
+    facilitator_groups: np.ndarray | None = None,
 ) -> list[tuple[int, list[int]]]:
     """Group members (rows of the score matrix) into circles around facilitators (its columns).
 
@@ -57,6 +64,9 @@ def form_circles(
     facilitator_capacity: (f,) how many members each facilitator takes at most (0 = leads no new circle).
     min_size, max_size: members per circle (the facilitator not counted).
     previous_pairs: (member index, member index) pairs who shared a circle in an earlier round.
+    member_groups, facilitator_groups: (k, g) and (f, g) booleans, who belongs to which of g groups; given
+        (both or neither), every circle is formed within one group: its facilitator and all its members
+        belong to it (a facilitator in no group leads no circle).
 
     Returns [(facilitator index, sorted member indices)], sorted by facilitator: every circle has min_size to
     max_size members, each facilitator at most one circle and within capacity, no member twice, no member
@@ -77,6 +87,10 @@ def form_circles(
     if not 1 <= min_size <= max_size:
         raise ValueError(f"Circle sizes must satisfy 1 <= min_size <= max_size, got {min_size} and {max_size}.")
     capacity = np.minimum(capacity.astype(np.int64), max_size)
+    if (member_groups is None) != (facilitator_groups is None):
+        raise ValueError("Give member_groups and facilitator_groups together.")
+    if member_groups is not None and facilitator_groups is not None:
+        scores, capacity = _within_groups(scores, capacity, member_groups, facilitator_groups, min_size)
     eligible = np.flatnonzero(capacity >= min_size)
     if k < min_size or eligible.size == 0:
         return []
@@ -99,6 +113,47 @@ def form_circles(
     search.run()
     circles = [(int(chosen[c]), sorted(int(i) for i in members)) for c, members in enumerate(search.members_of)]
     return sorted((facilitator, members) for facilitator, members in circles if members)
+
+
+def circle_groups(member_groups: np.ndarray, facilitator_groups: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Each facilitator's group (column index; -1: none). A facilitator in one group gets it; one in several
+    gets, in turn (fewest groups first), the group whose members are least covered by the places of the
+    facilitators given it so far, so several groups get circles rather than all facilitators crowding one."""
+    members = np.asarray(member_groups, dtype=bool)
+    leads = np.asarray(facilitator_groups, dtype=bool)
+    demand = members.sum(axis=0).astype(np.float64)
+    supply = np.zeros(leads.shape[1])
+    chosen = np.full(leads.shape[0], -1, dtype=np.int64)
+    counts = leads.sum(axis=1)
+    for j in np.lexsort((np.arange(leads.shape[0]), counts)):
+        options = np.flatnonzero(leads[j])
+        if options.size == 0:
+            continue
+        need = demand[options] - supply[options]
+        best = int(options[int(np.argmax(need))])  # ties: the lower group index
+        chosen[j] = best
+        supply[best] += capacity[j]
+    return chosen
+
+
+def _within_groups(
+    scores: np.ndarray, capacity: np.ndarray, member_groups: np.ndarray, facilitator_groups: np.ndarray, min_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The scores with NaN wherever a member is outside their facilitator's group, and the capacities with 0
+    for facilitators in no group or whose group has fewer than min_size members."""
+    members = np.asarray(member_groups, dtype=bool)
+    leads = np.asarray(facilitator_groups, dtype=bool)
+    k, f = scores.shape
+    if members.shape[0] != k or leads.shape[0] != f or members.shape[1] != leads.shape[1]:
+        raise ValueError(f"member_groups must be {k} x g and facilitator_groups {f} x g, with the same g.")
+    usable = np.where(capacity >= min_size, capacity, 0)
+    chosen = circle_groups(members, leads, usable)
+    allowed = np.zeros((k, f), dtype=bool)
+    has_group = chosen >= 0
+    allowed[:, has_group] = members[:, chosen[has_group]]
+    masked = np.where(allowed, scores, np.nan)
+    room = np.where(has_group & (allowed.sum(axis=0) >= min_size), capacity, 0)
+    return masked, room
 
 
 def _pair_values(peer: np.ndarray, departments: list[str], previous: Iterable[tuple[int, int]]) -> np.ndarray:

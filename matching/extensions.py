@@ -21,6 +21,8 @@ class MatchEndingKind(enum.Enum):
     COMPLETED = "completed"  # every member asked: completed
     PROGRAM_ENDED = "program_ended"  # completed because its program's end date passed
     ENDED_EARLY = "ended_early"  # ended before its time by a member or an HR admin
+    MEMBER_LEFT = "member_left"  # ended before its time because a member (`by`) left the organization
+    CIRCLE_MEMBER_LEFT = "circle_member_left"  # a circle member (`by`) left the organization; the circle goes on
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,9 @@ class MatchEnding:
     match: Match
     kind: MatchEndingKind
     members: list[Employee]  # the employees currently in the match before the change (by role, then id)
-    by: Employee | None  # who asked (the last to, when completed) or ended it; None: HR, or the program's end
+    # Who asked (the last to, when completed) or ended it, or who left the organization (MEMBER_LEFT,
+    # CIRCLE_MEMBER_LEFT); None: HR, or the program's end.
+    by: Employee | None
 
 
 MatchEndingHandler = Callable[[MatchEnding], None]

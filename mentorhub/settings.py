@@ -189,6 +189,8 @@ CELERY_BEAT_SCHEDULE = {
     "complete-finished-matches": {"task": "sessions.complete_finished_matches", "schedule": crontab(hour=2, minute=15)},
     "plan-surveys": {"task": "analytics.plan_surveys", "schedule": 3600.0},
     "nightly-rollups": {"task": "analytics.nightly_rollups", "schedule": crontab(hour=2, minute=45)},
+    # Leaving dates that have come take effect (access closed, matches ended); hourly, so early on the day.
+    "complete-departures": {"task": "accounts.complete_departures", "schedule": crontab(minute=5)},
 }
 # Reminder senders a tick may start at once (each sends batches until nothing is due).
 REMINDER_SENDERS = env.int("REMINDER_SENDERS", default=2)
@@ -218,6 +220,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SESSION_REMEMBER = None
+# The sign-in form refuses passwords where an organization requires SSO (identity/sso/login.py).
+ACCOUNT_FORMS = {"login": "identity.sso.login.SsoPolicyLoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MentorHub] "
 # allauth's rate limits are kept in the cache (Redis in production), so they hold across web processes.
 ACCOUNT_RATE_LIMITS = {
@@ -235,6 +239,8 @@ MFA_TOTP_ISSUER = "MentorHub"
 SOCIALACCOUNT_ADAPTER = "identity.sso.adapter.SsoSocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {"OAUTH_PKCE_ENABLED": True},
+    # allauth's SAML provider plus a refusal of replayed assertions (identity/sso/saml.py).
+    "saml": {"provider_class": "identity.sso.saml.OrgSamlProvider"},
 }
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # a provider's email never takes over an account by itself
 SOCIALACCOUNT_LOGIN_ON_GET = False

@@ -10,7 +10,7 @@ from django.contrib import admin
 
 from mentorhub.web.admin import ReadOnlyAdmin
 
-from .models import Participant, Program, Question
+from .models import Participant, Program, ProgramAudienceGroup, Question
 
 
 @admin.register(Program)
@@ -19,6 +19,15 @@ class ProgramAdmin(ReadOnlyAdmin):
     list_filter = ["organization", "kind", "status", "match_mode"]
     search_fields = ["name"]
     raw_id_fields = ["organization", "created_by"]
+
+
+@admin.register(ProgramAudienceGroup)
+class ProgramAudienceGroupAdmin(ReadOnlyAdmin):
+    list_display = ["program", "group", "organization"]
+    list_filter = ["organization"]
+    list_select_related = ["organization", "program", "group"]
+    search_fields = ["program__name", "group__display_name"]
+    raw_id_fields = ["organization", "program", "group"]
 
 
 @admin.register(Question)

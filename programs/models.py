@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from identity.models import EmployeeGroup
 from mentorhub.accounts.models import Employee, Organization, User
 
 
@@ -57,6 +58,14 @@ class Program(models.Model):
     max_time_zone_gap_hours = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Pairs further apart than this are never matched (empty: no limit)."
     )
+    # Audience by employee groups: none = everyone the rules above let in; some = members of any of them only.
+    audience_groups = models.ManyToManyField(
+        EmployeeGroup, through="ProgramAudienceGroup", blank=True, related_name="programs"
+    )
+    # Circle programs: every circle is formed within one of the audience groups (facilitator and members).
+    circles_within_groups = models.BooleanField(
+        default=False, help_text="Each circle's facilitator and members belong to one same audience group."
+    )
     match_mode = models.CharField(max_length=20, choices=MatchMode.choices, default=MatchMode.ADMIN)
     objective = models.CharField(max_length=20, choices=Objective.choices, default=Objective.SCORE)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -89,6 +98,23 @@ class Program(models.Model):
     @property
     def is_reverse(self) -> bool:
         return self.kind == self.Kind.REVERSE
+
+
+class ProgramAudienceGroup(models.Model):
+    """One employee group of a program's audience. A group in some program's audience cannot be deleted
+    (PROTECT): the program would silently open to everyone."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="audience_links")
+    group = models.ForeignKey(EmployeeGroup, on_delete=models.PROTECT, related_name="program_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "program", "group"], name="program_audience_group_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} in the audience of {self.program_id}"
 
 
 class Question(models.Model):

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from identity.models import EmployeeGroup
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
@@ -112,4 +113,18 @@ def roster_values(*, organization: Organization) -> dict[str, list]:
         "departments": distinct("department"),
         "job_levels": distinct("job_level"),
         "locations": distinct("location"),
+        # The employee groups a program's audience can name: [(id, name)].
+        "groups": list(
+            scoped(EmployeeGroup, organization).order_by("display_name", "id").values_list("pk", "display_name")
+        ),
     }
+
+
+def program_audience_groups(*, organization: Organization, program: Program) -> list[EmployeeGroup]:
+    """The program's audience groups with their member counts; empty: the program is open to everyone."""
+    return list(
+        scoped(EmployeeGroup, organization)
+        .filter(program_links__program=program, program_links__organization=organization)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("display_name", "id")
+    )

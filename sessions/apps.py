@@ -9,12 +9,15 @@ class MentoringSessionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Lower apps never import this one (docs/architecture.md: registries): this app tells matching what
-        # follows when a match ends, and accounts how many notices wait unread for the navigation.
+        # follows when a match ends, accounts how many notices wait unread for the navigation, and what a
+        # departure ends here (calendar feed, reminders; after matching's follower: INSTALLED_APPS order).
         from matching.extensions import register_match_ending
-        from mentorhub.accounts.extensions import register_navigation_count
+        from mentorhub.accounts.extensions import register_departure_follower, register_navigation_count
 
         from .selectors.notifications import UNREAD_NAVIGATION_COUNT
+        from .services.departures import departures_pending_sessions, employee_departure_sessions
         from .services.lifecycle import match_ending_wind_down
 
         register_match_ending(match_ending_wind_down)
         register_navigation_count(UNREAD_NAVIGATION_COUNT)
+        register_departure_follower(employee_departure_sessions, pending=departures_pending_sessions)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from analytics.models import RollupRun, SurveyAssignment, SurveyQuestion
 from analytics.services.surveys import survey_for
+from identity.models import ClaimedDomain, EmployeeGroup
 from matching.models import Match, MatchMember, MatchRun, MentorRequest
 from mentorhub.accounts.models import ApiToken, Invitation, Membership, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
@@ -37,6 +38,7 @@ PUBLIC_PREFIXES = {
 }
 PUBLIC_ROUTES = {
     "": "home: redirects to the user's own organizations",
+    "sso/discover/": "home-realm discovery: an email in; out, its domain's IdP or the password form",
 }
 # URL parameters that are not objects, with a valid value.
 VALUE_PARAMS = {"role": "mentee"}
@@ -98,8 +100,17 @@ def is_token_route(route: Route) -> bool:
     return _clean(route.route) in TOKEN_ROUTES
 
 
+def is_scim_route(route: Route) -> bool:
+    """The SCIM server authenticates by bearer token only (a session is a 401): swept with a SCIM token."""
+    return _clean(route.route).startswith("scim/")
+
+
 def tenant_routes() -> list[Route]:
-    return [r for r in all_routes() if not is_public(r) and not is_token_route(r)]
+    return [r for r in all_routes() if not is_public(r) and not is_token_route(r) and not is_scim_route(r)]
+
+
+# SCIM URL parameters, each naming an object of the victim organization (or any value).
+SCIM_PARAMS = {"resource_type_id": "User", "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User", "rest": "x"}
 
 
 @pytest.fixture
@@ -140,6 +151,10 @@ def victim_objects(org, admin):
     )
     template = GoalTemplate.objects.create(organization=org, program=program, title="Sweep template")
     rollup = RollupRun.objects.create(organization=org, status="done")  # a recompute of the dashboards
+    claimed_domain = ClaimedDomain.objects.create(organization=org, domain="alpha-sweep.test")  # SSO settings
+    # An employee group (the Groups pages) with the victim employee in it, so its member routes name real rows.
+    group = EmployeeGroup.objects.create(organization=org, display_name="Sweep group")
+    group.memberships.create(organization=org, employee=employee)
     # The victim admin's first check-in of that match, and an admin's own question in the check-in survey.
     survey = survey_for(organization=org, program=program, kind="checkin")
     assignment = SurveyAssignment.objects.create(
@@ -175,6 +190,8 @@ def victim_objects(org, admin):
         "assignment_pk": assignment.pk,
         "survey_pk": survey.pk,
         "survey_question_pk": own_question.pk,
+        "domain_pk": claimed_domain.pk,
+        "group_pk": group.pk,
     }
 
 
@@ -234,6 +251,26 @@ def test_outsider_api_token_gets_404(outsider, org, victim_objects):
     for route in tenant_routes():
         if _clean(route.route).startswith("api/"):
             _assert_not_found(client, _url(route, org.slug, victim_objects))
+
+
+def test_outsider_scim_token_gets_404_on_every_scim_route(outsider, org, victim_objects):
+    _token, raw = api_token_create(
+        organization=outsider.organization, actor=outsider.user, membership=outsider, name="scim", scopes=["scim"]
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    values = {
+        **SCIM_PARAMS,
+        "org_slug": org.slug,
+        "user_id": victim_objects["employee_pk"],
+        "group_id": victim_objects["group_pk"],
+    }
+    routes = [r for r in all_routes() if is_scim_route(r)]
+    assert len(routes) >= 9
+    for route in routes:
+        url = reverse(route.name, kwargs={param: values[param] for param in route.params})
+        answers = {m: getattr(client, m)(url).status_code for m in ("get", "post", "put", "patch", "delete")}
+        assert set(answers.values()) == {404}, f"{url} answered {answers}"
+        assert Client().get(url).status_code == 401
 
 
 def test_secret_token_routes_404_on_a_wrong_token(outsider_client):

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.db.models.functions import Lower
 
 from mentorhub.accounts.models import Employee, Organization, User
@@ -19,14 +20,11 @@ def _check_name(organization: Organization, display_name: str, exclude_pk: int |
     name = (display_name or "").strip()
     if not name:
         raise ValidationError({"display_name": ["Give the group a name."]})
-    taken = (
-        scoped(EmployeeGroup, organization)
-        .annotate(name_lower=Lower("display_name"))
-        .filter(name_lower=name.lower())
-        .exclude(pk=exclude_pk)
-        .exists()
-    )
-    if taken:
+    same_name = scoped(EmployeeGroup, organization).annotate(name_lower=Lower("display_name"))
+    same_name = same_name.filter(name_lower=name.lower())
+    if exclude_pk is not None:
+        same_name = same_name.exclude(pk=exclude_pk)
+    if same_name.exists():
         raise ValidationError({"display_name": [f"A group named “{name}” already exists."]})
     return name
 
@@ -93,9 +91,16 @@ def group_update(
 
 @transaction.atomic
 def group_delete(*, organization: Organization, actor: User | None, group_id: int) -> None:
+    """Delete a group and its memberships. Refused while a program's audience names it (the row that links
+    them is PROTECTed: the program would otherwise silently open to everyone)."""
     group = get_scoped_or_404(EmployeeGroup, organization, pk=group_id)
     audit_record(organization=organization, actor=actor, verb="group.delete", target=group)
-    group.delete()
+    try:
+        group.delete()
+    except ProtectedError:
+        raise ValidationError(
+            f"“{group.display_name}” is the audience of a program: take it out of the program's audience first."
+        ) from None
 
 
 def _add(organization: Organization, group: EmployeeGroup, employee_ids: list[int]) -> int:

@@ -1,11 +1,97 @@
-"""Being built (issue 11)."""
+"""Settings -> Single sign-on (admins only): the identity provider connection, the policy, the claimed email
+domains (releasing one asks first) and the latest sign-in attempts."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from mentorhub.tenancy import OrgRequest, org_view
+from mentorhub.web.errors import form_add_service_error
+
+from .. import selectors
+from ..forms.sso import DomainClaimForm, SsoSettingsForm, form_field_for
+from ..models import SsoConnection
+from ..services.sso import domain_claim, domain_release, sso_connection_update
+from ..sso.saml import saml_sp_urls
+
+NAV = "sso"
+CLAIM_ACTION = "claim-domain"
 
 
-def sso_settings(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _page(
+    request: OrgRequest,
+    *,
+    connection: SsoConnection | None,
+    form: SsoSettingsForm,
+    domain_form: DomainClaimForm,
+    status: int = 200,
+) -> HttpResponse:
+    organization = request.organization
+    shown = connection if connection is not None else SsoConnection(organization=organization)
+    oidc_callback = reverse("openid_connect_callback", kwargs={"provider_id": f"org-{organization.slug}"})
+    context = {
+        "nav_section": NAV,
+        "connection": connection,
+        "form": form,
+        "domain_form": domain_form,
+        "claim_action": CLAIM_ACTION,
+        "domains": list(selectors.claimed_domains(organization=organization)),
+        "attempts": selectors.sso_sign_in_attempts(organization=organization),
+        "oidc_redirect_uri": request.build_absolute_uri(oidc_callback),
+        "saml_urls": saml_sp_urls(request, shown),
+    }
+    return render(request, "identity/sso_settings.html", context, status=status)
 
 
-def sso_domain_release(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+@org_view(roles=["admin"])
+@require_http_methods(["GET", "POST"])
+def sso_settings(request: OrgRequest) -> HttpResponse:
+    organization = request.organization
+    connection = selectors.sso_connection_for(organization=organization)
+    form = SsoSettingsForm(connection=connection)
+    domain_form = DomainClaimForm()
+    if request.method == "GET":
+        return _page(request, connection=connection, form=form, domain_form=domain_form)
+    if request.POST.get("action") == CLAIM_ACTION:
+        domain_form = DomainClaimForm(request.POST)
+        if domain_form.is_valid():
+            try:
+                claim = domain_claim(
+                    organization=organization, actor=request.user, domain=domain_form.cleaned_data["domain"]
+                )
+            except ValidationError as error:
+                form_add_service_error(domain_form, error)
+            else:
+                messages.success(request, f"{claim.domain} is now one of your organization's domains.")
+                return redirect(reverse("sso-settings", kwargs={"org_slug": organization.slug}) + "#domains")
+        return _page(request, connection=connection, form=form, domain_form=domain_form, status=400)
+    form = SsoSettingsForm(request.POST, request.FILES, connection=connection)
+    if form.is_valid():
+        try:
+            saved = sso_connection_update(organization=organization, actor=request.user, **form.service_fields())
+        except ValidationError as error:
+            form_add_service_error(form, error, field_for=form_field_for)
+        else:
+            state = "on" if saved.enabled else "off"
+            messages.success(request, f"Single sign-on settings saved. SSO is {state}.")
+            return redirect("sso-settings", org_slug=organization.slug)
+    return _page(request, connection=connection, form=form, domain_form=domain_form, status=400)
+
+
+@org_view(roles=["admin"])
+@require_http_methods(["GET", "POST"])
+def sso_domain_release(request: OrgRequest, domain_pk: int) -> HttpResponse:
+    organization = request.organization
+    claim = selectors.claimed_domain_get(organization=organization, domain_id=domain_pk)
+    if request.method == "POST":
+        name = domain_release(organization=organization, actor=request.user, domain_id=claim.pk)
+        messages.success(request, f"{name} is released: its people are no longer sent to your identity provider.")
+        return redirect(reverse("sso-settings", kwargs={"org_slug": organization.slug}) + "#domains")
+    connection = selectors.sso_connection_for(organization=organization)
+    context = {"nav_section": NAV, "claim": claim, "connection": connection}
+    return render(request, "identity/sso_domain_release_confirm.html", context)

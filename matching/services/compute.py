@@ -121,6 +121,7 @@ class Engine:
             for a, b in cohort.previous_pairs
             if a in index_of and b in index_of
         }
+        member_groups, facilitator_groups = self._group_matrices()
         return circles.form_circles(
             scores,
             peer_fit(cohort.mentees, self.criteria, self.program),
@@ -129,7 +130,26 @@ class Engine:
             min_size=self.program.circle_min_size,
             max_size=self.program.circle_max_size,
             previous_pairs=previous,
+            member_groups=member_groups,
+            facilitator_groups=facilitator_groups,
         )
+
+    def _group_matrices(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Circles within groups: who of the members and facilitators is in which audience group; else None."""
+        cohort = self.cohort
+        if not self.program.circles_within_groups:
+            return None, None
+        column = {group: g for g, group in enumerate(cohort.audience_groups)}
+
+        def matrix(people: list[Profile]) -> np.ndarray:
+            found = np.zeros((len(people), len(column)), dtype=bool)
+            for i, person in enumerate(people):
+                for group in cohort.groups.get(person.participant_id, ()):
+                    if group in column:
+                        found[i, column[group]] = True
+            return found
+
+        return matrix(cohort.mentees), matrix(cohort.mentors)
 
     @property
     def _leading(self) -> set[int]:
@@ -157,7 +177,19 @@ class Engine:
             ],
             dtype=np.int64,
         )
-        pairs = solver.solve(np.ascontiguousarray(self._matrix[:, columns]), room, objective="participation")
+        scores = self._matrix[:, columns]
+        if self.program.circles_within_groups:
+            # A member joins only a circle whose facilitator and members all share one of the member's groups.
+            shared = [
+                frozenset.intersection(*(cohort.groups.get(p, frozenset()) for p in [lead, *circle.followers]))
+                for circle, lead in zip(circles_with_room, leads, strict=True)
+            ]
+            allowed = np.array(
+                [[bool(cohort.groups.get(m.participant_id, frozenset()) & s) for s in shared] for m in cohort.mentees],
+                dtype=bool,
+            ).reshape(len(cohort.mentees), len(shared))
+            scores = np.where(allowed, scores, np.nan)
+        pairs = solver.solve(np.ascontiguousarray(scores), room, objective="participation")
         grouped: dict[int, list[int]] = {}
         for i, k in pairs:
             grouped.setdefault(k, []).append(i)

@@ -161,13 +161,18 @@ def match_end_early(
     reason: str,
     employee: Employee | None = None,
     rematch: bool = True,
+    departed: Employee | None = None,
 ) -> EndResult:
     """End an active match before its time. `employee` is the member ending it (None: an HR admin, whose
     view checked the role). The reason is kept on the match for admins. The pair is never proposed again.
     With `rematch` the mentees (circle members) are free to be matched again and a re-match is offered.
     Without it, a mentee who ends it leaves the program (only them: the rest of a circle stays free), HR
     ending it takes every mentee out; a mentor cannot decide that for them: their mentees are free again,
-    only no re-match is started. The mentor is free again unless they have another match."""
+    only no re-match is started. The mentor is free again unless they have another match.
+    `departed`: the member who left the organization (accounts' departure, `employee` None): they are
+    neither freed nor re-matched (the departure withdraws their enrollments), the others stay in the program
+    (freed; re-matched with `rematch`, or by the caller: `freed`), and hear that the match ended because
+    the person left."""
     members_before = _current_members(organization, match_id)
     match = lock_match(organization, match_id)
     ender = _active_member(organization, match, employee) if employee is not None else None
@@ -181,6 +186,8 @@ def match_end_early(
     lead = next((m for m in members if m.role in LEAD_ROLES), None)
     followers = [m.participant_id for m in members if m.role in FOLLOWER_ROLES]
     pairs_exclude(organization, match, lead, followers, f"Match {match.pk} ended early")
+    gone = {m.participant_id for m in members if departed is not None and m.participant.employee_id == departed.pk}
+    followers = [pk for pk in followers if pk not in gone]
     match.status = Match.Status.ENDED
     match.ended_at = now
     match.end_reason = reason[:MAX_REASON]
@@ -190,11 +197,11 @@ def match_end_early(
     program = match.program
     open_program = program.status in REMATCH_PROGRAM_STATUSES
     can_rematch = rematch and open_program
-    if lead is not None:
+    if lead is not None and lead.participant_id not in gone:
         participants_free(organization, program, [lead.participant_id])
     # Who leaves the program: without a re-match, the mentee who ended it (only themselves: in a circle the
     # others stay), or every mentee when HR ends it; a mentor never decides that for them.
-    if rematch or (ender is not None and ender.role in LEAD_ROLES):
+    if rematch or departed is not None or (ender is not None and ender.role in LEAD_ROLES):
         leaving = []
     elif ender is not None:
         leaving = [ender.participant_id]
@@ -216,5 +223,8 @@ def match_end_early(
         changes={"reason": [None, reason[:200]], "rematch": [None, can_rematch]},
     )
     run = rematch_offer(organization, program, staying) if can_rematch and staying else None
-    _follow(organization, match, MatchEndingKind.ENDED_EARLY, members_before, employee)
+    if departed is not None:
+        _follow(organization, match, MatchEndingKind.MEMBER_LEFT, members_before, departed)
+    else:
+        _follow(organization, match, MatchEndingKind.ENDED_EARLY, members_before, employee)
     return EndResult(match=match, rematch_run=run, freed=staying if free_followers else [])

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
+from identity.models import EmployeeGroupMember
 from mentorhub.accounts.models import Employee
-from programs.models import Participant, Program, Question
+from programs.models import Participant, Program, ProgramAudienceGroup, Question
 
 from ..models import LEAD_ROLES, ExcludedPair, Match, MatchMember
 from ..profiles import Profile
@@ -66,6 +67,9 @@ class Cohort:
     replaced: list[int]  # ids of proposed matches this run replaces (discarded when it writes)
     previous_pairs: set[tuple[int, int]] = field(default_factory=set)  # circles: employee id pairs met before
     scope: frozenset[int] = frozenset()
+    # Circles formed within groups: the program's audience group ids, and {participant id: their groups}.
+    audience_groups: list[int] = field(default_factory=list)
+    groups: dict[int, frozenset[int]] = field(default_factory=dict)
 
     @property
     def mentor_index(self) -> dict[int, int]:
@@ -205,7 +209,27 @@ def load_cohort(
     )
     if program.is_group:
         cohort.previous_pairs = previous_circle_pairs(organization_id, program)
+        if program.circles_within_groups:
+            cohort.audience_groups, cohort.groups = participant_groups(organization_id, program, rows)
     return cohort
+
+
+def participant_groups(
+    organization_id: int, program: Program, rows: list[dict[str, Any]]
+) -> tuple[list[int], dict[int, frozenset[int]]]:
+    """The program's audience group ids, and each participant's groups among them (two queries)."""
+    audience = sorted(
+        ProgramAudienceGroup.objects.filter(organization_id=organization_id, program=program).values_list(
+            "group_id", flat=True
+        )
+    )
+    by_employee: defaultdict[int, set[int]] = defaultdict(set)
+    memberships = EmployeeGroupMember.objects.filter(
+        organization_id=organization_id, group_id__in=audience, employee_id__in=[r["employee_id"] for r in rows]
+    ).values_list("employee_id", "group_id")
+    for employee_id, group_id in memberships:
+        by_employee[employee_id].add(group_id)
+    return audience, {r["id"]: frozenset(by_employee.get(r["employee_id"], ())) for r in rows}
 
 
 def previous_circle_pairs(organization_id: int, program: Program) -> set[tuple[int, int]]:

@@ -208,7 +208,7 @@ def matches_approve(
 
 
 @transaction.atomic
-def match_discard(*, organization: Organization, actor: User, match_id: int) -> Match:
+def match_discard(*, organization: Organization, actor: User | None, match_id: int) -> Match:
     """Drop a proposed (or approved, not yet active) match; its people are free to be matched again."""
     match = lock_match(organization, match_id)
     if match.status not in (Match.Status.PROPOSED, Match.Status.APPROVED):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .models import Membership
@@ -38,16 +39,27 @@ def navigation_counts() -> list[NavigationCount]:
 # --- What follows when someone leaves (docs/architecture.md: registries) ---------------------------------
 # accounts records the departure and closes the person's access (services/departures.py); the apps above
 # register what else ends with it: matching ends their current matches (telling the other members and
-# offering them a re-match), sessions drops their calendar feed. Each follower is called inside the
-# departure's transaction with (organization, employee, actor).
+# offering them a re-match), sessions drops their calendar feed and reminders. Each follower is called
+# inside the departure's transaction with (organization, employee, actor), in registration order
+# (INSTALLED_APPS order), and must be idempotent. Its `pending` (organization, today) names the employees
+# who left (left_on <= today) but still hold something the follower would end (a query of employee ids):
+# the departures a roster import recorded, or whose date has come, are completed from them.
 DepartureFollower = Callable[[Any, Any, Any], None]
+DeparturePending = Callable[[Any, date], Any]
 _departure_followers: list[DepartureFollower] = []
+_departure_pending: list[DeparturePending] = []
 
 
-def register_departure_follower(follower: DepartureFollower) -> None:
+def register_departure_follower(follower: DepartureFollower, *, pending: DeparturePending | None = None) -> None:
     if follower not in _departure_followers:
         _departure_followers.append(follower)
+    if pending is not None and pending not in _departure_pending:
+        _departure_pending.append(pending)
 
 
 def departure_followers() -> list[DepartureFollower]:
     return list(_departure_followers)
+
+
+def departure_pending() -> list[DeparturePending]:
+    return list(_departure_pending)

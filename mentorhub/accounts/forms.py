@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Role
+from .models import Role, TokenScope
 
 
 class ApiTokenForm(forms.Form):
@@ -13,6 +13,15 @@ class ApiTokenForm(forms.Form):
         label="Token name",
         max_length=100,
         help_text="What the token is for, e.g. “HRIS nightly sync”, so you recognize it later.",
+    )
+    scopes = forms.MultipleChoiceField(
+        label="What the token may do",
+        choices=TokenScope.choices,
+        initial=[TokenScope.READ, TokenScope.WRITE],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Read and write open the REST API; SCIM provisioning opens the SCIM 2.0 server for your "
+        "identity provider (Microsoft Entra ID, Okta) and nothing else.",
+        error_messages={"required": "Choose at least one thing the token may do."},
     )
 
 

@@ -6,6 +6,8 @@ import smtplib
 
 from celery import shared_task
 
+from .models import Organization, User
+from .services.departures import departures_complete
 from .services.invitations import invitation_email_send
 from .services.roster_import import SOFT_TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS, roster_import_apply
 
@@ -44,3 +46,16 @@ def send_invitation_email(*, organization_id: int, invitation_id: int, base_url:
     accepted or expired before the task runs gets no email. A redelivered task may send the same email
     twice; that is harmless (the same link), and there is no sent-flag to claim without a schema change."""
     invitation_email_send(organization_id=organization_id, invitation_id=invitation_id, base_url=base_url)
+
+
+@shared_task(name="accounts.complete_departures", soft_time_limit=300, time_limit=360, ignore_result=True)
+def complete_departures(*, organization_id: int | None = None, actor_id: int | None = None) -> int:
+    """Complete the departures due (services.departures.departures_complete): of one organization after its
+    roster import recorded leaving dates (`actor_id`: who imported), or, from beat every hour, of every
+    organization, so a leaving date given ahead takes effect on its day. Idempotent."""
+    organizations = Organization.objects.order_by("pk")
+    if organization_id is not None:
+        organizations = organizations.filter(pk=organization_id)
+    actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
+    source = "roster_import" if organization_id is not None else "leaving_date"
+    return sum(departures_complete(organization=org, actor=actor, source=source) for org in organizations)

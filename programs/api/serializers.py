@@ -25,6 +25,9 @@ class ProgramSerializer(serializers.ModelSerializer):
     allowed_moves = serializers.SerializerMethodField(
         help_text="The statuses this program may move to now (each is a POST action on the program)."
     )
+    audience_group_ids = serializers.SerializerMethodField(
+        help_text="Ids of the employee groups the program is open to; empty: everyone eligible by the rules above."
+    )
 
     class Meta:
         model = Program
@@ -47,6 +50,8 @@ class ProgramSerializer(serializers.ModelSerializer):
             "max_time_zone_gap_hours",
             "match_mode",
             "objective",
+            "circles_within_groups",
+            "audience_group_ids",
             "mentor_count",
             "mentee_count",
             "pending_count",
@@ -56,6 +61,11 @@ class ProgramSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_audience_group_ids(self, program: Program) -> list[int]:
+        # The viewset prefetches the links (scoped by organization): no query per program.
+        return sorted(link.group_id for link in program.audience_links.all())
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Program.Status.choices)))
     def get_allowed_moves(self, program: Program) -> list[str]:
@@ -75,6 +85,11 @@ class ProgramWriteSerializer(serializers.ModelSerializer):
     eligible_locations = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, help_text="Empty: every location."
     )
+    audience_group_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="Ids of employee groups: only their members may take part. Empty: everyone (as the rules allow).",
+    )
     with_question_set = serializers.BooleanField(
         default=True,
         write_only=True,
@@ -84,7 +99,7 @@ class ProgramWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Program
         # The fields program_create / program_update accept, plus the create-only switch.
-        fields = [*PROGRAM_FIELDS, "with_question_set"]
+        fields = [*PROGRAM_FIELDS, "audience_group_ids", "with_question_set"]
 
 
 # --- Questions -----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -31,7 +31,7 @@ from mentorhub.tenancy import OrganizationScopedViewSet, employee_or_refusal
 from mentorhub.web.schema import SERVICE_ERRORS
 
 from .. import selectors
-from ..models import Participant, Program, Question
+from ..models import Participant, Program, ProgramAudienceGroup, Question
 from ..services.participants import (
     participant_enroll,
     participant_update,
@@ -78,7 +78,9 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizat
     lookup_value_converter = "int"
 
     def get_base_queryset(self) -> QuerySet[Program]:
-        queryset = selectors.programs_with_counts(organization=self.request.organization)
+        organization = self.request.organization
+        links = Prefetch("audience_links", queryset=ProgramAudienceGroup.objects.filter(organization=organization))
+        queryset = selectors.programs_with_counts(organization=organization).prefetch_related(links)
         return visible_programs(queryset, self.request.membership).order_by("-created_at", "-id")
 
     def _render(self, program_id: int, status_code: int = status.HTTP_200_OK) -> Response:

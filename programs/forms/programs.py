@@ -12,7 +12,7 @@ from django import forms
 from mentorhub.web.forms import DateInput
 
 from ..models import Program
-from ..services.programs import PROGRAM_FIELDS
+from ..services.programs import AUDIENCE_KEY, PROGRAM_FIELDS, audience_group_ids
 from .common import explained, roster_choices
 
 KIND_DESCRIPTIONS: dict[str, str] = {
@@ -166,18 +166,39 @@ class ProgramMatchingForm(forms.Form):
 
 
 class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
-    """The settings page: everything the wizard asked, on one page. The kind changes only in a draft."""
+    """The settings page: everything the wizard asked, on one page, plus the audience by employee groups
+    (and, for circles, whether circles are formed within them). The kind changes only in a draft."""
 
     kind = forms.ChoiceField(label="Kind", choices=Program.Kind.choices)
+    audience_group_ids = forms.TypedMultipleChoiceField(
+        label="Employee groups",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only members of the ticked groups may take part. Leave all unticked to open it to everyone.",
+    )
+    circles_within_groups = forms.BooleanField(
+        label="Form circles within one group",
+        required=False,
+        help_text="Each circle's facilitator and members all belong to one of the groups ticked above.",
+    )
     field_order = ["kind", "name", "description", "starts_on", "ends_on", "cadence_per_month"]
 
     def __init__(self, *args: Any, program: Program, roster: Mapping[str, list], **kwargs: Any) -> None:
         kwargs.setdefault("initial", program_initial(program))
         super().__init__(*args, kind=program.kind, roster=roster, **kwargs)
+        # The organization's groups (roster["groups"]: [(id, name)]), scoped by the selector that read them.
+        cast(forms.ChoiceField, self.fields[AUDIENCE_KEY]).choices = [
+            (str(pk), name) for pk, name in roster.get("groups", [])
+        ]
+        if program.kind != Program.Kind.GROUP:
+            del self.fields["circles_within_groups"]
         if program.status != Program.Status.DRAFT:
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = "The kind can only change while the program is a draft."
 
 
 def program_initial(program: Program) -> dict[str, Any]:
-    return {field: getattr(program, field) for field in PROGRAM_FIELDS}
+    initial = {field: getattr(program, field) for field in PROGRAM_FIELDS}
+    initial[AUDIENCE_KEY] = [str(pk) for pk in audience_group_ids(program)]
+    return initial

@@ -9,11 +9,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from identity.models import EmployeeGroup
 from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
-from ..models import Participant, Program
+from ..models import Participant, Program, ProgramAudienceGroup
 from ..question_sets import PROGRAM_DEFAULTS
 from .invitations import invitation_emails_queue
 from .questions import question_set_create
@@ -53,7 +54,10 @@ PROGRAM_FIELDS = [
     "max_time_zone_gap_hours",
     "match_mode",
     "objective",
+    "circles_within_groups",
 ]
+# Not a column: the ids of the program's audience groups (ProgramAudienceGroup rows), in `data` too.
+AUDIENCE_KEY = "audience_group_ids"
 
 
 def program_defaults(kind: str) -> dict[str, Any]:
@@ -68,8 +72,10 @@ def program_create(
     kind = data.get("kind", Program.Kind.ONE_ON_ONE)
     values = {**program_defaults(kind), **{k: v for k, v in data.items() if k in PROGRAM_FIELDS}}
     program = Program(organization=organization, created_by=actor, status=S.DRAFT, **values)
-    _program_validate(program)
+    audience = _audience_clean(organization, data.get(AUDIENCE_KEY, ()))
+    _program_validate(program, audience)
     program.save()
+    _audience_set(organization, program, audience)
     if with_question_set:
         question_set_create(organization=organization, program=program)
     audit_record(organization=organization, actor=actor, verb="program.create", target=program)
@@ -84,12 +90,16 @@ def program_update(*, organization: Organization, actor: User, program_id: int, 
     if "kind" in data and data["kind"] != program.kind and program.status != S.DRAFT:
         raise ValidationError("The kind of program can only change while it is a draft.")
     before = {f: getattr(program, f) for f in PROGRAM_FIELDS}
+    before[AUDIENCE_KEY] = audience_group_ids(program)
     for field, value in data.items():
         if field in PROGRAM_FIELDS:
             setattr(program, field, value)
-    _program_validate(program)
+    audience = _audience_clean(organization, data[AUDIENCE_KEY]) if AUDIENCE_KEY in data else before[AUDIENCE_KEY]
+    _program_validate(program, audience)
     program.save()
+    _audience_set(organization, program, audience)
     after = {f: getattr(program, f) for f in PROGRAM_FIELDS}
+    after[AUDIENCE_KEY] = audience
     audit_record(
         organization=organization,
         actor=actor,
@@ -100,8 +110,42 @@ def program_update(*, organization: Organization, actor: User, program_id: int, 
     return program
 
 
-def _program_validate(program: Program) -> None:
+def audience_group_ids(program: Program) -> list[int]:
+    """The ids of the program's audience groups, sorted."""
+    links = ProgramAudienceGroup.objects.filter(organization_id=program.organization_id, program_id=program.pk)
+    return sorted(links.values_list("group_id", flat=True))
+
+
+def _audience_clean(organization: Organization, group_ids: Any) -> list[int]:
+    try:
+        wanted = {int(pk) for pk in group_ids or ()}
+    except (TypeError, ValueError):
+        raise ValidationError({AUDIENCE_KEY: ["Give a list of group ids."]}) from None
+    found = set(scoped(EmployeeGroup, organization).filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - found:
+        raise ValidationError({AUDIENCE_KEY: ["Some of these groups do not exist in this organization."]})
+    return sorted(found)
+
+
+def _audience_set(organization: Organization, program: Program, group_ids: list[int]) -> None:
+    links = scoped(ProgramAudienceGroup, organization).filter(program=program)
+    links.exclude(group_id__in=group_ids).delete()
+    present = set(links.values_list("group_id", flat=True))
+    ProgramAudienceGroup.objects.bulk_create(
+        [
+            ProgramAudienceGroup(organization=organization, program=program, group_id=pk)
+            for pk in group_ids
+            if pk not in present
+        ]
+    )
+
+
+def _program_validate(program: Program, audience: list[int] | None = None) -> None:
     errors: dict[str, list[str]] = {}
+    if program.circles_within_groups and program.kind != Program.Kind.GROUP:
+        errors["circles_within_groups"] = ["Only circle programs form circles within groups."]
+    elif program.circles_within_groups and not audience:
+        errors["circles_within_groups"] = ["Choose the audience groups that circles are formed within."]
     if program.starts_on and program.ends_on and program.starts_on > program.ends_on:
         errors["ends_on"] = ["The end date must be on or after the start date."]
     if program.circle_min_size > program.circle_max_size:

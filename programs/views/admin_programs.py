@@ -133,6 +133,7 @@ def program_detail(request: OrgRequest, program_pk: int) -> HttpResponse:
         "nav_section": "programs",
         "program": program,
         "eligible": selectors.eligible_count(organization=organization, program=program),
+        "audience_groups": selectors.program_audience_groups(organization=organization, program=program),
         "question_count": question_count,
         "statuses": statuses,
         "totals": {

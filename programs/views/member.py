@@ -126,6 +126,11 @@ def _eligibility_text(program: Program) -> str:
         parts.append("job levels " + ", ".join(str(level) for level in sorted(program.eligible_job_levels)))
     if program.eligible_locations:
         parts.append("the locations " + ", ".join(program.eligible_locations))
+    groups = [
+        g.display_name for g in selectors.program_audience_groups(organization=program.organization, program=program)
+    ]
+    if groups:
+        parts.append("members of the groups " + ", ".join(groups))
     return "; ".join(parts) if parts else "current employees only"
 
 

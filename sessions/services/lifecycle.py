@@ -23,6 +23,7 @@ CANCEL_REASONS = {
     MatchEndingKind.COMPLETED: "The match was completed.",
     MatchEndingKind.PROGRAM_ENDED: "The program ended.",
     MatchEndingKind.ENDED_EARLY: "The match ended.",
+    MatchEndingKind.MEMBER_LEFT: "The match ended.",
 }
 
 
@@ -37,11 +38,22 @@ def match_ending_wind_down(ending: MatchEnding) -> None:
         title = f"{ending.by.name} would like to complete your match in {program}"
         _tell(organization, match, members, title, ending.by)
         return
+    if ending.kind == MatchEndingKind.CIRCLE_MEMBER_LEFT:
+        # The circle goes on: its sessions stay; the leaver's own reminders went with their departure.
+        assert ending.by is not None, "a circle member left"
+        title = f"{ending.by.name} left the organization and your circle in {program}; the circle goes on"
+        _tell(organization, match, members, title, ending.by)
+        return
     _wind_down(organization, match, members, CANCEL_REASONS[ending.kind])
     if ending.kind == MatchEndingKind.COMPLETED:
         _tell(organization, match, members, f"Your match in {program} is completed", None)
     elif ending.kind == MatchEndingKind.PROGRAM_ENDED:
         _tell(organization, match, members, f"Your match in {program} is completed: the program ended", None)
+    elif ending.kind == MatchEndingKind.MEMBER_LEFT:
+        # Only the fact that they left: never the reason or who recorded it (an admin, SCIM, a roster file).
+        assert ending.by is not None, "a member left"
+        title = f"Your match in {program} ended: {ending.by.name} left the organization"
+        _tell(organization, match, members, title, ending.by)
     else:
         who = ending.by.name if ending.by is not None else "HR"
         _tell(organization, match, members, f"{who} ended your match in {program}", ending.by)

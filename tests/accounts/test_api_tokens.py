@@ -18,7 +18,7 @@ def bearer(raw: str) -> Client:
 
 
 def create_on_page(admin_client, org, name="Nightly sync") -> tuple[str, str]:
-    response = admin_client.post(org_url("api-tokens", org), {"name": name})
+    response = admin_client.post(org_url("api-tokens", org), {"name": name, "scopes": ["read", "write"]})
     assert response.status_code == 201
     page = response.content.decode()
     raw = re.search(r'id="raw-token" value="([^"]+)"', page).group(1)

@@ -120,9 +120,12 @@ def demo_data(transactional_db) -> None:
 
 
 def sign_in(page, live_server, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the real form, as a person would, and wait for the page after it."""
+    """Sign in through the real form, as a person would, and wait for the page after it: the email first
+    ("Continue": an address outside single sign-on gets the password form), then the password."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email", exact=True).fill(email)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue", exact=True).click()
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign In", exact=True).click()

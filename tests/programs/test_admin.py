@@ -7,7 +7,8 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from programs.models import Participant
+from identity.models import EmployeeGroup
+from programs.models import Participant, ProgramAudienceGroup
 from tests.admin_checks import assert_changelist_filters_by_organization, assert_read_only_with_organization_first
 from tests.helpers import page_text
 
@@ -19,10 +20,12 @@ MODELS = list(apps.get_app_config("programs").get_models())
 
 @pytest.fixture
 def rows(org, other_org):
-    """A program with a question and a participant in each organization."""
+    """A program with a question, a participant and an audience group in each organization."""
     for organization in (org, other_org):
         question = QuestionFactory(program__organization=organization)
         ParticipantFactory(program=question.program, answers={str(question.pk): "my private answer"})
+        group = EmployeeGroup.objects.create(organization=organization, display_name="Veterans Network")
+        ProgramAudienceGroup.objects.create(organization=organization, program=question.program, group=group)
 
 
 def test_every_model_is_registered_read_only_with_organization_first():

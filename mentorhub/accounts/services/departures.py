@@ -3,12 +3,20 @@
 A departure takes effect at once: the leaving date and a `left` employment event are recorded (the impact
 report counts them), the person's memberships of this organization are deactivated (tenancy refuses them),
 their API tokens revoked, and their sign-in disabled unless another organization still has them; every
-registered follower (accounts/extensions.py) ends what else they had: matches, calendar feed.
+registered follower (accounts/extensions.py) ends what else they had: matches, calendar feed, reminders.
 Coming back restores the access, never what ended.
+
+A roster import records leaving dates in bulk (services.roster_apply); `departures_complete` then does the
+rest for everyone whose date has come and who still holds something (run after each import and by beat,
+hourly, so a future date takes effect on its day). A disabled user's open browser sessions end on their
+next request: Django's backends give an inactive user no session user (AnonymousUser), so every page asks
+them to sign in again; a person another organization still has keeps signing in, and this organization's
+pages answer them 404 (tenancy refuses the deactivated membership).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from django.db import transaction
@@ -16,12 +24,14 @@ from django.utils import timezone
 
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
-from ..extensions import departure_followers
+from ..extensions import departure_followers, departure_pending
 from ..models import ApiToken, Employee, EmploymentEvent, Membership, Organization, User
 from .audit import audit_record
 
+logger = logging.getLogger(__name__)
 
-def _close_access(organization: Organization, employee: Employee) -> None:
+
+def _close_access(organization: Organization, actor: User | None, employee: Employee, source: str) -> None:
     now = timezone.now()
     memberships = list(
         scoped(Membership, organization).filter(employee=employee, deactivated_at__isnull=True).select_related("user")
@@ -29,7 +39,12 @@ def _close_access(organization: Organization, employee: Employee) -> None:
     if not memberships:
         return
     scoped(Membership, organization).filter(pk__in=[m.pk for m in memberships]).update(deactivated_at=now)
-    scoped(ApiToken, organization).filter(membership__in=memberships, revoked_at__isnull=True).update(revoked_at=now)
+    revoked = (
+        scoped(ApiToken, organization)
+        .filter(membership__in=memberships, revoked_at__isnull=True)
+        .update(revoked_at=now)
+    )
+    disabled = []
     for membership in memberships:
         user = membership.user
         still_elsewhere = Membership.objects.filter(user=user, deactivated_at__isnull=True).exists()
@@ -37,6 +52,19 @@ def _close_access(organization: Organization, employee: Employee) -> None:
             # An inactive user is anonymous on the next request (Django's backends refuse inactive users),
             # so their open browser sessions end, and allauth refuses their next sign-in.
             User.objects.filter(pk=user.pk).update(is_active=False)
+            disabled.append(user.email)
+    audit_record(
+        organization=organization,
+        actor=actor,
+        verb="employee.access_close",
+        target=employee,
+        changes={
+            "memberships_deactivated": [0, len(memberships)],
+            "api_tokens_revoked": [0, revoked],
+            "sign_in_disabled": [[], disabled],
+            "source": [None, source],
+        },
+    )
 
 
 @transaction.atomic
@@ -49,7 +77,7 @@ def employee_depart(
     employee = get_scoped_or_404(Employee.objects.select_for_update(), organization, pk=employee_id)
     today = timezone.localdate()
     left_on = left_on or today
-    if employee.left_on is None or employee.left_on > today:
+    if employee.left_on is None or (employee.left_on > today and employee.left_on != left_on):
         before = employee.left_on
         employee.left_on = left_on
         employee.save(update_fields=["left_on", "updated_at"])
@@ -72,7 +100,7 @@ def employee_depart(
             },
         )
     if employee.left_on is not None and employee.left_on <= today:
-        _close_access(organization, employee)
+        _close_access(organization, actor, employee, source)
         for follower in departure_followers():
             follower(organization, employee, actor)
     return employee
@@ -108,3 +136,32 @@ def employee_reactivate(*, organization: Organization, actor: User | None, emplo
         scoped(Membership, organization).filter(pk__in=[m.pk for m in memberships]).update(deactivated_at=None)
         User.objects.filter(pk__in=[m.user_id for m in memberships], is_active=False).update(is_active=True)
     return employee
+
+
+def departures_due(*, organization: Organization, today: date | None = None) -> list[int]:
+    """The employees (ids) who left by `today` but whose departure is not complete: a membership still
+    active, or something a follower would end (an open enrollment, a calendar feed, a reminder)."""
+    today = today or timezone.localdate()
+    left = scoped(Employee, organization).filter(left_on__lte=today)
+    due = set(
+        scoped(Membership, organization)
+        .filter(deactivated_at__isnull=True, employee__in=left)
+        .values_list("employee_id", flat=True)
+    )
+    for pending in departure_pending():
+        due.update(pending(organization, today))
+    return sorted(due)
+
+
+def departures_complete(*, organization: Organization, actor: User | None, source: str) -> int:
+    """Complete every due departure (`departures_due`), each in its own transaction: one that fails is
+    logged and tried again next time, the others go on. Returns how many were completed."""
+    completed = 0
+    for employee_id in departures_due(organization=organization):
+        try:
+            employee_depart(organization=organization, actor=actor, employee_id=employee_id, source=source)
+        except Exception:  # the next run tries again; one person must not hold back the others
+            logger.exception("Departure of employee %s of organization %s failed.", employee_id, organization.pk)
+        else:
+            completed += 1
+    return completed

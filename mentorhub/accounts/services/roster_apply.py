@@ -70,6 +70,28 @@ def existing_for_validation(people: dict[int, tuple[str, str, int | None]]) -> d
     }
 
 
+def employment_events(
+    old: dict[str, Any], new: dict[str, Any], differences: set[str], today: date
+) -> Iterator[tuple[str, date, str, str]]:
+    """The employment events a change of one roster row means, as (kind, occurred_on, old, new): the one
+    derivation the CSV import and the single-row services (services.employees, used by SCIM) share.
+    `old` and `new` hold the row's fields (dates as dates); `differences` names the fields that changed."""
+    if "job_level" in differences:  # a higher level is a promotion (EmploymentEvent.is_promotion)
+        yield Kind.LEVEL_CHANGE, today, str(old["job_level"]), str(new["job_level"])
+    if "department" in differences:
+        yield Kind.DEPARTMENT_CHANGE, today, old["department"], new["department"]
+    if "left_on" in differences and new["left_on"] is not None:
+        before = old["left_on"].isoformat() if old["left_on"] else ""
+        yield Kind.LEFT, new["left_on"], before, new["left_on"].isoformat()
+    elif (
+        "left_on" in differences
+        and "hired_on" in differences
+        and old["left_on"] is not None
+        and new["hired_on"] > old["left_on"]
+    ):  # came back: the leaving date is cleared and a later hiring date given
+        yield Kind.HIRED, new["hired_on"], old["hired_on"].isoformat(), new["hired_on"].isoformat()
+
+
 class RosterApplier:
     def __init__(self, roster_import: RosterImport, now: datetime, on_progress: Callable[[int], None]):
         self.roster_import = roster_import
@@ -144,20 +166,8 @@ class RosterApplier:
     def _events_for(
         self, employee_id: str, old: dict[str, Any], new: dict[str, Any], differences: set[str]
     ) -> Iterator[tuple[str, str, date, str, str]]:
-        if "job_level" in differences:  # a higher level is a promotion (EmploymentEvent.is_promotion)
-            yield employee_id, Kind.LEVEL_CHANGE, self.today, str(old["job_level"]), str(new["job_level"])
-        if "department" in differences:
-            yield employee_id, Kind.DEPARTMENT_CHANGE, self.today, old["department"], new["department"]
-        if "left_on" in differences and new["left_on"] is not None:
-            before = old["left_on"].isoformat() if old["left_on"] else ""
-            yield employee_id, Kind.LEFT, new["left_on"], before, new["left_on"].isoformat()
-        elif (
-            "left_on" in differences
-            and "hired_on" in differences
-            and old["left_on"] is not None
-            and new["hired_on"] > old["left_on"]
-        ):  # came back: the leaving date is cleared and a later hiring date given
-            yield employee_id, Kind.HIRED, new["hired_on"], old["hired_on"].isoformat(), new["hired_on"].isoformat()
+        for kind, occurred_on, old_value, new_value in employment_events(old, new, differences, self.today):
+            yield employee_id, kind, occurred_on, old_value, new_value
 
     def _progress(self, rows: int) -> None:
         self.processed += rows

@@ -176,6 +176,7 @@ def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport
             )
         # The commit itself takes a while for a large file (deferred foreign-key checks): count it in.
         RosterImport.objects.filter(pk=import_id, organization_id=organization_id).update(finished_at=timezone.now())
+        _departures_follow(organization_id, roster_import.created_by_id)
     except Exception as exc:  # recorded for the admin to read; not retried (see the docstring)
         logger.exception("Roster import %s of organization %s failed.", import_id, organization_id)
         RosterImport.objects.filter(pk=import_id, organization_id=organization_id, status=Status.RUNNING).update(
@@ -184,6 +185,14 @@ def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport
     finally:
         roster_progress.clear(organization_id=organization_id, import_id=import_id)
     return RosterImport.objects.defer("rows").get(pk=import_id, organization_id=organization_id)
+
+
+def _departures_follow(organization_id: int, actor_id: int | None) -> None:
+    """Leaving dates the import recorded take effect (access closed, matches ended: services.departures),
+    in a task of their own: the import is committed and done whatever happens there."""
+    from ..tasks import complete_departures  # the task module imports this one
+
+    complete_departures.delay(organization_id=organization_id, actor_id=actor_id)
 
 
 def roster_import_lock(organization_id: int) -> None:

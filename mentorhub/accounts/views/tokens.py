@@ -38,6 +38,7 @@ def api_tokens(request: OrgRequest) -> HttpResponse:
         actor=request.user,
         membership=request.membership,
         name=form.cleaned_data["name"],
+        scopes=form.cleaned_data["scopes"],
     )
     # Rendered in the POST's answer, not after a redirect: the secret never goes into the session or a URL.
     slug = request.organization.slug
@@ -46,6 +47,7 @@ def api_tokens(request: OrgRequest) -> HttpResponse:
         "token": token,
         "raw_token": raw,
         "example_url": request.build_absolute_uri(f"/api/v1/o/{slug}/employees/"),
+        "scim_url": request.build_absolute_uri(f"/scim/v2/o/{slug}/"),
     }
     response = render(request, "accounts/api_token_created.html", context, status=201)
     add_never_cache_headers(response)

@@ -1,0 +1,1 @@
+"""HTML forms of the identity pages, one module per concern (sso, groups)."""
