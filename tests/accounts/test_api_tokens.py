@@ -107,3 +107,34 @@ def test_outsider_gets_404_on_token_pages(outsider_client, outsider, org, token)
     token.refresh_from_db()
     assert token.is_active
     assert "existing" not in outsider_client.get(org_url("api-tokens", own)).content.decode()
+
+
+def test_a_scim_only_token_is_refused_by_the_rest_api(org, admin):
+    token, raw = api_token_create(organization=org, actor=admin.user, membership=admin, name="idp", scopes=["scim"])
+    assert token.scopes == "scim"
+    assert bearer(raw).get(f"/api/v1/o/{org.slug}/members/").status_code == 401
+    assert bearer(raw).get(f"/api/v1/o/{org.slug}/employees/").status_code == 401
+    assert bearer(raw).get(f"/scim/v2/o/{org.slug}/Users").status_code == 200
+
+
+def test_a_read_write_token_is_refused_by_the_scim_server(org, admin):
+    token, raw = api_token_create(organization=org, actor=admin.user, membership=admin, name="sync")
+    assert token.scopes == "read write"
+    assert bearer(raw).get(f"/api/v1/o/{org.slug}/members/").status_code == 200
+    response = bearer(raw).get(f"/scim/v2/o/{org.slug}/Users")
+    assert response.status_code == 403 and response.json()["status"] == "403"
+    both = api_token_create(organization=org, actor=admin.user, membership=admin, name="b", scopes=["read", "scim"])[1]
+    assert bearer(both).get(f"/api/v1/o/{org.slug}/members/").status_code == 200
+    assert bearer(both).get(f"/scim/v2/o/{org.slug}/Users").status_code == 200
+
+
+def test_scopes_are_chosen_on_the_page_and_write_implies_read(admin_client, org, admin):
+    response = admin_client.post(org_url("api-tokens", org), {"name": "IdP", "scopes": ["scim"]})
+    assert response.status_code == 201
+    assert ApiToken.objects.get(organization=org, name="IdP").scopes == "scim"
+    assert api_token_create(organization=org, actor=admin.user, membership=admin, name="w", scopes=["write"])[0].scopes == (
+        "read write"
+    )
+    response = admin_client.post(org_url("api-tokens", org), {"name": "None", "scopes": []})
+    assert response.status_code == 400
+    assert not ApiToken.objects.filter(name="None").exists()
