@@ -182,10 +182,20 @@ def _member_pks(organization: Organization, refs: list[str]) -> list[int]:
     return sorted(pks)
 
 
+def _check_group_unique(organization: Organization, display_name: str, exclude_pk: int | None) -> None:
+    """displayName is unique per organization whatever its case: a clash is SCIM's 409 `uniqueness`."""
+    others = scoped(EmployeeGroup, organization).filter(display_name__iexact=display_name.strip())
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if display_name.strip() and others.exists():
+        raise UniquenessException(detail=f"A group named “{display_name.strip()}” already exists.")
+
+
 @transaction.atomic
 def scim_group_create(
     *, organization: Organization, actor: User, display_name: str, external_id: str, member_refs: list[str]
 ) -> EmployeeGroup:
+    _check_group_unique(organization, display_name, None)
     group = group_create(
         organization=organization,
         actor=actor,
@@ -211,6 +221,7 @@ def scim_group_apply(
 ) -> EmployeeGroup:
     """Make the group what a PUT says, or what a PATCH left; membership changes take effect at once."""
     group = get_scoped_or_404(EmployeeGroup.objects.select_for_update(), organization, pk=group_id)
+    _check_group_unique(organization, display_name, group.pk)
     before = set(group.memberships.values_list("employee_id", flat=True))
     wanted = _member_pks(organization, member_refs)
     group_update(

@@ -112,8 +112,9 @@ def _http_allowed() -> bool:
 def address_refusal(address: str) -> str | None:
     """Why this IP address may not be fetched from (None: it may)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv4 address inside an IPv6 one (::ffff:a.b.c.d, 6to4 2002:aabb:ccdd::) is judged as that address.
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
     if ip.is_loopback:
         return None if _loopback_allowed() else "a loopback address"
     if ip.is_link_local:
@@ -232,19 +233,32 @@ def _connect(
 
 
 def _read_capped(response: urllib3.BaseHTTPResponse, deadline: float) -> bytes:
+    """The body, at most 1 MB, read by the deadline. Each read returns what arrived (`read1`) and may wait only
+    until the deadline (the socket's timeout shrinks with it): a server dripping bytes cannot hold the request,
+    which `stream()` allowed, since it waits for a full chunk however long the bytes take to come."""
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > METADATA_MAX_BYTES:
         raise ValidationError("The metadata is larger than 1 MB.")
+    late = ValidationError("The metadata URL took longer than 10 seconds to answer.")
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.stream(64 * 1024):
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise late
+            sock = getattr(getattr(response, "connection", None), "sock", None)
+            if sock is not None:
+                sock.settimeout(remaining)
+            chunk = response.read1(64 * 1024)
+            if not chunk:
+                break
             size += len(chunk)
             if size > METADATA_MAX_BYTES:
                 raise ValidationError("The metadata is larger than 1 MB.")
-            if time.monotonic() > deadline:
-                raise ValidationError("The metadata URL took longer than 10 seconds to answer.")
             chunks.append(chunk)
+    except urllib3.exceptions.TimeoutError as exc:
+        raise late from exc
     except urllib3.exceptions.HTTPError as exc:
         raise ValidationError(f"The metadata URL could not be fetched ({_describe(exc)}).") from exc
     return b"".join(chunks)

@@ -28,7 +28,11 @@ def test_prints_a_scim_token_once_and_stores_only_its_hash(org, admin):
     assert raw.startswith("mh_") and "\n" not in raw
     assert raw not in err and "shown only this once" in err and "acting as admin@alpha.test" in err
     token = ApiToken.objects.get(organization=org)
-    assert (token.scopes, token.membership_id, token.token_hash) == ("scim", admin.pk, hashlib.sha256(raw.encode()).hexdigest())
+    assert (token.scopes, token.membership_id, token.token_hash) == (
+        "scim",
+        admin.pk,
+        hashlib.sha256(raw.encode()).hexdigest(),
+    )
     assert token.name == "scim token (command line)"
     assert AuditEvent.objects.filter(organization=org, verb="api_token.create", actor=admin.user).exists()
     client = Client(headers={"Authorization": f"Bearer {raw}"})
@@ -38,7 +42,18 @@ def test_prints_a_scim_token_once_and_stores_only_its_hash(org, admin):
 
 def test_default_scopes_name_and_several_scopes(org, admin):
     run("--organization", "alpha", "--email", "admin@alpha.test")
-    run("--organization", "alpha", "--email", "admin@alpha.test", "--scope", "read", "--scope", "scim", "--name", "Entra")
+    run(
+        "--organization",
+        "alpha",
+        "--email",
+        "admin@alpha.test",
+        "--scope",
+        "read",
+        "--scope",
+        "scim",
+        "--name",
+        "Entra",
+    )
     assert sorted(ApiToken.objects.values_list("name", "scopes")) == [
         ("Entra", "read scim"),
         ("read write token (command line)", "read write"),
@@ -49,7 +64,10 @@ def test_default_scopes_name_and_several_scopes(org, admin):
     ("args", "message"),
     [
         (("--organization", "nope", "--email", "admin@alpha.test"), "No organization with the slug “nope”."),
-        (("--organization", "alpha", "--email", "admin@beta.test"), "admin@beta.test is not an active member of alpha."),
+        (
+            ("--organization", "alpha", "--email", "admin@beta.test"),
+            "admin@beta.test is not an active member of alpha.",
+        ),
         (("--organization", "alpha", "--email", "member@alpha.test"), "member@alpha.test is not an admin of alpha."),
     ],
 )

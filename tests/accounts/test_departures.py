@@ -20,7 +20,7 @@ from mentorhub.accounts.tasks import complete_departures
 from programs.models import Participant
 from sessions.models import CalendarFeed, MentoringSession, Notification, Reminder
 from sessions.services.notifications import calendar_feed_get_or_create, feed_token
-from tests.factories import TEST_PASSWORD, MembershipFactory
+from tests.factories import TEST_PASSWORD, EmployeeFactory, MembershipFactory
 from tests.helpers import org_url, page_text
 from tests.sessions.factories import active_pair, ahead, person
 
@@ -248,6 +248,24 @@ def test_a_roster_import_departure_takes_effect(org, admin, django_capture_on_co
     assert AuditEvent.objects.filter(verb="match.end_early", actor=admin.user).count() == 1
 
 
+def test_a_roster_import_that_brings_someone_back_restores_their_access(org, admin, django_capture_on_commit_callbacks):
+    membership = MembershipFactory(organization=org, employee=EmployeeFactory(organization=org))
+    employee = membership.employee
+    depart(org, membership)
+    assert not Client().login(email=membership.user.email, password=TEST_PASSWORD)
+
+    row = roster_row(employee.employee_id, email=employee.email, name=employee.name, left_on="")
+    with django_capture_on_commit_callbacks(execute=True):
+        roster_import_start(organization=org, actor=admin.user, filename="r.csv", content=roster_csv([row]))
+
+    employee.refresh_from_db()
+    assert employee.left_on is None
+    assert Membership.objects.get(pk=membership.pk).deactivated_at is None
+    client = Client()
+    assert client.login(email=membership.user.email, password=TEST_PASSWORD)
+    assert client.get(org_url("org-home", org)).status_code == 200
+
+
 def test_a_leaving_date_ahead_takes_effect_on_its_day(org, other_org):
     pair = active_pair(org)
     elsewhere = active_pair(other_org)
@@ -292,3 +310,26 @@ def test_another_organizations_people_are_untouched(org, other_org):
     twin.refresh_from_db()
     assert twin.deactivated_at is None and twin.user.is_active
     assert Employee.objects.get(pk=twin.employee_id).left_on is None
+
+
+def test_a_membership_not_yet_linked_to_the_roster_row_closes_and_comes_back_too(org):
+    """Invited before SCIM created their roster row: the membership has no roster link, only the same email."""
+    joined = MembershipFactory(organization=org, employee=None, user__email="early.bird@alpha.test")
+    _, raw = api_token_create(organization=org, actor=joined.user, membership=joined, name="cli")
+    employee = EmployeeFactory(organization=org, email="Early.Bird@alpha.test", name="Early Bird")
+    browser = Client()
+    browser.force_login(joined.user)
+    assert browser.get(org_url("org-home", org)).status_code == 200
+
+    employee_depart(organization=org, actor=None, employee_id=employee.pk, source="scim")
+
+    joined.refresh_from_db()
+    assert joined.employee_id == employee.pk and joined.deactivated_at is not None
+    assert not joined.user.__class__.objects.get(pk=joined.user_id).is_active
+    assert ApiToken.objects.get(membership=joined).revoked_at is not None
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get(f"/api/v1/o/{org.slug}/notifications/").status_code == 401
+    assert browser.get(org_url("org-home", org)).status_code == 302
+
+    employee_reactivate(organization=org, actor=None, employee_id=employee.pk, source="scim")
+    joined.refresh_from_db()
+    assert joined.deactivated_at is None and joined.user.is_active

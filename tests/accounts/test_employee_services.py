@@ -18,7 +18,18 @@ from .roster_helpers import person, roster_csv
 
 pytestmark = pytest.mark.django_db
 
-ROW_KEYS = ("employee_id", "email", "name", "title", "department", "job_level", "location", "time_zone", "hired_on", "left_on")
+ROW_KEYS = (
+    "employee_id",
+    "email",
+    "name",
+    "title",
+    "department",
+    "job_level",
+    "location",
+    "time_zone",
+    "hired_on",
+    "left_on",
+)
 
 
 def values(row: dict[str, str]) -> dict[str, str]:
@@ -33,7 +44,9 @@ def event_rows(organization) -> set[tuple]:
     )
 
 
-def test_the_same_changes_record_the_same_events_as_the_csv_import(org, other_org, admin, django_capture_on_commit_callbacks):
+def test_the_same_changes_record_the_same_events_as_the_csv_import(
+    org, other_org, admin, django_capture_on_commit_callbacks
+):
     first = [person("E1", job_level="5"), person("E2"), person("E3"), person("E4", left_on="2024-01-31")]
     second = [
         person("E1", job_level="6"),  # promotion
@@ -52,7 +65,11 @@ def test_the_same_changes_record_the_same_events_as_the_csv_import(org, other_or
     for row in second:
         if row["employee_id"] in by_id:
             employee_update(
-                organization=other_org, actor=None, employee_id=by_id[row["employee_id"]], values=values(row), source="test"
+                organization=other_org,
+                actor=None,
+                employee_id=by_id[row["employee_id"]],
+                values=values(row),
+                source="test",
             )
         else:
             employee_create(organization=other_org, actor=None, values=values(row), source="test")
@@ -85,14 +102,20 @@ def test_create_refuses_duplicates_foreign_managers_and_records_hired_and_audit(
         employee_create(organization=org, actor=None, values=values(person("B1")), source="test")
     assert "employee_id" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        employee_create(organization=org, actor=None, values=values(person("E9", email="BOSS@alpha.test")), source="test")
+        employee_create(
+            organization=org, actor=None, values=values(person("E9", email="BOSS@alpha.test")), source="test"
+        )
     assert "email" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
         employee_create(organization=org, actor=None, values=values(person("E9")), manager_id=theirs.pk, source="test")
     assert "manager" in caught.value.message_dict
 
     employee = employee_create(
-        organization=org, actor=admin.user, values=values(person("E9", job_level="4")), manager_id=boss.pk, source="scim"
+        organization=org,
+        actor=admin.user,
+        values=values(person("E9", job_level="4")),
+        manager_id=boss.pk,
+        source="scim",
     )
     assert (employee.manager_id, employee.job_level, employee.hired_on) == (boss.pk, 4, date(2021, 4, 1))
     assert list(EmploymentEvent.objects.filter(employee=employee).values_list("kind", "occurred_on")) == [

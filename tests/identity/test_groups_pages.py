@@ -180,3 +180,20 @@ def test_export_lists_every_member_with_defused_cells(org, admin, admin_client):
     names = {row[2] for row in rows[1:]}
     assert len(rows) == 62 and "Outside the group" not in names
     assert "'=HYPERLINK(1)" in names
+
+
+def test_list_and_detail_pages_read_a_fixed_number_of_queries(org, admin, admin_client, django_assert_max_num_queries):
+    """No query per group, member, candidate or program: 15 of each cost what one does."""
+    people = EmployeeFactory.create_batch(15, organization=org, department="Research")
+    groups = [_group(org, admin, name=f"Group {n:02d}", members=people, managed_by_scim=bool(n % 2)) for n in range(15)]
+    for n in range(15):
+        program = ProgramFactory(organization=org, name=f"Program {n:02d}")
+        ProgramAudienceGroup.objects.create(organization=org, program=program, group=groups[0])
+    EmployeeFactory.create_batch(15, organization=org, department="Research")  # candidates outside the group
+    with django_assert_max_num_queries(9):
+        text = page_text(admin_client.get(org_url("group-list", org)))
+    assert "Group 14" in text
+    detail = org_url("group-detail", org, group_pk=groups[0].pk)
+    with django_assert_max_num_queries(14):
+        text = page_text(admin_client.get(detail, {"find": "Research"}))
+    assert "Program 14" in text and text.count('name="employee"') == 15

@@ -34,11 +34,16 @@ from .scim_helpers import ENTERPRISE, LIST_RESPONSE, MENTORHUB, ScimClient, patc
 pytestmark = pytest.mark.django_db
 
 ENTRA_CREATE_USER = {
-    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+    "schemas": [
+        "urn:ietf:params:scim:schemas:core:2.0:User",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+    ],
     "externalId": "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
     "userName": "Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee",
     "active": True,
-    "emails": [{"primary": True, "type": "work", "value": "Test_User_11bb11bb-cc22-dd33-ee44-55ff55ff55ff@testuser.com"}],
+    "emails": [
+        {"primary": True, "type": "work", "value": "Test_User_11bb11bb-cc22-dd33-ee44-55ff55ff55ff@testuser.com"}
+    ],
     "meta": {"resourceType": "User"},
     "name": {"formatted": "givenName familyName", "familyName": "familyName", "givenName": "givenName"},
     "roles": [],
@@ -70,7 +75,9 @@ def events(employee: Employee) -> list[tuple[str, str, str]]:
 
 def verbs(org, employee: Employee) -> list[str]:
     return list(
-        AuditEvent.objects.filter(organization=org, target_id=str(employee.pk)).order_by("id").values_list("verb", flat=True)
+        AuditEvent.objects.filter(organization=org, target_id=str(employee.pk))
+        .order_by("id")
+        .values_list("verb", flat=True)
     )
 
 
@@ -113,7 +120,10 @@ def test_entra_user_lifecycle_create_manager_department_disable_enable_delete(sc
         None,
     )
     scim_user = ScimUser.objects.get(employee=employee)
-    assert (scim_user.user_name, scim_user.external_id) == (ENTRA_CREATE_USER["userName"], ENTRA_CREATE_USER["externalId"])
+    assert (scim_user.user_name, scim_user.external_id) == (
+        ENTRA_CREATE_USER["userName"],
+        ENTRA_CREATE_USER["externalId"],
+    )
     assert events(employee) == [("hired", "", "")]
 
     # Get User by query (userName, then the work email Entra may match on).
@@ -145,7 +155,9 @@ def test_entra_user_lifecycle_create_manager_department_disable_enable_delete(sc
     assert response.status_code == 200, response.content
     employee.refresh_from_db()
     assert employee.manager_id is None
-    response = scim.patch(f"Users/{user_id}", patch_op({"op": "Add", "path": f"{ENTERPRISE}:manager", "value": str(boss.pk)}))
+    response = scim.patch(
+        f"Users/{user_id}", patch_op({"op": "Add", "path": f"{ENTERPRISE}:manager", "value": str(boss.pk)})
+    )
     assert response.status_code == 200, response.content
     employee.refresh_from_db()
     assert employee.manager_id == boss.pk
@@ -210,7 +222,10 @@ def test_entra_user_lifecycle_create_manager_department_disable_enable_delete(sc
     assert employee.left_on == timezone.localdate()
     assert events(employee)[-1] == ("left", "", timezone.localdate().isoformat())
     membership.refresh_from_db()
-    assert membership.deactivated_at is not None and not membership.user.__class__.objects.get(pk=membership.user_id).is_active
+    assert (
+        membership.deactivated_at is not None
+        and not membership.user.__class__.objects.get(pk=membership.user_id).is_active
+    )
     # A disabled user is still returned (Entra: only a hard-deleted one is not).
     assert scim.get(f"Users/{user_id}").json()["active"] is False
     assert scim.get("Users", filter=f'userName eq "{ENTRA_CREATE_USER["userName"]}"').json()["totalResults"] == 1
@@ -285,7 +300,9 @@ def test_entra_groups_create_get_add_and_remove_members(scim, org):
     )
     assert response.status_code == 200, response.content
     assert members() == {people[1].pk, people[2].pk}
-    response = scim.patch(f"Groups/{group_id}", patch_op({"op": "remove", "path": f'members[value eq "{people[1].pk}"]'}))
+    response = scim.patch(
+        f"Groups/{group_id}", patch_op({"op": "remove", "path": f'members[value eq "{people[1].pk}"]'})
+    )
     assert response.status_code == 200, response.content
     assert members() == {people[2].pk}
 
@@ -299,7 +316,9 @@ def test_entra_groups_create_get_add_and_remove_members(scim, org):
 
     assert scim.delete(f"Groups/{group_id}").status_code == 204
     assert not EmployeeGroup.objects.filter(pk=group.pk).exists()
-    assert set(AuditEvent.objects.filter(target_id=group_id, verb__startswith="scim.group").values_list("verb", flat=True)) == {
+    assert set(
+        AuditEvent.objects.filter(target_id=group_id, verb__startswith="scim.group").values_list("verb", flat=True)
+    ) == {
         "scim.group.create",
         "scim.group.patch",
         "scim.group.delete",
@@ -339,7 +358,9 @@ def test_okta_user_lifecycle_lookup_create_put_deactivate_reactivate(scim, org):
             "id": user_id,
             "userName": "test.user@okta.local",
             "name": {"givenName": "Another", "middleName": "Excited", "familyName": "User"},
-            "emails": [{"primary": True, "value": "test.user@okta.local", "type": "work", "display": "test.user@okta.local"}],
+            "emails": [
+                {"primary": True, "value": "test.user@okta.local", "type": "work", "display": "test.user@okta.local"}
+            ],
             "active": True,
             "groups": [],
             "meta": {"resourceType": "User"},
@@ -365,15 +386,20 @@ def test_okta_user_lifecycle_lookup_create_put_deactivate_reactivate(scim, org):
     employee.refresh_from_db()
     assert employee.left_on is None
     assert [kind for kind, _old, _new in events(employee)] == ["hired", "left", "hired"]
-    assert {"scim.user.create", "scim.user.replace", "scim.user.patch", "employee.depart", "employee.reactivate"} <= set(
-        verbs(org, employee)
-    )
+    assert {
+        "scim.user.create",
+        "scim.user.replace",
+        "scim.user.patch",
+        "employee.depart",
+        "employee.reactivate",
+    } <= set(verbs(org, employee))
 
 
 def test_okta_group_push_rename_membership_and_unlink(scim, org):
     first, second = EmployeeFactory.create_batch(2, organization=org)
     response = scim.post(
-        "Groups", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Test SCIMv2", "members": []}
+        "Groups",
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Test SCIMv2", "members": []},
     )
     assert response.status_code == 201, response.content
     group_id = response.json()["id"]

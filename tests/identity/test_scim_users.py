@@ -103,7 +103,9 @@ def test_etag_if_match_stale_version_is_412_current_one_applies(scim, org):
     new_etag = response["ETag"]
     assert new_etag != etag
 
-    stale = scim.patch(f"Users/{employee.pk}", patch_op({"op": "replace", "path": "title", "value": "Old"}), **{"If-Match": etag})
+    stale = scim.patch(
+        f"Users/{employee.pk}", patch_op({"op": "replace", "path": "title", "value": "Old"}), **{"If-Match": etag}
+    )
     assert_error(stale, 412)
     assert_error(scim.delete(f"Users/{employee.pk}", **{"If-Match": etag}), 412)
     employee.refresh_from_db()

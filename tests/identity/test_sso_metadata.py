@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.core.exceptions import ValidationError
 
+from identity.sso import metadata as metadata_module
 from identity.sso.metadata import METADATA_MAX_BYTES, fetch_idp_metadata, parse_idp_metadata
 
 from .saml_idp import TestIdp, key_pair
@@ -110,6 +112,8 @@ def test_parse_refuses_dtds_and_entities(prologue):
         ("https://[fe80::1]/metadata.xml", "link-local address"),
         ("https://224.0.0.1/metadata.xml", "multicast address"),
         ("https://0.0.0.0/metadata.xml", "reserved address"),
+        ("https://[2002:7f00:1::1]/metadata.xml", "loopback address"),  # 6to4 of 127.0.0.1
+        ("https://[2002:a9fe:a9fe::1]/latest/meta-data/", "link-local address"),  # 6to4 of 169.254.169.254
     ],
 )
 def test_fetch_refuses_internal_addresses_by_default(settings, url, reason):
@@ -220,6 +224,42 @@ def test_fetch_reports_an_error_status(metadata_server):
     with pytest.raises(ValidationError) as excinfo:
         fetch_idp_metadata(f"{base}/missing")
     assert "HTTP 404" in _error(excinfo)
+
+
+def test_fetch_gives_up_at_its_deadline_on_a_server_that_drips_its_body(settings, monkeypatch):
+    """A server that sends a byte now and then (never a full chunk) cannot hold the request past the deadline:
+    the fetch stops there, well before the server would have finished or given up."""
+    settings.SSO_METADATA_ALLOW_LOOPBACK = True
+    settings.SSO_METADATA_ALLOW_HTTP = True
+    monkeypatch.setattr(metadata_module, "METADATA_TIMEOUT_SECONDS", 1)
+    listener = socket.create_server(("127.0.0.1", 0))
+    done = threading.Event()
+
+    def drip() -> None:
+        peer, _ = listener.accept()
+        with peer:
+            peer.recv(65536)
+            peer.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n<")
+            # Until the client gives up (a write fails) or 5 s passed: then the server closes, incomplete.
+            for _ in range(25):
+                if done.wait(0.2):
+                    break
+                try:
+                    peer.sendall(b"x")
+                except OSError:
+                    break
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(ValidationError) as excinfo:
+            fetch_idp_metadata(f"http://localhost:{listener.getsockname()[1]}/metadata")
+    finally:
+        done.set()
+        thread.join()
+        listener.close()
+    # Before the deadline was kept, the fetch waited for the server to close and said "could not be fetched".
+    assert "took longer than" in _error(excinfo)
 
 
 # --- https: the connection goes to the checked address, TLS still checks the host name ----------------------

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from identity.crypto import secret_decrypt
-from identity.models import SsoConnection, SsoSignInAttempt
+from identity.models import ClaimedDomain, SsoConnection, SsoSignInAttempt
 from identity.services.sso import sso_connection_update
 from mentorhub.accounts.models import AuditEvent
 from tests.helpers import org_url, page_text
@@ -291,3 +291,14 @@ def test_the_last_twenty_attempts_are_listed_in_the_viewers_time_zone(admin_clie
     assert "Reason number 24." in section and "Reason number 6." in section
     assert "Reason number 5." not in section  # the oldest six are not listed
     assert "x@beta.test" not in text
+
+
+def test_the_page_reads_a_fixed_number_of_queries(admin_client, org, django_assert_max_num_queries):
+    """No query per claimed domain or sign-in attempt."""
+    sso_connection_update(organization=org, actor=None, **{k: v for k, v in OIDC.items() if k != "enabled"})
+    for n in range(20):
+        ClaimedDomain.objects.create(organization=org, domain=f"d{n}.alpha.test")
+        SsoSignInAttempt.objects.create(organization=org, protocol="oidc", outcome="refused", email=f"p{n}@alpha.test")
+    with django_assert_max_num_queries(11):
+        text = page_text(admin_client.get(org_url("sso-settings", org)))
+    assert "d19.alpha.test" in text and "p19@alpha.test" in text

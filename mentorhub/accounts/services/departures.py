@@ -20,6 +20,7 @@ import logging
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mentorhub.tenancy import get_scoped_or_404, scoped
@@ -33,6 +34,13 @@ logger = logging.getLogger(__name__)
 
 def _close_access(organization: Organization, actor: User | None, employee: Employee, source: str) -> None:
     now = timezone.now()
+    if employee.email:
+        # Someone who joined before their roster row existed (an invitation accepted, then SCIM created the row)
+        # has a membership not linked to it yet: linked now by email, as roster imports link them
+        # (services.roster_apply.link_memberships), so their access closes too and comes back with them.
+        scoped(Membership, organization).filter(employee__isnull=True, user__email__iexact=employee.email).update(
+            employee=employee
+        )
     memberships = list(
         scoped(Membership, organization).filter(employee=employee, deactivated_at__isnull=True).select_related("user")
     )
@@ -153,9 +161,27 @@ def departures_due(*, organization: Organization, today: date | None = None) -> 
     return sorted(due)
 
 
+def returns_due(*, organization: Organization, today: date | None = None) -> list[int]:
+    """The employees (ids) who are current again (a roster import cleared or moved their leaving date) but whose
+    access a departure closed: a deactivated membership. Only departures deactivate memberships."""
+    today = today or timezone.localdate()
+    current = scoped(Employee, organization).filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+    return sorted(
+        set(
+            scoped(Membership, organization)
+            .filter(deactivated_at__isnull=False, employee__in=current)
+            .values_list("employee_id", flat=True)
+        )
+    )
+
+
 def departures_complete(*, organization: Organization, actor: User | None, source: str) -> int:
     """Complete every due departure (`departures_due`), each in its own transaction: one that fails is
-    logged and tried again next time, the others go on. Returns how many were completed."""
+    logged and tried again next time, the others go on; and give their access back to the people a roster
+    import brought back (`returns_due`; like SCIM's `active: true`, not their matches or tokens). Returns how
+    many departures were completed."""
+    for employee_id in returns_due(organization=organization):
+        employee_reactivate(organization=organization, actor=actor, employee_id=employee_id, source=source)
     completed = 0
     for employee_id in departures_due(organization=organization):
         try:
