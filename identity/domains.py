@@ -3,14 +3,28 @@
 A domain is stored lowercase, in its ASCII (IDNA / punycode) form, without a trailing dot, so "Exämple.COM.",
 "https://exämple.com/" and "@exämple.com" are the same claim. Public mail providers are never claimed: their
 addresses belong to individuals, not to an organization.
+
+A claim counts only once the organization proved it owns the domain: it publishes a TXT record named
+`_mentorhub-challenge.<domain>` with the value `mentorhub-domain-verification=<its claim's token>`, and
+`domain_txt_verify` looks that record up (dnspython; the resolvers of the setting SSO_DNS_NAMESERVERS, a list
+of "host:port", else the system's).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+import dns.exception
+import dns.nameserver
+import dns.resolver
 import idna
+from django.conf import settings
 from django.core.exceptions import ValidationError
+
+CHALLENGE_PREFIX = "_mentorhub-challenge."
+CHALLENGE_VALUE_PREFIX = "mentorhub-domain-verification="
+DNS_TIMEOUT_SECONDS = 5.0
 
 # Domains of public (consumer) mail services. Claiming one would send strangers to an organization's IdP.
 PUBLIC_MAIL_DOMAINS = frozenset(
@@ -96,3 +110,83 @@ def domain_of_email(email_or_domain: str) -> str | None:
     except idna.IDNAError:
         return None
     return ascii_form if len(ascii_form) <= 253 else None
+
+
+def challenge_name(domain: str) -> str:
+    """The name of the TXT record that proves ownership of `domain`."""
+    return f"{CHALLENGE_PREFIX}{domain}"
+
+
+def challenge_value(token: str) -> str:
+    """The value of the TXT record for a claim's token."""
+    return f"{CHALLENGE_VALUE_PREFIX}{token}"
+
+
+def _nameserver(entry: str) -> dns.nameserver.Nameserver:
+    """A "host:port" entry ("[::1]:53" for IPv6; the port defaults to 53) as dnspython's nameserver."""
+    text = entry.strip()
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.removeprefix(":") or "53"
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    else:
+        host, port = text, "53"
+    return dns.nameserver.Do53Nameserver(host, int(port))
+
+
+def _timeout() -> float:
+    """Seconds a lookup may take (5; the tests shorten it with the setting SSO_DNS_TIMEOUT_SECONDS)."""
+    return float(getattr(settings, "SSO_DNS_TIMEOUT_SECONDS", DNS_TIMEOUT_SECONDS))
+
+
+def _resolver(nameservers: Sequence[str] | None) -> dns.resolver.Resolver:
+    if nameservers:
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers = [_nameserver(entry) for entry in nameservers]
+    else:
+        resolver = dns.resolver.Resolver()  # the system's (/etc/resolv.conf)
+    resolver.timeout = resolver.lifetime = _timeout()
+    resolver.cache = None
+    return resolver
+
+
+def _txt_values(answer: dns.resolver.Answer) -> list[str]:
+    """Each TXT record's text (a long record comes in several strings, joined)."""
+    values = []
+    for record in answer:
+        strings = getattr(record, "strings", ())
+        values.append(b"".join(strings).decode("utf-8", "replace").strip())
+    return values
+
+
+def domain_txt_verify(domain: str, token: str) -> None:
+    """Nothing when `domain` publishes the TXT record for `token`; a ValidationError saying what was found
+    (no such record, other values, no answer in time) otherwise."""
+    name = challenge_name(domain)
+    expected = challenge_value(token)
+    publish = f"Publish a TXT record named {name} with the value {expected}, then press Verify again."
+    try:
+        resolver = _resolver(getattr(settings, "SSO_DNS_NAMESERVERS", None))
+        answer = resolver.resolve(name, "TXT", search=False)
+    except dns.resolver.NXDOMAIN:
+        raise ValidationError(
+            f"No DNS record named {name} exists yet. {publish} DNS changes can take a few minutes to appear."
+        ) from None
+    except dns.resolver.NoAnswer:
+        raise ValidationError(f"{name} has no TXT record. {publish}") from None
+    except dns.exception.Timeout:
+        raise ValidationError(
+            f"The DNS servers did not answer in {_timeout():g} seconds when looking up {name}. Try again in a moment."
+        ) from None
+    except dns.resolver.NoNameservers:
+        raise ValidationError(
+            f"The DNS servers could not look up {name} (they answered with an error). Check the domain's DNS "
+            "setup, then try again."
+        ) from None
+    except (dns.exception.DNSException, ValueError, OSError) as error:
+        raise ValidationError(f"{name} could not be looked up ({type(error).__name__}). Try again later.") from None
+    values = _txt_values(answer)
+    if expected not in values:
+        found = ", ".join(f"“{value[:80]}”" for value in values[:3])
+        raise ValidationError(f"The TXT record {name} does not hold the expected value (found {found}). {publish}")

@@ -1,16 +1,21 @@
 """Enterprise sign-in and provisioning, per organization.
 
-Every table carries its own indexed `organization` key and every unique constraint includes it, except
-`ClaimedDomain.domain`, which is unique across the deployment on purpose: one email domain belongs to at
-most one organization, so home-realm discovery can never send someone to another organization's IdP.
+Every table carries its own indexed `organization` key and every unique constraint includes it, except the
+one on a VERIFIED `ClaimedDomain.domain`, which is unique across the deployment on purpose: one email domain
+belongs to at most one organization (the one that proved it owns it in DNS), so home-realm discovery can never
+send someone to another organization's IdP.
 """
 
 from __future__ import annotations
+
+import secrets
 
 from django.db import models
 from django.db.models.functions import Lower
 
 from mentorhub.accounts.models import Employee, Organization, User
+
+from .domains import challenge_name, challenge_value
 
 
 class SsoConnection(models.Model):
@@ -59,19 +64,51 @@ class SsoConnection(models.Model):
         return f"org-{slug}" if self.protocol == self.Protocol.OIDC else slug
 
 
+def new_verification_token() -> str:
+    """A random value the organization publishes in DNS to prove it owns a domain."""
+    return secrets.token_urlsafe(24)
+
+
 class ClaimedDomain(models.Model):
-    """An email domain an organization claims for SSO. Unique across the deployment (see the module)."""
+    """An email domain an organization claims for SSO. A claim counts (home-realm discovery, "members must use
+    SSO", the sign-in rule) only once verified: the organization published `verification_token` in a DNS TXT
+    record (identity/domains.py). Pending claims of one domain may exist in several organizations; a verified
+    domain belongs to one organization on the deployment, and verifying drops the others' pending claims."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claimed_domains")
-    domain = models.CharField(max_length=253, unique=True)
+    domain = models.CharField(max_length=253)
+    verification_token = models.CharField(max_length=64, default=new_verification_token, editable=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["domain"]
         indexes = [models.Index(fields=["organization", "domain"], name="claimeddomain_org_domain")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "domain"], name="claimeddomain_once_per_org"),
+            models.UniqueConstraint(
+                fields=["domain"],
+                condition=models.Q(verified_at__isnull=False),
+                name="claimeddomain_verified_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.domain
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def challenge_name(self) -> str:
+        """The name of the DNS TXT record that proves the organization owns the domain."""
+        return challenge_name(self.domain)
+
+    @property
+    def challenge_value(self) -> str:
+        """The value that TXT record must hold."""
+        return challenge_value(self.verification_token)
 
 
 class SsoSignInAttempt(models.Model):

@@ -1,5 +1,5 @@
 """Every read the identity pages, sign-in and provisioning need, scoped by organization in the query itself
-(except `organization_for_email_domain`, which answers which organization, if any, claimed a domain)."""
+(except `organization_for_email_domain`, which answers which organization, if any, verified a domain)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def sso_connection_for(*, organization: Organization) -> SsoConnection | None:
 
 
 def claimed_domains(*, organization: Organization) -> QuerySet[ClaimedDomain]:
+    """The organization's claims, verified and pending, by domain."""
     return scoped(ClaimedDomain, organization).order_by("domain")
 
 
@@ -30,18 +31,28 @@ def claimed_domain_get(*, organization: Organization, domain_id: int) -> Claimed
     return get_scoped_or_404(ClaimedDomain, organization, pk=domain_id)
 
 
+def domain_verified_by(*, organization: Organization, domain: str) -> bool:
+    """Whether the organization verified this (stored-form) domain: only a verified claim counts."""
+    return scoped(ClaimedDomain, organization).filter(domain=domain, verified_at__isnull=False).exists()
+
+
 def sso_sign_in_attempts(*, organization: Organization, limit: int = RECENT_ATTEMPTS) -> list[SsoSignInAttempt]:
     """The organization's latest SSO sign-ins and connection tests, newest first."""
     return list(scoped(SsoSignInAttempt, organization).order_by("-created_at", "-id")[:limit])
 
 
 def organization_for_email_domain(domain: str) -> Organization | None:
-    """The organization that claimed this email domain (an address works too), or None. Across the deployment
-    on purpose: home-realm discovery and the sign-in policy ask it before anyone is signed in."""
+    """The organization that VERIFIED this email domain (an address works too), or None; a pending claim
+    never counts. Across the deployment on purpose: home-realm discovery and the sign-in policy ask it before
+    anyone is signed in."""
     normalized = domain_of_email(domain)
     if normalized is None:
         return None
-    claim = ClaimedDomain.objects.select_related("organization").filter(domain=normalized).first()
+    claim = (
+        ClaimedDomain.objects.select_related("organization")
+        .filter(domain=normalized, verified_at__isnull=False)
+        .first()
+    )
     return claim.organization if claim is not None else None
 
 

@@ -12,6 +12,11 @@ urlpatterns = [
         sso_settings.sso_domain_release,
         name="sso-domain-release",
     ),
+    path(
+        "o/<slug:org_slug>/settings/sso/domains/<int:domain_pk>/verify/",
+        sso_settings.sso_domain_verify,
+        name="sso-domain-verify",
+    ),
     path("o/<slug:org_slug>/settings/sso/test/", sso_test.sso_test_start, name="sso-test"),
     path("o/<slug:org_slug>/settings/sso/test/result/", sso_test.sso_test_result, name="sso-test-result"),
     # Employee groups (admins).

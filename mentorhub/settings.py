@@ -247,6 +247,9 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 # Key for the stored OIDC client secrets (identity/crypto.py); defaults to one derived from SECRET_KEY.
 SSO_SECRETS_KEY = env.str("SSO_SECRETS_KEY", default="")
+# DNS servers ("host:port", comma-separated) that look up the TXT records proving an organization owns an
+# email domain (identity/domains.py); empty: the system's resolvers.
+SSO_DNS_NAMESERVERS = env.list("SSO_DNS_NAMESERVERS", default=[])
 
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 

@@ -1,5 +1,9 @@
 """An organization's SSO settings and claimed email domains, written by its admins (Settings -> Single sign-on).
 
+A claimed domain counts only once verified in DNS (`domain_verify`, identity/domains.py): claims are pending
+until then, any number of organizations may hold a pending claim of one domain, and verifying one drops the
+other organizations' pending claims. A verified domain belongs to one organization on the deployment.
+
 Every change is audited; the OIDC client secret never is (the entry says "client secret changed"), and it is
 stored encrypted (identity/crypto.py). IdP metadata fetched from a URL is fetched before the transaction, so a
 slow identity provider never holds the row lock.
@@ -13,13 +17,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..crypto import secret_encrypt
-from ..domains import domain_normalize
+from ..domains import domain_normalize, domain_txt_verify
 from ..models import ClaimedDomain, SsoConnection
 from ..sso.metadata import fetch_idp_metadata, parse_idp_metadata
 
@@ -45,8 +50,8 @@ _AUDITED = (*CONNECTION_FIELDS, "saml_idp_entity_id")
 DEFAULT_SCOPES = str(SsoConnection._meta.get_field("oidc_scopes").default)
 
 DOMAIN_TAKEN = (
-    "Another organization has already claimed this domain. If it is yours, contact MentorHub support to "
-    "have it transferred."
+    "Another organization has already claimed and verified this domain. If it is yours, contact MentorHub "
+    "support to have it transferred."
 )
 
 
@@ -172,27 +177,77 @@ def _save(
 
 @transaction.atomic
 def domain_claim(*, organization: Organization, actor: User | None, domain: str) -> ClaimedDomain:
-    """Claim an email domain for the organization's SSO. A domain belongs to at most one organization; the
-    message for one claimed elsewhere never says by whom."""
+    """Claim an email domain for the organization's SSO: a pending claim, which counts once verified
+    (`domain_verify`). A domain another organization verified is refused; the message never says by whom."""
     try:
         name = domain_normalize(domain)
     except ValidationError as error:
         raise ValidationError({"domain": error.messages}) from None
-    holder = ClaimedDomain.objects.filter(domain=name).values_list("organization_id", flat=True).first()
-    if holder == organization.pk:
+    holders = ClaimedDomain.objects.filter(domain=name)
+    if holders.filter(organization=organization).exists():
         raise ValidationError({"domain": [f"{name} is already one of your organization's domains."]})
-    if holder is not None:
+    if holders.filter(verified_at__isnull=False).exists():
         raise ValidationError({"domain": [DOMAIN_TAKEN]})
     claim = ClaimedDomain(organization=organization, domain=name)
-    claim.full_clean(validate_unique=False)
+    claim.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             claim.save()
-    except IntegrityError:  # claimed by another organization in the meantime
-        raise ValidationError({"domain": [DOMAIN_TAKEN]}) from None
+    except IntegrityError:  # claimed by this organization in the meantime
+        raise ValidationError({"domain": [f"{name} is already one of your organization's domains."]}) from None
     audit_record(
         organization=organization, actor=actor, verb="sso.domain_claim", target=claim, changes={"domain": [None, name]}
     )
+    return claim
+
+
+def domain_verify(*, organization: Organization, actor: User | None, domain_id: int) -> ClaimedDomain:
+    """Verify one of the organization's pending claims (404 for another organization's): its TXT record is
+    looked up in DNS (before the transaction: a slow DNS server never holds a row lock). A ValidationError
+    keyed "domain" says what DNS answered, or that another organization verified the domain first."""
+    claim = get_scoped_or_404(ClaimedDomain, organization, pk=domain_id)
+    if claim.verified_at is not None:
+        return claim
+    try:
+        domain_txt_verify(claim.domain, claim.verification_token)
+    except ValidationError as error:
+        raise ValidationError({"domain": error.messages}) from None
+    return _mark_verified(organization=organization, actor=actor, domain_id=claim.pk)
+
+
+@transaction.atomic
+def _mark_verified(*, organization: Organization, actor: User | None, domain_id: int) -> ClaimedDomain:
+    claim = get_scoped_or_404(ClaimedDomain.objects.select_for_update(), organization, pk=domain_id)
+    if claim.verified_at is not None:
+        return claim
+    others = ClaimedDomain.objects.filter(domain=claim.domain).exclude(pk=claim.pk)
+    if others.filter(verified_at__isnull=False).exists():
+        raise ValidationError({"domain": [DOMAIN_TAKEN]})
+    pending = list(others.select_for_update(of=("self",)).select_related("organization"))
+    claim.verified_at = timezone.now()
+    try:
+        with transaction.atomic():
+            claim.save(update_fields=["verified_at"])
+    except IntegrityError:  # verified by another organization in the meantime
+        raise ValidationError({"domain": [DOMAIN_TAKEN]}) from None
+    audit_record(
+        organization=organization,
+        actor=actor,
+        verb="sso.domain_verify",
+        target=claim,
+        changes={"domain": [None, claim.domain], "verified": [False, True]},
+    )
+    # The domain is this organization's now: other organizations' pending claims of it are dropped (each
+    # organization's audit log says so, without naming who verified it).
+    for dropped in pending:
+        audit_record(
+            organization=dropped.organization,
+            actor=None,
+            verb="sso.domain_drop",
+            target=dropped,
+            changes={"domain": [dropped.domain, None], "reason": [None, "verified by another organization"]},
+        )
+        dropped.delete()
     return claim
 
 

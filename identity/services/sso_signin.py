@@ -2,7 +2,9 @@
 
 The rules (docs/sso.md, "How sign-in works"):
 - the organization is the connection's, never guessed from the email; the asserted address must be in a
-  domain THAT organization claimed, so one organization's IdP can never sign in another's people;
+  domain THAT organization claimed AND verified in DNS (a pending claim proves nothing);
+- the IdP never signs in an account that is also an active member of another organization, nor an operator
+  (staff) account: see `_refusal_for_account`;
 - the person is looked up on that organization's roster only: by email (case-insensitive), else by the
   employee id the IdP sends (`attribute_employee_id`); a leaver (left_on today or earlier) is refused;
 - an existing sign-in is used only if it is (or becomes) a member of that organization; a new one is created
@@ -24,7 +26,8 @@ from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
 
 from ..domains import domain_of_email
-from ..models import ClaimedDomain, SsoConnection, SsoSignInAttempt
+from ..models import SsoConnection, SsoSignInAttempt
+from ..selectors import domain_verified_by
 
 
 class SsoRefused(Exception):
@@ -98,6 +101,32 @@ def _user_for(organization: Organization, employee: Employee, identity: SsoIdent
     return User.objects.filter(email__iexact=identity.email).first()
 
 
+def _refusal_for_account(organization: Organization, user: User) -> str:
+    """Why this organization's IdP may not sign in this existing account, or "".
+
+    An SSO session is the whole account, across all its organizations, not a session "in" this organization:
+    once signed in, the person is every organization's member that the account is. The organization's admin
+    controls what its IdP asserts (any email, any employee id), so if its IdP could sign in an account that
+    is also an active member of another organization X, that admin could become X's member, whatever X
+    decided (and the same for an operator's staff account and the admin site). So the IdP signs in only
+    accounts whose active memberships are all in this organization (or that have none yet); the others sign
+    in with their password (and TOTP), which only the account's owner has."""
+    if user.is_staff or user.is_superuser:
+        return (
+            "This is a MentorHub operator account: single sign-on never signs it in. Sign in with your "
+            "password instead."
+        )
+    elsewhere = (
+        Membership.objects.filter(user=user, deactivated_at__isnull=True).exclude(organization=organization).exists()
+    )
+    if elsewhere:
+        return (
+            "This MentorHub account belongs to another organization too, so "
+            f"{organization.name}'s single sign-on cannot sign it in: sign in with your password instead."
+        )
+    return ""
+
+
 def sso_sign_in_check(
     *, connection: SsoConnection, identity: SsoIdentity, linked_user: User | None = None
 ) -> SsoVerdict:
@@ -115,10 +144,10 @@ def sso_sign_in_check(
     if identity.email_verified is False:
         return SsoVerdict(refusal=f"{org_name}'s identity provider says {identity.email} is not verified.")
     domain = domain_of_email(identity.email)
-    if not domain or not scoped(ClaimedDomain, organization).filter(domain=domain).exists():
+    if not domain or not domain_verified_by(organization=organization, domain=domain):
         return SsoVerdict(
-            refusal=f"{domain or identity.email} is not a domain of {org_name}, so {org_name}'s sign-in "
-            f"cannot sign in {identity.email}."
+            refusal=f"{domain or identity.email} is not a verified domain of {org_name}, so {org_name}'s "
+            f"sign-in cannot sign in {identity.email}."
         )
     employee = _roster_entry(organization, identity)
     if employee is None:
@@ -149,6 +178,9 @@ def sso_sign_in_check(
         return SsoVerdict(employee=employee)
     if not user.is_active:
         return SsoVerdict(employee=employee, user=user, refusal="This MentorHub sign-in is disabled.")
+    account_refusal = _refusal_for_account(organization, user)
+    if account_refusal:
+        return SsoVerdict(employee=employee, user=user, refusal=account_refusal)
     membership = scoped(Membership, organization).filter(user=user).first()
     if membership is None and not connection.create_on_first_sign_in:
         return SsoVerdict(

@@ -5,6 +5,8 @@ the decision from identity/services/sso_signin.py; this class only joins them to
 - `pre_social_login`: a connection test answers with the claims; a sign-in is decided by the rules, and the
   SocialAccount is linked to the chosen user here, so allauth signs in an existing user and never reaches
   its own signup (auto-signup and the signup form stay closed);
+- `get_requests_session` / `get_provider`: allauth's server-side fetches go only to public addresses
+  (identity/sso/outbound.py; an issuer on a refused address is refused when a sign-in starts);
 - `on_authentication_error`: the IdP's answer was unusable (wrong issuer, audience, expired, denied): the
   attempt is recorded with a reason a person understands.
 """
@@ -13,10 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from allauth.socialaccount.providers.base.constants import AuthError
+from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,7 +37,8 @@ from identity.services.sso_signin import (
 from mentorhub.accounts.models import Membership, Role, User
 from mentorhub.tenancy import scoped
 
-from .providers import connection_for_app, issuer_normalize, social_apps
+from .outbound import AddressRefusedError, guarded_session
+from .providers import CheckedOpenIDConnectProvider, connection_for_app, issuer_normalize, social_apps
 
 TEST_KEY = "sso_test"
 TEST_SESSION_KEY = "identity_sso_test_attempt"
@@ -91,6 +96,10 @@ def error_reason(error: str | None, exception: BaseException | None, extra_conte
     }
     if name in reasons:
         return reasons[name]
+    if isinstance(exception, AddressRefusedError):
+        return f"MentorHub does not connect to this identity provider: {exception}"[:480]
+    if isinstance(exception, requests.RequestException):
+        return f"The identity provider could not be reached ({type(exception).__name__}: {exception})."[:480]
     if error == AuthError.DENIED:
         return "The identity provider denied the sign-in."
     if exception is not None:
@@ -99,6 +108,17 @@ def error_reason(error: str | None, exception: BaseException | None, extra_conte
 
 
 class SsoSocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_requests_session(self) -> requests.Session:
+        """Every HTTP call allauth makes for a sign-in (OIDC discovery, token, userinfo, JWKS) goes through
+        this session: connections only to public addresses, checked at connect time (identity/sso/outbound.py)."""
+        return guarded_session()
+
+    def get_provider(self, request: HttpRequest, provider: str, client_id: str | None = None) -> Any:
+        found = super().get_provider(request, provider, client_id=client_id)
+        if type(found) is OpenIDConnectProvider:
+            return CheckedOpenIDConnectProvider(request, app=found.app)
+        return found
+
     def list_apps(self, request: HttpRequest, provider: str | None = None, client_id: str | None = None) -> list:
         return social_apps(provider=provider, client_id=client_id)
 

@@ -1,9 +1,16 @@
 """The sign-in page's forms: the email-first step (home-realm discovery, identity/views/sso_signin.py) and
 allauth's password form with the "members must use SSO" policy (settings ACCOUNT_FORMS["login"]).
 
-Policy: an address in a domain claimed by an organization whose SSO is on and required cannot sign in with a
-password, except an admin of that organization with two-factor authentication (TOTP) set up: the break-glass
-way in when the identity provider is down. allauth then asks for the TOTP code as usual.
+Only domains an organization VERIFIED in DNS count (identity/domains.py): a pending claim sends nobody to an
+identity provider and refuses nobody's password.
+
+Policy: an account that is an active member of the organization that verified the address's domain and
+requires SSO cannot sign in with a password, except an admin of that organization with two-factor
+authentication (TOTP) set up: the break-glass way in when the identity provider is down. allauth then asks for
+the TOTP code as usual. Anyone else with an address in that domain keeps their password: the policy is the
+organization's say over its own members, never over other accounts that merely share the domain. An account
+that is also an active member of another organization keeps its password too, because that organization's IdP
+never signs such an account in (identity/services/sso_signin.py): refusing both would lock it out.
 """
 
 from __future__ import annotations
@@ -16,9 +23,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from identity.models import SsoConnection
-from identity.sso.providers import connection_for_email
+from identity.selectors import organization_for_email_domain
+from identity.sso.providers import social_app_for
 from mentorhub.accounts.models import Membership, Role, User
 from mentorhub.tenancy import scoped
+
+
+def sso_connection_for_email(email: str) -> SsoConnection | None:
+    """Home-realm discovery: the enabled, usable connection of the organization that verified the address's
+    domain, or None (an unclaimed or only pending domain, SSO off, or an incomplete connection)."""
+    organization = organization_for_email_domain(email) if "@" in (email or "") else None
+    if organization is None:
+        return None
+    connection = scoped(SsoConnection.objects.select_related("organization"), organization).filter(enabled=True).first()
+    if connection is None or social_app_for(connection) is None:
+        return None
+    return connection
 
 
 class EmailFirstForm(forms.Form):
@@ -31,10 +51,24 @@ class EmailFirstForm(forms.Form):
     )
 
 
-def sso_required_connection(email: str) -> SsoConnection | None:
-    """The connection whose organization requires SSO for this address, or None."""
-    connection = connection_for_email(email)
-    return connection if connection is not None and connection.require_sso else None
+def sso_required_connection(email: str, user: User | None) -> SsoConnection | None:
+    """The connection whose organization requires SSO of this account, or None: the organization verified the
+    domain of the address typed (or of the account's own address), requires SSO, and the account is its active
+    member and no other organization's (see the module)."""
+    if user is None:
+        return None
+    for address in dict.fromkeys(value.strip().lower() for value in (email, user.email) if value):
+        connection = sso_connection_for_email(address)
+        if connection is None or not connection.require_sso:
+            continue
+        memberships = Membership.objects.filter(user=user, deactivated_at__isnull=True)
+        organization = connection.organization
+        if (
+            memberships.filter(organization=organization).exists()
+            and not memberships.exclude(organization=organization).exists()
+        ):
+            return connection
+    return None
 
 
 def break_glass_allowed(user: User | None, connection: SsoConnection) -> bool:
@@ -65,7 +99,7 @@ class SsoPolicyLoginForm(LoginForm):
         if self.errors:
             return cleaned
         email = str(cleaned.get("login") or cleaned.get("email") or "")
-        connection = sso_required_connection(email)
+        connection = sso_required_connection(email, self.user)
         if connection is not None and not break_glass_allowed(self.user, connection):
             self.user = None
             raise ValidationError(

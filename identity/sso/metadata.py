@@ -5,7 +5,7 @@ Both take input an organization admin controls, so both are defensive:
 - parsing goes through python3-saml's parser, whose `OneLogin_Saml2_XML.to_etree` refuses DTDs and entity
   declarations (its defusedxml-style `xmlparser.fromstring(..., forbid_dtd=True, forbid_entities=True)`,
   network access off), so XML bombs and external entities never expand;
-- fetching resolves the host name first and refuses loopback, private, link-local (cloud metadata
+- fetching (the address policy of identity/sso/outbound.py) resolves the host name first and refuses loopback, private, link-local (cloud metadata
   169.254.169.254), multicast, reserved and unspecified addresses, then connects to the address it checked (the
   Host header and TLS SNI / certificate check keep the host name), so a DNS answer cannot change between the
   check and the connection. Redirects are followed by hand (at most 3), each target checked the same way; the
@@ -14,18 +14,29 @@ Both take input an organization admin controls, so both are defensive:
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
+
+from .outbound import (
+    OutboundRefused,
+    OutboundTooLarge,
+    OutboundTooSlow,
+    address_refusal,
+    ca_certs,
+    http_allowed,
+    read_capped,
+    resolve_checked,
+)
+
+__all__ = ["IdpMetadata", "address_refusal", "fetch_idp_metadata", "parse_idp_metadata"]
 
 METADATA_TIMEOUT_SECONDS = 10
 METADATA_MAX_BYTES = 1024 * 1024
@@ -101,47 +112,16 @@ def _signing_certs(idp: dict) -> list[str]:
 # --- fetching -----------------------------------------------------------------------------------------
 
 
-def _loopback_allowed() -> bool:
-    return bool(getattr(settings, "SSO_METADATA_ALLOW_LOOPBACK", False))
-
-
-def _http_allowed() -> bool:
-    return bool(settings.DEBUG or getattr(settings, "SSO_METADATA_ALLOW_HTTP", False))
-
-
-def address_refusal(address: str) -> str | None:
-    """Why this IP address may not be fetched from (None: it may)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        # An IPv4 address inside an IPv6 one (::ffff:a.b.c.d, 6to4 2002:aabb:ccdd::) is judged as that address.
-        ip = ip.ipv4_mapped or ip.sixtofour or ip
-    if ip.is_loopback:
-        return None if _loopback_allowed() else "a loopback address"
-    if ip.is_link_local:
-        return "a link-local address"
-    if ip.is_multicast:
-        return "a multicast address"
-    if ip.is_unspecified or ip.is_reserved:
-        return "a reserved address"
-    if ip.is_private or not ip.is_global:
-        return "a private address"
-    return None
-
-
 def _resolve(host: str, port: int) -> list[str]:
     """The addresses to connect to (in order); every address the name resolves to must be allowed."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+        return resolve_checked(host, port)
+    except socket.gaierror as exc:
         raise ValidationError(f"The metadata host {host} could not be resolved.") from exc
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    if not addresses:
-        raise ValidationError(f"The metadata host {host} could not be resolved.")
-    for address in addresses:
-        refusal = address_refusal(address)
-        if refusal:
-            raise ValidationError(f"The metadata URL points to {refusal} ({address}), which is not allowed.")
-    return addresses
+    except OutboundRefused as refused:
+        raise ValidationError(
+            f"The metadata URL points to {refused.refusal} ({refused.address}), which is not allowed."
+        ) from refused
 
 
 def _check_url(url: str) -> tuple[str, str, int, str]:
@@ -149,7 +129,7 @@ def _check_url(url: str) -> tuple[str, str, int, str]:
     scheme = parts.scheme.lower()
     if scheme not in {"https", "http"} or not parts.hostname:
         raise ValidationError("The metadata URL must be an https:// address.")
-    if scheme == "http" and not _http_allowed():
+    if scheme == "http" and not http_allowed():
         raise ValidationError("The metadata URL must use https://.")
     if parts.username or parts.password:
         raise ValidationError("The metadata URL must not contain a user name or password.")
@@ -172,7 +152,7 @@ def _pool(scheme: str, host: str, address: str, port: int, timeout: urllib3.Time
             retries=False,
             cert_reqs="CERT_REQUIRED",
             # None: the system's trusted certificates (a test trusts its own CA with this setting).
-            ca_certs=getattr(settings, "SSO_METADATA_CA_CERTS", None),
+            ca_certs=ca_certs(),
             server_hostname=host,
             assert_hostname=host,
         )
@@ -233,35 +213,15 @@ def _connect(
 
 
 def _read_capped(response: urllib3.BaseHTTPResponse, deadline: float) -> bytes:
-    """The body, at most 1 MB, read by the deadline. Each read returns what arrived (`read1`) and may wait only
-    until the deadline (the socket's timeout shrinks with it): a server dripping bytes cannot hold the request,
-    which `stream()` allowed, since it waits for a full chunk however long the bytes take to come."""
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > METADATA_MAX_BYTES:
-        raise ValidationError("The metadata is larger than 1 MB.")
-    late = ValidationError("The metadata URL took longer than 10 seconds to answer.")
-    chunks: list[bytes] = []
-    size = 0
+    """The body, at most 1 MB, read by the deadline (identity/sso/outbound.py's `read_capped`)."""
     try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise late
-            sock = getattr(getattr(response, "connection", None), "sock", None)
-            if sock is not None:
-                sock.settimeout(remaining)
-            chunk = response.read1(64 * 1024)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > METADATA_MAX_BYTES:
-                raise ValidationError("The metadata is larger than 1 MB.")
-            chunks.append(chunk)
-    except urllib3.exceptions.TimeoutError as exc:
-        raise late from exc
+        return read_capped(response, deadline, METADATA_MAX_BYTES)
+    except OutboundTooLarge as exc:
+        raise ValidationError("The metadata is larger than 1 MB.") from exc
+    except OutboundTooSlow as exc:
+        raise ValidationError("The metadata URL took longer than 10 seconds to answer.") from exc
     except urllib3.exceptions.HTTPError as exc:
         raise ValidationError(f"The metadata URL could not be fetched ({_describe(exc)}).") from exc
-    return b"".join(chunks)
 
 
 def _charset(content_type: str) -> str:

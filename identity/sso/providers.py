@@ -10,13 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from identity.crypto import secret_decrypt
 from identity.domains import domain_of_email
 from identity.models import ClaimedDomain, SsoConnection
+
+from .outbound import AddressRefusedError, issuer_refusal
 
 OIDC_PREFIX = "org-"
 CONNECTION_KEY = "mentorhub_sso_connection"
@@ -31,6 +37,27 @@ def issuer_normalize(url: str) -> str:
     text = (url or "").strip()
     text = text.split("/.well-known/", 1)[0]
     return text.rstrip("/")
+
+
+class CheckedOpenIDConnectProvider(OpenIDConnectProvider):
+    """allauth's OpenID Connect provider whose sign-in start refuses an issuer on a refused address before
+    anything is fetched, and answers an unreachable issuer with the sign-in error page (allauth lets a
+    `requests` error of the discovery fetch escape its redirect). identity/sso/adapter.py's `get_provider`
+    hands it out; every fetch itself goes through identity/sso/outbound.py's guarded session."""
+
+    def redirect(
+        self, request: HttpRequest, process: Any, next_url: Any = None, data: Any = None, **kwargs: Any
+    ) -> HttpResponse:
+        state = {"process": process, "next": next_url, "data": data}
+        refusal = issuer_refusal(self.app.settings.get("server_url") or "")
+        if refusal:
+            return render_authentication_error(
+                request, self, exception=AddressRefusedError(refusal), extra_context={"state": state}
+            )
+        try:
+            return super().redirect(request, process, next_url=next_url, data=data, **kwargs)
+        except requests.RequestException as exc:
+            return render_authentication_error(request, self, exception=exc, extra_context={"state": state})
 
 
 def _oidc_app(connection: SsoConnection) -> SocialApp | None:

@@ -1,7 +1,9 @@
 """Settings -> Single sign-on (admins only): the identity provider connection, the policy, the claimed email
-domains (releasing one asks first) and the latest sign-in attempts."""
+domains (each verified by a DNS TXT record; releasing one asks first) and the latest sign-in attempts."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,12 +17,29 @@ from mentorhub.web.errors import form_add_service_error
 
 from .. import selectors
 from ..forms.sso import DomainClaimForm, SsoSettingsForm, form_field_for
-from ..models import SsoConnection
-from ..services.sso import domain_claim, domain_release, sso_connection_update
+from ..models import ClaimedDomain, SsoConnection
+from ..services.sso import domain_claim, domain_release, domain_verify, sso_connection_update
 from ..sso.saml import saml_sp_urls
 
 NAV = "sso"
 CLAIM_ACTION = "claim-domain"
+
+
+@dataclass(frozen=True)
+class DomainRow:
+    """A claimed domain as the page shows it: the ids of its TXT record's copy fields, and the errors of a
+    verification that just failed."""
+
+    claim: ClaimedDomain
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def name_id(self) -> str:
+        return f"txt-name-{self.claim.pk}"
+
+    @property
+    def value_id(self) -> str:
+        return f"txt-value-{self.claim.pk}"
 
 
 def _page(
@@ -30,6 +49,7 @@ def _page(
     form: SsoSettingsForm,
     domain_form: DomainClaimForm,
     status: int = 200,
+    verify_errors: dict[int, list[str]] | None = None,
 ) -> HttpResponse:
     organization = request.organization
     shown = connection if connection is not None else SsoConnection(organization=organization)
@@ -40,7 +60,10 @@ def _page(
         "form": form,
         "domain_form": domain_form,
         "claim_action": CLAIM_ACTION,
-        "domains": list(selectors.claimed_domains(organization=organization)),
+        "domains": [
+            DomainRow(claim, (verify_errors or {}).get(claim.pk, []))
+            for claim in selectors.claimed_domains(organization=organization)
+        ],
         "attempts": selectors.sso_sign_in_attempts(organization=organization),
         "oidc_redirect_uri": request.build_absolute_uri(oidc_callback),
         "saml_urls": saml_sp_urls(request, shown),
@@ -67,7 +90,11 @@ def sso_settings(request: OrgRequest) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(domain_form, error)
             else:
-                messages.success(request, f"{claim.domain} is now one of your organization's domains.")
+                messages.success(
+                    request,
+                    f"{claim.domain} is claimed. Publish its TXT record in your DNS, then press Verify: until it is "
+                    "verified, the domain does nothing.",
+                )
                 return redirect(reverse("sso-settings", kwargs={"org_slug": organization.slug}) + "#domains")
         return _page(request, connection=connection, form=form, domain_form=domain_form, status=400)
     form = SsoSettingsForm(request.POST, request.FILES, connection=connection)
@@ -95,3 +122,29 @@ def sso_domain_release(request: OrgRequest, domain_pk: int) -> HttpResponse:
     connection = selectors.sso_connection_for(organization=organization)
     context = {"nav_section": NAV, "claim": claim, "connection": connection}
     return render(request, "identity/sso_domain_release_confirm.html", context)
+
+
+@org_view(roles=["admin"])
+@require_http_methods(["POST"])
+def sso_domain_verify(request: OrgRequest, domain_pk: int) -> HttpResponse:
+    """Look the claim's TXT record up in DNS; verified: back to the page, else the page with what DNS said."""
+    organization = request.organization
+    claim = selectors.claimed_domain_get(organization=organization, domain_id=domain_pk)
+    already = claim.verified_at is not None
+    try:
+        domain_verify(organization=organization, actor=request.user, domain_id=claim.pk)
+    except ValidationError as error:
+        connection = selectors.sso_connection_for(organization=organization)
+        return _page(
+            request,
+            connection=connection,
+            form=SsoSettingsForm(connection=connection),
+            domain_form=DomainClaimForm(),
+            status=400,
+            verify_errors={claim.pk: error.messages},
+        )
+    if not already:
+        messages.success(
+            request, f"{claim.domain} is verified: its people are now sent to your identity provider when SSO is on."
+        )
+    return redirect(reverse("sso-settings", kwargs={"org_slug": organization.slug}) + "#domains")

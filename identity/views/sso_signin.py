@@ -1,5 +1,6 @@
-"""Home-realm discovery: the sign-in page's first step. An address in a domain an organization claimed (with
-SSO on) goes straight to that organization's identity provider; any other address gets the password form."""
+"""Home-realm discovery: the sign-in page's first step. An address in a domain an organization claimed and
+verified in DNS (with SSO on) goes straight to that organization's identity provider; any other address
+(including one in a domain only claimed, not verified) gets the password form."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from identity.models import SsoConnection
-from identity.sso.login import EmailFirstForm
-from identity.sso.providers import connection_for_email
+from identity.sso.login import EmailFirstForm, sso_connection_for_email
 
 
 def safe_next(request: HttpRequest, value: str | None) -> str:
@@ -44,7 +44,7 @@ def sso_discover(request: HttpRequest, **kwargs: object) -> HttpResponse:
         context = {"email_form": form, "redirect_field_value": next_url, "step": "email"}
         return render(request, "account/login.html", context, status=400)
     email = form.cleaned_data["login"]
-    connection = connection_for_email(email)
+    connection = sso_connection_for_email(email)
     if connection is not None:
         return sso_redirect(request, connection, email=email, next_url=next_url)
     query = {"email": email, **({"next": next_url} if next_url else {})}

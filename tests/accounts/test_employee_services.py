@@ -12,7 +12,7 @@ from django.http import Http404
 from mentorhub.accounts.models import AuditEvent, Employee, EmploymentEvent
 from mentorhub.accounts.services.employees import employee_create, employee_update
 from mentorhub.accounts.services.roster_import import roster_import_start
-from tests.factories import EmployeeFactory
+from tests.factories import EmployeeFactory, MembershipFactory
 
 from .roster_helpers import person, roster_csv
 
@@ -152,3 +152,15 @@ def test_update_changes_only_what_is_given_and_refuses_cycles_and_other_organiza
         employee_update(organization=other_org, actor=None, employee_id=mid.pk, values={"title": "X"}, source="t")
     with pytest.raises(ValueError, match="Not roster fields"):
         employee_update(organization=org, actor=None, employee_id=mid.pk, values={"salary": "1"}, source="t")
+
+
+def test_a_member_who_signed_in_before_their_row_existed_is_linked_to_it(org, other_org):
+    invited = MembershipFactory(organization=org, employee=None, user__email="early@alpha.test")
+    elsewhere = MembershipFactory(organization=other_org, employee=None, user=invited.user)
+    employee = employee_create(
+        organization=org, actor=None, values=values(person("E9", email="Early@alpha.test")), source="test"
+    )
+    invited.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert invited.employee_id == employee.pk
+    assert elsewhere.employee_id is None  # another organization's membership is never linked to this roster

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from identity.models import ClaimedDomain, SsoConnection, SsoSignInAttempt
@@ -91,7 +92,7 @@ def saml_idp_server(live_server) -> Iterator[TestIdp]:
 def test_roster_person_signs_in_through_a_saml_identity_provider(page, live_server, transactional_db, saml_idp_server):
     org = Organization.objects.create(slug="acme", name="Acme Corporation")
     employee = EmployeeFactory(organization=org, email=EMAIL, name="Ann Archer")
-    ClaimedDomain.objects.create(organization=org, domain="acme-saml.test")
+    ClaimedDomain.objects.create(organization=org, domain="acme-saml.test", verified_at=timezone.now())
     SsoConnection.objects.create(
         organization=org,
         protocol=SsoConnection.Protocol.SAML,

@@ -1,5 +1,8 @@
 """Real OpenID Connect providers on loopback, for the SSO tests (import the fixtures into a test module).
 
+Both listen on loopback over http, which the server-side fetches refuse by default: the fixtures turn on the
+test settings SSO_OUTBOUND_ALLOW_LOOPBACK / SSO_OUTBOUND_ALLOW_HTTP for the test that uses them.
+
 - `oidc_provider`: oidc-provider-mock (authlib), a complete provider: discovery, authorization form, token
   endpoint with RS256-signed ID tokens, userinfo, JWKS. `oidc_provider.set_user(sub, claims)` says who the
   next sign-in as `sub` is.
@@ -13,11 +16,13 @@ the provider's authorization endpoint over real HTTP, and allauth's callback.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import functools
 import json
 import secrets
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -28,6 +33,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -35,6 +41,9 @@ from identity.crypto import secret_encrypt
 from identity.models import ClaimedDomain, SsoConnection
 
 CLIENT_SECRET = "loopback-client-secret"
+
+_SERVERS = contextlib.ExitStack()  # the providers' servers, stopped when the test process ends
+atexit.register(_SERVERS.close)
 
 
 @dataclass
@@ -46,12 +55,26 @@ class MockProvider:
         response.raise_for_status()
 
 
-@pytest.fixture(scope="session")
-def oidc_provider() -> Iterator[MockProvider]:
+def allow_loopback_fetches(settings: Any) -> None:
+    """These providers listen on loopback over plain http: allow both for the server-side fetches (the default
+    refuses them, identity/sso/outbound.py)."""
+    settings.SSO_OUTBOUND_ALLOW_LOOPBACK = True
+    settings.SSO_OUTBOUND_ALLOW_HTTP = True
+
+
+@functools.cache
+def _mock_provider_server() -> MockProvider:
+    """Started once per test process (a session fixture could not change the per-test settings)."""
     from oidc_provider_mock import run_server_in_thread
 
-    with run_server_in_thread(port=0) as server:
-        yield MockProvider(issuer=f"http://localhost:{server.server_port}")
+    server = _SERVERS.enter_context(run_server_in_thread(port=0))
+    return MockProvider(issuer=f"http://localhost:{server.server_port}")
+
+
+@pytest.fixture
+def oidc_provider(settings) -> MockProvider:
+    allow_loopback_fetches(settings)
+    return _mock_provider_server()
 
 
 @dataclass
@@ -129,16 +152,22 @@ class BadProvider:
         return Response(json.dumps(body), content_type="application/json")(environ, start_response)
 
 
-@pytest.fixture(scope="session")
-def bad_oidc_provider() -> Iterator[BadProvider]:
+@functools.cache
+def _bad_provider_server() -> BadProvider:
     provider = BadProvider(key=rsa.generate_private_key(public_exponent=65537, key_size=2048))
     server = make_server("localhost", 0, provider, threaded=True)
     provider.issuer = f"http://localhost:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
-    yield provider
-    server.shutdown()
-    thread.join(5)
+    _SERVERS.callback(thread.join, 5)
+    _SERVERS.callback(server.shutdown)
+    return provider
+
+
+@pytest.fixture
+def bad_oidc_provider(settings) -> BadProvider:
+    allow_loopback_fetches(settings)
+    return _bad_provider_server()
 
 
 def oidc_connection(organization: Any, issuer: str, *, client_id: str = "mentorhub", domains=(), **fields: Any):
@@ -153,7 +182,8 @@ def oidc_connection(organization: Any, issuer: str, *, client_id: str = "mentorh
         **fields,
     )
     for domain in domains:
-        ClaimedDomain.objects.create(organization=organization, domain=domain)
+        # A verified claim (verification itself: tests/identity/test_sso_domain_verification.py).
+        ClaimedDomain.objects.create(organization=organization, domain=domain, verified_at=timezone.now())
     return connection
 
 

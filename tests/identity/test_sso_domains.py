@@ -1,5 +1,6 @@
 """Email domains an organization claims for SSO: written one way, public mail services refused, one
-organization per domain (the refusal never names the other one), released only after a confirmation."""
+organization per VERIFIED domain (the refusal never names the other one), released only after a confirmation.
+Verification itself (DNS TXT records on a loopback DNS server): test_sso_domain_verification.py."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from identity.selectors import organization_for_email_domain
 from identity.services.sso import domain_claim
 from mentorhub.accounts.models import AuditEvent
 from tests.helpers import org_url, page_text
+
+from .dns_peer import verified_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -63,20 +66,35 @@ def test_an_admin_claims_a_domain_on_the_sso_page(admin_client, org, admin):
     assert claim.domain == "alpha.example"
     event = AuditEvent.objects.get(organization=org, verb="sso.domain_claim")
     assert event.actor == admin.user and event.changes == {"domain": [None, "alpha.example"]}
+    assert claim.verified_at is None  # pending until proved in DNS
     page = page_text(admin_client.get(org_url("sso-settings", org)))
-    assert "alpha.example is now one of your organization&#x27;s domains." in page
+    assert "alpha.example is claimed. Publish its TXT record in your DNS, then press Verify" in page
+    assert "Pending verification" in page
+    assert 'value="_mentorhub-challenge.alpha.example"' in page
+    assert f'value="mentorhub-domain-verification={claim.verification_token}"' in page
+    assert 'Verify<span class="visually-hidden"> alpha.example</span>' in page
     assert 'Release<span class="visually-hidden"> alpha.example</span>' in page
 
 
-def test_a_domain_of_another_organization_is_refused_without_naming_it(admin_client, org, other_org):
-    ClaimedDomain.objects.create(organization=other_org, domain="shared.example")
+def test_a_domain_another_organization_verified_is_refused_without_naming_it(admin_client, org, other_org):
+    verified_claim(other_org, "shared.example")
     response = _claim(admin_client, org, "SHARED.example")
     assert response.status_code == 400
     text = page_text(response)
-    assert "Another organization has already claimed this domain." in text
+    assert "Another organization has already claimed and verified this domain." in text
     assert other_org.name not in text and other_org.slug not in text
     assert not ClaimedDomain.objects.filter(organization=org).exists()
     assert not AuditEvent.objects.filter(organization=org, verb="sso.domain_claim").exists()
+
+
+def test_another_organizations_pending_claim_blocks_nobody(admin_client, org, other_org):
+    theirs = domain_claim(organization=other_org, actor=None, domain="shared.example")
+    assert _claim(admin_client, org, "shared.example").status_code == 302
+    assert set(ClaimedDomain.objects.filter(domain="shared.example").values_list("organization", flat=True)) == {
+        org.pk,
+        other_org.pk,
+    }
+    assert ClaimedDomain.objects.filter(pk=theirs.pk, verified_at__isnull=True).exists()
 
 
 def test_claiming_twice_and_public_mail_services_are_explained(admin_client, org):
@@ -124,9 +142,11 @@ def test_members_may_not_claim_or_release(member_client, org):
     assert list(ClaimedDomain.objects.values_list("domain", flat=True)) == ["alpha.example"]
 
 
-def test_the_organization_of_an_email_domain(org, other_org):
-    domain_claim(organization=org, actor=None, domain="bücher.example")
-    domain_claim(organization=other_org, actor=None, domain="beta.example")
+def test_the_organization_of_an_email_domain_is_the_one_that_verified_it(org, other_org):
+    verified_claim(org, "bücher.example")
+    verified_claim(other_org, "beta.example")
+    domain_claim(organization=org, actor=None, domain="pending.example")
+    assert organization_for_email_domain("someone@pending.example") is None  # a pending claim counts for nothing
     assert organization_for_email_domain("Someone@BÜCHER.example") == org
     assert organization_for_email_domain("xn--bcher-kva.example") == org
     assert organization_for_email_domain("beta.example.") == other_org

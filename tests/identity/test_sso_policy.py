@@ -9,6 +9,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from identity.models import ClaimedDomain, SsoConnection
 
@@ -22,7 +23,7 @@ REQUIRED = "Alpha Ltd requires single sign-on"
 
 @pytest.fixture
 def alpha_requires_sso(org):
-    ClaimedDomain.objects.create(organization=org, domain="alpha.test")
+    ClaimedDomain.objects.create(organization=org, domain="alpha.test", verified_at=timezone.now())
     return SsoConnection.objects.create(
         organization=org,
         enabled=True,

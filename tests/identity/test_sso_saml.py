@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from identity.models import ClaimedDomain, SsoConnection
 from identity.sso.saml import REPLAY_REASON, saml_app_settings, saml_sp_urls
@@ -32,7 +33,7 @@ def idp() -> TestIdp:
 
 @pytest.fixture
 def connection(org, idp) -> SsoConnection:
-    ClaimedDomain.objects.create(organization=org, domain="alpha.test")
+    ClaimedDomain.objects.create(organization=org, domain="alpha.test", verified_at=timezone.now())
     return SsoConnection.objects.create(
         organization=org,
         protocol=SsoConnection.Protocol.SAML,

@@ -23,7 +23,7 @@ from django.utils import timezone
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from .. import roster_csv
-from ..models import Employee, EmploymentEvent, Organization, User
+from ..models import Employee, EmploymentEvent, Membership, Organization, User
 from .audit import audit_record, diff_fields
 from .roster_apply import ROW_FIELDS, employment_events
 
@@ -118,6 +118,11 @@ def employee_create(
         verb="employee.create",
         target=employee,
         changes={**diff_fields({}, row), "source": [None, source]},
+    )
+    # Someone who signed in before their roster row existed (an invitation) is linked to it now, as a roster
+    # import links them: their membership then follows the row (departures close it, SSO finds it).
+    scoped(Membership, organization).filter(employee__isnull=True, user__email__iexact=employee.email).update(
+        employee=employee
     )
     return employee
 

@@ -51,6 +51,8 @@ VERB_LABELS = {
     "sso.connection_update": "Changed single sign-on",
     "sso.domain_claim": "Claimed an email domain",
     "sso.domain_release": "Released an email domain",
+    "sso.domain_verify": "Verified an email domain",
+    "sso.domain_drop": "Pending email domain claim dropped",
     "sso.sign_in": "Signed in with SSO",
     "sso.sign_in_refused": "SSO sign-in refused",
     "sso.test": "Tested the SSO connection",
