@@ -12,9 +12,7 @@ slow identity provider never holds the row lock.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,6 +25,7 @@ from ..crypto import secret_encrypt
 from ..domains import domain_normalize, domain_txt_verify
 from ..models import ClaimedDomain, SsoConnection
 from ..sso.metadata import fetch_idp_metadata, parse_idp_metadata
+from ..sso.outbound import issuer_refusal
 
 # Settings written as they are given (None or absent: left unchanged).
 CONNECTION_FIELDS = (
@@ -53,12 +52,6 @@ DOMAIN_TAKEN = (
     "Another organization has already claimed and verified this domain. If it is yours, contact MentorHub "
     "support to have it transferred."
 )
-
-
-def _http_allowed() -> bool:
-    """Plain http:// for the issuer's discovery document: in development and tests only (the same setting as
-    the SAML metadata fetch, identity/sso/metadata.py)."""
-    return bool(settings.DEBUG or getattr(settings, "SSO_METADATA_ALLOW_HTTP", False))
 
 
 def _fetched_metadata(connection: SsoConnection | None, fields: dict[str, Any]) -> tuple[str, str] | None:
@@ -91,9 +84,10 @@ def _check(connection: SsoConnection) -> None:
         errors.setdefault(field, []).append(message)
 
     if connection.oidc_issuer:
-        scheme = urlsplit(connection.oidc_issuer).scheme.lower()
-        if scheme != "https" and not (scheme == "http" and _http_allowed()):
-            add("oidc_issuer", "The issuer URL must start with https://.")
+        # https only, and a host on a public address (checked again when a sign-in connects: sso/outbound.py).
+        refusal = issuer_refusal(connection.oidc_issuer)
+        if refusal:
+            add("oidc_issuer", refusal)
     if connection.protocol == SsoConnection.Protocol.OIDC and "openid" not in connection.oidc_scopes.split():
         add("oidc_scopes", "The scopes must include openid (OpenID Connect sign-in needs it).")
     if not connection.attribute_email:

@@ -5,11 +5,11 @@ Both take input an organization admin controls, so both are defensive:
 - parsing goes through python3-saml's parser, whose `OneLogin_Saml2_XML.to_etree` refuses DTDs and entity
   declarations (its defusedxml-style `xmlparser.fromstring(..., forbid_dtd=True, forbid_entities=True)`,
   network access off), so XML bombs and external entities never expand;
-- fetching (the address policy of identity/sso/outbound.py) resolves the host name first and refuses loopback, private, link-local (cloud metadata
-  169.254.169.254), multicast, reserved and unspecified addresses, then connects to the address it checked (the
-  Host header and TLS SNI / certificate check keep the host name), so a DNS answer cannot change between the
-  check and the connection. Redirects are followed by hand (at most 3), each target checked the same way; the
-  whole fetch has a 10 s deadline and a 1 MB cap.
+- fetching (the address policy of identity/sso/outbound.py) resolves the host name first and refuses
+  loopback, private, link-local (cloud metadata 169.254.169.254), multicast, reserved and unspecified
+  addresses, then connects to the address it checked (the Host header and TLS SNI / certificate check keep the
+  host name), so a DNS answer cannot change between the check and the connection. Redirects are followed by
+  hand (at most 3), each target checked the same way; the whole fetch has a 10 s deadline and a 1 MB cap.
 """
 
 from __future__ import annotations

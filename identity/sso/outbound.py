@@ -257,14 +257,21 @@ class CheckedHTTPAdapter(HTTPAdapter):
     def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
         raise AddressRefusedError("Server-side fetches of identity-provider URLs do not go through a proxy.")
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False, **kwargs: Any) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
         refusal = url_refusal(request.url or "")
         if refusal:
             raise AddressRefusedError(f"{refusal} ({request.url})", request=request)
         deadline = time.monotonic() + OUTBOUND_TIMEOUT_SECONDS
-        kwargs["proxies"] = {}
         try:
-            response = super().send(request, stream=True, **kwargs)
+            response = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies={})
         except OutboundRefused as refused:
             raise AddressRefusedError(f"{request.url}: {refused}", request=request) from refused
         if stream:
@@ -280,7 +287,7 @@ class CheckedHTTPAdapter(HTTPAdapter):
             raise requests.exceptions.ConnectionError(exc, request=request) from exc
         finally:
             response.close()
-        response._content_consumed = True  # type: ignore[attr-defined]
+        response._content_consumed = True
         return response
 
 

@@ -16,7 +16,6 @@ the provider's authorization endpoint over real HTTP, and allauth's callback.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import json
@@ -42,8 +41,7 @@ from identity.models import ClaimedDomain, SsoConnection
 
 CLIENT_SECRET = "loopback-client-secret"
 
-_SERVERS = contextlib.ExitStack()  # the providers' servers, stopped when the test process ends
-atexit.register(_SERVERS.close)
+_SERVERS = contextlib.ExitStack()  # the providers' servers, stopped when pytest ends (`_stop_at_the_end`)
 
 
 @dataclass
@@ -62,6 +60,13 @@ def allow_loopback_fetches(settings: Any) -> None:
     settings.SSO_OUTBOUND_ALLOW_HTTP = True
 
 
+def _stop_at_the_end(request: pytest.FixtureRequest) -> None:
+    """Stop the servers when pytest ends (before the interpreter waits for their threads)."""
+    if not getattr(_SERVERS, "registered", False):
+        request.config.add_cleanup(_SERVERS.close)
+        _SERVERS.registered = True  # type: ignore[attr-defined]
+
+
 @functools.cache
 def _mock_provider_server() -> MockProvider:
     """Started once per test process (a session fixture could not change the per-test settings)."""
@@ -72,8 +77,9 @@ def _mock_provider_server() -> MockProvider:
 
 
 @pytest.fixture
-def oidc_provider(settings) -> MockProvider:
+def oidc_provider(settings, request) -> MockProvider:
     allow_loopback_fetches(settings)
+    _stop_at_the_end(request)
     return _mock_provider_server()
 
 
@@ -165,8 +171,9 @@ def _bad_provider_server() -> BadProvider:
 
 
 @pytest.fixture
-def bad_oidc_provider(settings) -> BadProvider:
+def bad_oidc_provider(settings, request) -> BadProvider:
     allow_loopback_fetches(settings)
+    _stop_at_the_end(request)
     return _bad_provider_server()
 
 

@@ -169,7 +169,7 @@ def test_one_organizations_idp_never_signs_anyone_into_another(client, org, othe
     response = idp_round_trip(client, "someone@beta-corp.test", "ann-sub")
 
     assert response.status_code == 403
-    assert "alpha-corp.test is not a domain of Beta plc" in _read(response)
+    assert "alpha-corp.test is not a verified domain of Beta plc" in _read(response)
     assert _signed_in_as(client) is None
     assert not Membership.objects.filter(organization=other_org, user=ann_user).exists()
     assert SocialAccount.objects.filter(provider="org-beta").count() == 0

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from identity.crypto import secret_decrypt
@@ -155,7 +156,7 @@ def test_turning_sso_on_needs_the_chosen_protocols_settings(admin_client, org):
     )
     assert "Turn single sign-on on before requiring it" in page_text(off)
     insecure = _save(admin_client, org, {**OIDC, "oidc_issuer": "http://login.example.test/"})
-    assert "The issuer URL must start with https://." in page_text(insecure)
+    assert "The issuer URL must use https://." in page_text(insecure)
     assert not SsoConnection.objects.exists() and not AuditEvent.objects.filter(verb__startswith="sso.").exists()
 
 
@@ -268,6 +269,22 @@ def test_fetching_metadata_from_a_private_address_is_refused_by_default(admin_cl
     assert response.status_code == 400
     assert "link-local address" in page_text(response)
     assert not SsoConnection.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("issuer", "why"),
+    [
+        ("https://127.0.0.1/realms/acme", "loopback"),
+        ("https://10.1.2.3/", "private"),
+        ("https://169.254.169.254/", "link-local"),
+        ("http://idp.example.com/", "https://"),
+    ],
+)
+def test_an_issuer_on_a_private_address_or_without_https_is_refused_at_save_time(org, issuer, why):
+    with pytest.raises(ValidationError) as refused:
+        sso_connection_update(organization=org, actor=None, protocol="oidc", oidc_issuer=issuer)
+    assert why in " ".join(refused.value.message_dict["oidc_issuer"])
+    assert not SsoConnection.objects.filter(organization=org).exists()
 
 
 def test_the_last_twenty_attempts_are_listed_in_the_viewers_time_zone(admin_client, org, other_org, admin):
