@@ -10,6 +10,8 @@ from scim2_models import Context, InvalidValueException, ListResponse, Precondit
 from .http import SCIMBadRequest
 from .resources import DEFAULT_COUNT, MAX_RESULTS
 
+MAX_START_INDEX = 2**31
+
 
 def page_bounds(request: HttpRequest) -> tuple[int, int]:
     """(startIndex, count): 1-based start (below 1 reads as 1), count capped at MAX_RESULTS."""
@@ -18,7 +20,8 @@ def page_bounds(request: HttpRequest) -> tuple[int, int]:
         count = int(request.GET.get("count", DEFAULT_COUNT))
     except ValueError:
         raise SCIMBadRequest("startIndex and count are integers.") from None
-    return max(start, 1), min(max(count, 0), MAX_RESULTS)
+    # An offset past any roster is an empty page; one past the database's bigint would be a 500.
+    return min(max(start, 1), MAX_START_INDEX), min(max(count, 0), MAX_RESULTS)
 
 
 def response_parameters(request: HttpRequest, model: Any) -> Any:

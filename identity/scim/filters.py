@@ -24,7 +24,14 @@ from scim2_models.path.expressions import (
     ValuePath,
 )
 
+from .http import as_pk
 from .resources import ENTERPRISE_URN
+
+
+def _pk_is(value: str) -> Q:
+    pk = as_pk(value)
+    return Q(pk=pk) if pk is not None else Q(pk__in=[])
+
 
 Lookups = dict[str, Callable[[str], Q]]
 
@@ -33,14 +40,14 @@ USER_LOOKUPS: Lookups = {
     "externalid": lambda v: Q(scim_user__external_id=v),
     "emails.value": lambda v: Q(email__iexact=v),
     "emails": lambda v: Q(email__iexact=v),
-    "id": lambda v: Q(pk=int(v)) if v.isdigit() else Q(pk__in=[]),
+    "id": _pk_is,
     "employeenumber": lambda v: Q(employee_id=v),
     f"{ENTERPRISE_URN}:employeenumber".lower(): lambda v: Q(employee_id=v),
 }
 GROUP_LOOKUPS: Lookups = {
     "displayname": lambda v: Q(display_name__iexact=v),
     "externalid": lambda v: Q(external_id=v),
-    "id": lambda v: Q(pk=int(v)) if v.isdigit() else Q(pk__in=[]),
+    "id": _pk_is,
 }
 # The core schemas' URNs may prefix an attribute (`urn:...:core:2.0:User:userName`); they name nothing more.
 _CORE_URNS = ("urn:ietf:params:scim:schemas:core:2.0:user", "urn:ietf:params:scim:schemas:core:2.0:group")

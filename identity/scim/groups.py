@@ -16,7 +16,7 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 from . import provisioning
 from .common import check_if_match, dump, list_payload, page_bounds, response_parameters
 from .filters import GROUP_LOOKUPS, apply_filter
-from .http import ScimContext, read_json, scim_json, scim_view
+from .http import ScimContext, as_pk, read_json, scim_json, scim_view
 from .mapping import etag
 from .patch import normalize_patch
 from .resources import POLICY, Group, GroupMember, User
@@ -83,9 +83,7 @@ def groups(request: HttpRequest, scim: ScimContext) -> HttpResponse:
 
 @scim_view(("GET", "PUT", "PATCH", "DELETE"))
 def group_detail(request: HttpRequest, scim: ScimContext, group_id: str) -> HttpResponse:
-    group = get_scoped_or_404(
-        groups_of(scim.organization), scim.organization, pk=int(group_id) if group_id.isdigit() else 0
-    )
+    group = get_scoped_or_404(groups_of(scim.organization), scim.organization, pk=as_pk(group_id) or 0)
     if request.method == "GET":
         return _answer(scim, group.pk, parameters=response_parameters(request, Group))
     check_if_match(request, etag(group.updated_at))

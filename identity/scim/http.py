@@ -16,7 +16,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -56,8 +56,24 @@ def scim_error(status: int, detail: str, scim_type: str | None = None) -> HttpRe
 def read_json(request: HttpRequest) -> Any:
     try:
         return json.loads(request.body or b"null")
+    except RequestDataTooBig:
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before reading it: answered in SCIM's form.
+        raise SCIMBadRequest("The request body is too large.", None, status=413) from None
     except (ValueError, UnicodeDecodeError):
         raise SCIMBadRequest("The body is not JSON.", "invalidSyntax") from None
+
+
+MAX_PK = 2**63 - 1  # the database's bigint
+
+
+def as_pk(value: str | None) -> int | None:
+    """A SCIM id (always a string) as a database key, or None when it cannot be one: ASCII digits only
+    (`str.isdigit` also accepts "²", which int() refuses) and within the database's range."""
+    text = value or ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_PK else None
 
 
 class SCIMBadRequest(Exception):

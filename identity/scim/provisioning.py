@@ -23,6 +23,7 @@ from mentorhub.accounts.services.departures import employee_depart, employee_rea
 from mentorhub.accounts.services.employees import employee_create, employee_update
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
+from .http import as_pk
 from .mapping import UserState
 
 SOURCE = "scim"
@@ -31,7 +32,7 @@ SOURCE = "scim"
 def _manager_pk(organization: Organization, ref: str | None) -> int | None:
     if ref is None:
         return None
-    pk = int(ref) if ref.isdigit() else None
+    pk = as_pk(ref)
     if pk is None or not scoped(Employee, organization).filter(pk=pk).exists():
         raise ValidationError({"manager": [f"No user with the id “{ref}”."]})
     return pk
@@ -176,7 +177,8 @@ def scim_user_delete(*, organization: Organization, actor: User, employee_id: in
 
 
 def _member_pks(organization: Organization, refs: list[str]) -> list[int]:
-    pks = {int(ref) for ref in refs if ref.isdigit()}
+    parsed = {as_pk(ref) for ref in set(refs)}
+    pks = {pk for pk in parsed if pk is not None}
     if len(pks) != len(set(refs)):
         raise ValidationError({"members": ["Members are users of this organization, named by their id."]})
     return sorted(pks)

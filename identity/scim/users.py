@@ -20,7 +20,7 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 from . import provisioning
 from .common import check_if_match, dump, list_payload, page_bounds, response_parameters
 from .filters import USER_LOOKUPS, apply_filter
-from .http import ScimContext, read_json, scim_json, scim_view
+from .http import ScimContext, as_pk, read_json, scim_json, scim_view
 from .mapping import user_etag, user_resource, user_state, with_roster_values
 from .patch import normalize_patch
 from .resources import POLICY, FullUser
@@ -38,9 +38,7 @@ def users_of(organization: Organization) -> QuerySet[Employee]:
 
 
 def _employee(scim: ScimContext, user_id: str) -> Employee:
-    return get_scoped_or_404(
-        users_of(scim.organization), scim.organization, pk=int(user_id) if user_id.isdigit() else 0
-    )
+    return get_scoped_or_404(users_of(scim.organization), scim.organization, pk=as_pk(user_id) or 0)
 
 
 def _answer(scim: ScimContext, employee: Employee, status: int = 200, parameters: Any = None) -> HttpResponse:

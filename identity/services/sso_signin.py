@@ -14,6 +14,7 @@ Nothing is written for a refusal but the attempt and its audit entry.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,12 +79,19 @@ def sso_identity_from_claims(connection: SsoConnection, claims: dict[str, Any]) 
     """Map the received claims (OIDC) or attributes (SAML, lists of values) with the connection's names."""
     employee_attr = connection.attribute_employee_id
     return SsoIdentity(
-        email=_text(claims.get(connection.attribute_email)).lower(),
+        email=_canonical_email(_text(claims.get(connection.attribute_email))),
         name=_text(claims.get(connection.attribute_name)),
         employee_id=_text(claims.get(employee_attr)) if employee_attr else "",
         email_verified=_verified(claims.get("email_verified")),
         claims=claims,
     )
+
+
+def _canonical_email(email: str) -> str:
+    """The address in compatibility-normalized form (NFKC), lower case: what is checked against the claimed
+    domains is then what is looked up on the roster and stored (a fullwidth "acme.com" is acme.com, as the domain
+    rules already read it)."""
+    return unicodedata.normalize("NFKC", email.strip()).lower()
 
 
 def _roster_entry(organization: Organization, identity: SsoIdentity) -> Employee | None:

@@ -7,8 +7,10 @@ the decision from identity/services/sso_signin.py; this class only joins them to
   its own signup (auto-signup and the signup form stay closed);
 - `get_requests_session` / `get_provider`: allauth's server-side fetches go only to public addresses
   (identity/sso/outbound.py; an issuer on a refused address is refused when a sign-in starts);
-- `on_authentication_error`: the IdP's answer was unusable (wrong issuer, audience, expired, denied): the
-  attempt is recorded with a reason a person understands.
+- `on_authentication_error`: the IdP's answer was unusable (wrong issuer, audience, expired, denied, a SAML
+  response unsigned, wrongly signed, replayed or unsolicited): the attempt is recorded with a reason a person
+  understands, when this browser started it (OIDC: the callback's state; SAML: the start allauth stashed in
+  the session, identity/sso/saml.py); a connection test that failed shows its result page.
 """
 
 from __future__ import annotations
@@ -83,8 +85,10 @@ def error_reason(error: str | None, exception: BaseException | None, extra_conte
     """A reason a person understands for an unusable answer of the IdP."""
     if error == AuthError.CANCELLED:
         return "The sign-in was cancelled at the identity provider."
-    if extra_context.get("saml_last_error_reason"):
-        return f"The identity provider's answer was refused: {extra_context['saml_last_error_reason']}"
+    if extra_context.get("saml_errors") or extra_context.get("saml_last_error_reason"):
+        from identity.sso.saml import saml_refusal_reason
+
+        return saml_refusal_reason(extra_context.get("saml_errors"), str(extra_context.get("saml_last_error_reason")))
     cause = exception.__cause__ if exception is not None else None
     name = type(cause).__name__ if cause is not None else ""
     reasons = {
@@ -105,6 +109,16 @@ def error_reason(error: str | None, exception: BaseException | None, extra_conte
     if exception is not None:
         return f"The identity provider's answer could not be used ({type(exception).__name__}: {exception})."[:480]
     return "The identity provider did not complete the sign-in."
+
+
+def _saml_started_state(request: HttpRequest, provider: Any, extra_context: dict[str, Any]) -> dict[str, Any] | None:
+    """allauth passes no state with a refused SAML response: the sign-in (or connection test) this browser
+    started for the organization and has not finished, taken out of the session, or None when it started none
+    (identity/sso/saml.py, `saml_pending_state_take`)."""
+    from identity.sso.saml import saml_pending_state_take, saml_posted_in_response_to
+
+    in_response_to = str(extra_context.get("saml_in_response_to") or "") or saml_posted_in_response_to(request)
+    return saml_pending_state_take(request, provider_id=provider.sub_id, in_response_to=in_response_to)
 
 
 class SsoSocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -134,6 +148,14 @@ class SsoSocialAccountAdapter(DefaultSocialAccountAdapter):
         connection = connection_for_app(app)
         if connection is None:
             raise ImmediateHttpResponse(refusal_page(request, "Single sign-on is not available for this sign-in."))
+        if connection.protocol == SsoConnection.Protocol.SAML:
+            from identity.sso.saml import saml_refusal_of_state
+
+            saml_refusal = saml_refusal_of_state(sociallogin.state)
+            if saml_refusal is not None:
+                reason, started = saml_refusal
+                state = sociallogin.state if started else None
+                raise ImmediateHttpResponse(self._refusal_answer(request, connection, state, reason))
         extra_data = dict(sociallogin.account.extra_data or {})
         claims = received_claims(connection, extra_data)
         identity = self._identity(connection, claims)
@@ -208,16 +230,28 @@ class SsoSocialAccountAdapter(DefaultSocialAccountAdapter):
         exception: BaseException | None = None,
         extra_context: dict[str, Any] | None = None,
     ) -> None:
-        extra_context = extra_context or {}
+        extra_context = dict(extra_context or {})
+        if getattr(provider, "saml_refusal", "") and not extra_context.get("saml_errors"):
+            # identity/sso/saml.py's OrgSamlProvider found it (an unsolicited response).
+            extra_context["saml_errors"] = [provider.saml_refusal]
         connection = connection_for_app(getattr(provider, "app", None))
         reason = error_reason(error, exception, extra_context)
         state = extra_context.get("state")
         if connection is None:
             raise ImmediateHttpResponse(refusal_page(request, reason))
+        if state is None and connection.protocol == SsoConnection.Protocol.SAML:
+            state = _saml_started_state(request, provider, extra_context)
+        raise ImmediateHttpResponse(self._refusal_answer(request, connection, state, reason))
+
+    def _refusal_answer(
+        self, request: HttpRequest, connection: SsoConnection, state: dict[str, Any] | None, reason: str
+    ) -> HttpResponse:
+        """A round trip this browser started (`state`) is recorded: a connection test shows its result page, a
+        sign-in is refused. Without a state (a forged or stale callback, junk posted to the SAML ACS) nothing is
+        recorded: anyone can send those."""
         test = _test_data(state)
         if test is not None:
-            raise ImmediateHttpResponse(self._test_answer(request, connection, test, {}, None, error=reason))
+            return self._test_answer(request, connection, test, {}, None, error=reason)
         if state:
-            # A round trip this browser started (a forged or stale callback carries no state: not recorded).
             sso_sign_in_refuse(connection=connection, reason=reason)
-        raise ImmediateHttpResponse(refusal_page(request, reason, connection.organization.name))
+        return refusal_page(request, reason, connection.organization.name)

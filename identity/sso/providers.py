@@ -19,8 +19,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from identity.crypto import secret_decrypt
-from identity.domains import domain_of_email
-from identity.models import ClaimedDomain, SsoConnection
+from identity.models import SsoConnection
 
 from .outbound import AddressRefusedError, issuer_refusal
 
@@ -152,20 +151,5 @@ def connection_for_app(app: SocialApp | None) -> SsoConnection | None:
         return None
     connection = _enabled().filter(pk=pk).first()
     if connection is None or connection.provider_id != app.provider_id:
-        return None
-    return connection
-
-
-def connection_for_email(email: str) -> SsoConnection | None:
-    """Home-realm discovery: the enabled, usable connection of the organization that claimed the address's
-    domain, or None (an unclaimed domain, SSO off, or an incomplete connection)."""
-    domain = domain_of_email(email) if "@" in (email or "") else None
-    if not domain:
-        return None
-    claim = ClaimedDomain.objects.filter(domain=domain).values_list("organization_id", flat=True).first()
-    if claim is None:
-        return None
-    connection = _enabled().filter(organization_id=claim).first()
-    if connection is None or social_app_for(connection) is None:
         return None
     return connection

@@ -18,6 +18,14 @@ allauth or our adapter see the person):
   `SOCIALACCOUNT_PROVIDERS["saml"]["provider_class"]`) remembers every accepted assertion id in the cache,
   per organization, until the assertion expires, and refuses a second use.
 
+A refused response is recorded (identity/sso/adapter.py, `on_authentication_error`) only against a sign-in
+this browser started for the organization and has not finished: allauth stashes every SP-initiated start in
+the session (`allauth.socialaccount.internal.statekit`, keyed by the AuthnRequest id, tagged with the
+provider id = the organization slug); `saml_pending_state_take` takes that entry out (the one the response's
+InResponseTo names, else the newest), so a POST to the ACS from a browser that started nothing records
+nothing, and one started sign-in is recorded once. `saml_refusal_reason` words python3-saml's refusal for
+people.
+
 Metadata is never fetched by allauth (its `metadata_url` mode fetches without address checks): the settings
 page fetches it with `identity.sso.metadata.fetch_idp_metadata` and stores the document in
 `SsoConnection.saml_metadata_xml`; the app settings are built from that copy.
@@ -25,19 +33,21 @@ page fetches it with `identity.sso.metadata.fetch_idp_metadata` and stores the d
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import time
 from typing import Any
 
-from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.socialaccount.helpers import render_authentication_error
-from allauth.socialaccount.providers.base.constants import AuthError
+from allauth.core.internal import httpkit
+from allauth.socialaccount.internal import statekit
 from allauth.socialaccount.providers.saml.provider import SAMLProvider
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
+from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 
 from identity.models import SsoConnection
 from identity.sso.metadata import IdpMetadata, parse_idp_metadata
@@ -45,6 +55,59 @@ from identity.sso.metadata import IdpMetadata, parse_idp_metadata
 # How long an assertion id is remembered when the assertion states no expiry of its own.
 REPLAY_FALLBACK_SECONDS = 60 * 60
 REPLAY_REASON = "This SAML response was already used (a replayed assertion)."
+UNSOLICITED_REASON = (
+    "The identity provider sent a sign-in that MentorHub did not ask for (identity-provider-initiated sign-in is "
+    "not accepted): start the sign-in from MentorHub's sign-in page."
+)
+UNREQUESTED_REASON = (
+    "This SAML response answers a sign-in that was not started in this browser, or that expired: "
+    "start the sign-in again."
+)
+# allauth's ACS view keeps the POSTed response in a short-lived session that its finishing view reads (then
+# deletes) before validating it; the copy it read stays on the request under this attribute.
+ACS_SESSION_ATTRIBUTE = "saml_acs_session"
+REFUSAL_STATE_KEY = "mentorhub_saml_refusal"
+
+# python3-saml's refusal (saml_last_error_reason), by a fragment of its text, in words for people.
+_REASONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("Signature validation failed",),
+        "The response's signature did not verify against the identity provider's certificate (signed by another "
+        "key, or changed after signing).",
+    ),
+    (
+        ("is not signed and the SP require it", "No Signature found"),
+        "The assertion is not signed: MentorHub accepts only assertions signed by the identity provider.",
+    ),
+    (
+        ("timestamp: expired", "attributes have expired"),
+        "The assertion expired before it reached MentorHub (or the identity provider's clock is wrong).",
+    ),
+    (("timestamp: not yet valid",), "The assertion is not valid yet (the identity provider's clock is ahead)."),
+    (
+        ("is not a valid audience",),
+        "The response was sent for another audience (another application's entity id), not for MentorHub.",
+    ),
+    (
+        ("instead of", "empty Destination"),
+        "The response was sent to another address than this organization's ACS URL.",
+    ),
+    (
+        ("valid SubjectConfirmation",),
+        "The assertion was not confirmed for this address and time (wrong recipient, or expired).",
+    ),
+    (("Invalid issuer",), "The response was issued by another identity provider than the one configured."),
+    (
+        ("must contain 1 assertion",),
+        "The response must hold exactly one assertion (an unsigned assertion may have been slipped in).",
+    ),
+    (("Invalid response", "Invalid SAML Response"), "The response could not be read."),
+)
+_ERROR_REASONS = {
+    "replayed_assertion": REPLAY_REASON,
+    "unsolicited_response": UNSOLICITED_REASON,
+    "unrequested_response": UNREQUESTED_REASON,
+}
 
 
 def saml_idp_metadata(connection: SsoConnection) -> IdpMetadata:
@@ -133,26 +196,112 @@ def saml_assertion_first_use(*, organization_slug: str, assertion_id: str, not_o
     return bool(cache.add(_replay_key(organization_slug, assertion_id), 1, timeout=max(ttl, 60)))
 
 
+def saml_refusal_reason(errors: list[str] | None, raw_reason: str) -> str:
+    """Why a response was refused, for people, with python3-saml's own words after it (for the IdP's admin)."""
+    for error in errors or []:
+        if error in _ERROR_REASONS:
+            return _ERROR_REASONS[error]
+    raw = (raw_reason or "").strip()
+    plain = "The identity provider's response was refused."
+    for fragments, text in _REASONS:
+        if any(fragment in raw for fragment in fragments):
+            plain = text
+            break
+    return f"{plain} Details: {raw}" if raw else plain
+
+
+def saml_posted_in_response_to(request: HttpRequest) -> str:
+    """The InResponseTo of the response posted to the ACS ("" when there is none or it cannot be read). Only
+    chooses which of this browser's own started sign-ins a refusal is recorded against."""
+    store = getattr(request, ACS_SESSION_ATTRIBUTE, None)
+    serialized = store.get("request") if store is not None else None
+    if not serialized:
+        return ""
+    try:
+        posted = httpkit.deserialize_request(serialized, HttpRequest())
+        xml = base64.b64decode(posted.POST.get("SAMLResponse", ""), validate=False)
+        return str(OneLogin_Saml2_XML.to_etree(xml).get("InResponseTo") or "")
+    except (binascii.Error, ValueError, TypeError, KeyError, SyntaxError):
+        # Unreadable (python3-saml refused it already): no InResponseTo.
+        return ""
+
+
+def _pending(stashed: Any, provider_id: str) -> bool:
+    return (
+        isinstance(stashed, tuple | list)
+        and len(stashed) == 3
+        and stashed[2] == provider_id
+        and time.time() - stashed[1] <= statekit.STATE_TTL
+    )
+
+
+def saml_sign_in_pending(request: HttpRequest, *, provider_id: str, state_id: str) -> bool:
+    """Whether this browser started the sign-in `state_id` (an AuthnRequest id) for this organization, and
+    has not finished it (nor let it expire)."""
+    return bool(state_id) and _pending(statekit.get_states(request).get(state_id), provider_id)
+
+
+def saml_pending_state_take(
+    request: HttpRequest, *, provider_id: str, in_response_to: str = ""
+) -> dict[str, Any] | None:
+    """Take out of the session the sign-in (or connection test) this browser started for the organization and
+    has not finished: the one `in_response_to` names when it is one, else the newest. None when there is none
+    (nothing may then be recorded: anyone can POST to the ACS)."""
+    states = statekit.get_states(request)
+    if saml_sign_in_pending(request, provider_id=provider_id, state_id=in_response_to):
+        state_id: str | None = in_response_to
+    else:
+        state_id = statekit.get_oldest_state(states, rev=True, provider_id=provider_id)
+    if not state_id:
+        return None
+    return statekit.unstash_state(request, state_id=state_id, provider_id=provider_id)
+
+
 class OrgSamlProvider(SAMLProvider):
-    """allauth's SAML provider plus the assertion-id replay check (see the module docstring)."""
+    """allauth's SAML provider plus, once python3-saml accepted a response: IdP-initiated responses refused with
+    a reason, the assertion-id replay check, and a response bound to a sign-in this browser started (allauth
+    would answer a bare 403). See the module docstring.
+
+    A refusal found here never raises out of allauth's view: the request runs in one transaction
+    (ATOMIC_REQUESTS) that an exception rolls back, the recorded attempt with it. allauth's FinishACSView uses
+    this provider object from start to end: `saml_refusal` is noted on it, `unstash_redirect_state` hands the
+    sign-in this browser started (if any) with the refusal in it (`REFUSAL_STATE_KEY`), and the adapter's
+    `pre_social_login` refuses it (an unsolicited response reaches the adapter's `on_authentication_error`)."""
 
     # allauth finds a provider's URLs and views in its package: keep allauth's SAML ones.
     package = SAMLProvider.get_package()
+    saml_refusal: str = ""
 
     def sociallogin_from_response(self, request: HttpRequest, response: Any) -> Any:
         # `response` is the OneLogin_Saml2_Auth that validated the SAML response (FinishACSView).
+        in_response_to = str(response.get_last_response_in_response_to() or "")
+        if not in_response_to:
+            # allauth refuses it next (reject_idp_initiated_sso) through the adapter's on_authentication_error.
+            self.saml_refusal = "unsolicited_response"
+            return super().sociallogin_from_response(request, response)
         first_use = saml_assertion_first_use(
             organization_slug=str(self.app.client_id),
             assertion_id=response.get_last_assertion_id() or "",
             not_on_or_after=response.get_last_assertion_not_on_or_after(),
         )
         if not first_use:
-            raise ImmediateHttpResponse(
-                render_authentication_error(
-                    request,
-                    self,
-                    error=AuthError.DENIED,
-                    extra_context={"saml_errors": ["replayed_assertion"], "saml_last_error_reason": REPLAY_REASON},
-                )
-            )
+            self.saml_refusal = "replayed_assertion"
+        elif not saml_sign_in_pending(request, provider_id=self.sub_id, state_id=in_response_to):
+            self.saml_refusal = "unrequested_response"
         return super().sociallogin_from_response(request, response)
+
+    def unstash_redirect_state(self, request: HttpRequest, state_id: str) -> dict[str, Any]:
+        if not self.saml_refusal:
+            return dict(super().unstash_redirect_state(request, state_id))
+        started = saml_pending_state_take(request, provider_id=self.sub_id, in_response_to=state_id)
+        state: dict[str, Any] = {"process": "login", "data": None, **(started or {})}
+        state[REFUSAL_STATE_KEY] = {"error": self.saml_refusal, "started": started is not None}
+        return state
+
+
+def saml_refusal_of_state(state: dict[str, Any] | None) -> tuple[str, bool] | None:
+    """The refusal `OrgSamlProvider` put in a sign-in's state: (reason, whether this browser started it)."""
+    refusal = (state or {}).get(REFUSAL_STATE_KEY)
+    if not isinstance(refusal, dict):
+        return None
+    return saml_refusal_reason([str(refusal.get("error"))], ""), bool(refusal.get("started"))

@@ -149,6 +149,9 @@ class Membership(models.Model):
     employee = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Set when the person left (deprovisioned by SCIM or a roster import): the membership opens nothing.
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # The departure that deactivated this membership also turned the user's sign-in off (their last active
+    # membership): a return turns it back on. A sign-in the operator turned off stays off.
+    deactivation_disabled_sign_in = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

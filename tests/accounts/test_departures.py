@@ -333,3 +333,21 @@ def test_a_membership_not_yet_linked_to_the_roster_row_closes_and_comes_back_too
     employee_reactivate(organization=org, actor=None, employee_id=employee.pk, source="scim")
     joined.refresh_from_db()
     assert joined.deactivated_at is None and joined.user.is_active
+
+
+def test_a_return_to_one_organization_turns_the_sign_in_back_on_that_the_other_ones_departure_turned_off(
+    org, other_org
+):
+    here = MembershipFactory(organization=org, employee=EmployeeFactory(organization=org))
+    there = MembershipFactory(
+        organization=other_org, user=here.user, employee=EmployeeFactory(organization=other_org, email=here.user.email)
+    )
+    depart(org, here)  # still at the other organization: the sign-in stays on
+    employee_depart(organization=other_org, actor=None, employee_id=there.employee_id, source="scim")
+    assert not Client().login(email=here.user.email, password=TEST_PASSWORD)
+
+    employee_reactivate(organization=org, actor=None, employee_id=here.employee_id, source="scim")
+    client = Client()
+    assert client.login(email=here.user.email, password=TEST_PASSWORD)
+    assert client.get(org_url("org-home", org)).status_code == 200
+    assert client.get(org_url("org-home", other_org)).status_code == 404  # still gone there

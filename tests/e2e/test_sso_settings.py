@@ -1,5 +1,6 @@
 """The SSO settings page in Chromium: an admin configures OpenID Connect through its labelled fields, the
-secret is never shown back, a domain is claimed with the keyboard and released after a confirmation."""
+secret is never shown back, a domain is claimed with the keyboard, verified through its DNS TXT record (a real
+DNS server on loopback) and released after a confirmation."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from identity.crypto import secret_decrypt
 from identity.models import ClaimedDomain, SsoConnection
 from mentorhub.accounts.models import Role
 from tests.factories import MembershipFactory, OrganizationFactory
+from tests.identity.dns_peer import loopback_dns
 
 from .conftest import E2E, RESULTS_DIR, axe_check
 
@@ -53,7 +55,15 @@ def test_an_admin_sets_up_oidc_and_claims_a_domain(page, live_server, transactio
     domain = page.get_by_role("textbox", name="Email domain")
     domain.fill("Alpha.Example")
     domain.press("Enter")
-    expect(page.get_by_text("alpha.example is now one of your organization's domains.")).to_be_visible()
+    expect(page.get_by_text("alpha.example is claimed. Publish its TXT record in your DNS")).to_be_visible()
+    claim = ClaimedDomain.objects.get(organization=org, domain="alpha.example")
+    assert claim.verified_at is None
+    with loopback_dns() as dns:  # the live server runs in this process: it asks this DNS server
+        dns.publish_claim(claim)  # what the admin does at their DNS host
+        page.get_by_role("button", name="Verify alpha.example").click()
+        expect(page.get_by_text("alpha.example is verified")).to_be_visible()
+    claim.refresh_from_db()
+    assert claim.verified_at is not None
     axe_check(page)
     RESULTS_DIR.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS_DIR / "sso-settings.png"), full_page=True)

@@ -204,3 +204,17 @@ def test_an_invalid_email_stays_on_the_first_step(client, db):
     response = client.post(reverse("sso-discover"), {"login": "not-an-address"})
     assert response.status_code == 400
     assert "Enter a valid email address." in _read(response)
+
+
+def test_a_fullwidth_address_is_the_same_person_not_a_second_account(client, org, alpha_sso, ann, oidc_provider):  # noqa: F811
+    """The domain rules read alpha-corp.test written in fullwidth letters as alpha-corp.test; the roster lookup and the
+    stored address must read it the same way, or the IdP could mint a second account beside the roster person's."""
+    fullwidth = "ann@" + "".join(chr(ord(c) + 0xFEE0) if c.isalpha() else c for c in "alpha-corp.test")
+    oidc_provider.set_user("ann-sub", {"email": fullwidth, "name": "Ann Archer"})
+
+    response = idp_round_trip(client, ANN, "ann-sub")
+
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert user.email == ANN.lower()
+    assert Membership.objects.get(organization=org, user=user).employee == ann

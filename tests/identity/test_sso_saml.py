@@ -1,11 +1,14 @@
 """SAML 2.0 sign-in against a test IdP whose responses are built and signed with xmlsec in the test: a valid
 signed assertion signs the roster person in; unsigned, wrongly signed, altered, replayed, expired,
-wrong-audience and unsolicited responses are refused before anyone is signed in."""
+wrong-audience and unsolicited responses are refused before anyone is signed in, and each refusal of a sign-in
+this browser started is recorded (attempt + audit event) with a reason a person reads; a failed connection
+test shows its reason to the admin who ran it."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 from typing import Any
 
 import pytest
@@ -14,11 +17,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from identity.models import ClaimedDomain, SsoConnection
-from identity.sso.saml import REPLAY_REASON, saml_app_settings, saml_sp_urls
-from mentorhub.accounts.models import Membership, User
+from identity.models import ClaimedDomain, SsoConnection, SsoSignInAttempt
+from identity.sso.saml import (
+    REPLAY_REASON,
+    UNREQUESTED_REASON,
+    UNSOLICITED_REASON,
+    saml_app_settings,
+    saml_sp_urls,
+)
+from mentorhub.accounts.models import AuditEvent, Membership, User
 from tests.factories import EmployeeFactory
-from tests.helpers import page_text
+from tests.helpers import org_url, page_text
 
 from .saml_idp import TestIdp, authn_request_id, key_pair
 
@@ -108,7 +117,18 @@ def _signed_in_email(client: Client) -> str | None:
 def _refusal_page(response: Any) -> str:
     """The refusal page the person reads (it carries python3-saml's reason for the refusal)."""
     assert response.status_code == 403
-    return page_text(response)
+    return html.unescape(page_text(response))
+
+
+def _refusal_recorded(organization: Any, reason: str) -> SsoSignInAttempt:
+    """The one refused attempt of the organization, its reason starting with `reason`, and its audit event."""
+    attempt = SsoSignInAttempt.objects.get(organization=organization, outcome=SsoSignInAttempt.Outcome.REFUSED)
+    assert attempt.protocol == SsoConnection.Protocol.SAML
+    assert attempt.reason.startswith(reason), attempt.reason
+    event = AuditEvent.objects.get(organization=organization, verb="sso.sign_in_refused")
+    assert event.target_id == str(attempt.pk)
+    assert event.changes["reason"] == [None, attempt.reason]
+    return attempt
 
 
 # --- settings for allauth and the values shown to the admin ----------------------------------------------
@@ -177,24 +197,43 @@ def test_a_response_signed_as_a_whole_is_accepted_too(connection, idp, ada, brow
     assert _signed_in_email(browser) == EMAIL
 
 
+NOT_SIGNED = "The assertion is not signed: MentorHub accepts only assertions signed by the identity provider."
+BAD_SIGNATURE = "The response's signature did not verify against the identity provider's certificate"
+
+
 @pytest.mark.parametrize(
-    ("overrides", "reason"),
+    ("overrides", "plain", "detail"),
     [
-        ({"sign_assertion": False}, "is not signed"),
-        ({"sign_assertion": False, "sign_response": True}, "is not signed"),
-        ({"signing_keys": key_pair("attacker")}, "Signature validation failed"),
-        ({"issued_at": dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)}, "expired"),
-        ({"audience": "https://other-sp.example.com/saml/metadata/"}, "not a valid audience"),
-        ({"acs_url": f"{SP}/accounts/saml/beta/acs/"}, "instead of"),
+        ({"sign_assertion": False}, NOT_SIGNED, "is not signed"),
+        ({"sign_assertion": False, "sign_response": True}, NOT_SIGNED, "is not signed"),
+        ({"signing_keys": key_pair("attacker")}, BAD_SIGNATURE, "Signature validation failed"),
+        (
+            {"issued_at": dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)},
+            "The assertion expired before it reached MentorHub",
+            "expired",
+        ),
+        (
+            {"audience": "https://other-sp.example.com/saml/metadata/"},
+            "The response was sent for another audience",
+            "not a valid audience",
+        ),
+        (
+            {"acs_url": f"{SP}/accounts/saml/beta/acs/"},
+            "The response was sent to another address than this organization's ACS URL.",
+            "instead of",
+        ),
     ],
     ids=["unsigned", "only-message-signed", "wrong-key", "expired", "wrong-audience", "wrong-destination"],
 )
-def test_broken_responses_are_refused(connection, idp, ada, browser, overrides, reason):
+def test_broken_responses_are_refused_and_recorded(connection, idp, ada, browser, overrides, plain, detail):
     request_id = _start(browser, "alpha", idp)
     response = _respond(browser, "alpha", _response(idp, "alpha", request_id, **overrides))
-    assert reason in _refusal_page(response)
+    page = _refusal_page(response)
+    assert plain in page and detail in page
     assert _signed_in_email(browser) is None
     assert not Membership.objects.filter(user__email=EMAIL).exists()
+    attempt = _refusal_recorded(connection.organization, plain)
+    assert detail in attempt.reason
 
 
 def test_an_assertion_altered_after_signing_is_refused(connection, idp, ada, browser):
@@ -203,6 +242,7 @@ def test_an_assertion_altered_after_signing_is_refused(connection, idp, ada, bro
     response = _respond(browser, "alpha", _b64(xml))
     assert "Signature validation failed" in _refusal_page(response)
     assert _signed_in_email(browser) is None
+    _refusal_recorded(connection.organization, BAD_SIGNATURE)
 
 
 def test_a_forged_assertion_next_to_a_signed_one_is_refused(connection, idp, ada, browser):
@@ -216,6 +256,7 @@ def test_a_forged_assertion_next_to_a_signed_one_is_refused(connection, idp, ada
     response = _respond(browser, "alpha", _b64(wrapped))
     assert "must contain 1 assertion" in _refusal_page(response)
     assert _signed_in_email(browser) is None
+    _refusal_recorded(connection.organization, "The response must hold exactly one assertion")
 
 
 def test_a_replayed_response_is_refused(connection, idp, ada, browser):
@@ -230,21 +271,46 @@ def test_a_replayed_response_is_refused(connection, idp, ada, browser):
     response = _respond(thief, "alpha", saml_response)
     assert REPLAY_REASON in _refusal_page(response)
     assert _signed_in_email(thief) is None
+    _refusal_recorded(connection.organization, REPLAY_REASON)
+    assert SsoSignInAttempt.objects.filter(organization=connection.organization).count() == 2  # + the sign-in
 
 
-def test_an_unsolicited_response_is_refused(connection, idp, ada, browser):
+def test_an_unsolicited_response_is_refused_and_recorded_against_the_started_sign_in(connection, idp, ada, browser):
     """IdP-initiated sign-in (no InResponseTo) is refused: it cannot be bound to this browser."""
+    _start(browser, "alpha", idp)
     response = _respond(browser, "alpha", _response(idp, "alpha", None))
     assert _signed_in_email(browser) is None
-    assert "did not complete the sign-in" in _refusal_page(response)
+    assert UNSOLICITED_REASON in _refusal_page(response)
+    _refusal_recorded(connection.organization, UNSOLICITED_REASON)
+
+
+def test_responses_posted_without_a_started_sign_in_are_refused_and_not_recorded(connection, idp, ada, browser):
+    """Anyone can POST to the ACS: without a sign-in this browser started for alpha nothing is written."""
+    unsolicited = _respond(browser, "alpha", _response(idp, "alpha", None))
+    assert UNSOLICITED_REASON in _refusal_page(unsolicited)
+    for junk in ("not base64 at all!", _b64("<junk/>"), _response(idp, "alpha", "_never-asked")):
+        assert _respond(browser, "alpha", junk).status_code == 403
+    assert _signed_in_email(browser) is None
+    assert not SsoSignInAttempt.objects.exists()
+    assert not AuditEvent.objects.filter(verb__startswith="sso.").exists()
+
+
+def test_one_started_sign_in_is_recorded_once(connection, idp, ada, browser):
+    _start(browser, "alpha", idp)
+    first = _respond(browser, "alpha", "not base64 at all!")
+    assert "The response could not be read." in _refusal_page(first)
+    _respond(browser, "alpha", "not base64 at all!")
+    _respond(browser, "alpha", _response(idp, "alpha", None))
+    _refusal_recorded(connection.organization, "The response could not be read.")
 
 
 def test_a_response_to_another_browsers_request_is_refused(connection, idp, ada, browser):
     request_id = _start(_browser(), "alpha", idp)
     _start(browser, "alpha", idp)
     response = _respond(browser, "alpha", _response(idp, "alpha", request_id))
-    assert response.status_code in {200, 403}
+    assert UNREQUESTED_REASON in _refusal_page(response)
     assert _signed_in_email(browser) is None
+    _refusal_recorded(connection.organization, UNREQUESTED_REASON)
 
 
 def test_another_organizations_idp_cannot_sign_in_here(connection, idp, ada, browser, other_org):
@@ -260,8 +326,51 @@ def test_another_organizations_idp_cannot_sign_in_here(connection, idp, ada, bro
     )
     request_id = _start(browser, "alpha", idp)
     response = _respond(browser, "alpha", _response(other_idp, "alpha", request_id))
-    assert _refusal_page(response)
+    page = _refusal_page(response)
+    assert "The response was issued by another identity provider than the one configured." in page
+    assert f"expected {idp.entity_id}, got {other_idp.entity_id}" in page
     assert _signed_in_email(browser) is None
+    _refusal_recorded(connection.organization, "The response was issued by another identity provider")
+    assert not SsoSignInAttempt.objects.filter(organization=other_org).exists()
+    assert not AuditEvent.objects.filter(organization=other_org).exists()
+
+
+# --- test the connection ------------------------------------------------------------------------------------
+
+
+def _start_test(client: Client, org: Any, idp: TestIdp) -> str:
+    client.defaults["HTTP_HOST"] = "testserver"
+    response = client.post(org_url("sso-test", org))
+    assert response.status_code == 302
+    assert response["Location"].startswith(idp.sso_url + "?SAMLRequest=")
+    return authn_request_id(response["Location"])
+
+
+def test_a_passing_connection_test_shows_the_attributes(connection, idp, ada, admin, admin_client):
+    request_id = _start_test(admin_client, connection.organization, idp)
+    response = _respond(admin_client, "alpha", _response(idp, "alpha", request_id))
+    assert response["Location"] == org_url("sso-test-result", connection.organization)
+    page = html.unescape(page_text(admin_client.get(response["Location"])))
+    assert "Test passed." in page and "employee_id" in page and "E-1815" in page
+    assert admin_client.get(reverse("home")).wsgi_request.user == admin.user
+    assert SsoSignInAttempt.objects.get().outcome == SsoSignInAttempt.Outcome.TEST_PASSED
+
+
+def test_a_failed_connection_test_shows_why_to_the_admin(connection, idp, ada, admin, admin_client):
+    request_id = _start_test(admin_client, connection.organization, idp)
+    broken = _response(idp, "alpha", request_id, signing_keys=key_pair("attacker"))
+    response = _respond(admin_client, "alpha", broken)
+
+    assert response.status_code == 302
+    assert response["Location"] == org_url("sso-test-result", connection.organization)
+    page = html.unescape(page_text(admin_client.get(response["Location"])))
+    assert f"Test failed.</strong> {BAD_SIGNATURE}" in page
+    assert admin_client.get(reverse("home")).wsgi_request.user == admin.user
+    attempt = SsoSignInAttempt.objects.get(organization=connection.organization)
+    assert attempt.outcome == SsoSignInAttempt.Outcome.TEST_FAILED
+    assert attempt.reason.startswith(BAD_SIGNATURE)
+    event = AuditEvent.objects.get(organization=connection.organization, verb="sso.test", actor=admin.user)
+    assert event.changes["outcome"] == [None, SsoSignInAttempt.Outcome.TEST_FAILED]
 
 
 def _response_xml(idp: TestIdp, slug: str, request_id: str | None) -> str:

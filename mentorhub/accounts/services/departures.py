@@ -60,6 +60,7 @@ def _close_access(organization: Organization, actor: User | None, employee: Empl
             # An inactive user is anonymous on the next request (Django's backends refuse inactive users),
             # so their open browser sessions end, and allauth refuses their next sign-in.
             User.objects.filter(pk=user.pk).update(is_active=False)
+            Membership.objects.filter(pk=membership.pk).update(deactivation_disabled_sign_in=True)
             disabled.append(user.email)
     audit_record(
         organization=organization,
@@ -142,7 +143,13 @@ def employee_reactivate(*, organization: Organization, actor: User | None, emplo
     memberships = list(scoped(Membership, organization).filter(employee=employee, deactivated_at__isnull=False))
     if memberships:
         scoped(Membership, organization).filter(pk__in=[m.pk for m in memberships]).update(deactivated_at=None)
-        User.objects.filter(pk__in=[m.user_id for m in memberships], is_active=False).update(is_active=True)
+        # Only a sign-in a departure turned off comes back on (whichever organization's departure it was: the
+        # account is one across organizations), never one the operator disabled.
+        users = [m.user_id for m in memberships]
+        turned_off = Membership.objects.filter(user_id__in=users, deactivation_disabled_sign_in=True)
+        reenable = set(turned_off.values_list("user_id", flat=True))
+        turned_off.update(deactivation_disabled_sign_in=False)
+        User.objects.filter(pk__in=reenable, is_active=False).update(is_active=True)
     return employee
 
 
