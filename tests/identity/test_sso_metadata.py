@@ -145,6 +145,8 @@ class _MetadataHandler(http.server.BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
 
     def do_GET(self) -> None:
+        # Noted before answering: once the body is sent the client (and the test) may already be reading it.
+        type(self).seen_hosts.append(self.headers.get("Host", ""))
         status, headers, body = self.routes.get(self.path, (404, {}, b"not found"))
         self.send_response(status)
         for name, value in headers.items():
@@ -152,7 +154,6 @@ class _MetadataHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        type(self).seen_hosts.append(self.headers.get("Host", ""))
 
     seen_hosts: list[str] = []
 

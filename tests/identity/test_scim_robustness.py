@@ -1,4 +1,4 @@
-"""Review 2 (security review of the SCIM server): ids and paging a client controls never make a 500, an
+"""What a SCIM client controls (ids, paging, body size) never makes a 500: an
 oversized body answers in SCIM's error form, and an organization's SCIM cannot re-enable a sign-in the
 operator disabled."""
 
