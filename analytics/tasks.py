@@ -28,7 +28,7 @@ def nightly_rollups() -> int:
     """Nightly (beat): one roll-up run per organization (each its own task)."""
     started = 0
     for organization in Organization.objects.all():
-        _run, created = rollup_run_start(organization=organization)
+        _run, created = rollup_run_start(organization=organization, actor=None)
         started += created
     return started
 

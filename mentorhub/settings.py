@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL character in the path, query string, form or JSON body: 400 before any view (PostgreSQL refuses it).
+    "mentorhub.web.nul_bytes.NulRefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mentorhub.accounts.middleware.ViewerTimezoneMiddleware",
@@ -224,9 +226,13 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_FORMS = {"login": "identity.sso.login.SsoPolicyLoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MentorHub] "
 # allauth's rate limits are kept in the cache (Redis in production), so they hold across web processes.
+# Failed sign-ins: per address (slows password spraying without locking an office out after a few typos),
+# and per account from one address (the key, mentorhub/accounts/account_adapter.py): an attacker's delays
+# grow (5 minutes, then an hour, then a day) while the owner elsewhere is never locked out.
+ACCOUNT_ADAPTER = "mentorhub.accounts.account_adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    "login_failed": "20/m/ip,200/h/ip,1000/d/ip,5/5m/key,10/h/key,20/d/key",
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
 }
@@ -324,6 +330,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Workplace mentoring programs. Every route is scoped by organization: /api/v1/o/<org_slug>/.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page are for signed-in users and token holders (docs/api.md): anonymous 401.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Every operation documents the refusals (401, 403, 404, 429) with one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mentorhub.web.schema.document_refusals",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone as dj_timezone
-from rest_framework import permissions, viewsets
+from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -155,16 +155,22 @@ def _resolve_api_tenant(request: Any, org_slug: str) -> None:
 
 
 class OrgRolePermission(permissions.BasePermission):
-    """Reads need one of the view's `read_roles`, writes one of its `write_roles`."""
+    """Reads need one of the view's `read_roles`, writes one of its `write_roles` (the role as it is now,
+    for an API token too: it acts with its membership's current role), and an API token writes only with
+    the `write` scope."""
 
     message = "Your role in this organization does not allow this."
 
     def has_permission(self, request: Any, view: Any) -> bool:
+        from mentorhub.accounts.models import ApiToken, TokenScope
+
         membership = getattr(request, "membership", None)
         if membership is None:
             return False
         if request.method in permissions.SAFE_METHODS:
             return membership.role in view.read_roles
+        if isinstance(request.auth, ApiToken) and not request.auth.has_scope(TokenScope.WRITE):
+            raise exceptions.PermissionDenied("This token may only read: it lacks the write scope.")
         return membership.role in view.write_roles
 
 

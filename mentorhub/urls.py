@@ -1,9 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from mentorhub.accounts.views import home
+from mentorhub.web.schema import ApiDocsView
 
 # The Django admin signs in through allauth (rate limits, two-factor), never its own login form.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -13,7 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("scim/v2/o/<slug:org_slug>/", include("identity.scim.urls")),
     path("api/v1/o/<slug:org_slug>/", include("mentorhub.accounts.api.urls")),
     path("api/v1/o/<slug:org_slug>/", include("programs.api.urls")),

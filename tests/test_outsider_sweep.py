@@ -33,8 +33,9 @@ from .programs.factories import ParticipantFactory, ProgramFactory, QuestionFact
 PUBLIC_PREFIXES = {
     "accounts/": "allauth: sign-in, sign-up, password reset, MFA; about the signed-in user only",
     "admin/": "Django admin: staff only, behind allauth's login",
-    "api/schema/": "OpenAPI schema: no data",
-    "api/docs/": "API docs page: no data",
+    # Signed-in users and token holders of any organization (docs/api.md; tests/test_api_schema.py):
+    "api/schema/": "OpenAPI schema: no organization's data; anonymous 401",
+    "api/docs/": "API docs page: no organization's data; anonymous sent to sign in",
 }
 PUBLIC_ROUTES = {
     "": "home: redirects to the user's own organizations",

@@ -24,7 +24,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from matching.models import Match, MatchMember
-from mentorhub.accounts.models import Organization
+from mentorhub.accounts.models import Organization, User
+from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
 from sessions.models import Goal, MentoringSession, Reminder, SessionFeedback
@@ -431,8 +432,11 @@ def _per_day(queryset, moment: str, aggregate) -> dict[tuple[int, date], int]:
 STALE_AFTER = timedelta(minutes=30)
 
 
-def rollup_run_start(*, organization: Organization) -> tuple[RollupRun, bool]:
-    """Queue a recompute, or return the one already queued or running. (run, created)."""
+def rollup_run_start(*, organization: Organization, actor: User | None) -> tuple[RollupRun, bool]:
+    """Queue a recompute, or return the one already queued or running. (run, created).
+
+    A run an admin starts (`actor`) is in the audit log; the nightly run (no actor) is not: it is no one's
+    action, and the runs list shows it anyway."""
     open_run = scoped(RollupRun, organization).filter(status__in=[RollupRun.Status.QUEUED, RollupRun.Status.RUNNING])
     stale = open_run.filter(status=RollupRun.Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER)
     stale.update(status=RollupRun.Status.FAILED, error="Interrupted (its worker stopped).", finished_at=timezone.now())
@@ -442,6 +446,8 @@ def rollup_run_start(*, organization: Organization) -> tuple[RollupRun, bool]:
     try:
         with transaction.atomic():
             run = RollupRun.objects.create(organization=organization)
+            if actor is not None:
+                audit_record(organization=organization, actor=actor, verb="analytics.recompute", target=run)
     except IntegrityError:  # a parallel click won
         return open_run.get(), False
     from ..tasks import recompute_rollups  # the tasks module imports the services

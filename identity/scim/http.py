@@ -2,7 +2,7 @@
 errors in the SCIM Error schema (RFC 7644 §3.12).
 
 Only an API token with the `scim` scope authenticates (never a browser session; CSRF does not apply). No
-token or an unknown, revoked or deactivated one: 401. A token of another organization: 404, the same answer
+token or an unknown, revoked, expired or deactivated one: 401. A token of another organization: 404, the same answer
 as an organization that does not exist. A token of this organization without the `scim` scope, or acting
 as a non-admin: 403.
 """
@@ -82,18 +82,22 @@ class SCIMBadRequest(Exception):
         self.detail, self.scim_type, self.status = detail, scim_type, status
 
 
-def _token(request: HttpRequest) -> ApiToken | None:
+def _token(request: HttpRequest) -> tuple[ApiToken | None, str]:
+    """The request's usable token, or None and why not (the 401's detail)."""
+    refused = "A valid bearer token with the scim scope is required."
     header = request.META.get("HTTP_AUTHORIZATION", "").split()
     if len(header) != 2 or header[0].lower() != "bearer":
-        return None
+        return None, refused
     token = (
         ApiToken.objects.select_related("organization", "membership__user")
         .filter(token_hash=hash_token(header[1]), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.membership.user.is_active or token.membership.deactivated_at is not None:
-        return None
-    return token
+        return None, refused
+    if token.is_expired:
+        return None, f"This token expired on {token.expires_at:%Y-%m-%d}; create a new one and update the IdP."
+    return token, ""
 
 
 def _service_error_detail(exc: ValidationError) -> str:
@@ -109,9 +113,9 @@ def scim_view(methods: tuple[str, ...]) -> Callable:
         @csrf_exempt
         @wraps(view)
         def wrapped(request: HttpRequest, org_slug: str, **kwargs: Any) -> HttpResponse:
-            token = _token(request)
+            token, refusal = _token(request)
             if token is None:
-                return scim_error(401, "A valid bearer token with the scim scope is required.")
+                return scim_error(401, refusal)
             if token.organization.slug != org_slug:
                 return scim_error(404, "No such organization.")
             if not token.has_scope(TokenScope.SCIM) or token.membership.role != Role.ADMIN:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from .models import Role, TokenScope
+from .services.tokens import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES_DAYS
 
 
 class ApiTokenForm(forms.Form):
@@ -23,6 +24,18 @@ class ApiTokenForm(forms.Form):
         "identity provider (Microsoft Entra ID, Okta) and nothing else.",
         error_messages={"required": "Choose at least one thing the token may do."},
     )
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires after",
+        choices=[(days, f"{days} days") for days in EXPIRY_CHOICES_DAYS],
+        coerce=int,
+        required=False,  # a script posting the form without it gets the default (clean_expires_in_days)
+        initial=DEFAULT_EXPIRY_DAYS,
+        help_text="After that the token is refused; create a new one before then. A SCIM token for an identity "
+        "provider: choose 365 days and note when to rotate it.",
+    )
+
+    def clean_expires_in_days(self) -> int:
+        return self.cleaned_data.get("expires_in_days") or DEFAULT_EXPIRY_DAYS
 
 
 class InvitationForm(forms.Form):

@@ -70,6 +70,9 @@ _TEXT_LIMITS: dict[str, int] = {
     name: _max_length(name) for name in ("employee_id", "email", "name", "title", "department", "location", "time_zone")
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# U+0000: no text column (nor the import's stored rows) can hold it, and a message must not echo it.
+NUL = "\x00"
+NUL_MESSAGE = "Contains a NUL character (U+0000), an invisible control character no field accepts; remove it."
 # Addresses of this everyday shape are valid for Django's EmailValidator too; only the others (quoted local
 # parts, international domains, ...) go through it, which keeps a 50,000-row check fast.
 _PLAIN_EMAIL = re.compile(
@@ -180,6 +183,12 @@ def parse(content: bytes, existing: Mapping[str, ExistingEmployee]) -> ParsedRos
                     RosterError(start, None, f"This row has {len(record)} values; the header has {len(header)}.")
                 )
                 continue
+            with_nul = [column for column, value in zip(columns, record, strict=True) if NUL in value]
+            if with_nul:
+                errors.extend(RosterError(start, column, NUL_MESSAGE) for column in with_nul)
+                ids = {column: value.strip() for column, value in zip(columns, record, strict=True) if NUL not in value}
+                failed.append({"line": start, "employee_id": ids.get("employee_id", ""), "email": ids.get("email", "")})
+                continue
             # Our own exports put an apostrophe before text a spreadsheet would run as a formula: drop it,
             # so an exported file imports unchanged.
             raw = dict(zip(columns, (unsafe_cell(value) for value in record), strict=True))
@@ -203,8 +212,11 @@ def parse(content: bytes, existing: Mapping[str, ExistingEmployee]) -> ParsedRos
 def _check_header(header: list[str], errors: list[RosterError]) -> list[str]:
     names = [name.strip().lower() for name in header]
     seen: set[str] = set()
-    for name in names:
-        if not name:
+    for position, name in enumerate(names, start=1):
+        if NUL in name:
+            message = f"Column {position} of the header contains a NUL character (U+0000); remove it."
+            errors.append(RosterError(1, None, message))
+        elif not name:
             errors.append(RosterError(1, None, "The header has an empty column name."))
         elif name not in COLUMN_ORDER:
             errors.append(RosterError(1, name, f"Unknown column “{name}”. Expected columns: {', '.join(COLUMNS)}."))

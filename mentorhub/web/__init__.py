@@ -5,6 +5,7 @@
 - `htmx`: whether a request is an htmx partial request, and the answers htmx understands.
 - `schema`: the OpenAPI pieces every API module uses (schema-generation check, the 400 of a service).
 - `pagination`: the API's pagination classes.
+- `nul_bytes`: the middleware answering 400 to a NUL character in a request's path, query, form or JSON body.
 
 It imports no app and not `mentorhub.tenancy` (which reads `mentorhub.accounts` models), so every app may
 import it. The base viewsets that scope by organization need those models: they stay in `mentorhub.tenancy`,

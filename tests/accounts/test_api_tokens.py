@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 
-from mentorhub.accounts.models import ApiToken, AuditEvent
+from mentorhub.accounts.models import ApiToken, AuditEvent, Role
+from mentorhub.accounts.services.memberships import membership_change_role
 from mentorhub.accounts.services.tokens import api_token_create
+from tests.factories import MembershipFactory
 from tests.helpers import org_url
 
 
@@ -139,3 +142,81 @@ def test_scopes_are_chosen_on_the_page_and_write_implies_read(admin_client, org,
     response = admin_client.post(org_url("api-tokens", org), {"name": "None", "scopes": []})
     assert response.status_code == 400
     assert not ApiToken.objects.filter(name="None").exists()
+
+
+# --- Expiry ----------------------------------------------------------------------------------
+
+
+def _expire(token: ApiToken) -> None:
+    """As if its expiry date had passed: moved into the past in the database, the clock left alone."""
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=token.created_at - timedelta(seconds=1))
+
+
+def test_new_tokens_expire_after_the_chosen_days_default_90(admin_client, org, admin):
+    page = admin_client.get(org_url("api-tokens", org)).content.decode()
+    assert "Expires after" in page and '<option value="90" selected>90 days</option>' in page
+    for days in ("30", "180", "365"):
+        assert f'<option value="{days}">{days} days</option>' in page
+    created = admin_client.post(org_url("api-tokens", org), {"name": "IdP", "scopes": ["scim"], "expires_in_days": 365})
+    assert created.status_code == 201 and "Expires on" in created.content.decode()
+    token = ApiToken.objects.get(organization=org, name="IdP")
+    assert abs(token.expires_at - token.created_at - timedelta(days=365)) < timedelta(minutes=1)
+    default = api_token_create(organization=org, actor=admin.user, membership=admin, name="d")[0]
+    assert abs(default.expires_at - default.created_at - timedelta(days=90)) < timedelta(minutes=1)
+    refused = admin_client.post(org_url("api-tokens", org), {"name": "x", "scopes": ["read"], "expires_in_days": 7})
+    assert refused.status_code == 400 and not ApiToken.objects.filter(name="x").exists()
+    event = AuditEvent.objects.get(verb="api_token.create", target_id=str(token.pk))
+    assert event.changes["expires_at"][1] == token.expires_at.isoformat()
+
+
+def test_an_expired_token_is_refused_by_the_rest_api_and_the_scim_server(admin_client, org, admin):
+    token, raw = api_token_create(
+        organization=org, actor=admin.user, membership=admin, name="old", scopes=["read", "scim"]
+    )
+    assert bearer(raw).get(f"/api/v1/o/{org.slug}/members/").status_code == 200
+    _expire(token)
+    response = bearer(raw).get(f"/api/v1/o/{org.slug}/members/")
+    assert response.status_code == 401 and "expired" in response.json()["detail"]
+    response = bearer(raw).get(f"/scim/v2/o/{org.slug}/Users")
+    assert response.status_code == 401 and "expired" in response.json()["detail"]
+    listing = admin_client.get(org_url("api-tokens", org)).content.decode()
+    assert "Expired" in listing and "Revoke<span" not in listing
+
+
+def test_tokens_made_before_expiry_existed_never_expire(admin_client, org, admin):
+    token, raw = api_token_create(organization=org, actor=admin.user, membership=admin, name="legacy")
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=None)
+    assert bearer(raw).get(f"/api/v1/o/{org.slug}/members/").status_code == 200
+    row = re.search(r"legacy</th>(.*?)</tr>", admin_client.get(org_url("api-tokens", org)).content.decode(), re.S)
+    assert row.group(1).count("Never") == 1 and "Active" in row.group(1)  # never expires; used already
+
+
+# --- Rights follow the creator's current role and the token's scopes ---------------------------
+
+
+def test_a_demoted_admins_token_loses_admin_rights_at_once(org, admin):
+    MembershipFactory(organization=org, role=Role.ADMIN)  # someone stays admin
+    raw = api_token_create(
+        organization=org, actor=admin.user, membership=admin, name="all", scopes=["read", "write", "scim"]
+    )[1]
+    assert bearer(raw).get(f"/api/v1/o/{org.slug}/members/").status_code == 200
+    assert (
+        bearer(raw).post(f"/api/v1/o/{org.slug}/invitations/", {}, content_type="application/json").status_code == 400
+    )
+    assert bearer(raw).get(f"/scim/v2/o/{org.slug}/Users").status_code == 200
+
+    membership_change_role(organization=org, actor=admin.user, membership_id=admin.pk, role=Role.MEMBER)
+
+    assert bearer(raw).get(f"/api/v1/o/{org.slug}/members/").status_code == 403
+    assert (
+        bearer(raw).post(f"/api/v1/o/{org.slug}/invitations/", {}, content_type="application/json").status_code == 403
+    )
+    assert bearer(raw).get(f"/scim/v2/o/{org.slug}/Users").status_code == 403
+    assert bearer(raw).get(f"/api/v1/o/{org.slug}/employees/").status_code == 200  # what a member may read
+
+
+def test_a_read_only_token_cannot_write(org, admin):
+    raw = api_token_create(organization=org, actor=admin.user, membership=admin, name="ro", scopes=["read"])[1]
+    assert bearer(raw).get(f"/api/v1/o/{org.slug}/members/").status_code == 200
+    response = bearer(raw).post(f"/api/v1/o/{org.slug}/invitations/", {}, content_type="application/json")
+    assert response.status_code == 403 and "write" in response.json()["detail"]

@@ -4,6 +4,7 @@ provider is set up with) from the command line; it is printed once, only its has
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -83,3 +84,15 @@ def test_an_unknown_scope_is_refused_by_the_parser(org, admin):
     with pytest.raises(CommandError, match="invalid choice: 'admin'"):
         run("--organization", "alpha", "--email", "admin@alpha.test", "--scope", "admin")
     assert not ApiToken.objects.exists()
+
+
+def test_the_token_expires_after_days_default_90(org, admin):
+    _out, err = run("--organization", "alpha", "--email", "admin@alpha.test", "--name", "default")
+    run("--organization", "alpha", "--email", "admin@alpha.test", "--scope", "scim", "--name", "idp", "--days", "365")
+    default, idp = ApiToken.objects.get(name="default"), ApiToken.objects.get(name="idp")
+    assert abs(default.expires_at - default.created_at - timedelta(days=90)) < timedelta(minutes=1)
+    assert abs(idp.expires_at - idp.created_at - timedelta(days=365)) < timedelta(minutes=1)
+    assert f"expiring on {default.expires_at:%Y-%m-%d}" in err
+    with pytest.raises(CommandError, match="1 to 3650 days"):
+        run("--organization", "alpha", "--email", "admin@alpha.test", "--days", "0")
+    assert ApiToken.objects.count() == 2

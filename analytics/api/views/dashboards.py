@@ -117,6 +117,6 @@ class RollupRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiz
         responses={202: RollupRunSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        run, _created = rollup_run_start(organization=self.request.organization)
+        run, _created = rollup_run_start(organization=self.request.organization, actor=self.request.user)
         data = self.get_serializer(run).data
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})

@@ -136,7 +136,7 @@ def health_nudge(request: OrgRequest, match_pk: int) -> HttpResponse:
 @require_POST
 def rollup_start(request: OrgRequest) -> HttpResponse:
     """Recompute the figures now (the nightly run does it too); the health page shows the progress."""
-    _run, created = rollup_run_start(organization=request.organization)
+    _run, created = rollup_run_start(organization=request.organization, actor=request.user)
     if created:
         messages.success(request, "Recomputing the figures. This page shows how far it is.")
     else:

@@ -1,6 +1,8 @@
 """Bearer-token authentication for the API: `Authorization: Bearer mh_...`.
 
-Only the SHA-256 of a token is stored; the token is shown once when it is created.
+Only the SHA-256 of a token is stored; the token is shown once when it is created. An expired token is a 401
+("expired"). The token acts with its membership's role as it is at each request (the permission classes in
+mentorhub/tenancy.py read it), and changes data only with the `write` scope.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not token.membership.user.is_active or token.membership.deactivated_at is not None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed(f"This token expired on {token.expires_at:%Y-%m-%d}.")
         if not (token.has_scope("read") or token.has_scope("write")):
             # A provisioning-only token (scope `scim`) opens the SCIM server, not the REST API.
             raise exceptions.AuthenticationFailed("This token is for SCIM provisioning only.")

@@ -64,6 +64,7 @@ VERB_LABELS = {
     "scim.group.replace": "SCIM: replaced a group",
     "scim.group.patch": "SCIM: updated a group",
     "scim.group.delete": "SCIM: deleted a group",
+    "analytics.recompute": "Started a recompute of the figures",
 }
 EMPTY = "—"
 

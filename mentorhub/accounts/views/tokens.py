@@ -39,6 +39,7 @@ def api_tokens(request: OrgRequest) -> HttpResponse:
         membership=request.membership,
         name=form.cleaned_data["name"],
         scopes=form.cleaned_data["scopes"],
+        expires_in_days=form.cleaned_data["expires_in_days"],
     )
     # Rendered in the POST's answer, not after a redirect: the secret never goes into the session or a URL.
     slug = request.organization.slug
