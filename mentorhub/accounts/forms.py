@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Role, TokenScope
+from .models import DIRECTORY_COLUMNS, Role, TokenScope
 from .services.tokens import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES_DAYS
 
 
@@ -41,3 +41,14 @@ class ApiTokenForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Email address", max_length=254)
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MEMBER)
+
+
+class DirectoryColumnsForm(forms.Form):
+    columns = forms.MultipleChoiceField(
+        label="Columns members see in the people directory",
+        choices=DIRECTORY_COLUMNS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members and stakeholders always see each person's name, and never job levels or hiring and "
+        "leaving dates. Admins always see every column.",
+    )

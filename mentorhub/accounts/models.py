@@ -78,6 +78,30 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name.split(" ")[0] if self.name else self.email
 
 
+# The people directory's optional columns, in display order, that an organization may show its members and
+# stakeholders (the name is always shown; HR fields never are). Admins always see every column.
+DIRECTORY_COLUMNS = (
+    ("title", "Title"),
+    ("department", "Department"),
+    ("email", "Email"),
+    ("employee_id", "Employee ID"),
+    ("location", "Location"),
+    ("time_zone", "Time zone and local time"),
+    ("manager", "Manager"),
+)
+DIRECTORY_COLUMN_KEYS = tuple(key for key, _label in DIRECTORY_COLUMNS)
+
+
+def default_directory_columns() -> list[str]:
+    """Every optional column: the member directory as it was before organizations could choose."""
+    return list(DIRECTORY_COLUMN_KEYS)
+
+
+def validate_directory_columns(value: object) -> None:
+    if not isinstance(value, list) or not set(value) <= set(DIRECTORY_COLUMN_KEYS) or len(set(value)) != len(value):
+        raise ValidationError("Choose columns from the list, each at most once.")
+
+
 class Organization(models.Model):
     """The tenant. Everything else belongs to exactly one organization."""
 
@@ -85,6 +109,12 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     min_group_size = models.PositiveSmallIntegerField(
         default=5, help_text="Dashboards never show a figure for a group smaller than this."
+    )
+    directory_columns = models.JSONField(
+        default=default_directory_columns,
+        blank=True,
+        validators=[validate_directory_columns],
+        help_text="The people directory's optional columns that members see (DIRECTORY_COLUMNS keys).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -12,6 +12,7 @@ from mentorhub.tenancy import scoped
 
 from . import roster_progress
 from .models import (
+    DIRECTORY_COLUMN_KEYS,
     ApiToken,
     AuditEvent,
     Employee,
@@ -55,6 +56,19 @@ def employees(
     return queryset.order_by("name", "id")
 
 
+def directory_sees_everyone(membership: Membership) -> bool:
+    """Admins see the whole roster, leavers included; members and stakeholders see current colleagues only."""
+    return membership.is_admin
+
+
+def directory_columns(*, membership: Membership) -> frozenset[str]:
+    """The optional people-directory columns this member sees: every one for admins, else the organization's
+    choice (the name is always shown; HR fields are a separate, admins-only matter)."""
+    if directory_sees_everyone(membership):
+        return frozenset(DIRECTORY_COLUMN_KEYS)
+    return frozenset(membership.organization.directory_columns) & frozenset(DIRECTORY_COLUMN_KEYS)
+
+
 def organization_summary(*, organization: Organization) -> dict[str, Any]:
     today = timezone.localdate()
     current = scoped(Employee, organization).filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
@@ -80,8 +94,10 @@ def departments(*, organization: Organization) -> list[str]:
     return list(scoped(Employee, organization).order_by("department").values_list("department", flat=True).distinct())
 
 
-def employee_reports(*, organization: Organization, employee: Employee) -> QuerySet[Employee]:
-    return scoped(Employee, organization).filter(manager=employee).order_by("name", "id")
+def employee_reports(
+    *, organization: Organization, employee: Employee, include_departed: bool = True
+) -> QuerySet[Employee]:
+    return employees(organization=organization, include_departed=include_departed).filter(manager=employee)
 
 
 def employee_events(*, organization: Organization, employee: Employee) -> QuerySet[EmploymentEvent]:

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from .views import audit, home, invitations, members, people, roster, tokens
+from .views import audit, directory, home, invitations, members, people, roster, tokens
 
 urlpatterns = [
     path("o/<slug:org_slug>/", home.org_home, name="org-home"),
     path("o/<slug:org_slug>/people/", people.people_list, name="people-list"),
     path("o/<slug:org_slug>/people/export.csv", people.people_export, name="people-export"),
     path("o/<slug:org_slug>/people/<int:employee_pk>/", people.people_detail, name="people-detail"),
+    path("o/<slug:org_slug>/settings/directory/", directory.directory_settings, name="directory-settings"),
     path("o/<slug:org_slug>/people/import/", roster.roster_import_new, name="roster-import-new"),
     path("o/<slug:org_slug>/people/import/template.csv", roster.roster_import_template, name="roster-import-template"),
     path("o/<slug:org_slug>/people/import/<int:import_pk>/", roster.roster_import_detail, name="roster-import-detail"),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from rest_framework import serializers
 
-from ..models import Employee, Invitation, Membership, Role, RosterImport
+from ..models import DIRECTORY_COLUMN_KEYS, Employee, Invitation, Membership, Role, RosterImport
 
 
 class EmployeeRefSerializer(serializers.ModelSerializer):
@@ -44,14 +46,37 @@ class EmployeeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EmployeeDirectorySerializer(EmployeeSerializer):
-    """A roster row as members and stakeholders see it: the directory, without the HR fields."""
+_CHOSEN = "Present only if the organization shows this column to members (its people-directory settings)."
 
-    is_current = serializers.BooleanField(read_only=True, help_text="False once the person has left.")
+
+class EmployeeDirectorySerializer(EmployeeSerializer):
+    """A roster row as members and stakeholders see it: the directory, without the HR fields, with only the
+    optional columns their organization chose (context["directory_columns"]; every one if absent)."""
+
+    # Not marked read-only so the schema lists them as optional (a read-only field is documented as always
+    # present); this serializer is never used for input.
+    employee_id = serializers.CharField(required=False, help_text=_CHOSEN)
+    email = serializers.EmailField(required=False, help_text=_CHOSEN)
+    title = serializers.CharField(required=False, help_text=_CHOSEN)
+    department = serializers.CharField(required=False, help_text=_CHOSEN)
+    location = serializers.CharField(required=False, help_text=_CHOSEN)
+    time_zone = serializers.CharField(required=False, help_text=_CHOSEN)
+    manager = EmployeeRefSerializer(required=False, allow_null=True, help_text=_CHOSEN + " Null if none or left.")
+    is_current = serializers.BooleanField(read_only=True, help_text="Always true: members see current colleagues.")
 
     class Meta(EmployeeSerializer.Meta):
         fields = [name for name in EmployeeSerializer.Meta.fields if name not in HR_FIELDS]
-        read_only_fields = fields
+        read_only_fields = ["id", "name", "is_current"]
+
+    def to_representation(self, instance: Employee) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        columns = self.context.get("directory_columns", DIRECTORY_COLUMN_KEYS)
+        for key in DIRECTORY_COLUMN_KEYS:
+            if key not in columns:
+                data.pop(key, None)
+        if data.get("manager") is not None and instance.manager is not None and not instance.manager.is_current:
+            data["manager"] = None  # a leaver is not a colleague any more
+        return data
 
 
 class RosterImportSerializer(serializers.ModelSerializer):

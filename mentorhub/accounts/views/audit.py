@@ -33,6 +33,7 @@ VERB_LABELS = {
     "membership.create": "Joined",
     "membership.change_role": "Changed a role",
     "membership.remove": "Removed a member",
+    "organization.directory_update": "Changed the columns members see in the people directory",
     "roster_import.upload": "Uploaded a roster file",
     "roster_import.apply": "Applied a roster import",
     "roster_import.rerun": "Re-ran a roster import",

@@ -1,5 +1,6 @@
 """The people directory (the roster): list with live search, a profile per person, CSV export for admins.
-Job levels and hiring/leaving dates are shown to admins only."""
+Job levels and hiring/leaving dates are shown to admins only. Members and stakeholders see current colleagues
+only (a leaver's profile is 404 to them) and the columns their organization chose (DIRECTORY_COLUMNS)."""
 
 from __future__ import annotations
 
@@ -25,10 +26,12 @@ PAGE_SIZE = 50
 
 
 def _filters(request: OrgRequest) -> dict[str, str]:
+    sees_everyone = selectors.directory_sees_everyone(request.membership)
     return {
         "q": request.GET.get("q", "").strip()[:200],
         "department": request.GET.get("department", "").strip()[:120],
-        "include_left": "1" if request.GET.get("include_left") else "",
+        # Only admins may include leavers; for anyone else the parameter is ignored.
+        "include_left": "1" if sees_everyone and request.GET.get("include_left") else "",
     }
 
 
@@ -69,6 +72,8 @@ def people_list(request: OrgRequest) -> HttpResponse:
         "roster_is_empty": not page.object_list and not selectors.employees(organization=request.organization).exists(),
         "roster_import_url": _roster_import_url(request),
         "show_hr_fields": request.membership.is_admin,
+        "can_include_left": selectors.directory_sees_everyone(request.membership),
+        "columns": selectors.directory_columns(membership=request.membership),
     }
     if is_htmx(request):
         context["is_fragment"] = True
@@ -83,7 +88,12 @@ def people_list(request: OrgRequest) -> HttpResponse:
 @require_GET
 def people_detail(request: OrgRequest, employee_pk: int) -> HttpResponse:
     organization = request.organization
-    person = get_scoped_or_404(Employee.objects.select_related("manager"), organization, pk=employee_pk)
+    # Members and stakeholders see current colleagues only: a leaver is "not found" to them.
+    sees_everyone = selectors.directory_sees_everyone(request.membership)
+    people = selectors.employees(organization=organization, include_departed=sees_everyone)
+    person = get_scoped_or_404(people, organization, pk=employee_pk)
+    manager = person.manager if person.manager is not None and (sees_everyone or person.manager.is_current) else None
+    reports = selectors.employee_reports(organization=organization, employee=person, include_departed=sees_everyone)
     # Job level, hiring and leaving dates and the employment history are HR data: admins only (as in the
     # API); everyone sees the rest of the profile.
     show_hr_fields = request.membership.is_admin
@@ -92,9 +102,11 @@ def people_detail(request: OrgRequest, employee_pk: int) -> HttpResponse:
         "nav_section": "people",
         "person": person,
         "now": timezone.now(),
-        "reports": list(selectors.employee_reports(organization=organization, employee=person)),
+        "manager": manager,
+        "reports": list(reports),
         "events": events,
         "show_hr_fields": show_hr_fields,
+        "columns": selectors.directory_columns(membership=request.membership),
     }
     return render(request, "accounts/people_detail.html", context)
 

@@ -45,7 +45,10 @@ def _employee_for_role(many: bool = False) -> PolymorphicProxySerializer:
     )
 
 
-ROLE_NOTE = "Admins get every field; members and stakeholders the directory fields (no job_level, hired_on, left_on)."
+ROLE_NOTE = (
+    "Admins get everyone and every field; members and stakeholders get current colleagues only (a leaver is 404), "
+    "with the directory fields their organization chose (never job_level, hired_on, left_on)."
+)
 
 
 @extend_schema_view(
@@ -84,9 +87,21 @@ class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
         membership = getattr(self.request, "membership", None)
         return EmployeeSerializer if membership is not None and membership.is_admin else EmployeeDirectorySerializer
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        membership = getattr(self.request, "membership", None)
+        if membership is not None:
+            context["directory_columns"] = selectors.directory_columns(membership=membership)
+        return context
+
     def get_base_queryset(self) -> models.QuerySet[Employee]:
         search = self.request.query_params.get("search", "").strip() if self.action == "list" else ""
-        return selectors.employees(organization=self.request.organization, search=search)
+        # Members and stakeholders see current colleagues only: a leaver is 404 to them, in the list or alone.
+        membership = getattr(self.request, "membership", None)
+        sees_everyone = membership is not None and selectors.directory_sees_everyone(membership)
+        return selectors.employees(
+            organization=self.request.organization, search=search, include_departed=sees_everyone
+        )
 
     @extend_schema(
         summary="Import a roster CSV",
