@@ -31,9 +31,9 @@ from .outbound import (
     OutboundTooSlow,
     address_refusal,
     ca_certs,
-    http_allowed,
     read_capped,
     resolve_checked,
+    url_refusal,
 )
 
 __all__ = ["IdpMetadata", "address_refusal", "fetch_idp_metadata", "parse_idp_metadata"]
@@ -125,22 +125,16 @@ def _resolve(host: str, port: int) -> list[str]:
 
 
 def _check_url(url: str) -> tuple[str, str, int, str]:
+    """(scheme, host, port, path) of a URL the outbound policy allows (sso/outbound.py's `url_refusal`)."""
+    refusal = url_refusal(url)
+    if refusal:
+        raise ValidationError(refusal.replace("The URL", "The metadata URL"))
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if scheme not in {"https", "http"} or not parts.hostname:
-        raise ValidationError("The metadata URL must be an https:// address.")
-    if scheme == "http" and not http_allowed():
-        raise ValidationError("The metadata URL must use https://.")
-    if parts.username or parts.password:
-        raise ValidationError("The metadata URL must not contain a user name or password.")
-    try:
-        port = parts.port or (443 if scheme == "https" else 80)
-    except ValueError as exc:
-        raise ValidationError("The metadata URL has an invalid port.") from exc
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
-    return scheme, parts.hostname, port, path
+    return scheme, parts.hostname or "", parts.port or (443 if scheme == "https" else 80), path
 
 
 def _pool(scheme: str, host: str, address: str, port: int, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
