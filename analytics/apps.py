@@ -11,7 +11,9 @@ class AnalyticsConfig(AppConfig):
         from sessions.messages import register_kind
         from sessions.models import Reminder
 
+        from . import privacy
         from .survey_prompts import render_survey_reminder, survey_todos
 
         register_kind(Reminder.Kind.CHECKIN_DUE, render_survey_reminder)
         register_home_todos(survey_todos)
+        privacy.register()  # its personal data, in accounts' registry; the recompute after an erasure

@@ -7,6 +7,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from mentorhub.accounts.models import Organization
+from mentorhub.db.tenant_scope import cross_organization_task, organization_scope, organization_task
 
 from .services.rollups import rollup_run_execute, rollup_run_start
 from .services.surveys import surveys_plan
@@ -19,21 +20,25 @@ TIME_LIMIT = 660
 @shared_task(
     name="analytics.recompute_rollups", soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, ignore_result=True
 )
+@organization_task
 def recompute_rollups(*, organization_id: int, run_id: int) -> None:
     rollup_run_execute(organization_id=organization_id, run_id=run_id)
 
 
 @shared_task(name="analytics.nightly_rollups", soft_time_limit=60, time_limit=90, ignore_result=True)
+@cross_organization_task
 def nightly_rollups() -> int:
     """Nightly (beat): one roll-up run per organization (each its own task)."""
     started = 0
-    for organization in Organization.objects.all():
-        _run, created = rollup_run_start(organization=organization, actor=None)
+    for organization in Organization.objects.order_by("pk"):
+        with organization_scope(organization.pk):
+            _run, created = rollup_run_start(organization=organization, actor=None)
         started += created
     return started
 
 
 @shared_task(name="analytics.plan_surveys", soft_time_limit=60, time_limit=90, ignore_result=True)
+@cross_organization_task
 def plan_surveys() -> int:
     """Hourly (beat): one task per organization asks for the check-ins and closing surveys that are due."""
     organization_ids = list(Organization.objects.values_list("pk", flat=True))
@@ -43,6 +48,7 @@ def plan_surveys() -> int:
 
 
 @shared_task(name="analytics.plan_surveys_for", soft_time_limit=300, time_limit=360, ignore_result=True)
+@organization_task
 def plan_surveys_for(*, organization_id: int) -> int:
     """Plan one organization's surveys; returns how many assignments were asked for."""
     organization = Organization.objects.filter(pk=organization_id).first()

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Organization
+from mentorhub.db.tenant_scope import all_organizations
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from .domains import domain_of_email
@@ -48,11 +49,12 @@ def organization_for_email_domain(domain: str) -> Organization | None:
     normalized = domain_of_email(domain)
     if normalized is None:
         return None
-    claim = (
-        ClaimedDomain.objects.select_related("organization")
-        .filter(domain=normalized, verified_at__isnull=False)
-        .first()
-    )
+    with all_organizations():
+        claim = (
+            ClaimedDomain.objects.select_related("organization")
+            .filter(domain=normalized, verified_at__isnull=False)
+            .first()
+        )
     return claim.organization if claim is not None else None
 
 

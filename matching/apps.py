@@ -9,6 +9,8 @@ class MatchingConfig(AppConfig):
         # organization (accounts' departure), their matches end, their requests and enrollments close.
         from mentorhub.accounts.extensions import register_departure_follower
 
+        from . import privacy
         from .services.departures import departures_pending_matching, employee_departure_matching
 
         register_departure_follower(employee_departure_matching, pending=departures_pending_matching)
+        privacy.register()  # its personal data, in accounts' registry (docs/privacy.md)

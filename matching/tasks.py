@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from mentorhub.db.tenant_scope import organization_task
+
 from .services.runs import SOFT_TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS, match_run_execute
 
 
@@ -13,6 +15,7 @@ from .services.runs import SOFT_TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS, match_ru
     time_limit=TIME_LIMIT_SECONDS,
     ignore_result=True,
 )
+@organization_task
 def execute_run(*, organization_id: int, run_id: int) -> None:
     """Execute a queued matching run. Idempotent: the service claims the run with a conditional UPDATE
     (queued -> running, or a stale running run whose worker died), so a duplicate delivery does nothing."""

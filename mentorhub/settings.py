@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -55,6 +56,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "mentorhub.db",  # first: its `migrate` runs as the tables' owner; row-level security after every migrate
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,11 +84,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer, error pages included (see Browser policy).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # A form's redirect to another site (single sign-on) becomes a page that goes on there: form-action 'self'.
+    "mentorhub.web.browser_policy.FormRedirectHandoffMiddleware",
+    "mentorhub.web.browser_policy.RoutePolicyMiddleware",  # CONTENT_SECURITY_POLICY_ROUTES
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # No organization in the database's scope until the tenancy layer resolves one (row-level security).
+    "mentorhub.db.middleware.TenantScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A NUL character in the path, query string, form or JSON body: 400 before any view (PostgreSQL refuses it).
     "mentorhub.web.nul_bytes.NulRefusalMiddleware",
@@ -136,19 +146,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Behind PgBouncer in transaction mode a server connection changes hands between transactions: named
 # (server-side) cursors would vanish mid-iteration and persistent client connections buy nothing.
 DATABASE_PGBOUNCER = env.bool("DATABASE_PGBOUNCER", default=False)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# Row-level security (docs/configuration.md, "Two database roles"): the web and worker processes connect with
+# DATABASE_URL as the application role, which neither owns the tables nor bypasses row-level security;
+# `migrate` connects with DATABASE_OWNER_URL as the owner. DATABASE_ASSUME_ROLE instead switches one login to
+# the application role at connect (SET ROLE; not behind PgBouncer in transaction mode). The backend
+# mentorhub.db.postgresql hands each statement its organization (SET LOCAL).
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+DATABASE_ASSUME_ROLE = env.str("DATABASE_ASSUME_ROLE", default="")
+# The role `migrate` grants the application's rights to (default: DATABASE_URL's user when it differs from the
+# owner's, or DATABASE_ASSUME_ROLE).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="mentorhub_app" if DJANGO_ENV == "test" else "")
+POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if POSTGRESQL:
+    DATABASES["default"]["ENGINE"] = "mentorhub.db.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DATABASE_PGBOUNCER else 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_PGBOUNCER
+    # A server-side cursor's DECLARE cannot carry the tenant scope's statement (mentorhub/db/postgresql/base.py).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if DATABASE_ASSUME_ROLE:
+        DATABASES["default"].setdefault("OPTIONS", {})["assume_role"] = DATABASE_ASSUME_ROLE
+    if DATABASE_OWNER_URL:
+        DATABASES["owner"] = {
+            **env.db_url_config(DATABASE_OWNER_URL),
+            "ENGINE": "mentorhub.db.postgresql",
+            "DISABLE_SERVER_SIDE_CURSORS": True,
+            "TEST": {"MIRROR": "default"},
+        }
 # A read replica for analytics (dashboards, exports): selectors that can tolerate replication lag read
 # with .using(settings.ANALYTICS_DATABASE). Without DATABASE_REPLICA_URL that alias is the primary.
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
         **env.db_url_config(DATABASE_REPLICA_URL),
+        "ENGINE": DATABASES["default"]["ENGINE"],
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
         "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
         "CONN_HEALTH_CHECKS": True,
-        "DISABLE_SERVER_SIDE_CURSORS": DATABASE_PGBOUNCER,
+        "DISABLE_SERVER_SIDE_CURSORS": True,
         "TEST": {"MIRROR": "default"},
     }
 ANALYTICS_DATABASE = "replica" if DATABASE_REPLICA_URL else "default"
@@ -193,6 +227,8 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-rollups": {"task": "analytics.nightly_rollups", "schedule": crontab(hour=2, minute=45)},
     # Leaving dates that have come take effect (access closed, matches ended); hourly, so early on the day.
     "complete-departures": {"task": "accounts.complete_departures", "schedule": crontab(minute=5)},
+    # Leavers whose retention period is over are erased (docs/privacy.md); before the nightly roll-ups.
+    "apply-retention": {"task": "accounts.apply_retention", "schedule": crontab(hour=2, minute=30)},
 }
 # Reminder senders a tick may start at once (each sends batches until nothing is due).
 REMINDER_SENDERS = env.int("REMINDER_SENDERS", default=2)
@@ -314,6 +350,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: DRF's browsable HTML pages are built on inline styles, which the browser policy refuses; the
+    # API's page for browsers is /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # A service's ValidationError becomes a 400 with its messages, in every API view.
     "EXCEPTION_HANDLER": "mentorhub.web.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
@@ -376,6 +415,53 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Browser policy (docs/architecture.md): pages load scripts, styles, images and fonts from this origin only; no
+# inline script, style attribute or eval anywhere. The nonce is sent only by a page that asks for one
+# (`request.csp_nonce`): today only the API docs page, whose Swagger UI start script comes inline from
+# drf-spectacular. Forms post to this origin (a redirect to another site after a form is handed off:
+# mentorhub/web/browser_policy.py); nothing may frame a page (X_FRAME_OPTIONS says it to older browsers).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# A route's additions for its own pages only (URL name: {directive: [sources]}), each with its reason.
+CONTENT_SECURITY_POLICY_ROUTES: dict[str, dict[str, list[str]]] = {
+    # Swagger UI's bundle (drf-spectacular-sidecar) draws its icons as data: SVG images.
+    "api-docs": {"img-src": ["data:"]},
+}
+# Powerful browser features no page of ours uses, switched off for every page and anything it might embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

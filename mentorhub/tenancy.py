@@ -24,6 +24,7 @@ from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from mentorhub.db.tenant_scope import activate_organization, all_organizations
 from mentorhub.web.schema import is_schema_generation
 
 if TYPE_CHECKING:
@@ -60,15 +61,20 @@ def membership_for(user: Any, org_slug: str) -> Membership:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404("No such organization.")
     try:
-        # A deactivated membership (the person left) opens nothing: the same 404 as no membership.
-        return Membership.objects.select_related("organization", "employee", "user").get(
-            organization__slug=org_slug, user=user, deactivated_at__isnull=True
-        )
+        # Which organization this request is for is the one question asked across organizations: the
+        # database's row-level security shows this person's memberships only once it is answered.
+        with all_organizations():
+            # A deactivated membership (the person left) opens nothing: the same 404 as no membership.
+            return Membership.objects.select_related("organization", "employee", "user").get(
+                organization__slug=org_slug, user=user, deactivated_at__isnull=True
+            )
     except Membership.DoesNotExist:
         raise Http404("No such organization.") from None
 
 
 def _activate(request: HttpRequest, membership: Membership) -> None:
+    # From here on the database shows this organization's rows only (mentorhub/db: row-level security).
+    activate_organization(membership.organization_id)
     request.organization = membership.organization  # type: ignore[attr-defined]
     request.membership = membership  # type: ignore[attr-defined]
     zone = membership.employee.time_zone if membership.employee is not None else membership.user.time_zone

@@ -6,6 +6,11 @@ from drf_spectacular.views import SpectacularAPIView
 from mentorhub.accounts.views import home
 from mentorhub.web.schema import ApiDocsView
 
+# Under /api/, an address no route matches and a request Django refuses before any view answer JSON, like
+# every other API refusal.
+handler404 = "mentorhub.web.errors.not_found"
+handler400 = "mentorhub.web.errors.bad_request"
+
 # The Django admin signs in through allauth (rate limits, two-factor), never its own login form.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 

@@ -6,6 +6,8 @@ import smtplib
 
 from celery import shared_task
 
+from mentorhub.db.tenant_scope import organization_task
+
 from .services.invitations import program_invitation_send
 
 # Mail servers that are down or refuse a connection for a while: worth a few more tries, spaced out.
@@ -24,6 +26,7 @@ TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
     time_limit=90,
     ignore_result=True,
 )
+@organization_task
 def send_program_invitation(*, organization_id: int, participant_id: int, base_url: str = "") -> None:
     """Email one invited participant. Checks that the invitation is still open when it runs, so a late or
     repeated delivery after they applied sends nothing; `base_url` (not a secret) makes the link absolute."""

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from matching.services.lifecycle import matches_complete_finished
 from mentorhub.accounts.models import Organization
+from mentorhub.db.tenant_scope import all_organizations, cross_organization_task, organization_scope, organization_task
 
 from .models import Reminder
 from .services.dispatch import BATCH_SIZE, reminders_deliver, reminders_recover
@@ -26,15 +27,17 @@ DELIVER_SECONDS = 45
 
 
 @shared_task(name="sessions.dispatch_reminders", soft_time_limit=50, time_limit=60, ignore_result=True)
+@cross_organization_task
 def dispatch_reminders() -> int:
     """The beat tick: take back the claims of stopped senders, then start as many senders as the due rows
     need (at most REMINDER_SENDERS). Returns how many senders it started."""
     reminders_recover()
-    due = (
-        Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=timezone.now())
-        .values("pk")[: BATCH_SIZE * settings.REMINDER_SENDERS]
-        .count()
-    )
+    with all_organizations():  # how much is due, across organizations: the senders then work per organization
+        due = (
+            Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=timezone.now())
+            .values("pk")[: BATCH_SIZE * settings.REMINDER_SENDERS]
+            .count()
+        )
     senders = min(settings.REMINDER_SENDERS, math.ceil(due / BATCH_SIZE))
     for _ in range(senders):
         deliver_reminders.delay()
@@ -47,6 +50,7 @@ def dispatch_reminders() -> int:
     time_limit=DELIVER_SECONDS + 45,
     ignore_result=True,
 )
+@cross_organization_task
 def deliver_reminders() -> int:
     """Send due reminders until none is left or time is up; then hand over to a new task if more are due."""
     report = reminders_deliver(max_seconds=DELIVER_SECONDS)
@@ -56,6 +60,7 @@ def deliver_reminders() -> int:
 
 
 @shared_task(name="sessions.plan_inactivity_nudges", soft_time_limit=300, time_limit=360, ignore_result=True)
+@cross_organization_task
 def plan_inactivity_nudges() -> None:
     """Hourly: one task per organization plans the nudges of its quiet matches."""
     for organization_id in Organization.objects.values_list("pk", flat=True):
@@ -63,6 +68,7 @@ def plan_inactivity_nudges() -> None:
 
 
 @shared_task(name="sessions.plan_inactivity_nudges_for", soft_time_limit=120, time_limit=150, ignore_result=True)
+@organization_task
 def plan_inactivity_nudges_for(*, organization_id: int) -> int:
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
@@ -74,9 +80,11 @@ def plan_inactivity_nudges_for(*, organization_id: int) -> int:
 
 
 @shared_task(name="sessions.complete_finished_matches", soft_time_limit=300, time_limit=360, ignore_result=True)
+@cross_organization_task
 def complete_finished_matches() -> int:
     """Nightly: matches of programs past their end date are completed."""
     total = 0
-    for organization in Organization.objects.all():
-        total += matches_complete_finished(organization=organization)
+    for organization in Organization.objects.order_by("pk"):
+        with organization_scope(organization.pk):
+            total += matches_complete_finished(organization=organization)
     return total

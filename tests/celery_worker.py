@@ -63,7 +63,7 @@ def services_required() -> bool:
 def require_services(settings: Any) -> None:
     """Skip (or, when services are required, fail) unless PostgreSQL and Redis are configured."""
     missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
-    if not missing and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if not missing and not settings.POSTGRESQL:
         missing = ["a PostgreSQL DATABASE_URL"]
     if missing:
         reason = f"needs a real worker on PostgreSQL and Redis; not configured: {', '.join(missing)}"
@@ -160,6 +160,8 @@ def celery_worker_process(transactional_db, settings) -> Iterator[CeleryWorker]:
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CACHE_KEY_PREFIX": cache_prefix,
         "PYTHONUNBUFFERED": "1",
+        # The worker acts as the application role, under row-level security, as the test's own connections do.
+        "DATABASE_ASSUME_ROLE": settings.DATABASES["default"].get("OPTIONS", {}).get("assume_role", ""),
     }
     celery = Path(sys.executable).with_name("celery")
     command = [

@@ -21,6 +21,43 @@ pytest_plugins = ["tests.celery_worker"]
 QuietWSGIRequestHandler.disable_nagle_algorithm = True
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """The application role exists before the test database is migrated (`migrate` grants it its rights)."""
+    from tests.database_roles import create_application_role
+
+    create_application_role()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Once the test database is migrated (as the owner), every connection of the suite (the tests', the
+    live server's, the Celery worker's) acts as the application role: row-level security holds in the
+    whole suite as it does in production."""
+    from tests.database_roles import act_as_application_role, act_as_owner
+
+    act_as_application_role()
+    yield
+    act_as_owner()  # pytest-django drops the test database next, as the owner
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_code_sees_all_organizations():
+    """Test code (factories, module and session fixtures, assertions) reads and writes every organization's
+    rows; each request through a client or the live server and each task starts from no organization, like in
+    production (mentorhub/db/tenant_scope.py). Threads a test starts: tests.helpers.thread_like_the_test."""
+    from mentorhub.db.tenant_scope import ALL, set_scope
+
+    set_scope(ALL)
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_seeing_all_organizations(test_code_sees_all_organizations):
+    from mentorhub.db.tenant_scope import ALL, set_scope
+
+    set_scope(ALL)
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(slug="alpha", name="Alpha Ltd")

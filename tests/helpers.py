@@ -26,3 +26,13 @@ def client_for(membership: Any) -> Client:
     client = Client()
     client.force_login(membership.user)
     return client
+
+
+def thread_like_the_test(target: Any, *, args: tuple = (), name: str | None = None) -> Any:
+    """A thread that runs `target` with the test code's database scope (every organization, see
+    tests/conftest.py): a new thread starts with no organization in the row-level security scope."""
+    import contextvars
+    import threading
+
+    context = contextvars.copy_context()
+    return threading.Thread(target=context.run, args=(target, *args), name=name)

@@ -83,7 +83,7 @@ def test_production_passes_deploy_check_with_its_variables():
 
 def test_production_settings_use_the_services():
     values = settings_of(**PRODUCTION_ENV)
-    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["engine"] == "mentorhub.db.postgresql"  # Django's, plus the tenant scope
     assert values["db_name"] == "mentorhub"
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["eager"] is False
@@ -151,7 +151,7 @@ def test_embedded_default_without_database_and_redis_urls():
 
 def test_database_and_redis_urls_switch_to_the_services():
     values = settings_of(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", REDIS_URL="redis://127.0.0.1:6379/9")
-    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["engine"] == "mentorhub.db.postgresql"  # Django's, plus the tenant scope
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["eager"] is False
     assert values["broker"] == "redis://127.0.0.1:6379/9"

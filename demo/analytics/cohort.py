@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.utils import timezone
 
 from analytics.reports.impact_controls import tenure_band
+from demo.audit_history import audit_history_writable
 from demo.programs import _Answers
 from demo.sessions.content import STEADY, THRIVING
 from demo.sessions.history import (
@@ -364,17 +365,20 @@ def _close(
         "program.activate": max(match_started(m) for m in matches),
         "program.close": closed,
     }
-    for verb, moment in moments.items():
-        scoped(AuditEvent, organization).filter(
-            verb=verb, target_type="programs.program", target_id=str(program.pk)
-        ).update(created_at=moment)
+    with audit_history_writable() as writable:
+        for verb, moment in moments.items() if writable else ():
+            scoped(AuditEvent, organization).filter(
+                verb=verb, target_type="programs.program", target_id=str(program.pk)
+            ).update(created_at=moment)
     ids = [str(t.pk) for t in templates]
     scoped(GoalTemplate, organization).filter(pk__in=[t.pk for t in templates]).update(
         created_at=opened - timedelta(days=3), updated_at=opened - timedelta(days=3)
     )
-    scoped(AuditEvent, organization).filter(verb="goal_template.create", target_id__in=ids).update(
-        created_at=opened - timedelta(days=3)
-    )
+    with audit_history_writable() as writable:
+        if writable:
+            scoped(AuditEvent, organization).filter(verb="goal_template.create", target_id__in=ids).update(
+                created_at=opened - timedelta(days=3)
+            )
 
 
 def first_starts(organization: Organization) -> dict[int, datetime]:

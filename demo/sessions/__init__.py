@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from demo.audit_history import audit_history_writable
 from demo.programs import DEMO_MEMBER_EMAIL, DEMO_MENTOR_EMAIL
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import AuditEvent, Membership, Organization, Role
@@ -99,7 +100,10 @@ def _templates(organization: Organization, admin: Membership, programs: list[Pro
         when = program.created_at + timedelta(days=3)
         scoped(GoalTemplate, organization).filter(program=program).update(created_at=when, updated_at=when)
         ids = [str(t.pk) for t in made[program.pk]]
-        scoped(AuditEvent, organization).filter(verb="goal_template.create", target_id__in=ids).update(created_at=when)
+        with audit_history_writable() as writable:
+            if writable:
+                audit = scoped(AuditEvent, organization)
+                audit.filter(verb="goal_template.create", target_id__in=ids).update(created_at=when)
     return made
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.audit_history import audit_history_writable
 from matching.models import ExcludedPair, Match
 from matching.services.lifecycle import match_end_early
 from mentorhub.accounts.models import AuditEvent, Employee, Membership, Organization
@@ -221,9 +222,11 @@ def end_early(organization: Organization, admin: Membership, plan: Plan, rng: ra
     when = plan.ended_at
     assert when is not None, "add_nudges dates the end of every match that ends early"
     scoped(Match, organization).filter(pk=plan.match.pk).update(ended_at=when, updated_at=when)
-    scoped(AuditEvent, organization).filter(
-        verb="match.end_early", target_type="matching.match", target_id=str(plan.match.pk)
-    ).update(created_at=when)
+    with audit_history_writable() as writable:
+        if writable:
+            scoped(AuditEvent, organization).filter(
+                verb="match.end_early", target_type="matching.match", target_id=str(plan.match.pk)
+            ).update(created_at=when)
     scoped(ExcludedPair, organization).filter(reason=f"Match {plan.match.pk} ended early").update(created_at=when)
     url = reverse("mentoring-match", kwargs={"org_slug": organization.slug, "match_pk": plan.match.pk})
     scoped(Notification, organization).filter(kind=Notification.MATCH_UPDATE, url=url).update(

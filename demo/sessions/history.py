@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from demo.audit_history import audit_history_writable
 from demo.programs import DEMO_MEMBER_EMAIL
 from matching.models import Match, MatchMember, MatchRun
 from mentorhub.accounts.models import AuditEvent, Employee, Organization
@@ -275,7 +276,9 @@ def rewind_programs(organization: Organization, programs: list[Program], rng: ra
             seen[(event.target_type, event.target_id, event.verb)] = index + 1
             event.created_at = times[min(index, len(times) - 1)]
             changed.append(event)
-    AuditEvent.objects.bulk_update(changed, ["created_at"], batch_size=500)
+    with audit_history_writable() as writable:
+        if writable:
+            AuditEvent.objects.bulk_update(changed, ["created_at"], batch_size=500)
 
 
 # --- Sessions ----------------------------------------------------------------------------------------------

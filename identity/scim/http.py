@@ -25,6 +25,7 @@ from scim2_models import Error, SCIMException
 
 from mentorhub.accounts.models import ApiToken, Organization, Role, TokenScope, User
 from mentorhub.accounts.secret_tokens import hash_token
+from mentorhub.db.tenant_scope import activate_organization, all_organizations
 
 CONTENT_TYPE = "application/scim+json"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -88,11 +89,12 @@ def _token(request: HttpRequest) -> tuple[ApiToken | None, str]:
     header = request.META.get("HTTP_AUTHORIZATION", "").split()
     if len(header) != 2 or header[0].lower() != "bearer":
         return None, refused
-    token = (
-        ApiToken.objects.select_related("organization", "membership__user")
-        .filter(token_hash=hash_token(header[1]), revoked_at__isnull=True)
-        .first()
-    )
+    with all_organizations():  # the token says which organization: found by its hash among all of them
+        token = (
+            ApiToken.objects.select_related("organization", "membership__user")
+            .filter(token_hash=hash_token(header[1]), revoked_at__isnull=True)
+            .first()
+        )
     if token is None or not token.membership.user.is_active or token.membership.deactivated_at is not None:
         return None, refused
     if token.is_expired:
@@ -122,6 +124,8 @@ def scim_view(methods: tuple[str, ...]) -> Callable:
                 return scim_error(403, "This token may not provision: it needs the scim scope and an admin.")
             if request.method not in methods:
                 return scim_error(405, f"{request.method} is not supported here.")
+            # From here on the database shows the token's organization only (row-level security).
+            activate_organization(token.organization_id)
             now = timezone.now()
             if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
                 ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

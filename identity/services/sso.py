@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
+from mentorhub.db.tenant_scope import all_organizations, organization_scope
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..crypto import secret_encrypt
@@ -177,10 +178,11 @@ def domain_claim(*, organization: Organization, actor: User | None, domain: str)
         name = domain_normalize(domain)
     except ValidationError as error:
         raise ValidationError({"domain": error.messages}) from None
-    holders = ClaimedDomain.objects.filter(domain=name)
-    if holders.filter(organization=organization).exists():
+    if scoped(ClaimedDomain, organization).filter(domain=name).exists():
         raise ValidationError({"domain": [f"{name} is already one of your organization's domains."]})
-    if holders.filter(verified_at__isnull=False).exists():
+    with all_organizations():  # a verified domain is unique across the deployment
+        taken = ClaimedDomain.objects.filter(domain=name, verified_at__isnull=False).exists()
+    if taken:
         raise ValidationError({"domain": [DOMAIN_TAKEN]})
     claim = ClaimedDomain(organization=organization, domain=name)
     claim.full_clean(validate_unique=False, validate_constraints=False)
@@ -214,10 +216,11 @@ def _mark_verified(*, organization: Organization, actor: User | None, domain_id:
     claim = get_scoped_or_404(ClaimedDomain.objects.select_for_update(), organization, pk=domain_id)
     if claim.verified_at is not None:
         return claim
-    others = ClaimedDomain.objects.filter(domain=claim.domain).exclude(pk=claim.pk)
-    if others.filter(verified_at__isnull=False).exists():
-        raise ValidationError({"domain": [DOMAIN_TAKEN]})
-    pending = list(others.select_for_update(of=("self",)).select_related("organization"))
+    with all_organizations():  # a verified domain is unique across the deployment: the others' claims of it
+        others = ClaimedDomain.objects.filter(domain=claim.domain).exclude(pk=claim.pk)
+        if others.filter(verified_at__isnull=False).exists():
+            raise ValidationError({"domain": [DOMAIN_TAKEN]})
+        pending = list(others.select_for_update(of=("self",)).select_related("organization"))
     claim.verified_at = timezone.now()
     try:
         with transaction.atomic():
@@ -234,14 +237,15 @@ def _mark_verified(*, organization: Organization, actor: User | None, domain_id:
     # The domain is this organization's now: other organizations' pending claims of it are dropped (each
     # organization's audit log says so, without naming who verified it).
     for dropped in pending:
-        audit_record(
-            organization=dropped.organization,
-            actor=None,
-            verb="sso.domain_drop",
-            target=dropped,
-            changes={"domain": [dropped.domain, None], "reason": [None, "verified by another organization"]},
-        )
-        dropped.delete()
+        with organization_scope(dropped.organization_id):
+            audit_record(
+                organization=dropped.organization,
+                actor=None,
+                verb="sso.domain_drop",
+                target=dropped,
+                changes={"domain": [dropped.domain, None], "reason": [None, "verified by another organization"]},
+            )
+            dropped.delete()
     return claim
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Membership, Organization, Role, User
 from mentorhub.accounts.services.audit import audit_record
+from mentorhub.db.tenant_scope import all_organizations
 from mentorhub.tenancy import scoped
 
 from ..domains import domain_of_email
@@ -124,9 +125,12 @@ def _refusal_for_account(organization: Organization, user: User) -> str:
             "This is a MentorHub operator account: single sign-on never signs it in. Sign in with your "
             "password instead."
         )
-    elsewhere = (
-        Membership.objects.filter(user=user, deactivated_at__isnull=True).exclude(organization=organization).exists()
-    )
+    with all_organizations():  # the account's memberships in every organization
+        elsewhere = (
+            Membership.objects.filter(user=user, deactivated_at__isnull=True)
+            .exclude(organization=organization)
+            .exists()
+        )
     if elsewhere:
         return (
             "This MentorHub account belongs to another organization too, so "

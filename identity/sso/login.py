@@ -26,6 +26,7 @@ from identity.models import SsoConnection
 from identity.selectors import organization_for_email_domain
 from identity.sso.providers import social_app_for
 from mentorhub.accounts.models import Membership, Role, User
+from mentorhub.db.tenant_scope import all_organizations, organization_scope
 from mentorhub.tenancy import scoped
 
 
@@ -35,7 +36,10 @@ def sso_connection_for_email(email: str) -> SsoConnection | None:
     organization = organization_for_email_domain(email) if "@" in (email or "") else None
     if organization is None:
         return None
-    connection = scoped(SsoConnection.objects.select_related("organization"), organization).filter(enabled=True).first()
+    with organization_scope(organization.pk):
+        connection = (
+            scoped(SsoConnection.objects.select_related("organization"), organization).filter(enabled=True).first()
+        )
     if connection is None or social_app_for(connection) is None:
         return None
     return connection
@@ -63,10 +67,12 @@ def sso_required_connection(email: str, user: User | None) -> SsoConnection | No
             continue
         memberships = Membership.objects.filter(user=user, deactivated_at__isnull=True)
         organization = connection.organization
-        if (
-            memberships.filter(organization=organization).exists()
-            and not memberships.exclude(organization=organization).exists()
-        ):
+        with all_organizations():  # "its member and no other organization's": a question across organizations
+            only_here = (
+                memberships.filter(organization=organization).exists()
+                and not memberships.exclude(organization=organization).exists()
+            )
+        if only_here:
             return connection
     return None
 
@@ -75,11 +81,12 @@ def break_glass_allowed(user: User | None, connection: SsoConnection) -> bool:
     """An admin of the organization with TOTP set up may still sign in with a password."""
     if user is None or not user.is_active:
         return False
-    is_admin = (
-        scoped(Membership, connection.organization)
-        .filter(user=user, role=Role.ADMIN, deactivated_at__isnull=True)
-        .exists()
-    )
+    with organization_scope(connection.organization_id):
+        is_admin = (
+            scoped(Membership, connection.organization)
+            .filter(user=user, role=Role.ADMIN, deactivated_at__isnull=True)
+            .exists()
+        )
     return is_admin and Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 
 from identity.crypto import secret_decrypt
 from identity.models import SsoConnection
+from mentorhub.db.tenant_scope import activate_organization, all_organizations
 
 from .outbound import AddressRefusedError, issuer_refusal
 
@@ -129,7 +130,9 @@ def social_apps(provider: str | None = None, client_id: str | None = None) -> li
     """allauth's `list_apps` answer: the apps whose provider or provider id is `provider` (all when None) and,
     when given, whose client id is `client_id`."""
     apps = []
-    for connection in _candidates(provider, client_id):
+    with all_organizations():  # allauth asks for the apps before any organization is known
+        candidates = list(_candidates(provider, client_id))
+    for connection in candidates:
         app = social_app_for(connection)
         if app is None:
             continue
@@ -149,7 +152,10 @@ def connection_for_app(app: SocialApp | None) -> SsoConnection | None:
     pk = (app.settings or {}).get(CONNECTION_KEY)
     if not pk:
         return None
-    connection = _enabled().filter(pk=pk).first()
+    with all_organizations():
+        connection = _enabled().filter(pk=pk).first()
     if connection is None or connection.provider_id != app.provider_id:
         return None
+    # The sign-in belongs to this organization: from here on the request works inside it (row-level security).
+    activate_organization(connection.organization_id)
     return connection

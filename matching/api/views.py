@@ -59,7 +59,6 @@ from .serializers import (
 
 ADMIN_ONLY = frozenset({Role.ADMIN})
 TAKING_PART = frozenset({Role.ADMIN, Role.MEMBER})
-EVERYONE = frozenset({Role.ADMIN, Role.STAKEHOLDER, Role.MEMBER})
 
 
 # --- Runs ------------------------------------------------------------------------------------------------
@@ -279,13 +278,14 @@ class ProgramMatchViewSet(
     retrieve=extend_schema(summary="One of your matches, with why you were matched"),
 )
 class MyMatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrganizationScopedViewSet):
-    """The signed-in person's matches. Anyone else's match answers 404."""
+    """The signed-in person's matches. Anyone else's match answers 404. Stakeholders take part in nothing:
+    403, as on the pages and the other participants' routes."""
 
     serializer_class = MyMatchSerializer
     schema_model = Match
     lookup_url_kwarg = "match_pk"
     lookup_value_converter = "int"
-    read_roles = EVERYONE
+    read_roles = TAKING_PART
     write_roles = TAKING_PART
 
     def get_base_queryset(self) -> QuerySet[Match]:

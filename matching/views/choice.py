@@ -21,7 +21,7 @@ from .. import selectors
 from ..forms import DeclineForm
 from ..models import MentorRequest
 from ..services import choice as choice_services
-from .common import explanation_parts
+from .common import TAKING_PART, explanation_parts
 
 SUGGESTIONS = 5
 
@@ -37,7 +37,7 @@ def _my_mentee_enrollment(request: OrgRequest, employee: Employee, program_pk: i
     )
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def program_suggestions(request: OrgRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
@@ -89,7 +89,7 @@ def program_suggestions(request: OrgRequest, program_pk: int) -> HttpResponse:
     return render(request, "matching/program_suggestions.html", context)
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_http_methods(["GET"])
 def mentor_requests(request: OrgRequest) -> HttpResponse:
     employee = employee_or_none(request)
@@ -122,7 +122,7 @@ def _my_request(request: OrgRequest, employee: Employee, request_pk: int) -> Men
     )
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_POST
 def mentor_request_accept(request: OrgRequest, request_pk: int) -> HttpResponse:
     employee = employee_or_404(request, "No such request.")
@@ -142,7 +142,7 @@ def mentor_request_accept(request: OrgRequest, request_pk: int) -> HttpResponse:
     return redirect("mentor-requests", org_slug=request.organization.slug)
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def mentor_request_decline(request: OrgRequest, request_pk: int) -> HttpResponse:
     employee = employee_or_404(request, "No such request.")
@@ -172,7 +172,7 @@ def mentor_request_decline(request: OrgRequest, request_pk: int) -> HttpResponse
     return render(request, "matching/mentor_request_decline.html", context, status=status)
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_POST
 def mentor_request_withdraw(request: OrgRequest, request_pk: int) -> HttpResponse:
     """The mentee takes back their open request, to ask someone else."""

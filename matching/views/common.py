@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mentorhub.accounts.models import Role
+
 from ..models import LEAD_ROLES, Match, MatchMember
+
+# The participants' pages (one's matches, mentor requests, suggestions) are for the roles that take part, as
+# in the API (matching/api/views.py): stakeholders read aggregates on the dashboards and change nothing.
+TAKING_PART = [Role.ADMIN, Role.MEMBER]
 
 
 @dataclass

@@ -22,7 +22,7 @@ from .. import selectors
 from ..forms import DeclineForm
 from ..models import Match, MatchMember, MentorRequest
 from ..services.responses import match_respond
-from .common import match_view
+from .common import TAKING_PART, match_view
 
 # A participant can answer while the match waits for answers (approved) and can still turn it down then.
 ANSWERABLE = (Match.Status.APPROVED,)
@@ -49,7 +49,7 @@ def _decorate(match: Match, employee: Employee) -> dict[str, Any]:
     }
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_http_methods(["GET"])
 def my_matches(request: OrgRequest) -> HttpResponse:
     employee = employee_or_none(request)
@@ -84,7 +84,7 @@ def my_matches(request: OrgRequest) -> HttpResponse:
     return render(request, "matching/my_matches.html", context)
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def my_match(request: OrgRequest, match_pk: int) -> HttpResponse:
     """The match; POST `accept` answers yes (declining goes through its own page, with a reason)."""
@@ -105,7 +105,7 @@ def my_match(request: OrgRequest, match_pk: int) -> HttpResponse:
     return render(request, "matching/my_match.html", context)
 
 
-@org_view()
+@org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def my_match_decline(request: OrgRequest, match_pk: int) -> HttpResponse:
     employee = employee_or_404(request, "Not found.")

@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from .api import schema  # noqa: F401  (registers the API token scheme with drf-spectacular)
+        from .privacy import entries
+
+        entries.register()  # this app's personal data, first in the registry (docs/privacy.md)

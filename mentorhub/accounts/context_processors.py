@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from mentorhub.db.tenant_scope import all_organizations
+
 from .extensions import NavigationCount, navigation_counts
 from .models import Membership
 
@@ -33,7 +35,8 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
             if cached(count) is None:
                 # Not cached: count in this query, which every page runs for the switcher, not in one of its own.
                 queryset = queryset.annotate(**{_annotation(count): count.subquery()})
-        return list(queryset)
+        with all_organizations():  # the switcher lists this person's memberships in every organization
+            return list(queryset)
 
     def value_of(count: NavigationCount) -> Callable[[], int]:
         @functools.cache

@@ -1,11 +1,22 @@
 """The accounts app's HTML forms (the roster upload is a plain file input; People filters are query
-parameters read by the selectors)."""
+parameters read by the selectors; the audit log's filters are a GET form, AuditFilterForm)."""
 
 from __future__ import annotations
 
-from django import forms
+from collections.abc import Iterable, Mapping
+from datetime import date, tzinfo
+from typing import Any
 
-from .models import DIRECTORY_COLUMNS, Role, TokenScope
+from django import forms
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.text import capfirst
+
+from mentorhub.web.forms import DateInput
+
+from .models import DIRECTORY_COLUMNS, MAX_RETENTION_MONTHS, Role, TokenScope
+from .selectors import SYSTEM_ACTOR, AuditFilters
 from .services.tokens import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES_DAYS
 
 
@@ -51,4 +62,150 @@ class DirectoryColumnsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Members and stakeholders always see each person's name, and never job levels or hiring and "
         "leaving dates. Admins always see every column.",
+    )
+
+
+# Dates outside these years are refused: a day near year 1 or 9999 cannot be turned into an instant in
+# every time zone (datetime overflows), and no audit event is that old or that far ahead.
+AUDIT_FIRST_DAY = date(1900, 1, 1)
+AUDIT_LAST_DAY = date(2999, 12, 31)
+_DAY_ATTRS = {"min": AUDIT_FIRST_DAY.isoformat(), "max": AUDIT_LAST_DAY.isoformat()}
+_DAY_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2024-06-01."}
+
+
+def target_type_label(label: str) -> str:
+    """`accounts.membership` as people say it ("Membership"); a model that no longer exists as written."""
+    try:
+        return str(capfirst(apps.get_model(label)._meta.verbose_name))
+    except (LookupError, ValueError):
+        return label
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters (page and CSV export): every field optional, an empty one means "any"."""
+
+    actor = forms.CharField(
+        label="Who",
+        required=False,
+        max_length=254,
+        # A free text box with suggestions: the list holds the actors so far, typing works for anyone.
+        widget=forms.TextInput(
+            attrs={"list": "filter-actor-options", "inputmode": "email", "autocomplete": "off", "spellcheck": "false"}
+        ),
+        help_text="An email address, or “system”.",
+    )
+    verb = forms.ChoiceField(
+        label="Action", required=False, error_messages={"invalid_choice": "Choose an action from the list."}
+    )
+    target_type = forms.ChoiceField(
+        label="Target type", required=False, error_messages={"invalid_choice": "Choose a target type from the list."}
+    )
+    target = forms.CharField(label="Target", required=False, max_length=255, help_text="Its id, or part of its name.")
+    since = forms.DateField(label="From", required=False, widget=DateInput(_DAY_ATTRS), error_messages=_DAY_ERRORS)
+    until = forms.DateField(label="To", required=False, widget=DateInput(_DAY_ATTRS), error_messages=_DAY_ERRORS)
+
+    def __init__(
+        self, data: Mapping[str, Any] | None, *, verbs: Mapping[str, str], target_types: Iterable[str], zone: tzinfo
+    ) -> None:
+        """`verbs` maps each verb offered to its label; `zone` is the viewer's, in which the dates are days."""
+        super().__init__(data if data is not None else {}, auto_id="filter-%s")
+        self.zone = zone
+        by_label = sorted(verbs.items(), key=lambda item: item[1].casefold())
+        self._choices("verb", [("", "All actions"), *by_label])
+        types = sorted(((label, target_type_label(label)) for label in target_types), key=lambda item: item[1])
+        self._choices("target_type", [("", "All types"), *types])
+
+    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField), name  # declared as one above
+        field.choices = choices
+
+    def clean_actor(self) -> str:
+        actor = self.cleaned_data["actor"]
+        if actor.casefold() == SYSTEM_ACTOR:
+            return SYSTEM_ACTOR
+        if actor:
+            try:
+                validate_email(actor)
+            except ValidationError:
+                raise ValidationError(
+                    "Enter a whole email address (choose one from the list), or “system” for changes MentorHub "
+                    "made by itself.",
+                    code="invalid",
+                ) from None
+        return actor
+
+    def _day(self, name: str) -> date | None:
+        day: date | None = self.cleaned_data[name]
+        if day is not None and not AUDIT_FIRST_DAY <= day <= AUDIT_LAST_DAY:
+            raise ValidationError("Enter a date between the years 1900 and 2999.", code="out_of_range")
+        return day
+
+    def clean_since(self) -> date | None:
+        return self._day("since")
+
+    def clean_until(self) -> date | None:
+        return self._day("until")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error(
+                "since",
+                f"“From” ({since.isoformat()}) is after “To” ({until.isoformat()}): choose a From date on or "
+                "before the To date (both days are included).",
+            )
+        return data
+
+    def filters(self) -> AuditFilters:
+        """The selector's filters; call after is_valid()."""
+        data = self.cleaned_data
+        return AuditFilters(
+            actor=data["actor"],
+            verb=data["verb"],
+            target_type=data["target_type"],
+            target=data["target"],
+            since=data["since"],
+            until=data["until"],
+            zone=self.zone,
+        )
+
+    def query(self) -> dict[str, str]:
+        """The filters as query parameters (empty ones left out), for links that keep them; call after
+        is_valid()."""
+        data = self.cleaned_data
+        values = {name: data[name].isoformat() if isinstance(data[name], date) else data[name] for name in self.fields}
+        return {name: value for name, value in values.items() if value}
+
+
+class ErasureConfirmForm(forms.Form):
+    """Erasing a person cannot be undone: the admin types the person's email address to say they mean this one."""
+
+    email = forms.CharField(label="Type their email address to confirm", max_length=254, strip=True)
+
+    def __init__(self, *args: Any, expected_email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected_email = expected_email
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if email.casefold() != self.expected_email.casefold():
+            raise ValidationError(f"That is not their address. Type {self.expected_email} to confirm.")
+        return email
+
+
+class RetentionForm(forms.Form):
+    retention_months = forms.IntegerField(
+        label="Erase a leaver's personal data this many months after they left",
+        min_value=0,
+        max_value=MAX_RETENTION_MONTHS,
+        help_text=f"From 1 to {MAX_RETENTION_MONTHS} months; 0 turns the automatic erasure off.",
+        error_messages={
+            "required": "Enter a number of months (0 turns the automatic erasure off).",
+            "min_value": "Enter 0 or more months (0 turns the automatic erasure off).",
+            "max_value": f"Enter at most {MAX_RETENTION_MONTHS} months (ten years).",
+            "invalid": "Enter a whole number of months.",
+        },
     )

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -102,6 +103,9 @@ def validate_directory_columns(value: object) -> None:
         raise ValidationError("Choose columns from the list, each at most once.")
 
 
+MAX_RETENTION_MONTHS = 120
+
+
 class Organization(models.Model):
     """The tenant. Everything else belongs to exactly one organization."""
 
@@ -115,6 +119,13 @@ class Organization(models.Model):
         blank=True,
         validators=[validate_directory_columns],
         help_text="The people directory's optional columns that members see (DIRECTORY_COLUMNS keys).",
+    )
+    # Retention (docs/privacy.md): a leaver's personal data is erased this many months after their leaving date,
+    # by a nightly task; 0 turns the automatic erasure off (admins can still erase one person at a time).
+    retention_months = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MaxValueValidator(MAX_RETENTION_MONTHS)],
+        help_text="Months after someone leaves before their personal data is erased; 0: never automatically.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -140,6 +151,9 @@ class Employee(models.Model):
     manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     hired_on = models.DateField()
     left_on = models.DateField(null=True, blank=True)
+    # Set by erasure (services/erasure.py): the row stays, anonymised, so figures that count people still count
+    # them; the name reads "Erased person".
+    erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

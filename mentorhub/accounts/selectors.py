@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from mentorhub.db.tenant_scope import all_organizations
 from mentorhub.tenancy import scoped
 
 from . import roster_progress
@@ -26,11 +29,13 @@ from .models import (
 
 
 def memberships_of_user(*, user: User) -> list[Membership]:
-    return list(
-        Membership.objects.filter(user=user, deactivated_at__isnull=True)
-        .select_related("organization")
-        .order_by("organization__name")
-    )
+    """This person's memberships in every organization (to choose one: read across organizations)."""
+    with all_organizations():
+        return list(
+            Membership.objects.filter(user=user, deactivated_at__isnull=True)
+            .select_related("organization")
+            .order_by("organization__name")
+        )
 
 
 def employees(
@@ -81,13 +86,70 @@ def organization_summary(*, organization: Organization) -> dict[str, Any]:
     return figures
 
 
-def audit_events(*, organization: Organization, verb: str = "") -> QuerySet[AuditEvent]:
-    queryset = scoped(AuditEvent, organization).select_related("actor").order_by("-created_at", "-id")
-    return queryset.filter(verb=verb) if verb else queryset
+# The actor filter's word for events no person caused (SCIM, scheduled tasks): their actor_email is empty.
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit log is narrowed to; empty values mean "any". `since` and `until` are calendar days in
+    `zone` (the viewer's), both included."""
+
+    actor: str = ""  # an email, matched whatever its case, or SYSTEM_ACTOR
+    verb: str = ""
+    target_type: str = ""  # a model label, as audit_record writes it ("accounts.membership")
+    target: str = ""  # a target's id (exactly) or part of its label
+    since: date | None = None
+    until: date | None = None
+    zone: tzinfo = UTC
+
+
+def _day_start(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def audit_events(*, organization: Organization, filters: AuditFilters | None = None) -> QuerySet[AuditEvent]:
+    """The organization's audit events, newest first. Nothing here reads `actor` (the email is kept on the
+    event), so no join."""
+    queryset = scoped(AuditEvent, organization).order_by("-created_at", "-id")
+    if filters is None:
+        return queryset
+    if filters.actor == SYSTEM_ACTOR:
+        queryset = queryset.filter(actor_email="")
+    elif filters.actor:
+        queryset = queryset.filter(actor_email__iexact=filters.actor)
+    if filters.verb:
+        queryset = queryset.filter(verb=filters.verb)
+    if filters.target_type:
+        queryset = queryset.filter(target_type=filters.target_type)
+    if filters.target:
+        queryset = queryset.filter(Q(target_id=filters.target) | Q(target_label__icontains=filters.target))
+    # Bounds on the column itself (not `created_at__date`), so the (organization, -created_at) index serves
+    # them; "until" includes its whole day: before midnight of the next day, in the viewer's zone.
+    if filters.since:
+        queryset = queryset.filter(created_at__gte=_day_start(filters.since, filters.zone))
+    if filters.until:
+        queryset = queryset.filter(created_at__lt=_day_start(filters.until + timedelta(days=1), filters.zone))
+    return queryset
+
+
+def _distinct(organization: Organization, column: str, limit: int | None = None) -> list[str]:
+    values = scoped(AuditEvent, organization).order_by(column).values_list(column, flat=True).distinct()
+    return list(values[:limit] if limit is not None else values)
 
 
 def audit_verbs(*, organization: Organization) -> list[str]:
-    return list(scoped(AuditEvent, organization).order_by("verb").values_list("verb", flat=True).distinct())
+    return _distinct(organization, "verb")
+
+
+def audit_actors(*, organization: Organization, limit: int) -> list[str]:
+    """The first `limit` emails (alphabetically) that appear as actors in the log, SYSTEM_ACTOR standing for
+    events without one (it sorts first)."""
+    return [email or SYSTEM_ACTOR for email in _distinct(organization, "actor_email", limit)]
+
+
+def audit_target_types(*, organization: Organization) -> list[str]:
+    return [label for label in _distinct(organization, "target_type") if label]
 
 
 def departments(*, organization: Organization) -> list[str]:

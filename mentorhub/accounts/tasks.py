@@ -6,9 +6,12 @@ import smtplib
 
 from celery import shared_task
 
+from mentorhub.db.tenant_scope import cross_organization_task, organization_scope, organization_task
+
 from .models import Organization, User
 from .services.departures import departures_complete
 from .services.invitations import invitation_email_send
+from .services.retention import retention_apply
 from .services.roster_import import SOFT_TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS, roster_import_apply
 
 # Mail servers that are down or refuse a connection for a while: worth trying again, a few times, spaced
@@ -23,6 +26,7 @@ MAIL_RETRIES = 4
     time_limit=TIME_LIMIT_SECONDS,
     ignore_result=True,
 )
+@organization_task
 def apply_roster_import(*, organization_id: int, import_id: int) -> None:
     """Apply a validated roster import. Idempotent: the service claims the import with a conditional
     UPDATE (queued -> running), so a duplicate delivery finds nothing to do."""
@@ -40,6 +44,7 @@ def apply_roster_import(*, organization_id: int, import_id: int) -> None:
     time_limit=90,
     ignore_result=True,
 )
+@organization_task
 def send_invitation_email(*, organization_id: int, invitation_id: int, base_url: str = "") -> None:
     """Email an invitation's link. `base_url` (scheme and host of the admin's request) makes the link
     absolute; it is not a secret, the link's secret is rebuilt from the row. An invitation revoked,
@@ -49,6 +54,7 @@ def send_invitation_email(*, organization_id: int, invitation_id: int, base_url:
 
 
 @shared_task(name="accounts.complete_departures", soft_time_limit=300, time_limit=360, ignore_result=True)
+@cross_organization_task
 def complete_departures(*, organization_id: int | None = None, actor_id: int | None = None) -> int:
     """Complete the departures due (services.departures.departures_complete): of one organization after its
     roster import recorded leaving dates (`actor_id`: who imported), or, from beat every hour, of every
@@ -58,4 +64,24 @@ def complete_departures(*, organization_id: int | None = None, actor_id: int | N
         organizations = organizations.filter(pk=organization_id)
     actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
     source = "roster_import" if organization_id is not None else "leaving_date"
-    return sum(departures_complete(organization=org, actor=actor, source=source) for org in organizations)
+    completed = 0
+    for organization in organizations:
+        with organization_scope(organization.pk):
+            completed += departures_complete(organization=organization, actor=actor, source=source)
+    return completed
+
+
+@shared_task(name="accounts.apply_retention", soft_time_limit=1800, time_limit=1860, ignore_result=True)
+@cross_organization_task
+def apply_retention(*, organization_id: int | None = None) -> int:
+    """Nightly (beat): erase the personal data of the leavers whose retention period is over
+    (services.retention), one organization at a time, each inside its own scope. Idempotent: an erased person
+    is never due again. Returns how many people were erased."""
+    organizations = Organization.objects.order_by("pk")
+    if organization_id is not None:
+        organizations = organizations.filter(pk=organization_id)
+    erased = 0
+    for organization in organizations:
+        with organization_scope(organization.pk):
+            erased += retention_apply(organization=organization)
+    return erased

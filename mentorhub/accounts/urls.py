@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, directory, home, invitations, members, people, roster, tokens
+from .views import audit, directory, home, invitations, members, people, privacy, roster, tokens
 
 urlpatterns = [
     path("o/<slug:org_slug>/", home.org_home, name="org-home"),
@@ -10,6 +10,24 @@ urlpatterns = [
     path("o/<slug:org_slug>/people/export.csv", people.people_export, name="people-export"),
     path("o/<slug:org_slug>/people/<int:employee_pk>/", people.people_detail, name="people-detail"),
     path("o/<slug:org_slug>/settings/directory/", directory.directory_settings, name="directory-settings"),
+    # People's data rights (docs/privacy.md): export, erasure, retention.
+    path("o/<slug:org_slug>/my-data/", privacy.my_data, name="my-data"),
+    path("o/<slug:org_slug>/my-data/export.json", privacy.my_data_export, {"fmt": "json"}, name="my-data-json"),
+    path("o/<slug:org_slug>/my-data/export.html", privacy.my_data_export, {"fmt": "html"}, name="my-data-html"),
+    path(
+        "o/<slug:org_slug>/people/<int:employee_pk>/export.json",
+        privacy.people_data_export,
+        {"fmt": "json"},
+        name="people-data-json",
+    ),
+    path(
+        "o/<slug:org_slug>/people/<int:employee_pk>/export.html",
+        privacy.people_data_export,
+        {"fmt": "html"},
+        name="people-data-html",
+    ),
+    path("o/<slug:org_slug>/people/<int:employee_pk>/erase/", privacy.people_erase, name="people-erase"),
+    path("o/<slug:org_slug>/settings/privacy/", privacy.retention_settings, name="retention-settings"),
     path("o/<slug:org_slug>/people/import/", roster.roster_import_new, name="roster-import-new"),
     path("o/<slug:org_slug>/people/import/template.csv", roster.roster_import_template, name="roster-import-template"),
     path("o/<slug:org_slug>/people/import/<int:import_pk>/", roster.roster_import_detail, name="roster-import-detail"),

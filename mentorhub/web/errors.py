@@ -13,6 +13,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import bad_request as django_bad_request
+from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -42,6 +45,30 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         non_field_key = getattr(context.get("view"), "service_errors_non_field_key", None)
         exc = exceptions.ValidationError(service_error_detail(exc, non_field_key=non_field_key))
     return exception_handler(exc, context)
+
+
+API_PREFIX = "/api/"
+
+
+# The project's answers to requests that never reach an API view (`handler404` and `handler400` in
+# mentorhub/urls.py). Under /api/ they are the API's own shape, JSON `{"detail": ...}`, as the schema documents
+# for every operation: an API client must not have to read Django's HTML pages. Everywhere else, Django's.
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """No route matched (an id that is not a number, a typo in the path)."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django refused the request before any view (too many form fields, a body over the upload limit)."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(
+            {"detail": "The request could not be read: it is too large or has too many fields."}, status=400
+        )
+    return django_bad_request(request, exception)
 
 
 def service_error_text(error: ValidationError) -> str:

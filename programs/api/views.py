@@ -260,7 +260,7 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        # Errors (a dict) are rendered as JSON text so a refused download still says why.
+        # Only the file itself comes here: a refused download answers JSON (ParticipantViewSet.handle_exception).
         text = data if isinstance(data, str) else json.dumps(data)
         return text.encode(self.charset)
 
@@ -322,6 +322,14 @@ class ParticipantViewSet(
     @property
     def write_roles(self) -> frozenset[str]:  # type: ignore[override]
         return TAKING_PART if self.action in ("create", "partial_update", "withdraw") else ADMIN_ONLY
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # A refused export (not signed in, not an admin, no such program) answers JSON with the JSON content
+        # type, as the schema's `Error`, like every other refusal: not a text/csv download holding JSON.
+        if getattr(self, "action", None) == "export":
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
 
     def _own(self) -> Participant:
         participant = self.get_object()

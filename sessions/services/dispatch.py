@@ -46,6 +46,7 @@ from django.utils import timezone
 
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization
+from mentorhub.db.tenant_scope import all_organizations, organization_scope
 
 from .. import ics, messages
 from ..models import MentoringSession, Notification, NotificationPreference, Reminder
@@ -103,7 +104,9 @@ def _claim(now: datetime, limit: int) -> tuple[int, list[int]]:
     claim_id = secrets.randbelow(2**31 - 2) + 1
     if _uses_claim_locks():
         _advisory("pg_advisory_lock", claim_id)
-    with transaction.atomic():
+    # The dispatcher serves every organization: its claim is named as the one cross-organization write
+    # (row-level security, docs/architecture.md); each organization's batch is then sent in its own scope.
+    with all_organizations(), transaction.atomic():
         ids = list(
             Reminder.objects.select_for_update(skip_locked=True)
             .filter(status=S.PENDING, due_at__lte=now)
@@ -120,7 +123,11 @@ def _claim(now: datetime, limit: int) -> tuple[int, list[int]]:
 def reminders_recover(*, now: datetime | None = None) -> int:
     """Return to pending the rows of claims whose sender is gone; a row that has been tried MAX_ATTEMPTS
     times fails instead (it may be what kills its senders). Returns how many rows were taken back."""
-    now = now or timezone.now()
+    with all_organizations():  # bookkeeping of the claims, which span organizations
+        return _recover(now or timezone.now())
+
+
+def _recover(now: datetime) -> int:
     claims = list(Reminder.objects.filter(status=S.CLAIMED).values_list("claim_id", flat=True).distinct())
     orphaned = []
     for claim_id in claims:
@@ -181,7 +188,15 @@ def reminders_deliver(
 def _deliver_claimed(
     claim_id: int, ids: list[int], now: datetime, report: DeliveryReport, deadline: float | None = None
 ) -> None:
-    reminders = list(
+    with all_organizations():
+        reminders = _claimed_rows(claim_id, ids)
+    for organization_id, group in groupby(reminders, key=lambda r: r.organization_id):
+        with organization_scope(organization_id):
+            _deliver_group(list(group), claim_id, now, report, deadline)
+
+
+def _claimed_rows(claim_id: int, ids: list[int]) -> list[Reminder]:
+    return list(
         Reminder.objects.filter(pk__in=ids, claim_id=claim_id, status=S.CLAIMED)
         .select_related(
             "organization",
@@ -194,16 +209,20 @@ def _deliver_claimed(
         )
         .order_by("organization_id", "due_at", "id")
     )
-    for _, group in groupby(reminders, key=lambda r: r.organization_id):
-        rows = list(group)
-        if report.out_of_time:
-            report.retried += _hand_back([row.pk for row in rows], claim_id)
-            continue
-        try:
-            _deliver_for_organization(rows[0].organization, rows, claim_id, now, report, deadline)
-        except Exception as error:  # one organization's bug must not hold back the others' reminders: logged
-            logger.exception("Reminders of organization %s could not be sent", rows[0].organization_id)
-            report.retried += _retry_later([row.pk for row in rows], claim_id, now, f"{type(error).__name__}")
+
+
+def _deliver_group(
+    rows: list[Reminder], claim_id: int, now: datetime, report: DeliveryReport, deadline: float | None
+) -> None:
+    """One organization's share of a claimed batch, sent inside that organization's scope."""
+    if report.out_of_time:
+        report.retried += _hand_back([row.pk for row in rows], claim_id)
+        return
+    try:
+        _deliver_for_organization(rows[0].organization, rows, claim_id, now, report, deadline)
+    except Exception as error:  # one organization's bug must not hold back the others' reminders: logged
+        logger.exception("Reminders of organization %s could not be sent", rows[0].organization_id)
+        report.retried += _retry_later([row.pk for row in rows], claim_id, now, f"{type(error).__name__}")
 
 
 def _context(organization: Organization, reminders: list[Reminder], now: datetime) -> messages.Context:

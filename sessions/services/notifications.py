@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Membership, Organization
 from mentorhub.accounts.secret_tokens import hash_token
+from mentorhub.db.tenant_scope import activate_organization, all_organizations
 from mentorhub.tenancy import scoped
 
 from ..ics import base_url
@@ -146,6 +147,8 @@ def unsubscribe_read(token: str) -> Unsubscription | None:
         return None
     if category != ALL_CATEGORIES and category not in CATEGORIES:
         return None
+    # The signed token names the organization: from here on this request works inside it (row-level security).
+    activate_organization(int(organization_id))
     employee = (
         Employee.objects.select_related("organization")
         .filter(organization_id=int(organization_id), pk=int(employee_id))
@@ -217,9 +220,14 @@ def calendar_feed_by_token(token: str) -> CalendarFeed | None:
     """The feed a secret names, or None. Looked up by the token's hash; only tokens of our shape count."""
     if not token.startswith(FEED_TOKEN_PREFIX) or len(token) > 100:
         return None
-    feed = CalendarFeed.objects.select_related("organization", "employee").filter(token_hash=hash_token(token)).first()
+    with all_organizations():  # the secret says which organization: found by its hash among all of them
+        feed = (
+            CalendarFeed.objects.select_related("organization", "employee").filter(token_hash=hash_token(token)).first()
+        )
     if feed is None or not hmac.compare_digest(feed_token(feed), token):
         return None
+    # From here on the request works inside the feed's organization (row-level security).
+    activate_organization(feed.organization_id)
     # Only while the person may still sign in to the organization: a removed member's or a deactivated
     # user's calendar stops with their access.
     if not Membership.objects.filter(

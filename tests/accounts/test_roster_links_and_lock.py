@@ -16,6 +16,7 @@ from mentorhub.accounts.services.invitations import invitation_accept, invitatio
 from mentorhub.accounts.services.roster_apply import link_memberships
 from mentorhub.accounts.services.roster_import import roster_import_apply, roster_import_start
 from tests.factories import EmployeeFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.helpers import thread_like_the_test
 
 from .roster_helpers import person, roster_csv
 
@@ -119,7 +120,7 @@ def test_invitations_do_not_wait_for_a_running_import(monkeypatch):
         finally:
             connection.close()
 
-    worker = threading.Thread(target=apply)
+    worker = thread_like_the_test(apply)
     worker.start()
     try:
         assert applying.wait(timeout=20)
@@ -150,7 +151,7 @@ def test_two_imports_of_one_organization_still_take_turns():
         finally:
             connection.close()
 
-    holder = threading.Thread(target=hold)
+    holder = thread_like_the_test(hold)
     holder.start()
     try:
         assert holding.wait(timeout=20)

@@ -24,7 +24,7 @@ from matching.models import Match, MatchMember
 from matching.services.lifecycle import match_end_early
 from sessions.models import Notification, Reminder
 from sessions.services.dispatch import reminders_deliver
-from tests.helpers import org_url, page_text
+from tests.helpers import org_url, page_text, thread_like_the_test
 from tests.sessions.factories import person
 
 from .survey_data import (
@@ -380,7 +380,7 @@ def test_two_submits_racing_save_one_response(transactional_db, org):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=submit, args=(index,)) for index in range(2)]
+    threads = [thread_like_the_test(submit, args=(index,)) for index in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:

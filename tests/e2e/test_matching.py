@@ -32,7 +32,7 @@ MENTEES = 9  # plus the demo member
 
 
 def _services_configured() -> bool:
-    return bool(settings.REDIS_URL) and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    return bool(settings.REDIS_URL) and settings.POSTGRESQL
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ NEW_PEOPLE = [
 
 
 def _services_configured() -> bool:
-    return bool(settings.REDIS_URL) and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    return bool(settings.REDIS_URL) and settings.POSTGRESQL
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from matching.models import Match, MatchMember, MentorRequest
 from matching.services.choice import mentor_request_create, mentor_request_decide
 from programs.models import Program
 from tests.celery_worker import services_required
+from tests.helpers import thread_like_the_test
 
 from .builders import engine_cohort
 
@@ -42,7 +43,7 @@ def _race(*calls):
         finally:
             connections.close_all()  # this thread's connection
 
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    threads = [thread_like_the_test(worker, args=(i, call)) for i, call in enumerate(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:

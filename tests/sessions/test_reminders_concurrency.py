@@ -14,6 +14,7 @@ from django.utils import timezone
 from mentorhub.mail_backends import spooled_message_ids
 from sessions.models import Notification, Reminder
 from sessions.services.dispatch import DeliveryReport, _advisory, _claim, reminders_deliver, reminders_recover
+from tests.helpers import thread_like_the_test
 
 from .reminder_helpers import due_log_prompts, expected_message_ids
 
@@ -32,7 +33,7 @@ def _in_thread(target, results, name):
         finally:
             connections.close_all()  # this thread's own connection
 
-    return threading.Thread(target=run, name=name)
+    return thread_like_the_test(run, name=name)
 
 
 def test_two_overlapping_ticks_send_every_reminder_exactly_once(transactional_db, org, settings, tmp_path):

@@ -35,8 +35,8 @@ def _page_urls(org: Any, program: Any) -> list[str]:
         f"{people}?department=%00",
         f"{people}?q=a&%00=b",  # a key counts too
         f"{org_url('people-export', org)}?q=a%00b",
-        f"{audit}?verb=%00",
-        f"{org_url('audit-export', org)}?verb=%00",
+        f"{audit}?target=%00",
+        f"{org_url('audit-export', org)}?target=%00",
         f"{participants}?q=a%00b",
         f"{org_url('program-participants-export', org, program_pk=program.pk)}?q=%00",
         "/invite/a%00b/",  # a path parameter

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from mentorhub.db.tenant_scope import all_organizations, organization_scope
+
 from ..models import ApiToken
 from ..secret_tokens import hash_token
 
@@ -33,11 +35,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        token = (
-            ApiToken.objects.select_related("organization", "membership__user", "membership__organization")
-            .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-            .first()
-        )
+        with all_organizations():  # the token says which organization: found by its hash among all of them
+            token = (
+                ApiToken.objects.select_related("organization", "membership__user", "membership__organization")
+                .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+                .first()
+            )
         if token is None or not token.membership.user.is_active or token.membership.deactivated_at is not None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         if token.is_expired:
@@ -47,7 +50,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This token is for SCIM provisioning only.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            with organization_scope(token.organization_id):
+                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.membership.user, token
 
     def authenticate_header(self, request: Any) -> str:

@@ -14,8 +14,10 @@ def audit_record(
     verb: str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
+    target_label: str | None = None,
 ) -> AuditEvent:
-    """Append one entry to the organization's audit log. `changes` maps field -> [old, new]."""
+    """Append one entry to the organization's audit log. `changes` maps field -> [old, new]. `target_label`
+    replaces the target's own name (an erasure logs "Erased person #<id>", never what was erased)."""
     return AuditEvent.objects.create(
         organization=organization,
         actor=actor if actor is not None and actor.pk else None,
@@ -23,7 +25,7 @@ def audit_record(
         verb=verb,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_label=str(target)[:255] if target is not None else "",
+        target_label=(target_label if target_label is not None else str(target) if target is not None else "")[:255],
         changes=changes or {},
     )
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mentorhub.db.tenant_scope import all_organizations
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..extensions import departure_followers, departure_pending
@@ -55,7 +56,8 @@ def _close_access(organization: Organization, actor: User | None, employee: Empl
     disabled = []
     for membership in memberships:
         user = membership.user
-        still_elsewhere = Membership.objects.filter(user=user, deactivated_at__isnull=True).exists()
+        with all_organizations():  # the account is one across organizations: is it still active in another?
+            still_elsewhere = Membership.objects.filter(user=user, deactivated_at__isnull=True).exists()
         if not still_elsewhere and not user.is_superuser and user.is_active:
             # An inactive user is anonymous on the next request (Django's backends refuse inactive users),
             # so their open browser sessions end, and allauth refuses their next sign-in.
@@ -146,9 +148,10 @@ def employee_reactivate(*, organization: Organization, actor: User | None, emplo
         # Only a sign-in a departure turned off comes back on (whichever organization's departure it was: the
         # account is one across organizations), never one the operator disabled.
         users = [m.user_id for m in memberships]
-        turned_off = Membership.objects.filter(user_id__in=users, deactivation_disabled_sign_in=True)
-        reenable = set(turned_off.values_list("user_id", flat=True))
-        turned_off.update(deactivation_disabled_sign_in=False)
+        with all_organizations():  # whichever organization's departure turned the sign-in off
+            turned_off = Membership.objects.filter(user_id__in=users, deactivation_disabled_sign_in=True)
+            reenable = set(turned_off.values_list("user_id", flat=True))
+            turned_off.update(deactivation_disabled_sign_in=False)
         User.objects.filter(pk__in=reenable, is_active=False).update(is_active=True)
     return employee
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from mentorhub.db.tenant_scope import activate_organization, all_organizations
 from mentorhub.tenancy import get_scoped_or_404
 
 from ..models import Employee, Invitation, Membership, Organization, Role, User
@@ -227,7 +228,12 @@ def unscoped_invitation_by_token(*, token: str) -> Invitation | None:
     """The invitation a link names. Unscoped on purpose: the secret itself names the organization."""
     if not token or len(token) > 200:
         return None
-    return Invitation.objects.select_related("organization").filter(token_hash=hash_token(token)).first()
+    with all_organizations():
+        invitation = Invitation.objects.select_related("organization").filter(token_hash=hash_token(token)).first()
+    if invitation is not None:
+        # From here on this request works inside the invitation's organization (row-level security).
+        activate_organization(invitation.organization_id)
+    return invitation
 
 
 def invitation_check(*, invitation: Invitation, user: User | None) -> None:

@@ -78,7 +78,7 @@ class EmployeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organiza
     schema_model = Employee
     pagination_class = PageSizePagination
     lookup_url_kwarg = "employee_pk"
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "int"
     read_roles = EVERYONE
     write_roles = ADMINS_ONLY
 

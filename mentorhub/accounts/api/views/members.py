@@ -71,6 +71,7 @@ class InvitationViewSet(mixins.ListModelMixin, OrganizationScopedViewSet):
     read_roles = ADMINS_ONLY
     write_roles = ADMINS_ONLY
     lookup_url_kwarg = "invitation_pk"
+    lookup_value_converter = "int"
 
     def get_base_queryset(self):
         return Invitation.objects.select_related("invited_by").order_by("-created_at", "-id")

@@ -33,7 +33,7 @@ class RosterImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Orga
     serializer_class = RosterImportSerializer
     schema_model = RosterImport
     lookup_url_kwarg = "import_pk"
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "int"
     read_roles = ADMINS_ONLY
     write_roles = ADMINS_ONLY
 

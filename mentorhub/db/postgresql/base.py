@@ -1,0 +1,48 @@
+"""Django's PostgreSQL backend (psycopg2), plus the tenant scope on every data statement.
+
+Each SELECT / INSERT / UPDATE / DELETE / WITH is sent as one simple-protocol message that first sets the
+transaction-local settings the row-level security policies read (mentorhub/db/tenant_scope.py), then runs the
+statement. PostgreSQL runs a multi-statement message as one transaction (or inside the open one), so the
+settings hold for exactly that statement in autocommit, and for the rest of the transaction inside an atomic
+block. No extra round trip.
+
+It is done in the psycopg2 cursor class itself, below Django's cursor wrapper: query logs and
+`django_assert_num_queries` see the statement as the ORM wrote it, and raw cursors (psycopg2.extras helpers)
+carry the scope too. Other statements (DDL, CREATE DATABASE, VACUUM, ANALYZE, SET) are sent as they are: some
+refuse to run inside a transaction block, and none reads tenant rows. Server-side (named) cursors are left
+alone and switched off in settings.py: a DECLARE cannot carry a second statement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg2.extensions
+from django.db.backends.postgresql import base
+
+from mentorhub.db.tenant_scope import current_scope, settings_statement
+
+DATA_STATEMENTS = ("select", "insert", "update", "delete", "with")
+
+
+class TenantScopedCursor(psycopg2.extensions.cursor):
+    def _scoped(self, sql: Any) -> Any:
+        if self.name is not None:
+            return sql
+        text = sql if isinstance(sql, str) else (sql.decode() if isinstance(sql, bytes) else sql.as_string(self))
+        if not text.lstrip()[:6].lower().startswith(DATA_STATEMENTS):
+            return sql
+        return f"{settings_statement(current_scope())}; {text}"
+
+    def execute(self, query: Any, vars: Any = None) -> Any:
+        return super().execute(self._scoped(query), vars)
+
+    def executemany(self, query: Any, vars_list: Any) -> Any:
+        return super().executemany(self._scoped(query), vars_list)
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        connection = super().get_new_connection(conn_params)
+        connection.cursor_factory = TenantScopedCursor
+        return connection
