@@ -13,8 +13,11 @@ import identity.models
 
 def give_each_claim_its_own_token(apps, schema_editor):
     ClaimedDomain = apps.get_model("identity", "ClaimedDomain")
-    for claim in ClaimedDomain.objects.only("pk"):
-        ClaimedDomain.objects.filter(pk=claim.pk).update(verification_token=secrets.token_urlsafe(24))
+    # On the migrating connection (the owner's, DATABASE_OWNER_URL), not the application's: that one would wait
+    # for the lock the AddField above holds in this same transaction.
+    claims = ClaimedDomain.objects.using(schema_editor.connection.alias)
+    for claim in claims.only("pk"):
+        claims.filter(pk=claim.pk).update(verification_token=secrets.token_urlsafe(24))
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 """Every request starts with no organization in the database's scope; the tenancy layer sets one once it has
 resolved the request's organization (mentorhub/tenancy.py). What was there before comes back when the response
-is closed: after a streamed body (a CSV export reads rows while it is sent), not when the view returns."""
+leaves this middleware, or, for a streamed body (a CSV export reads rows while it is sent), when it is closed."""
 
 from __future__ import annotations
 
@@ -21,8 +21,12 @@ class TenantScopeMiddleware:
         previous = current_scope()
         set_scope(ALL if self._operator_in_admin(request) else None)
         response = self.get_response(request)
-        # Django calls a response's resource closers from close(), after the last byte of a streamed body;
-        # there is no public hook at that moment.
+        if not response.streaming:
+            # Rendered already (a TemplateResponse is rendered inside get_response): nothing reads rows after this.
+            set_scope(previous)
+            return response
+        # A streamed body (CSV exports) reads rows while it is sent: Django calls a response's resource closers
+        # from close(), after the last byte; there is no public hook at that moment.
         response._resource_closers.append(lambda: set_scope(previous))  # type: ignore[attr-defined]
         return response
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 POLICY_NAME = "tenant_isolation"
@@ -25,9 +25,11 @@ POLICY_NAME = "tenant_isolation"
 APPEND_ONLY_TABLES = ("accounts_auditevent",)
 OUR_APPS = ("accounts", "identity", "programs", "matching", "mentoring_sessions", "analytics")
 
+# Each setting read in a sub-select: PostgreSQL evaluates it once per query (an InitPlan), not once per row,
+# and the organization comparison stays usable by the organization indexes (bench/row_level_security.py).
 POLICY_CONDITION = (
-    "organization_id = NULLIF(current_setting('app.organization_id', true), '')::bigint "
-    "OR current_setting('app.all_organizations', true) = 'on'"
+    "organization_id = (SELECT NULLIF(current_setting('app.organization_id', true), '')::bigint) "
+    "OR (SELECT current_setting('app.all_organizations', true)) = 'on'"
 )
 
 
@@ -75,7 +77,8 @@ def grant_application_role(connection: BaseDatabaseWrapper, role: str, *, trunca
     quote = connection.ops.quote_name
     role_sql = quote(role)
     privileges = "SELECT, INSERT, UPDATE, DELETE" + (", TRUNCATE" if truncate else "")
-    with connection.cursor() as cursor:
+    # One transaction: the audit table is never writable in between the GRANT and the REVOKE.
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role_sql}")
         cursor.execute(f"GRANT {privileges} ON ALL TABLES IN SCHEMA public TO {role_sql}")
         cursor.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role_sql}")
@@ -101,12 +104,14 @@ def application_role(using: str) -> str:
 
 
 def owns_the_tables(connection: BaseDatabaseWrapper) -> bool:
-    """Whether this connection acts as the tables' owner (or a superuser): only then may it install policies.
-    `flush` (pytest-django empties tables between tests that commit) also sends post_migrate, as the
+    """Whether this connection acts as the tenant tables' owner (or a superuser): only then may it install
+    policies. `flush` (pytest-django empties tables between tests that commit) also sends post_migrate, as the
     application role: there is nothing to install then."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT bool_and(pg_has_role(current_user, tableowner, 'USAGE')) FROM pg_tables WHERE schemaname = 'public'"
+            "SELECT bool_and(pg_has_role(current_user, tableowner, 'USAGE')) FROM pg_tables "
+            "WHERE schemaname = 'public' AND tablename = ANY(%s)",
+            [tenant_tables()],
         )
         row = cursor.fetchone()
     return bool(row and row[0])
@@ -114,7 +119,19 @@ def owns_the_tables(connection: BaseDatabaseWrapper) -> bool:
 
 def after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     connection = connections[using]
-    if connection.vendor != "postgresql" or not owns_the_tables(connection):
+    if connection.vendor != "postgresql":
+        return
+    if not owns_the_tables(connection):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user")
+            row = cursor.fetchone()
+        if "plan" in kwargs and not (row and row[0]):
+            # A migrate (flush sends no plan) as a role that owns no tenant table: the policies and grants could
+            # not be installed. Say so instead of leaving the wall half built.
+            raise RuntimeError(
+                "migrate ran as a role that does not own the tables, so row-level security was not installed: run "
+                "it as the owner (DATABASE_OWNER_URL, docs/configuration.md)."
+            )
         return
     install_policies(connection)
     from django.conf import settings

@@ -39,7 +39,11 @@ def set_scope(scope: Scope) -> None:
 
 
 def activate_organization(organization_id: int) -> None:
-    """The tenancy layer: from here on this request works inside one organization."""
+    """The tenancy layer: from here on this request works inside one organization. A request that already
+    works inside another one never switches (that would be a resolver reused in the wrong place)."""
+    current = _scope.get()
+    if isinstance(current, int) and current != int(organization_id):
+        raise RuntimeError("This request already works inside another organization.")
     set_scope(int(organization_id))
 
 
@@ -93,7 +97,7 @@ def settings_statement(scope: Scope) -> str:
 
 # --- Celery tasks -------------------------------------------------------------------------------------
 # Every task of ours carries one of these two decorators (under @shared_task); a test fails when one has
-# neither (tests/security/test_row_level_security.py).
+# neither (tests/rls/test_row_level_security.py).
 
 F = TypeVar("F", bound=Callable[..., Any])
 

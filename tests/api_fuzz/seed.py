@@ -73,8 +73,9 @@ def _mentoring(org: Organization, pair: Pair, into: dict[str, list[int]]) -> Non
 def seed(org: Organization, admin: Membership, member: Membership, other_org: Organization) -> Seeded:
     seeded = Seeded()
     ids = seeded.ids
-    # The member is the mentee of an active pair that started a month ago: a check-in is due.
-    pair = active_pair(org, mentee=member, started_at=timezone.now() - timedelta(days=30, hours=1))
+    # The member is the mentee of an active pair that started a month ago (a check-in is due), and the admin
+    # its mentor: both callers meet their own sessions, goals and surveys.
+    pair = active_pair(org, mentor=admin, mentee=member, started_at=timezone.now() - timedelta(days=30, hours=1))
     _mentoring(org, pair, ids)
     template = goal_template_create(
         organization=org, actor=admin.user, program_id=pair.program.pk, title="Speak up", milestones=[]

@@ -15,6 +15,7 @@ alone and switched off in settings.py: a DECLARE cannot carry a second statement
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import psycopg2.extensions
@@ -22,15 +23,28 @@ from django.db.backends.postgresql import base
 
 from mentorhub.db.tenant_scope import current_scope, settings_statement
 
-DATA_STATEMENTS = ("select", "insert", "update", "delete", "with")
+# Statements that read or write rows (a top-level UNION starts with "(", EXPLAIN ANALYZE runs its statement).
+DATA_STATEMENTS = frozenset({"select", "insert", "update", "delete", "with", "values", "table", "merge", "explain"})
+# What may come before a statement's first word: blanks, comments (sqlcommenter, tracing) and parentheses.
+LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.DOTALL)
+WORD = re.compile(r"[A-Za-z]+")
+
+
+def first_word(text: str) -> str:
+    start = LEADING.match(text)
+    match = WORD.match(text, start.end() if start else 0)
+    return match.group(0).lower() if match else ""
 
 
 class TenantScopedCursor(psycopg2.extensions.cursor):
     def _scoped(self, sql: Any) -> Any:
         if self.name is not None:
             return sql
-        text = sql if isinstance(sql, str) else (sql.decode() if isinstance(sql, bytes) else sql.as_string(self))
-        if not text.lstrip()[:6].lower().startswith(DATA_STATEMENTS):
+        if isinstance(sql, bytes):
+            text = sql.decode(psycopg2.extensions.encodings.get(self.connection.encoding, "utf-8"))
+        else:
+            text = sql if isinstance(sql, str) else sql.as_string(self)
+        if first_word(text) not in DATA_STATEMENTS:
             return sql
         return f"{settings_statement(current_scope())}; {text}"
 
@@ -39,6 +53,28 @@ class TenantScopedCursor(psycopg2.extensions.cursor):
 
     def executemany(self, query: Any, vars_list: Any) -> Any:
         return super().executemany(self._scoped(query), vars_list)
+
+    # COPY and stored procedures cannot carry a second statement: inside a transaction the scope is set just
+    # before them (it holds until the transaction ends); in autocommit they run with no organization set.
+    def _scope_transaction(self) -> None:
+        if not self.connection.autocommit:
+            super().execute(settings_statement(current_scope()))
+
+    def copy_expert(self, sql: Any, file: Any, size: int = 8192) -> Any:
+        self._scope_transaction()
+        return super().copy_expert(sql, file, size)
+
+    def copy_from(self, *args: Any, **kwargs: Any) -> Any:
+        self._scope_transaction()
+        return super().copy_from(*args, **kwargs)
+
+    def copy_to(self, *args: Any, **kwargs: Any) -> Any:
+        self._scope_transaction()
+        return super().copy_to(*args, **kwargs)
+
+    def callproc(self, *args: Any, **kwargs: Any) -> Any:
+        self._scope_transaction()
+        return super().callproc(*args, **kwargs)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
