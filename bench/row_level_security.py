@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import random
+import statistics
 import sys
 import time
 from datetime import date
@@ -28,6 +29,7 @@ from _db import recreate_database  # noqa: E402 - beside this script
 BENCH_DB = "mentorhub_bench_rls"
 EMPLOYEES = int(os.environ.get("BENCH_EMPLOYEES", "20000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1500"))
+BLOCKS = 5
 DEPARTMENTS = ["Engineering", "Product", "Sales", "Marketing", "People", "Finance", "Operations", "Support"]
 
 
@@ -91,33 +93,56 @@ def main() -> None:
         Employee.objects.filter(organization=org, pk=rng.choice(ids)).first()
         Membership.objects.filter(organization=org, user=user).select_related("organization").first()
 
-    def timed(label: str) -> float:
+    def block() -> float:
+        """Microseconds per query over one block of the mix."""
         with organization_scope(org.pk):
-            for _ in range(100):  # warm the plans and the connection
-                mix()
             started = time.perf_counter()
-            for _ in range(ROUNDS):
+            for _ in range(ROUNDS // BLOCKS):
                 mix()
-            per_query = (time.perf_counter() - started) / (ROUNDS * 4) * 1e6
-        print(f"  {label:<58} {per_query:8.1f} us/query")
-        return per_query
+            return (time.perf_counter() - started) / (ROUNDS // BLOCKS * 4) * 1e6
 
-    print(f"Row-level security: {EMPLOYEES:,} people in each of 2 organizations, {ROUNDS * 4:,} queries per way")
+    def as_reference() -> float:
+        postgresql.base.TenantScopedCursor._scoped = lambda self, sql: sql  # type: ignore[method-assign]
+        try:
+            return block()
+        finally:
+            postgresql.base.TenantScopedCursor._scoped = original  # type: ignore[method-assign]
+
+    def as_application_role() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SET ROLE mentorhub_app")
+        try:
+            return block()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET ROLE")
+
     original = postgresql.base.TenantScopedCursor._scoped
-    postgresql.base.TenantScopedCursor._scoped = lambda self, sql: sql  # type: ignore[method-assign]
-    reference = timed("1. owner, no scope statement (reference)")
-    postgresql.base.TenantScopedCursor._scoped = original  # type: ignore[method-assign]
-    with_statement = timed("2. owner, scope statement sent (policies bypassed)")
+    ways = {
+        "1. owner, no scope statement (reference)": as_reference,
+        "2. owner, scope statement sent (policies bypassed)": block,
+        "3. application role, policies enforced": as_application_role,
+    }
+    for way in ways.values():  # warm the plans and the connection
+        way()
+    samples: dict[str, list[float]] = {label: [] for label in ways}
+    for _ in range(BLOCKS):  # interleaved, so a busy moment of the machine hits every way alike
+        for label, way in ways.items():
+            samples[label].append(way())
+    print(f"Row-level security: {EMPLOYEES:,} people in each of 2 organizations, {ROUNDS * 4:,} queries per way")
+    medians = {label: statistics.median(values) for label, values in samples.items()}
+    for label, value in medians.items():
+        print(f"  {label:<58} {value:8.1f} us/query (median of {BLOCKS} blocks)")
+    reference, with_statement, enforced = medians.values()
+    print(f"  ratio to reference: statement x{with_statement / reference:.2f}, enforced x{enforced / reference:.2f}")
     with connection.cursor() as cursor:
         cursor.execute("SET ROLE mentorhub_app")
-    enforced = timed("3. application role, policies enforced")
     with all_organizations():
         visible = Employee.objects.count()
     with organization_scope(org.pk):
         scoped_count = Employee.objects.count()
     with connection.cursor() as cursor:
         cursor.execute("RESET ROLE")
-    print(f"  ratio to reference: statement x{with_statement / reference:.2f}, enforced x{enforced / reference:.2f}")
     print(f"  check: the application role sees {scoped_count:,} rows inside one organization, {visible:,} across")
 
 
