@@ -15,7 +15,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
     DJANGO_ENV=production \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=3 \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/mentorhub-metrics
 WORKDIR /app
 
 RUN groupadd --system --gid 10001 mentorhub \
@@ -44,5 +45,9 @@ RUN DJANGO_SECRET_KEY=build-only-placeholder-not-a-secret \
 
 USER mentorhub
 EXPOSE 8000
+# Liveness: the web process answers /healthz (no database). docker-compose.yml asks /readyz for its web service
+# (database, cache, broker, migrations), so that the worker starts after the schema is migrated. Worker and beat
+# run from this image too: compose gives them their own check.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["python", "scripts/healthcheck", "live"]
 # Workers: WEB_CONCURRENCY (gunicorn reads it). Migrations run once per release, not here: see docker-compose.yml.
 CMD ["gunicorn", "mentorhub.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]

@@ -10,7 +10,7 @@ LOCAL_ENV := env -u DATABASE_URL -u REDIS_URL DJANGO_ENV=development DJANGO_ENV_
 # Front-end packages never download browsers; browser tests use Debian's /usr/bin/chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install lint format migrate seed serve worker beat bench check-deploy clean
+.PHONY: run test install lint format migrate seed serve worker beat bench bench-load check-deploy backup restore clean
 
 # Dev machines and CI install requirements-dev.txt (production's requirements.txt plus tests and tools);
 # the Docker image installs requirements.txt alone.
@@ -79,16 +79,25 @@ serve: install
 
 ## Celery worker; CELERY_QUEUES=matching for a dedicated matching host
 worker: install
-	$(BIN)/celery -A mentorhub worker --loglevel=INFO --queues=$${CELERY_QUEUES:-default,matching} \
+	PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/metrics-worker} \
+		$(BIN)/celery -A mentorhub worker --loglevel=INFO --queues=$${CELERY_QUEUES:-default,matching} \
 		--concurrency=$${CELERY_CONCURRENCY:-2}
 
-## Exactly one per deployment
+## One per deployment is the norm; a second waits on standby (leader election: mentorhub/celery_beat.py)
 beat: install
-	$(BIN)/celery -A mentorhub beat --loglevel=INFO --schedule=var/celerybeat-schedule
+	$(BIN)/celery -A mentorhub beat --loglevel=INFO --scheduler=mentorhub.celery_beat:LeaderElectedScheduler
 
 ## Django's deployment checklist against the current environment (DJANGO_ENV=production ...)
 check-deploy: install
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## pg_dump (custom format) as the owner (DATABASE_OWNER_URL, else DATABASE_URL) to $BACKUP_DIR (var/backups)
+backup: install
+	$(BIN)/python scripts/backup
+
+## Restore a dump into a new or empty database: make restore DUMP=var/backups/... [TARGET=postgres://...] [FORCE=1]
+restore: install
+	DUMP="$(DUMP)" TARGET="$(TARGET)" FORCE="$(FORCE)" $(BIN)/python scripts/restore "$(DUMP)"
 
 ## Benchmarks print figures (bench/); not part of the test run
 bench: install
@@ -96,6 +105,12 @@ bench: install
 		shopt -s nullglob; files=(bench/[!_]*.py); \
 		[ $${#files[@]} -gt 0 ] || { echo "No benchmarks in bench/ yet."; exit 0; }; \
 		for f in "$${files[@]}"; do echo "== $$f"; $(BIN)/python "$$f" || exit 1; done; fi
+
+## The load test (bench/load.py, README "Benchmarks"): gunicorn + PostgreSQL + Redis on this machine, about
+## 3 minutes. Its own database (DATABASE_URL's name, default mh_bench_load). Options: make bench-load ARGS="--help"
+bench-load: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mh_bench_load} \
+		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(BIN)/python bench/load.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var/*.sqlite3 var/celerybeat-schedule*

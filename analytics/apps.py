@@ -11,9 +11,10 @@ class AnalyticsConfig(AppConfig):
         from sessions.messages import register_kind
         from sessions.models import Reminder
 
-        from . import privacy
+        from . import metrics, privacy
         from .survey_prompts import render_survey_reminder, survey_todos
 
         register_kind(Reminder.Kind.CHECKIN_DUE, render_survey_reminder)
         register_home_todos(survey_todos)
         privacy.register()  # its personal data, in accounts' registry; the recompute after an erasure
+        metrics.register()  # the roll-ups' age, for the operator's metrics (docs/operations.md)

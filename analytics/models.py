@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from matching.models import Match
 from mentorhub.accounts.models import Employee, Organization
@@ -273,10 +274,21 @@ class RollupRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The claim of the worker running it and that worker's last sign of life; for a queued run, when its task
+    # was last sent. How many times a worker took it (mentorhub/jobs/liveness.py).
+    claimed_by = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organization", "created_at"], name="rolluprun_org_created")]
+        indexes = [
+            models.Index(fields=["organization", "created_at"], name="rolluprun_org_created"),
+            # What the sweeper looks for every few seconds: open runs by heartbeat (mentorhub/jobs/sweep.py).
+            models.Index(
+                fields=["heartbeat_at"], condition=Q(status__in=["queued", "running"]), name="rolluprun_open_heartbeat"
+            ),
+        ]
         constraints = [
             # One queued or running recompute per organization: a second click finds the first.
             models.UniqueConstraint(

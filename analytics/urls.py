@@ -24,12 +24,15 @@ urlpatterns = [
         surveys.survey_question_delete,
         name="program-survey-question-delete",
     ),
-    # Dashboards: program health and the impact report, their exports, roll-up runs.
+    # Dashboards: program health and the impact report, their exports, the figures a task prepared (htmx polls
+    # them: analytics/reports/builds.py), roll-up runs.
     path(f"{DASHBOARDS}/health/", health.program_health, name="program-health"),
     path(f"{DASHBOARDS}/health/export/", health.program_health_export, name="program-health-export"),
+    path(f"{DASHBOARDS}/health/figures/", health.program_health_figures, name="program-health-figures"),
     path(f"{DASHBOARDS}/health/nudge/<int:match_pk>/", health.health_nudge, name="health-nudge"),
     path(f"{DASHBOARDS}/rollups/", health.rollup_start, name="rollup-start"),
     path(f"{DASHBOARDS}/rollups/<int:rollup_pk>/", health.rollup_run, name="rollup-run"),
     path(f"{DASHBOARDS}/impact/", impact.impact_report_page, name="impact-report"),
     path(f"{DASHBOARDS}/impact/export/", impact.impact_report_export, name="impact-report-export"),
+    path(f"{DASHBOARDS}/impact/figures/", impact.impact_report_figures, name="impact-report-figures"),
 ]

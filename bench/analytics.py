@@ -1,8 +1,9 @@
 """Analytics benchmark on PostgreSQL (issue 6): one large organization, its roll-up and its dashboards.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorhub .venv/bin/python bench/analytics.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mh_bench_analytics .venv/bin/python bench/analytics.py
 
-It (re)creates its own database, `mentorhub_bench_analytics`, on the server DATABASE_URL names, migrates it and
+It (re)creates the database DATABASE_URL names (default `mh_bench_analytics`; bench/_db.py drops only a
+benchmark's), migrates it and
 fills it (not timed; COPY for the big tables): one organization with 50,000 employees (departments, levels,
 tenures; about 15 % left in the last two years and 8 % a year promoted, with their employment events), six
 programs over two years (one-to-one, reverse, group circles; four closed, two running), 20,000 participants,
@@ -46,9 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from _analytics_data import seed  # noqa: E402 - beside this script
-from _db import recreate_database  # noqa: E402 - beside this script
+from _db import database_name, database_url, recreate_database  # noqa: E402 - beside this script
 
-BENCH_DB = "mentorhub_bench_analytics"
+BENCH_DB = "mh_bench_analytics"  # unless DATABASE_URL names a database
 ROLLUP_TARGET_S = 60
 PAGE_TARGET_MS = 300
 WARM = 20
@@ -164,10 +165,7 @@ def reference_figures(org, now: datetime) -> dict:
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark creates its own database there.")
-    os.environ["DATABASE_URL"] = recreate_database(url, BENCH_DB)
+    os.environ["DATABASE_URL"] = recreate_database(database_url(BENCH_DB))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
     os.environ["DJANGO_ENV"] = "development"
     os.environ["DJANGO_ENV_FILE"] = ""
@@ -201,8 +199,9 @@ def main() -> None:
     seeded = time.perf_counter() - started
     version = connection.cursor().connection.server_version
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    database = database_name(os.environ["DATABASE_URL"])
     print(
-        f"MentorHub analytics benchmark: PostgreSQL {version // 10000}.{version % 100}, database {BENCH_DB}, "
+        f"MentorHub analytics benchmark: PostgreSQL {version // 10000}.{version % 100}, database {database}, "
         f"{os.cpu_count()} CPUs, load average at start {load}"
     )
     print("seeded in " + f"{seeded:.0f} s (not timed below): " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))

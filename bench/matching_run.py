@@ -1,6 +1,6 @@
 """Whole MatchRun benchmark on PostgreSQL: 12,000 participants (10,000 mentees, 2,000 mentors of capacity 5).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorhub .venv/bin/python bench/matching_run.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mh_bench_run .venv/bin/python bench/matching_run.py
 
 The pure engine (scoring + solving against SciPy's dense optimum and a greedy baseline) is measured by
 bench/matching.py; this one times what a real run does end to end, through the same service the Celery task
@@ -8,7 +8,8 @@ calls (`match_run_execute`): load the profiles from the database, score, solve, 
 proposed matches (+ 20,000 members) in one transaction; then a re-run (the same pairs: their rows are kept)
 and a run with other weights (most pairs change: their proposals are replaced).
 
-It (re)creates its own database, `mentorhub_bench_run`, on the server DATABASE_URL names, migrates it and
+It (re)creates the database DATABASE_URL names (default `mh_bench_run`; bench/_db.py drops only a
+benchmark's), migrates it and
 fills it (not timed): a roster of 12,000 employees with a management tree across nine departments, 13 office
 locations and time zones, and a one-to-one program with the ready-made form (skills offered / wanted, goals,
 meeting format, languages as a must) plus the attribute criteria scoring adds (level, time zones ...).
@@ -27,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _db import recreate_database  # noqa: E402 - beside this script
+from _db import database_name, database_url, recreate_database  # noqa: E402 - beside this script
 
-BENCH_DB = "mentorhub_bench_run"
+BENCH_DB = "mh_bench_run"  # unless DATABASE_URL names a database
 MENTEES = int(os.environ.get("BENCH_MENTEES", "10000"))
 MENTORS = int(os.environ.get("BENCH_MENTORS", "2000"))
 CAPACITY = 5
@@ -198,10 +199,7 @@ def run_once(org, admin, program, label: str, clock: CpuClock, weights: dict[str
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark creates its own database there.")
-    os.environ["DATABASE_URL"] = recreate_database(url, BENCH_DB)
+    os.environ["DATABASE_URL"] = recreate_database(database_url(BENCH_DB))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
     os.environ["DJANGO_DEBUG"] = "false"  # DEBUG keeps every query in memory
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"  # nothing is queued; the run executes in this process
@@ -221,8 +219,9 @@ def main() -> None:
     org, admin, program = seed(rng)
     version = connection.cursor().connection.server_version
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    database = database_name(os.environ["DATABASE_URL"])
     print(
-        f"MentorHub whole MatchRun benchmark: PostgreSQL {version // 10000}.{version % 100}, database {BENCH_DB}, "
+        f"MentorHub whole MatchRun benchmark: PostgreSQL {version // 10000}.{version % 100}, database {database}, "
         f"{os.cpu_count()} CPUs, load average at start {load}"
     )
     print(

@@ -1,21 +1,24 @@
 """Reminder delivery benchmark: 100,000 due reminders sent by a real Celery worker (PostgreSQL + Redis).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorhub REDIS_URL=redis://127.0.0.1:6379/9 \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mh_bench_reminders REDIS_URL=redis://127.0.0.1:6379/9 \\
         .venv/bin/python bench/reminders.py
 
-It (re)creates its own database, `mentorhub_bench_reminders`, migrates and fills it (not timed): one
-organization, 1,000 active pairs, 50,000 sessions that ended a few hours ago and wait to be logged, and one
-"log your session" reminder per person and session: 100,000 rows, all due. Then it starts a real worker
-(`celery worker --concurrency 2`, prefork, a queue of its own) whose mail server is the spool backend
-(mentorhub/mail_backends.py: one file per message, like a local SMTP relay), sends ONE beat tick
+It (re)creates the database DATABASE_URL names (default `mh_bench_reminders`; bench/_db.py drops only a
+database a benchmark created), migrates it and fills it (not timed): one organization, 1,000 active pairs,
+and per measurement sessions that ended a few hours ago and wait to be logged, with one "log your session"
+reminder per person and session, all due. Each measurement starts a real worker (`celery worker
+--concurrency 2`: two prefork processes, a queue of its own) that connects as the application role under
+row-level security, as production's workers do, and whose mail server is the spool backend
+(mentorhub/mail_backends.py: one file per message, like a local SMTP relay); it sends ONE beat tick
 (`sessions.dispatch_reminders`) and measures the time until no reminder is pending or claimed.
 
-It prints the time, the rate, and the duplicates: messages handed to the mail server more than once
-(counted by Message-ID over every spooled file; must be 0), and checks that each reminder has exactly one
-in-app notification. As the reference, in the same run, the same kind of work done by one sender only
-(REMINDER_SENDERS=1, 20,000 rows) gives the speed-up of the parallel senders.
+Each run measures one sender alone (REMINDER_SENDERS=1, 20,000 rows), then the two senders a tick starts
+(100,000 rows); it prints the time, the rate, the speed-up of two senders over one in that run (per row),
+and the duplicates: messages handed to the mail server more than once (counted by Message-ID over every
+spooled file; must be 0); it checks that each reminder has exactly one in-app notification. BENCH_RUNS runs
+(default 3), then the medians.
 
-Target (issue 5): all 100,000 sent in under 60 s on this machine, 0 duplicates.
+Target (issue 13): all 100,000 sent in under 45 s with 2 worker processes, 0 duplicates.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,13 +39,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _db import recreate_database  # noqa: E402 - beside this script
+from _cpu import CpuMeter  # noqa: E402 - beside this script
+from _db import database_name, database_url, ensure_role, recreate_database  # noqa: E402 - beside this script
 
-BENCH_DB = "mentorhub_bench_reminders"
+BENCH_DB = "mh_bench_reminders"  # unless DATABASE_URL names a database
+APP_ROLE = "mentorhub_app"  # the worker's role: row-level security applies, as in production
 REMINDERS = int(os.environ.get("BENCH_REMINDERS", "100000"))
 REFERENCE = int(os.environ.get("BENCH_REFERENCE_REMINDERS", "20000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 PAIRS = 1000
-TARGET_SECONDS = 60
+TARGET_SECONDS = 45
 
 
 def seed_organization():
@@ -109,15 +116,13 @@ def seed_organization():
     return org, program, matches, employees
 
 
-def seed_due_reminders(org, program, matches, employees, count: int, offset_minutes: int) -> int:
-    """count / 2 sessions that ended hours ago, two "log your session" reminders each, all due now."""
-    from django.utils import timezone
-
+def seed_due_reminders(org, program, matches, employees, count: int, offset_minutes: int, anchor) -> int:
+    """count / 2 sessions that ended hours before `anchor`, two "log your session" reminders each, all due."""
     from sessions.models import MentoringSession, Reminder
     from sessions.services.reminders import LOG_PROMPT_AFTER
     from sessions.timeslots import key_of, slot_of
 
-    now = timezone.now().replace(second=0, microsecond=0)
+    now = anchor.replace(second=0, microsecond=0)
     sessions = []
     for n in range(count // 2):
         pair = n % PAIRS
@@ -146,6 +151,13 @@ def seed_due_reminders(org, program, matches, employees, count: int, offset_minu
                 )
             )
     Reminder.objects.bulk_create(rows, batch_size=5000)
+    # What autovacuum would have done by the time rows come due in production; here it would otherwise start
+    # at a random moment of the measurement.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in (Reminder, MentoringSession):
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     return len(rows)
 
 
@@ -162,6 +174,7 @@ class Worker:
             "EMAIL_BACKEND": "mentorhub.mail_backends.SpoolBackend",
             "EMAIL_SPOOL_DIR": str(spool),
             "REMINDER_SENDERS": str(senders),
+            "DATABASE_ASSUME_ROLE": APP_ROLE,  # under row-level security, as production's workers
             "LOG_LEVEL": "WARNING",
         }
         celery = Path(sys.executable).with_name("celery")
@@ -189,8 +202,9 @@ class Worker:
         os.unlink(self.log.name)
 
 
-def deliver(org, total: int, *, senders: int, label: str) -> float:
-    """Start a worker, send one beat tick, wait until nothing is pending or claimed; return seconds."""
+def deliver(org, total: int, *, senders: int, label: str) -> tuple[float, dict[str, float]]:
+    """Start a worker, send one beat tick, wait until nothing is pending or claimed; return the seconds and the
+    CPU seconds the worker and its database backends used."""
     from mentorhub.celery import app
     from mentorhub.mail_backends import spooled_message_ids
     from sessions.models import Notification, Reminder
@@ -205,16 +219,28 @@ def deliver(org, total: int, *, senders: int, label: str) -> float:
     worker = Worker(queue, spool, concurrency=2, senders=senders)
     try:
         worker.wait_ready(app)
-        open_rows = Reminder.objects.filter(status__in=[Reminder.Status.PENDING, Reminder.Status.CLAIMED])
+        # One probe per status, each answered by its partial index: a status IN (...) test scans the whole
+        # table, and 20 times a second that is CPU taken from the senders being measured.
+        pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
+        claimed = Reminder.objects.filter(status=Reminder.Status.CLAIMED)
+
+        def open_rows() -> bool:
+            return pending.exists() or claimed.exists()
+
+        meter, polls = CpuMeter(worker.process.pid), 0
         started = time.perf_counter()
         dispatch_reminders.delay()
-        while open_rows.exists():
+        while open_rows():
             if worker.process.poll() is not None:
                 sys.exit("The worker died:\n" + Path(worker.log.name).read_text())
             if time.perf_counter() - started > 600:
-                sys.exit(f"{label}: not done after 600 s; {open_rows.count()} rows left")
+                sys.exit(f"{label}: not done after 600 s; {pending.count() + claimed.count()} rows left")
             time.sleep(0.05)
+            polls += 1
+            if polls % 5 == 0:
+                meter.tick()
         elapsed = time.perf_counter() - started
+        cpu = meter.used()
     finally:
         worker.stop()
     statuses = Counter(Reminder.objects.values_list("status", flat=True))
@@ -224,7 +250,8 @@ def deliver(org, total: int, *, senders: int, label: str) -> float:
     print(
         f"{label}: {total:,} reminders sent in {elapsed:.1f} s ({total / elapsed:,.0f}/s) by {senders} sender(s); "
         f"statuses {dict(statuses)}; {sum(delivered.values()):,} emails handed over for {len(delivered):,} "
-        f"Message-IDs: {duplicates} duplicates; {notices:,} in-app notices"
+        f"Message-IDs: {duplicates} duplicates; {notices:,} in-app notices; CPU per reminder: worker "
+        f"{1000 * cpu['worker'] / total:.2f} ms, PostgreSQL {1000 * cpu['postgresql'] / total:.2f} ms"
     )
     if duplicates or notices != total or statuses.get(Reminder.Status.SENT, 0) != total:
         sys.exit(f"{label}: NOT exactly once")
@@ -233,54 +260,84 @@ def deliver(org, total: int, *, senders: int, label: str) -> float:
     # checks above simple).
     Notification.objects.all().delete()
     Reminder.objects.all().delete()
-    return elapsed
+    return elapsed, cpu
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark creates its own database there.")
     if not os.environ.get("REDIS_URL", "").startswith("redis"):
         sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/9): the worker takes its tasks from Redis.")
-    os.environ["DATABASE_URL"] = recreate_database(url, BENCH_DB)
+    os.environ["DATABASE_URL"] = recreate_database(database_url(BENCH_DB))
+    ensure_role(os.environ["DATABASE_URL"], APP_ROLE)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
     os.environ["DJANGO_ENV"] = "development"
     os.environ["DJANGO_ENV_FILE"] = ""
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    os.environ["DATABASE_APP_ROLE"] = APP_ROLE  # migrate grants it the application's rights
 
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     call_command("migrate", verbosity=0)
     version = connection.cursor().connection.server_version
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
-        f"MentorHub reminder delivery benchmark: PostgreSQL {version // 10000}.{version % 100}, {os.cpu_count()} "
-        f"CPUs, load average at start {load}; worker: celery prefork, concurrency 2; mail: spool directory"
+        f"MentorHub reminder delivery benchmark: PostgreSQL {version // 10000}.{version % 100}, database "
+        f"{database_name(os.environ['DATABASE_URL'])}, {os.cpu_count()} CPUs, load average at start {load}; "
+        f"worker: celery prefork, concurrency 2, role {APP_ROLE} (row-level security); mail: spool directory"
     )
     org, program, matches, employees = seed_organization()
+    times, speedups, cpu_ms = [], [], []
+    # Each seeding's sessions start at minutes of their own before one fixed moment (one session per match
+    # and start).
+    anchor, minutes = timezone.now(), 0
 
-    started = time.perf_counter()
-    total = seed_due_reminders(org, program, matches, employees, REFERENCE, offset_minutes=0)
-    print(f"reference: seeded {total:,} due reminders in {time.perf_counter() - started:.1f} s (not timed)")
-    single = deliver(org, total, senders=1, label="reference, one sender")
+    def seed(count: int, run: int) -> int:
+        nonlocal minutes
+        started = time.perf_counter()
+        total = seed_due_reminders(org, program, matches, employees, count, offset_minutes=minutes, anchor=anchor)
+        minutes += count // (2 * PAIRS) + 1
+        print(f"run {run}: seeded {total:,} due reminders in {time.perf_counter() - started:.1f} s (not timed)")
+        return total
 
-    started = time.perf_counter()
-    total = seed_due_reminders(org, program, matches, employees, REMINDERS, offset_minutes=1000)
-    print(f"main: seeded {total:,} due reminders in {time.perf_counter() - started:.1f} s (not timed)")
-    parallel = deliver(org, total, senders=2, label="main, one beat tick")
-    per_row_single = single / REFERENCE
-    per_row_parallel = parallel / total
+    for run in range(1, RUNS + 1):
+        single, _cpu = deliver(org, seed(REFERENCE, run), senders=1, label=f"run {run}, reference, one sender")
+        total = seed(REMINDERS, run)
+        parallel, cpu = deliver(org, total, senders=2, label=f"run {run}, main, one beat tick")
+        cpu_ms.append(1000 * (cpu["worker"] + cpu["postgresql"]) / total)
+        per_row_single, per_row_parallel = single / REFERENCE, parallel / total
+        speedups.append(per_row_single / per_row_parallel)
+        times.append(parallel)
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(
+            f"run {run}: {total:,} in {parallel:.1f} s, {total / parallel:,.0f} emails/s; per reminder "
+            f"{1000 * per_row_parallel:.2f} ms with two senders vs {1000 * per_row_single:.2f} ms with one "
+            f"(speed-up x{speedups[-1]:.2f}); load average {load}"
+        )
+    median = statistics.median(times)
     print(
-        f"per reminder: {1000 * per_row_parallel:.2f} ms with two senders vs {1000 * per_row_single:.2f} ms with one "
-        f"(speed-up x{per_row_single / per_row_parallel:.2f})"
+        f"median of {RUNS} runs: {REMINDERS:,} reminders in {median:.1f} s ({REMINDERS / median:,.0f} emails/s), "
+        f"speed-up of two senders x{statistics.median(speedups):.2f}; runs: "
+        + ", ".join(f"{value:.1f} s" for value in times)
     )
-    verdict = "meets" if parallel < TARGET_SECONDS else "MISSES"
-    print(f"{verdict} the target: {total:,} reminders in under {TARGET_SECONDS} s with 0 duplicates")
+    # What two free cores would do at the CPU each reminder took (this machine is shared: the wall time of a
+    # run depends on what else runs).
+    per_reminder = statistics.median(cpu_ms)
+    print(
+        f"CPU per reminder (worker + its PostgreSQL backends), median: {per_reminder:.2f} ms, i.e. "
+        f"{2000 / per_reminder:,.0f} reminders/s on 2 free cores"
+    )
+    # The target is a rate (100,000 in 45 s), so that a smaller BENCH_REMINDERS is judged by it too.
+    target_rate = 100_000 / TARGET_SECONDS
+    verdict = "meets" if REMINDERS / median > target_rate else "MISSES"
+    print(
+        f"{verdict} the target: 100,000 reminders in under {TARGET_SECONDS} s ({target_rate:,.0f}/s; median "
+        f"{REMINDERS / median:,.0f}/s) with 0 duplicates"
+    )
 
 
 if __name__ == "__main__":

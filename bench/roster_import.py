@@ -1,8 +1,9 @@
 """Roster import benchmark: a 50,000-row file with a management tree, on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorhub .venv/bin/python bench/roster_import.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mh_bench_roster .venv/bin/python bench/roster_import.py
 
-It (re)creates its own database, `mentorhub_bench`, on the server DATABASE_URL names, migrates it, and
+It (re)creates the database DATABASE_URL names (default `mh_bench_roster`; bench/_db.py drops only a
+benchmark's), migrates it, and
 measures, separately, the upload-time check (parse + validate + store the rows) and the apply (the Celery
 task's body, called directly): first a full import, then a re-import with about 5% of the rows changed.
 For reference, in the same run, a naive per-row `update_or_create` import of 2,000 rows, extrapolated.
@@ -25,9 +26,9 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _db import recreate_database  # noqa: E402 - beside this script
+from _db import database_name, database_url, recreate_database  # noqa: E402 - beside this script
 
-BENCH_DB = "mentorhub_bench"
+BENCH_DB = "mh_bench_roster"  # unless DATABASE_URL names a database
 ROWS = int(os.environ.get("BENCH_ROWS", "50000"))
 NAIVE_ROWS = 2_000
 CHANGE_SHARE = 0.05
@@ -179,10 +180,7 @@ def describe_cpu(python: float, backend: float | None) -> str:
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL server; the benchmark creates its own database there.")
-    os.environ["DATABASE_URL"] = recreate_database(url, BENCH_DB)
+    os.environ["DATABASE_URL"] = recreate_database(database_url(BENCH_DB))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
     os.environ["DJANGO_DEBUG"] = "false"  # DEBUG keeps every query in memory
 
@@ -223,8 +221,9 @@ def main() -> None:
 
     version = connection.cursor().connection.server_version
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    database = database_name(os.environ["DATABASE_URL"])
     print(
-        f"MentorHub roster import benchmark: PostgreSQL {version // 10000}.{version % 100}, database {BENCH_DB}, "
+        f"MentorHub roster import benchmark: PostgreSQL {version // 10000}.{version % 100}, database {database}, "
         f"{os.cpu_count()} CPUs, load average at start {load}"
     )
     print(

@@ -1,10 +1,10 @@
 """Row-level security benchmark: what the second wall costs per query, on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorhub .venv/bin/python bench/row_level_security.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mh_bench_rls .venv/bin/python bench/row_level_security.py
 
-It (re)creates its own database, `mentorhub_bench_rls`, migrates it as the connecting (owner) user, seeds two
-organizations of BENCH_EMPLOYEES people each (default 20,000), and times the same read mix (a directory page of
-50 by department, a count, a person by id, a membership lookup) in the same process three ways:
+It (re)creates the database DATABASE_URL names (default `mh_bench_rls`), migrates it as the connecting (owner) user,
+seeds two organizations of BENCH_EMPLOYEES people each (default 20,000), and times the same read mix (a directory page
+of 50 by department, a count, a person by id, a membership lookup) in the same process three ways:
   1. reference: the owner with the tenant scope statement switched off (Django's plain backend behaviour);
   2. the owner with the scope statement sent (the policies are bypassed: the statement's own cost);
   3. the application role (SET ROLE mentorhub_app): the policies enforced.
@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _db import recreate_database  # noqa: E402 - beside this script
+from _db import database_url, recreate_database  # noqa: E402 - beside this script
 
-BENCH_DB = "mentorhub_bench_rls"
+BENCH_DB = "mh_bench_rls"  # unless DATABASE_URL names a database
 EMPLOYEES = int(os.environ.get("BENCH_EMPLOYEES", "20000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1500"))
 BLOCKS = 5
@@ -34,10 +34,7 @@ DEPARTMENTS = ["Engineering", "Product", "Sales", "Marketing", "People", "Financ
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL server (the bench creates its own database there).")
-    os.environ["DATABASE_URL"] = recreate_database(url, BENCH_DB)
+    os.environ["DATABASE_URL"] = recreate_database(database_url(BENCH_DB))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorhub.settings")
     os.environ.setdefault("DJANGO_ENV", "development")
     os.environ["DJANGO_ENV_FILE"] = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from mentorhub.accounts.models import Organization, User
 from programs.models import Participant, Program
@@ -44,10 +45,21 @@ class MatchRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The claim of the worker running it and that worker's last sign of life; for a queued run, when its task
+    # was last sent. How many times a worker took it (mentorhub/jobs/liveness.py).
+    claimed_by = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organization", "program", "created_at"], name="matchrun_org_prog_created")]
+        indexes = [
+            models.Index(fields=["organization", "program", "created_at"], name="matchrun_org_prog_created"),
+            # What the sweeper looks for every few seconds: open runs by heartbeat (mentorhub/jobs/sweep.py).
+            models.Index(
+                fields=["heartbeat_at"], condition=Q(status__in=["queued", "running"]), name="matchrun_open_heartbeat"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Match run {self.pk} of {self.program_id} ({self.status})"

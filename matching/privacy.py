@@ -67,5 +67,6 @@ def register() -> None:
         proposal="the pairs a run proposed, by participant number",
         weights="the criteria weights a run used: a setting",
         scope_participant_ids="which participants a run re-matched, by number",
+        claimed_by="the worker running the job (host, process number): system text",
     )
     register_not_personal(ExcludedPair, reason='system text naming the match that ended ("Match 12 ended early")')

@@ -5,7 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 
 from mentorhub.db.tenant_scope import organization_task
+from mentorhub.jobs.sweep import JobKind, register
 
+from .models import MatchRun
 from .services.runs import SOFT_TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS, match_run_execute
 
 
@@ -18,5 +20,16 @@ from .services.runs import SOFT_TIME_LIMIT_SECONDS, TIME_LIMIT_SECONDS, match_ru
 @organization_task
 def execute_run(*, organization_id: int, run_id: int) -> None:
     """Execute a queued matching run. Idempotent: the service claims the run with a conditional UPDATE
-    (queued -> running, or a stale running run whose worker died), so a duplicate delivery does nothing."""
+    (queued -> running, or running with a dead heartbeat), so a duplicate delivery does nothing."""
     match_run_execute(organization_id=organization_id, run_id=run_id)
+
+
+# The sweeper (mentorhub/jobs/sweep.py) sends a run again when its worker died or its message was lost.
+MATCH_RUNS = JobKind(
+    model=MatchRun,
+    task=execute_run,
+    id_argument="run_id",
+    requeue={"progress": 0, "stage": "Queued again: its worker stopped"},
+    fail={"stage": "Failed"},
+)
+register(MATCH_RUNS)

@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
+from mentorhub.ops.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
@@ -83,10 +85,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every log line of the request, echoed as X-Request-ID; latency by route (metrics).
+    "mentorhub.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every answer, error pages included (see Browser policy).
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # /healthz, /readyz, /metrics: answered here, before the host check, sessions and sign-in (a probe's Host is
+    # the pod's address); the HTTPS redirect exempts them (SECURE_REDIRECT_EXEMPT).
+    "mentorhub.ops.endpoints.OperatorEndpointsMiddleware",
     # A form's redirect to another site (single sign-on) becomes a page that goes on there: form-action 'self'.
     "mentorhub.web.browser_policy.FormRedirectHandoffMiddleware",
     "mentorhub.web.browser_policy.RoutePolicyMiddleware",  # CONTENT_SECURITY_POLICY_ROUTES
@@ -104,6 +111,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "mentorhub.accounts.middleware.ViewerTimezoneMiddleware",
     "mentorhub.embedded_scheduler.EmbeddedSchedulerMiddleware",
+    # Last: the organization and person as the view left them, for the request's log lines (mentorhub/ops).
+    "mentorhub.ops.middleware.RequestIdentityMiddleware",
 ]
 
 ROOT_URLCONF = "mentorhub.urls"
@@ -143,6 +152,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=30),  # seconds a transaction waits for the lock
         }
     )
+    # The process's own transactions queue first come first served before their BEGIN, instead of racing in
+    # SQLite's busy handler, where under load an unlucky one times out (mentorhub/db/sqlite3/base.py). Not in
+    # the suite: its tests hold one transaction open while a live server's threads write.
+    if DJANGO_ENV != "test":
+        DATABASES["default"]["ENGINE"] = "mentorhub.db.sqlite3"
 # Behind PgBouncer in transaction mode a server connection changes hands between transactions: named
 # (server-side) cursors would vanish mid-iteration and persistent client connections buy nothing.
 DATABASE_PGBOUNCER = env.bool("DATABASE_PGBOUNCER", default=False)
@@ -160,7 +174,14 @@ POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if POSTGRESQL:
     DATABASES["default"]["ENGINE"] = "mentorhub.db.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DATABASE_PGBOUNCER else 60)
+    # A persistent connection the database dropped (restart, failover, pg_terminate_backend) is replaced before
+    # a request uses it; while the database is away pages answer 503 (mentorhub/web/errors.py, `server_error`).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Seconds to wait for a connection to an unreachable server (a failover, a dropped network): a 503 soon,
+    # not a web worker held until the TCP timeout. DATABASE_URL's own ?connect_timeout= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
     # A server-side cursor's DECLARE cannot carry the tenant scope's statement (mentorhub/db/postgresql/base.py).
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     if DATABASE_ASSUME_ROLE:
@@ -191,7 +212,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, Celery -------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, keeping one client per connection pool (mentorhub/web/cache.py says why).
+    CACHES = {"default": {"BACKEND": "mentorhub.web.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="mentorhub")
@@ -218,9 +240,31 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The one beat process: reminders are rows with due_at, claimed every minute (never long ETA tasks).
+# Long jobs (match runs, roster imports, roll-ups; mentorhub/jobs/): the worker running one refreshes its
+# heartbeat this often; a job silent for JOB_DEAD_AFTER_SECONDS lost its worker and is taken again; a job still
+# queued JOB_RESEND_AFTER_SECONDS after its task was sent has it sent again (the message was lost). The sweeper
+# that does both runs every JOB_SWEEP_SECONDS.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5.0)
+JOB_DEAD_AFTER_SECONDS = env.float("JOB_DEAD_AFTER_SECONDS", default=45.0)
+JOB_RESEND_AFTER_SECONDS = env.float("JOB_RESEND_AFTER_SECONDS", default=60.0)
+JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=20.0)
+if JOB_DEAD_AFTER_SECONDS < 3 * JOB_HEARTBEAT_SECONDS:
+    raise environ.ImproperlyConfigured("JOB_DEAD_AFTER_SECONDS must be at least three JOB_HEARTBEAT_SECONDS.")
+# Beat sends the schedule below. One beat process is the norm; a second is harmless: beat processes elect a
+# leader through a Redis key that lives CELERY_BEAT_LEADER_TTL seconds unless renewed, only the leader sends,
+# and a standby takes over when the leader stops (mentorhub/celery_beat.py).
+CELERY_BEAT_SCHEDULER = "mentorhub.celery_beat:LeaderElectedScheduler"
+CELERY_BEAT_LEADER_TTL = env.float("CELERY_BEAT_LEADER_TTL", default=30.0)
+# The leader key carries the cache prefix: two deployments sharing one Redis database elect a leader each.
+CELERY_BEAT_LEADER_KEY = env.str("CELERY_BEAT_LEADER_KEY", default=f"{CACHES['default']['KEY_PREFIX']}:beat")
+# Reminders are rows with due_at, claimed every minute (never long ETA tasks).
 CELERY_BEAT_SCHEDULE = {
-    "dispatch-reminders": {"task": "sessions.dispatch_reminders", "schedule": 60.0},
+    "dispatch-reminders": {
+        "task": "sessions.dispatch_reminders",
+        "schedule": env.float("REMINDER_DISPATCH_SECONDS", default=60.0),
+    },
+    # A tick not run by its next one is dropped (`expires`): a worker back after an outage runs one, not dozens.
+    "sweep-jobs": {"task": "jobs.sweep", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
     "plan-inactivity-nudges": {"task": "sessions.plan_inactivity_nudges", "schedule": 3600.0},
     "complete-finished-matches": {"task": "sessions.complete_finished_matches", "schedule": crontab(hour=2, minute=15)},
     "plan-surveys": {"task": "analytics.plan_surveys", "schedule": 3600.0},
@@ -248,6 +292,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions live in PostgreSQL (any web process serves any request) and are read through the cache: a signed-in
+# request reads its session from Redis instead of spending a database query on it (bench/load.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -471,12 +518,32 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# --- Operations (docs/operations.md) ------------------------------------------------------------------
+# Logs go to stderr; in production one JSON object per line, each with the request id, organization id and user
+# id of the request (or the task id and organization of the Celery task) that wrote it (mentorhub/ops/logging.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise environ.ImproperlyConfigured("LOG_FORMAT must be json or text.")
+LOGGING = logging_config(json_lines=LOG_FORMAT == "json", level=env.str("LOG_LEVEL", default="INFO"))
+# One access line per request (method, route, status, duration, the ids) from the application itself.
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=PRODUCTION)
+# /metrics answers Prometheus only with `Authorization: Bearer <METRICS_TOKEN>`; unset, the route is 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# A Celery worker serves its own metrics (task durations, failures) on this host:port, with the same token.
+CELERY_METRICS_BIND = env.str("CELERY_METRICS_BIND", default="")
+# /healthz, /readyz and /metrics answer plain HTTP: container probes and Prometheus reach the process directly.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
+# Error reporting: off unless SENTRY_DSN is set; never sends personal data (mentorhub/ops/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from mentorhub.ops.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=DJANGO_ENV),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # Roster import: files larger than this are refused before parsing.
 ROSTER_IMPORT_MAX_BYTES = env.int("ROSTER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)

@@ -56,20 +56,30 @@ class OrgApiRequest(Request):
 
 def membership_for(user: Any, org_slug: str) -> Membership:
     """The user's membership in the organization named by `org_slug`, or 404."""
+    return memberships_with(user, org_slug)[0]
+
+
+def memberships_with(user: Any, org_slug: str) -> tuple[Membership, list[Membership]]:
+    """The user's membership in the organization named by `org_slug` (or 404), and all their active memberships,
+    by organization name: one query answers both questions a page asks, which membership opens this
+    organization and, for the navigation's organization switcher, where else this person belongs."""
     from mentorhub.accounts.models import Membership
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404("No such organization.")
-    try:
-        # Which organization this request is for is the one question asked across organizations: the
-        # database's row-level security shows this person's memberships only once it is answered.
-        with all_organizations():
-            # A deactivated membership (the person left) opens nothing: the same 404 as no membership.
-            return Membership.objects.select_related("organization", "employee", "user").get(
-                organization__slug=org_slug, user=user, deactivated_at__isnull=True
-            )
-    except Membership.DoesNotExist:
-        raise Http404("No such organization.") from None
+    # Which organization this request is for is the one question asked across organizations: the
+    # database's row-level security shows this person's memberships only once it is answered.
+    with all_organizations():
+        # A deactivated membership (the person left) opens nothing: the same 404 as no membership.
+        memberships = list(
+            Membership.objects.select_related("organization", "employee", "user")
+            .filter(user=user, deactivated_at__isnull=True)
+            .order_by("organization__name", "pk")
+        )
+    found = next((m for m in memberships if m.organization.slug == org_slug), None)
+    if found is None:
+        raise Http404("No such organization.")
+    return found, memberships
 
 
 def _activate(request: HttpRequest, membership: Membership) -> None:
@@ -132,8 +142,10 @@ def org_view(roles: Iterable[str] | None = None) -> Callable:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = membership_for(request.user, kwargs.pop(ORG_URL_KWARG))
+            membership, memberships = memberships_with(request.user, kwargs.pop(ORG_URL_KWARG))
             _activate(request, membership)
+            # For the organization switcher (accounts.context_processors.tenancy): no second query for it.
+            request.user_memberships = memberships  # type: ignore[attr-defined]
             if allowed is not None and membership.role not in allowed:
                 raise PermissionDenied("Your role in this organization does not allow this page.")
             return view(request, *args, **kwargs)

@@ -10,12 +10,16 @@ from mentorhub.web.schema import ApiDocsView
 # every other API refusal.
 handler404 = "mentorhub.web.errors.not_found"
 handler400 = "mentorhub.web.errors.bad_request"
+# An unhandled exception: a clean 503 while the database is out of reach, Django's 500 page otherwise.
+handler500 = "mentorhub.web.errors.server_error"
 
 # The Django admin signs in through allauth (rate limits, two-factor), never its own login form.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", home.root, name="home"),
+    # /healthz, /readyz, /metrics (the operator endpoints middleware answers them first: mentorhub/ops).
+    path("", include("mentorhub.ops.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -198,6 +198,9 @@ class Participant(models.Model):
     capacity = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Mentors: mentees they take on.")
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When the invitation email was claimed for sending (mentorhub/mail_once.py): it goes out once, however
+    # often its task is delivered or enrollment reopens.
+    invitation_emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -28,6 +28,7 @@ TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
 )
 @organization_task
 def send_program_invitation(*, organization_id: int, participant_id: int, base_url: str = "") -> None:
-    """Email one invited participant. Checks that the invitation is still open when it runs, so a late or
-    repeated delivery after they applied sends nothing; `base_url` (not a secret) makes the link absolute."""
+    """Email one invited participant. Checks that the invitation is still open when it runs, so a late
+    delivery after they applied sends nothing, and claims the email before sending it, so a repeated delivery
+    sends nothing either (mentorhub/mail_once.py); `base_url` (not a secret) makes the link absolute."""
     program_invitation_send(organization_id=organization_id, participant_id=participant_id, base_url=base_url)

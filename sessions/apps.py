@@ -14,7 +14,7 @@ class MentoringSessionsConfig(AppConfig):
         from matching.extensions import register_match_ending
         from mentorhub.accounts.extensions import register_departure_follower, register_navigation_count
 
-        from . import privacy
+        from . import metrics, privacy
         from .selectors.notifications import UNREAD_NAVIGATION_COUNT
         from .services.departures import departures_pending_sessions, employee_departure_sessions
         from .services.lifecycle import match_ending_wind_down
@@ -23,3 +23,4 @@ class MentoringSessionsConfig(AppConfig):
         register_navigation_count(UNREAD_NAVIGATION_COUNT)
         register_departure_follower(employee_departure_sessions, pending=departures_pending_sessions)
         privacy.register()  # its personal data, in accounts' registry (docs/privacy.md)
+        metrics.register()  # the reminders backlog, for the operator's metrics (docs/operations.md)

@@ -85,7 +85,7 @@ def test_production_settings_use_the_services():
     values = settings_of(**PRODUCTION_ENV)
     assert values["engine"] == "mentorhub.db.postgresql"  # Django's, plus the tenant scope
     assert values["db_name"] == "mentorhub"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "mentorhub.web.cache.RedisCache"  # Django's, one client per pool
     assert values["eager"] is False
     assert values["broker"] == PRODUCTION_ENV["REDIS_URL"]
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
@@ -134,7 +134,7 @@ def test_deploy_check_fails_with_debug_on_in_production():
 
 def test_embedded_default_without_database_and_redis_urls():
     values = settings_of()  # DATABASE_URL, REDIS_URL, DJANGO_ENV all unset
-    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["engine"] == "mentorhub.db.sqlite3"  # Django's, its transactions taking turns
     assert Path(values["db_name"]).parent == ROOT / "var"
     assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["eager"] is True
@@ -152,7 +152,7 @@ def test_embedded_default_without_database_and_redis_urls():
 def test_database_and_redis_urls_switch_to_the_services():
     values = settings_of(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", REDIS_URL="redis://127.0.0.1:6379/9")
     assert values["engine"] == "mentorhub.db.postgresql"  # Django's, plus the tenant scope
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "mentorhub.web.cache.RedisCache"  # Django's, one client per pool
     assert values["eager"] is False
     assert values["broker"] == "redis://127.0.0.1:6379/9"
 
@@ -205,6 +205,10 @@ def test_compose_processes(compose):
     assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
     for name in ("postgres", "redis", "web", "worker"):
         assert services[name]["healthcheck"]["test"], name
+    # The web service is healthy once ready (database, cache, broker, migrations: /readyz), which the worker
+    # waits for; beat does not inherit the image's check of the web process.
+    assert services["web"]["healthcheck"]["test"] == ["CMD", "python", "scripts/healthcheck", "ready"]
+    assert services["beat"]["healthcheck"] == {"disable": True}
 
 
 def test_dockerfile_builds_a_non_root_gunicorn_image():
@@ -216,6 +220,8 @@ def test_dockerfile_builds_a_non_root_gunicorn_image():
     user = re.findall(r"^USER (\S+)", dockerfile, re.M)
     assert user and user[-1] not in ("root", "0")
     assert "gunicorn" in dockerfile.split("\nCMD", 1)[1]
+    # Liveness of the web process (/healthz), with no database involved.
+    assert re.search(r'^HEALTHCHECK .*CMD \["python", "scripts/healthcheck", "live"\]$', dockerfile, re.M)
     # Production's requirements only: tests and tools stay out of the image.
     assert "requirements-dev" not in dockerfile.split("COPY requirements.txt", 1)[1].split("\nCOPY . .", 1)[0]
     assert "requirements-dev.txt" in (ROOT / ".dockerignore").read_text().split()

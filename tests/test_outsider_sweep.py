@@ -40,6 +40,9 @@ PUBLIC_PREFIXES = {
 PUBLIC_ROUTES = {
     "": "home: redirects to the user's own organizations",
     "sso/discover/": "home-realm discovery: an email in; out, its domain's IdP or the password form",
+    "healthz": "liveness probe: {status: ok}, no data",
+    "readyz": "readiness probe: which services answer, no organization's data",
+    "metrics": "Prometheus metrics behind METRICS_TOKEN: deployment-wide figures, no organization named",
 }
 # URL parameters that are not objects, with a valid value.
 VALUE_PARAMS = {"role": "mentee"}

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from django.core.cache import cache
@@ -46,7 +46,9 @@ from .impact_outcomes import AttributeTable, Outcome
 from .impact_retention import Promotions, Retention
 
 ROLES = ("all", "mentee", "mentor")
-CACHE_SECONDS = 60 * 60
+# Until after the next nightly roll-up, which makes these figures stale (a new version) and warms the default
+# views again (analytics/reports/builds.py).
+CACHE_SECONDS = 26 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -76,13 +78,25 @@ class ImpactReport:
     refused: str = ""  # why this selection is not shown on its own (every figure hidden then)
 
 
-def impact_report(*, organization: Organization, filters: ImpactFilters, today: date | None = None) -> ImpactReport:
+def impact_cache_key(organization: Organization, filters: ImpactFilters) -> str:
+    """The cached report of these filters, as of the organization's latest roll-up and minimum group size."""
     version = cache.get(rollup_version_key(organization.pk), "none")
-    day = today or timezone.localdate()
-    key = f"analytics:impact:o{organization.pk}:v{version}:k{organization.min_group_size}:{filters.key()}:{day}"
+    return f"analytics:impact:o{organization.pk}:v{version}:k{organization.min_group_size}:{filters.key()}"
+
+
+def report_day() -> date:
+    """The day a cached report is as of: the UTC date it is built, so one build serves every viewer, whatever
+    their time zone (the figures themselves are as of the roll-up)."""
+    return timezone.now().astimezone(UTC).date()
+
+
+def impact_report(*, organization: Organization, filters: ImpactFilters) -> ImpactReport:
+    """The report from the cache, or built now and cached. Built in this process: pages and the API go through
+    analytics.reports.builds instead, where a miss is built by a task."""
+    key = impact_cache_key(organization, filters)
     report = cache.get(key)
     if report is None:
-        report = build_impact_report(organization=organization, filters=filters, today=today)
+        report = build_impact_report(organization=organization, filters=filters, today=report_day())
         cache.set(key, report, CACHE_SECONDS)
     return report
 

@@ -26,6 +26,9 @@ from django.utils import timezone
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record
+from mentorhub.db.maintenance import analyze_changed
+from mentorhub.jobs import liveness
+from mentorhub.jobs.sweep import send_on_commit
 from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
 from sessions.models import Goal, MentoringSession, Reminder, SessionFeedback
@@ -87,9 +90,13 @@ def rollup_organization(
     days = _build_program_days(organization, match_facts, participant_facts, now)
     stage("daily figures", 85)
     with transaction.atomic():
-        _replace(MatchFact, organization, match_facts)
-        _replace(ParticipantFact, organization, participant_facts)
-        _replace(ProgramDay, organization, days)
+        changed = {
+            MatchFact: _replace(MatchFact, organization, match_facts),
+            ParticipantFact: _replace(ParticipantFact, organization, participant_facts),
+            ProgramDay: _replace(ProgramDay, organization, days),
+        }
+        # Fresh planner statistics once committed, where this organization's share changed by much.
+        analyze_changed(changed)
     cache.set(rollup_version_key(organization.pk), now.isoformat(), 60 * 60 * 24 * 30)
     stage("write", 100)
     summary.matches, summary.participants, summary.days = len(match_facts), len(participant_facts), len(days)
@@ -100,9 +107,11 @@ def rollup_organization(
 Fact = TypeVar("Fact", MatchFact, ParticipantFact, ProgramDay)
 
 
-def _replace(model: type[Fact], organization: Organization, rows: list[Fact]) -> None:
-    model.objects.filter(organization=organization).delete()
+def _replace(model: type[Fact], organization: Organization, rows: list[Fact]) -> int:
+    """Replace the organization's rows; returns how many rows were deleted and inserted."""
+    deleted, _ = model.objects.filter(organization=organization).delete()
     model.objects.bulk_create(rows, batch_size=BATCH)
+    return deleted + len(rows)
 
 
 # --- Reading the raw tables ------------------------------------------------------------------------------
@@ -428,8 +437,7 @@ def _per_day(queryset, moment: str, aggregate) -> dict[tuple[int, date], int]:
 
 
 # --- Runs (the Celery job) ---------------------------------------------------------------------------------
-
-STALE_AFTER = timedelta(minutes=30)
+# Claimed, kept alive by a heartbeat and, when its worker dies, queued again by the sweeper: mentorhub/jobs/.
 
 
 def rollup_run_start(*, organization: Organization, actor: User | None) -> tuple[RollupRun, bool]:
@@ -438,8 +446,8 @@ def rollup_run_start(*, organization: Organization, actor: User | None) -> tuple
     A run an admin starts (`actor`) is in the audit log; the nightly run (no actor) is not: it is no one's
     action, and the runs list shows it anyway."""
     open_run = scoped(RollupRun, organization).filter(status__in=[RollupRun.Status.QUEUED, RollupRun.Status.RUNNING])
-    stale = open_run.filter(status=RollupRun.Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER)
-    stale.update(status=RollupRun.Status.FAILED, error="Interrupted (its worker stopped).", finished_at=timezone.now())
+    dead = open_run.filter(liveness.dead())
+    dead.update(status=RollupRun.Status.FAILED, error="Interrupted (its worker stopped).", finished_at=timezone.now())
     existing = open_run.first()
     if existing is not None:
         return existing, False
@@ -450,34 +458,43 @@ def rollup_run_start(*, organization: Organization, actor: User | None) -> tuple
                 audit_record(organization=organization, actor=actor, verb="analytics.recompute", target=run)
     except IntegrityError:  # a parallel click won
         return open_run.get(), False
-    from ..tasks import recompute_rollups  # the tasks module imports the services
+    from ..tasks import ROLLUP_RUNS  # the tasks module imports the services
 
-    transaction.on_commit(lambda: recompute_rollups.delay(organization_id=organization.pk, run_id=run.pk))
+    send_on_commit(ROLLUP_RUNS, organization_id=organization.pk, pk=run.pk)
     return run, True
 
 
 def rollup_run_execute(*, organization_id: int, run_id: int) -> RollupRun | None:
-    """Claim the queued run (conditional UPDATE: a second delivery finds nothing) and do it."""
-    claimed = RollupRun.objects.filter(
-        organization_id=organization_id, pk=run_id, status=RollupRun.Status.QUEUED
-    ).update(status=RollupRun.Status.RUNNING, started_at=timezone.now(), stage="Starting")
-    if not claimed:
+    """Claim the run (conditional UPDATE: a second delivery finds nothing; a run whose worker died is taken
+    again) and do it, with a heartbeat while it works."""
+    now, token = timezone.now(), liveness.claim_token()
+    rows = RollupRun.objects.filter(organization_id=organization_id, pk=run_id)
+    if not liveness.claim(rows, token=token, now=now, started_at=now, stage="Starting"):
         logger.info("Roll-up run %s: nothing to claim", run_id)
         return None
     organization = Organization.objects.get(pk=organization_id)
+    mine = rows.filter(status=RollupRun.Status.RUNNING, claimed_by=token)
 
     def progress(percent: int, stage: str) -> None:
-        RollupRun.objects.filter(pk=run_id).update(progress=percent, stage=stage[:80])
+        mine.update(progress=percent, stage=stage[:80], heartbeat_at=timezone.now())
 
     try:
-        summary = rollup_organization(organization=organization, progress=progress)
+        with liveness.Heartbeat(RollupRun, pk=run_id, organization_id=organization_id, token=token):
+            summary = rollup_organization(organization=organization, progress=progress)
     except Exception as error:  # recorded on the run (the admin sees it and can run it again), and logged
         logger.exception("Roll-up run %s failed", run_id)
-        RollupRun.objects.filter(pk=run_id).update(
-            status=RollupRun.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        mine.update(status=RollupRun.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+        return rows.get()
+    try:
+        liveness.finish(
+            rows,
+            token=token,
+            status=RollupRun.Status.DONE,
+            progress=100,
+            stage="Done",
+            duration_s=summary.seconds,
+            finished_at=timezone.now(),
         )
-        return RollupRun.objects.get(pk=run_id)
-    RollupRun.objects.filter(pk=run_id).update(
-        status=RollupRun.Status.DONE, progress=100, stage="Done", duration_s=summary.seconds, finished_at=timezone.now()
-    )
-    return RollupRun.objects.get(pk=run_id)
+    except liveness.TakenOver:  # the worker that took it over replaces the same facts again: no harm
+        logger.warning("Roll-up run %s: taken over by another worker", run_id)
+    return rows.get()

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Organization
+from sessions.page_cache import people_changed
 
 from ..models import SurveyAssignment, SurveyQuestion, SurveyResponse
 from ..selectors import assignment_for_respondent
@@ -138,6 +139,8 @@ def survey_answer(
     if not claimed:  # answered by another request a moment ago (or closed by the planner)
         status = SurveyAssignment.objects.filter(pk=assignment.pk).values_list("status", flat=True).first()
         raise ValidationError(closed_message(status or SurveyAssignment.Status.EXPIRED))
+    # The home page's things to do (sessions/page_cache.py) no longer list it.
+    people_changed(organization=organization, employee_ids=[assignment.respondent_id])
     try:
         with transaction.atomic():
             return SurveyResponse.objects.create(

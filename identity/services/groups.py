@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
+from mentorhub.db.maintenance import analyze_changed
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..models import EmployeeGroup, EmployeeGroupMember
@@ -57,8 +58,9 @@ def group_create(
     )
     group.full_clean()
     group.save()
-    _add(organization, group, _employees(organization, member_ids))
+    added = _add(organization, group, _employees(organization, member_ids))
     audit_record(organization=organization, actor=actor, verb="group.create", target=group)
+    analyze_changed({EmployeeGroupMember: added})
     return group
 
 
@@ -124,6 +126,7 @@ def group_members_add(
     group = get_scoped_or_404(EmployeeGroup.objects.select_for_update(), organization, pk=group_id)
     ids = _employees(organization, employee_ids)
     added = _add(organization, group, ids)
+    analyze_changed({EmployeeGroupMember: added})
     if added:
         audit_record(
             organization=organization,
@@ -143,6 +146,7 @@ def group_members_remove(
     removed, _ = (
         scoped(EmployeeGroupMember, organization).filter(group=group, employee_id__in=list(employee_ids)).delete()
     )
+    analyze_changed({EmployeeGroupMember: removed})
     if removed:
         audit_record(
             organization=organization,
@@ -163,6 +167,8 @@ def group_members_set(
     ids = _employees(organization, employee_ids)
     removed, _ = scoped(EmployeeGroupMember, organization).filter(group=group).exclude(employee_id__in=ids).delete()
     added = _add(organization, group, ids)
+    # A SCIM client pushes whole groups: thousands of members may come or go in one request.
+    analyze_changed({EmployeeGroupMember: added + removed})
     if added or removed:
         audit_record(
             organization=organization,

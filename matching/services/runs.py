@@ -2,12 +2,14 @@
 interrupted or failed run, and compare two runs.
 
 Flow: `match_run_start` (request) -> task `matching.execute_run` -> `match_run_execute` (worker), which
-claims the run with a conditional UPDATE (queued -> running; or running but stale, its worker gone), loads
-the cohort, scores, solves, and then writes everything in ONE transaction: the replaced proposals
-discarded, the new matches, the figures and status "done". A worker killed before that commit leaves
-nothing behind but a stale "running" run, which is claimed again later (redelivery) or re-run by an admin;
-a second execute of a finished run finds nothing to claim. Progress is written with its own small UPDATEs
-outside that transaction, so the run's page sees it while the run works.
+claims the run with a conditional UPDATE (queued -> running; or running with a dead heartbeat, its worker
+gone: mentorhub/jobs/liveness.py), loads the cohort, scores, solves, and then writes everything in ONE
+transaction: the replaced proposals discarded, the new matches, the figures and status "done" (only while
+the claim is still this worker's). While it works, its heartbeat is refreshed every few seconds. A worker
+killed before that commit leaves nothing behind but a "running" run whose heartbeat stops: the sweeper
+(mentorhub/jobs/sweep.py) queues it again within a minute, or an admin re-runs it; a second execute of a
+finished run finds nothing to claim. Progress is written with its own small UPDATEs outside that
+transaction, so the run's page sees it while the run works.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,8 @@ from django.utils import timezone
 
 from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record
+from mentorhub.jobs import liveness
+from mentorhub.jobs.sweep import send_on_commit
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Participant, Program, Question
 
@@ -38,12 +41,8 @@ from .locks import lock_program
 
 logger = logging.getLogger(__name__)
 
-# Task time limits live here so the "stale run" rule agrees with them.
 SOFT_TIME_LIMIT_SECONDS = 900
 TIME_LIMIT_SECONDS = 960
-# A run still "running" this long after it started lost its worker (killed, crashed): it may be claimed
-# again. Its write transaction died with the worker, so nothing of it was written.
-STALE_AFTER = timedelta(seconds=TIME_LIMIT_SECONDS + 60)
 # Real runs while the program is being matched, and later for re-matches (late joiners, declines); a what-if
 # run writes nothing, so it may also preview while enrollment is still open.
 RUNNABLE = (Program.Status.MATCHING, Program.Status.ACTIVE)
@@ -53,16 +52,12 @@ MAX_WEIGHT = 5
 Status = MatchRun.Status
 
 
-def _stale_before() -> Any:
-    return timezone.now() - STALE_AFTER
-
-
 def _in_progress(organization: Organization, program: Program):
-    """Real runs of the program that are queued or running (and not stale)."""
+    """Real runs of the program that are queued or running (with a live worker)."""
     return (
         scoped(MatchRun, organization)
         .filter(program=program, what_if=False)
-        .filter(Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__gte=_stale_before()))
+        .filter(Q(status=Status.QUEUED) | Q(status=Status.RUNNING, heartbeat_at__gte=liveness.dead_before()))
     )
 
 
@@ -87,10 +82,9 @@ def _clean_weights(organization: Organization, program: Program, weights: Mappin
 
 
 def _enqueue(run: MatchRun) -> None:
-    from ..tasks import execute_run  # the task module imports this one
+    from ..tasks import MATCH_RUNS  # the task module imports this one
 
-    organization_id, run_id = run.organization_id, run.pk
-    transaction.on_commit(lambda: execute_run.delay(organization_id=organization_id, run_id=run_id))
+    send_on_commit(MATCH_RUNS, organization_id=run.organization_id, pk=run.pk)
 
 
 @transaction.atomic
@@ -129,10 +123,8 @@ def match_run_start(
         if known != set(scope):
             raise ValidationError({"scope_participant_ids": ["Some of these people are not in this program."]})
     if not what_if:
-        # A run whose worker died long ago does not block the program forever.
-        scoped(MatchRun, organization).filter(
-            program=program, status=Status.RUNNING, started_at__lt=_stale_before()
-        ).update(
+        # A run whose worker died does not block the program (the sweeper would queue it again otherwise).
+        scoped(MatchRun, organization).filter(liveness.dead(), program=program).update(
             status=Status.FAILED, error="The run was interrupted (its worker stopped).", finished_at=timezone.now()
         )
         if _in_progress(organization, program).exists():
@@ -164,17 +156,27 @@ def match_run_start(
 
 @transaction.atomic
 def match_run_rerun(*, organization: Organization, actor: User | None, run_id: int) -> MatchRun:
-    """Queue a failed run again, or one whose worker died mid-run (stale). Anything else is refused."""
+    """Queue a failed run again, or one whose worker died mid-run (no heartbeat). Anything else is refused."""
     run = get_scoped_or_404(MatchRun, organization, pk=run_id)
     lock_program(organization, run.program_id)
     requeued = (
         scoped(MatchRun, organization)
         .filter(pk=run.pk)
-        .filter(Q(status=Status.FAILED) | Q(status=Status.RUNNING, started_at__lt=_stale_before()))
-        .update(status=Status.QUEUED, error="", progress=0, stage="Queued", started_at=None, finished_at=None)
+        .filter(Q(status=Status.FAILED) | liveness.dead())
+        .update(
+            status=Status.QUEUED,
+            error="",
+            progress=0,
+            stage="Queued",
+            started_at=None,
+            finished_at=None,
+            claimed_by="",
+            heartbeat_at=timezone.now(),
+            attempts=0,
+        )
     )
     if not requeued:
-        raise ValidationError("Only a failed run, or one interrupted a while ago, can be run again.")
+        raise ValidationError("Only a failed run, or one whose worker stopped, can be run again.")
     if not run.what_if and _in_progress(organization, run.program).exclude(pk=run.pk).exists():
         raise ValidationError("Another matching run of this program is in progress; wait for it to finish.")
     run.refresh_from_db()
@@ -186,8 +188,11 @@ def match_run_rerun(*, organization: Organization, actor: User | None, run_id: i
 # --- Execute ---------------------------------------------------------------------------------------------
 
 
-def _progress(run_id: int, started: Any, progress: int, stage: str) -> None:
-    MatchRun.objects.filter(pk=run_id, status=Status.RUNNING, started_at=started).update(progress=progress, stage=stage)
+def _progress(run_id: int, token: str, progress: int, stage: str) -> None:
+    # A sign of life too, from the working thread itself.
+    MatchRun.objects.filter(pk=run_id, status=Status.RUNNING, claimed_by=token).update(
+        progress=progress, stage=stage, heartbeat_at=timezone.now()
+    )
 
 
 def match_run_execute(*, organization_id: int, run_id: int) -> MatchRun | None:
@@ -196,28 +201,28 @@ def match_run_execute(*, organization_id: int, run_id: int) -> MatchRun | None:
     Failures are recorded on the run (status failed, a readable error) and not retried: the data, not the
     infrastructure, is usually at fault, so a retry would fail the same way."""
     started = timezone.now()
-    claimable = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=started - STALE_AFTER)
-    claimed = MatchRun.objects.filter(claimable, pk=run_id, organization_id=organization_id).update(
-        status=Status.RUNNING, started_at=started, finished_at=None, progress=5, stage="Loading profiles", error=""
-    )
-    if not claimed:
+    token = liveness.claim_token()
+    rows = MatchRun.objects.filter(pk=run_id, organization_id=organization_id)
+    fields = {"started_at": started, "finished_at": None, "progress": 5, "stage": "Loading profiles", "error": ""}
+    if not liveness.claim(rows, token=token, now=started, **fields):
         logger.info("Match run %s of organization %s: nothing to claim, skipped.", run_id, organization_id)
         return None
     clock = time.perf_counter()
     try:
-        run = MatchRun.objects.select_related("program", "organization", "started_by").get(
-            pk=run_id, organization_id=organization_id
-        )
-        _execute(run, started, clock)
+        run = rows.select_related("program", "organization", "started_by").get()
+        with liveness.Heartbeat(MatchRun, pk=run_id, organization_id=organization_id, token=token):
+            _execute(run, token, clock)
+    except liveness.TakenOver:  # another worker took the run after this one stalled: it writes the result
+        logger.warning("Match run %s of organization %s: taken over by another worker.", run_id, organization_id)
     except Exception as exc:  # recorded for the admin to read; not retried (see the docstring)
         logger.exception("Match run %s of organization %s failed.", run_id, organization_id)
-        MatchRun.objects.filter(pk=run_id, status=Status.RUNNING, started_at=started).update(
+        rows.filter(status=Status.RUNNING, claimed_by=token).update(
             status=Status.FAILED, error=_describe(exc), finished_at=timezone.now(), stage="Failed"
         )
-    return MatchRun.objects.get(pk=run_id, organization_id=organization_id)
+    return rows.get()
 
 
-def _execute(run: MatchRun, started: Any, clock: float) -> None:
+def _execute(run: MatchRun, token: str, clock: float) -> None:
     program = run.program
     timings: dict[str, float] = {}
     step = time.perf_counter()
@@ -225,21 +230,18 @@ def _execute(run: MatchRun, started: Any, clock: float) -> None:
         organization_id=run.organization_id, program=program, scope_participant_ids=run.scope_participant_ids or None
     )
     timings["load_s"] = time.perf_counter() - step
-    _progress(run.pk, started, 25, f"Scoring {len(cohort.mentees)} mentees against {len(cohort.mentors)} mentors")
+    _progress(run.pk, token, 25, f"Scoring {len(cohort.mentees)} mentees against {len(cohort.mentors)} mentors")
 
     engine = compute.Engine(cohort, weights=run.weights, objective=run.objective)
     engine.score()
-    _progress(run.pk, started, 55, "Circles" if program.is_group else "Finding the best pairs")
+    _progress(run.pk, token, 55, "Circles" if program.is_group else "Finding the best pairs")
     outcome = engine.solve(explain=not run.what_if)
     timings.update(outcome.timings)
-    _progress(run.pk, started, 85, "Saving the proposal" if run.what_if else "Saving the matches")
+    _progress(run.pk, token, 85, "Saving the proposal" if run.what_if else "Saving the matches")
 
     step = time.perf_counter()
     with transaction.atomic():
         program = lock_program(run.organization_id, program.pk)
-        # Still ours? A run re-claimed as stale by another worker while this one was slow must not write twice.
-        if not MatchRun.objects.filter(pk=run.pk, status=Status.RUNNING, started_at=started).exists():
-            raise RuntimeError("This run was taken over by another worker.")
         automatic = program.match_mode == Program.MatchMode.AUTOMATIC and not run.what_if
         written = None
         if not run.what_if:
@@ -255,7 +257,11 @@ def _execute(run: MatchRun, started: Any, clock: float) -> None:
         match_ids = written.match_ids if written else []
         figures = _figures(cohort, outcome, run, timings, time.perf_counter() - clock, written)
         proposal = [p.as_json() for p in _kept_as_proposed(cohort)] + [p.as_json() for p in outcome.proposed]
-        MatchRun.objects.filter(pk=run.pk).update(
+        # Only while the claim is ours: a run taken over by another worker meanwhile raises here, and this
+        # transaction (the matches above) is rolled back, so the result is written once.
+        liveness.finish(
+            MatchRun.objects.filter(pk=run.pk),
+            token=token,
             status=Status.DONE,
             progress=100,
             stage="Done",

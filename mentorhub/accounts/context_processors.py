@@ -24,8 +24,14 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
         assert membership is not None, "only counts that apply to a membership are read"
         return count.cached(membership)
 
+    # The organization pages' tenancy layer loaded this person's memberships along with the one the page is
+    # for (mentorhub.tenancy.memberships_with): the switcher reuses them while every count is cached.
+    loaded: list[Membership] | None = getattr(request, "user_memberships", None)
+
     @functools.cache
     def memberships() -> list[Membership]:
+        if loaded is not None and all(cached(count) is not None for count in counts):
+            return loaded
         queryset = (
             Membership.objects.filter(user=user, deactivated_at__isnull=True)
             .select_related("organization")

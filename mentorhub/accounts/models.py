@@ -313,6 +313,9 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # When the email with the current link was claimed for sending (mentorhub/mail_once.py): a redelivered
+    # task finds it set and sends nothing; Resend clears it with the new link.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -357,10 +360,23 @@ class RosterImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The claim of the worker applying it and that worker's last sign of life; for a queued import, when its
+    # task was last sent. How many times a worker took it (mentorhub/jobs/liveness.py).
+    claimed_by = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organization", "created_at"], name="rosterimport_org_created")]
+        indexes = [
+            models.Index(fields=["organization", "created_at"], name="rosterimport_org_created"),
+            # What the sweeper looks for every few seconds: open imports by heartbeat (mentorhub/jobs/sweep.py).
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="rosterimport_open_heartbeat",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Roster import {self.pk} ({self.status})"

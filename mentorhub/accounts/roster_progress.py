@@ -7,9 +7,13 @@ carries the organization id and the import id, and status reads prefer the cache
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
 
 from .models import RosterImport
+
+logger = logging.getLogger(__name__)
 
 # Long enough for the slowest import; the key is deleted when the import finishes anyway.
 PROGRESS_TTL_SECONDS = 60 * 60
@@ -20,11 +24,18 @@ def progress_key(*, organization_id: int, import_id: int) -> str:
 
 
 def publish(*, organization_id: int, import_id: int, processed_rows: int) -> None:
-    cache.set(progress_key(organization_id=organization_id, import_id=import_id), processed_rows, PROGRESS_TTL_SECONDS)
+    key = progress_key(organization_id=organization_id, import_id=import_id)
+    try:
+        cache.set(key, processed_rows, PROGRESS_TTL_SECONDS)
+    except Exception:  # the figure is a courtesy: a cache that is away (Redis restarting) must not fail the import
+        logger.warning("Roster import %s: progress not published (cache unavailable)", import_id)
 
 
 def clear(*, organization_id: int, import_id: int) -> None:
-    cache.delete(progress_key(organization_id=organization_id, import_id=import_id))
+    try:
+        cache.delete(progress_key(organization_id=organization_id, import_id=import_id))
+    except Exception:  # expires by itself (PROGRESS_TTL_SECONDS); status reads ignore it once the import is done
+        logger.warning("Roster import %s: progress not cleared (cache unavailable)", import_id)
 
 
 def apply_live_progress(imports: list[RosterImport]) -> None:

@@ -7,8 +7,9 @@ import smtplib
 from celery import shared_task
 
 from mentorhub.db.tenant_scope import cross_organization_task, organization_scope, organization_task
+from mentorhub.jobs.sweep import JobKind, register
 
-from .models import Organization, User
+from .models import Organization, RosterImport, User
 from .services.departures import departures_complete
 from .services.invitations import invitation_email_send
 from .services.retention import retention_apply
@@ -29,8 +30,15 @@ MAIL_RETRIES = 4
 @organization_task
 def apply_roster_import(*, organization_id: int, import_id: int) -> None:
     """Apply a validated roster import. Idempotent: the service claims the import with a conditional
-    UPDATE (queued -> running), so a duplicate delivery finds nothing to do."""
+    UPDATE (queued, or running with a dead heartbeat -> running), so a duplicate delivery finds nothing to do."""
     roster_import_apply(organization_id=organization_id, import_id=import_id)
+
+
+# The sweeper (mentorhub/jobs/sweep.py) sends an import again when its worker died or its message was lost.
+ROSTER_IMPORTS = JobKind(
+    model=RosterImport, task=apply_roster_import, id_argument="import_id", requeue={"processed_rows": 0}
+)
+register(ROSTER_IMPORTS)
 
 
 @shared_task(
@@ -48,8 +56,8 @@ def apply_roster_import(*, organization_id: int, import_id: int) -> None:
 def send_invitation_email(*, organization_id: int, invitation_id: int, base_url: str = "") -> None:
     """Email an invitation's link. `base_url` (scheme and host of the admin's request) makes the link
     absolute; it is not a secret, the link's secret is rebuilt from the row. An invitation revoked,
-    accepted or expired before the task runs gets no email. A redelivered task may send the same email
-    twice; that is harmless (the same link), and there is no sent-flag to claim without a schema change."""
+    accepted or expired before the task runs gets no email, and a link is emailed once: the service claims
+    it first, so a task redelivered after a worker died mid-send finds it sent (mentorhub/mail_once.py)."""
     invitation_email_send(organization_id=organization_id, invitation_id=invitation_id, base_url=base_url)
 
 

@@ -20,6 +20,8 @@ from django.apps import apps
 from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from mentorhub.db.maintenance import install_analyze_function
+
 POLICY_NAME = "tenant_isolation"
 # The one table the application may add to but never change or remove from.
 APPEND_ONLY_TABLES = ("accounts_auditevent",)
@@ -138,3 +140,5 @@ def after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
 
     # The test database also lets the application role TRUNCATE: pytest-django empties tables that way.
     grant_application_role(connection, application_role(using), truncate=settings.DJANGO_ENV == "test")
+    # Bulk writes refresh the planner's statistics through it: only the owner may ANALYZE (maintenance.py).
+    install_analyze_function(connection, application_role(using))

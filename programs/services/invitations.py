@@ -11,6 +11,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from mentorhub.mail_once import send_once
+
 from ..models import Participant, Program
 
 logger = logging.getLogger(__name__)
@@ -27,7 +29,8 @@ def absolute_url(path: str, base_url: str = "") -> str:
 def program_invitation_send(*, organization_id: int, participant_id: int, base_url: str = "") -> bool:
     """Email one invited participant a link to their open programs. Returns False, sending nothing, when the
     invitation is no longer open: taken up or withdrawn meanwhile, or the program is not enrolling (a draft
-    sends its invitations when enrollment opens). Mail errors propagate: the task retries transient ones."""
+    sends its invitations when enrollment opens) or it was already emailed. Mail errors propagate, with the
+    claim given back: the task retries transient ones."""
     participant = (
         Participant.objects.select_related("program", "employee", "organization")
         .filter(pk=participant_id, organization_id=organization_id)
@@ -52,8 +55,25 @@ def program_invitation_send(*, organization_id: int, participant_id: int, base_u
     }
     subject = render_to_string("programs/email/invitation_subject.txt", context).strip()
     body = render_to_string("programs/email/invitation_message.txt", context)
-    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [participant.employee.email])
-    return True
+    # Claimed before it is sent: a redelivered task, or enrollment reopened after a return to draft, finds
+    # it emailed and sends nothing (mentorhub/mail_once.py). Still invited when claimed: taking it up wins.
+    claim = Participant.objects.filter(
+        pk=participant.pk, organization_id=organization_id, status=Participant.Status.INVITED
+    )
+    sent = send_once(
+        claim,
+        field="invitation_emailed_at",
+        send=lambda: send_mail(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [participant.employee.email]
+        ),
+    )
+    if not sent:
+        logger.info(
+            "Program invitation %s of organization %s: already emailed, not sent again.",
+            participant_id,
+            organization_id,
+        )
+    return sent
 
 
 def invitation_emails_queue(*, organization_id: int, participant_ids: list[int], base_url: str | None) -> None:

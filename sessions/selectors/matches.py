@@ -24,6 +24,13 @@ def match_places_of(organization: Organization, employee: Employee) -> QuerySet[
     )
 
 
+def places_stamp(organization: Organization, employee: Employee) -> tuple:
+    """What this person's places in matches are now (which matches, their status, whether they are in them),
+    in one small query: cached pages that depend on who sees what carry it (sessions/page_cache.py)."""
+    places = match_places_of(organization, employee).order_by("match_id", "pk")
+    return tuple(places.values_list("match_id", "match__status", "current"))
+
+
 def started_matches_of(*, organization: Organization, employee: Employee) -> QuerySet[Match]:
     """The matches this person works (or worked) in, active first, with members and program prefetched."""
     return (

@@ -52,7 +52,9 @@ def deliver_reminders_on_commit() -> None:
     waiting = (getattr(callback, "wake", None) for _, callback, *_ in connection.run_on_commit)
     if any(wake is not None and not wake.done for wake in waiting):
         return
-    transaction.on_commit(_Wake(deliver_reminders))
+    # robust: the reminders are saved rows; with the broker down the next beat tick sends them, and the request
+    # that saved them does not fail for it.
+    transaction.on_commit(_Wake(deliver_reminders), robust=True)
 
 
 class _Wake:

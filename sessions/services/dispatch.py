@@ -21,6 +21,11 @@ a claim is taken back only after STALE_CLAIM, longer than any sender runs.
 
 The claim is the one query here that spans organizations (the dispatcher serves all of them); everything
 a batch loads to render its messages is read per organization.
+
+The per-email work is kept small, as a sender hands over thousands of messages a second: a batch's related
+objects are loaded once (reminder_batch.py), its notices inserted in one statement, each email written
+straight to its wire form (reminder_mail.py) and handed over on one mail connection per batch; what stays
+per email is the "sent" mark, which exactly-once needs.
 """
 
 from __future__ import annotations
@@ -33,25 +38,25 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.mime.text import MIMEText
 from itertools import groupby
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import BadHeaderError, EmailMessage, get_connection
+from django.core.mail import BadHeaderError, get_connection
 from django.db import connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from matching.models import Match, MatchMember
-from mentorhub.accounts.models import Employee, Organization
+from mentorhub.accounts.models import Organization
 from mentorhub.db.tenant_scope import all_organizations, organization_scope
 
-from .. import ics, messages
-from ..models import MentoringSession, Notification, NotificationPreference, Reminder
+from .. import messages
+from ..models import Reminder
 from ..selectors.notifications import unread_cache_key
 from .notifications import unsubscribe_url
+from .reminder_batch import batch_context, claimed_rows, email_off, notices_create
+from .reminder_mail import reminder_email
 
 logger = logging.getLogger(__name__)
 
@@ -189,26 +194,10 @@ def _deliver_claimed(
     claim_id: int, ids: list[int], now: datetime, report: DeliveryReport, deadline: float | None = None
 ) -> None:
     with all_organizations():
-        reminders = _claimed_rows(claim_id, ids)
+        reminders = claimed_rows(claim_id, ids)
     for organization_id, group in groupby(reminders, key=lambda r: r.organization_id):
         with organization_scope(organization_id):
             _deliver_group(list(group), claim_id, now, report, deadline)
-
-
-def _claimed_rows(claim_id: int, ids: list[int]) -> list[Reminder]:
-    return list(
-        Reminder.objects.filter(pk__in=ids, claim_id=claim_id, status=S.CLAIMED)
-        .select_related(
-            "organization",
-            "recipient",
-            "session__match__program",
-            "session__program",
-            "milestone__goal__match",
-            "milestone__goal__participant",
-            "match__program",
-        )
-        .order_by("organization_id", "due_at", "id")
-    )
 
 
 def _deliver_group(
@@ -225,44 +214,6 @@ def _deliver_group(
         report.retried += _retry_later([row.pk for row in rows], claim_id, now, f"{type(error).__name__}")
 
 
-def _context(organization: Organization, reminders: list[Reminder], now: datetime) -> messages.Context:
-    """Everything the messages of one organization's reminders need, in three queries."""
-    match_ids = set()
-    quiet_ids = set()
-    for reminder in reminders:
-        if reminder.session is not None:  # loaded with the reminder (select_related)
-            match_ids.add(reminder.session.match_id)
-        elif reminder.match_id:
-            match_ids.add(reminder.match_id)
-            if reminder.kind in (Reminder.Kind.INACTIVITY_NUDGE, Reminder.Kind.NUDGE_ESCALATION):
-                quiet_ids.add(reminder.match_id)
-    people: dict[int, list[Employee]] = defaultdict(list)
-    for member in (
-        MatchMember.objects.filter(organization=organization, match_id__in=match_ids)
-        .exclude(response=MatchMember.Response.DECLINED)
-        .select_related("participant__employee")
-        .order_by("match_id", "-current", "role", "id")
-    ):
-        people[member.match_id].append(member.participant.employee)
-    activity = {}
-    if quiet_ids:
-        rows = (
-            Match.objects.filter(organization=organization, pk__in=quiet_ids)
-            .annotate(
-                last_held=Max("sessions__starts_at", filter=Q(sessions__status=MentoringSession.Status.HELD)),
-                ahead=Max(
-                    "sessions__starts_at",
-                    filter=Q(sessions__status=MentoringSession.Status.SCHEDULED, sessions__starts_at__gte=now),
-                ),
-            )
-            .values_list("pk", "last_held", "ahead")
-        )
-        activity = {pk: (last_held, ahead is not None) for pk, last_held, ahead in rows}
-    return messages.Context(
-        now=now, members=dict(people), slugs={organization.pk: organization.slug}, activity=activity
-    )
-
-
 def _deliver_for_organization(
     organization: Organization,
     reminders: list[Reminder],
@@ -271,7 +222,7 @@ def _deliver_for_organization(
     report: DeliveryReport,
     deadline: float | None,
 ) -> None:
-    context = _context(organization, reminders, now)
+    context = batch_context(organization, reminders, now)
     skipped: dict[str, list[int]] = defaultdict(list)
     ready: list[tuple[Reminder, messages.Message]] = []
     for reminder in reminders:
@@ -293,28 +244,14 @@ def _deliver_for_organization(
         report.skipped += len(pks)
     if not ready:
         return
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                organization=organization,
-                recipient=reminder.recipient,
-                kind=reminder.kind,
-                title=message.subject[:200],
-                body=message.body[:4000],
-                url=message.path,
-                reminder=reminder,
-            )
-            for reminder, message in ready
-        ],
-        ignore_conflicts=True,
-    )
+    notices_create(organization, ready)
     cache.delete_many({unread_cache_key(organization.pk, reminder.recipient_id) for reminder, _ in ready})
-    email_off = _email_off(organization, {reminder.recipient_id for reminder, _ in ready})
+    switched_off = email_off(organization, {reminder.recipient_id for reminder, _ in ready})
     to_email = []
     in_app_only = []
     for reminder, message in ready:
         category = messages.CATEGORY_OF_KIND.get(reminder.kind, "")
-        if reminder.recipient.email and category not in email_off.get(reminder.recipient_id, ()):
+        if reminder.recipient.email and category not in switched_off.get(reminder.recipient_id, ()):
             to_email.append((reminder, message))
         else:
             in_app_only.append(reminder.pk)
@@ -324,11 +261,6 @@ def _deliver_for_organization(
         )
         report.sent += len(in_app_only)
     _send_emails(organization, to_email, claim_id, now, report, deadline)
-
-
-def _email_off(organization: Organization, employee_ids: set[int]) -> dict[int, set[str]]:
-    rows = NotificationPreference.objects.filter(organization=organization, employee_id__in=employee_ids)
-    return {row.employee_id: set(row.email_off or ()) for row in rows}
 
 
 def _send_emails(
@@ -344,6 +276,8 @@ def _send_emails(
     time) hands the rest back, to be sent later."""
     if not ready:
         return
+    # The same person's link serves all their reminders of the batch (one HMAC each).
+    links: dict[tuple[int, str], str] = {}
     mail = get_connection(fail_silently=False)
     try:
         mail.open()
@@ -353,8 +287,14 @@ def _send_emails(
                     report.out_of_time = True
                     report.retried += _hand_back([r.pk for r, _ in ready[index:]], claim_id)
                     return
+                category = messages.CATEGORY_OF_KIND.get(reminder.kind, "")
+                link = links.get((reminder.recipient_id, category))
+                if link is None:
+                    link = links[reminder.recipient_id, category] = unsubscribe_url(
+                        organization.pk, reminder.recipient_id, category
+                    )
                 try:
-                    mail.send_messages([build_email(organization, reminder, message)])
+                    mail.send_messages([reminder_email(organization, reminder, message, unsubscribe=link)])
                 except PERMANENT_MAIL_ERRORS as error:
                     logger.warning("Reminder %s refused for good: %s", reminder.pk, error)
                     _finish(reminder, claim_id, status=S.FAILED, note=f"Refused: {error}"[:300])
@@ -443,37 +383,3 @@ def _retry_later(pks: list[int], claim_id: int, now: datetime, error: str) -> in
             status=S.PENDING, claim_id=None, due_at=now + wait, note=f"Retrying: {error}"[:300]
         )
     return retried
-
-
-def build_email(organization: Organization, reminder: Reminder, message: messages.Message) -> EmailMessage:
-    """The email of a rendered reminder: plain text, the page's link, a one-click unsubscribe for its
-    category (RFC 8058), a Message-ID fixed by the reminder, and the .ics when there is one."""
-    base = ics.base_url()
-    category = messages.CATEGORY_OF_KIND.get(reminder.kind, "")
-    unsubscribe = unsubscribe_url(organization.pk, reminder.recipient_id, category)
-    label = messages.CATEGORIES.get(category, ("these emails",))[0].lower() if category else "these emails"
-    body = (
-        f"Hello {reminder.recipient.name},\n\n{message.body}\n\nOpen it in MentorHub: {base}{message.path}\n\n"
-        f"--\nYou get this email because you take part in mentoring at {organization.name}.\n"
-        f"Stop emails like this one ({label}): {unsubscribe}\n"
-    )
-    # One line, whatever a name imported from a roster holds (a line break would be a header injection, and
-    # Django refuses it).
-    subject = " ".join(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message.subject}".split())
-    email = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[reminder.recipient.email],
-        headers={
-            "Message-ID": f"<reminder.{organization.pk}.{reminder.pk}@{ics.site_domain()}>",
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    if message.ics:
-        part = MIMEText(message.ics.decode("utf-8"), "calendar", "utf-8")
-        part.set_param("method", message.ics_method or "REQUEST")
-        part.add_header("Content-Disposition", "attachment", filename="invite.ics")
-        email.attach(part)
-    return email

@@ -23,6 +23,7 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Program
 
 from ..models import Goal, GoalComment, GoalTemplate, Milestone
+from ..page_cache import goal_people_changed
 from ..selectors.goals import visible_goals_q
 from .common import match_for_write
 from .reminders import reminders_goal_closed, reminders_plan_milestone
@@ -59,7 +60,14 @@ def goal_owners(organization: Organization, goal: Goal) -> list[Employee]:
 
 
 def _goal_for_write(organization: Organization, employee: Employee, goal_id: int) -> Goal:
-    """The goal, locked, if `employee` may change it; 404 when they may not even see it."""
+    """The goal, locked, if `employee` may change it; 404 when they may not even see it. Every change of a goal
+    and its milestones comes through here: the mentoring pages of who sees it are told (sessions/page_cache.py)."""
+    goal = _goal_writable(organization, employee, goal_id)
+    goal_people_changed(organization=organization, goal=goal)
+    return goal
+
+
+def _goal_writable(organization: Organization, employee: Employee, goal_id: int) -> Goal:
     visible = scoped(Goal, organization).filter(visible_goals_q(organization, employee))
     goal = get_scoped_or_404(
         visible.select_for_update(of=("self",)).select_related("match", "participant__employee", "program"),
@@ -132,6 +140,7 @@ def goal_create(
     )
     goal.full_clean()
     goal.save()
+    goal_people_changed(organization=organization, goal=goal)
     today = timezone.localdate()
     planned = list(milestones or [])
     if template is not None:

@@ -97,11 +97,17 @@ def preferences_save(*, organization: Organization, employee: Employee, email_of
 
 
 def _unsubscribe_key() -> bytes:
-    return hashlib.sha256(f"{UNSUBSCRIBE_SALT}:{settings.SECRET_KEY}".encode()).digest()
+    return _key_for(settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4)
+def _key_for(secret: str) -> bytes:
+    """Derived once per secret (a rotated SECRET_KEY gets its own), not once per email."""
+    return hashlib.sha256(f"{UNSUBSCRIBE_SALT}:{secret}".encode()).digest()
 
 
 def _unsubscribe_mac(payload: str) -> str:
-    return hmac.new(_unsubscribe_key(), payload.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(_unsubscribe_key(), payload.encode(), "sha256").hex()[:32]
 
 
 def unsubscribe_token(organization_id: int, employee_id: int, category: str) -> str:

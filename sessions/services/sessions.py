@@ -20,6 +20,7 @@ from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..models import MentoringSession, SessionFeedback
+from ..page_cache import match_people_changed
 from .common import deliver_reminders_on_commit, match_for_write
 from .reminders import reminders_plan_session, reminders_session_cancelled, reminders_session_logged
 
@@ -43,6 +44,7 @@ def _save_new(session: MentoringSession) -> MentoringSession:
     try:
         with transaction.atomic():
             session.save()
+        match_people_changed(organization=session.organization, match_id=session.match_id)
     except IntegrityError:
         raise ValidationError(
             {"starts_at": ["This match already has a session at that time (was it sent twice?)."]}
@@ -59,6 +61,8 @@ def _session_for_write(organization: Organization, employee: Employee, session_i
     session = get_scoped_or_404(
         MentoringSession.objects.select_for_update().select_related("program"), organization, pk=session_id
     )
+    # Every change of a session comes through here or _save_new: its match's pages are told (page_cache.py).
+    match_people_changed(organization=organization, match_id=match_id)
     return session, found
 
 
@@ -144,6 +148,7 @@ def session_update(
     try:
         with transaction.atomic():
             session.save()
+        match_people_changed(organization=session.organization, match_id=session.match_id)
     except IntegrityError:
         raise ValidationError({"starts_at": ["This match already has a session at that time."]}) from None
     if moved:

@@ -24,6 +24,7 @@ from mentorhub.web.htmx import is_htmx, vary_on_htmx
 
 from ..forms import PERSONAL, CommentForm, GoalEditForm, GoalForm, MilestoneForm
 from ..models import Goal
+from ..page_cache import person_cached
 from ..selectors.goals import (
     goal_for_employee,
     goal_matches,
@@ -31,6 +32,7 @@ from ..selectors.goals import (
     milestone_for_employee,
     program_goal_templates,
 )
+from ..selectors.matches import places_stamp
 from ..services.goals import goal_comment_add, goal_create, goal_update, milestone_update
 from ..services.goals import goal_delete as goal_delete_service
 from ..services.goals import milestone_add as milestone_add_service
@@ -80,7 +82,17 @@ def _mentors_now(goal: Goal, matches: list[Match], employee: Employee) -> bool:
 
 
 def _goal(request: OrgRequest, goal_pk: int) -> Goal:
-    return goal_for_employee(organization=request.organization, employee=employee_or_404(request), goal_id=goal_pk)
+    """The goal with its milestones and comments, if this person may see it (else 404), from the person's cache
+    (sessions/page_cache.py): every change of the goal goes through the services that tell it, and who sees
+    what follows the person's places in matches, read live."""
+    organization, employee = request.organization, employee_or_404(request)
+    return person_cached(
+        organization=organization,
+        employee_id=employee.pk,
+        part=f"goal{goal_pk}",
+        stamp=places_stamp(organization, employee),
+        build=lambda: (goal_for_employee(organization=organization, employee=employee, goal_id=goal_pk), None),
+    )
 
 
 def _render_goal(

@@ -4,7 +4,7 @@ goals, things to do), one match's space (people, sessions, goals, completing it)
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,18 +17,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matching import selectors as matching_selectors
 from matching.models import Match, MatchMember
 from matching.services.lifecycle import match_end_early, match_request_completion
-from mentorhub.accounts.models import Employee
+from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import OrgRequest, employee_or_404, employee_or_none, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from ..extensions import home_todos
 from ..forms import EndMatchForm
 from ..models import Goal, MentoringSession
+from ..page_cache import person_cached
 from ..selectors.goals import goal_progress, goals_of_match, goals_visible_to
 from ..selectors.matches import match_for_employee, started_matches_of
 from ..selectors.notifications import unread_count
 from ..selectors.sessions import sessions_of_match, sessions_to_log, upcoming_sessions
-from .common import TAKING_PART, acting_in, match_side, names, session_phase, zone_name
+from .common import TAKING_PART, MatchSide, acting_in, match_side, names, session_phase, zone_name
 
 # The home page lists this many sessions ahead (each match's card names its own next one).
 UPCOMING_SHOWN = 5
@@ -79,11 +80,45 @@ def my_mentoring(request: OrgRequest) -> HttpResponse:
     now = timezone.now()
     sides = [match_side(match, employee) for match in started_matches_of(organization=organization, employee=employee)]
     current = [side for side in sides if side.can_act]
-    upcoming = upcoming_sessions(organization=organization, employee=employee, now=now, limit=UPCOMING_SHOWN)
     by_match = {side.match.pk: side for side in sides}
+    # The costly parts come from the person's cache (sessions/page_cache.py), keyed by the matches read just now.
+    parts = person_cached(
+        organization=organization,
+        employee_id=employee.pk,
+        part="home",
+        stamp=tuple((side.match.pk, side.match.status, side.can_act) for side in sides),
+        build=lambda: _home_parts(organization, employee, current, now),
+    )
+    upcoming = parts["upcoming"]
     next_of: dict[int, MentoringSession] = {}
     for session in upcoming:
         next_of.setdefault(session.match_id, session)
+    context.update(
+        {
+            "now": now,
+            "current": [{"side": side, "next": next_of.get(side.match.pk)} for side in current],
+            "history": [side for side in sides if not side.can_act],
+            "upcoming": [{"session": s, "side": by_match.get(s.match_id)} for s in upcoming],
+            "goals": parts["goals"],
+            "to_log": [
+                {"session": s, "side": by_match[s.match_id]}
+                for s in parts["to_log"]
+                if s.match_id in by_match and by_match[s.match_id].can_act
+            ],
+            "answers_waiting": _answers_waiting(request, employee),
+            "unread": unread_count(organization=organization, employee=employee),
+            "more_todos": parts["todos"],
+        }
+    )
+    return render(request, "sessions/my_mentoring.html", context)
+
+
+def _home_parts(
+    organization: Organization, employee: Employee, current: list[MatchSide], now: datetime
+) -> tuple[dict, datetime | None]:
+    """The home page's sessions ahead and to log, open goals and things to do; and when they change by
+    themselves (the first session ahead ends: it then waits to be logged)."""
+    upcoming = upcoming_sessions(organization=organization, employee=employee, now=now, limit=UPCOMING_SHOWN)
     goals = (
         goals_visible_to(organization=organization, employee=employee)
         .filter(
@@ -93,24 +128,13 @@ def my_mentoring(request: OrgRequest) -> HttpResponse:
         .exclude(status=Goal.Status.DONE)
         .order_by("status", "due_on", "id")
     )
-    context.update(
-        {
-            "now": now,
-            "current": [{"side": side, "next": next_of.get(side.match.pk)} for side in current],
-            "history": [side for side in sides if not side.can_act],
-            "upcoming": [{"session": s, "side": by_match.get(s.match_id)} for s in upcoming],
-            "goals": _goal_rows(list(goals), MILESTONES_SHOWN),
-            "to_log": [
-                {"session": s, "side": by_match[s.match_id]}
-                for s in sessions_to_log(organization=organization, employee=employee, now=now)
-                if s.match_id in by_match and by_match[s.match_id].can_act
-            ],
-            "answers_waiting": _answers_waiting(request, employee),
-            "unread": unread_count(organization=organization, employee=employee),
-            "more_todos": home_todos(organization, employee),  # e.g. check-ins (analytics)
-        }
-    )
-    return render(request, "sessions/my_mentoring.html", context)
+    parts = {
+        "upcoming": upcoming,
+        "goals": _goal_rows(list(goals), MILESTONES_SHOWN),
+        "to_log": sessions_to_log(organization=organization, employee=employee, now=now),
+        "todos": home_todos(organization, employee),  # e.g. check-ins (analytics)
+    }
+    return parts, min((session.ends_at for session in upcoming), default=None)
 
 
 @org_view(roles=TAKING_PART)
@@ -121,8 +145,17 @@ def mentoring_match(request: OrgRequest, match_pk: int) -> HttpResponse:
     match = match_for_employee(organization=organization, employee=employee, match_id=match_pk)
     side = match_side(match, employee)
     now = timezone.now()
+    # Its sessions and the goals this person sees, from the person's cache (sessions/page_cache.py); each
+    # session's phase is worked out below, at each visit.
+    sessions, goals = person_cached(
+        organization=organization,
+        employee_id=employee.pk,
+        part=f"match{match.pk}",
+        stamp=(match.status, side.can_act, side.is_current),
+        build=lambda: (_match_parts(organization, match, employee), None),
+    )
     upcoming, to_log, past = [], [], []
-    for session in sessions_of_match(organization=organization, match=match):
+    for session in sessions:
         phase = session_phase(session, now)
         # Read by templates/sessions/_session_item.html (`session.phase`): a display attribute, not a field.
         session.phase = phase  # type: ignore[attr-defined]
@@ -133,11 +166,6 @@ def mentoring_match(request: OrgRequest, match_pk: int) -> HttpResponse:
         else:
             past.append(session)
     upcoming.reverse()  # soonest first; the rest stay newest first
-    # Only the goals this person may see: a circle member never sees another member's personal goal.
-    goals = sorted(
-        goals_of_match(organization=organization, match=match, viewer=employee),
-        key=lambda g: (BY_ATTENTION[g.status], g.due_on or date.max, g.pk),
-    )
     context = {
         "nav_section": "mentoring",
         "zone": zone_name(),
@@ -147,9 +175,19 @@ def mentoring_match(request: OrgRequest, match_pk: int) -> HttpResponse:
         "upcoming": upcoming,
         "to_log": to_log,
         "past": past,
-        "goals": _goal_rows(goals),
+        "goals": goals,
     }
     return render(request, "sessions/match.html", context)
+
+
+def _match_parts(organization: Organization, match: Match, employee: Employee) -> tuple[list[MentoringSession], list]:
+    """A match's sessions, newest first, and the rows of the goals `employee` sees in it."""
+    # Only the goals this person may see: a circle member never sees another member's personal goal.
+    goals = sorted(
+        goals_of_match(organization=organization, match=match, viewer=employee),
+        key=lambda g: (BY_ATTENTION[g.status], g.due_on or date.max, g.pk),
+    )
+    return list(sessions_of_match(organization=organization, match=match)), _goal_rows(goals)
 
 
 @org_view(roles=TAKING_PART)

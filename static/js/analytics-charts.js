@@ -468,6 +468,7 @@
     Chart.defaults.font.family = FONT;
     Chart.defaults.color = INK;
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.rendered === "true") return;
       var data = readData(canvas);
       var make = KINDS[canvas.dataset.chart];
       if (!data || !make) return;
@@ -508,4 +509,6 @@
   });
 
   draw();
+  // Figures a task prepared arrive later, swapped in by htmx (templates/analytics/_preparing.html): draw them then.
+  document.addEventListener("htmx:afterSettle", draw);
 })();

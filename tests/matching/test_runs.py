@@ -13,8 +13,9 @@ from django.utils import timezone
 from matching.models import Match, MatchMember, MatchRun
 from matching.services.loading import load_cohort, manager_chains
 from matching.services.review import match_pin
-from matching.services.runs import STALE_AFTER, match_run_compare, match_run_execute, match_run_rerun, match_run_start
+from matching.services.runs import match_run_compare, match_run_execute, match_run_rerun, match_run_start
 from mentorhub.accounts.models import AuditEvent
+from mentorhub.jobs.liveness import dead_after
 from programs.models import Participant, Program
 from tests.factories import EmployeeFactory
 
@@ -126,24 +127,24 @@ class TestIdempotence:
         run = match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
         # The worker claimed it and died before its one write transaction committed: nothing was written.
         MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRun.Status.RUNNING, started_at=timezone.now(), progress=55
+            status=MatchRun.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), progress=55
         )
-        # While it may still be alive, nobody else takes it, and the admin cannot start another run.
+        # While its heartbeat is fresh, nobody else takes it, and the admin cannot start another run.
         assert match_run_execute(organization_id=org.pk, run_id=run.pk) is None
         with pytest.raises(ValidationError):
             match_run_rerun(organization=org, actor=admin.user, run_id=run.pk)
 
-        MatchRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - STALE_AFTER - timedelta(seconds=1))
+        MatchRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - dead_after() - timedelta(seconds=1))
         done = match_run_execute(organization_id=org.pk, run_id=run.pk)
         assert done.status == MatchRun.Status.DONE and done.progress == 100
         assert match_run_execute(organization_id=org.pk, run_id=run.pk) is None  # redelivered: no-op
         assert Match.objects.filter(program=cohort.program).count() == 4
         assert pairs_of(cohort.program) == _expected_pairs(cohort)
 
-    def test_an_admin_re_runs_a_stale_run(self, org, admin, cohort, django_capture_on_commit_callbacks):
+    def test_an_admin_re_runs_a_run_whose_worker_stopped(self, org, admin, cohort, django_capture_on_commit_callbacks):
         run = match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
         MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRun.Status.RUNNING, started_at=timezone.now() - STALE_AFTER - timedelta(minutes=1)
+            status=MatchRun.Status.RUNNING, heartbeat_at=timezone.now() - dead_after() - timedelta(seconds=1)
         )
         with django_capture_on_commit_callbacks(execute=True):
             match_run_rerun(organization=org, actor=admin.user, run_id=run.pk)

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.models import Match, MatchMember, MatchRun
-from matching.services.runs import STALE_AFTER, match_run_rerun, match_run_start
+from matching.services.runs import match_run_rerun, match_run_start
 from matching.tasks import execute_run
+from mentorhub.jobs.liveness import dead_after
 
 from .builders import standard_cohort
 
@@ -43,9 +44,9 @@ def test_a_run_goes_through_the_worker(celery_worker_process, org, admin):
 def test_an_interrupted_run_is_re_run_and_completes_once(celery_worker_process, org, admin):
     cohort = standard_cohort(org)
     run = match_run_start(organization=org, actor=admin.user, program_id=cohort.program.pk, queue=False)
-    # Its worker was killed mid-run long ago: "running", nothing written.
+    # Its worker was killed mid-run: "running", nothing written, no heartbeat for longer than the limit.
     MatchRun.objects.filter(pk=run.pk).update(
-        status=MatchRun.Status.RUNNING, started_at=timezone.now() - STALE_AFTER - timedelta(minutes=1), progress=55
+        status=MatchRun.Status.RUNNING, heartbeat_at=timezone.now() - dead_after() - timedelta(seconds=1), progress=55
     )
 
     with transaction.atomic():

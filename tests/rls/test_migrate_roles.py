@@ -79,6 +79,15 @@ def protected_tables(dbname: str) -> int:
     return count
 
 
+def last_analyze(dbname: str, table: str):
+    connection = admin_connection(dbname)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = %s", [table])
+        found = cursor.fetchone()[0]
+    connection.close()
+    return found
+
+
 def as_app(names: dict, sql: str, *, set_role: bool = False):
     """Run one statement as the application role (its own login, or the owner's after SET ROLE)."""
     config = settings.DATABASES["default"]
@@ -115,6 +124,9 @@ def test_migrate_through_the_owner_url_installs_the_wall_for_the_application_rol
         as_app(names, "UPDATE accounts_auditevent SET verb = 'x'")
     with pytest.raises(psycopg2.errors.InsufficientPrivilege):
         as_app(names, "CREATE TABLE intruder (id int)")
+    # It cannot ANALYZE a table itself (not the owner), but refreshes statistics through the owner's function.
+    as_app(names, "SELECT mentorhub_analyze(ARRAY['accounts_employee']::regclass[])")
+    assert last_analyze(names["db"], "accounts_employee") is not None
     # Migrating as the application role itself is refused with a message that says what to do.
     refused = manage("migrate", "--noinput", DATABASE_URL=url(names["app"], names["db"]))
     assert refused.returncode != 0 and "DATABASE_OWNER_URL" in refused.stderr

@@ -261,6 +261,20 @@ class ImpactReportSerializer(serializers.Serializer):
         return NpsSerializer(nps).data if nps is not None else None
 
 
+# --- Figures being prepared ----------------------------------------------------------------------------------
+
+
+class PreparingSerializer(serializers.Serializer):
+    """The figures of this selection are not ready: a task is preparing them (202), or preparing them failed a
+    moment ago (503). Ask the same URL again after `retry_after` seconds (the Retry-After header says the same)."""
+
+    status = serializers.ChoiceField(
+        choices=["preparing", "failed"], help_text="preparing: ask again shortly; failed: try again in a minute."
+    )
+    detail = serializers.CharField(help_text="The same, in words.")
+    retry_after = serializers.IntegerField(help_text="Seconds to wait before asking again.")
+
+
 # --- Roll-up runs ------------------------------------------------------------------------------------------
 
 

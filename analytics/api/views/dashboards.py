@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,10 +22,16 @@ from mentorhub.tenancy import OrganizationAPIView, OrganizationScopedViewSet, Or
 from ... import selectors
 from ...forms import HealthFilterForm, ImpactFilterForm, filter_errors
 from ...models import RollupRun
-from ...reports.health import HealthReport, health_report
-from ...reports.impact import ROLES, impact_report
+from ...reports.builds import FAILED_SECONDS, RETRY_AFTER_SECONDS, Preparing, health_or_preparing, impact_or_preparing
+from ...reports.health import HealthReport
+from ...reports.impact import ROLES
 from ...services.rollups import rollup_run_start
-from ..serializers.dashboards import HealthReportSerializer, ImpactReportSerializer, RollupRunSerializer
+from ..serializers.dashboards import (
+    HealthReportSerializer,
+    ImpactReportSerializer,
+    PreparingSerializer,
+    RollupRunSerializer,
+)
 
 DASHBOARD_READERS = frozenset({Role.ADMIN, Role.STAKEHOLDER})
 ADMIN_ONLY = frozenset({Role.ADMIN})
@@ -41,12 +47,47 @@ IMPACT_PARAMETERS = [
     PROGRAM,
     OpenApiParameter("role", OpenApiTypes.STR, enum=list(ROLES), description="Participants taking part as (all)."),
 ]
+# A selection whose figures are not cached is built by a task (analytics/reports/builds.py), never in the request.
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    location=OpenApiParameter.HEADER,
+    response=[202, 503],
+    description="Seconds to wait before asking the same URL again.",
+)
+PREPARING_RESPONSES = {
+    202: OpenApiResponse(
+        PreparingSerializer,
+        description="The figures of this selection are being prepared by a task: ask the same URL again after "
+        "Retry-After seconds (a few seconds at most); the dashboards' default views are prepared after each roll-up.",
+    ),
+    503: OpenApiResponse(
+        PreparingSerializer, description="Preparing these figures failed a moment ago: try again after Retry-After."
+    ),
+}
 
 
 def _valid(form: Any) -> Any:
     if not form.is_valid():
         raise exceptions.ValidationError(filter_errors(form))
     return form
+
+
+def _preparing(request: OrgApiRequest, preparing: Preparing) -> Response:
+    if preparing.failed:
+        data = {
+            "status": "failed",
+            "detail": "These figures could not be prepared. Try again in a minute.",
+            "retry_after": FAILED_SECONDS,
+        }
+        return Response(data, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": str(FAILED_SECONDS)})
+    data = {
+        "status": "preparing",
+        "detail": "These figures are being prepared. Ask again in a few seconds.",
+        "retry_after": RETRY_AFTER_SECONDS,
+    }
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Location": request.build_absolute_uri()}
+    return Response(data, status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
 class HealthView(OrganizationAPIView):
@@ -58,13 +99,15 @@ class HealthView(OrganizationAPIView):
         "response rate, matches at risk (the matches themselves, with names, for HR admins only), trends by month "
         "and departments. Each figure is {value, n, suppressed}; a group smaller than the organization's minimum "
         "is suppressed (value and n null). A selection that would single out a small group is `refused`.",
-        parameters=HEALTH_PARAMETERS,
-        responses=HealthReportSerializer,
+        parameters=[*HEALTH_PARAMETERS, RETRY_AFTER],
+        responses={200: HealthReportSerializer, **PREPARING_RESPONSES},
     )
     def get(self, request: OrgApiRequest, org_slug: str) -> Response:
         organization = request.organization
         form = _valid(HealthFilterForm(request.query_params, organization=organization))
-        report = health_report(organization=organization, filters=form.filters())
+        report = health_or_preparing(organization=organization, filters=form.filters())
+        if isinstance(report, Preparing):
+            return _preparing(request, report)
         if report.computed_at is None:
             # Never rolled up: nothing to show yet (as on the page), only `computed_at` null.
             report = HealthReport(k=report.k, filters=report.filters, computed_at=None)
@@ -81,13 +124,15 @@ class ImpactView(OrganizationAPIView):
         "(Kaplan-Meier curves with 95% intervals, the difference in points), promotions per 100 person-years, "
         "closing-survey outcomes and NPS, participation by self-identified group. Each figure is {value, n, "
         "suppressed}; intervals are [estimate, lower, upper].",
-        parameters=IMPACT_PARAMETERS,
-        responses=ImpactReportSerializer,
+        parameters=[*IMPACT_PARAMETERS, RETRY_AFTER],
+        responses={200: ImpactReportSerializer, **PREPARING_RESPONSES},
     )
     def get(self, request: OrgApiRequest, org_slug: str) -> Response:
         organization = request.organization
         form = _valid(ImpactFilterForm(request.query_params, organization=organization))
-        report = impact_report(organization=organization, filters=form.filters())
+        report = impact_or_preparing(organization=organization, filters=form.filters())
+        if isinstance(report, Preparing):
+            return _preparing(request, report)
         context = {"request": request, "computed_at": selectors.facts_computed_at(organization=organization)}
         return Response(ImpactReportSerializer(report, context=context).data)
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from mentorhub.accounts.models import Role
 from mentorhub.csv_safety import safe_cell
+from mentorhub.web.htmx import HTMX_STOP_POLLING
 
+from ...reports.builds import Preparing
 from .cells import Table
 
 # HR admins and stakeholders read the dashboards; members answer 403 (they know the organization).
@@ -47,4 +51,21 @@ def csv_response(table: Table, *, organization_slug: str, page: str) -> HttpResp
     stamp = timezone.localdate().isoformat()
     # The table name is one of ours (checked against the page's tables), safe in a file name.
     response["Content-Disposition"] = f'attachment; filename="{organization_slug}-{page}-{table.name}-{stamp}.csv"'
+    return response
+
+
+def figures_poll_response(
+    request: HttpRequest, report: object, figures_template: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The answer to the poll of a page whose figures a task prepares (templates/analytics/_preparing.html).
+    Still preparing: 204, nothing to swap, so htmx polls on and the live region stays quiet. Ready: the status
+    says so and the figures go into their place (out of band); failed: the status says that. Both stop the
+    polling (286)."""
+    if isinstance(report, Preparing) and not report.failed:
+        return HttpResponse(status=204)
+    context = {**context, "figures_template": figures_template, "ready": not isinstance(report, Preparing)}
+    if isinstance(report, Preparing):
+        context["preparing"] = report
+    response = render(request, "analytics/_figures_poll.html", context)
+    response.status_code = HTMX_STOP_POLLING
     return response

@@ -20,16 +20,17 @@ from matching.models import Match
 from mentorhub.accounts.models import Role
 from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 from mentorhub.web.errors import service_error_text
-from mentorhub.web.htmx import HTMX_STOP_POLLING, is_htmx
+from mentorhub.web.htmx import HTMX_STOP_POLLING, is_htmx, vary_on_htmx
 
 from ... import selectors
 from ...forms import HealthFilterForm
 from ...models import RollupRun
-from ...reports.health import health_report
+from ...reports.builds import Preparing, health_or_preparing
+from ...reports.health import HealthReport
 from ...services.nudges import match_nudge
 from ...services.rollups import rollup_run_start
 from .cells import count
-from .common import DASHBOARD_ROLES, csv_response, is_print, table_or_404, with_query
+from .common import DASHBOARD_ROLES, csv_response, figures_poll_response, is_print, table_or_404, with_query
 from .health_tables import health_charts, health_tables
 
 
@@ -46,25 +47,10 @@ def _page_url(request: OrgRequest, query: dict[str, str] | None = None, **extra:
 AT_RISK_SHOWN = 100
 
 
-@org_view(roles=DASHBOARD_ROLES)
-@require_GET
-def program_health(request: OrgRequest) -> HttpResponse:
+def _figures_context(request: OrgRequest, form: HealthFilterForm, report: HealthReport) -> dict[str, Any]:
+    """What the figures need (the page, and the answer to the poll that swaps them in)."""
     organization = request.organization
     admin = request.membership.is_admin
-    form = _form(request)
-    printing = is_print(request)
-    template = "analytics/program_health_print.html" if printing else "analytics/program_health.html"
-    context: dict[str, Any] = {
-        "nav_section": "health",
-        "form": form,
-        "printing": printing,
-        "is_admin": admin,
-        "page_url": _page_url(request),
-    }
-    if not form.is_valid():
-        # The page explains what to fix (a GET form: no figures until the filters make sense).
-        return render(request, template, context)
-    report = health_report(organization=organization, filters=form.filters())
     nudged = (
         selectors.nudged_today(organization=organization, match_ids=[row.match_id for row in report.at_risk])
         if admin and report.at_risk
@@ -73,24 +59,67 @@ def program_health(request: OrgRequest) -> HttpResponse:
     tables = health_tables(report, admin=admin, nudged_today=nudged, at_risk_limit=AT_RISK_SHOWN)
     query = form.query()
     export_url = reverse("program-health-export", kwargs={"org_slug": organization.slug})
-    context.update(
-        report=report,
-        tables=tables,
-        charts=health_charts(report, tables),
-        query=query,
-        query_string=urlencode(query),
-        program_name=form.program_name(),
-        exports={name: with_query(export_url, query, table=name) for name in tables},
-        print_url=_page_url(request, query, print="1"),
-        page_url=_page_url(request, query),
-        page_url_without_department=_page_url(request, {k: v for k, v in query.items() if k != "department"}),
-        at_risk_count=count(report.at_risk_count),
-        at_risk_more=max(0, len(report.at_risk) - AT_RISK_SHOWN) if admin else 0,
-        rollup_run=(
+    return {
+        "is_admin": admin,
+        "report": report,
+        "tables": tables,
+        "charts": health_charts(report, tables),
+        "query": query,
+        "query_string": urlencode(query),
+        "program_name": form.program_name(),
+        "exports": {name: with_query(export_url, query, table=name) for name in tables},
+        "print_url": _page_url(request, query, print="1"),
+        "page_url": _page_url(request, query),
+        "page_url_without_department": _page_url(request, {k: v for k, v in query.items() if k != "department"}),
+        "at_risk_count": count(report.at_risk_count),
+        "at_risk_more": max(0, len(report.at_risk) - AT_RISK_SHOWN) if admin else 0,
+        "rollup_run": (
             selectors.rollup_run_to_show(organization=organization, computed_at=report.computed_at) if admin else None
         ),
-    )
+    }
+
+
+@org_view(roles=DASHBOARD_ROLES)
+@require_GET
+def program_health(request: OrgRequest) -> HttpResponse:
+    form = _form(request)
+    printing = is_print(request)
+    template = "analytics/program_health_print.html" if printing else "analytics/program_health.html"
+    context: dict[str, Any] = {
+        "nav_section": "health",
+        "form": form,
+        "printing": printing,
+        "is_admin": request.membership.is_admin,
+        "page_url": _page_url(request),
+    }
+    if not form.is_valid():
+        # The page explains what to fix (a GET form: no figures until the filters make sense).
+        return render(request, template, context)
+    report = health_or_preparing(organization=request.organization, filters=form.filters())
+    if isinstance(report, Preparing):
+        # A task builds these figures; the page polls for them (analytics/reports/builds.py).
+        query = form.query()
+        figures_url = reverse("program-health-figures", kwargs={"org_slug": request.organization.slug})
+        context.update(preparing=report, figures_url=with_query(figures_url, query), page_url=_page_url(request, query))
+    else:
+        context.update(_figures_context(request, form, report))
     return render(request, template, context)
+
+
+@org_view(roles=DASHBOARD_ROLES)
+@require_GET
+def program_health_figures(request: OrgRequest) -> HttpResponse:
+    """What the page polls while its figures are prepared: nothing new (204) until they are ready, then the
+    figures, swapped in (and polling stopped). Opened without htmx: the page itself."""
+    form = _form(request)
+    valid = form.is_valid()
+    if not valid or not is_htmx(request):
+        return vary_on_htmx(redirect(_page_url(request, form.query() if valid else {})))
+    report = health_or_preparing(organization=request.organization, filters=form.filters())
+    context: dict[str, Any] = {"form": form}
+    if not isinstance(report, Preparing):
+        context.update(_figures_context(request, form, report))
+    return vary_on_htmx(figures_poll_response(request, report, "analytics/_health_figures.html", context))
 
 
 @org_view(roles=DASHBOARD_ROLES)
@@ -103,7 +132,10 @@ def program_health_export(request: OrgRequest) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return HttpResponse("Check the filters: " + form.errors.as_text(), status=400, content_type="text/plain")
-    report = health_report(organization=request.organization, filters=form.filters())
+    report = health_or_preparing(organization=request.organization, filters=form.filters())
+    if isinstance(report, Preparing):
+        # New figures since the page was shown (a roll-up): the page says when they are ready.
+        return redirect(_page_url(request, form.query()))
     # The export never shows who was nudged: that is the page's button, not data.
     table = table_or_404(health_tables(report, admin=admin), request)
     return csv_response(table, organization_slug=request.organization.slug, page="program-health")

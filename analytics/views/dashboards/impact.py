@@ -7,19 +7,56 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from mentorhub.tenancy import OrgRequest, org_view
+from mentorhub.web.htmx import is_htmx, vary_on_htmx
 
 from ... import selectors
 from ...forms import ROLE_LABELS, ImpactFilterForm
-from ...reports.impact import impact_report
+from ...reports.builds import Preparing, impact_or_preparing
+from ...reports.impact import ImpactReport
 from ...reports.impact_controls import CONTROLS_PER_PARTICIPANT
 from .cells import count
-from .common import DASHBOARD_ROLES, csv_response, is_print, table_or_404, with_query
+from .common import DASHBOARD_ROLES, csv_response, figures_poll_response, is_print, table_or_404, with_query
 from .impact_tables import charted_participation, impact_charts, impact_tables, participation_tables
+
+
+def _page_url(request: OrgRequest, query: dict[str, str] | None = None, **extra: str) -> str:
+    url = reverse("impact-report", kwargs={"org_slug": request.organization.slug})
+    return with_query(url, query or {}, **extra)
+
+
+def _figures_context(request: OrgRequest, form: ImpactFilterForm, report: ImpactReport) -> dict[str, Any]:
+    """What the figures need (the page, and the answer to the poll that swaps them in)."""
+    tables = impact_tables(report)
+    charts = impact_charts(report, tables)
+    charted = charted_participation(charts)
+    query = form.query()
+    export_url = reverse("impact-report-export", kwargs={"org_slug": request.organization.slug})
+    return {
+        "report": report,
+        "tables": tables,
+        "charts": charts,
+        "participation": [
+            {
+                "table": table,
+                "code": code,
+                "charted": code in charted,
+                "export": with_query(export_url, query, table=table.name),
+            }
+            for code, table in participation_tables(tables).items()
+        ],
+        "exports": {name: with_query(export_url, query, table=name) for name in tables},
+        "respondents": count(report.respondents),
+        "role_label": ROLE_LABELS[report.filters.role],
+        "print_url": _page_url(request, query, print="1"),
+        "page_url": _page_url(request, query),
+        "program_name": form.program_name(),
+        "query": query,
+    }
 
 
 @org_view(roles=DASHBOARD_ROLES)
@@ -29,12 +66,11 @@ def impact_report_page(request: OrgRequest) -> HttpResponse:
     form = ImpactFilterForm(request.GET, organization=organization)
     printing = is_print(request)
     template = "analytics/impact_report_print.html" if printing else "analytics/impact_report.html"
-    page_url = reverse("impact-report", kwargs={"org_slug": organization.slug})
     context: dict[str, Any] = {
         "nav_section": "impact",
         "form": form,
         "printing": printing,
-        "page_url": page_url,
+        "page_url": _page_url(request),
         "controls_per_participant": CONTROLS_PER_PARTICIPANT,
     }
     if not form.is_valid():
@@ -43,34 +79,36 @@ def impact_report_page(request: OrgRequest) -> HttpResponse:
     computed_at = selectors.facts_computed_at(organization=organization)
     context["computed_at"] = computed_at
     if computed_at is not None:
-        report = impact_report(organization=organization, filters=form.filters())
-        tables = impact_tables(report)
-        charts = impact_charts(report, tables)
-        charted = charted_participation(charts)
-        query = form.query()
-        export_url = reverse("impact-report-export", kwargs={"org_slug": organization.slug})
-        context.update(
-            report=report,
-            tables=tables,
-            charts=charts,
-            participation=[
-                {
-                    "table": table,
-                    "code": code,
-                    "charted": code in charted,
-                    "export": with_query(export_url, query, table=table.name),
-                }
-                for code, table in participation_tables(tables).items()
-            ],
-            exports={name: with_query(export_url, query, table=name) for name in tables},
-            respondents=count(report.respondents),
-            role_label=ROLE_LABELS[report.filters.role],
-            print_url=with_query(page_url, query, print="1"),
-            page_url=with_query(page_url, query),
-            program_name=form.program_name(),
-            query=query,
-        )
+        report = impact_or_preparing(organization=organization, filters=form.filters())
+        if isinstance(report, Preparing):
+            # A task builds these figures; the page polls for them (analytics/reports/builds.py).
+            query = form.query()
+            figures_url = reverse("impact-report-figures", kwargs={"org_slug": organization.slug})
+            context.update(
+                preparing=report, figures_url=with_query(figures_url, query), page_url=_page_url(request, query)
+            )
+        else:
+            context.update(_figures_context(request, form, report))
     return render(request, template, context)
+
+
+@org_view(roles=DASHBOARD_ROLES)
+@require_GET
+def impact_report_figures(request: OrgRequest) -> HttpResponse:
+    """What the page polls while its figures are prepared: nothing new (204) until they are ready, then the
+    figures, swapped in (and polling stopped). Opened without htmx: the page itself."""
+    organization = request.organization
+    form = ImpactFilterForm(request.GET, organization=organization)
+    valid = form.is_valid()
+    if not valid or not is_htmx(request):
+        return vary_on_htmx(redirect(_page_url(request, form.query() if valid else {})))
+    report = impact_or_preparing(organization=organization, filters=form.filters())
+    context: dict[str, Any] = {"controls_per_participant": CONTROLS_PER_PARTICIPANT}
+    if not isinstance(report, Preparing):
+        context.update(
+            _figures_context(request, form, report), computed_at=selectors.facts_computed_at(organization=organization)
+        )
+    return vary_on_htmx(figures_poll_response(request, report, "analytics/_impact_figures.html", context))
 
 
 @org_view(roles=DASHBOARD_ROLES)
@@ -82,6 +120,10 @@ def impact_report_export(request: OrgRequest) -> HttpResponse:
     if selectors.facts_computed_at(organization=request.organization) is None:
         tables = {}  # the page shows no table before the first roll-up
     else:
-        tables = impact_tables(impact_report(organization=request.organization, filters=form.filters()))
+        report = impact_or_preparing(organization=request.organization, filters=form.filters())
+        if isinstance(report, Preparing):
+            # New figures since the page was shown (a roll-up): the page says when they are ready.
+            return redirect(_page_url(request, form.query()))
+        tables = impact_tables(report)
     table = table_or_404(tables, request)
     return csv_response(table, organization_slug=request.organization.slug, page="impact-report")

@@ -227,6 +227,7 @@ def register() -> None:
         RosterImport,
         filename="the file name the admin uploaded (the whole roster's)",
         error="why an import failed: system text about the file",
+        claimed_by="the worker applying the import (host, process number): system text",
     )
     register_not_personal(
         AuditEvent,

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from mentorhub.db.tenant_scope import activate_organization, all_organizations
+from mentorhub.mail_once import send_once
 from mentorhub.tenancy import get_scoped_or_404
 
 from ..models import Employee, Invitation, Membership, Organization, Role, User
@@ -90,9 +91,10 @@ def _queue_email(invitation: Invitation, base_url: str | None) -> None:
 
 def invitation_email_send(*, organization_id: int, invitation_id: int, base_url: str = "") -> bool:
     """Email the invitation's link (the body of the Celery task). Returns False, sending nothing, when the
-    invitation is no longer pending (revoked, accepted or expired meanwhile) or its link was replaced.
+    invitation is no longer pending (revoked, accepted or expired meanwhile), its link was replaced, or this
+    link was already emailed (a redelivered task: mentorhub/mail_once.py).
 
-    Mail errors propagate: the task retries the transient ones."""
+    Mail errors propagate, with the claim given back: the task retries the transient ones."""
     invitation = (
         Invitation.objects.select_related("organization", "invited_by")
         .filter(pk=invitation_id, organization_id=organization_id)
@@ -117,8 +119,26 @@ def invitation_email_send(*, organization_id: int, invitation_id: int, base_url:
     }
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation_message.txt", context)
-    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [invitation.email])
-    return True
+    # The claim names this link (its expiry) and still-pending: a Resend or revoke meanwhile wins.
+    claim = Invitation.objects.filter(
+        pk=invitation.pk,
+        organization_id=organization_id,
+        expires_at=invitation.expires_at,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    )
+    sent = send_once(
+        claim,
+        field="emailed_at",
+        send=lambda: send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [invitation.email]),
+    )
+    if not sent:
+        logger.info(
+            "Invitation %s of organization %s: this link was already emailed (or changed meanwhile), not sent again.",
+            invitation_id,
+            organization_id,
+        )
+    return sent
 
 
 @transaction.atomic
@@ -186,7 +206,7 @@ def invitation_resend(
         accepted_at__isnull=True,
         revoked_at__isnull=True,
         expires_at__gt=now,
-    ).update(expires_at=invitation.expires_at, token_hash=invitation.token_hash)
+    ).update(expires_at=invitation.expires_at, token_hash=invitation.token_hash, emailed_at=None)
     if not updated:
         raise ValidationError("This invitation was accepted or revoked meanwhile; it was not sent again.")
     audit_record(

@@ -18,6 +18,8 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from mentorhub.db.maintenance import analyze_changed
+
 from .. import roster_csv
 from ..models import Employee, EmploymentEvent, Membership, RosterImport
 from . import bulk_sql
@@ -156,6 +158,8 @@ class RosterApplier:
         self._insert(new, pk_of)
         self._update(changed, pk_of)
         self._insert_events(events, pk_of)
+        # Once committed, fresh planner statistics: the pages that follow plan for the new roster (db/maintenance.py).
+        analyze_changed({Employee: len(new) + len(changed), EmploymentEvent: len(events)})
         return {
             "created_count": len(new),
             "updated_count": len(changed),

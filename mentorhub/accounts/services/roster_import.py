@@ -4,20 +4,25 @@ Flow: `roster_import_start` (request) -> task `accounts.apply_roster_import` -> 
 (worker); `roster_import_rerun` puts a failed import back in the queue. Rows that are not in the file are
 left alone: a departure is recorded by a `left_on` date, never by leaving someone out.
 
+The worker claims the import and keeps a heartbeat on it while it works (mentorhub/jobs/liveness.py); the
+import's rows and its "done" are committed together, only while the claim is still this worker's. A worker
+killed mid-apply leaves nothing written and a heartbeat that stops: the sweeper queues the import again.
+
 The apply itself (diff in memory, bulk writes; 50,000 rows in seconds) lives in services.roster_apply.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import OperationalError, SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mentorhub.jobs import liveness
+from mentorhub.jobs.sweep import send_on_commit
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from .. import roster_csv, roster_progress
@@ -27,12 +32,8 @@ from .roster_apply import RosterApplier, RosterChangedError, existing_for_valida
 
 logger = logging.getLogger(__name__)
 
-# Task time limits live here so the "stale run" rule below agrees with them.
 SOFT_TIME_LIMIT_SECONDS = 600
 TIME_LIMIT_SECONDS = 660
-# A run still "running" this long after it started lost its worker (killed, crashed): it may be
-# claimed again by a redelivered task or re-run by an admin. Its transaction died with it.
-STALE_AFTER = timedelta(seconds=TIME_LIMIT_SECONDS + 60)
 
 # First key of the PostgreSQL advisory lock that serializes the imports of one organization (the second
 # key is the organization id); a constant of this module only, so no other lock shares the pair.
@@ -79,8 +80,17 @@ def roster_import_rerun(*, organization: Organization, actor: User, import_id: i
     requeued = (
         scoped(RosterImport, organization)
         .filter(pk=roster_import.pk)
-        .filter(Q(status=Status.FAILED) | Q(status=Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER))
-        .update(status=Status.QUEUED, error="", processed_rows=0, started_at=None, finished_at=None)
+        .filter(Q(status=Status.FAILED) | liveness.dead())
+        .update(
+            status=Status.QUEUED,
+            error="",
+            processed_rows=0,
+            started_at=None,
+            finished_at=None,
+            claimed_by="",
+            heartbeat_at=timezone.now(),
+            attempts=0,
+        )
     )
     if not requeued:
         raise ValidationError("Only a failed import can be run again.")
@@ -97,20 +107,13 @@ def roster_import_rerun(*, organization: Organization, actor: User, import_id: i
 
 
 def roster_import_can_rerun(roster_import: RosterImport) -> bool:
-    if roster_import.status == Status.FAILED:
-        return True
-    return (
-        roster_import.status == Status.RUNNING
-        and roster_import.started_at is not None
-        and roster_import.started_at < timezone.now() - STALE_AFTER
-    )
+    return roster_import.status == Status.FAILED or liveness.is_dead(roster_import)
 
 
 def _enqueue(roster_import: RosterImport) -> None:
-    from ..tasks import apply_roster_import  # the task module imports this one
+    from ..tasks import ROSTER_IMPORTS  # the task module imports this one
 
-    organization_id, import_id = roster_import.organization_id, roster_import.pk
-    transaction.on_commit(lambda: apply_roster_import.delay(organization_id=organization_id, import_id=import_id))
+    send_on_commit(ROSTER_IMPORTS, organization_id=roster_import.organization_id, pk=roster_import.pk)
 
 
 def _validation_snapshot(organization_id: int) -> dict[str, roster_csv.ExistingEmployee]:
@@ -132,16 +135,16 @@ def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport
     not the infrastructure, is usually at fault, so retrying would fail the same way.
     """
     started = timezone.now()
-    claimable = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=started - STALE_AFTER)
-    claimed = RosterImport.objects.filter(claimable, pk=import_id, organization_id=organization_id).update(
-        status=Status.RUNNING, started_at=started, finished_at=None, processed_rows=0, error=""
-    )
-    if not claimed:
+    token = liveness.claim_token()
+    rows = RosterImport.objects.filter(pk=import_id, organization_id=organization_id)
+    fields = {"started_at": started, "finished_at": None, "processed_rows": 0, "error": ""}
+    if not liveness.claim(rows, token=token, now=started, **fields):
         logger.info("Roster import %s of organization %s: not queued, skipped.", import_id, organization_id)
         return None
     roster_progress.publish(organization_id=organization_id, import_id=import_id, processed_rows=0)
+    heartbeat = liveness.Heartbeat(RosterImport, pk=import_id, organization_id=organization_id, token=token)
     try:
-        with transaction.atomic():
+        with heartbeat, transaction.atomic():
             # One import per organization at a time: a second waits here instead of racing on the roster.
             roster_import_lock(organization_id)
             roster_import = RosterImport.objects.select_related("organization", "created_by").get(
@@ -156,7 +159,11 @@ def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport
             counts = RosterApplier(roster_import, started, on_progress=progress).run()
             # People who joined before their roster row existed can take part from now on.
             linked = link_memberships(organization_id)
-            RosterImport.objects.filter(pk=import_id, organization_id=organization_id).update(
+            # Only while the claim is ours: an import taken over by another worker meanwhile raises here, and
+            # everything above is rolled back, so the file is applied once.
+            liveness.finish(
+                rows,
+                token=token,
                 status=Status.DONE,
                 processed_rows=roster_import.total_rows,
                 finished_at=timezone.now(),
@@ -175,11 +182,13 @@ def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport
                 },
             )
         # The commit itself takes a while for a large file (deferred foreign-key checks): count it in.
-        RosterImport.objects.filter(pk=import_id, organization_id=organization_id).update(finished_at=timezone.now())
+        rows.filter(status=Status.DONE).update(finished_at=timezone.now())
         _departures_follow(organization_id, roster_import.created_by_id)
+    except liveness.TakenOver:  # another worker took the import after this one stalled: it applies the file
+        logger.warning("Roster import %s of organization %s: taken over by another worker.", import_id, organization_id)
     except Exception as exc:  # recorded for the admin to read; not retried (see the docstring)
         logger.exception("Roster import %s of organization %s failed.", import_id, organization_id)
-        RosterImport.objects.filter(pk=import_id, organization_id=organization_id, status=Status.RUNNING).update(
+        rows.filter(status=Status.RUNNING, claimed_by=token).update(
             status=Status.FAILED, error=_describe(exc), finished_at=timezone.now()
         )
     finally:
@@ -189,10 +198,14 @@ def roster_import_apply(*, organization_id: int, import_id: int) -> RosterImport
 
 def _departures_follow(organization_id: int, actor_id: int | None) -> None:
     """Leaving dates the import recorded take effect (access closed, matches ended: services.departures),
-    in a task of their own: the import is committed and done whatever happens there."""
+    in a task of their own: the import is committed and done whatever happens there. A broker that is down
+    loses nothing: the hourly beat task completes every departure due."""
     from ..tasks import complete_departures  # the task module imports this one
 
-    complete_departures.delay(organization_id=organization_id, actor_id=actor_id)
+    try:
+        complete_departures.delay(organization_id=organization_id, actor_id=actor_id)
+    except OperationalError:  # the broker unreachable (after kombu's own retries): the hourly run catches up
+        logger.warning("Roster import of organization %s: departures left to the hourly run", organization_id)
 
 
 def roster_import_lock(organization_id: int) -> None:

@@ -276,9 +276,12 @@ PAGES = {
     },
     "/o/<org_slug>/analytics/health/": {"GET": "200 200 403 404 login"},
     "/o/<org_slug>/analytics/health/export/": {"GET": "404 404 403 404 login"},
+    # What the page polls (htmx) while a task prepares its figures; opened without htmx it sends to the page.
+    "/o/<org_slug>/analytics/health/figures/": {"GET": "2xx/3xx 2xx/3xx 403 404 login"},
     "/o/<org_slug>/analytics/health/nudge/<match_pk>/": {"POST": "2xx/3xx 403 403 404 login"},
     "/o/<org_slug>/analytics/rollups/": {"POST": "2xx/3xx 403 403 404 login"},
     "/o/<org_slug>/analytics/rollups/<rollup_pk>/": {"GET": "200 403 403 404 login"},
     "/o/<org_slug>/analytics/impact/": {"GET": "200 200 403 404 login"},
     "/o/<org_slug>/analytics/impact/export/": {"GET": "404 404 403 404 login"},
+    "/o/<org_slug>/analytics/impact/figures/": {"GET": "2xx/3xx 2xx/3xx 403 404 login"},
 }

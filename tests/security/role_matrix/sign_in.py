@@ -15,6 +15,11 @@ SIGN_IN = {
     # Signed-in users and token holders of any organization (docs/api.md): no organization's data in them.
     "/api/schema/": {"GET": "200 200 200 200 401"},
     "/api/docs/": {"GET": "200 200 200 200 login"},
+    # The operator's endpoints (mentorhub/ops): probes answer anyone and read no session; /metrics needs
+    # METRICS_TOKEN, which the suite does not set, so it does not exist (tests/ops/test_metrics.py: the token).
+    "/healthz": {"GET": "200 200 200 200 200"},
+    "/readyz": {"GET": "200 200 200 200 200"},
+    "/metrics": {"GET": "404 404 404 404 404"},
     # Home-realm discovery: an empty email is refused, whoever asks.
     "/sso/discover/": {"POST": "400 400 400 400 400"},
     # The invitation is for invitee@alpha.test: a signed-in person with another address is refused.
