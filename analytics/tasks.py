@@ -50,9 +50,9 @@ register(ROLLUP_RUNS)
     ignore_result=True,
 )
 @organization_task
-def build_report(*, organization_id: int, kind: Kind, filters: dict) -> bool:
+def build_report(*, organization_id: int, kind: Kind, filters: dict, cache_key: str = "") -> bool:
     """Build one dashboard report (its filters as JSON) into the cache, where the page polling for it finds it."""
-    return report_build(organization_id=organization_id, kind=kind, filters=filters)
+    return report_build(organization_id=organization_id, kind=kind, filters=filters, cache_key=cache_key)
 
 
 @shared_task(name="analytics.nightly_rollups", soft_time_limit=60, time_limit=90, ignore_result=True)

@@ -83,14 +83,17 @@ def reports_warm(*, organization: Organization) -> int:
     return sum(_cached_or_queued(kind, organization, filters, eager_result=False) is None for kind, filters in views)
 
 
-def report_build(*, organization_id: int, kind: Kind, filters: dict[str, Any]) -> bool:
+def report_build(*, organization_id: int, kind: Kind, filters: dict[str, Any], cache_key: str = "") -> bool:
     """The task's work: build the report of these filters and cache it, unless it is cached already (a second
-    delivery). Returns whether it built one."""
+    delivery). Returns whether it built one.
+
+    `cache_key` is the key the sender claimed: a roll-up landing between the claim and the build changes the
+    key the filters map to, and the build must release the claim it was sent for, not someone else's."""
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         return False
     parsed = _filters_from_json(kind, filters)
-    key = _cache_key(kind, organization, parsed)
+    key = cache_key or _cache_key(kind, organization, parsed)
     claim = _claim_key(key)
     if cache.get(key) is not None:
         cache.delete(claim)
@@ -147,7 +150,7 @@ def _cached_or_queued(
     try:
         # Sent at once, not on commit: the build reads only the roll-up's committed facts, never what this
         # request wrote (a GET writes nothing), and the embedded default builds inside this call.
-        build_report.delay(organization_id=organization.pk, kind=kind, filters=_filters_as_json(filters))
+        build_report.delay(organization_id=organization.pk, kind=kind, filters=_filters_as_json(filters), cache_key=key)
     except OperationalError:
         logger.warning("Could not queue the %s report build of organization %s.", kind, organization.pk, exc_info=True)
         cache.set(claim, FAILED, FAILED_SECONDS)
