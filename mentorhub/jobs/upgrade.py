@@ -24,7 +24,10 @@ def fail_open_jobs_from_before_upgrade(app_label: str, model_name: str) -> migra
     def forwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
         now = timezone.now()
-        model._default_manager.filter(status__in=("queued", "running"), created_at__lt=now - OLD_STALE_LIMIT).update(
+        # On the migration's own connection: `migrate` may run as the owner (DATABASE_OWNER_URL) while "default"
+        # is the application role, which would wait forever on the locks of the owner's open transaction.
+        rows = model._default_manager.using(schema_editor.connection.alias)
+        rows.filter(status__in=("queued", "running"), created_at__lt=now - OLD_STALE_LIMIT).update(
             status="failed", error=REASON, finished_at=now
         )
 

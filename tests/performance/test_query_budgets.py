@@ -57,7 +57,7 @@ BUDGETS: dict[str, int] = {
     "/o/<org_slug>/programs/<program_pk>/matching/matches/<match_pk>/edit/": 15,
     "/o/<org_slug>/programs/<program_pk>/surveys/": 14,
     "/api/v1/o/<org_slug>/programs/<program_pk>/surveys/": 13,
-    "/o/<org_slug>/mentoring/milestones/<milestone_pk>/delete/": 12,
+    "/o/<org_slug>/mentoring/milestones/<milestone_pk>/delete/": 13,
     "/o/<org_slug>/programs/<program_pk>/edit/": 12,
     "/o/<org_slug>/programs/<program_pk>/matching/runs/<run_pk>/": 12,
     "/o/<org_slug>/audit/": 11,
@@ -66,9 +66,9 @@ BUDGETS: dict[str, int] = {
     "/o/<org_slug>/programs/<program_pk>/": 11,
     "/o/<org_slug>/programs/<program_pk>/invite/": 11,
     "/o/<org_slug>/programs/<program_pk>/mentoring/": 11,
-    "/o/<org_slug>/mentoring/goals/<goal_pk>/": 11,
-    "/o/<org_slug>/mentoring/goals/<goal_pk>/edit/": 11,
-    "/o/<org_slug>/mentoring/goals/<goal_pk>/delete/": 11,
+    "/o/<org_slug>/mentoring/goals/<goal_pk>/": 12,  # + the page cache stamp (sessions/page_cache.py)
+    "/o/<org_slug>/mentoring/goals/<goal_pk>/edit/": 12,
+    "/o/<org_slug>/mentoring/goals/<goal_pk>/delete/": 12,
     "/o/<org_slug>/mentoring/matches/<match_pk>/": 11,
 }
 
