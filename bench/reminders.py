@@ -151,12 +151,15 @@ def seed_due_reminders(org, program, matches, employees, count: int, offset_minu
                 )
             )
     Reminder.objects.bulk_create(rows, batch_size=5000)
-    # What autovacuum would have done by the time rows come due in production; here it would otherwise start
-    # at a random moment of the measurement.
+    # What autovacuum would have done by the time rows come due in production (the previous measurement's rows
+    # and notices are deleted; their space is free again), so that it neither starts at a random moment of the
+    # measurement nor is missing on a server that runs without it.
     from django.db import connection
 
+    from sessions.models import Notification
+
     with connection.cursor() as cursor:
-        for model in (Reminder, MentoringSession):
+        for model in (Reminder, MentoringSession, Notification):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     return len(rows)
 
