@@ -10,10 +10,13 @@ none; a directory the environment names is emptied at start (the last run's file
 Nothing of the application is imported here (it would import prometheus_client before the variable is set).
 """
 
+import logging as _logging
 import os as _os
 import shutil as _shutil
 import tempfile as _tempfile
 from pathlib import Path as _Path
+
+from gunicorn.glogging import Logger as _Logger
 
 _metrics_dir = _os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 _made_here = not _metrics_dir
@@ -37,6 +40,12 @@ def on_exit(server):
         _shutil.rmtree(_metrics_dir, ignore_errors=True)
 
 
+class _QuietAccessLogger(_Logger):
+    def access(self, resp, req, environ, request_time):
+        if self.access_log.isEnabledFor(_logging.INFO):
+            super().access(resp, req, environ, request_time)
+
+
 # With JSON logs (LOG_FORMAT=json, the production default), gunicorn's own lines (start-up, worker restarts,
 # timeouts) are JSON objects too, and its access log is off: the application writes one access line per request
 # with the request id, route and ids (mentorhub/ops/middleware.py; gunicorn's would repeat it, with the raw path
@@ -52,3 +61,7 @@ if _os.environ.get("LOG_FORMAT", "json" if _production else "text") == "json":
             "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
         },
     }
+
+    # gunicorn builds an access line's fields for every request whenever a logging configuration is given, even
+    # with its access logger off as above: this logger skips that work while it is off.
+    logger_class = _QuietAccessLogger

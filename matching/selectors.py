@@ -119,6 +119,43 @@ def matches_of_employee(
     )
 
 
+# What the "my matches" cards show of a match and of its people: the page reads only these columns (fewer to
+# select and to build, on a page every participant opens).
+_CARD_MATCH_FIELDS = ("organization_id", "program_id", "status", "score", "explanation", "created_at", "program__name")
+_CARD_MEMBER_FIELDS = (
+    "organization_id",
+    "match_id",
+    "role",
+    "current",
+    "response",
+    "participant__employee__name",
+    "participant__employee__email",
+    "participant__employee__title",
+    "participant__employee__department",
+    "participant__employee__location",
+)
+
+
+def match_cards_of_employee(*, organization: Organization, employee: Employee) -> QuerySet[Match]:
+    """matches_of_employee with only what the person's list of matches shows: each match's program name, status,
+    score and explanation, and its people's names, roles, answers and how to reach them."""
+    members = Prefetch(
+        "members",
+        queryset=scoped(MatchMember, organization)
+        .select_related("participant__employee")
+        .only(*_CARD_MEMBER_FIELDS)
+        .order_by("role", "participant__employee__name", "id"),
+    )
+    return (
+        matches_of_employee(organization=organization, employee=employee)
+        .select_related(None)
+        .select_related("program")
+        .only(*_CARD_MATCH_FIELDS)
+        .prefetch_related(None)
+        .prefetch_related(members)
+    )
+
+
 def match_of_employee(*, organization: Organization, employee: Employee | None, match_id: int) -> Match:
     """One of this person's matches, or 404: the same answer whether it does not exist or is someone else's."""
     if employee is None:

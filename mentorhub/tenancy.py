@@ -24,6 +24,7 @@ from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from mentorhub.db.compiled import CompiledQuery
 from mentorhub.db.tenant_scope import activate_organization, all_organizations
 from mentorhub.web.schema import is_schema_generation
 
@@ -59,23 +60,34 @@ def membership_for(user: Any, org_slug: str) -> Membership:
     return memberships_with(user, org_slug)[0]
 
 
+def _active_memberships(user_id: Any) -> models.QuerySet[Membership]:
+    from mentorhub.accounts.models import Membership
+
+    # A deactivated membership (the person left) opens nothing: the same 404 as no membership.
+    return (
+        Membership.objects.select_related("organization", "employee")
+        .filter(user_id=user_id, deactivated_at__isnull=True)
+        .order_by("organization__name", "pk")
+    )
+
+
+# Every organization page runs it: compiled once, not on every request (mentorhub/db/compiled.py).
+_active_memberships_of_user = CompiledQuery(_active_memberships)
+
+
 def memberships_with(user: Any, org_slug: str) -> tuple[Membership, list[Membership]]:
     """The user's membership in the organization named by `org_slug` (or 404), and all their active memberships,
     by organization name: one query answers both questions a page asks, which membership opens this
     organization and, for the navigation's organization switcher, where else this person belongs."""
-    from mentorhub.accounts.models import Membership
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404("No such organization.")
     # Which organization this request is for is the one question asked across organizations: the
     # database's row-level security shows this person's memberships only once it is answered.
     with all_organizations():
-        # A deactivated membership (the person left) opens nothing: the same 404 as no membership.
-        memberships = list(
-            Membership.objects.select_related("organization", "employee", "user")
-            .filter(user=user, deactivated_at__isnull=True)
-            .order_by("organization__name", "pk")
-        )
+        memberships = _active_memberships_of_user(user.pk)
+    for membership in memberships:
+        # The signed-in user, loaded already by Django's authentication: not selected a second time.
+        membership.user = user
     found = next((m for m in memberships if m.organization.slug == org_slug), None)
     if found is None:
         raise Http404("No such organization.")

@@ -1,21 +1,22 @@
 """The mentoring pages' costliest parts, cached per person: read on every visit, changed by a few writes.
 
 A participant's home page and a match's page show their goals with milestones, sessions ahead and to log and
-things to do: a dozen queries whose building (Django's ORM, in Python) is most of the page's CPU time, for data
-that changes a few times a day. Each part is cached per organization and person (keys carry both), and used
-only while all of these hold:
+things to do: a dozen queries whose building (Django's ORM, in Python) and rendering are most of the page's CPU
+time, for data that changes a few times a day. Those pages and the goal's page are cached rendered, per
+organization, person and time zone (keys carry all three; the HTML's holes for clocks and CSRF tokens are
+filled at each visit: sessions/views/rendered.py), and used only while all of these hold:
 
 - the person's version is the one it was built under. Every service that changes what a part shows calls
   `people_changed` for the people who see it (goals, milestones and comments: who may see the goal; sessions:
   the match's members; check-in answers: the respondent). It changes the version at once (the same request,
   and tests, see the change) and again after the commit: a page that read the data just before the commit,
   under the version changed first, is then stale by version and never used;
-- the page's stamp is the same: what the page read live (the person's matches, their status and whether the
-  person is in them now), so a match approved, accepted, ended or left changes the key without matching's
-  services knowing about this cache;
-- it is younger than PART_SECONDS and than the moment a part says it changes by itself (a session ahead ends:
-  it then waits to be logged). What only time or a rare admin write changes (a check-in coming due, a program
-  renamed) shows within PART_SECONDS.
+- the page's stamp is the same: what the page read live (who is in the person's matches and how, and the
+  matches' status), so a match approved, accepted, ended or left, or a request to complete it, changes the key
+  without matching's services knowing about this cache;
+- it is younger than PART_SECONDS and than the moment a part says it changes by itself (a session ahead starts
+  or ends: it then waits to be logged), checked against our clock at each read. What only time or a rare admin
+  write changes (a check-in coming due, a program renamed, someone's name) shows within PART_SECONDS.
 
 Keys also carry the organization's creation time, so a database restored or re-created with the same ids
 never meets the parts cached for another (the test suite's, a restore's).
@@ -80,7 +81,7 @@ def person_cached(
     found: dict[str, Any] = cache.get_many([version_key, part_key])
     version = found.get(version_key)
     entry = found.get(part_key)
-    if version is not None and entry is not None and entry[0] == (version, stamp):
+    if version is not None and entry is not None and _current(entry, (version, stamp)):
         return entry[1]
     if version is None:
         version = secrets.randbits(62)
@@ -91,8 +92,17 @@ def person_cached(
     if changes_at is not None:
         seconds = min(seconds, int((changes_at - timezone.now()).total_seconds()))
     if seconds > 0:
-        cache.set(part_key, ((version, stamp), value), seconds)
+        cache.set(part_key, ((version, stamp), value, changes_at), seconds)
     return value
+
+
+def _current(entry: tuple, key: tuple) -> bool:
+    """Built under this version and stamp, and not past the moment it changes by itself (the cache's expiry is
+    in whole seconds of its own clock: the moment is checked against ours)."""
+    if len(entry) != 3 or entry[0] != key:  # (an entry of the previous release has two items)
+        return False
+    changes_at = entry[2]
+    return changes_at is None or timezone.now() < changes_at
 
 
 def match_people_changed(*, organization: Organization, match_id: int) -> None:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from itertools import combinations
+from secrets import randbits
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -73,6 +74,8 @@ class HealthReport:
     at_risk: list[AtRisk] = field(default_factory=list)  # names: for HR admins only (the view decides)
     months: list[Month] = field(default_factory=list)
     departments: list[DepartmentRow] = field(default_factory=list)
+    # Drawn per build: what is rendered from this report is cached under it (analytics/reports/rendered.py).
+    build_id: int = field(default_factory=lambda: randbits(62), compare=False)
 
 
 def health_cache_key(organization: Organization, filters: HealthFilters) -> str:

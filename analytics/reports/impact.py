@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date
+from secrets import randbits
 from typing import Any
 
 from django.core.cache import cache
@@ -76,6 +77,8 @@ class ImpactReport:
     groups: list[AttributeTable] = field(default_factory=list)
     note: str = ""
     refused: str = ""  # why this selection is not shown on its own (every figure hidden then)
+    # Drawn per build: what is rendered from this report is cached under it (analytics/reports/rendered.py).
+    build_id: int = field(default_factory=lambda: randbits(62), compare=False)
 
 
 def impact_cache_key(organization: Organization, filters: ImpactFilters) -> str:

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mentorhub.web.serializers import PlannedReadMixin
 from programs.models import Program
 
 from ..models import Match, MatchMember, MatchRun, MentorRequest
@@ -21,7 +22,7 @@ class ExplanationPartSerializer(serializers.Serializer):
     contribution = serializers.FloatField(help_text="Its share of the score (the parts add up to the score).")
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(PlannedReadMixin, serializers.Serializer):
     """A participant as their match partners and the admins see them."""
 
     participant_id = serializers.IntegerField(source="id")
@@ -34,7 +35,7 @@ class PersonSerializer(serializers.Serializer):
     time_zone = serializers.CharField(source="employee.time_zone")
 
 
-class MatchMemberSerializer(serializers.ModelSerializer):
+class MatchMemberSerializer(PlannedReadMixin, serializers.ModelSerializer):
     person = PersonSerializer(source="participant", read_only=True)
 
     class Meta:
@@ -51,7 +52,7 @@ class ParticipantMemberSerializer(MatchMemberSerializer):
         read_only_fields = fields
 
 
-class MatchSerializer(serializers.ModelSerializer):
+class MatchSerializer(PlannedReadMixin, serializers.ModelSerializer):
     """A pair or a circle with its score, the explanation and its people (members who left a circle are
     listed with current=false)."""
 

@@ -56,7 +56,7 @@ def my_matches(request: OrgRequest) -> HttpResponse:
     organization = request.organization
     items, choice_programs, pending_requests = [], [], 0
     if employee is not None:
-        matches = selectors.matches_of_employee(organization=organization, employee=employee)
+        matches = selectors.match_cards_of_employee(organization=organization, employee=employee)
         items = [_decorate(match, employee) for match in matches]
         enrollments = program_selectors.enrollments_of(organization=organization, employee=employee)
         # Mentee-choice programs get a link to their suggestions; mentors see how many requests wait.

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.text import capfirst
 
-from mentorhub.web.forms import DateInput
+from mentorhub.web.forms import DateInput, LongSelect
 
 from .models import DIRECTORY_COLUMNS, MAX_RETENTION_MONTHS, Role, TokenScope
 from .selectors import SYSTEM_ACTOR, AuditFilters
@@ -95,10 +95,16 @@ class AuditFilterForm(forms.Form):
         help_text="An email address, or “system”.",
     )
     verb = forms.ChoiceField(
-        label="Action", required=False, error_messages={"invalid_choice": "Choose an action from the list."}
+        label="Action",
+        required=False,
+        widget=LongSelect,
+        error_messages={"invalid_choice": "Choose an action from the list."},
     )
     target_type = forms.ChoiceField(
-        label="Target type", required=False, error_messages={"invalid_choice": "Choose a target type from the list."}
+        label="Target type",
+        required=False,
+        widget=LongSelect,
+        error_messages={"invalid_choice": "Choose a target type from the list."},
     )
     target = forms.CharField(label="Target", required=False, max_length=255, help_text="Its id, or part of its name.")
     since = forms.DateField(label="From", required=False, widget=DateInput(_DAY_ATTRS), error_messages=_DAY_ERRORS)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mentorhub.accounts.models import Employee
+from mentorhub.web.serializers import PlannedReadMixin
 
 from ..models import Participant, Program, Question
 from ..services.participants import DECISIONS
@@ -15,7 +16,7 @@ from ..services.programs import PROGRAM_FIELDS, program_allowed_moves
 # --- Programs ------------------------------------------------------------------------------------
 
 
-class ProgramSerializer(serializers.ModelSerializer):
+class ProgramSerializer(PlannedReadMixin, serializers.ModelSerializer):
     """A program as everyone in the organization reads it, with its enrollment counts."""
 
     mentor_count = serializers.IntegerField(read_only=True, help_text="Mentors applied, approved or matched.")
@@ -138,14 +139,14 @@ class QuestionMoveSerializer(serializers.Serializer):
 # --- Participants --------------------------------------------------------------------------------
 
 
-class EmployeeBriefSerializer(serializers.ModelSerializer):
+class EmployeeBriefSerializer(PlannedReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Employee
         fields = ["id", "name", "email", "title", "department", "job_level", "location"]
         read_only_fields = fields
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(PlannedReadMixin, serializers.ModelSerializer):
     employee = EmployeeBriefSerializer(read_only=True)
     answers = serializers.DictField(
         child=serializers.JSONField(), read_only=True, help_text="{question id: answer}, validated against the form."

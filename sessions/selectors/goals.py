@@ -22,15 +22,14 @@ from .matches import (
 _ordering = Goal._meta.ordering
 assert _ordering is not None, "Goal.Meta sets its ordering"
 GOAL_ORDER = tuple(_ordering)  # open goals first, by due date; done ones last
+MILESTONE_ORDER = ("position", "due_on", "id")
 
 
 def _goals(organization: Organization) -> QuerySet[Goal]:
     return (
         scoped(Goal, organization)
         .select_related("program", "match", "participant__employee", "created_by", "template")
-        .prefetch_related(
-            Prefetch("milestones", queryset=scoped(Milestone, organization).order_by("position", "due_on", "id"))
-        )
+        .prefetch_related(Prefetch("milestones", queryset=scoped(Milestone, organization).order_by(*MILESTONE_ORDER)))
     )
 
 
@@ -84,11 +83,17 @@ def milestone_for_employee(*, organization: Organization, employee: Employee | N
     return get_scoped_or_404(queryset, organization, pk=milestone_id)
 
 
-def goal_progress(goal: Goal) -> int:
-    """Percent done, from milestones fetched with the goal (no query): done goals are 100."""
+def goal_milestones(*, organization: Organization, goal: Goal) -> list[Milestone]:
+    """A goal's milestones, in the order its page lists them."""
+    return list(scoped(Milestone, organization).filter(goal=goal).order_by(*MILESTONE_ORDER))
+
+
+def goal_progress(goal: Goal, milestones: list[Milestone] | None = None) -> int:
+    """Percent done, from the milestones given or fetched with the goal (no query): done goals are 100."""
     if goal.status == Goal.Status.DONE:
         return 100
-    milestones = list(goal.milestones.all())
+    if milestones is None:
+        milestones = list(goal.milestones.all())
     if not milestones:
         return 0
     return round(100 * sum(1 for m in milestones if m.is_done) / len(milestones))

@@ -31,6 +31,35 @@ def places_stamp(organization: Organization, employee: Employee) -> tuple:
     return tuple(places.values_list("match_id", "match__status", "current"))
 
 
+def matches_stamp(organization: Organization, employee: Employee) -> tuple:
+    """Who is in this person's matches now and how (everyone's place, role, answer and request to complete; the
+    match's status), in one small query: the rendered pages that show these matches carry it
+    (sessions/page_cache.py), so matching's writes change them without telling the cache."""
+    mine = match_places_of(organization, employee).values("match_id")
+    members = scoped(MatchMember, organization).filter(match_id__in=mine)
+    return tuple(
+        members.order_by("match_id", "pk").values_list(
+            "match_id",
+            "match__status",
+            "participant__employee_id",
+            "role",
+            "current",
+            "response",
+            "completion_requested_at",
+        )
+    )
+
+
+def stamp_started_match_ids(stamp: tuple, employee: Employee) -> set[int]:
+    """The matches of `matches_stamp` that `started_matches_of` lists: started, and this person has a place in
+    them they did not decline."""
+    return {
+        match_id
+        for match_id, status, employee_id, _role, _current, response, _asked in stamp
+        if employee_id == employee.pk and status in STARTED_MATCH_STATUSES and response != MatchMember.Response.DECLINED
+    }
+
+
 def started_matches_of(*, organization: Organization, employee: Employee) -> QuerySet[Match]:
     """The matches this person works (or worked) in, active first, with members and program prefetched."""
     return (

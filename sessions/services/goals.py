@@ -59,20 +59,24 @@ def goal_owners(organization: Organization, goal: Goal) -> list[Employee]:
     ]
 
 
-def _goal_for_write(organization: Organization, employee: Employee, goal_id: int) -> Goal:
-    """The goal, locked, if `employee` may change it; 404 when they may not even see it. Every change of a goal
-    and its milestones comes through here: the mentoring pages of who sees it are told (sessions/page_cache.py)."""
-    goal = _goal_writable(organization, employee, goal_id)
+def _goal_for_write(
+    organization: Organization, employee: Employee, goal_id: int | None = None, *, milestone_id: int | None = None
+) -> Goal:
+    """The goal (by its id, or the one holding `milestone_id`), locked, if `employee` may change it; 404 when
+    they may not even see it. Every change of a goal and its milestones comes through here: the mentoring pages
+    of who sees it are told (sessions/page_cache.py)."""
+    lookup: dict[str, int | None] = {"pk": goal_id} if milestone_id is None else {"milestones__pk": milestone_id}
+    goal = _goal_writable(organization, employee, lookup)
     goal_people_changed(organization=organization, goal=goal)
     return goal
 
 
-def _goal_writable(organization: Organization, employee: Employee, goal_id: int) -> Goal:
+def _goal_writable(organization: Organization, employee: Employee, lookup: dict[str, int | None]) -> Goal:
     visible = scoped(Goal, organization).filter(visible_goals_q(organization, employee))
     goal = get_scoped_or_404(
         visible.select_for_update(of=("self",)).select_related("match", "participant__employee", "program"),
         organization,
-        pk=goal_id,
+        **lookup,
     )
     if goal.match_id is not None:
         match_for_write(organization, employee, goal.match_id)  # active, and they are in it now
@@ -219,17 +223,12 @@ def milestone_add(
 
 
 def _milestone_for_write(organization: Organization, employee: Employee, milestone_id: int) -> Milestone:
-    visible = scoped(Goal, organization).filter(visible_goals_q(organization, employee)).values("pk")
-    milestone = get_scoped_or_404(
-        Milestone.objects.filter(goal_id__in=visible).select_related("goal"), organization, pk=milestone_id
-    )
-    _goal_for_write(organization, employee, milestone.goal_id)
-    return (
-        scoped(Milestone, organization)
-        .select_for_update(of=("self",))
-        .select_related("goal__participant__employee")
-        .get(pk=milestone.pk)
-    )
+    """The milestone, locked after its goal (found through the milestone: the goal's visibility is the
+    milestone's), with that goal."""
+    goal = _goal_for_write(organization, employee, milestone_id=milestone_id)
+    milestone = get_scoped_or_404(Milestone.objects.select_for_update(), organization, pk=milestone_id, goal=goal)
+    milestone.goal = goal
+    return milestone
 
 
 @transaction.atomic
@@ -249,11 +248,14 @@ def milestone_update(*, organization: Organization, employee: Employee, mileston
             milestone.done_at, milestone.done_by = timezone.now(), employee
         elif not done:
             milestone.done_at, milestone.done_by = None, None
-    milestone.full_clean()
-    milestone.save()
-    reminders_plan_milestone(
-        organization=organization, milestone=milestone, recipients=goal_owners(organization, milestone.goal)
-    )
+    # Its keys are rows this transaction has just read and locked (or the actor): checking they exist would be
+    # a query each for nothing.
+    milestone.full_clean(exclude=["organization", "goal", "done_by"])
+    milestone.save(update_fields=["title", "due_on", "done_at", "done_by"])
+    # Only an open milestone with a due date has a reminder to plan; otherwise its pending ones are dropped.
+    planned = milestone.due_on is not None and not milestone.is_done
+    recipients = goal_owners(organization, milestone.goal) if planned else []
+    reminders_plan_milestone(organization=organization, milestone=milestone, recipients=recipients)
     return milestone
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -34,6 +35,7 @@ from ..selectors.overview import MatchProgress, program_match_for_admin, program
 from ..services.goals import goal_template_create, goal_template_update
 from ..services.goals import goal_template_delete as goal_template_delete_service
 from .common import names
+from .mentoring_overview import overview_rows_html
 
 PAGE_SIZE = 50
 STATUS_CHOICES = [(status, Match.Status(status).label) for status in STARTED_MATCH_STATUSES]
@@ -72,10 +74,13 @@ def program_mentoring(request: OrgRequest, program_pk: int) -> HttpResponse:
     status = _status_filter(request)
     rows = program_match_progress(organization=request.organization, program=program, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    list_url = reverse("program-mentoring", kwargs={"org_slug": request.organization.slug, "program_pk": program.pk})
     context = {
         "nav_section": "programs",
         "program": program,
         "page": page,
+        "rows": overview_rows_html(page.object_list, list_url=list_url),
+        "list_url": list_url,
         "status": status,
         "statuses": STATUS_CHOICES,
         "querystring": urlencode({"status": status}) if status else "",
@@ -103,7 +108,7 @@ def export_rows(rows: Iterable[MatchProgress]) -> Iterator[str]:
     yield writer.writerow(CSV_HEADERS)
     for row in rows:
         match = row.match
-        people = "; ".join(f"{m.participant.employee.name} ({m.get_role_display().lower()})" for m in row.members)
+        people = "; ".join(f"{person.name} ({person.get_role_display().lower()})" for person in row.members)
         yield writer.writerow(
             [
                 match.pk,

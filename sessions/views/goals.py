@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.models import LEAD_ROLES, Match
@@ -28,16 +29,18 @@ from ..page_cache import person_cached
 from ..selectors.goals import (
     goal_for_employee,
     goal_matches,
+    goal_milestones,
     goal_progress,
     milestone_for_employee,
     program_goal_templates,
 )
-from ..selectors.matches import places_stamp
+from ..selectors.matches import matches_stamp, places_stamp
 from ..services.goals import goal_comment_add, goal_create, goal_update, milestone_update
 from ..services.goals import goal_delete as goal_delete_service
 from ..services.goals import milestone_add as milestone_add_service
 from ..services.goals import milestone_delete as milestone_delete_service
-from .common import TAKING_PART, acting_in, match_side
+from .common import TAKING_PART, acting_in, match_side, zone_name
+from .rendered import render_with_holes
 
 
 def _goal_url(request: OrgRequest, goal: Goal, anchor: str = "") -> str:
@@ -155,7 +158,36 @@ def goal_new(request: OrgRequest, match_pk: int) -> HttpResponse:
 @org_view(roles=TAKING_PART)
 @require_GET
 def goal_detail(request: OrgRequest, goal_pk: int) -> HttpResponse:
-    return _render_goal(request, _goal(request, goal_pk))
+    """The goal's page rendered once per person, zone and state of their matches (sessions/page_cache.py): the
+    stamp, read live, is who is in those matches and how, which decides who sees the goal and may change it."""
+    organization, employee = request.organization, employee_or_404(request)
+    zone = zone_name()
+    page = person_cached(
+        organization=organization,
+        employee_id=employee.pk,
+        part=f"goalpage{goal_pk}:{organization.slug}:{zone}",
+        stamp=matches_stamp(organization, employee),
+        build=lambda: (_goal_detail_page(request, goal_pk), None),
+    )
+    context = {
+        "nav_section": "mentoring",
+        "goal_title": page["title"],
+        "page": page["html"].fill(request, timezone.now()),
+    }
+    return render(request, "sessions/goal_detail.html", context)
+
+
+def _goal_detail_page(request: OrgRequest, goal_pk: int) -> dict:
+    """The goal's page with empty forms, rendered without the request; 404 when this person may not see it."""
+    organization = request.organization
+    goal = goal_for_employee(organization=organization, employee=employee_or_404(request), goal_id=goal_pk)
+    context = {
+        **_goal_page(request, goal),
+        "current_organization": organization,
+        "milestone_form": MilestoneForm(),
+        "comment_form": CommentForm(),
+    }
+    return {"title": goal.title, "html": render_with_holes("sessions/_goal_page.html", context)}
 
 
 @org_view(roles=TAKING_PART)
@@ -238,22 +270,44 @@ def milestone_add(request: OrgRequest, goal_pk: int) -> HttpResponse:
 @require_POST
 def milestone_toggle(request: OrgRequest, milestone_pk: int) -> HttpResponse:
     """Tick a milestone off or on. The form sends the state wanted (`done` 1 or 0), so a repeated post
-    changes nothing. With htmx the milestones and the progress bar are swapped in place."""
+    changes nothing. With htmx the milestones and the progress bar are swapped in place, drawn from the goal
+    the service locked and the milestones read after the change: not the whole goal page (its comments and
+    matches), which the service's own checks already answered for (404 when not visible, refused when not
+    theirs to change)."""
     organization = request.organization
     employee = employee_or_404(request)
-    milestone = milestone_for_employee(organization=organization, employee=employee, milestone_id=milestone_pk)
     done = request.POST.get("done") == "1"
     try:
-        milestone_update(organization=organization, employee=employee, milestone_id=milestone.pk, done=done)
+        milestone = milestone_update(organization=organization, employee=employee, milestone_id=milestone_pk, done=done)
     except ValidationError as error:
-        status_message, ok = service_error_text(error), False
-    else:
-        status_message, ok = f"“{milestone.title}” marked {'done' if done else 'not done'}.", True
+        return _milestone_toggle_refused(request, milestone_pk, service_error_text(error))
+    status_message = f"“{milestone.title}” marked {'done' if done else 'not done'}."
+    goal = milestone.goal
+    if not is_htmx(request):
+        messages.success(request, status_message)
+        return redirect(_goal_url(request, goal, "milestones"))
+    milestones = goal_milestones(organization=organization, goal=goal)
+    context = {
+        "can_edit": True,  # the service has just let this person change the goal
+        "milestones": milestones,
+        "done_count": sum(1 for m in milestones if m.is_done),
+        "progress": goal_progress(goal, milestones),
+        "status_message": status_message,
+        "oob": True,
+    }
+    return vary_on_htmx(render(request, "sessions/_goal_progress.html", context))
+
+
+def _milestone_toggle_refused(request: OrgRequest, milestone_pk: int, status_message: str) -> HttpResponse:
+    """The service refused the change (the match is over, or they left it): the milestones as the page shows
+    them to this person, with why."""
+    employee = employee_or_404(request)
+    milestone = milestone_for_employee(organization=request.organization, employee=employee, milestone_id=milestone_pk)
     if is_htmx(request):
         goal = _goal(request, milestone.goal_id)
         context = {**_goal_page(request, goal), "status_message": status_message, "oob": True}
         return vary_on_htmx(render(request, "sessions/_goal_progress.html", context))
-    (messages.success if ok else messages.error)(request, status_message)
+    messages.error(request, status_message)
     return redirect(_goal_url(request, milestone.goal, "milestones"))
 
 

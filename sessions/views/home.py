@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,10 +26,11 @@ from ..forms import EndMatchForm
 from ..models import Goal, MentoringSession
 from ..page_cache import person_cached
 from ..selectors.goals import goal_progress, goals_of_match, goals_visible_to
-from ..selectors.matches import match_for_employee, started_matches_of
+from ..selectors.matches import match_for_employee, matches_stamp, stamp_started_match_ids, started_matches_of
 from ..selectors.notifications import unread_count
 from ..selectors.sessions import sessions_of_match, sessions_to_log, upcoming_sessions
-from .common import TAKING_PART, MatchSide, acting_in, match_side, names, session_phase, zone_name
+from .common import TAKING_PART, acting_in, match_side, names, session_phase, zone_name
+from .rendered import render_with_holes
 
 # The home page lists this many sessions ahead (each match's card names its own next one).
 UPCOMING_SHOWN = 5
@@ -56,10 +57,10 @@ def _goal_rows(goals: list[Goal], milestones_shown: int | None = None) -> list[d
     return rows
 
 
-def _answers_waiting(request: OrgRequest, employee: Employee) -> list[Match]:
+def _answers_waiting(organization: Organization, employee: Employee) -> list[Match]:
     """Matches approved by HR that wait for this person's yes or no (answered on the matching pages)."""
     approved = matching_selectors.matches_of_employee(
-        organization=request.organization, employee=employee, current_only=True
+        organization=organization, employee=employee, current_only=True
     ).filter(status=Match.Status.APPROVED)
     waiting = []
     for match in approved:
@@ -73,52 +74,43 @@ def _answers_waiting(request: OrgRequest, employee: Employee) -> list[Match]:
 @require_GET
 def my_mentoring(request: OrgRequest) -> HttpResponse:
     employee = employee_or_none(request)
-    context: dict = {"nav_section": "mentoring", "zone": zone_name(), "employee": employee}
+    zone = zone_name()
+    context: dict = {"nav_section": "mentoring", "zone": zone, "employee": employee}
     if employee is None:
         return render(request, "sessions/my_mentoring.html", context)
     organization = request.organization
     now = timezone.now()
-    sides = [match_side(match, employee) for match in started_matches_of(organization=organization, employee=employee)]
-    current = [side for side in sides if side.can_act]
-    by_match = {side.match.pk: side for side in sides}
-    # The costly parts come from the person's cache (sessions/page_cache.py), keyed by the matches read just now.
+    # The page but the unread count, rendered once per person, zone and state of their matches
+    # (sessions/page_cache.py); the stamp, one small query, is who is in those matches and how.
     parts = person_cached(
         organization=organization,
         employee_id=employee.pk,
-        part="home",
-        stamp=tuple((side.match.pk, side.match.status, side.can_act) for side in sides),
-        build=lambda: _home_parts(organization, employee, current, now),
+        part=f"home:{organization.slug}:{zone}",
+        stamp=matches_stamp(organization, employee),
+        build=lambda: _home_parts(organization, employee, now),
     )
-    upcoming = parts["upcoming"]
-    next_of: dict[int, MentoringSession] = {}
-    for session in upcoming:
-        next_of.setdefault(session.match_id, session)
+    todo = parts["todo"]
     context.update(
         {
-            "now": now,
-            "current": [{"side": side, "next": next_of.get(side.match.pk)} for side in current],
-            "history": [side for side in sides if not side.can_act],
-            "upcoming": [{"session": s, "side": by_match.get(s.match_id)} for s in upcoming],
-            "goals": parts["goals"],
-            "to_log": [
-                {"session": s, "side": by_match[s.match_id]}
-                for s in parts["to_log"]
-                if s.match_id in by_match and by_match[s.match_id].can_act
-            ],
-            "answers_waiting": _answers_waiting(request, employee),
+            "page": {"todo": todo.fill(request, now) if todo else "", "main": parts["main"].fill(request, now)},
             "unread": unread_count(organization=organization, employee=employee),
-            "more_todos": parts["todos"],
         }
     )
     return render(request, "sessions/my_mentoring.html", context)
 
 
-def _home_parts(
-    organization: Organization, employee: Employee, current: list[MatchSide], now: datetime
-) -> tuple[dict, datetime | None]:
-    """The home page's sessions ahead and to log, open goals and things to do; and when they change by
-    themselves (the first session ahead ends: it then waits to be logged)."""
-    upcoming = upcoming_sessions(organization=organization, employee=employee, now=now, limit=UPCOMING_SHOWN)
+def _home_parts(organization: Organization, employee: Employee, now: datetime) -> tuple[dict, datetime | None]:
+    """The home page's things to do (but the unread count) and the rest, rendered; and when they change by
+    themselves (a session ahead ends: it then waits to be logged)."""
+    sides = [match_side(match, employee) for match in started_matches_of(organization=organization, employee=employee)]
+    current = [side for side in sides if side.can_act]
+    by_match = {side.match.pk: side for side in sides}
+    # One more than shown: a session not shown cannot end before it starts, and that moment bounds the cache too.
+    ahead = upcoming_sessions(organization=organization, employee=employee, now=now, limit=UPCOMING_SHOWN + 1)
+    upcoming = ahead[:UPCOMING_SHOWN]
+    next_of: dict[int, MentoringSession] = {}
+    for session in upcoming:
+        next_of.setdefault(session.match_id, session)
     goals = (
         goals_visible_to(organization=organization, employee=employee)
         .filter(
@@ -128,13 +120,31 @@ def _home_parts(
         .exclude(status=Goal.Status.DONE)
         .order_by("status", "due_on", "id")
     )
-    parts = {
-        "upcoming": upcoming,
-        "goals": _goal_rows(list(goals), MILESTONES_SHOWN),
-        "to_log": sessions_to_log(organization=organization, employee=employee, now=now),
-        "todos": home_todos(organization, employee),  # e.g. check-ins (analytics)
+    to_log = [
+        {"session": s, "side": by_match[s.match_id]}
+        for s in sessions_to_log(organization=organization, employee=employee, now=now)
+        if s.match_id in by_match and by_match[s.match_id].can_act
+    ]
+    todo = {
+        "to_log": to_log,
+        "answers_waiting": _answers_waiting(organization, employee),
+        "more_todos": home_todos(organization, employee),  # e.g. check-ins (analytics)
     }
-    return parts, min((session.ends_at for session in upcoming), default=None)
+    main = {
+        "current": [{"side": side, "next": next_of.get(side.match.pk)} for side in current],
+        "history": [side for side in sides if not side.can_act],
+        "upcoming": [{"session": s, "side": by_match.get(s.match_id)} for s in upcoming],
+        "goals": _goal_rows(list(goals), MILESTONES_SHOWN),
+    }
+    base = {"current_organization": organization, "now": now}
+    parts = {
+        "todo": render_with_holes("sessions/_home_todo.html", {**base, **todo}) if any(todo.values()) else None,
+        "main": render_with_holes("sessions/_home_main.html", {**base, **main}),
+    }
+    changes_at = [session.ends_at for session in upcoming]
+    if len(ahead) > UPCOMING_SHOWN:
+        changes_at.append(ahead[UPCOMING_SHOWN].starts_at)
+    return parts, min(changes_at, default=None)
 
 
 @org_view(roles=TAKING_PART)
@@ -142,18 +152,36 @@ def _home_parts(
 def mentoring_match(request: OrgRequest, match_pk: int) -> HttpResponse:
     organization = request.organization
     employee = employee_or_404(request)
-    match = match_for_employee(organization=organization, employee=employee, match_id=match_pk)
-    side = match_side(match, employee)
+    # Who is in this person's matches, read live: the 404 of `match_for_employee` (not theirs, or not started)
+    # is answered from it before anything cached is used, and it keys the rendered page.
+    stamp = matches_stamp(organization, employee)
+    if match_pk not in stamp_started_match_ids(stamp, employee):
+        raise Http404("Not found.")
+    zone = zone_name()
     now = timezone.now()
-    # Its sessions and the goals this person sees, from the person's cache (sessions/page_cache.py); each
-    # session's phase is worked out below, at each visit.
-    sessions, goals = person_cached(
+    page = person_cached(
         organization=organization,
         employee_id=employee.pk,
-        part=f"match{match.pk}",
-        stamp=(match.status, side.can_act, side.is_current),
-        build=lambda: (_match_parts(organization, match, employee), None),
+        part=f"match{match_pk}:{organization.slug}:{zone}",
+        stamp=stamp,
+        build=lambda: _match_page(organization, employee, match_pk, zone, now),
     )
+    context = {
+        "nav_section": "mentoring",
+        "program_name": page["program_name"],
+        "page": page["html"].fill(request, now),
+    }
+    return render(request, "sessions/match.html", context)
+
+
+def _match_page(
+    organization: Organization, employee: Employee, match_pk: int, zone: str, now: datetime
+) -> tuple[dict, datetime | None]:
+    """The match's page rendered, and when it changes by itself (a session ahead starts: it then waits to be
+    logged)."""
+    match = match_for_employee(organization=organization, employee=employee, match_id=match_pk)
+    side = match_side(match, employee)
+    sessions, goals = _match_parts(organization, match, employee)
     upcoming, to_log, past = [], [], []
     for session in sessions:
         phase = session_phase(session, now)
@@ -167,8 +195,8 @@ def mentoring_match(request: OrgRequest, match_pk: int) -> HttpResponse:
             past.append(session)
     upcoming.reverse()  # soonest first; the rest stay newest first
     context = {
-        "nav_section": "mentoring",
-        "zone": zone_name(),
+        "current_organization": organization,
+        "zone": zone,
         "now": now,
         "side": side,
         "match": match,
@@ -177,7 +205,8 @@ def mentoring_match(request: OrgRequest, match_pk: int) -> HttpResponse:
         "past": past,
         "goals": goals,
     }
-    return render(request, "sessions/match.html", context)
+    page = {"program_name": match.program.name, "html": render_with_holes("sessions/_match_page.html", context)}
+    return page, min((session.starts_at for session in upcoming), default=None)
 
 
 def _match_parts(organization: Organization, match: Match, employee: Employee) -> tuple[list[MentoringSession], list]:

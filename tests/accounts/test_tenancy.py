@@ -56,3 +56,40 @@ def test_switcher_lists_every_organization(admin, other_org):
     assert home.status_code == 200
     page = home.content.decode()
     assert "Alpha Ltd" in page and "Beta plc" in page
+
+
+def test_memberships_with_answers_each_user_their_own_active_memberships(admin, member, other_org, org):
+    """The memberships query is compiled once (mentorhub/db/compiled.py) and run for every user with their id."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from mentorhub.tenancy import memberships_with
+    from tests.factories import MembershipFactory
+
+    elsewhere = MembershipFactory(organization=other_org, user=admin.user, role="admin")
+    MembershipFactory(organization=other_org, user=member.user, deactivated_at=timezone.now())
+
+    with CaptureQueriesContext(connection) as queries:
+        found, memberships = memberships_with(admin.user, other_org.slug)
+        # Loaded with the membership, in the same query: the organization, the roster entry and the user.
+        assert (found.organization.name, found.employee.name, found.user.email) == (
+            "Beta plc",
+            elsewhere.employee.name,
+            admin.user.email,
+        )
+    assert len(queries) == 1
+    assert [m.pk for m in memberships] == [admin.pk, elsewhere.pk]  # by organization name: Alpha, then Beta
+
+    found, memberships = memberships_with(member.user, org.slug)
+    assert found.pk == member.pk and [m.pk for m in memberships] == [member.pk]  # the deactivated one opens nothing
+    with pytest.raises(Http404):
+        memberships_with(member.user, other_org.slug)
+
+
+def test_compiled_query_refuses_a_queryset_that_does_not_take_the_value_as_a_parameter(org):
+    from mentorhub.accounts.models import Membership
+    from mentorhub.db.compiled import CompiledQuery
+
+    with pytest.raises(TypeError, match="parameter"):
+        CompiledQuery(lambda value: Membership.objects.filter(role="member"))(1)

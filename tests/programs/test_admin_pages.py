@@ -362,6 +362,21 @@ class TestProgramDetail:
         assert "2 applications waiting for review." in html
         assert "Review applications" in html
 
+    def test_links_reach_their_routes(self, admin_client, org, admin):
+        """The program's navigation and the list write their links below one reversed address: each must be
+        where its route is."""
+        program = _status(_create(org, admin), "active")
+        ParticipantFactory(program=program, role="mentee", status="applied")
+        names = ["program-detail", "program-questions", "program-participants", "program-matching"]
+        names += ["program-mentoring", "goal-templates", "program-surveys", "program-invite", "program-edit"]
+        html = page_text(_detail(admin_client, program))
+        for name in names:
+            assert f'href="{reverse(name, kwargs={"org_slug": org.slug, "program_pk": program.pk})}"' in html, name
+        listed = page_text(admin_client.get(reverse("program-list", kwargs={"org_slug": org.slug})))
+        participants = reverse("program-participants", kwargs={"org_slug": org.slug, "program_pk": program.pk})
+        for url in (reverse("program-detail", kwargs={"org_slug": org.slug, "program_pk": program.pk}), participants):
+            assert f'href="{url}' in listed
+
     @pytest.mark.parametrize(
         ("status", "shown", "hidden"),
         [

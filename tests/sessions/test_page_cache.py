@@ -5,14 +5,18 @@ are never another's, whatever the ids."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from matching.models import Match, MatchMember
+from mentorhub.accounts.models import Employee
 from sessions.models import Milestone
 from sessions.page_cache import people_changed, person_cached
 from sessions.services.goals import milestone_update
@@ -169,3 +173,68 @@ class TestTime:
         assert person_cached(build=lambda: ("first", soon), **kwargs) == "first"
         assert person_cached(build=lambda: ("second", None), **kwargs) == "second"
         assert person_cached(build=lambda: ("never", None), **kwargs) == "second"
+
+
+class TestRenderedPages:
+    """The pages cached rendered (sessions/views/rendered.py): what changes without a write telling the cache
+    (time, matching's writes, the viewer's zone) and what must never be cached (clocks, CSRF tokens)."""
+
+    @pytest.fixture
+    def clock(self, monkeypatch):
+        moments = [timezone.now()]
+        monkeypatch.setattr(timezone, "now", lambda: moments[0])
+        return moments
+
+    def test_a_session_ahead_waits_to_be_logged_once_it_starts(self, org, pair, clock):
+        session = schedule(pair, when=clock[0] + timedelta(hours=1))
+        url = org_url("mentoring-match", org, match_pk=pair.match.pk)
+        mentee = pair.client(pair.mentee)
+        assert "Waiting to be logged" not in page_text(mentee.get(url))
+        clock[0] = session.starts_at + timedelta(minutes=1)
+        assert "Waiting to be logged" in page_text(mentee.get(url))
+
+    def test_a_session_ahead_on_the_home_page_waits_to_be_logged_once_it_ends(self, org, pair, clock):
+        session = schedule(pair, when=clock[0] + timedelta(hours=1))
+        url, mentee = org_url("my-mentoring", org), pair.client(pair.mentee)
+        log = org_url("session-log", org, session_pk=session.pk)
+        assert log not in page_text(mentee.get(url))
+        clock[0] = session.ends_at + timedelta(minutes=1)
+        assert log in page_text(mentee.get(url))
+
+    def test_the_other_persons_clock_is_told_at_each_visit(self, org, pair, clock):
+        Employee.objects.filter(pk=pair.mentor.employee.pk).update(time_zone="Asia/Tokyo")
+        clock[0] = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)
+        url, mentee = org_url("my-mentoring", org), pair.client(pair.mentee)
+        assert "21:00 JST" in page_text(mentee.get(url))
+        clock[0] += timedelta(hours=2)
+        second, html = _queries(mentee, url)
+        assert "23:00 JST" in html
+        assert second <= 5, second  # from the cache: the user, the membership and the stamp (+ the transaction)
+
+    def test_each_browser_gets_its_own_csrf_token_in_the_cached_page(self, org, pair):
+        url = org_url("mentoring-match", org, match_pk=pair.match.pk)
+        assert pair.client(pair.mentee).get(url).status_code == 200  # cached for this person now
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(pair.mentee.user)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_text(browser.get(url)))
+        assert token is not None
+        complete = org_url("match-complete", org, match_pk=pair.match.pk)
+        assert browser.post(complete, {"csrfmiddlewaretoken": token.group(1), "wanted": "1"}).status_code == 302
+
+    def test_the_others_request_to_complete_shows_without_any_write_telling_the_cache(self, org, pair):
+        url = org_url("mentoring-match", org, match_pk=pair.match.pk)
+        mentee = pair.client(pair.mentee)
+        assert "asked on" not in page_text(mentee.get(url))
+        MatchMember.objects.filter(match=pair.match, participant__employee=pair.mentor.employee).update(
+            completion_requested_at=timezone.now()
+        )
+        assert "Morgan Mentor asked on" in page_text(mentee.get(url))
+
+    @pytest.mark.parametrize("name", ["my-mentoring", "mentoring-match"])
+    def test_times_follow_the_viewers_zone_when_it_changes(self, org, pair, name):
+        in_tokyo = f'datetime="{schedule(pair).starts_at.astimezone(ZoneInfo("Asia/Tokyo")).isoformat()}"'
+        url = org_url(name, org, **({"match_pk": pair.match.pk} if name == "mentoring-match" else {}))
+        mentee = pair.client(pair.mentee)
+        assert in_tokyo not in page_text(mentee.get(url))  # in London
+        Employee.objects.filter(pk=pair.mentee.employee.pk).update(time_zone="Asia/Tokyo")
+        assert in_tokyo in page_text(mentee.get(url))

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.template import Context, Template
 from django.utils import timezone
 
 from matching.models import Match
 from sessions.models import GoalTemplate, Reminder
 from sessions.timeslots import key_of
+from sessions.views.mentoring_overview import moment_texts, month_names
 from tests.helpers import org_url, page_text
 
 from .factories import active_pair, person
@@ -120,6 +123,27 @@ class TestOverview:
         with django_assert_max_num_queries(len(few.captured_queries)):
             html = page_text(admin_client.get(page))
         assert html.count("End early…") == 5  # the busy pair and the four new ones; not the ended match
+
+    def test_names_and_reasons_are_escaped(self, org, admin_client):
+        """The rows are written in Python (sessions/views/mentoring_overview.py): every text is escaped there."""
+        mentor = person(org, "eve@alpha.test", name='Eve <b>"Bold"</b> & Co')
+        pair = active_pair(org, mentor=mentor, mentee=person(org, "fay@alpha.test", name="Fay"))
+        _ended(org, pair.program, reason="<script>alert('x')</script>")
+        html = page_text(admin_client.get(org_url("program-mentoring", org, program_pk=pair.program.pk)))
+        assert "Eve &lt;b&gt;&quot;Bold&quot;&lt;/b&gt; &amp; Co" in html and "Eve <b>" not in html
+        assert "Reason: &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html and "<script>alert" not in html
+
+    @pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland", "America/Los_Angeles"])
+    def test_dates_read_as_the_date_filter_writes_them(self, zone):
+        """The rows come with their dates written in Python: the same text as |date:"c" and |date:"j M Y"."""
+        moments = [datetime(2026, 12, 31, 23, 30, 5, 120, tzinfo=UTC), datetime(2027, 3, 1, 9, 0, tzinfo=UTC)]
+        filters = Template('{% for m in moments %}{{ m|date:"c" }}|{{ m|date:"j M Y" }};{% endfor %}')
+        with timezone.override(ZoneInfo(zone)):
+            expected = filters.render(Context({"moments": moments}))
+            zone_now = timezone.get_current_timezone()
+            written = "".join("{}|{};".format(*moment_texts(m, zone_now)) for m in moments)
+            names_once = "".join("{}|{};".format(*moment_texts(m, zone_now, month_names())) for m in moments)
+        assert written == names_once == expected
 
     def test_members_and_stakeholders_get_403_outsiders_404(
         self, org, pair, member_client, stakeholder_client, outsider_client

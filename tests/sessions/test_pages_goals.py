@@ -176,6 +176,34 @@ class TestMilestones:
         assert "<html" not in html
         assert response["Vary"] and "HX-Request" in response["Vary"]
 
+    def test_an_htmx_tick_writes_and_draws_without_reading_the_goal_page(
+        self, org, pair, mentor_client, shared, django_assert_max_num_queries
+    ):
+        """The service's checks and the milestones read after the change: no comments, matches or stamp."""
+        first, second = shared.milestones.order_by("position")[:2]
+        Milestone.objects.filter(pk=second.pk).update(due_on=date(2030, 1, 31))
+        toggle = org_url("milestone-toggle", org, milestone_pk=second.pk)
+        with django_assert_max_num_queries(17):  # an open milestone with a due date: its reminders are planned
+            html = page_text(mentor_client.post(toggle, {"done": "0"}, **HTMX))
+        with django_assert_max_num_queries(14):
+            html = page_text(mentor_client.post(toggle, {"done": "1"}, **HTMX))
+        assert "25% done" in html and f'id="milestone-{second.pk}" checked' in html
+        assert f'id="milestone-{first.pk}">' in html and html.count('type="checkbox" name="done"') == 4
+        assert org_url("milestone-delete", org, milestone_pk=first.pk) in html
+        assert Milestone.objects.get(pk=second.pk).done_by == pair.mentor.employee
+
+    def test_an_htmx_tick_refused_shows_why_and_no_controls(self, org, pair, mentee_client, shared):
+        pair.match.status = "completed"
+        pair.match.save()
+        milestone = shared.milestones.first()
+        response = mentee_client.post(
+            org_url("milestone-toggle", org, milestone_pk=milestone.pk), {"done": "1"}, **HTMX
+        )
+        html = page_text(response)
+        assert response.status_code == 200 and 'type="checkbox"' not in html and "0% done" in html
+        assert "This match is completed: it can no longer change." in html
+        assert Milestone.objects.get(pk=milestone.pk).done_at is None
+
     def test_the_page_wires_htmx_and_a_fallback(self, org, pair, mentee_client, shared):
         html = page_text(mentee_client.get(org_url("goal-detail", org, goal_pk=shared.pk)))
         assert 'hx-trigger="change" hx-target="#goal-progress" hx-swap="outerHTML"' in html

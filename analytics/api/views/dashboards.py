@@ -7,9 +7,11 @@ pages answer the same question with the same figures."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
@@ -24,7 +26,8 @@ from ...forms import HealthFilterForm, ImpactFilterForm, filter_errors
 from ...models import RollupRun
 from ...reports.builds import FAILED_SECONDS, RETRY_AFTER_SECONDS, Preparing, health_or_preparing, impact_or_preparing
 from ...reports.health import HealthReport
-from ...reports.impact import ROLES
+from ...reports.impact import ROLES, ImpactReport
+from ...reports.rendered import report_rendered
 from ...services.rollups import rollup_run_start
 from ..serializers.dashboards import (
     HealthReportSerializer,
@@ -90,6 +93,18 @@ def _preparing(request: OrgApiRequest, preparing: Preparing) -> Response:
     return Response(data, status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
+def _serialized(
+    request: OrgApiRequest,
+    report: HealthReport | ImpactReport,
+    variant: tuple[Hashable, ...],
+    serialize: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """The report's data, serialized once per report build for everyone of the same `variant` and time zone (the
+    times' offset) (analytics/reports/rendered.py): the serializers read nothing else of the request."""
+    variant = ("api", timezone.get_current_timezone_name(), *variant)
+    return report_rendered(organization=request.organization, report=report, variant=variant, render=serialize)
+
+
 class HealthView(OrganizationAPIView):
     read_roles = DASHBOARD_READERS
 
@@ -108,11 +123,16 @@ class HealthView(OrganizationAPIView):
         report = health_or_preparing(organization=organization, filters=form.filters())
         if isinstance(report, Preparing):
             return _preparing(request, report)
-        if report.computed_at is None:
-            # Never rolled up: nothing to show yet (as on the page), only `computed_at` null.
-            report = HealthReport(k=report.k, filters=report.filters, computed_at=None)
-        context = {"request": request, "with_names": request.membership.is_admin}
-        return Response(HealthReportSerializer(report, context=context).data)
+        with_names = request.membership.is_admin
+
+        def serialize() -> dict[str, Any]:
+            shown = report
+            if report.computed_at is None:
+                # Never rolled up: nothing to show yet (as on the page), only `computed_at` null.
+                shown = HealthReport(k=report.k, filters=report.filters, computed_at=None)
+            return dict(HealthReportSerializer(shown, context={"request": request, "with_names": with_names}).data)
+
+        return Response(_serialized(request, report, ("names" if with_names else "",), serialize))
 
 
 class ImpactView(OrganizationAPIView):
@@ -133,8 +153,13 @@ class ImpactView(OrganizationAPIView):
         report = impact_or_preparing(organization=organization, filters=form.filters())
         if isinstance(report, Preparing):
             return _preparing(request, report)
-        context = {"request": request, "computed_at": selectors.facts_computed_at(organization=organization)}
-        return Response(ImpactReportSerializer(report, context=context).data)
+        computed_at = selectors.facts_computed_at(organization=organization)
+
+        def serialize() -> dict[str, Any]:
+            context = {"request": request, "computed_at": computed_at}
+            return dict(ImpactReportSerializer(report, context=context).data)
+
+        return Response(_serialized(request, report, (computed_at,), serialize))
 
 
 @extend_schema_view(

@@ -6,6 +6,7 @@ on the page nor in any export). Every figure comes from analytics.reports.health
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,13 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from matching.models import Match
 from mentorhub.accounts.models import Role
 from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
 from mentorhub.web.errors import service_error_text
-from mentorhub.web.htmx import HTMX_STOP_POLLING, is_htmx, vary_on_htmx
+from mentorhub.web.htmx import HTMX_STOP_POLLING, is_htmx
 
 from ... import selectors
 from ...forms import HealthFilterForm
@@ -30,7 +32,16 @@ from ...reports.health import HealthReport
 from ...services.nudges import match_nudge
 from ...services.rollups import rollup_run_start
 from .cells import count
-from .common import DASHBOARD_ROLES, csv_response, figures_poll_response, is_print, table_or_404, with_query
+from .common import (
+    DASHBOARD_ROLES,
+    cached_figures,
+    cached_filters,
+    csv_response,
+    figures_poll,
+    is_print,
+    table_or_404,
+    with_query,
+)
 from .health_tables import health_charts, health_tables
 
 
@@ -48,7 +59,7 @@ AT_RISK_SHOWN = 100
 
 
 def _figures_context(request: OrgRequest, form: HealthFilterForm, report: HealthReport) -> dict[str, Any]:
-    """What the figures need (the page, and the answer to the poll that swaps them in)."""
+    """What the figures template needs (analytics/_health_figures.html)."""
     organization = request.organization
     admin = request.membership.is_admin
     nudged = (
@@ -61,14 +72,13 @@ def _figures_context(request: OrgRequest, form: HealthFilterForm, report: Health
     export_url = reverse("program-health-export", kwargs={"org_slug": organization.slug})
     return {
         "is_admin": admin,
+        "form": form,
         "report": report,
         "tables": tables,
         "charts": health_charts(report, tables),
         "query": query,
         "query_string": urlencode(query),
-        "program_name": form.program_name(),
         "exports": {name: with_query(export_url, query, table=name) for name in tables},
-        "print_url": _page_url(request, query, print="1"),
         "page_url": _page_url(request, query),
         "page_url_without_department": _page_url(request, {k: v for k, v in query.items() if k != "department"}),
         "at_risk_count": count(report.at_risk_count),
@@ -77,6 +87,34 @@ def _figures_context(request: OrgRequest, form: HealthFilterForm, report: Health
             selectors.rollup_run_to_show(organization=organization, computed_at=report.computed_at) if admin else None
         ),
     }
+
+
+def _figures(request: OrgRequest, form: HealthFilterForm, report: HealthReport) -> dict[str, Any]:
+    """The figures, and what the page around them needs (the page, and the answer to the poll that swaps them
+    in). A stakeholder's are the same for every stakeholder: rendered once per report build. An HR admin's
+    hold this request's CSRF token (the nudge and recompute buttons), who was nudged today and the recompute's
+    progress: rendered with the page."""
+    query = form.query()
+    context: dict[str, Any] = {
+        "is_admin": request.membership.is_admin,
+        "report": report,
+        "query": query,
+        "program_name": form.program_name(),
+        "print_url": _page_url(request, query, print="1"),
+        "page_url": _page_url(request, query),
+    }
+    if request.membership.is_admin:
+        return {**context, **_figures_context(request, form, report)}
+    # The trends label the current month (UTC) "to date".
+    month = timezone.now().astimezone(UTC).strftime("%Y-%m")
+    figures = cached_figures(
+        request,
+        report=report,
+        template="analytics/_health_figures.html",
+        variant=("stakeholder", tuple(query.items()), month),
+        context=lambda: _figures_context(request, form, report),
+    )
+    return {**context, **figures}
 
 
 @org_view(roles=DASHBOARD_ROLES)
@@ -102,24 +140,27 @@ def program_health(request: OrgRequest) -> HttpResponse:
         figures_url = reverse("program-health-figures", kwargs={"org_slug": request.organization.slug})
         context.update(preparing=report, figures_url=with_query(figures_url, query), page_url=_page_url(request, query))
     else:
-        context.update(_figures_context(request, form, report))
+        context.update(_figures(request, form, report))
+    if not printing:
+        context["filters_html"] = cached_filters(
+            request, form, "analytics/_health_filters.html", context.get("query", {})
+        )
     return render(request, template, context)
 
 
 @org_view(roles=DASHBOARD_ROLES)
 @require_GET
 def program_health_figures(request: OrgRequest) -> HttpResponse:
-    """What the page polls while its figures are prepared: nothing new (204) until they are ready, then the
-    figures, swapped in (and polling stopped). Opened without htmx: the page itself."""
+    """What the page polls while its figures are prepared (common.figures_poll)."""
     form = _form(request)
-    valid = form.is_valid()
-    if not valid or not is_htmx(request):
-        return vary_on_htmx(redirect(_page_url(request, form.query() if valid else {})))
-    report = health_or_preparing(organization=request.organization, filters=form.filters())
-    context: dict[str, Any] = {"form": form}
-    if not isinstance(report, Preparing):
-        context.update(_figures_context(request, form, report))
-    return vary_on_htmx(figures_poll_response(request, report, "analytics/_health_figures.html", context))
+    return figures_poll(
+        request,
+        form,
+        page_url=lambda query: _page_url(request, query),
+        report_or_preparing=lambda: health_or_preparing(organization=request.organization, filters=form.filters()),
+        figures=lambda report: _figures(request, form, report),
+        figures_template="analytics/_health_figures.html",
+    )
 
 
 @org_view(roles=DASHBOARD_ROLES)

@@ -4,6 +4,7 @@ analytics.reports.impact as a suppression.Figure."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponse
@@ -12,7 +13,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from mentorhub.tenancy import OrgRequest, org_view
-from mentorhub.web.htmx import is_htmx, vary_on_htmx
 
 from ... import selectors
 from ...forms import ROLE_LABELS, ImpactFilterForm
@@ -20,7 +20,16 @@ from ...reports.builds import Preparing, impact_or_preparing
 from ...reports.impact import ImpactReport
 from ...reports.impact_controls import CONTROLS_PER_PARTICIPANT
 from .cells import count
-from .common import DASHBOARD_ROLES, csv_response, figures_poll_response, is_print, table_or_404, with_query
+from .common import (
+    DASHBOARD_ROLES,
+    cached_figures,
+    cached_filters,
+    csv_response,
+    figures_poll,
+    is_print,
+    table_or_404,
+    with_query,
+)
 from .impact_tables import charted_participation, impact_charts, impact_tables, participation_tables
 
 
@@ -29,8 +38,10 @@ def _page_url(request: OrgRequest, query: dict[str, str] | None = None, **extra:
     return with_query(url, query or {}, **extra)
 
 
-def _figures_context(request: OrgRequest, form: ImpactFilterForm, report: ImpactReport) -> dict[str, Any]:
-    """What the figures need (the page, and the answer to the poll that swaps them in)."""
+def _figures_context(
+    request: OrgRequest, form: ImpactFilterForm, report: ImpactReport, computed_at: datetime | None
+) -> dict[str, Any]:
+    """What the figures template needs (analytics/_impact_figures.html)."""
     tables = impact_tables(report)
     charts = impact_charts(report, tables)
     charted = charted_participation(charts)
@@ -38,6 +49,7 @@ def _figures_context(request: OrgRequest, form: ImpactFilterForm, report: Impact
     export_url = reverse("impact-report-export", kwargs={"org_slug": request.organization.slug})
     return {
         "report": report,
+        "computed_at": computed_at,
         "tables": tables,
         "charts": charts,
         "participation": [
@@ -51,11 +63,31 @@ def _figures_context(request: OrgRequest, form: ImpactFilterForm, report: Impact
         ],
         "exports": {name: with_query(export_url, query, table=name) for name in tables},
         "respondents": count(report.respondents),
+    }
+
+
+def _figures(
+    request: OrgRequest, form: ImpactFilterForm, report: ImpactReport, computed_at: datetime | None
+) -> dict[str, Any]:
+    """The figures, rendered once per report build for everyone (aggregates only, the same for every reader),
+    and what the page around them needs (the page, and the answer to the poll that swaps them in)."""
+    query = form.query()
+    figures = cached_figures(
+        request,
+        report=report,
+        template="analytics/_impact_figures.html",
+        variant=(tuple(query.items()), computed_at),
+        context=lambda: _figures_context(request, form, report, computed_at),
+    )
+    return {
+        "report": report,
+        "computed_at": computed_at,
         "role_label": ROLE_LABELS[report.filters.role],
         "print_url": _page_url(request, query, print="1"),
         "page_url": _page_url(request, query),
         "program_name": form.program_name(),
         "query": query,
+        **figures,
     }
 
 
@@ -88,27 +120,32 @@ def impact_report_page(request: OrgRequest) -> HttpResponse:
                 preparing=report, figures_url=with_query(figures_url, query), page_url=_page_url(request, query)
             )
         else:
-            context.update(_figures_context(request, form, report))
+            context.update(_figures(request, form, report, computed_at))
+    if not printing:
+        context["filters_html"] = cached_filters(
+            request, form, "analytics/_impact_filters.html", context.get("query", {})
+        )
     return render(request, template, context)
 
 
 @org_view(roles=DASHBOARD_ROLES)
 @require_GET
 def impact_report_figures(request: OrgRequest) -> HttpResponse:
-    """What the page polls while its figures are prepared: nothing new (204) until they are ready, then the
-    figures, swapped in (and polling stopped). Opened without htmx: the page itself."""
+    """What the page polls while its figures are prepared (common.figures_poll)."""
     organization = request.organization
     form = ImpactFilterForm(request.GET, organization=organization)
-    valid = form.is_valid()
-    if not valid or not is_htmx(request):
-        return vary_on_htmx(redirect(_page_url(request, form.query() if valid else {})))
-    report = impact_or_preparing(organization=organization, filters=form.filters())
-    context: dict[str, Any] = {"controls_per_participant": CONTROLS_PER_PARTICIPANT}
-    if not isinstance(report, Preparing):
-        context.update(
-            _figures_context(request, form, report), computed_at=selectors.facts_computed_at(organization=organization)
-        )
-    return vary_on_htmx(figures_poll_response(request, report, "analytics/_impact_figures.html", context))
+
+    def figures(report: ImpactReport) -> dict[str, Any]:
+        return _figures(request, form, report, selectors.facts_computed_at(organization=organization))
+
+    return figures_poll(
+        request,
+        form,
+        page_url=lambda query: _page_url(request, query),
+        report_or_preparing=lambda: impact_or_preparing(organization=organization, filters=form.filters()),
+        figures=figures,
+        figures_template="analytics/_impact_figures.html",
+    )
 
 
 @org_view(roles=DASHBOARD_ROLES)

@@ -36,11 +36,14 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
         with all_organizations():  # the token says which organization: found by its hash among all of them
-            token = (
-                ApiToken.objects.select_related("organization", "membership__user", "membership__organization")
-                .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-                .first()
-            )
+            # With the roster entry, which the tenant resolution reads at once (the time zone) and the views
+            # after it: no second query. The token hash is unique: no ordering to compile.
+            found = ApiToken.objects.select_related(
+                "membership__user", "membership__organization", "membership__employee"
+            ).filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+            token = next(iter(found.order_by()[:1]), None)
+        if token is not None and token.organization_id == token.membership.organization_id:
+            token.organization = token.membership.organization  # the same row: not joined twice
         if token is None or not token.membership.user.is_active or token.membership.deactivated_at is not None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         if token.is_expired:

@@ -7,10 +7,12 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
+from mentorhub.web.serializers import PlannedReadMixin
+
 from ..models import DIRECTORY_COLUMN_KEYS, Employee, Invitation, Membership, Role, RosterImport
 
 
-class EmployeeRefSerializer(serializers.ModelSerializer):
+class EmployeeRefSerializer(PlannedReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Employee
         fields = ["id", "employee_id", "name"]
@@ -20,7 +22,7 @@ class EmployeeRefSerializer(serializers.ModelSerializer):
 HR_FIELDS = ("job_level", "hired_on", "left_on")
 
 
-class EmployeeSerializer(serializers.ModelSerializer):
+class EmployeeSerializer(PlannedReadMixin, serializers.ModelSerializer):
     """A roster row as admins see it, HR fields included."""
 
     manager = EmployeeRefSerializer(read_only=True, allow_null=True)

@@ -7,8 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
@@ -25,17 +28,47 @@ PAGE_SIZE = 50
 INVITATIONS_SHOWN = 50
 
 
+def _role_options(selected: str) -> SafeString:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in Role.choices),
+    )
+
+
 def _members_page(request: OrgRequest, invite_form: InvitationForm, status: int = 200) -> HttpResponse:
     organization = request.organization
     page = Paginator(selectors.memberships(organization=organization), PAGE_SIZE).get_page(request.GET.get("page"))
     invitations = list(selectors.invitations(organization=organization)[: INVITATIONS_SHOWN + 1])
+    # Each row as plain values: what the template would otherwise work out per row with a loop over the roles,
+    # |date filters, {% url %} tags and lookups through the user and roster entry (most of the page's cost).
+    role_options = {role: _role_options(role) for role in Role.values}
+    members = []
+    for membership in page.object_list:
+        joined = timezone.localtime(membership.created_at)
+        employee = membership.employee
+        members.append(
+            {
+                "pk": membership.pk,
+                "email": membership.user.email,
+                "name": membership.user.name,
+                "is_you": membership.pk == request.membership.pk,
+                "employee_pk": employee.pk if employee is not None else None,
+                "employee_name": employee.name if employee is not None else "",
+                "joined_iso": joined.isoformat(),
+                "joined": dateformat.format(joined, "M j, Y"),
+                "role_options": role_options.get(membership.role) or _role_options(membership.role),
+            }
+        )
     context = {
         "nav_section": "members",
         "page": page,
+        "members": members,
+        "members_url": reverse("members", kwargs={"org_slug": organization.slug}),
+        "people_url": reverse("people-list", kwargs={"org_slug": organization.slug}),
         "invitations": invitations[:INVITATIONS_SHOWN],
         "more_invitations": len(invitations) > INVITATIONS_SHOWN,
         "invite_form": invite_form,
-        "roles": Role.choices,
     }
     return render(request, "accounts/members.html", context, status=status)
 

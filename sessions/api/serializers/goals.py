@@ -5,6 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mentorhub.web.serializers import PlannedReadMixin
+
 from ...models import Goal, GoalComment, GoalTemplate, Milestone
 from ...selectors.goals import goal_progress
 from ...services.goals import MAX_MILESTONES, MAX_TEMPLATE_DAYS
@@ -13,7 +15,7 @@ from .common import page_url
 # --- Goals -----------------------------------------------------------------------------------------------------
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(PlannedReadMixin, serializers.ModelSerializer):
     done = serializers.BooleanField(source="is_done", read_only=True)
 
     class Meta:
@@ -22,7 +24,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GoalCommentSerializer(serializers.ModelSerializer):
+class GoalCommentSerializer(PlannedReadMixin, serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
@@ -31,7 +33,7 @@ class GoalCommentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(PlannedReadMixin, serializers.ModelSerializer):
     """A goal of a match (shared by its people) or a personal one (its owner and their mentors see it)."""
 
     program_name = serializers.CharField(source="program.name", read_only=True)

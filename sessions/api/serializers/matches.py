@@ -45,7 +45,7 @@ class EndResultSerializer(serializers.Serializer):
 
 
 class OverviewPersonSerializer(serializers.Serializer):
-    name = serializers.CharField(source="participant.employee.name")
+    name = serializers.CharField()
     role = serializers.ChoiceField(choices=MatchMember.Role.choices)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from mentorhub.web.serializers import PlannedReadMixin
+
 from ...messages import CATEGORIES
 from ...models import Notification
 from .common import absolute_url
@@ -14,7 +16,7 @@ EMAIL_CATEGORIES = [(key, label) for key, (label, _kinds) in CATEGORIES.items()]
 # --- Notifications, preferences, calendar feed -----------------------------------------------------------------
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(PlannedReadMixin, serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=Notification.KIND_CHOICES, read_only=True)
     read = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="The page it is about, in the browser.")
