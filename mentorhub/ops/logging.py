@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,14 +18,32 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"m
 IDS = ("request_id", "organization_id", "user_id", "task_id", "task_name")
 
 
+# A path segment this long of URL-safe characters is a secret of the link (a calendar feed's token, an
+# unsubscribe or invitation token, a password-reset key), never a word of a route: logs keep only its length.
+_SECRET_SEGMENT = re.compile(r"[A-Za-z0-9_\-:]{20,}")
+
+
+def redact_path(path: str) -> str:
+    return _SECRET_SEGMENT.sub(lambda found: f"[{len(found.group())} characters]", path)
+
+
 class ContextFilter(logging.Filter):
     """Puts the ids of the code running now on the record (a handler's filter: it sees every line the handler
-    writes, whichever logger it came from). Ids a record already carries (`extra=`) win."""
+    writes, whichever logger it came from). Ids a record already carries (`extra=`) win.
+
+    Django's own lines about a request ("Not Found: /calendar/<token>.ics", the `request` it adds to the record)
+    carry the raw path: its secret segments are replaced here, so a token never reaches the log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         for key, value in identity_now().items():
             if getattr(record, key, None) is None:
                 setattr(record, key, value)
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if isinstance(path, str):
+            if isinstance(record.args, tuple):
+                record.args = tuple(redact_path(arg) if arg == path else arg for arg in record.args)
+            record.request = f"{getattr(request, 'method', '')} {redact_path(path)}"
         return True
 
 

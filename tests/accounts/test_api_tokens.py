@@ -12,6 +12,7 @@ from django.test import Client
 from mentorhub.accounts.models import ApiToken, AuditEvent, Role
 from mentorhub.accounts.services.memberships import membership_change_role
 from mentorhub.accounts.services.tokens import api_token_create
+from mentorhub.db.tenant_scope import all_organizations
 from tests.factories import MembershipFactory
 from tests.helpers import org_url
 
@@ -220,3 +221,13 @@ def test_a_read_only_token_cannot_write(org, admin):
     assert bearer(raw).get(f"/api/v1/o/{org.slug}/members/").status_code == 200
     response = bearer(raw).post(f"/api/v1/o/{org.slug}/invitations/", {}, content_type="application/json")
     assert response.status_code == 403 and "write" in response.json()["detail"]
+
+
+def test_a_token_whose_organization_is_not_its_memberships_is_refused(org, other_org, admin):
+    """Never written by the services; if a row ever says so, the token opens neither organization."""
+    token, raw = api_token_create(organization=org, actor=admin.user, membership=admin, name="odd")
+    with all_organizations():
+        ApiToken.objects.filter(pk=token.pk).update(organization=other_org)
+    for slug in (org.slug, other_org.slug):
+        response = bearer(raw).get(f"/api/v1/o/{slug}/members/")
+        assert response.status_code == 401, slug

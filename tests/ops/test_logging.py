@@ -104,3 +104,16 @@ def test_an_exception_is_one_json_line_with_its_traceback(json_log):
     (line,) = [line for line in json_log() if line["logger"] == "tests.ops"]
     assert line["message"] == "It failed: here" and line["level"] == "ERROR"
     assert "RuntimeError: boom" in line["exception"]
+
+
+def test_a_secret_token_in_a_path_never_reaches_the_log(json_log, client):
+    """A revoked calendar feed's address answers 404: Django's "Not Found" line keeps the route's words, not the
+    token (a log reader could otherwise subscribe to someone's calendar)."""
+    token = "k3Jd9-Qx_7LmTz0pWv2NbYc8"
+    response = client.get(f"/calendar/{token}.ics")
+    assert response.status_code == 404
+    lines = lines_of(json_log(), response["X-Request-ID"])
+    assert any(line["logger"] == "django.request" for line in lines), lines
+    assert token not in json.dumps(lines)
+    not_found = next(line for line in lines if line["logger"] == "django.request")
+    assert not_found["message"] == "Not Found: /calendar/[24 characters].ics", not_found

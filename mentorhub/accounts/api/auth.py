@@ -42,9 +42,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
                 "membership__user", "membership__organization", "membership__employee"
             ).filter(token_hash=hash_token(raw), revoked_at__isnull=True)
             token = next(iter(found.order_by()[:1]), None)
-        if token is not None and token.organization_id == token.membership.organization_id:
-            token.organization = token.membership.organization  # the same row: not joined twice
-        if token is None or not token.membership.user.is_active or token.membership.deactivated_at is not None:
+        if token is None or token.organization_id != token.membership.organization_id:
+            # A token opens only its own membership's organization: a mismatch (never written by the services)
+            # is refused rather than trusted either way.
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+        token.organization = token.membership.organization  # the same row: not joined twice
+        if not token.membership.user.is_active or token.membership.deactivated_at is not None:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         if token.is_expired:
             raise exceptions.AuthenticationFailed(f"This token expired on {token.expires_at:%Y-%m-%d}.")
