@@ -236,6 +236,19 @@ class Stakeholder(_Person):
         self.api(f"/api/v1/o/{self.org}/analytics/health/", "api: program health")
 
 
+class Floor(_Person):
+    """A mentee on the cheapest signed-in page alone (the organization's home page): what every signed-in request
+    costs at least (the session, the user, the membership under row-level security, one page's reads). No mix of
+    signed-in pages reaches a higher ratio to the ceiling than this page alone."""
+
+    kind = "mentee"
+    wait_time = constant(0)
+
+    @task
+    def org_home(self) -> None:
+        self.page(f"/o/{self.org}/", "floor: organization home (member)")
+
+
 class Ceiling(FastHttpUser):
     """The trivial endpoint alone: what the same processes serve when a request does almost nothing."""
 

@@ -90,7 +90,7 @@ def print_phase(result: PhaseResult) -> None:
 def print_summary(results: list[PhaseResult], problems: list[str]) -> bool:
     """Print the headline figures; return True when anything failed (errors, or the server logged problems)."""
     by_phase = {r.title.split(".")[0]: r for r in results}
-    ceiling, peak, latency = by_phase.get("1"), by_phase.get("2"), by_phase.get("3")
+    ceiling, peak, latency, floor = (by_phase.get(number) for number in ("1", "2", "3", "4"))
     print("Summary")
     if ceiling:
         print(f"  ceiling (trivial endpoint):          {ceiling.total.rps:8.1f} req/s")
@@ -103,6 +103,12 @@ def print_summary(results: list[PhaseResult], problems: list[str]) -> bool:
         ratio = peak.total.rps / ceiling.total.rps
         verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
         print(f"  mix peak / ceiling:                 {ratio:8.2f}     (target >= {TARGET_RATIO}: {verdict})")
+    if ceiling and floor and ceiling.total.rps:
+        print(
+            f"  signed-in floor / ceiling:          {floor.total.rps / ceiling.total.rps:8.2f}     "
+            f"({floor.total.rps:.1f} req/s, server CPU {floor.cpu_ms_per_request:.1f} ms per request: "
+            "no mix of signed-in pages goes above it)"
+        )
     if latency:
         t = latency.total
         verdict = "met" if t.p95 <= TARGET_P95_MS else "NOT met"

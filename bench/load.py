@@ -14,7 +14,10 @@ settings (bench/_load_server.py) and drives it with locust, headless, in this pr
   2. mix peak: the realistic mix, N users without think time (a closed loop: each user sends its next request
      when the last one answered), so the server is saturated: the mix's peak throughput;
   3. mix at N users with think time (0.5-1.5 s between a user's requests, people reading pages): latency
-     percentiles under a realistic load, per endpoint and overall, and errors.
+     percentiles under a realistic load, per endpoint and overall, and errors;
+  4. signed-in floor: the cheapest signed-in page alone, N users without think time: its ratio to the ceiling
+     bounds what any mix of signed-in pages can reach (every such request reads the session, the user and the
+     membership under row-level security before its page does anything).
 
 It prints requests/s, p50/p95/p99 per endpoint and overall, errors, the server's CPU milliseconds per request and
 the ratio mix peak / ceiling. Targets (issue 13): ratio >= 0.5, p95 <= 100 ms at 50 users, 0 errors. The load
@@ -45,6 +48,7 @@ from _load_report import PhaseResult, print_phase, print_summary, signin_check
 from _load_server import Target, server_log_problems, start_embedded, start_postgresql
 
 THINK = (0.5, 1.5)
+PHASES = ["ceiling", "peak", "latency", "floor"]
 
 
 @dataclass
@@ -115,10 +119,10 @@ def main() -> None:
     parser.add_argument(
         "--reuse-database", action="store_true", help="keep the database if it exists (migrate, no re-seed)"
     )
-    parser.add_argument("--only", choices=["ceiling", "peak", "latency"], action="append", help="phases to run")
+    parser.add_argument("--only", choices=PHASES, action="append", help="phases to run (default: all)")
     args = parser.parse_args()
     options = Options(users=args.users, seconds=args.seconds, warmup=args.warmup, embedded=args.embedded)
-    phases = args.only or ["ceiling", "peak", "latency"]
+    phases = args.only or PHASES
 
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"MentorHub load test: {os.cpu_count()} CPUs, load average at start {load}", flush=True)
@@ -155,6 +159,11 @@ def main() -> None:
             mix.configure(target.plan, think=THINK)
             title = f"3. mix at {options.users} users, {THINK[0]}-{THINK[1]} s think time between requests"
             results.append(run_phase(target, title, mix.MIX, options, options.seconds))
+            print_phase(results[-1])
+        if "floor" in phases:
+            mix.configure(target.plan, think=None)
+            title = f"4. signed-in floor: a mentee's organization home alone, {options.users} users, no think time"
+            results.append(run_phase(target, title, [mix.Floor], options, args.ceiling_seconds))
             print_phase(results[-1])
         problems = server_log_problems(target)
     finally:
