@@ -43,7 +43,8 @@ def applications_waiting(organization: Organization) -> list[Attention]:
         items.append(
             Attention(
                 count=total,
-                text=f"more application{'' if total == 1 else 's'} waiting in {len(rest)} other programs",
+                text=f"more application{'' if total == 1 else 's'} waiting in {len(rest)} other "
+                f"program{'' if len(rest) == 1 else 's'}",
                 url=reverse("program-list", kwargs={"org_slug": organization.slug}),
             )
         )
