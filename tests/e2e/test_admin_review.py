@@ -35,7 +35,7 @@ def review(transactional_db):
 
 
 def test_admin_changes_the_mentee_of_a_proposed_pair(page, live_server, review):
-    org, admin, cohort, run, first = review
+    _org, admin, cohort, run, first = review
     signed_in(page.context, live_server, admin.user)
     page.goto(f"/o/alpha/programs/{cohort.program.pk}/matching/runs/{run.pk}/")
     page.get_by_role("link", name="Change mentee of Mentor A and Mentee A").click()
@@ -65,7 +65,7 @@ def _option_label(page, name: str) -> str:
 
 
 def test_the_admin_home_and_search_boxes_read_whole(page, live_server, review):
-    org, admin, cohort, run, _first = review
+    _org, admin, cohort, run, _first = review
     signed_in(page.context, live_server, admin.user)
     page.goto("/o/alpha/")
     expect(page.get_by_role("heading", name="What needs you now")).to_be_visible()
