@@ -4,7 +4,7 @@ show prefetched so that templates and serializers never query per row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -200,25 +200,27 @@ class RematchOrigin:
     declined_run_id: int | None  # the run that had proposed the declined match
 
 
-def _declines(organization: Organization, **filters: Any) -> list[MatchMember]:
-    return list(
+def _declines(organization: Organization, **filters: Any) -> list[tuple[datetime, MatchMember]]:
+    """(when, the decliner's MatchMember) of the declines the filters name."""
+    members = (
         scoped(MatchMember, organization)
         .filter(response=MatchMember.Response.DECLINED, responded_at__isnull=False, **filters)
         .select_related("participant__employee", "match")
     )
+    return [(member.responded_at, member) for member in members if member.responded_at is not None]
 
 
-def _pair_up(runs: list[MatchRun], declines: list[MatchMember]) -> list[RematchOrigin]:
+def _pair_up(runs: list[MatchRun], declines: list[tuple[datetime, MatchMember]]) -> list[RematchOrigin]:
     origins = []
     for run in runs:
         scope = set(run.scope_participant_ids or [])
         found = [
-            d
-            for d in declines
-            if d.participant_id in scope and run.created_at - REMATCH_WINDOW <= d.responded_at <= run.created_at
+            (when, d)
+            for when, d in declines
+            if d.participant_id in scope and run.created_at - REMATCH_WINDOW <= when <= run.created_at
         ]
         if found:
-            last = max(found, key=lambda d: d.responded_at)
+            _when, last = max(found, key=lambda pair: pair[0])
             origins.append(RematchOrigin(run.pk, last.match_id, last.participant.employee.name, last.match.run_id))
     return origins
 
@@ -243,7 +245,7 @@ def rematches_after_declines(*, organization: Organization, run: MatchRun) -> li
     declines = _declines(organization, match__run=run)
     if not declines:
         return []
-    times = [d.responded_at for d in declines]
+    times = [when for when, _member in declines]
     candidates = list(
         scoped(MatchRun, organization)
         .filter(

@@ -123,7 +123,7 @@ class Activity:
 def actor_name(event: AuditEvent) -> str:
     """The person's name when the actor is loaded and has one, else the email kept on the event, else ours."""
     # Read only when loaded (select_related) or linked: an event never costs a query of its own here.
-    loaded = AuditEvent._meta.get_field("actor").is_cached(event)  # type: ignore[union-attr]
+    loaded = AuditEvent._meta.get_field("actor").is_cached(event)
     actor = event.actor if loaded or event.actor_id else None
     if actor is not None and actor.name:
         return actor.name

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +30,7 @@ def root(request: HttpRequest) -> HttpResponse:
 def org_home(request: OrgRequest) -> HttpResponse:
     organization = request.organization
     summary = selectors.organization_summary(organization=organization)
-    context = {"summary": summary, "recent": [], "attention": []}
+    context: dict[str, Any] = {"summary": summary, "recent": [], "attention": []}
     if request.membership.is_admin:
         # The actor's name makes the sentence: one join, no query per event.
         events = list(selectors.audit_events(organization=organization).select_related("actor")[:8])
