@@ -73,8 +73,9 @@ def test_the_admin_home_and_search_boxes_read_whole(page, live_server, review):
         page.get_by_role("link", name=f"2 proposed matches to review in Grow Together (run {run.pk})")
     ).to_be_visible()
     axe_check(page)
-
     SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "admin-home-1280.png"), full_page=True)
+
     pages = {
         "people": ("/o/alpha/people/", "#people-q"),
         "participants": (f"/o/alpha/programs/{cohort.program.pk}/participants/", "#pp-q"),
