@@ -29,7 +29,12 @@ from .services.survey_answers import MAX_TEXT, SCALES
 T = SurveyQuestion.Type
 PREFER_NOT_TO_SAY = "I prefer not to say"
 # The words under the numbers say what a scale means; the 0-10 question names only its two ends.
-HINTS: dict[str, str] = {T.NPS: "0 means not at all likely, 10 means extremely likely."}
+# Every scale says what its two ends mean above the radios (each radio also carries its word).
+HINTS: dict[str, str] = {
+    T.SCALE: "1 = poor, 5 = great.",
+    T.AGREE: "1 = strongly disagree, 5 = strongly agree.",
+    T.NPS: "0 means not at all likely, 10 means extremely likely.",
+}
 
 
 def field_name(question_id: int | str) -> str:

@@ -3,6 +3,8 @@ show prefetched so that templates and serializers never query per row."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -180,3 +182,80 @@ def mentor_requests_of(*, organization: Organization, employee: Employee) -> Que
         .select_related("program", "mentee__employee", "mentor__employee")
         .order_by("-created_at", "-id")
     )
+
+
+# --- Re-matches a decline started (services/responses.py: rematch_offer) ---------------------------------
+# A decline frees the pair and starts, in the same transaction and started by nobody, a run scoped to the
+# people it freed. Nothing stores the link; it is read back from what the decline left: the decliner's
+# MatchMember (response "declined", responded_at) is in the run's scope and answered just before it was
+# created (the same request: within REMATCH_WINDOW, however slow).
+REMATCH_WINDOW = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class RematchOrigin:
+    run_id: int  # the re-match run
+    match_id: int  # the declined match
+    decliner: str  # their name
+    declined_run_id: int | None  # the run that had proposed the declined match
+
+
+def _declines(organization: Organization, **filters: Any) -> list[tuple[datetime, MatchMember]]:
+    """(when, the decliner's MatchMember) of the declines the filters name."""
+    members = (
+        scoped(MatchMember, organization)
+        .filter(response=MatchMember.Response.DECLINED, responded_at__isnull=False, **filters)
+        .select_related("participant__employee", "match")
+    )
+    return [(member.responded_at, member) for member in members if member.responded_at is not None]
+
+
+def _pair_up(runs: list[MatchRun], declines: list[tuple[datetime, MatchMember]]) -> list[RematchOrigin]:
+    origins = []
+    for run in runs:
+        scope = set(run.scope_participant_ids or [])
+        found = [
+            (when, d)
+            for when, d in declines
+            if d.participant_id in scope and run.created_at - REMATCH_WINDOW <= when <= run.created_at
+        ]
+        if found:
+            _when, last = max(found, key=lambda pair: pair[0])
+            origins.append(RematchOrigin(run.pk, last.match_id, last.participant.employee.name, last.match.run_id))
+    return origins
+
+
+def rematch_origins(*, organization: Organization, runs: list[MatchRun]) -> dict[int, RematchOrigin]:
+    """{run id: the decline that started it} for the re-match runs among `runs` (one query at most)."""
+    rematches = [run for run in runs if run.scope_participant_ids and run.started_by_id is None]
+    if not rematches:
+        return {}
+    scope = {pk for run in rematches for pk in run.scope_participant_ids}
+    declines = _declines(
+        organization,
+        participant_id__in=scope,
+        responded_at__gte=min(run.created_at for run in rematches) - REMATCH_WINDOW,
+        responded_at__lte=max(run.created_at for run in rematches),
+    )
+    return {origin.run_id: origin for origin in _pair_up(rematches, declines)}
+
+
+def rematches_after_declines(*, organization: Organization, run: MatchRun) -> list[RematchOrigin]:
+    """The re-match runs that declines of this run's matches started, newest first (two queries at most)."""
+    declines = _declines(organization, match__run=run)
+    if not declines:
+        return []
+    times = [when for when, _member in declines]
+    candidates = list(
+        scoped(MatchRun, organization)
+        .filter(
+            program_id=run.program_id,
+            started_by__isnull=True,
+            created_at__gte=min(times),
+            created_at__lte=max(times) + REMATCH_WINDOW,
+        )
+        .exclude(scope_participant_ids=[])
+        .defer("proposal", "figures")
+        .order_by("-created_at", "-id")
+    )
+    return _pair_up(candidates, declines)

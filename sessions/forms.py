@@ -100,6 +100,7 @@ def _rating(required: bool) -> forms.TypedChoiceField:
         empty_value=None,
         required=required,
         widget=forms.RadioSelect,
+        help_text="1 = poor, 5 = excellent.",
         error_messages={"required": "Rate the session from 1 (poor) to 5 (excellent)."},
     )
 

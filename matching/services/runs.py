@@ -185,6 +185,33 @@ def match_run_rerun(*, organization: Organization, actor: User | None, run_id: i
     return run
 
 
+def match_run_retry(*, organization: Organization, actor: User | None, run_id: int) -> MatchRun:
+    """Start a NEW run with the settings of a failed one (aim, weights, what-if, scope): the failed run stays as
+    it was, with its error, so the history says what happened. `match_run_start` applies every rule of a start
+    (program stage, one real run at a time)."""
+    failed = get_scoped_or_404(MatchRun.objects.defer("proposal"), organization, pk=run_id)
+    if failed.status != Status.FAILED:
+        raise ValidationError("Only a failed run can be started again.")
+    with transaction.atomic():
+        run = match_run_start(
+            organization=organization,
+            actor=actor,
+            program_id=failed.program_id,
+            objective=failed.objective,
+            weights=failed.weights or None,
+            what_if=failed.what_if,
+            scope_participant_ids=list(failed.scope_participant_ids or []) or None,
+        )
+        audit_record(
+            organization=organization,
+            actor=actor,
+            verb="match_run.retry",
+            target=run,
+            changes={"failed_run": [None, failed.pk]},
+        )
+    return run
+
+
 # --- Execute ---------------------------------------------------------------------------------------------
 
 

@@ -72,6 +72,10 @@ def program_matching(request: OrgRequest, program_pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     finished = [run for run in page.object_list if run.status == MatchRun.Status.DONE]
+    # A decline starts a re-match on its own: the admin sees which runs those are and whose decline it was.
+    origins = selectors.rematch_origins(organization=organization, runs=list(page.object_list))
+    for run in page.object_list:
+        run.origin = origins.get(run.pk)  # type: ignore[attr-defined]
     context = {
         "nav_section": "programs",
         "program": program,
@@ -80,6 +84,7 @@ def program_matching(request: OrgRequest, program_pk: int) -> HttpResponse:
         "page": page,
         "runs": page.object_list,
         "compare_runs": finished,
+        "rematch_origins": sorted(origins.values(), key=lambda origin: -origin.run_id),
         "match_mode_note": _match_mode_note(program),
     }
     return render(request, "matching/admin_matching.html", context, status=status)
@@ -107,6 +112,7 @@ def _run_context(request: OrgRequest, program: Program, run: MatchRun) -> dict:
         "figures": figures,
         "duration": figures.get("duration_s"),
         "weights": _weights_used(request, program, run),
+        "origin": selectors.rematch_origins(organization=request.organization, runs=[run]).get(run.pk),
     }
     if run.status != MatchRun.Status.DONE:
         return context
@@ -126,6 +132,7 @@ def _run_context(request: OrgRequest, program: Program, run: MatchRun) -> dict:
         proposed_total=counts.get(Match.Status.PROPOSED, 0),
         unmatched=selectors.unmatched_of_run(organization=organization, run=run),
         status_counts=[(Match.Status(status).label, n) for status, n in counts.items() if n],
+        rematches=selectors.rematches_after_declines(organization=organization, run=run),
     )
     return context
 

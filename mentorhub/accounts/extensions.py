@@ -63,3 +63,32 @@ def departure_followers() -> list[DepartureFollower]:
 
 def departure_pending() -> list[DeparturePending]:
     return list(_departure_pending)
+
+
+# --- What needs the HR admin now (the organization home; docs/architecture.md: registries) ---------------
+# accounts shows the home page but knows nothing of applications, runs, matches or surveys: programs,
+# matching and analytics each register one provider in their AppConfig.ready(). A provider reads with a
+# bounded number of queries (one is the aim, whatever the data), scoped to the organization in the query,
+# and returns only what has a count above zero.
+@dataclass(frozen=True)
+class Attention:
+    count: int
+    text: str  # "applications waiting for approval in Spring mentoring" (after the count)
+    url: str
+    hint: str = ""
+
+
+AttentionProvider = Callable[[Any], list[Attention]]  # (organization) -> items
+_attention: list[AttentionProvider] = []
+
+
+def register_admin_attention(provider: AttentionProvider) -> None:
+    if provider not in _attention:
+        _attention.append(provider)
+
+
+def admin_attention(organization: Any) -> list[Attention]:
+    items: list[Attention] = []
+    for provider in _attention:
+        items += provider(organization)
+    return items

@@ -75,13 +75,17 @@ def directory_columns(*, membership: Membership) -> frozenset[str]:
 
 
 def organization_summary(*, organization: Organization) -> dict[str, Any]:
+    """`employees` are the current ones (not left, or leaving later); `on_roster` every row of the roster,
+    leavers included (kept for the impact report's retention figures), `left` the difference."""
     today = timezone.localdate()
-    current = scoped(Employee, organization).filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
-    figures = current.aggregate(
-        employees=Count("id"),
-        departments=Count("department", distinct=True),
-        locations=Count("location", distinct=True),
+    current = Q(left_on__isnull=True) | Q(left_on__gt=today)
+    figures = scoped(Employee, organization).aggregate(
+        employees=Count("id", filter=current),
+        on_roster=Count("id"),
+        departments=Count("department", distinct=True, filter=current),
+        locations=Count("location", distinct=True, filter=current),
     )
+    figures["left"] = figures["on_roster"] - figures["employees"]
     figures["members"] = scoped(Membership, organization).count()
     return figures
 

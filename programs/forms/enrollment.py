@@ -14,7 +14,15 @@ from mentorhub.web.errors import form_add_service_error
 from ..answers import answers_clean
 from ..models import Participant, Program, Question
 
-SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+# A bare row of 1-5 leaves people guessing which end is which: both ends say what they mean, in the radio's own
+# label (read out with the number) and in the hint under the legend.
+SCALE_LOW, SCALE_HIGH = "not at all", "very much"
+SCALE_CHOICES = [
+    ("1", f"1 ({SCALE_LOW})"),
+    *((str(n), str(n)) for n in range(2, 5)),
+    ("5", f"5 ({SCALE_HIGH})"),
+]
+SCALE_HINT = f"1 = {SCALE_LOW}, 5 = {SCALE_HIGH}."
 
 
 def field_name(question: Question) -> str:
@@ -54,12 +62,19 @@ class EnrollmentForm(forms.Form):
                     value = ", ".join(value)
                 self.initial[name] = str(value) if question.type == Question.Type.SCALE else value
         if role == Participant.Role.MENTOR:
+            # A circle's facilitator leads a group, not mentees one by one: the question says so.
             self.fields["capacity"] = forms.TypedChoiceField(
-                label="How many mentees can you take on?",
+                label="How many people can your circle take?"
+                if program.is_group
+                else "How many mentees can you take on?",
                 choices=[(str(n), str(n)) for n in range(1, program.max_mentor_capacity + 1)],
                 coerce=int,
                 initial=str(capacity or program.default_mentor_capacity),
-                help_text=f"Up to {program.max_mentor_capacity} in this program.",
+                help_text=(
+                    f"Members of your circle, up to {program.max_mentor_capacity} in this program."
+                    if program.is_group
+                    else f"Up to {program.max_mentor_capacity} in this program."
+                ),
             )
 
     def _field_for(self, question: Question) -> forms.Field:
@@ -78,6 +93,7 @@ class EnrollmentForm(forms.Form):
                 choices=[(o, o) for o in question.options], widget=forms.CheckboxSelectMultiple, **common
             )
         if question.type == Question.Type.SCALE:
+            common["help_text"] = f"{question.help_text} {SCALE_HINT}".strip()
             return forms.ChoiceField(
                 choices=SCALE_CHOICES, widget=forms.RadioSelect(attrs={"class": "scale"}), **common
             )

@@ -107,7 +107,8 @@ class TestAnswerPage:
             f'<a href="#{field}_0">How is your mentoring going?</a>: Choose an answer from 1 (poor) to 5 (great).'
             in html
         )
-        assert f'<fieldset aria-describedby="{field}_error">' in html
+        # The scale's hint (what 1 and 5 mean) and the error, both read with the question.
+        assert f'<fieldset aria-describedby="{field}_helptext {field}_error">' in html
         assert (
             f'<ul class="errorlist" id="{field}_error"><li>Choose an answer from 1 (poor) to 5 (great).</li></ul>'
             in html

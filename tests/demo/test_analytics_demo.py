@@ -11,9 +11,11 @@ from __future__ import annotations
 import io
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import models, transaction
@@ -37,6 +39,7 @@ from analytics.reports.impact import ImpactFilters, build_impact_report
 from analytics.services.surveys import surveys_plan
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import AuditEvent, Employee, EmploymentEvent, Organization
+from mentorhub.accounts.selectors import organization_summary
 from programs.eligibility import employee_is_eligible
 from programs.models import Participant, Program
 from sessions.extensions import home_todos
@@ -280,3 +283,15 @@ def test_nothing_is_due_and_the_demo_member_has_a_check_in_to_answer(acme):
             kind=Reminder.Kind.CHECKIN_DUE, recipient=assignment.respondent, match=assignment.match,
             status=Reminder.Status.SENT,
         ).exists()  # fmt: skip
+
+
+def test_the_readme_says_what_acmes_home_page_says_about_its_roster(acme):
+    """README's figure is the home page's (mentorhub/accounts/selectors.py: organization_summary): current
+    employees, and the roster with its leavers."""
+    summary = organization_summary(organization=acme)
+    readme = " ".join((Path(settings.BASE_DIR) / "README.md").read_text().split())
+    expected = (
+        f"{summary['employees']} current employees ({summary['on_roster']} on the roster, including "
+        f"{summary['left']} who have left)"
+    )
+    assert expected in readme

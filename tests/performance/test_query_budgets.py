@@ -59,7 +59,11 @@ BUDGETS: dict[str, int] = {
     "/api/v1/o/<org_slug>/programs/<program_pk>/surveys/": 13,
     "/o/<org_slug>/mentoring/milestones/<milestone_pk>/delete/": 13,
     "/o/<org_slug>/programs/<program_pk>/edit/": 12,
-    "/o/<org_slug>/programs/<program_pk>/matching/runs/<run_pk>/": 12,
+    # + the re-matches that declines of the run's matches started (matching/selectors.py: one query, two with any).
+    "/o/<org_slug>/programs/<program_pk>/matching/runs/<run_pk>/": 13,
+    # The HR admin's home: + what needs them now, one query per kind whatever the pile (applications, runs to
+    # review, matches at risk, surveys closing: mentorhub/accounts/extensions.py), so 4 more than a member's.
+    "/o/<org_slug>/": 13,
     "/o/<org_slug>/audit/": 11,
     "/o/<org_slug>/groups/<group_pk>/": 11,
     "/o/<org_slug>/notifications/preferences/": 11,

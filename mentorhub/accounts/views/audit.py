@@ -96,6 +96,8 @@ VERB_LABELS = {
     "participant.withdraw_on_departure": "Withdrew a leaver's enrollments",
     "match_run.start": "Started a matching run",
     "match_run.rerun": "Re-ran a matching run",
+    "match_run.retry": "Started a failed matching run again",
+    "match.unpin": "Unpinned a match",
     "match_run.execute": "Ran a matching run",
     "match.approve": "Approved a match",
     "match.discard": "Discarded a proposed match",

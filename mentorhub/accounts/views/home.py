@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -6,6 +8,8 @@ from django.views.decorators.http import require_safe
 from mentorhub.tenancy import OrgRequest, org_view
 
 from .. import selectors
+from ..activity import activities
+from ..extensions import admin_attention
 from ..models import User
 
 
@@ -24,6 +28,12 @@ def root(request: HttpRequest) -> HttpResponse:
 @org_view()
 @require_safe
 def org_home(request: OrgRequest) -> HttpResponse:
-    summary = selectors.organization_summary(organization=request.organization)
-    recent = selectors.audit_events(organization=request.organization)[:8] if request.membership.is_admin else []
-    return render(request, "accounts/org_home.html", {"summary": summary, "recent_events": recent})
+    organization = request.organization
+    summary = selectors.organization_summary(organization=organization)
+    context: dict[str, Any] = {"summary": summary, "recent": [], "attention": []}
+    if request.membership.is_admin:
+        # The actor's name makes the sentence: one join, no query per event.
+        events = list(selectors.audit_events(organization=organization).select_related("actor")[:8])
+        context["recent"] = activities(events)
+        context["attention"] = admin_attention(organization)
+    return render(request, "accounts/org_home.html", context)

@@ -139,10 +139,18 @@ PAGES = {
         "POST": "200 403 403 404 login",
     },
     "/o/<org_slug>/programs/<program_pk>/matching/runs/<run_pk>/": {"GET": "200 403 403 404 login"},
+    "/o/<org_slug>/programs/<program_pk>/matching/runs/<run_pk>/retry/": {
+        "GET": "200 403 403 404 login",
+        "POST": "200 403 403 404 login",
+    },
     "/o/<org_slug>/programs/<program_pk>/matching/compare/": {"GET": "200 403 403 404 login"},
     "/o/<org_slug>/programs/<program_pk>/matching/approve/": {"POST": "2xx/3xx 403 403 404 login"},
     "/o/<org_slug>/programs/<program_pk>/matching/matches/<match_pk>/pin/": {"POST": "2xx/3xx 403 403 404 login"},
     "/o/<org_slug>/programs/<program_pk>/matching/matches/<match_pk>/edit/": {
+        "GET": "200 403 403 404 login",
+        "POST": "400 403 403 404 login",
+    },
+    "/o/<org_slug>/programs/<program_pk>/matching/matches/<match_pk>/mentee/": {
         "GET": "200 403 403 404 login",
         "POST": "400 403 403 404 login",
     },
