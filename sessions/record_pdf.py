@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 
 from .selectors.record import MentoringRecord, RecordEntry
 
 ENCODING = "windows-1252"
+# Signs a record's text uses that Windows-1252 lacks, as their plain spelling (skills growth reads "2 -> 4").
+PLAIN = {"→": "->", "←": "<-", "≥": ">=", "≤": "<=", "−": "-", "✓": "done"}
 
 
 def _text(value: str) -> str:
@@ -30,7 +33,7 @@ def _text(value: str) -> str:
             char.encode(ENCODING)
             out.append(char)
         except UnicodeEncodeError:
-            plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+            plain = PLAIN.get(char) or unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
             out.append(plain or "?")
     return "".join(out)
 
@@ -77,7 +80,7 @@ def record_pdf(record: MentoringRecord) -> bytes:
     pdf.line_of(record.person_name, size=13, style="B", height=7)
     who = " · ".join(part for part in (record.person_title, record.department, record.organization_name) if part)
     pdf.line_of(who, grey=True)
-    generated = record.generated_at.strftime("%d %b %Y")
+    generated = _day(record.generated_at.astimezone(ZoneInfo(record.zone)).date())
     pdf.line_of(f"Prepared on {generated}. Dates in {record.zone}.", size=9, grey=True)
     pdf.ln(3)
     pdf.line_of(
