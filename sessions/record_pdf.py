@@ -17,7 +17,7 @@ from .selectors.record import MentoringRecord, RecordEntry
 
 ENCODING = "windows-1252"
 # Signs a record's text uses that Windows-1252 lacks, as their plain spelling (skills growth reads "2 -> 4").
-PLAIN = {"→": "->", "←": "<-", "≥": ">=", "≤": "<=", "−": "-", "✓": "done"}
+PLAIN = {"→": "->", "←": "<-", "≥": ">=", "≤": "<=", "\u2212": "-", "✓": "done"}
 
 
 def _text(value: str) -> str:

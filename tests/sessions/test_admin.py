@@ -54,7 +54,9 @@ def test_a_superuser_opens_each_changelist(superuser_client, org, other_org, row
 
 
 @pytest.mark.parametrize(
-    "model", [MentoringSession, SessionFeedback, GoalComment, CalendarFeed, RecordShare], ids=lambda model: model.__name__
+    "model",
+    [MentoringSession, SessionFeedback, GoalComment, CalendarFeed, RecordShare],
+    ids=lambda model: model.__name__,
 )
 def test_a_row_never_shows_what_members_keep_to_themselves(superuser_client, org, rows, model):
     row = model.objects.filter(organization=org).first()

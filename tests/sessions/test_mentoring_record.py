@@ -240,7 +240,9 @@ def test_revoking_closes_the_link_after_a_confirmation(org, history):
     assert RecordShare.objects.get(pk=share.pk).revoked_at is not None
     assert Client().get(url).status_code == 410
     assert "Revoked" in page_text(client.get(org_url("mentoring-record", org)))
-    assert AuditEvent.objects.filter(organization=org, verb="record_share.revoke", actor=history.mentee.user).count() == 1
+    assert (
+        AuditEvent.objects.filter(organization=org, verb="record_share.revoke", actor=history.mentee.user).count() == 1
+    )
 
 
 def test_a_leavers_link_stops_with_their_access(org, history):

@@ -3,8 +3,9 @@
 
 Here the four signed-in callers are four signed-in people like any other: none of these routes names
 organization A's data, so the outsider answers as the others do. Two deserve a word:
-- the secret links (an invitation, the calendar feed, the unsubscribe link, a shared mentoring record) answer whoever holds the secret,
-  signed in or not: the secret is the key (tests/test_outsider_sweep.py checks a wrong one is 404);
+- the secret links (an invitation, the calendar feed, the unsubscribe link, a shared mentoring record) answer
+  whoever holds the secret, signed in or not: the secret is the key (tests/test_outsider_sweep.py checks a wrong
+  one is 404);
 - allauth's pages come with the methods a browser uses on them (GET, and POST where there is a form).
 """
 
