@@ -22,7 +22,6 @@ from mentorhub.tenancy import OrgRequest, employee_or_404, org_view
 from mentorhub.web.errors import form_add_service_error
 
 from ..forms import RecordShareForm
-from ..ics import base_url
 from ..models import RecordShare
 from ..record_pdf import record_pdf
 from ..selectors.record import MentoringRecord, mentoring_record, record_share_of, record_shares_of
@@ -91,10 +90,12 @@ def record_share_new(request: OrgRequest) -> HttpResponse:
             context = {
                 "nav_section": "mentoring",
                 "share": share,
-                "share_url": base_url() + reverse("record-shared", kwargs={"token": raw}),
+                "share_url": request.build_absolute_uri(reverse("record-shared", kwargs={"token": raw})),
             }
             response = render(request, "sessions/record_share_created.html", context)
-            response["Cache-Control"] = "no-store"  # the page holds the secret: never kept by a cache
+            # The page holds the secret: never kept by a cache, never sent on as a referrer.
+            response["Cache-Control"] = "no-store"
+            response["Referrer-Policy"] = "no-referrer"
             return response
     return _record_page(request, employee, form=form, status=400)
 
