@@ -68,5 +68,6 @@ def test_a_mentee_shares_her_record_with_her_manager_and_revokes_it(page, browse
         axe_check(other)
     finally:
         manager.close()
-    verbs = set(AuditEvent.objects.filter(target_id=str(share.pk)).values_list("verb", flat=True))
+    events = AuditEvent.objects.filter(target_type="mentoring_sessions.recordshare", target_id=str(share.pk))
+    verbs = set(events.values_list("verb", flat=True))
     assert verbs == {"record_share.create", "record_share.view", "record_share.revoke"}
