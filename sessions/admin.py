@@ -21,6 +21,7 @@ from .models import (
     Milestone,
     Notification,
     NotificationPreference,
+    RecordShare,
     Reminder,
     SessionFeedback,
 )
@@ -114,3 +115,13 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     search_fields = ["employee__name"]
     raw_id_fields = ["organization", "employee"]
     exclude = ["nonce", "token_hash"]
+
+
+@admin.register(RecordShare)
+class RecordShareAdmin(ReadOnlyAdmin):
+    list_display = ["employee", "organization", "created_at", "expires_at", "revoked_at", "view_count"]
+    list_filter = ["organization"]
+    list_select_related = ["organization", "employee"]
+    search_fields = ["employee__name"]
+    raw_id_fields = ["organization", "employee"]
+    exclude = ["token_hash"]

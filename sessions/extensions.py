@@ -31,3 +31,44 @@ def home_todos(organization: Organization, employee: Employee) -> list[Todo]:
     for provider in _providers:
         todos += provider(organization, employee)
     return todos
+
+
+# --- The mentoring record's sections --------------------------------------------------------------------------
+# The record a participant downloads or shares (sessions/selectors/record.py) lists programs, sessions and
+# goals; what a higher app knows about the person (skills self-ratings and growth, from analytics) comes as
+# sections it registers here in its AppConfig.ready(). A provider returns nothing for a person it has nothing
+# on, and only what the person may show their manager: never notes, reflections, survey or feedback text.
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    label: str  # "AI and data"
+    value: str  # "2 → 4 (+2)"
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    title: str  # "Skills self-ratings"
+    rows: tuple[RecordRow, ...]
+    intro: str = ""  # one sentence on where the figures come from
+
+
+RecordSectionProvider = Callable[[Organization, Employee], list[RecordSection]]
+_record_providers: list[RecordSectionProvider] = []
+
+
+def register_record_section(provider: RecordSectionProvider) -> None:
+    if provider not in _record_providers:
+        _record_providers.append(provider)
+
+
+def unregister_record_section(provider: RecordSectionProvider) -> None:
+    if provider in _record_providers:
+        _record_providers.remove(provider)
+
+
+def record_sections(organization: Organization, employee: Employee) -> list[RecordSection]:
+    sections: list[RecordSection] = []
+    for provider in _record_providers:
+        sections += provider(organization, employee)
+    return sections

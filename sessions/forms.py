@@ -345,3 +345,15 @@ class GoalTemplateForm(forms.Form):
             days = item.get("due_after_days")
             lines.append(item["title"] if days is None else f"{item['title']} | {days}")
         return "\n".join(lines)
+
+
+class RecordShareForm(forms.Form):
+    """How long a link to one's mentoring record works (sessions/services/record_shares.py)."""
+
+    days = forms.TypedChoiceField(
+        label="The link works for",
+        choices=[(7, "7 days"), (30, "30 days"), (90, "90 days")],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how long the link works."},
+    )

@@ -364,3 +364,33 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.employee_id}"
+
+
+class RecordShare(models.Model):
+    """A link a participant made to show their mentoring record (sessions/selectors/record.py) to someone who does
+    not sign in, usually their manager for a performance review. Only the SHA-256 of its secret is stored: the
+    address is shown once, when it is made. It opens nothing once expired or revoked, and every view is audited."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "token_hash"], name="record_share_token_once")]
+        indexes = [
+            models.Index(fields=["organization", "employee"], name="record_share_org_employee"),
+            # The link is looked up by its hash alone (the secret names the organization).
+            models.Index(fields=["token_hash"], name="record_share_token"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mentoring record link of {self.employee_id}"
+
+    def is_open(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -30,6 +30,7 @@ from .models import (
     Milestone,
     Notification,
     NotificationPreference,
+    RecordShare,
     Reminder,
     SessionFeedback,
 )
@@ -130,6 +131,14 @@ ENTRIES = (
         context=("created_at", "last_fetched_at"),
         fields=(),
     ),
+    PersonalData(
+        RecordShare,
+        "Links you made to show your mentoring record",
+        about=("employee",),
+        remove_for=("employee",),
+        context=("created_at", "expires_at", "revoked_at", "view_count", "last_viewed_at"),
+        fields=(),
+    ),
 )
 
 
@@ -151,4 +160,8 @@ def register() -> None:
         CalendarFeed,
         nonce="a random value the feed's secret address is derived from",
         token_hash="a hash of the feed's secret address",  # noqa: S106 (a reason, not a password)
+    )
+    register_not_personal(
+        RecordShare,
+        token_hash="a hash of the record link's secret",  # noqa: S106 (a reason, not a password)
     )

@@ -1,9 +1,9 @@
-"""Pages of the sessions app. Under /o/<org_slug>/ for people signed in; two routes outside it take a
-secret instead (the calendar feed, the unsubscribe link) and answer 404 to a wrong one."""
+"""Pages of the sessions app. Under /o/<org_slug>/ for people signed in; the routes outside it take a secret
+instead (the calendar feed, the unsubscribe link, a shared mentoring record) and answer 404 to a wrong one."""
 
 from django.urls import path
 
-from .views import admin, goals, home, notifications, public, session_pages
+from .views import admin, goals, home, notifications, public, record, session_pages
 
 ORG = "o/<slug:org_slug>"
 PROGRAM = f"{ORG}/programs/<int:program_pk>"
@@ -35,6 +35,15 @@ urlpatterns = [
     path(f"{ORG}/mentoring/goals/<int:goal_pk>/comments/", goals.goal_comment, name="goal-comment"),
     path(f"{ORG}/mentoring/milestones/<int:milestone_pk>/toggle/", goals.milestone_toggle, name="milestone-toggle"),
     path(f"{ORG}/mentoring/milestones/<int:milestone_pk>/delete/", goals.milestone_delete, name="milestone-delete"),
+    # The participant's mentoring record (page, PDF) and the links that show it to their manager.
+    path(f"{ORG}/mentoring/record/", record.my_record, name="mentoring-record"),
+    path(f"{ORG}/mentoring/record.pdf", record.my_record_pdf, name="mentoring-record-pdf"),
+    path(f"{ORG}/mentoring/record/links/", record.record_share_new, name="mentoring-record-share"),
+    path(
+        f"{ORG}/mentoring/record/links/<int:share_pk>/revoke/",
+        record.record_share_revoke_page,
+        name="mentoring-record-share-revoke",
+    ),
     # Notifications, preferences, the calendar feed's address.
     path(f"{ORG}/notifications/", notifications.notification_list, name="notifications"),
     path(f"{ORG}/notifications/read-all/", notifications.notifications_read_all, name="notifications-read-all"),
@@ -53,4 +62,7 @@ urlpatterns = [
     # Secret links (no sign-in): the calendar subscription and one-click unsubscribe.
     path("calendar/<str:token>.ics", public.calendar_feed, name="calendar-feed"),
     path("unsubscribe/<str:token>/", public.unsubscribe, name="unsubscribe"),
+    # A participant's mentoring record, shown to whoever holds the link they made (sessions/views/record.py).
+    path("record/<str:token>/", record.record_shared, name="record-shared"),
+    path("record/<str:token>/record.pdf", record.record_shared_pdf, name="record-shared-pdf"),
 ]

@@ -25,6 +25,7 @@ from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.tokens import api_token_create
 from sessions.models import GoalTemplate, MentoringSession, Notification
 from sessions.services.goals import goal_create, milestone_add
+from sessions.services.record_shares import record_share_create
 
 from .factories import EmployeeFactory, MembershipFactory
 from .programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory
@@ -52,6 +53,8 @@ TOKEN_ROUTES = {
     "invite/<token>/",
     "calendar/<str:token>.ics",  # a person's calendar feed
     "unsubscribe/<str:token>/",  # one-click unsubscribe from an email
+    "record/<str:token>/",  # a mentoring record its person shared by a link
+    "record/<str:token>/record.pdf",
 }
 
 
@@ -154,6 +157,7 @@ def victim_objects(org, admin):
         organization=org, recipient=admin.employee, kind=Notification.MATCH_UPDATE, title="Sweep notice"
     )
     template = GoalTemplate.objects.create(organization=org, program=program, title="Sweep template")
+    share, _secret = record_share_create(organization=org, actor=admin.user, employee=admin.employee, days=7)
     rollup = RollupRun.objects.create(organization=org, status="done")  # a recompute of the dashboards
     claimed_domain = ClaimedDomain.objects.create(organization=org, domain="alpha-sweep.test")  # SSO settings
     # An employee group (the Groups pages) with the victim employee in it, so its member routes name real rows.
@@ -190,6 +194,7 @@ def victim_objects(org, admin):
         "milestone_pk": milestone.pk,
         "notification_pk": notification.pk,
         "template_pk": template.pk,
+        "share_pk": share.pk,
         "rollup_pk": rollup.pk,
         "assignment_pk": assignment.pk,
         "survey_pk": survey.pk,

@@ -23,8 +23,8 @@ from .conftest import E2E, sign_in, signed_in
 
 pytestmark = E2E
 
-# Links the walk does not open: downloads (CSV, iCalendar, JSON) and signing out.
-SKIP = re.compile(r"(\.csv|\.ics|\.json|/export/?|/logout/)")
+# Links the walk does not open: downloads (CSV, iCalendar, JSON, PDF) and signing out.
+SKIP = re.compile(r"(\.csv|\.ics|\.json|\.pdf|/export/?|/logout/)")
 # Pages of one route (and the same query keys) look alike: the walk opens one of each.
 HREFS = "links => links.map(a => a.getAttribute('href'))"
 MOST_PAGES = 120  # per person: a bound on the walk's time, far above what the demo links to
@@ -56,6 +56,7 @@ MUST_REACH = {
         "people-list",
         "notifications",
         "about-me",
+        "mentoring-record",
     },
     "stakeholder@acme.example": {"org-home", "program-health", "impact-report", "people-list"},
 }

@@ -40,12 +40,12 @@ pytestmark = pytest.mark.django_db
 # Queries a page may make, for whoever reads it (cold cache, the 2 savepoint statements included).
 DEFAULT_BUDGET = 10
 BUDGETS: dict[str, int] = {
-    # One query per table of personal data the registry lists (mentorhub/accounts/privacy/): ~27 tables, not
+    # One query per table of personal data the registry lists (mentorhub/accounts/privacy/): ~28 tables, not
     # rows; a download asked for now and then, not a page read all day.
-    "/o/<org_slug>/my-data/export.json": 35,
-    "/o/<org_slug>/my-data/export.html": 35,
-    "/o/<org_slug>/people/<employee_pk>/export.json": 36,
-    "/o/<org_slug>/people/<employee_pk>/export.html": 36,
+    "/o/<org_slug>/my-data/export.json": 36,
+    "/o/<org_slug>/my-data/export.html": 36,
+    "/o/<org_slug>/people/<employee_pk>/export.json": 37,
+    "/o/<org_slug>/people/<employee_pk>/export.html": 37,
     # Dashboards: the report's figures from the roll-up's facts and daily figures (analytics/reports/).
     "/o/<org_slug>/analytics/health/": 24,
     "/api/v1/o/<org_slug>/analytics/health/": 21,
@@ -74,6 +74,12 @@ BUDGETS: dict[str, int] = {
     "/o/<org_slug>/mentoring/goals/<goal_pk>/edit/": 12,
     "/o/<org_slug>/mentoring/goals/<goal_pk>/delete/": 12,
     "/o/<org_slug>/mentoring/matches/<match_pk>/": 12,  # + the page cache stamp on a miss (1 query on a hit)
+    # The mentoring record: places in matches, sessions held, goals, milestones (sessions/selectors/record.py),
+    # the person's links and their manager's name.
+    "/o/<org_slug>/mentoring/record/": 12,
+    # A shared record: the link by its hash, the person's access, the view counted and audited, then the record.
+    "/record/<token>/": 12,
+    "/record/<token>/record.pdf": 12,
 }
 
 # Routes of the matrix that are no page of the organization's data.
@@ -87,6 +93,7 @@ NOT_THE_MENTORS = {
     "/o/<org_slug>/enrollments/<participant_pk>/edit/",
     "/o/<org_slug>/enrollments/<participant_pk>/withdraw/",
     "/o/<org_slug>/notifications/<notification_pk>/",
+    "/o/<org_slug>/mentoring/record/links/<share_pk>/revoke/",
     "/o/<org_slug>/programs/<program_pk>/suggestions/",
     "/o/<org_slug>/surveys/<assignment_pk>/",
     "/api/v1/o/<org_slug>/programs/<program_pk>/participants/<participant_pk>/",

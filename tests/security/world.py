@@ -33,6 +33,7 @@ from programs.models import Participant, Program
 from sessions.models import GoalComment, GoalTemplate, MentoringSession, Notification
 from sessions.services.goals import goal_create, milestone_add
 from sessions.services.notifications import calendar_feed_get_or_create, feed_token, unsubscribe_token
+from sessions.services.record_shares import record_share_create
 from tests.factories import EmployeeFactory, MembershipFactory, OrganizationFactory
 from tests.identity.saml_idp import TestIdp
 from tests.programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory
@@ -171,6 +172,7 @@ def build_world() -> World:
         oidc_client_id="mentorhub",
     )
     feed = calendar_feed_get_or_create(organization=org, employee=member.employee)
+    share, record_token = record_share_create(organization=org, actor=member.user, employee=member.employee, days=30)
     second_address = EmailAddress.objects.create(user=member.user, email="mia.private@example.com", verified=False)
 
     world.values = {
@@ -202,6 +204,8 @@ def build_world() -> World:
         "token": INVITATION_SECRET,  # invite/<token>/; the secret-link rows name their own token
         "calendar_token": feed_token(feed),
         "unsubscribe_token": unsubscribe_token(org.pk, member.employee.pk, "all"),
+        "share_pk": share.pk,
+        "record_token": record_token,
         # SCIM ids are strings: a roster row and a group of organization A; discovery names real schemas.
         "user_id": str(colleague.pk),
         "group_id": str(group.pk),

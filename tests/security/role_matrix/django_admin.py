@@ -48,6 +48,7 @@ MODELS = (
     "mentoring_sessions/notification",
     "mentoring_sessions/notificationpreference",
     "mentoring_sessions/calendarfeed",
+    "mentoring_sessions/recordshare",
     "analytics/survey",
     "analytics/surveyquestion",
     "analytics/surveyassignment",

@@ -235,6 +235,14 @@ PAGES = {
         "GET": "404 403 200 404 login",
         "POST": "404 403 2xx/3xx 404 login",
     },
+    # The participant's own mentoring record and the links they make to it (the link is the member's).
+    "/o/<org_slug>/mentoring/record/": {"GET": "200 403 200 404 login"},
+    "/o/<org_slug>/mentoring/record.pdf": {"GET": "200 403 200 404 login"},
+    "/o/<org_slug>/mentoring/record/links/": {"POST": "400 403 400 404 login"},
+    "/o/<org_slug>/mentoring/record/links/<share_pk>/revoke/": {
+        "GET": "404 403 200 404 login",
+        "POST": "404 403 2xx/3xx 404 login",
+    },
     "/o/<org_slug>/notifications/": {"GET": "200 403 200 404 login"},
     "/o/<org_slug>/notifications/read-all/": {"POST": "2xx/3xx 403 2xx/3xx 404 login"},
     "/o/<org_slug>/notifications/<notification_pk>/": {"GET": "404 403 2xx/3xx 404 login"},

@@ -3,8 +3,9 @@
 
 Here the four signed-in callers are four signed-in people like any other: none of these routes names
 organization A's data, so the outsider answers as the others do. Two deserve a word:
-- the secret links (an invitation, the calendar feed, the unsubscribe link) answer whoever holds the secret,
-  signed in or not: the secret is the key (tests/test_outsider_sweep.py checks a wrong one is 404);
+- the secret links (an invitation, the calendar feed, the unsubscribe link, a shared mentoring record) answer
+  whoever holds the secret, signed in or not: the secret is the key (tests/test_outsider_sweep.py checks a wrong
+  one is 404);
 - allauth's pages come with the methods a browser uses on them (GET, and POST where there is a form).
 """
 
@@ -26,6 +27,9 @@ SIGN_IN = {
     "/invite/<token>/": {"GET": "403 403 403 403 200", "POST": "403 403 403 403 200"},
     "/calendar/<token>.ics": {"GET": "200 200 200 200 200"},
     "/unsubscribe/<token>/": {"GET": "200 200 200 200 200", "POST": "200 200 200 200 200"},
+    # A mentoring record the member shared with their manager: read-only, whoever holds the link.
+    "/record/<token>/": {"GET": "200 200 200 200 200"},
+    "/record/<token>/record.pdf": {"GET": "200 200 200 200 200"},
     # allauth. Signed in, the sign-in and sign-up pages send you home.
     "/accounts/login/": {"GET": "302 302 302 302 200", "POST": "302 302 302 302 200"},
     "/accounts/logout/": {"GET": "200 200 200 200 login", "POST": "login login login login login"},
