@@ -22,6 +22,8 @@ from mentorhub.accounts.privacy.registry import (
 )
 
 from .models import (
+    AvailabilityWindow,
+    AwayPeriod,
     CalendarFeed,
     Goal,
     GoalComment,
@@ -129,6 +131,26 @@ ENTRIES = (
         remove_for=("employee",),
         context=("created_at", "last_fetched_at"),
         fields=(),
+    ),
+    PersonalData(
+        AvailabilityWindow,
+        "Your weekly working windows (find a time)",
+        about=("employee",),
+        remove_for=("employee",),
+        context=(),
+        fields=(
+            removed("weekday", Kind.PROFILE),
+            removed("starts", Kind.PROFILE),
+            removed("ends", Kind.PROFILE),
+        ),
+    ),
+    PersonalData(
+        AwayPeriod,
+        "Your away dates (find a time)",
+        about=("employee",),
+        remove_for=("employee",),
+        context=(),
+        fields=(removed("starts_on", Kind.PROFILE), removed("ends_on", Kind.PROFILE)),
     ),
 )
 
