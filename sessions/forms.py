@@ -351,16 +351,17 @@ class GoalTemplateForm(forms.Form):
 # --- Availability (Find a time) ---------------------------------------------------------------------------
 
 WEEKDAY_FIELDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_TIME_RANGE = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*(?:-|–|—|to)\s*(\d{1,2})[:.h](\d{2})\s*$")
+# "09:00-12:00", "9.30 to 11", "9h-12h30": hours, optionally minutes.
+_TIME_RANGE = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2})?)?\s*(?:-|–|—|to)\s*(\d{1,2})(?:[:.h](\d{2})?)?\s*$")
 _DATE_RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:(?:to|–|—|\.\.)\s*(\d{4}-\d{2}-\d{2}))?\s*$")
 
 
-def _clock(hours: str, minutes: str) -> time:
-    h, m = int(hours), int(minutes)
+def _clock(hours: str, minutes: str | None) -> time:
+    h, m = int(hours), int(minutes or 0)
     if h == 24 and m == 0:
         return time(23, 59)  # "until midnight"
     if not (0 <= h <= 23 and 0 <= m <= 59):
-        raise ValidationError(f"{hours}:{minutes} is not a time of day.")
+        raise ValidationError(f"{h:02}:{m:02} is not a time of day.")
     return time(h, m)
 
 
