@@ -237,3 +237,18 @@ class TestVideoLinkTemplate:
         met = schedule(pair, when=datetime(2027, 2, 3, 10, tzinfo=UTC), format="in_person")
         assert (plain.location, own.location, met.location) == ("https://zoom.us/j/42", "https://example.com/room", "")
         assert plain.ends_at - plain.starts_at == timedelta(minutes=45)
+
+
+class TestMeetingSettings:
+    def test_an_admin_sets_the_template_and_a_wrong_one_is_explained(self, org, admin_client, member_client):
+        url = org_url("meeting-settings", org)
+        assert "Video link for sessions scheduled without one" in page_text(admin_client.get(url))
+        bad = admin_client.post(url, {"video_link_template": "http://meet.example/{room}"})
+        assert bad.status_code == 400 and "Unknown placeholder room" in page_text(bad)
+        good = admin_client.post(url, {"video_link_template": " https://meet.jit.si/mentorhub-{org}-{match}-{session} "})
+        assert good.status_code == 302
+        org.refresh_from_db()
+        assert org.video_link_template == "https://meet.jit.si/mentorhub-{org}-{match}-{session}"
+        assert member_client.post(url, {"video_link_template": ""}).status_code == 403
+        org.refresh_from_db()
+        assert org.video_link_template
