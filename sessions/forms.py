@@ -352,8 +352,8 @@ class GoalTemplateForm(forms.Form):
 
 WEEKDAY_FIELDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # "09:00-12:00", "9.30 to 11", "9h-12h30": hours, optionally minutes.
-_TIME_RANGE = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2})?)?\s*(?:-|–|—|to)\s*(\d{1,2})(?:[:.h](\d{2})?)?\s*$")
-_DATE_RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:(?:to|–|—|\.\.)\s*(\d{4}-\d{2}-\d{2}))?\s*$")
+_TIME_RANGE = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2})?)?\s*(?:-|\u2013|\u2014|to)\s*(\d{1,2})(?:[:.h](\d{2})?)?\s*$")
+_DATE_RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:(?:to|\u2013|\u2014|\.\.)\s*(\d{4}-\d{2}-\d{2}))?\s*$")
 
 
 def _clock(hours: str, minutes: str | None) -> time:
@@ -397,7 +397,8 @@ class AvailabilityForm(forms.Form):
         return self.cleaned_data.get("_away", [])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for index, name in enumerate(WEEKDAY_FIELDS):
             windows = []
             for part in filter(None, (p.strip() for p in (data.get(name) or "").split(","))):
@@ -427,8 +428,10 @@ class AvailabilityForm(forms.Form):
 
     @staticmethod
     def initial_from(windows: list, away: list) -> dict[str, str]:
-        initial = {name: ", ".join(f"{w.starts:%H:%M}-{w.ends:%H:%M}" for w in windows if w.weekday == index)
-                   for index, name in enumerate(WEEKDAY_FIELDS)}
+        initial = {
+            name: ", ".join(f"{w.starts:%H:%M}-{w.ends:%H:%M}" for w in windows if w.weekday == index)
+            for index, name in enumerate(WEEKDAY_FIELDS)
+        }
         initial["away"] = "\n".join(
             f"{p.starts_on:%Y-%m-%d}" if p.starts_on == p.ends_on else f"{p.starts_on:%Y-%m-%d} to {p.ends_on:%Y-%m-%d}"
             for p in away
@@ -445,5 +448,5 @@ class FindATimeForm(forms.Form):
         coerce=int,
         initial=45,
         required=False,
-        empty_value=45,
+        empty_value=None,
     )

@@ -174,9 +174,7 @@ def find_slots(
 
     `extra_busy` maps an employee id to more busy intervals (aware datetimes), e.g. from their published
     calendar; they count exactly like the person's own `busy`."""
-    found = candidates(
-        people, duration=duration, now=now, horizon=horizon, step=step, lead=lead, extra_busy=extra_busy
-    )
+    found = candidates(people, duration=duration, now=now, horizon=horizon, step=step, lead=lead, extra_busy=extra_busy)
     ranked = sorted(found, key=lambda s: (-s.score, s.starts_at))
     zone = _zone(people[0].zone) if people else ZoneInfo("UTC")
     picked: list[Slot] = []

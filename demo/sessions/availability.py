@@ -51,16 +51,16 @@ def seed_availability_demo() -> None:
     admin = scoped(Membership, organization).filter(role="admin").select_related("user").first()
     organization_video_link_update(organization=organization, actor=admin.user if admin else None, template=VIDEO_LINK)
     today = timezone.localdate()
-    demo_people = {}
-    for email, pattern in DEMO_WINDOWS.items():
+    demo_people: set[int] = set()
+    for email, own in DEMO_WINDOWS.items():
         membership = scoped(Membership, organization).filter(user__email=email).select_related("employee").first()
         if membership is None or membership.employee is None:
             continue
         away = [AwayIn(today + timedelta(days=30), today + timedelta(days=34))] if email == DEMO_MENTOR_EMAIL else []
         availability_set(
-            organization=organization, actor=None, employee=membership.employee, windows=_windows(pattern), away=away
+            organization=organization, actor=None, employee=membership.employee, windows=_windows(own), away=away
         )
-        demo_people[membership.employee_id] = True
+        demo_people.add(membership.employee.pk)
     others = (
         scoped(MatchMember, organization)
         .filter(current=True, match__status=Match.Status.ACTIVE)
@@ -71,11 +71,11 @@ def seed_availability_demo() -> None:
     )
     rows = []
     for index, employee_id in enumerate(others):
-        pattern = PATTERNS[index % len(PATTERNS)]
+        pattern = PATTERNS[index % len(PATTERNS)] or []
         rows += [
             AvailabilityWindow(
                 organization=organization, employee_id=employee_id, weekday=w.weekday, starts=w.starts, ends=w.ends
             )
-            for w in _windows(pattern or [])
+            for w in _windows(pattern)
         ]
     AvailabilityWindow.objects.bulk_create(rows)

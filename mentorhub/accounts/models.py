@@ -39,9 +39,7 @@ def validate_video_link_template(value: str) -> None:
     fields = [name if not (spec or conv) else f"{{{name}…}}" for _, name, spec, conv in parsed if name is not None]
     unknown = sorted({name or "{}" for name in fields} - set(VIDEO_LINK_PLACEHOLDERS))
     if unknown:
-        raise ValidationError(
-            f"Unknown placeholder {', '.join(unknown)}: use {{match}}, {{session}} or {{org}} only."
-        )
+        raise ValidationError(f"Unknown placeholder {', '.join(unknown)}: use {{match}}, {{session}} or {{org}} only.")
     if not value.lower().startswith("https://"):
         raise ValidationError("Give an https:// address (meeting links are never sent unencrypted).")
     try:

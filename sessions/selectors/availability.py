@@ -71,7 +71,9 @@ def match_people(
     for row in scoped(AvailabilityWindow, organization).filter(employee_id__in=ids):
         windows[row.employee_id].append(slot_finder.Window(row.weekday, row.starts, row.ends))
     away: dict[int, list[tuple]] = defaultdict(list)
-    for period in scoped(AwayPeriod, organization).filter(employee_id__in=ids, ends_on__gte=now.date() - timedelta(days=1)):
+    for period in scoped(AwayPeriod, organization).filter(
+        employee_id__in=ids, ends_on__gte=now.date() - timedelta(days=1)
+    ):
         away[period.employee_id].append((period.starts_on, period.ends_on))
     busy = busy_of(organization=organization, employee_ids=ids, start=now, end=now + slot_finder.HORIZON)
     people = []

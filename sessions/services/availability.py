@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,6 +39,10 @@ class AwayIn:
     ends_on: date
 
 
+def _span(window: WindowIn) -> str:
+    return f"{window.starts:%H:%M}\u2013{window.ends:%H:%M}"
+
+
 def _minutes(value: time) -> int:
     return value.hour * 60 + value.minute
 
@@ -58,15 +63,12 @@ def availability_clean_windows(windows: list[WindowIn]) -> list[WindowIn]:
             errors.append(f"{name}: at most {MAX_WINDOWS_PER_DAY} windows a day.")
         for window in items:
             if window.ends <= window.starts:
-                errors.append(f"{name}: {window.starts:%H:%M}–{window.ends:%H:%M} ends before it starts.")
+                errors.append(f"{name}: {_span(window)} ends before it starts.")
             elif _minutes(window.ends) - _minutes(window.starts) < MIN_WINDOW.total_seconds() // 60:
-                errors.append(f"{name}: {window.starts:%H:%M}–{window.ends:%H:%M} is shorter than 15 minutes.")
-        for before, after in zip(items, items[1:], strict=False):
+                errors.append(f"{name}: {_span(window)} is shorter than 15 minutes.")
+        for before, after in pairwise(items):
             if after.starts < before.ends:
-                errors.append(
-                    f"{name}: {before.starts:%H:%M}–{before.ends:%H:%M} and {after.starts:%H:%M}–{after.ends:%H:%M} "
-                    "overlap."
-                )
+                errors.append(f"{name}: {_span(before)} and {_span(after)} overlap.")
     if errors:
         raise ValidationError({"windows": errors})
     return sorted(windows, key=lambda w: (w.weekday, w.starts))
@@ -77,7 +79,7 @@ def availability_clean_away(away: list[AwayIn], *, today: date) -> list[AwayIn]:
     if len(away) > MAX_AWAY_PERIODS:
         errors.append(f"At most {MAX_AWAY_PERIODS} away periods.")
     for period in away:
-        label = f"{period.starts_on:%d %b %Y}–{period.ends_on:%d %b %Y}"
+        label = f"{period.starts_on:%d %b %Y}\u2013{period.ends_on:%d %b %Y}"
         if period.ends_on < period.starts_on:
             errors.append(f"{label}: the last day is before the first.")
         elif (period.ends_on - period.starts_on).days >= MAX_AWAY_DAYS:
@@ -111,12 +113,13 @@ def availability_set(
     scoped(AvailabilityWindow, organization).filter(employee=employee).delete()
     scoped(AwayPeriod, organization).filter(employee=employee).delete()
     rows = [
-        AvailabilityWindow(organization=organization, employee=employee, weekday=w.weekday, starts=w.starts, ends=w.ends)
+        AvailabilityWindow(
+            organization=organization, employee=employee, weekday=w.weekday, starts=w.starts, ends=w.ends
+        )
         for w in windows
     ]
     periods = [
-        AwayPeriod(organization=organization, employee=employee, starts_on=p.starts_on, ends_on=p.ends_on)
-        for p in away
+        AwayPeriod(organization=organization, employee=employee, starts_on=p.starts_on, ends_on=p.ends_on) for p in away
     ]
     for row in (*rows, *periods):
         row.full_clean(exclude=["organization", "employee"], validate_constraints=False)

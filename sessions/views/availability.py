@@ -74,7 +74,7 @@ def find_a_time(request: OrgRequest, match_pk: int) -> HttpResponse:
     if acting.refusal is not None:
         return acting.refusal
     form = FindATimeForm(request.GET or None)
-    duration = form.cleaned_data["duration_minutes"] if form.is_valid() else 45
+    duration = (form.cleaned_data["duration_minutes"] if form.is_valid() else None) or 45
     now = timezone.now()
     people, slots = _proposals(request, acting.match, employee, duration, now)
     rows = [

@@ -23,7 +23,9 @@ EVERY_DAY = range(7)  # so the test finds times whatever day it runs
 
 
 def test_a_mentee_in_new_york_and_a_mentor_in_london_find_a_time(page, live_server, transactional_db):
-    org = OrganizationFactory(slug="alpha", name="Alpha Ltd", video_link_template="https://meet.jit.si/alpha-{match}-{session}")
+    org = OrganizationFactory(
+        slug="alpha", name="Alpha Ltd", video_link_template="https://meet.jit.si/alpha-{match}-{session}"
+    )
     mentor = person(org, "lena@alpha.test", zone="Europe/London", name="Lena London", level=7)
     mentee = person(org, "nate@alpha.test", zone="America/New_York", name="Nate York", level=2)
     pair = active_pair(org, mentor=mentor, mentee=mentee, name="Across the Pond")

@@ -52,7 +52,7 @@ class TestMyAvailability:
         client = pair.client(pair.mentee)
         url = org_url("my-availability", org)
         html = page_text(client.get(url))
-        assert "Times in America/New_York" in html and "Monday to Friday, 09:00–17:00" in html
+        assert "Times in America/New_York" in html and "Monday to Friday, 09:00\u201317:00" in html
         form = week(mon="09:00-12:00, 13:00-17:00", wed="8.30-11", away="2027-02-01 to 2027-02-05\n2027-03-01")
         response = client.post(url, form)
         assert response.status_code == 302
@@ -70,8 +70,8 @@ class TestMyAvailability:
     @pytest.mark.parametrize(
         ("form", "message"),
         [
-            (week(mon="09:00-12:00, 11:00-13:00"), "Monday: 09:00–12:00 and 11:00–13:00 overlap."),
-            (week(tue="17:00-09:00"), "Tuesday: 17:00–09:00 ends before it starts."),
+            (week(mon="09:00-12:00, 11:00-13:00"), "Monday: 09:00\u201312:00 and 11:00\u201313:00 overlap."),
+            (week(tue="17:00-09:00"), "Tuesday: 17:00\u201309:00 ends before it starts."),
             (week(wed="09:00-09:10"), "shorter than 15 minutes"),
             (week(thu="mornings"), "“mornings” is not a time range"),
             (week(fri="25:00-26:00"), "25:00 is not a time of day"),
@@ -112,8 +112,8 @@ class TestFindATime:
         html = page_text(pair.client(pair.mentee).get(org_url("find-a-time", org, match_pk=pair.match.pk)))
         assert "Find a time with Lena London" in html
         # The best slot of Friday 15 January: an hour from the start of New York's day and from London's end.
-        assert "Fri 15 Jan, 10:00</time>–10:45 EST" in html and "Nate York (you), America/New_York" in html
-        assert "Fri 15 Jan, 15:00</time>–15:45 GMT" in html and "Lena London, Europe/London" in html
+        assert "Fri 15 Jan, 10:00</time>\u201310:45 EST" in html and "Nate York (you), America/New_York" in html
+        assert "Fri 15 Jan, 15:00</time>\u201315:45 GMT" in html and "Lena London, Europe/London" in html
         assert html.count('name="starts_at"') == 5
         assert 'value="2027-01-15T15:00:00Z"' in html
         assert "no availability set" not in html
@@ -121,7 +121,7 @@ class TestFindATime:
     def test_the_default_is_assumed_and_said(self, org, pair):
         set_windows(org, pair.mentor, time(13), time(17))
         html = page_text(pair.client(pair.mentor).get(org_url("find-a-time", org, match_pk=pair.match.pk)))
-        assert "Nate York: no availability set yet, so we assume Monday to Friday, 09:00–17:00" in html
+        assert "Nate York: no availability set yet, so we assume Monday to Friday, 09:00\u201317:00" in html
         assert html.count('name="starts_at"') == 5
 
     def test_no_overlap_is_said(self, org, pair):
@@ -245,7 +245,9 @@ class TestMeetingSettings:
         assert "Video link for sessions scheduled without one" in page_text(admin_client.get(url))
         bad = admin_client.post(url, {"video_link_template": "http://meet.example/{room}"})
         assert bad.status_code == 400 and "Unknown placeholder room" in page_text(bad)
-        good = admin_client.post(url, {"video_link_template": " https://meet.jit.si/mentorhub-{org}-{match}-{session} "})
+        good = admin_client.post(
+            url, {"video_link_template": " https://meet.jit.si/mentorhub-{org}-{match}-{session} "}
+        )
         assert good.status_code == 302
         org.refresh_from_db()
         assert org.video_link_template == "https://meet.jit.si/mentorhub-{org}-{match}-{session}"

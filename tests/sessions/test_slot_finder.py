@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sessions.slot_finder import DEFAULT_WINDOWS, Person, Window, candidates, find_slots, fits
 
-LONDON, NEW_YORK, BERLIN, TOKYO, SAO_PAULO = "Europe/London", "America/New_York", "Europe/Berlin", "Asia/Tokyo", "America/Sao_Paulo"
+LONDON, NEW_YORK, BERLIN, TOKYO, SAO_PAULO = (
+    "Europe/London",
+    "America/New_York",
+    "Europe/Berlin",
+    "Asia/Tokyo",
+    "America/Sao_Paulo",
+)
 H45 = timedelta(minutes=45)
 
 
@@ -123,7 +129,10 @@ class TestBusy:
     def test_extra_busy_is_honoured_for_its_person_only(self):
         other = Person(2, LONDON, self.london.windows)
         calendar = {2: [(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), datetime(2027, 1, 5, 13, 0, tzinfo=UTC))]}
-        with_feed = {s.starts_at.date() for s in candidates([self.london, other], duration=H45, now=self.now, extra_busy=calendar)}
+        with_feed = {
+            s.starts_at.date()
+            for s in candidates([self.london, other], duration=H45, now=self.now, extra_busy=calendar)
+        }
         without = {s.starts_at.date() for s in candidates([self.london, other], duration=H45, now=self.now)}
         assert date(2027, 1, 5) in without and date(2027, 1, 5) not in with_feed
         slot = datetime(2027, 1, 5, 10, 30, tzinfo=UTC)

@@ -26,5 +26,5 @@ class AvailabilitySerializer(serializers.Serializer):
 
 
 class AvailabilityWriteSerializer(serializers.Serializer):
-    windows = WindowSerializer(many=True, max_length=60)
-    away = AwaySerializer(many=True, max_length=60)
+    windows = serializers.ListField(child=WindowSerializer(), max_length=60)
+    away = serializers.ListField(child=AwaySerializer(), max_length=60)
