@@ -212,11 +212,7 @@ ENTRIES = (
 
 def register() -> None:
     register_personal_data(*ENTRIES)
-    register_not_personal(
-        Organization,
-        name="the organization's name, not a person's",
-        video_link_template="the organization's meeting link pattern, not a person's",
-    )
+    register_not_personal(Organization, name="the organization's name, not a person's")
     register_not_personal(
         ApiToken,
         prefix="the first characters of a random token, to recognize it in lists; removed with the token",
