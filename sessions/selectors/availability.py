@@ -15,6 +15,7 @@ from mentorhub.tenancy import scoped
 from .. import slot_finder
 from ..models import AvailabilityWindow, AwayPeriod, MentoringSession
 from ..slot_finder import Interval
+from .matches import match_members_of
 
 
 @dataclass
@@ -96,6 +97,4 @@ def match_people(
 
 
 def match_people_for(*, organization: Organization, match: Match, now: datetime, viewer: Employee) -> list[MatchPerson]:
-    from .matches import match_members_of
-
     return match_people(organization=organization, members=match_members_of(match), now=now, viewer=viewer)
