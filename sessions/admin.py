@@ -13,6 +13,8 @@ from django.contrib import admin
 from mentorhub.web.admin import ReadOnlyAdmin
 
 from .models import (
+    AvailabilityWindow,
+    AwayPeriod,
     CalendarFeed,
     Goal,
     GoalComment,
@@ -125,3 +127,21 @@ class RecordShareAdmin(ReadOnlyAdmin):
     search_fields = ["employee__name"]
     raw_id_fields = ["organization", "employee"]
     exclude = ["token_hash"]
+
+
+@admin.register(AvailabilityWindow)
+class AvailabilityWindowAdmin(ReadOnlyAdmin):
+    list_display = ["employee", "organization", "weekday", "starts", "ends"]
+    list_filter = ["organization"]
+    list_select_related = ["organization", "employee"]
+    search_fields = ["employee__name"]
+    raw_id_fields = ["organization", "employee"]
+
+
+@admin.register(AwayPeriod)
+class AwayPeriodAdmin(ReadOnlyAdmin):
+    list_display = ["employee", "organization", "starts_on", "ends_on"]
+    list_filter = ["organization"]
+    list_select_related = ["organization", "employee"]
+    search_fields = ["employee__name"]
+    raw_id_fields = ["organization", "employee"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from mentorhub.accounts.models import Employee, Organization
 
@@ -72,3 +73,25 @@ def record_sections(organization: Organization, employee: Employee) -> list[Reco
     for provider in _record_providers:
         sections += provider(organization, employee)
     return sections
+
+
+# Find a time: more busy intervals per person (the published calendars another part fetches), so the slot finder
+# (slot_finder.py, its `extra_busy`) needs no knowledge of where they come from. A source answers
+# {employee_id: [(start_utc, end_utc), ...]} for the given people and period.
+BusySource = Callable[[Organization, list[int], datetime, datetime], dict[int, list[tuple[datetime, datetime]]]]
+_busy_sources: list[BusySource] = []
+
+
+def register_busy_source(source: BusySource) -> None:
+    if source not in _busy_sources:
+        _busy_sources.append(source)
+
+
+def extra_busy_of(
+    organization: Organization, employee_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    for source in _busy_sources:
+        for employee_id, intervals in source(organization, employee_ids, start, end).items():
+            busy.setdefault(employee_id, []).extend(intervals)
+    return busy

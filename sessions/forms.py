@@ -7,7 +7,8 @@ change skips or repeats with a sentence that says so, instead of guessing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from django.utils import timezone
 from mentorhub.web.forms import DateInput
 
 from .models import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, Goal, GoalTemplate, MentoringSession
+from .services.availability import DAY_NAMES, AwayIn, WindowIn
 from .services.sessions import MAX_TOPICS
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -356,4 +358,108 @@ class RecordShareForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how long the link works."},
+    )
+
+
+# --- Availability (Find a time) ---------------------------------------------------------------------------
+
+WEEKDAY_FIELDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# "09:00-12:00", "9.30 to 11", "9h-12h30": hours, optionally minutes.
+_TIME_RANGE = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2})?)?\s*(?:-|\u2013|\u2014|to)\s*(\d{1,2})(?:[:.h](\d{2})?)?\s*$")
+_DATE_RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:(?:to|\u2013|\u2014|\.\.)\s*(\d{4}-\d{2}-\d{2}))?\s*$")
+
+
+def _clock(hours: str, minutes: str | None) -> time:
+    h, m = int(hours), int(minutes or 0)
+    if h == 24 and m == 0:
+        return time(23, 59)  # "until midnight"
+    if not (0 <= h <= 23 and 0 <= m <= 59):
+        raise ValidationError(f"{h:02}:{m:02} is not a time of day.")
+    return time(h, m)
+
+
+class AvailabilityForm(forms.Form):
+    """A person's week as one line per day ("09:00-12:00, 13:00-17:00") and away dates one period a line
+    ("2026-12-24 to 2027-01-03", or a single date): plain text fields work with any keyboard or screen reader.
+    The service checks the rules (no overlaps, end after start, limits); this form only reads."""
+
+    away = forms.CharField(
+        label="Away dates",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One period a line, first and last day included: 2026-12-24 to 2027-01-03, or one date.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        day_fields = {}
+        for index, name in enumerate(WEEKDAY_FIELDS):
+            day_fields[name] = forms.CharField(
+                label=DAY_NAMES[index],
+                required=False,
+                max_length=200,
+                help_text="For example 09:00-12:00, 13:00-17:00. Leave empty for a day you do not meet.",
+            )
+        self.fields = {**day_fields, **self.fields}
+
+    def windows(self) -> list[WindowIn]:
+        return [w for name in WEEKDAY_FIELDS for w in self.cleaned_data.get(f"_{name}", [])]
+
+    def away_periods(self) -> list[AwayIn]:
+        return self.cleaned_data.get("_away", [])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        for index, name in enumerate(WEEKDAY_FIELDS):
+            windows = []
+            for part in filter(None, (p.strip() for p in (data.get(name) or "").split(","))):
+                found = _TIME_RANGE.match(part)
+                if not found:
+                    self.add_error(name, f"“{part}” is not a time range: write it as 09:00-12:00.")
+                    continue
+                try:
+                    windows.append(WindowIn(index, _clock(*found.groups()[:2]), _clock(*found.groups()[2:])))
+                except ValidationError as error:
+                    self.add_error(name, error)
+            data[f"_{name}"] = windows
+        periods = []
+        for line in filter(None, (line.strip() for line in (data.get("away") or "").splitlines())):
+            found = _DATE_RANGE.match(line)
+            try:
+                if not found:
+                    raise ValueError
+                first = date.fromisoformat(found.group(1))
+                last = date.fromisoformat(found.group(2) or found.group(1))
+            except ValueError:
+                self.add_error("away", f"“{line[:40]}” is not a date or a period: write 2026-12-24 to 2027-01-03.")
+                continue
+            periods.append(AwayIn(first, last))
+        data["_away"] = periods
+        return data
+
+    @staticmethod
+    def initial_from(windows: list, away: list) -> dict[str, str]:
+        initial = {
+            name: ", ".join(f"{w.starts:%H:%M}-{w.ends:%H:%M}" for w in windows if w.weekday == index)
+            for index, name in enumerate(WEEKDAY_FIELDS)
+        }
+        initial["away"] = "\n".join(
+            f"{p.starts_on:%Y-%m-%d}" if p.starts_on == p.ends_on else f"{p.starts_on:%Y-%m-%d} to {p.ends_on:%Y-%m-%d}"
+            for p in away
+        )
+        return initial
+
+
+class FindATimeForm(forms.Form):
+    """How long the meeting is (the page's only choice); read from the query string."""
+
+    duration_minutes = forms.TypedChoiceField(
+        label="Length",
+        choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1.5 hours")],
+        coerce=int,
+        initial=45,
+        required=False,
+        empty_value=None,
     )

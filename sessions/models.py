@@ -394,3 +394,48 @@ class RecordShare(models.Model):
 
     def is_open(self, now: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+
+class AvailabilityWindow(models.Model):
+    """A weekly working window of a person: on `weekday` (0 Monday .. 6 Sunday), from `starts` to `ends`, local
+    wall-clock times in the person's own zone (Employee.time_zone); several per weekday, never overlapping
+    (services/availability.py). Find a time (slot_finder.py) turns them into instants date by date."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField(validators=[MaxValueValidator(6)])
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    class Meta:
+        ordering = ["employee", "weekday", "starts", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "employee", "weekday", "starts"], name="availability_window_once"
+            ),
+            models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="availability_window_ends_after"),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="availability_window_weekday"),
+        ]
+        indexes = [models.Index(fields=["organization", "employee"], name="availability_org_employee")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id}: day {self.weekday} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class AwayPeriod(models.Model):
+    """Dates a person is away (holidays), first and last day included, in their own zone."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["employee", "starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="away_period_ends_after"),
+        ]
+        indexes = [models.Index(fields=["organization", "employee", "ends_on"], name="away_org_employee_end")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} away {self.starts_on}-{self.ends_on}"

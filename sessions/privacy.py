@@ -22,6 +22,8 @@ from mentorhub.accounts.privacy.registry import (
 )
 
 from .models import (
+    AvailabilityWindow,
+    AwayPeriod,
     CalendarFeed,
     Goal,
     GoalComment,
@@ -138,6 +140,26 @@ ENTRIES = (
         remove_for=("employee",),
         context=("created_at", "expires_at", "revoked_at", "view_count", "last_viewed_at"),
         fields=(),
+    ),
+    PersonalData(
+        AvailabilityWindow,
+        "Your weekly working windows (find a time)",
+        about=("employee",),
+        remove_for=("employee",),
+        context=(),
+        fields=(
+            removed("weekday", Kind.PROFILE),
+            removed("starts", Kind.PROFILE),
+            removed("ends", Kind.PROFILE),
+        ),
+    ),
+    PersonalData(
+        AwayPeriod,
+        "Your away dates (find a time)",
+        about=("employee",),
+        remove_for=("employee",),
+        context=(),
+        fields=(removed("starts_on", Kind.PROFILE), removed("ends_on", Kind.PROFILE)),
     ),
 )
 

@@ -3,7 +3,7 @@ instead (the calendar feed, the unsubscribe link, a shared mentoring record) and
 
 from django.urls import path
 
-from .views import admin, goals, home, notifications, public, record, session_pages
+from .views import admin, availability, goals, home, notifications, public, record, session_pages
 
 ORG = "o/<slug:org_slug>"
 PROGRAM = f"{ORG}/programs/<int:program_pk>"
@@ -17,6 +17,14 @@ urlpatterns = [
     path(f"{ORG}/mentoring/matches/<int:match_pk>/sessions/new/", session_pages.session_new, name="session-new"),
     path(
         f"{ORG}/mentoring/matches/<int:match_pk>/sessions/log/", session_pages.session_log_past, name="session-log-past"
+    ),
+    # Find a time (its own route: the match page is cached HTML) and the person's availability.
+    path(f"{ORG}/mentoring/availability/", availability.my_availability, name="my-availability"),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/find-a-time/", availability.find_a_time, name="find-a-time"),
+    path(
+        f"{ORG}/mentoring/matches/<int:match_pk>/find-a-time/book/",
+        availability.find_a_time_book,
+        name="find-a-time-book",
     ),
     path(f"{ORG}/mentoring/sessions/<int:session_pk>/", session_pages.session_detail, name="session-detail"),
     path(f"{ORG}/mentoring/sessions/<int:session_pk>/edit/", session_pages.session_edit, name="session-edit"),

@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 
 from mentorhub.web.forms import DateInput, LongSelect
 
-from .models import DIRECTORY_COLUMNS, MAX_RETENTION_MONTHS, Role, TokenScope
+from .models import DIRECTORY_COLUMNS, MAX_RETENTION_MONTHS, Role, TokenScope, validate_video_link_template
 from .selectors import SYSTEM_ACTOR, AuditFilters
 from .services.tokens import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES_DAYS
 
@@ -214,4 +214,16 @@ class RetentionForm(forms.Form):
             "max_value": f"Enter at most {MAX_RETENTION_MONTHS} months (ten years).",
             "invalid": "Enter a whole number of months.",
         },
+    )
+
+
+class VideoLinkForm(forms.Form):
+    video_link_template = forms.CharField(
+        label="Video link for sessions scheduled without one",
+        required=False,
+        max_length=500,
+        validators=[validate_video_link_template],
+        help_text="An https address: a fixed Teams or Zoom link, or a room pattern such as "
+        "https://meet.jit.si/mentorhub-{org}-{match}-{session} ({match}, {session} and {org} are filled in). "
+        "Leave empty for none.",
     )

@@ -6,12 +6,13 @@ constraint includes it (see docs/architecture.md, Tenancy).
 
 from __future__ import annotations
 
+import string
 import zoneinfo
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -20,6 +21,31 @@ from django.utils import timezone
 def validate_time_zone(value: str) -> None:
     if value not in available_time_zones():
         raise ValidationError(f"“{value}” is not a known time zone (use an IANA name such as Europe/Berlin).")
+
+
+# The placeholders a video link template may use: the match's id, the session's id, the organization's slug.
+VIDEO_LINK_PLACEHOLDERS = {"match": "12", "session": "34", "org": "acme"}
+
+
+def validate_video_link_template(value: str) -> None:
+    """An https address, fixed or with {match}, {session}, {org} in it (nothing else between braces)."""
+    if not value:
+        return
+    try:
+        parsed = list(string.Formatter().parse(value))
+    except ValueError:
+        raise ValidationError("Unmatched { or }: use {match}, {session} or {org} only.") from None
+    # A format spec or conversion ({match!r}, {org:>9}) counts as unknown too: only the bare names are allowed.
+    fields = [name if not (spec or conv) else f"{{{name}…}}" for _, name, spec, conv in parsed if name is not None]
+    unknown = sorted({name or "{}" for name in fields} - set(VIDEO_LINK_PLACEHOLDERS))
+    if unknown:
+        raise ValidationError(f"Unknown placeholder {', '.join(unknown)}: use {{match}}, {{session}} or {{org}} only.")
+    if not value.lower().startswith("https://"):
+        raise ValidationError("Give an https:// address (meeting links are never sent unencrypted).")
+    try:
+        URLValidator(schemes=["https"])(value.format(**VIDEO_LINK_PLACEHOLDERS))
+    except ValidationError:
+        raise ValidationError("This is not a valid web address.") from None
 
 
 _TIME_ZONES: frozenset[str] | None = None
@@ -126,6 +152,14 @@ class Organization(models.Model):
         default=24,
         validators=[MaxValueValidator(MAX_RETENTION_MONTHS)],
         help_text="Months after someone leaves before their personal data is erased; 0: never automatically.",
+    )
+    # Find a time and scheduling use it as a session's meeting link when none is given (sessions/services/sessions.py).
+    video_link_template = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_video_link_template],
+        help_text="A meeting link for sessions without one: a fixed Teams/Zoom address, or a room pattern such as "
+        "https://meet.jit.si/mentorhub-{org}-{match}-{session}.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,6 +7,7 @@ Route names start with "api-". Objects are `session_pk`, `goal_pk`, `milestone_p
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .views.availability import AvailabilityView
 from .views.goals import GoalTemplateViewSet, GoalViewSet, MilestoneViewSet
 from .views.matches import MentoringMatchViewSet, ProgramMentoringViewSet
 from .views.notifications import (
@@ -28,6 +29,7 @@ router.register("programs/<int:program_pk>/mentoring", ProgramMentoringViewSet, 
 
 urlpatterns = [
     path("notification-preferences/", NotificationPreferencesView.as_view(), name="api-notification-preferences"),
+    path("mentoring/availability/", AvailabilityView.as_view(), name="api-availability"),
     path("calendar-feed/", CalendarFeedView.as_view(), name="api-calendar-feed"),
     path("calendar-feed/rotate/", CalendarFeedRotateView.as_view(), name="api-calendar-feed-rotate"),
     *router.urls,

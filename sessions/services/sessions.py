@@ -106,9 +106,20 @@ def session_schedule(
             scheduled_by=employee,
         )
     )
+    _default_meeting_link(organization, session)
     reminders_plan_session(organization=organization, session=session, recipients=found.members, now=now)
     deliver_reminders_on_commit()
     return session
+
+
+def _default_meeting_link(organization: Organization, session: MentoringSession) -> None:
+    """A video session scheduled without a link gets the organization's video link template, filled in (its
+    {session} is known only once the row exists, hence after the insert; before any invitation is planned)."""
+    template = organization.video_link_template
+    if session.location or session.format != MentoringSession.Format.VIDEO or not template:
+        return
+    session.location = template.format(match=session.match_id, session=session.pk, org=organization.slug)[:500]
+    session.save(update_fields=["location", "updated_at"])
 
 
 @transaction.atomic

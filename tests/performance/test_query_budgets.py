@@ -42,10 +42,13 @@ DEFAULT_BUDGET = 10
 BUDGETS: dict[str, int] = {
     # One query per table of personal data the registry lists (mentorhub/accounts/privacy/): ~28 tables, not
     # rows; a download asked for now and then, not a page read all day.
-    "/o/<org_slug>/my-data/export.json": 36,
-    "/o/<org_slug>/my-data/export.html": 36,
-    "/o/<org_slug>/people/<employee_pk>/export.json": 37,
-    "/o/<org_slug>/people/<employee_pk>/export.html": 37,
+    "/o/<org_slug>/my-data/export.json": 37,
+    "/o/<org_slug>/my-data/export.html": 37,
+    "/o/<org_slug>/people/<employee_pk>/export.json": 38,
+    "/o/<org_slug>/people/<employee_pk>/export.html": 38,
+    # Find a time: the match and its members, then everyone's windows, away dates and sessions ahead (one query
+    # each, whatever the match's size).
+    "/o/<org_slug>/mentoring/matches/<match_pk>/find-a-time/": 11,
     # Dashboards: the report's figures from the roll-up's facts and daily figures (analytics/reports/).
     "/o/<org_slug>/analytics/health/": 24,
     "/api/v1/o/<org_slug>/analytics/health/": 21,

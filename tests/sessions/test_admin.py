@@ -3,11 +3,14 @@ first, and never shows what a match's members keep to themselves (notes, reflect
 
 from __future__ import annotations
 
+from datetime import date, time
+
 import pytest
 from django.apps import apps
 from django.urls import reverse
 
 from sessions.models import CalendarFeed, GoalComment, MentoringSession, Notification, RecordShare, SessionFeedback
+from sessions.services.availability import AwayIn, WindowIn, availability_set
 from sessions.services.goals import goal_comment_add, goal_template_create
 from sessions.services.notifications import calendar_feed_get_or_create, notification_create, preferences_save
 from sessions.services.record_shares import record_share_create
@@ -38,6 +41,13 @@ def rows(org, other_org):
         preferences_save(organization=organization, employee=pair.mentee.employee, email_off=[])
         calendar_feed_get_or_create(organization=organization, employee=pair.mentee.employee)
         record_share_create(organization=organization, actor=None, employee=pair.mentee.employee, days=7)
+        availability_set(
+            organization=organization,
+            actor=None,
+            employee=pair.mentee.employee,
+            windows=[WindowIn(0, time(9), time(12))],
+            away=[AwayIn(date.today(), date.today())],
+        )
     assert SessionFeedback.objects.filter(organization=org, reflection=SECRET).exists()
     assert MentoringSession.objects.filter(organization=org, shared_notes=SECRET).exists()
 

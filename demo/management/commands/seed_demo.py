@@ -15,6 +15,7 @@ from demo.groups import seed_groups_demo
 from demo.matching import seed_matching_demo
 from demo.programs import seed_programs_demo
 from demo.sessions import seed_sessions_demo
+from demo.sessions.availability import seed_availability_demo
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         seed_programs_demo()
         seed_matching_demo()  # matches for the demo programs
         seed_sessions_demo()  # six months of sessions and goals
+        seed_availability_demo()  # working windows for Find a time, acme's video link template
         seed_analytics_demo()  # a past cohort, surveys, roster history, roll-ups
         seed_groups_demo()  # acme's employee resource groups (employee groups)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))

@@ -100,6 +100,10 @@ API = {
         "POST": "202 403 403 404 401",
     },
     "/api/v1/o/<org_slug>/analytics/rollups/<rollup_pk>/": {"GET": "200 403 403 404 401"},
+    "/api/v1/o/<org_slug>/mentoring/availability/": {
+        "GET": "200 403 200 404 401",
+        "PUT": "400 403 400 404 401",
+    },
     "/api/v1/o/<org_slug>/notification-preferences/": {
         "GET": "200 403 200 404 401",
         "PUT": "400 403 400 404 401",

@@ -49,6 +49,8 @@ MODELS = (
     "mentoring_sessions/notificationpreference",
     "mentoring_sessions/calendarfeed",
     "mentoring_sessions/recordshare",
+    "mentoring_sessions/availabilitywindow",
+    "mentoring_sessions/awayperiod",
     "analytics/survey",
     "analytics/surveyquestion",
     "analytics/surveyassignment",

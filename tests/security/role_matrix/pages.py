@@ -23,6 +23,10 @@ PAGES = {
         "GET": "200 403 403 404 login",
         "POST": "400 403 403 404 login",
     },
+    "/o/<org_slug>/settings/meetings/": {
+        "GET": "200 403 403 404 login",
+        "POST": "2xx/3xx 403 403 404 login",
+    },
     "/o/<org_slug>/settings/privacy/": {
         "GET": "200 403 403 404 login",
         "POST": "400 403 403 404 login",
@@ -193,6 +197,12 @@ PAGES = {
         "GET": "404 403 200 404 login",
         "POST": "404 403 400 404 login",
     },
+    "/o/<org_slug>/mentoring/availability/": {
+        "GET": "200 403 200 404 login",
+        "POST": "2xx/3xx 403 2xx/3xx 404 login",
+    },
+    "/o/<org_slug>/mentoring/matches/<match_pk>/find-a-time/": {"GET": "404 403 200 404 login"},
+    "/o/<org_slug>/mentoring/matches/<match_pk>/find-a-time/book/": {"POST": "404 403 2xx/3xx 404 login"},
     "/o/<org_slug>/mentoring/sessions/<session_pk>/": {"GET": "404 403 200 404 login"},
     "/o/<org_slug>/mentoring/sessions/<session_pk>/edit/": {
         "GET": "404 403 200 404 login",

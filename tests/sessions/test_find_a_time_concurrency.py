@@ -1,0 +1,87 @@
+"""Two clicks on the same proposed time at the same moment (a double click, two tabs, both members), in two
+real PostgreSQL transactions on two connections: one session is booked, and both answers name it. Skipped
+without PostgreSQL; fails instead when MENTORHUB_REQUIRE_SERVICES is set (CI)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import time, timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from sessions.models import MentoringSession, Reminder
+from sessions.selectors.availability import match_people_for
+from sessions.services.availability import WindowIn, availability_set
+from sessions.services.find_a_time import session_book_slot
+from sessions.slot_finder import find_slots
+from tests.celery_worker import services_required
+from tests.helpers import thread_like_the_test
+
+from .factories import active_pair, person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        reason = "needs two real transactions on PostgreSQL (DATABASE_URL)"
+        if services_required():
+            pytest.fail(f"MENTORHUB_REQUIRE_SERVICES is set, but this test {reason}.")
+        pytest.skip(reason)
+
+
+def _race(*calls):
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = ("ok", call())
+        except Exception as error:  # collected for the assertions below
+            results[index] = ("error", error)
+        finally:
+            connections.close_all()
+
+    threads = [thread_like_the_test(worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a transaction never finished"
+    return results
+
+
+@pytest.mark.parametrize("repeat", range(2))
+def test_both_members_click_the_same_time_at_once(org, repeat):
+    _require_postgresql()
+    mentor = person(org, f"lena{repeat}@alpha.test", zone="Europe/London")
+    mentee = person(org, f"nate{repeat}@alpha.test", zone="America/New_York")
+    pair = active_pair(org, mentor=mentor, mentee=mentee)
+    for membership in (mentor, mentee):
+        every_hour = [WindowIn(day, time(0), time(23, 59)) for day in range(7)]
+        availability_set(organization=org, actor=None, employee=membership.employee, windows=every_hour, away=[])
+    now = timezone.now()
+    people = match_people_for(organization=org, match=pair.match, now=now, viewer=mentee.employee)
+    slot = find_slots([p.person for p in people], duration=timedelta(minutes=45), now=now)[0]
+
+    def book(membership):
+        return lambda: session_book_slot(
+            organization=org,
+            actor=None,
+            employee=membership.employee,
+            match_id=pair.match.pk,
+            starts_at=slot.starts_at,
+            duration_minutes=45,
+            extra_busy={},
+        )
+
+    results = _race(book(mentor), book(mentee))
+    assert [kind for kind, _ in results] == ["ok", "ok"], results
+    bookings = [booking for _, booking in results]
+    assert sorted(b.created for b in bookings) == [False, True]
+    session = MentoringSession.objects.get(match=pair.match)
+    assert {b.session.pk for b in bookings} == {session.pk}
+    assert Reminder.objects.filter(session=session, kind="session_invite").count() == 2
