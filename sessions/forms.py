@@ -344,3 +344,19 @@ class GoalTemplateForm(forms.Form):
             days = item.get("due_after_days")
             lines.append(item["title"] if days is None else f"{item['title']} | {days}")
         return "\n".join(lines)
+
+
+# --- A person's own calendar (busy times) ------------------------------------------------------------------
+
+
+class BusyFeedForm(forms.Form):
+    # Not a URLField: Django's URL check refuses webcal://, which calendar apps often give (the service turns it
+    # into https:// and says what else it refuses).
+    url = forms.CharField(
+        label="Your calendar's address",
+        max_length=2000,
+        strip=True,
+        error_messages={"required": "Paste your calendar's address."},
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}),
+        help_text="The free/busy or ICS address your calendar publishes, starting with https:// (or webcal://).",
+    )

@@ -72,10 +72,8 @@ def address_refusal(address: str, port: int) -> str | None:
     """Why this IP address may not be connected to (None: it may)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address):
-        if ip in _NAT64:
-            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        else:
-            ip = ip.ipv4_mapped or ip.sixtofour or ip
+        embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in _NAT64 else ip.ipv4_mapped or ip.sixtofour
+        ip = embedded or ip
     if ip.is_loopback:
         return None if port in _loopback_ports() else "a loopback address"
     if ip.is_link_local:
