@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import icalendar
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]  # (no stubs installed)
 
 Interval = tuple[datetime, datetime]
 
@@ -179,7 +179,7 @@ def _expand(
     own_zone = first.tzinfo if isinstance(first, datetime) else None
     wall_zone = own_zone or zone
     all_day = not isinstance(first, datetime)
-    dtstart = datetime.combine(first, time()) if all_day else first.replace(tzinfo=None)  # type: ignore[union-attr]
+    dtstart = first.replace(tzinfo=None) if isinstance(first, datetime) else datetime.combine(first, time())
     rule = dict(event.get("RRULE"))
     until_values = rule.pop("UNTIL", None)
     text = icalendar.vRecur(rule).to_ical().decode()

@@ -62,7 +62,7 @@ def busy_feed_remove_view(request: OrgRequest) -> HttpResponse:
     organization = request.organization
     employee = employee_or_none(request)
     feed = busy_feed_of(organization=organization, employee=employee) if employee else None
-    if feed is None:
+    if feed is None or employee is None:
         return redirect("busy-feed", org_slug=organization.slug)
     if request.method == "POST":
         busy_feed_remove(organization=organization, actor=request.user, employee=employee)
