@@ -20,9 +20,9 @@ from .common import TAKING_PART
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The form posts a secret address: keep the page out of shared caches and referrers.
+    # A form that posts a secret address: never in a shared cache. (Not "no-referrer": Chromium then sends
+    # `Origin: null` with the form's POST, which the CSRF check refuses; the secret is never in a URL anyway.)
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
