@@ -24,8 +24,10 @@ ports a test's own server listens on; every other loopback address stays refused
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -38,6 +40,17 @@ MAX_REDIRECTS = 3
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _SHARED = ipaddress.ip_network("100.64.0.0/10")  # CGNAT: not global, and not "private" to ipaddress
+
+# urllib3 logs each request's path at DEBUG, and a path given to us may be a secret (a calendar's private
+# address): while this module fetches, those records are dropped, whatever the log level.
+_fetching: ContextVar[bool] = ContextVar("safe_fetch_fetching", default=False)
+
+
+def _not_while_fetching(record: logging.LogRecord) -> bool:
+    return not _fetching.get()
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_not_while_fetching)
 
 
 class FetchError(Exception):
@@ -131,6 +144,14 @@ def fetch_public_url(
     accept: str = "*/*",
 ) -> FetchResult:
     """GET `url` under the policy above; the answer of the last hop must be 200 (FetchFailed otherwise)."""
+    token = _fetching.set(True)
+    try:
+        return _fetch(url, timeout=timeout, max_bytes=max_bytes, accept=accept)
+    finally:
+        _fetching.reset(token)
+
+
+def _fetch(url: str, *, timeout: float, max_bytes: int, accept: str) -> FetchResult:
     deadline = time.monotonic() + timeout
     for _hop in range(MAX_REDIRECTS + 1):
         refusal = url_refusal(url)

@@ -3,6 +3,7 @@ sending anything), what it follows, and the caps on size and time."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -161,6 +162,13 @@ class TestRedirects:
         with pytest.raises(FetchRefused):
             fetch_public_url(allowed.url(path))
         assert target.requests == []
+
+    def test_no_path_in_any_log_record(self, allowed, caplog):
+        # urllib3 logs each request line at DEBUG; a path given to us may be a secret.
+        with caplog.at_level(logging.DEBUG):
+            fetch_public_url(allowed.url("/hop1?token=s3cr3t"))
+        assert "/hop1" in allowed.requests[0] and "s3cr3t" in allowed.requests[0]
+        assert "s3cr3t" not in caplog.text and "/hop2" not in caplog.text
 
     def test_at_most_three(self, allowed):
         with pytest.raises(FetchFailed, match="redirected more than 3 times"):
