@@ -13,6 +13,8 @@ from django.contrib import admin
 from mentorhub.web.admin import ReadOnlyAdmin
 
 from .models import (
+    BusyFeed,
+    BusyInterval,
     CalendarFeed,
     Goal,
     GoalComment,
@@ -114,3 +116,21 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     search_fields = ["employee__name"]
     raw_id_fields = ["organization", "employee"]
     exclude = ["nonce", "token_hash"]
+
+
+@admin.register(BusyFeed)
+class BusyFeedAdmin(ReadOnlyAdmin):
+    list_display = ["employee", "organization", "url_host", "status", "last_fetched_at", "last_success_at"]
+    list_filter = ["organization", "status"]
+    list_select_related = ["organization", "employee"]
+    search_fields = ["employee__name"]
+    raw_id_fields = ["organization", "employee"]
+    exclude = ["url_encrypted"]  # a capability to read the person's calendar: never shown, even encrypted
+
+
+@admin.register(BusyInterval)
+class BusyIntervalAdmin(ReadOnlyAdmin):
+    list_display = ["employee", "organization", "starts_at", "ends_at"]
+    list_filter = ["organization"]
+    list_select_related = ["organization", "employee"]
+    raw_id_fields = ["organization", "feed", "employee"]

@@ -3,11 +3,23 @@ first, and never shows what a match's members keep to themselves (notes, reflect
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
-from sessions.models import CalendarFeed, GoalComment, MentoringSession, Notification, SessionFeedback
+from sessions.models import (
+    BusyFeed,
+    BusyInterval,
+    CalendarFeed,
+    GoalComment,
+    MentoringSession,
+    Notification,
+    SessionFeedback,
+)
+from sessions.services.busy_feeds import busy_feed_save
 from sessions.services.goals import goal_comment_add, goal_template_create
 from sessions.services.notifications import calendar_feed_get_or_create, notification_create, preferences_save
 from tests.admin_checks import assert_changelist_filters_by_organization, assert_read_only_with_organization_first
@@ -19,6 +31,7 @@ from .pages_data import goal, held, schedule
 pytestmark = pytest.mark.django_db
 MODELS = list(apps.get_app_config("mentoring_sessions").get_models())
 SECRET = "Only we two know this"
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -36,6 +49,16 @@ def rows(org, other_org):
         )
         preferences_save(organization=organization, employee=pair.mentee.employee, email_off=[])
         calendar_feed_get_or_create(organization=organization, employee=pair.mentee.employee)
+        feed = busy_feed_save(
+            organization=organization,
+            actor=None,
+            employee=pair.mentee.employee,
+            url=f"https://cal.example.com/{SECRET}",
+        )
+        start = timezone.now()
+        BusyInterval.objects.create(
+            organization=organization, feed=feed, employee=feed.employee, starts_at=start, ends_at=start + HOUR
+        )
     assert SessionFeedback.objects.filter(organization=org, reflection=SECRET).exists()
     assert MentoringSession.objects.filter(organization=org, shared_notes=SECRET).exists()
 
@@ -52,7 +75,7 @@ def test_a_superuser_opens_each_changelist(superuser_client, org, other_org, row
 
 
 @pytest.mark.parametrize(
-    "model", [MentoringSession, SessionFeedback, GoalComment, CalendarFeed], ids=lambda model: model.__name__
+    "model", [MentoringSession, SessionFeedback, GoalComment, CalendarFeed, BusyFeed], ids=lambda model: model.__name__
 )
 def test_a_row_never_shows_what_members_keep_to_themselves(superuser_client, org, rows, model):
     row = model.objects.filter(organization=org).first()
@@ -61,3 +84,5 @@ def test_a_row_never_shows_what_members_keep_to_themselves(superuser_client, org
     assert SECRET not in page_text(detail)
     if hasattr(row, "token_hash"):
         assert row.token_hash not in page_text(detail)
+    if hasattr(row, "url_encrypted"):
+        assert row.url_encrypted not in page_text(detail)
