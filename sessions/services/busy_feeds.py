@@ -124,7 +124,9 @@ def busy_feed_refresh(*, organization: Organization, feed_id: int, now: datetime
     )
     if not claimed:
         return "skipped"
-    feed = scoped(BusyFeed, organization).select_related("employee").get(pk=feed_id)
+    feed = scoped(BusyFeed, organization).select_related("employee").filter(pk=feed_id).first()
+    if feed is None:  # removed a moment ago
+        return "superseded"
     try:
         address = secret_decrypt(feed.url_encrypted)
         if not address:
