@@ -48,6 +48,8 @@ MODELS = (
     "mentoring_sessions/notification",
     "mentoring_sessions/notificationpreference",
     "mentoring_sessions/calendarfeed",
+    "mentoring_sessions/busyfeed",
+    "mentoring_sessions/busyinterval",
     "analytics/survey",
     "analytics/surveyquestion",
     "analytics/surveyassignment",
