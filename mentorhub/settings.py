@@ -266,6 +266,8 @@ CELERY_BEAT_SCHEDULE = {
     # A tick not run by its next one is dropped (`expires`): a worker back after an outage runs one, not dozens.
     "sweep-jobs": {"task": "jobs.sweep", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
     "plan-inactivity-nudges": {"task": "sessions.plan_inactivity_nudges", "schedule": 3600.0},
+    # People's free/busy calendar addresses fetched again (sessions/tasks.py); each feed at most hourly.
+    "refresh-busy-feeds": {"task": "sessions.refresh_busy_feeds", "schedule": 3600.0, "options": {"expires": 3000}},
     "complete-finished-matches": {"task": "sessions.complete_finished_matches", "schedule": crontab(hour=2, minute=15)},
     "plan-surveys": {"task": "analytics.plan_surveys", "schedule": 3600.0},
     "nightly-rollups": {"task": "analytics.nightly_rollups", "schedule": crontab(hour=2, minute=45)},
@@ -274,6 +276,11 @@ CELERY_BEAT_SCHEDULE = {
     # Leavers whose retention period is over are erased (docs/privacy.md); before the nightly roll-ups.
     "apply-retention": {"task": "accounts.apply_retention", "schedule": crontab(hour=2, minute=30)},
 }
+# Server-side fetches of addresses people give (mentorhub/web/safe_fetch.py) never reach loopback; tests list
+# the ports of their own loopback servers here. Ignored in production.
+OUTBOUND_FETCH_ALLOW_LOOPBACK_PORTS: list[int] = (
+    [] if DJANGO_ENV == "production" else env.list("OUTBOUND_FETCH_ALLOW_LOOPBACK_PORTS", cast=int, default=[])
+)
 # Reminder senders a tick may start at once (each sends batches until nothing is due).
 REMINDER_SENDERS = env.int("REMINDER_SENDERS", default=2)
 # Without a beat process (the embedded default, `make run`), a thread in the web process runs the schedule

@@ -15,6 +15,8 @@ from mentorhub.web.admin import ReadOnlyAdmin
 from .models import (
     AvailabilityWindow,
     AwayPeriod,
+    BusyFeed,
+    BusyInterval,
     CalendarFeed,
     Goal,
     GoalComment,
@@ -145,3 +147,21 @@ class AwayPeriodAdmin(ReadOnlyAdmin):
     list_select_related = ["organization", "employee"]
     search_fields = ["employee__name"]
     raw_id_fields = ["organization", "employee"]
+
+
+@admin.register(BusyFeed)
+class BusyFeedAdmin(ReadOnlyAdmin):
+    list_display = ["employee", "organization", "url_host", "status", "last_fetched_at", "last_success_at"]
+    list_filter = ["organization", "status"]
+    list_select_related = ["organization", "employee"]
+    search_fields = ["employee__name"]
+    raw_id_fields = ["organization", "employee"]
+    exclude = ["url_encrypted"]  # a capability to read the person's calendar: never shown, even encrypted
+
+
+@admin.register(BusyInterval)
+class BusyIntervalAdmin(ReadOnlyAdmin):
+    list_display = ["employee", "organization", "starts_at", "ends_at"]
+    list_filter = ["organization"]
+    list_select_related = ["organization", "employee"]
+    raw_id_fields = ["organization", "feed", "employee"]

@@ -463,3 +463,19 @@ class FindATimeForm(forms.Form):
         required=False,
         empty_value=None,
     )
+
+
+# --- A person's own calendar (busy times) ------------------------------------------------------------------
+
+
+class BusyFeedForm(forms.Form):
+    # Not a URLField: Django's URL check refuses webcal://, which calendar apps often give (the service turns it
+    # into https:// and says what else it refuses).
+    url = forms.CharField(
+        label="Your calendar's address",
+        max_length=2000,
+        strip=True,
+        error_messages={"required": "Paste your calendar's address."},
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}),
+        help_text="The free/busy or ICS address your calendar publishes, starting with https:// (or webcal://).",
+    )

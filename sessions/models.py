@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from matching.models import Match
 from mentorhub.accounts.models import Employee, Organization, validate_time_zone
@@ -296,7 +296,8 @@ class Notification(models.Model):
     tell of something a person did (kind MATCH_UPDATE: "Ana ended the match")."""
 
     MATCH_UPDATE = "match_update"
-    KIND_CHOICES = [*Reminder.Kind.choices, (MATCH_UPDATE, "Match update")]
+    BUSY_FEED = "busy_feed"  # the person's calendar address was switched off (sessions/services/busy_feeds.py)
+    KIND_CHOICES = [*Reminder.Kind.choices, (MATCH_UPDATE, "Match update"), (BUSY_FEED, "Calendar address")]
 
     # Both indexed through the (organization, recipient, ...) indexes below.
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -439,3 +440,53 @@ class AwayPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} away {self.starts_on}-{self.ends_on}"
+
+
+class BusyFeed(models.Model):
+    """A person's own calendar, as the free/busy or calendar-export address Outlook or Google publishes: fetched
+    hourly (sessions/services/busy_feeds.py) to know when they are busy. The address is a capability (whoever
+    has it reads the calendar): stored encrypted, shown only as its host after saving, never logged."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        OFF = "off", "Switched off"  # failing for days: the person pastes the address again
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    url_encrypted = models.TextField()
+    url_host = models.CharField(max_length=255, help_text="Shown instead of the address.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True, help_text="The last attempt, in UTC.")
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    # A fetch in progress (its start): a second task for the same feed leaves it alone.
+    fetching_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "employee"], name="busy_feed_once")]
+        indexes = [models.Index(fields=["status", "last_fetched_at"], name="busy_feed_due")]
+
+    def __str__(self) -> str:
+        return f"Busy feed of {self.employee_id}"
+
+
+class BusyInterval(models.Model):
+    """When a person is busy, from their feed: a start and an end in UTC, nothing else (never a title,
+    description, place or attendee). Only the next 14 days are kept; each fetch replaces the feed's rows."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    feed = models.ForeignKey(BusyFeed, on_delete=models.CASCADE, related_name="intervals")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+", db_index=False)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="busy_interval_order")]
+        indexes = [models.Index(fields=["organization", "employee", "starts_at"], name="busy_interval_person")]
+
+    def __str__(self) -> str:
+        return f"Busy {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%H:%M} UTC"

@@ -24,6 +24,8 @@ from mentorhub.accounts.privacy.registry import (
 from .models import (
     AvailabilityWindow,
     AwayPeriod,
+    BusyFeed,
+    BusyInterval,
     CalendarFeed,
     Goal,
     GoalComment,
@@ -161,6 +163,23 @@ ENTRIES = (
         context=(),
         fields=(removed("starts_on", Kind.PROFILE), removed("ends_on", Kind.PROFILE)),
     ),
+    PersonalData(
+        BusyFeed,
+        "Your own calendar's address (read for your busy times)",
+        about=("employee",),
+        remove_for=("employee",),
+        context=("url_host", "status", "created_at", "last_fetched_at", "last_error"),
+        # A capability: whoever has it reads the calendar, so it is never exported, like a password.
+        fields=(removed("url_encrypted", Kind.CREDENTIAL),),
+    ),
+    PersonalData(
+        BusyInterval,
+        "When your own calendar says you are busy (start and end only)",
+        about=("employee",),
+        remove_for=("employee",),
+        context=("starts_at", "ends_at"),
+        fields=(),
+    ),
 )
 
 
@@ -186,4 +205,9 @@ def register() -> None:
     register_not_personal(
         RecordShare,
         token_hash="a hash of the record link's secret",  # noqa: S106 (a reason, not a password)
+    )
+    register_not_personal(
+        BusyFeed,
+        url_host="the host of the calendar address (a calendar service's name), shown instead of the address",
+        last_error="why the last fetch failed: system text naming the host at most",
     )

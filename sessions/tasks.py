@@ -2,7 +2,8 @@
 delivered twice, or two ticks overlapping, do the work once.
 
 Beat (settings.CELERY_BEAT_SCHEDULE): `dispatch_reminders` every minute, `plan_inactivity_nudges` every
-hour, `complete_finished_matches` nightly.
+hour, `complete_finished_matches` nightly, `refresh_busy_feeds` hourly (people's own calendars, one task per
+feed).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from mentorhub.accounts.models import Organization
 from mentorhub.db.tenant_scope import all_organizations, cross_organization_task, organization_scope, organization_task
 
 from .models import Reminder
+from .selectors.calendar_feeds import busy_feeds_due
+from .services.busy_feeds import busy_feed_refresh
 from .services.dispatch import BATCH_SIZE, reminders_deliver, reminders_recover
 from .services.reminders import reminders_plan_inactivity
 
@@ -88,3 +91,24 @@ def complete_finished_matches() -> int:
         with organization_scope(organization.pk):
             total += matches_complete_finished(organization=organization)
     return total
+
+
+@shared_task(name="sessions.refresh_busy_feeds", soft_time_limit=120, time_limit=150, ignore_result=True)
+@cross_organization_task
+def refresh_busy_feeds() -> int:
+    """Hourly: one task per calendar feed not fetched for an hour (a slow calendar host delays only its own)."""
+    with all_organizations():  # which feeds are due, across organizations: each task then works in its own
+        due = busy_feeds_due(now=timezone.now())
+    for organization_id, feed_id in due:
+        refresh_busy_feed.delay(organization_id=organization_id, feed_id=feed_id)
+    return len(due)
+
+
+@shared_task(name="sessions.refresh_busy_feed", soft_time_limit=60, time_limit=75, ignore_result=True)
+@organization_task
+def refresh_busy_feed(*, organization_id: int, feed_id: int) -> str:
+    """Fetch one person's calendar feed (sessions/services/busy_feeds.py); failures wait for the next hour."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return "skipped"
+    return busy_feed_refresh(organization=organization, feed_id=feed_id)

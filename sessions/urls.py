@@ -3,7 +3,7 @@ instead (the calendar feed, the unsubscribe link, a shared mentoring record) and
 
 from django.urls import path
 
-from .views import admin, availability, goals, home, notifications, public, record, session_pages
+from .views import admin, availability, busy_feed, goals, home, notifications, public, record, session_pages
 
 ORG = "o/<slug:org_slug>"
 PROGRAM = f"{ORG}/programs/<int:program_pk>"
@@ -58,6 +58,9 @@ urlpatterns = [
     path(f"{ORG}/notifications/<int:notification_pk>/", notifications.notification_open, name="notification-open"),
     path(f"{ORG}/notifications/preferences/", notifications.preferences, name="notification-preferences"),
     path(f"{ORG}/notifications/calendar/rotate/", notifications.calendar_rotate, name="calendar-feed-rotate"),
+    # A person's own calendar (busy times for finding a time).
+    path(f"{ORG}/mentoring/calendar-feed/", busy_feed.busy_feed, name="busy-feed"),
+    path(f"{ORG}/mentoring/calendar-feed/remove/", busy_feed.busy_feed_remove_view, name="busy-feed-remove"),
     # HR admins: a program's matches in progress, goal templates.
     path(f"{PROGRAM}/mentoring/", admin.program_mentoring, name="program-mentoring"),
     path(f"{PROGRAM}/mentoring.csv", admin.program_mentoring_export, name="program-mentoring-export"),

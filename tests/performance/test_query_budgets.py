@@ -41,6 +41,7 @@ pytestmark = pytest.mark.django_db
 DEFAULT_BUDGET = 10
 BUDGETS: dict[str, int] = {
     # One query per table of personal data the registry lists (mentorhub/accounts/privacy/): ~28 tables, not
+    # One query per table of personal data the registry lists (mentorhub/accounts/privacy/): ~29 tables, not
     # rows; a download asked for now and then, not a page read all day.
     "/o/<org_slug>/my-data/export.json": 37,
     "/o/<org_slug>/my-data/export.html": 37,

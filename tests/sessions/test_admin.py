@@ -3,14 +3,25 @@ first, and never shows what a match's members keep to themselves (notes, reflect
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
-from sessions.models import CalendarFeed, GoalComment, MentoringSession, Notification, RecordShare, SessionFeedback
+from sessions.models import (
+    BusyFeed,
+    BusyInterval,
+    CalendarFeed,
+    GoalComment,
+    MentoringSession,
+    Notification,
+    RecordShare,
+    SessionFeedback,
+)
 from sessions.services.availability import AwayIn, WindowIn, availability_set
+from sessions.services.busy_feeds import busy_feed_save
 from sessions.services.goals import goal_comment_add, goal_template_create
 from sessions.services.notifications import calendar_feed_get_or_create, notification_create, preferences_save
 from sessions.services.record_shares import record_share_create
@@ -23,6 +34,7 @@ from .pages_data import goal, held, schedule
 pytestmark = pytest.mark.django_db
 MODELS = list(apps.get_app_config("mentoring_sessions").get_models())
 SECRET = "Only we two know this"
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -48,6 +60,16 @@ def rows(org, other_org):
             windows=[WindowIn(0, time(9), time(12))],
             away=[AwayIn(date.today(), date.today())],
         )
+        feed = busy_feed_save(
+            organization=organization,
+            actor=None,
+            employee=pair.mentee.employee,
+            url=f"https://cal.example.com/{SECRET}",
+        )
+        start = timezone.now()
+        BusyInterval.objects.create(
+            organization=organization, feed=feed, employee=feed.employee, starts_at=start, ends_at=start + HOUR
+        )
     assert SessionFeedback.objects.filter(organization=org, reflection=SECRET).exists()
     assert MentoringSession.objects.filter(organization=org, shared_notes=SECRET).exists()
 
@@ -65,7 +87,7 @@ def test_a_superuser_opens_each_changelist(superuser_client, org, other_org, row
 
 @pytest.mark.parametrize(
     "model",
-    [MentoringSession, SessionFeedback, GoalComment, CalendarFeed, RecordShare],
+    [MentoringSession, SessionFeedback, GoalComment, CalendarFeed, RecordShare, BusyFeed],
     ids=lambda model: model.__name__,
 )
 def test_a_row_never_shows_what_members_keep_to_themselves(superuser_client, org, rows, model):
@@ -75,3 +97,5 @@ def test_a_row_never_shows_what_members_keep_to_themselves(superuser_client, org
     assert SECRET not in page_text(detail)
     if hasattr(row, "token_hash"):
         assert row.token_hash not in page_text(detail)
+    if hasattr(row, "url_encrypted"):
+        assert row.url_encrypted not in page_text(detail)

@@ -51,6 +51,8 @@ MODELS = (
     "mentoring_sessions/recordshare",
     "mentoring_sessions/availabilitywindow",
     "mentoring_sessions/awayperiod",
+    "mentoring_sessions/busyfeed",
+    "mentoring_sessions/busyinterval",
     "analytics/survey",
     "analytics/surveyquestion",
     "analytics/surveyassignment",

@@ -264,6 +264,15 @@ PAGES = {
         "GET": "200 403 200 404 login",
         "POST": "2xx/3xx 403 2xx/3xx 404 login",
     },
+    # One's own calendar (busy times): nothing saved in the world, so removing goes back to the page.
+    "/o/<org_slug>/mentoring/calendar-feed/": {
+        "GET": "200 403 200 404 login",
+        "POST": "400 403 400 404 login",
+    },
+    "/o/<org_slug>/mentoring/calendar-feed/remove/": {
+        "GET": "2xx/3xx 403 2xx/3xx 404 login",
+        "POST": "2xx/3xx 403 2xx/3xx 404 login",
+    },
     "/o/<org_slug>/programs/<program_pk>/mentoring/": {"GET": "200 403 403 404 login"},
     "/o/<org_slug>/programs/<program_pk>/mentoring.csv": {"GET": "200 403 403 404 login"},
     "/o/<org_slug>/programs/<program_pk>/mentoring/matches/<match_pk>/end/": {
