@@ -15,6 +15,8 @@ class MentoringSessionsConfig(AppConfig):
         from mentorhub.accounts.extensions import register_departure_follower, register_navigation_count
 
         from . import metrics, privacy
+        from .extensions import register_busy_source
+        from .selectors.calendar_feeds import feed_busy_intervals
         from .selectors.notifications import UNREAD_NAVIGATION_COUNT
         from .services.departures import departures_pending_sessions, employee_departure_sessions
         from .services.lifecycle import match_ending_wind_down
@@ -24,3 +26,9 @@ class MentoringSessionsConfig(AppConfig):
         register_departure_follower(employee_departure_sessions, pending=departures_pending_sessions)
         privacy.register()  # its personal data, in accounts' registry (docs/privacy.md)
         metrics.register()  # the reminders backlog, for the operator's metrics (docs/operations.md)
+        # Find a time also avoids what people's own published calendars show busy (sessions/busy_calendar.py).
+        register_busy_source(
+            lambda organization, employee_ids, start, end: feed_busy_intervals(
+                organization=organization, employee_ids=employee_ids, start=start, end=end
+            )
+        )
