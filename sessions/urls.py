@@ -3,7 +3,7 @@ secret instead (the calendar feed, the unsubscribe link) and answer 404 to a wro
 
 from django.urls import path
 
-from .views import admin, goals, home, notifications, public, session_pages
+from .views import admin, flash, goals, home, notifications, public, session_pages
 
 ORG = "o/<slug:org_slug>"
 PROGRAM = f"{ORG}/programs/<int:program_pk>"
@@ -35,6 +35,20 @@ urlpatterns = [
     path(f"{ORG}/mentoring/goals/<int:goal_pk>/comments/", goals.goal_comment, name="goal-comment"),
     path(f"{ORG}/mentoring/milestones/<int:milestone_pk>/toggle/", goals.milestone_toggle, name="milestone-toggle"),
     path(f"{ORG}/mentoring/milestones/<int:milestone_pk>/delete/", goals.milestone_delete, name="milestone-delete"),
+    # Flash mentoring: a program's office hours and my bookings; a mentor's own office hours.
+    path(f"{ORG}/mentoring/flash/<int:program_pk>/", flash.flash_browse, name="flash-browse"),
+    path(f"{ORG}/mentoring/flash/<int:program_pk>/office-hours/", flash.flash_office_hours, name="flash-office-hours"),
+    path(f"{ORG}/mentoring/flash/slots/<int:slot_pk>/book/", flash.flash_book, name="flash-book"),
+    path(f"{ORG}/mentoring/flash/slots/<int:slot_pk>/cancel/", flash.flash_slot_cancel, name="flash-slot-cancel"),
+    path(
+        f"{ORG}/mentoring/flash/bookings/<int:booking_pk>/cancel/",
+        flash.flash_booking_cancel,
+        name="flash-booking-cancel",
+    ),
+    path(f"{ORG}/mentoring/flash/bookings/<int:booking_pk>/rate/", flash.flash_booking_rate, name="flash-booking-rate"),
+    path(
+        f"{ORG}/mentoring/flash/bookings/<int:booking_pk>/invite.ics", flash.flash_booking_ics, name="flash-booking-ics"
+    ),
     # Notifications, preferences, the calendar feed's address.
     path(f"{ORG}/notifications/", notifications.notification_list, name="notifications"),
     path(f"{ORG}/notifications/read-all/", notifications.notifications_read_all, name="notifications-read-all"),

@@ -28,6 +28,10 @@ KIND_DESCRIPTIONS: dict[str, str] = {
         "A more junior employee mentors a more senior one, e.g. on AI tools, social media or how new "
         "colleagues work. Matching puts the mentor at a lower job level than the mentee."
     ),
+    Program.Kind.FLASH: (
+        "Mentors publish office hours; enrolled members book a one-off session on a topic, without a "
+        "long-term match. No matching runs: good for quick advice and for reaching busy mentors."
+    ),
 }
 
 MATCH_MODE_HINTS: dict[str, str] = {
