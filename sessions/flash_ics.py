@@ -27,7 +27,9 @@ def booking_uid(booking: FlashBooking) -> str:
 
 
 def booking_url(booking: FlashBooking, organization_slug: str) -> str:
-    return base_url() + reverse("flash-browse", kwargs={"org_slug": organization_slug, "program_pk": booking.program_id})
+    return base_url() + reverse(
+        "flash-browse", kwargs={"org_slug": organization_slug, "program_pk": booking.program_id}
+    )
 
 
 def booking_people(booking: FlashBooking) -> list[Employee]:

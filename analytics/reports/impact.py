@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from secrets import randbits
 from typing import Any
 
@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Organization
 from programs.models import Participant
+from sessions.models import FlashBooking, FlashSlot
 
 from .. import suppression
 from ..models import ParticipantFact, SurveyResponse
@@ -112,11 +113,30 @@ def _participants(organization: Organization, filters: ImpactFilters) -> dict[in
     if filters.role != "all":
         facts = facts.filter(role=filters.role)
     index: dict[int, date] = {}
-    for employee_id, matched_at in facts.values_list("employee_id", "matched_at"):
+    for employee_id, matched_at in [
+        *facts.values_list("employee_id", "matched_at"),
+        *_flash_takers(organization, filters),
+    ]:
         day = matched_at.date()
         if employee_id not in index or day < index[employee_id]:
             index[employee_id] = day
     return index
+
+
+def _flash_takers(organization: Organization, filters: ImpactFilters) -> list[tuple[int, datetime]]:
+    """[(employee id, start)] of flash mentoring sessions held (booked, not cancelled, started): a booker
+    takes part as a mentee, the host as a mentor, from their first such session (there is no match)."""
+    held = analytics_rows(FlashBooking, organization).filter(
+        status=FlashBooking.Status.BOOKED, slot__status=FlashSlot.Status.OPEN, slot__starts_at__lte=timezone.now()
+    )
+    if filters.program_id:
+        held = held.filter(program_id=filters.program_id)
+    rows: list[tuple[int, datetime]] = []
+    if filters.role in ("all", "mentee"):
+        rows += held.values_list("participant__employee_id", "slot__starts_at")
+    if filters.role in ("all", "mentor"):
+        rows += held.values_list("slot__host__employee_id", "slot__starts_at")
+    return rows
 
 
 def build_impact_report(

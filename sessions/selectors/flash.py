@@ -57,7 +57,9 @@ def upcoming_slots(*, organization: Organization, program: Program, now: datetim
     return slots
 
 
-def my_bookings(*, organization: Organization, program: Program, employee: Employee, now: datetime) -> list[FlashBooking]:
+def my_bookings(
+    *, organization: Organization, program: Program, employee: Employee, now: datetime
+) -> list[FlashBooking]:
     """The person's bookings in the program: upcoming and those of the last weeks (to rate them)."""
     return list(
         scoped(FlashBooking, organization)
@@ -92,7 +94,9 @@ def slot_of_host(*, organization: Organization, employee: Employee, slot_id: int
 def booking_of_booker(*, organization: Organization, employee: Employee, booking_id: int) -> FlashBooking:
     """The booker's own booking (404 for anyone else's)."""
     return get_scoped_or_404(
-        FlashBooking.objects.select_related("program", "slot__program", "slot__host__employee", "participant__employee"),
+        FlashBooking.objects.select_related(
+            "program", "slot__program", "slot__host__employee", "participant__employee"
+        ),
         organization,
         pk=booking_id,
         participant__employee=employee,

@@ -74,7 +74,8 @@ def booker_enrollment(organization: Organization, program: Program, employee: Em
 def _aware(value: datetime) -> datetime:
     if not isinstance(value, datetime) or timezone.is_naive(value):
         raise ValidationError({"starts_at": ["Give a date and time with its time zone."]})
-    return value.astimezone(UTC)
+    # Office hours start on the minute (the form's precision; calendars drop the rest).
+    return value.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def weekly_starts(starts_at: datetime, weeks: int, zone_name: str) -> list[datetime]:
@@ -135,7 +136,9 @@ def slot_publish(
         with transaction.atomic():
             FlashSlot.objects.bulk_create(slots)
     except IntegrityError:
-        raise ValidationError({"starts_at": ["You already have an office hour starting at one of these times."]}) from None
+        raise ValidationError(
+            {"starts_at": ["You already have an office hour starting at one of these times."]}
+        ) from None
     audit_record(
         organization=organization,
         actor=actor,

@@ -77,7 +77,9 @@ def flash_book(request: OrgRequest, slot_pk: int) -> HttpResponse:
     organization, employee = request.organization, employee_or_404(request)
     slot = selectors.slot_for_booking(organization=organization, slot_id=slot_pk)
     try:
-        booking = services.booking_create(organization=organization, actor=request.user, employee=employee, slot_id=slot.pk)
+        booking = services.booking_create(
+            organization=organization, actor=request.user, employee=employee, slot_id=slot.pk
+        )
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
@@ -93,7 +95,9 @@ def flash_booking_cancel(request: OrgRequest, booking_pk: int) -> HttpResponse:
     booking = selectors.booking_of_booker(organization=organization, employee=employee, booking_id=booking_pk)
     if request.method == "POST":
         try:
-            services.booking_cancel(organization=organization, actor=request.user, employee=employee, booking_id=booking.pk)
+            services.booking_cancel(
+                organization=organization, actor=request.user, employee=employee, booking_id=booking.pk
+            )
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
@@ -127,7 +131,12 @@ def flash_booking_rate(request: OrgRequest, booking_pk: int) -> HttpResponse:
                 messages.success(request, "Thank you: your rating is saved.")
                 return _to_browse(request, booking.program_id)
         status = 400
-    return render(request, "sessions/flash_booking_rate.html", _context(request, booking.program, booking=booking, form=form), status=status)
+    return render(
+        request,
+        "sessions/flash_booking_rate.html",
+        _context(request, booking.program, booking=booking, form=form),
+        status=status,
+    )
 
 
 @org_view(roles=TAKING_PART)

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .. import flash_ics, ics
