@@ -160,7 +160,10 @@ def test_the_window_is_a_program_setting(flash):
     booking = book(flash, flash.members[0], slot)
     with pytest.raises(ValidationError, match="until 48 hours"):
         booking_cancel(
-            organization=flash.program.organization, actor=None, employee=flash.members[0].employee, booking_id=booking.pk
+            organization=flash.program.organization,
+            actor=None,
+            employee=flash.members[0].employee,
+            booking_id=booking.pk,
         )
 
 
@@ -169,7 +172,10 @@ def test_someone_elses_booking_cannot_be_cancelled_or_rated(flash):
     booking = book(flash, flash.members[0], slot)
     with pytest.raises(Http404):
         booking_cancel(
-            organization=flash.program.organization, actor=None, employee=flash.members[1].employee, booking_id=booking.pk
+            organization=flash.program.organization,
+            actor=None,
+            employee=flash.members[1].employee,
+            booking_id=booking.pk,
         )
 
 
@@ -245,13 +251,17 @@ def test_the_host_cancelling_a_slot_cancels_its_bookings_and_tells_the_bookers(f
     slot = flash.slot(capacity=3)
     bookings = [book(flash, m, slot) for m in flash.members[:2]]
     with pytest.raises(Http404):  # not their slot
-        slot_cancel(organization=flash.program.organization, actor=None, employee=flash.members[0].employee, slot_id=slot.pk)
+        slot_cancel(
+            organization=flash.program.organization, actor=None, employee=flash.members[0].employee, slot_id=slot.pk
+        )
     slot_cancel(organization=flash.program.organization, actor=None, employee=flash.host.employee, slot_id=slot.pk)
     assert FlashSlot.objects.get(pk=slot.pk).status == "cancelled"
     assert set(FlashBooking.objects.filter(pk__in=[b.pk for b in bookings]).values_list("status", flat=True)) == {
         "cancelled"
     }
-    told = set(Reminder.objects.filter(booking__slot=slot, kind=K.SESSION_CANCELLED).values_list("recipient", flat=True))
+    told = set(
+        Reminder.objects.filter(booking__slot=slot, kind=K.SESSION_CANCELLED).values_list("recipient", flat=True)
+    )
     assert {m.employee.pk for m in flash.members[:2]} <= told
     with pytest.raises(ValidationError, match="cancelled by its host"):
         book(flash, flash.members[2], slot)
