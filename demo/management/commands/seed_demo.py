@@ -27,7 +27,7 @@ class Command(BaseCommand):
         seed_programs_demo()
         seed_matching_demo()  # matches for the demo programs
         seed_sessions_demo()  # six months of sessions and goals
+        seed_flash_demo()  # acme's flash mentoring: office hours, bookings and ratings (before the roll-ups)
         seed_analytics_demo()  # a past cohort, surveys, roster history, roll-ups
         seed_groups_demo()  # acme's employee resource groups (employee groups)
-        seed_flash_demo()  # acme's flash mentoring: office hours, bookings and ratings
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))
