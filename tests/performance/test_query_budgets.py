@@ -88,6 +88,11 @@ NOT_THE_MENTORS = {
     "/api/v1/o/<org_slug>/programs/<program_pk>/participants/<participant_pk>/",
     "/api/v1/o/<org_slug>/programs/<program_pk>/suggestions/",
     "/api/v1/o/<org_slug>/surveys/assignments/<assignment_pk>/",
+    # The member's own flash booking and own office hour (the mentor is the host of another slot).
+    "/o/<org_slug>/mentoring/flash/slots/<slot_pk>/cancel/",
+    "/o/<org_slug>/mentoring/flash/bookings/<booking_pk>/cancel/",
+    "/o/<org_slug>/mentoring/flash/bookings/<booking_pk>/rate/",
+    "/o/<org_slug>/mentoring/flash/bookings/<booking_pk>/invite.ics",
 }
 ORGANIZATION_PREFIXES = ("/o/", "/api/v1/o/", "/scim/")
 LET_THROUGH = ("200", "2xx/3xx")
