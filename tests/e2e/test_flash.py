@@ -52,8 +52,8 @@ def test_a_member_books_a_flash_session_and_sees_it_in_my_bookings(page, live_se
         row.first.get_by_role("button", name=re.compile("^Book")).click()
     expect(page.get_by_role("main")).to_contain_text(f"Booked: your session with {host}")
     bookings = page.get_by_role("region", name="My bookings")
-    mine = bookings.get_by_role("listitem").filter(has_text=host)
-    expect(mine.first).to_contain_text(local.strftime("%H:%M"))
+    when = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"  # the page's "Wed 9 Dec 2026, 10:00 EST"
+    mine = bookings.get_by_role("listitem").filter(has_text=host).filter(has_text=when)
     expect(mine.first).to_contain_text("Booked")
     axe_check(page)
     assert FlashBooking.objects.filter(slot=slot, participant__employee__email=MEMBER, status="booked").exists()
