@@ -265,3 +265,22 @@ def test_the_host_cancelling_a_slot_cancels_its_bookings_and_tells_the_bookers(f
     assert {m.employee.pk for m in flash.members[:2]} <= told
     with pytest.raises(ValidationError, match="cancelled by its host"):
         book(flash, flash.members[2], slot)
+
+
+def test_the_calendar_feed_lists_bookings_for_booker_and_host(client, flash):
+    from django.urls import reverse
+
+    from sessions.services.notifications import calendar_feed_get_or_create, feed_token
+
+    slot = flash.slot(topics="Feed topics")
+    booking = book(flash, flash.members[0], slot)
+    for someone in (flash.members[0], flash.host):
+        feed = calendar_feed_get_or_create(organization=flash.program.organization, employee=someone.employee)
+        body = client.get(reverse("calendar-feed", kwargs={"token": feed_token(feed)})).content
+        events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+        assert [str(e["UID"]) for e in events if str(e["UID"]).startswith("flash-")] == [
+            f"flash-{booking.organization_id}-{booking.pk}@{str(events[0]['UID']).split('@')[1]}"
+        ]
+    other = calendar_feed_get_or_create(organization=flash.program.organization, employee=flash.members[1].employee)
+    body = client.get(reverse("calendar-feed", kwargs={"token": feed_token(other)})).content
+    assert b"flash-" not in body
