@@ -186,6 +186,12 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
         required=False,
         help_text="Each circle's facilitator and members all belong to one of the groups ticked above.",
     )
+    flash_cancel_hours = forms.IntegerField(
+        label="Bookings can be cancelled until (hours before the start)",
+        min_value=0,
+        max_value=168,
+        help_text="Flash mentoring: after this, members are asked to tell their host directly.",
+    )
     field_order = ["kind", "name", "description", "starts_on", "ends_on", "cadence_per_month"]
 
     def __init__(self, *args: Any, program: Program, roster: Mapping[str, list], **kwargs: Any) -> None:
@@ -197,6 +203,8 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
         ]
         if program.kind != Program.Kind.GROUP:
             del self.fields["circles_within_groups"]
+        if program.kind != Program.Kind.FLASH:
+            del self.fields["flash_cancel_hours"]
         if program.status != Program.Status.DRAFT:
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = "The kind can only change while the program is a draft."

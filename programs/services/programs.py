@@ -55,6 +55,7 @@ PROGRAM_FIELDS = [
     "match_mode",
     "objective",
     "circles_within_groups",
+    "flash_cancel_hours",
 ]
 # Not a column: the ids of the program's audience groups (ProgramAudienceGroup rows), in `data` too.
 AUDIENCE_KEY = "audience_group_ids"

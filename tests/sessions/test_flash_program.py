@@ -124,3 +124,23 @@ def test_the_impact_report_counts_flash_bookers_and_hosts_as_participants(org):
     assert set(_participants(org, ImpactFilters())) >= {flash.members[0].employee.pk, flash.host.employee.pk}
     enroll(flash.program, person(org, "late@alpha.test"))  # enrolled, never booked: not a participant
     assert len(_participants(org, ImpactFilters(program_id=flash.program.pk))) == 2
+
+
+def test_the_admin_sets_the_cancellation_window_on_the_settings_page(org, admin):
+    flash = flash_program(org, members=0)
+    client = client_for(admin)
+    page = reverse("program-edit", kwargs={"org_slug": org.slug, "program_pk": flash.program.pk})
+    form = client.get(page).context["form"]
+    assert "flash_cancel_hours" in form.fields
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(flash_cancel_hours=24, name=flash.program.name)
+    for key in ("eligible_departments", "eligible_job_levels", "eligible_locations", "audience_group_ids"):
+        data[key] = []
+    response = client.post(page, data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    flash.program.refresh_from_db()
+    assert flash.program.flash_cancel_hours == 24
+    other = flash_program(org, members=0).program
+    Program.objects.filter(pk=other.pk).update(kind=Program.Kind.ONE_ON_ONE)
+    edit_other = reverse("program-edit", kwargs={"org_slug": org.slug, "program_pk": other.pk})
+    assert "flash_cancel_hours" not in client.get(edit_other).context["form"].fields
