@@ -16,6 +16,8 @@ class Program(models.Model):
         ONE_ON_ONE = "one_on_one", "One-to-one mentoring"
         GROUP = "group", "Group mentoring circles"
         REVERSE = "reverse", "Reverse mentoring"
+        # One-off sessions booked from mentors' office hours: no long-term match, so no matching at all.
+        FLASH = "flash", "Flash mentoring"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -66,6 +68,12 @@ class Program(models.Model):
     circles_within_groups = models.BooleanField(
         default=False, help_text="Each circle's facilitator and members belong to one same audience group."
     )
+    # Flash programs: a booking can be cancelled until this many hours before its start.
+    flash_cancel_hours = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MaxValueValidator(168)],
+        help_text="Flash mentoring: bookings can be cancelled until this many hours before the start.",
+    )
     match_mode = models.CharField(max_length=20, choices=MatchMode.choices, default=MatchMode.ADMIN)
     objective = models.CharField(max_length=20, choices=Objective.choices, default=Objective.SCORE)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -98,6 +106,15 @@ class Program(models.Model):
     @property
     def is_reverse(self) -> bool:
         return self.kind == self.Kind.REVERSE
+
+    @property
+    def is_flash(self) -> bool:
+        return self.kind == self.Kind.FLASH
+
+    @property
+    def has_matching(self) -> bool:
+        """Flash programs book one-off sessions from office hours: no matching runs, no matches to review."""
+        return self.kind != self.Kind.FLASH
 
 
 class ProgramAudienceGroup(models.Model):

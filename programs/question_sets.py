@@ -102,7 +102,18 @@ REVERSE: list[dict[str, Any]] = [
     _q("What would you like your partner to know?", "text"),
 ]
 
-QUESTION_SETS: dict[str, list[dict[str, Any]]] = {"one_on_one": ONE_ON_ONE, "group": GROUP, "reverse": REVERSE}
+# Flash mentoring: no matching, so only what helps a mentor prepare for a one-off session.
+FLASH = [
+    _q("Topics you would like to talk about", "tags", options=SKILLS, audience="mentee"),
+    _q("Topics you can help with in office hours", "tags", options=SKILLS, audience="mentor"),
+]
+
+QUESTION_SETS: dict[str, list[dict[str, Any]]] = {
+    "one_on_one": ONE_ON_ONE,
+    "group": GROUP,
+    "reverse": REVERSE,
+    "flash": FLASH,
+}
 
 # Sensible defaults the wizard starts from, per kind.
 PROGRAM_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -115,4 +126,5 @@ PROGRAM_DEFAULTS: dict[str, dict[str, Any]] = {
         "circle_max_size": 6,
     },
     "reverse": {"cadence_per_month": 1, "default_mentor_capacity": 1, "max_mentor_capacity": 2},
+    "flash": {"cadence_per_month": 1, "default_mentor_capacity": 1, "max_mentor_capacity": 5},
 }

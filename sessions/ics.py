@@ -109,10 +109,17 @@ def invitation_ics(session: MentoringSession, people: list[Employee], organizati
     return _calendar([session_event(session, people, organization_slug)], method=method)
 
 
-def feed_ics(sessions: Iterable[MentoringSession], organization_slug: str, *, name: str) -> bytes:
-    """A subscription calendar: every given session (with its match members prefetched) as one event."""
+def feed_ics(
+    sessions: Iterable[MentoringSession],
+    organization_slug: str,
+    *,
+    name: str,
+    extra: Iterable[icalendar.Event] = (),
+) -> bytes:
+    """A subscription calendar: every given session (with its match members prefetched) as one event, then
+    the `extra` events (flash bookings, sessions/flash_ics.py)."""
     stamp = timezone.now()
-    events = []
+    events = list(extra)
     for session in sessions:
         people = [m.participant.employee for m in match_members_of(session.match)]
         events.append(session_event(session, people, organization_slug, stamp=stamp))

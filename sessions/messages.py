@@ -23,7 +23,7 @@ from matching.models import Match
 from mentorhub.accounts.models import Employee
 from programs.models import Participant
 
-from . import ics
+from . import flash_ics, ics
 from .models import Goal, MentoringSession, Reminder
 from .timeslots import moment_of, slot_of, zone_or_utc
 
@@ -265,7 +265,62 @@ _BUILT_IN: dict[str, Renderer] = {
 }
 
 
+# --- Flash bookings ---------------------------------------------------------------------------------------
+
+
+def _booking(reminder: Reminder, context: Context) -> Message | Skip:
+    """A flash booking's invitation, reminders and cancellation: the session kinds, said of a one-off
+    session in a mentor's office hours (no match)."""
+    booking = reminder.booking
+    assert booking is not None, "a booking reminder always has its booking (planned with it; deleted with it)"
+    slot, recipient = booking.slot, reminder.recipient
+    slug = context.slugs[reminder.organization_id]
+    people = flash_ics.booking_people(booking)
+    with_whom = _names(people, recipient)
+    start = when(slot.starts_at, recipient.time_zone) + _others_local(slot.starts_at, recipient, people)
+    path = _path("flash-browse", slug, program_pk=booking.program_id)
+    where = f"\nWhere: {slot.location}" if slot.location else ""
+    kind = reminder.kind
+    if kind == K.SESSION_CANCELLED:
+        if not flash_ics.booking_is_off(booking) or reminder.slot != f"seq{booking.sequence}":
+            return Skip("The booking changed again since.")
+        return Message(
+            subject=f"Cancelled: flash mentoring with {with_whom}",
+            body=f"The flash mentoring session with {with_whom} on {start} is cancelled.\n\n"
+            "The attached calendar file removes it from your calendar.",
+            path=path,
+            ics=flash_ics.booking_invitation_ics(booking, slug),
+            ics_method="CANCEL",
+        )
+    if flash_ics.booking_is_off(booking):
+        return Skip("The booking is cancelled.")
+    if slot.starts_at <= context.now:
+        return Skip("The session has started.")
+    if kind == K.SESSION_INVITE:
+        return Message(
+            subject=f"Flash mentoring with {with_whom}, {when(slot.starts_at, recipient.time_zone)}",
+            body=f"A flash mentoring session with {with_whom}:\n\nWhen: {start}\n"
+            f"How long: {slot.duration_minutes} minutes\nTopics: {slot.topics}{where}\n\n"
+            "The attached calendar file adds it to your calendar.",
+            path=path,
+            ics=flash_ics.booking_invitation_ics(booking, slug),
+            ics_method="REQUEST",
+        )
+    if kind in (K.SESSION_24H, K.SESSION_1H):
+        if reminder.slot != slot_of(slot.starts_at):
+            return Skip("The session moved.")
+        soon = "tomorrow" if kind == K.SESSION_24H else "in an hour"
+        return Message(
+            subject=f"Your flash mentoring session with {with_whom} is {soon}",
+            body=f"A reminder: you meet {with_whom} {soon}.\n\nWhen: {start}\nTopics: {slot.topics}{where}",
+            path=path,
+        )
+    return Skip(f"Unknown booking reminder {kind}.")
+
+
 def render(reminder: Reminder, context: Context) -> Message | Skip:
+    if reminder.booking_id is not None:
+        return _booking(reminder, context)
     renderer = _BUILT_IN.get(reminder.kind) or _EXTRA.get(reminder.kind)
     if renderer is None:
         return Skip(f"No renderer for {reminder.kind}.")

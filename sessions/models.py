@@ -22,6 +22,10 @@ from matching.models import Match
 from mentorhub.accounts.models import Employee, Organization, validate_time_zone
 from programs.models import Participant, Program
 
+# Flash mentoring's models live beside, in models_flash.py; re-exported here, where the app's models are found.
+from .models_flash import FlashBooking
+from .models_flash import FlashSlot as FlashSlot
+
 MIN_DURATION_MINUTES = 10
 MAX_DURATION_MINUTES = 480
 
@@ -261,6 +265,10 @@ class Reminder(models.Model):
     )
     milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     match = models.ForeignKey(Match, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # A flash booking (no match, no MentoringSession): its invitation, reminders and cancellation.
+    booking = models.ForeignKey(
+        FlashBooking, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     slot = models.CharField(max_length=64, help_text="Which occurrence: a start time, a sequence, a period.")
     key = models.CharField(max_length=200)
     due_at = models.DateTimeField()
@@ -284,6 +292,7 @@ class Reminder(models.Model):
             # A session's or a match's reminders (planning; cascades): the target decides the organization.
             models.Index(fields=["session", "status"], name="reminder_session_status"),
             models.Index(fields=["match", "kind"], name="reminder_match_kind"),
+            models.Index(fields=["booking", "status"], name="reminder_booking_status"),
         ]
 
     def __str__(self) -> str:

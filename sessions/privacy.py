@@ -27,6 +27,8 @@ from .models import (
     BusyFeed,
     BusyInterval,
     CalendarFeed,
+    FlashBooking,
+    FlashSlot,
     Goal,
     GoalComment,
     GoalTemplate,
@@ -128,6 +130,26 @@ ENTRIES = (
         fields=(removed("email_off", Kind.MEMBERSHIP),),
     ),
     PersonalData(
+        FlashSlot,
+        "Office hours you published (flash mentoring)",
+        about=("host__employee",),
+        context=("program", "starts_at", "duration_minutes", "capacity", "status"),
+        fields=(
+            anonymised("topics", Kind.FREE_TEXT, "Removed office hour"),
+            blanked("location", Kind.FREE_TEXT),
+        ),
+    ),
+    PersonalData(
+        FlashBooking,
+        "Your flash mentoring bookings (with your ratings)",
+        about=("participant__employee",),
+        context=("slot", "status", "created_at", "rated_at"),
+        fields=(
+            kept("rating", Kind.ANSWERS, "ratings count in the program's averages, never per person"),
+            blanked("comment", Kind.FREE_TEXT),
+        ),
+    ),
+    PersonalData(
         CalendarFeed,
         "Your calendar subscription address",
         about=("employee",),
@@ -196,6 +218,11 @@ def register() -> None:
         slot="which occurrence a reminder is for (a time, a sequence): system text",
         key="the reminder's unique key, built from kind, target and slot",
         note="why a reminder was skipped or failed: system text",
+    )
+    register_not_personal(
+        FlashSlot,
+        time_zone="the zone the office hour was published in",
+        series="a random id shared by the office hours published together",
     )
     register_not_personal(
         CalendarFeed,

@@ -3,7 +3,7 @@ instead (the calendar feed, the unsubscribe link, a shared mentoring record) and
 
 from django.urls import path
 
-from .views import admin, availability, busy_feed, goals, home, notifications, public, record, session_pages
+from .views import admin, availability, busy_feed, flash, goals, home, notifications, public, record, session_pages
 
 ORG = "o/<slug:org_slug>"
 PROGRAM = f"{ORG}/programs/<int:program_pk>"
@@ -51,6 +51,20 @@ urlpatterns = [
         f"{ORG}/mentoring/record/links/<int:share_pk>/revoke/",
         record.record_share_revoke_page,
         name="mentoring-record-share-revoke",
+    ),
+    # Flash mentoring: a program's office hours and my bookings; a mentor's own office hours.
+    path(f"{ORG}/mentoring/flash/<int:program_pk>/", flash.flash_browse, name="flash-browse"),
+    path(f"{ORG}/mentoring/flash/<int:program_pk>/office-hours/", flash.flash_office_hours, name="flash-office-hours"),
+    path(f"{ORG}/mentoring/flash/slots/<int:slot_pk>/book/", flash.flash_book, name="flash-book"),
+    path(f"{ORG}/mentoring/flash/slots/<int:slot_pk>/cancel/", flash.flash_slot_cancel, name="flash-slot-cancel"),
+    path(
+        f"{ORG}/mentoring/flash/bookings/<int:booking_pk>/cancel/",
+        flash.flash_booking_cancel,
+        name="flash-booking-cancel",
+    ),
+    path(f"{ORG}/mentoring/flash/bookings/<int:booking_pk>/rate/", flash.flash_booking_rate, name="flash-booking-rate"),
+    path(
+        f"{ORG}/mentoring/flash/bookings/<int:booking_pk>/invite.ics", flash.flash_booking_ics, name="flash-booking-ics"
     ),
     # Notifications, preferences, the calendar feed's address.
     path(f"{ORG}/notifications/", notifications.notification_list, name="notifications"),

@@ -23,7 +23,7 @@ from matching.models import Match, MatchMember, MatchRun, MentorRequest
 from mentorhub.accounts.models import ApiToken, Invitation, Membership, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.tokens import api_token_create
-from sessions.models import GoalTemplate, MentoringSession, Notification
+from sessions.models import FlashBooking, FlashSlot, GoalTemplate, MentoringSession, Notification
 from sessions.services.goals import goal_create, milestone_add
 from sessions.services.record_shares import record_share_create
 
@@ -177,7 +177,17 @@ def victim_objects(org, admin):
     own_question = SurveyQuestion.objects.create(
         organization=org, survey=survey, position=9, prompt="Sweep question", type="text", required=False
     )
+    # Flash mentoring: an office hour of a flash program, booked by the victim admin.
+    flash = ProgramFactory(organization=org, status="active", kind="flash")
+    host = ParticipantFactory(program=flash, role="mentor", status="approved")
+    slot = FlashSlot.objects.create(
+        organization=org, program=flash, host=host, starts_at=timezone.now() + timedelta(days=3), topics="Sweep"
+    )
+    booker = ParticipantFactory(program=flash, employee=admin.employee, status="approved")
+    booking = FlashBooking.objects.create(organization=org, program=flash, slot=slot, participant=booker)
     return {
+        "slot_pk": slot.pk,
+        "booking_pk": booking.pk,
         "employee_pk": employee.pk,
         "membership_pk": other_member.pk,
         "import_pk": roster_import.pk,

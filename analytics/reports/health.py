@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from mentorhub.accounts.models import Organization
+from programs.models import Program
 
 from .. import suppression
 from ..models import MatchFact, ParticipantFact
@@ -31,6 +32,7 @@ from ..selectors import analytics_rows
 from ..services.rollups import rollup_version_key
 from ..suppression import Figure
 from . import health_sections as sections
+from .health_flash import FlashHealth, flash_health
 from .health_sections import AtRisk, DepartmentRow, Month, Stage
 
 # Until after the next nightly roll-up, which makes these figures stale (a new version) and warms the default
@@ -74,6 +76,7 @@ class HealthReport:
     at_risk: list[AtRisk] = field(default_factory=list)  # names: for HR admins only (the view decides)
     months: list[Month] = field(default_factory=list)
     departments: list[DepartmentRow] = field(default_factory=list)
+    flash: FlashHealth | None = None  # a flash mentoring program's bookings (whole program views only)
     # Drawn per build: what is rendered from this report is cached under it (analytics/reports/rendered.py).
     build_id: int = field(default_factory=lambda: randbits(62), compare=False)
 
@@ -133,6 +136,10 @@ def build_health_report(
     sections.months(report, organization, filters, now, k)
     if not filters.department:
         sections.departments(report, mine, match_rows, k)
+    if filters.program_id and not filters.narrowed:
+        flash = analytics_rows(Program, organization).filter(pk=filters.program_id, kind=Program.Kind.FLASH).first()
+        if flash is not None:
+            report.flash = flash_health(organization=organization, program=flash, now=now, k=k)
     if guard:
         _guard(
             report,

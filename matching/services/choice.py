@@ -56,7 +56,9 @@ def suggestions_for(*, organization: Organization, participant_id: int, limit: i
     Empty for someone who already has a match."""
     mentee = get_scoped_or_404(Participant.objects.select_related("program"), organization, pk=participant_id)
     program = mentee.program
-    if mentee.role != Participant.Role.MENTEE or program.is_group or _has_current_match(organization, mentee):
+    if mentee.role != Participant.Role.MENTEE or program.is_group or not program.has_matching:
+        return []
+    if _has_current_match(organization, mentee):
         return []
     cohort = load_cohort(
         organization_id=organization.pk, program=program, participant_ids=[mentee.pk], replace_proposals=False
@@ -125,6 +127,8 @@ def mentor_request_create(
 ) -> MentorRequest:
     """The mentee (`employee`) asks a mentor of a mentee-choice program. One open request at a time."""
     program = get_scoped_or_404(Program, organization, pk=program_id)
+    if not program.has_matching:
+        raise ValidationError("A flash mentoring program has no matches: book a mentor's office hours instead.")
     if program.match_mode != Program.MatchMode.MENTEE_CHOICE or program.is_group:
         raise ValidationError("In this program the HR team makes the matches.")
     if program.status not in CHOOSING:

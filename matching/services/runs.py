@@ -105,6 +105,10 @@ def match_run_start(
     benchmarks)."""
     get_scoped_or_404(Program, organization, pk=program_id)
     program = lock_program(organization, program_id)  # two starts at once: one waits and sees the other
+    if not program.has_matching:
+        raise ValidationError(
+            "Flash mentoring programs have no matching: members book one-off sessions in mentors' office hours."
+        )
     allowed = WHAT_IF_RUNNABLE if what_if else RUNNABLE
     if program.status not in allowed:
         raise ValidationError(

@@ -44,6 +44,10 @@ def _run(request: OrgRequest, program: Program, run_pk: int) -> MatchRun:
 def program_matching(request: OrgRequest, program_pk: int) -> HttpResponse:
     organization = request.organization
     program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
+    if not program.has_matching:
+        # Flash programs book office hours instead: their program page says so, and runs are refused anyway.
+        messages.info(request, "Flash mentoring programs have no matching: members book mentors' office hours.")
+        return redirect("program-detail", org_slug=organization.slug, program_pk=program.pk)
     questions = list(program_selectors.program_questions(organization=organization, program=program))
     can_run = program.status in RUNNABLE
     status = 200

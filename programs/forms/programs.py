@@ -28,6 +28,10 @@ KIND_DESCRIPTIONS: dict[str, str] = {
         "A more junior employee mentors a more senior one, e.g. on AI tools, social media or how new "
         "colleagues work. Matching puts the mentor at a lower job level than the mentee."
     ),
+    Program.Kind.FLASH: (
+        "Mentors publish office hours; enrolled members book a one-off session on a topic, without a "
+        "long-term match. No matching runs: good for quick advice and for reaching busy mentors."
+    ),
 }
 
 MATCH_MODE_HINTS: dict[str, str] = {
@@ -182,6 +186,12 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
         required=False,
         help_text="Each circle's facilitator and members all belong to one of the groups ticked above.",
     )
+    flash_cancel_hours = forms.IntegerField(
+        label="Bookings can be cancelled until (hours before the start)",
+        min_value=0,
+        max_value=168,
+        help_text="Flash mentoring: after this, members are asked to tell their host directly.",
+    )
     field_order = ["kind", "name", "description", "starts_on", "ends_on", "cadence_per_month"]
 
     def __init__(self, *args: Any, program: Program, roster: Mapping[str, list], **kwargs: Any) -> None:
@@ -193,6 +203,8 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
         ]
         if program.kind != Program.Kind.GROUP:
             del self.fields["circles_within_groups"]
+        if program.kind != Program.Kind.FLASH:
+            del self.fields["flash_cancel_hours"]
         if program.status != Program.Status.DRAFT:
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = "The kind can only change while the program is a draft."

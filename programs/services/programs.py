@@ -55,6 +55,7 @@ PROGRAM_FIELDS = [
     "match_mode",
     "objective",
     "circles_within_groups",
+    "flash_cancel_hours",
 ]
 # Not a column: the ids of the program's audience groups (ProgramAudienceGroup rows), in `data` too.
 AUDIENCE_KEY = "audience_group_ids"
@@ -164,9 +165,21 @@ def _program_validate(program: Program, audience: list[int] | None = None) -> No
     program.full_clean(exclude=["organization", "created_by"])
 
 
+def _moves(program: Program) -> set[str]:
+    """The lifecycle of this program's kind: a flash program has nothing to match, so it goes from
+    enrollment straight to active (members book office hours in either) and never to matching."""
+    moves = set(ALLOWED_MOVES.get(program.status, set()))
+    if program.is_flash:
+        moves.discard(S.MATCHING)
+        if program.status in (S.ENROLLING, S.MATCHING):
+            moves.add(S.ACTIVE)
+    return moves
+
+
 def program_allowed_moves(program: Program) -> list[str]:
     order = [S.ENROLLING, S.MATCHING, S.ACTIVE, S.DRAFT, S.CLOSED]
-    return [s for s in order if s in ALLOWED_MOVES[program.status]]
+    moves = _moves(program)
+    return [s for s in order if s in moves]
 
 
 @transaction.atomic
@@ -178,7 +191,7 @@ def program_move(
     Opening a draft for enrollment emails the people invited while it was a draft (`base_url`, scheme and
     host, makes the link in the email absolute)."""
     program = get_scoped_or_404(Program.objects.select_for_update(), organization, pk=program_id)
-    if to_status not in ALLOWED_MOVES.get(program.status, set()):
+    if to_status not in _moves(program):
         raise ValidationError(
             f"A program that is {program.get_status_display().lower()} cannot move to “{S(to_status).label}”."
             if to_status in S.values

@@ -81,6 +81,10 @@ def next_action(request: OrgRequest, program: Program, stats: dict, question_cou
                 _url("program-invite", request, program),
                 "Invite people",
             )
+        if program.is_flash:
+            return NextAction(
+                "Approved members can book the mentors' office hours now. Activate the program when it is under way."
+            )
         return NextAction(
             f"{approved_mentors} mentor{'s' if approved_mentors != 1 else ''} and {approved_mentees} "
             f"mentee{'s' if approved_mentees != 1 else ''} approved. When enough people have joined, start matching."

@@ -39,6 +39,11 @@ def claimed_rows(claim_id: int, ids: list[int]) -> list[Reminder]:
     matches = batch.attach(sessions, "match") + batch.attach(goals, "match") + batch.attach(rows, "match")
     batch.attach(sessions, "program")
     batch.attach(matches, "program")  # the same programs: no second query
+    # Flash bookings: the slot with its program, the booker's and the host's enrollments and roster entries.
+    bookings = batch.attach(rows, "booking")
+    slots = batch.attach(bookings, "slot")
+    batch.attach(slots, "program")
+    batch.attach(batch.attach(bookings, "participant") + batch.attach(slots, "host"), "employee")
     return rows
 
 

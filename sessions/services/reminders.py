@@ -38,8 +38,11 @@ NUDGE_INTERVAL = timedelta(days=7)
 SESSION_KINDS = (K.SESSION_24H, K.SESSION_1H, K.LOG_SESSION, K.SESSION_INVITE)
 
 
-def target_label(*, session=None, milestone=None, match=None) -> str:
-    """How a reminder's key names its target: "s<session id>", "m<milestone id>" or "x<match id>"."""
+def target_label(*, session=None, milestone=None, match=None, booking=None) -> str:
+    """How a reminder's key names its target: "s<session id>", "m<milestone id>", "x<match id>" or
+    "b<flash booking id>"."""
+    if booking is not None:
+        return f"b{booking.pk}"
     if session is not None:
         return f"s{session.pk}"
     if milestone is not None:

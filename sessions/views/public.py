@@ -4,15 +4,19 @@ the same as a page that does not exist."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .. import ics
+from .. import flash_ics, ics
 from ..messages import CATEGORIES
-from ..selectors.sessions import feed_sessions
+from ..selectors.flash import feed_bookings
+from ..selectors.sessions import FEED_HISTORY_DAYS, feed_sessions
 from ..services.notifications import calendar_feed_by_token, calendar_feed_touch, unsubscribe_apply, unsubscribe_read
 
 
@@ -25,7 +29,15 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "HEAD"])
     calendar_feed_touch(feed)
     sessions = feed_sessions(organization=feed.organization, employee=feed.employee)
-    body = ics.feed_ics(sessions, feed.organization.slug, name=f"Mentoring · {feed.organization.name}")
+    bookings = feed_bookings(
+        organization=feed.organization, employee=feed.employee, since=timezone.now() - timedelta(days=FEED_HISTORY_DAYS)
+    )
+    body = ics.feed_ics(
+        sessions,
+        feed.organization.slug,
+        name=f"Mentoring · {feed.organization.name}",
+        extra=flash_ics.booking_events(bookings, feed.organization.slug),
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="mentoring.ics"'
     # The address is the secret: keep it out of referrers and shared caches.

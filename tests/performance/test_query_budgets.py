@@ -40,7 +40,6 @@ pytestmark = pytest.mark.django_db
 # Queries a page may make, for whoever reads it (cold cache, the 2 savepoint statements included).
 DEFAULT_BUDGET = 10
 BUDGETS: dict[str, int] = {
-    # One query per table of personal data the registry lists (mentorhub/accounts/privacy/): ~28 tables, not
     # One query per table of personal data the registry lists (mentorhub/accounts/privacy/): ~29 tables, not
     # rows; a download asked for now and then, not a page read all day.
     "/o/<org_slug>/my-data/export.json": 37,
@@ -103,6 +102,11 @@ NOT_THE_MENTORS = {
     "/api/v1/o/<org_slug>/programs/<program_pk>/participants/<participant_pk>/",
     "/api/v1/o/<org_slug>/programs/<program_pk>/suggestions/",
     "/api/v1/o/<org_slug>/surveys/assignments/<assignment_pk>/",
+    # The member's own flash booking and own office hour (the mentor is the host of another slot).
+    "/o/<org_slug>/mentoring/flash/slots/<slot_pk>/cancel/",
+    "/o/<org_slug>/mentoring/flash/bookings/<booking_pk>/cancel/",
+    "/o/<org_slug>/mentoring/flash/bookings/<booking_pk>/rate/",
+    "/o/<org_slug>/mentoring/flash/bookings/<booking_pk>/invite.ics",
 }
 ORGANIZATION_PREFIXES = ("/o/", "/api/v1/o/", "/scim/")
 LET_THROUGH = ("200", "2xx/3xx")

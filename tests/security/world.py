@@ -30,7 +30,7 @@ from mentorhub.accounts.models import Invitation, Membership, Role, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.tokens import api_token_create
 from programs.models import Participant, Program
-from sessions.models import GoalComment, GoalTemplate, MentoringSession, Notification
+from sessions.models import FlashBooking, FlashSlot, GoalComment, GoalTemplate, MentoringSession, Notification
 from sessions.services.goals import goal_create, milestone_add
 from sessions.services.notifications import calendar_feed_get_or_create, feed_token, unsubscribe_token
 from sessions.services.record_shares import record_share_create
@@ -173,6 +173,18 @@ def build_world() -> World:
     )
     feed = calendar_feed_get_or_create(organization=org, employee=member.employee)
     share, record_token = record_share_create(organization=org, actor=member.user, employee=member.employee, days=30)
+    # Flash mentoring: a flash program in which the member booked the mentor's office hour and hosts one too.
+    flash = ProgramFactory(organization=org, status=Program.Status.ACTIVE, kind=Program.Kind.FLASH)
+    approved = Participant.Status.APPROVED
+    flash_host = ParticipantFactory(program=flash, employee=mentor.employee, role="mentor", status=approved)
+    flash_booker = ParticipantFactory(program=flash, employee=member.employee, role="mentee", status=approved)
+    flash_own = ParticipantFactory(program=flash, employee=member.employee, role="mentor", status=approved)
+    soon = timezone.now() + timedelta(days=3)
+    flash_slot = FlashSlot.objects.create(
+        organization=org, program=flash, host=flash_host, starts_at=soon, capacity=2, topics="Matrix topics"
+    )
+    own_slot = FlashSlot.objects.create(organization=org, program=flash, host=flash_own, starts_at=soon, topics="Mine")
+    booking = FlashBooking.objects.create(organization=org, program=flash, slot=flash_slot, participant=flash_booker)
     second_address = EmailAddress.objects.create(user=member.user, email="mia.private@example.com", verified=False)
 
     world.values = {
@@ -191,6 +203,10 @@ def build_world() -> World:
         "proposed_match_pk": proposed.pk,  # used by the review rows in place of match_pk
         "request_pk": mentor_request.pk,
         "session_pk": session.pk,
+        "flash_program_pk": flash.pk,  # the flash rows' program (tests/security/role_matrix VALUES)
+        "slot_pk": flash_slot.pk,
+        "own_slot_pk": own_slot.pk,  # the member's own office hour (cancel)
+        "booking_pk": booking.pk,
         "goal_pk": goal.pk,
         "milestone_pk": milestone.pk,
         "notification_pk": notification.pk,

@@ -39,7 +39,27 @@ def health_tables(
     tables.append(_months(report))
     if not report.filters.department:
         tables.append(_departments(report))
+    if report.flash is not None:
+        tables.append(_flash(report))
     return {table.name: table for table in tables}
+
+
+def _flash(report: HealthReport) -> Table:
+    """A flash mentoring program's bookings (analytics/reports/health_flash.py)."""
+    flash = report.flash
+    assert flash is not None
+    table = new_table("flash", "Flash mentoring", [("Measure", False), ("Value", True), ("Group size", True)])
+    rows = [
+        ("Sessions booked and held", count(flash.bookings), group(flash.bookings, "people who booked")),
+        ("People who booked", count(flash.bookers), group(flash.bookers, "people")),
+        ("People who booked again (two or more)", count(flash.repeat_bookers), group(flash.repeat_bookers, "people")),
+        ("People who booked once", count(flash.one_time_bookers), group(flash.one_time_bookers, "people")),
+        ("Rating average (1 to 5)", decimal(flash.rating_average), group(flash.rating_average, "people who rated")),
+        ("Mentors who held office hours", count(flash.hosts), group(flash.hosts, "mentors")),
+        ("Sessions booked ahead", count(flash.upcoming), group(flash.upcoming, "people who booked")),
+    ]
+    table.rows = [Row(list(cells)) for cells in rows]
+    return table
 
 
 def _key_figures(report: HealthReport) -> Table:

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from demo.accounts import seed_accounts_demo
 from demo.analytics import seed_analytics_demo
+from demo.flash import seed_flash_demo
 from demo.groups import seed_groups_demo
 from demo.matching import seed_matching_demo
 from demo.programs import seed_programs_demo
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         seed_matching_demo()  # matches for the demo programs
         seed_sessions_demo()  # six months of sessions and goals
         seed_availability_demo()  # working windows for Find a time, acme's video link template
+        seed_flash_demo()  # acme's flash mentoring: office hours, bookings and ratings (before the roll-ups)
         seed_analytics_demo()  # a past cohort, surveys, roster history, roll-ups
         seed_groups_demo()  # acme's employee resource groups (employee groups)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))

@@ -55,6 +55,16 @@ VALUES: dict[str, dict[str, str]] = {
     },
 }
 
+_FLASH = "/o/<org_slug>/mentoring/flash/"
+VALUES.update(
+    {
+        # Flash mentoring: the world's flash program, and the member's own office hour for cancelling one.
+        f"{_FLASH}<program_pk>/": {"program_pk": "flash_program_pk"},
+        f"{_FLASH}<program_pk>/office-hours/": {"program_pk": "flash_program_pk"},
+        f"{_FLASH}slots/<slot_pk>/cancel/": {"slot_pk": "own_slot_pk"},
+    }
+)
+
 # Routes that need a query string to name what they answer.
 QUERIES: dict[str, str] = {
     "/o/<org_slug>/analytics/health/export/": "?table=figures",

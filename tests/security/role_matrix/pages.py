@@ -225,6 +225,27 @@ PAGES = {
         "POST": "404 403 2xx/3xx 404 login",
     },
     "/o/<org_slug>/mentoring/sessions/<session_pk>/invite.ics": {"GET": "404 403 200 404 login"},
+    # Flash mentoring: HR admins see the program's page (and may book if enrolled), stakeholders take no part;
+    # slots and bookings answer only their host or booker.
+    "/o/<org_slug>/mentoring/flash/<program_pk>/": {"GET": "200 403 200 404 login"},
+    "/o/<org_slug>/mentoring/flash/<program_pk>/office-hours/": {
+        "GET": "200 403 200 404 login",
+        "POST": "400 403 400 404 login",
+    },
+    "/o/<org_slug>/mentoring/flash/slots/<slot_pk>/book/": {"POST": "2xx/3xx 403 2xx/3xx 404 login"},
+    "/o/<org_slug>/mentoring/flash/slots/<slot_pk>/cancel/": {
+        "GET": "404 403 200 404 login",
+        "POST": "404 403 2xx/3xx 404 login",
+    },
+    "/o/<org_slug>/mentoring/flash/bookings/<booking_pk>/cancel/": {
+        "GET": "404 403 200 404 login",
+        "POST": "404 403 2xx/3xx 404 login",
+    },
+    "/o/<org_slug>/mentoring/flash/bookings/<booking_pk>/rate/": {
+        "GET": "404 403 200 404 login",
+        "POST": "404 403 400 404 login",
+    },
+    "/o/<org_slug>/mentoring/flash/bookings/<booking_pk>/invite.ics": {"GET": "404 403 200 404 login"},
     "/o/<org_slug>/mentoring/matches/<match_pk>/goals/new/": {
         "GET": "404 403 200 404 login",
         "POST": "404 403 400 404 login",
