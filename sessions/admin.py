@@ -18,6 +18,8 @@ from .models import (
     BusyFeed,
     BusyInterval,
     CalendarFeed,
+    FlashBooking,
+    FlashSlot,
     Goal,
     GoalComment,
     GoalTemplate,
@@ -165,3 +167,20 @@ class BusyIntervalAdmin(ReadOnlyAdmin):
     list_filter = ["organization"]
     list_select_related = ["organization", "employee"]
     raw_id_fields = ["organization", "feed", "employee"]
+
+
+@admin.register(FlashSlot)
+class FlashSlotAdmin(ReadOnlyAdmin):
+    list_display = ["id", "starts_at", "organization", "program", "host", "capacity", "status"]
+    list_filter = ["organization", "status"]
+    list_select_related = ["organization", "program", "host"]
+    raw_id_fields = ["organization", "program", "host"]
+
+
+@admin.register(FlashBooking)
+class FlashBookingAdmin(ReadOnlyAdmin):
+    list_display = ["id", "organization", "program", "slot", "participant", "status", "rating"]
+    list_filter = ["organization", "status"]
+    list_select_related = ["organization", "program", "slot", "participant"]
+    raw_id_fields = ["organization", "program", "slot", "participant"]
+    exclude = ["comment"]  # what the booker wrote after the session: theirs (and the admins' pages), not a list's

@@ -10,10 +10,13 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.models import Participant, Program
 from sessions.models import (
     BusyFeed,
     BusyInterval,
     CalendarFeed,
+    FlashBooking,
+    FlashSlot,
     GoalComment,
     MentoringSession,
     Notification,
@@ -27,6 +30,7 @@ from sessions.services.notifications import calendar_feed_get_or_create, notific
 from sessions.services.record_shares import record_share_create
 from tests.admin_checks import assert_changelist_filters_by_organization, assert_read_only_with_organization_first
 from tests.helpers import page_text
+from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 from .factories import active_pair
 from .pages_data import goal, held, schedule
@@ -70,6 +74,16 @@ def rows(org, other_org):
         BusyInterval.objects.create(
             organization=organization, feed=feed, employee=feed.employee, starts_at=start, ends_at=start + HOUR
         )
+        flash = ProgramFactory(organization=organization, status=Program.Status.ACTIVE, kind=Program.Kind.FLASH)
+        approved = Participant.Status.APPROVED
+        host = ParticipantFactory(program=flash, employee=pair.mentor.employee, role="mentor", status=approved)
+        booker = ParticipantFactory(program=flash, employee=pair.mentee.employee, role="mentee", status=approved)
+        slot = FlashSlot.objects.create(
+            organization=organization, program=flash, host=host, starts_at=start + 3 * HOUR, topics="Office hour"
+        )
+        FlashBooking.objects.create(
+            organization=organization, program=flash, slot=slot, participant=booker, comment=SECRET
+        )
     assert SessionFeedback.objects.filter(organization=org, reflection=SECRET).exists()
     assert MentoringSession.objects.filter(organization=org, shared_notes=SECRET).exists()
 
@@ -87,7 +101,7 @@ def test_a_superuser_opens_each_changelist(superuser_client, org, other_org, row
 
 @pytest.mark.parametrize(
     "model",
-    [MentoringSession, SessionFeedback, GoalComment, CalendarFeed, RecordShare, BusyFeed],
+    [MentoringSession, SessionFeedback, GoalComment, CalendarFeed, RecordShare, BusyFeed, FlashBooking],
     ids=lambda model: model.__name__,
 )
 def test_a_row_never_shows_what_members_keep_to_themselves(superuser_client, org, rows, model):

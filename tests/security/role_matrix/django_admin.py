@@ -53,6 +53,8 @@ MODELS = (
     "mentoring_sessions/awayperiod",
     "mentoring_sessions/busyfeed",
     "mentoring_sessions/busyinterval",
+    "mentoring_sessions/flashslot",
+    "mentoring_sessions/flashbooking",
     "analytics/survey",
     "analytics/surveyquestion",
     "analytics/surveyassignment",
