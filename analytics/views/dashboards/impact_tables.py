@@ -36,6 +36,7 @@ def impact_tables(report: ImpactReport) -> dict[str, Table]:
     if report.promotions is not None:
         tables.append(_promotions(report.promotions))
     tables.append(_outcomes(report))
+    tables.append(_skills_growth(report))
     tables += [_participation(attribute) for attribute in report.groups]
     return {table.name: table for table in tables}
 
@@ -159,6 +160,28 @@ def _outcomes(report: ImpactReport) -> Table:
                     ]
                 )
             )
+    return table
+
+
+def _growth_cells(label: str, figure: Figure | None) -> Row:
+    if figure is None or not figure.shown:
+        text = figure.text() if figure is not None else NONE
+        return Row([label, text, text, text])
+    mean, lower, upper = figure.value
+    spread = NONE if lower is None or upper is None else f"{number(lower)} to {number(upper)}"
+    return Row([label, number(mean), spread, group(figure, "people")])
+
+
+def _skills_growth(report: ImpactReport) -> Table:
+    """Skills growth (analytics/reports/impact_skills.py): the mean change of mentees' own 1-5 ratings."""
+    table = new_table(
+        "skills_growth",
+        "Skills growth: mean change of mentees' own ratings (1 = beginner, 5 = expert), enrollment to close",
+        [("Skill", False), ("Mean change (levels)", True), ("95% interval", True), ("People", True)],
+    )
+    if report.skills_overall is not None:
+        table.rows.append(_growth_cells("All skills (each person's mean change)", report.skills_overall))
+    table.rows += [_growth_cells(growth.name, growth.change) for growth in report.skills]
     return table
 
 
