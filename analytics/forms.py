@@ -268,9 +268,10 @@ class SkillsGapFilterForm(forms.Form):
 
     def __init__(self, data: Mapping[str, Any] | None, *, organization: Organization) -> None:
         super().__init__(data)
-        people = scoped(Employee, organization)
-        for name in ("department", "location"):
-            values = people.exclude(**{name: ""}).order_by(name).values_list(name, flat=True).distinct()
+        # Both lists from one query: the distinct (department, location) pairs of the roster.
+        pairs = list(scoped(Employee, organization).values_list("department", "location").distinct())
+        for index, name in enumerate(("department", "location")):
+            values = sorted({pair[index] for pair in pairs if pair[index]})
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", f"All {name}s"), *((value, value) for value in values)]

@@ -23,6 +23,7 @@ from matching.models import Match, MatchMember, MatchRun, MentorRequest
 from mentorhub.accounts.models import ApiToken, Invitation, Membership, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.tokens import api_token_create
+from programs.models import Skill
 from sessions.models import GoalTemplate, MentoringSession, Notification
 from sessions.services.goals import goal_create, milestone_add
 
@@ -155,6 +156,7 @@ def victim_objects(org, admin):
     )
     template = GoalTemplate.objects.create(organization=org, program=program, title="Sweep template")
     rollup = RollupRun.objects.create(organization=org, status="done")  # a recompute of the dashboards
+    skill = Skill.objects.create(organization=org, name="Sweep skill")  # the catalogue and the skills-gap map
     claimed_domain = ClaimedDomain.objects.create(organization=org, domain="alpha-sweep.test")  # SSO settings
     # An employee group (the Groups pages) with the victim employee in it, so its member routes name real rows.
     group = EmployeeGroup.objects.create(organization=org, display_name="Sweep group")
@@ -191,6 +193,7 @@ def victim_objects(org, admin):
         "notification_pk": notification.pk,
         "template_pk": template.pk,
         "rollup_pk": rollup.pk,
+        "skill_pk": skill.pk,
         "assignment_pk": assignment.pk,
         "survey_pk": survey.pk,
         "survey_question_pk": own_question.pk,

@@ -82,6 +82,7 @@ NOT_MEASURED = {
 NOT_THE_MENTORS = {
     "/o/<org_slug>/enrollments/<participant_pk>/edit/",
     "/o/<org_slug>/enrollments/<participant_pk>/withdraw/",
+    "/o/<org_slug>/enrollments/<participant_pk>/skills/",
     "/o/<org_slug>/notifications/<notification_pk>/",
     "/o/<org_slug>/programs/<program_pk>/suggestions/",
     "/o/<org_slug>/surveys/<assignment_pk>/",
