@@ -21,7 +21,7 @@ from matching.models import LEAD_ROLES, MatchMember
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Participant, Program, Question, Skill
-from programs.skills import participant_skill_keys, skill_key, text_names, title_suggests
+from programs.skills import answered_skills, skill_key, text_names, title_suggests
 from sessions.models import Reminder
 
 from . import suppression
@@ -272,8 +272,11 @@ def likely_mentors(*, organization: Organization, skill: Skill) -> list[LikelyMe
     for enrollment in enrollments:
         asked = questions[enrollment.program_id]
         found = ""
-        if enrollment.role == Participant.Role.MENTOR and key in participant_skill_keys(enrollment, asked):
+        offered = answered_skills(enrollment.answers, asked, enrollment.role) if enrollment.role == "mentor" else []
+        if any(skill_key(name) == key for name in offered):
             found = f"Offered it as a mentor in {enrollment.program.name}"
+        elif close := next((name for name in offered if title_suggests(name, skill.name)), None):
+            found = f"Offered “{close}” as a mentor in {enrollment.program.name}"
         else:
             texts = {str(q.pk) for q in asked if q.type == Question.Type.TEXT}
             if any(
