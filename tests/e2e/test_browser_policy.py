@@ -46,6 +46,9 @@ MUST_REACH = {
         "members",
         "group-list",
         "api-tokens",
+        "skill-list",
+        "skills-gap",
+        "skills-gap-mentors",
     },
     "member@acme.example": {
         "org-home",
@@ -57,7 +60,7 @@ MUST_REACH = {
         "notifications",
         "about-me",
     },
-    "stakeholder@acme.example": {"org-home", "program-health", "impact-report", "people-list"},
+    "stakeholder@acme.example": {"org-home", "program-health", "impact-report", "people-list", "skills-gap"},
 }
 
 
