@@ -36,7 +36,8 @@ def impact_tables(report: ImpactReport) -> dict[str, Table]:
     if report.promotions is not None:
         tables.append(_promotions(report.promotions))
     tables.append(_outcomes(report))
-    tables.append(_skills_growth(report))
+    if report.skills:  # mentees' ratings at enrollment and at the close: none yet, no table (the page says so)
+        tables.append(_skills_growth(report))
     tables += [_participation(attribute) for attribute in report.groups]
     return {table.name: table for table in tables}
 
