@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.functions import Lower
 
 from mentorhub.accounts.models import Organization, User
@@ -146,7 +146,12 @@ class SkillsImported:
 
 
 def _limits() -> dict[str, int]:
-    return {name: Skill._meta.get_field(name).max_length or 0 for name in IMPORT_COLUMNS}
+    limits: dict[str, int] = {}
+    for name in IMPORT_COLUMNS:
+        field = Skill._meta.get_field(name)
+        assert isinstance(field, models.CharField) and field.max_length  # the catalogue's text columns
+        limits[name] = field.max_length
+    return limits
 
 
 def skills_csv_parse(content: bytes) -> list[tuple[int, dict[str, str]]]:
