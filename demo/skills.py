@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.services.rollups import rollup_organization
 from demo.analytics.content import PAST_PROGRAM
 from demo.programs import admin_of
 from mentorhub.accounts.models import Employee, Organization
@@ -91,7 +92,8 @@ def _future_skills(organization: Organization) -> Program | None:
 def _enroll(organization: Organization, program: Program, rng: random.Random) -> list[Participant]:
     questions = list(scoped(Question, organization).filter(program=program))
     skills_question = next(q for q in questions if q.option_source == Question.OptionSource.SKILLS)
-    taken = set(scoped(Participant, organization).filter(program=program).values_list("employee_id", flat=True))
+    # New faces: nobody enrolled in another program (the past cohort's people stay that cohort's alone).
+    taken = set(scoped(Participant, organization).values_list("employee_id", flat=True))
     people = _employees(organization, taken)
     rng.shuffle(people)
     rows: list[Participant] = []
@@ -157,4 +159,8 @@ def seed_skills_demo() -> dict[str, int]:
         .order_by("pk")
     )
     ratings += sum(_rate(organization, participant, rng, closing=True) for participant in past)
+    if enrolled:
+        # seed_analytics_demo rolled the figures up before this program's enrollments existed: again, so the
+        # dashboards count them from the first run (and a second run recomputes the same figures).
+        rollup_organization(organization=organization)
     return {"skills": scoped(Skill, organization).count(), "enrolled": len(enrolled), "ratings": ratings}
