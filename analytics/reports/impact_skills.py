@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mentorhub.accounts.models import Organization
-from programs.models import Skill, SkillRating
+from programs.models import SkillRating
 
 from .. import stats, suppression
 from ..selectors import analytics_rows
@@ -45,18 +45,19 @@ def skills_growth(report: ImpactReport, organization: Organization, filters: Imp
         ratings = ratings.filter(participant__program_id=filters.program_id)
     given: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)  # (participant, skill) -> {moment: level}
     employee_of: dict[int, int] = {}
-    for participant_id, employee_id, skill_id, moment, level in ratings.values_list(
-        "participant_id", "participant__employee_id", "skill_id", "moment", "level"
+    names: dict[int, str] = {}
+    for participant_id, employee_id, skill_id, name, moment, level in ratings.values_list(
+        "participant_id", "participant__employee_id", "skill_id", "skill__name", "moment", "level"
     ):
         given[(participant_id, skill_id)][moment] = level
         employee_of[participant_id] = employee_id
+        names[skill_id] = name
     # {skill: {employee: [changes]}}, then one value per person.
     changes: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for (participant_id, skill_id), levels in given.items():
         if SkillRating.Moment.ENROLLMENT in levels and SkillRating.Moment.CLOSING in levels:
             change = levels[SkillRating.Moment.CLOSING] - levels[SkillRating.Moment.ENROLLMENT]
             changes[skill_id][employee_of[participant_id]].append(change)
-    names = dict(analytics_rows(Skill, organization).filter(pk__in=list(changes)).values_list("pk", "name"))
     everyone: dict[int, list[float]] = defaultdict(list)
     for skill_id in sorted(changes, key=lambda pk: names.get(pk, "")):
         per_person = {employee: sum(values) / len(values) for employee, values in changes[skill_id].items()}
