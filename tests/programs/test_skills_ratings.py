@@ -3,12 +3,17 @@ asked again after the closing survey, stored per participant, skill and moment; 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from programs.models import Participant, Skill, SkillRating
+from programs.models import Participant, Question, Skill, SkillRating
 from programs.services.skill_ratings import skill_ratings_save
+from programs.services.skills import skills_ensure_starter
 from tests.analytics.skills_data import enroll, skills_program
+from tests.analytics.survey_data import assignment_of, by_code, pair_complete, pair_started, plan
 from tests.helpers import org_url, page_text
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +100,35 @@ def test_nobody_else_opens_the_ratings(admin_client, stakeholder_client, outside
     assert admin_client.post(url, {}).status_code == 404
     assert stakeholder_client.get(url).status_code == 403
     assert outsider_client.get(url).status_code == 404
+
+
+def test_the_closing_survey_leads_a_mentee_to_rate_their_skills_again(org):
+    skills_ensure_starter(organization=org)
+    pair = pair_started(org, started_at=timezone.now() - timedelta(days=40))
+    question = Question.objects.create(
+        organization=org,
+        program=pair.program,
+        prompt="Skills you want to learn",
+        type=Question.Type.MULTIPLE,
+        option_source=Question.OptionSource.SKILLS,
+        options=["AI and data", "Leadership"],
+        rule=Question.Rule.OFFERS_WANTS,
+        weight=5,
+    )
+    mentee = Participant.objects.get(program=pair.program, employee=pair.mentee.employee)
+    mentee.answers = {str(question.pk): ["AI and data"]}
+    mentee.save()
+    pair_complete(org, pair)
+    plan(org, timezone.now())
+    client = pair.client(pair.mentee)
+    closing = assignment_of(pair, pair.mentee)
+    data = {f"q{pk}": "4" for code, pk in by_code(closing).items() if code != "closing_comment"}
+    response = client.post(org_url("survey-answer", org, assignment_pk=closing.pk), data)
+    expected = org_url("skill-ratings", org, participant_pk=mentee.pk, query={"moment": "closing"})
+    assert response.status_code == 302 and response["Location"] == expected
+    assert "Your level in AI and data" in page_text(client.get(expected))
+    # The mentor's closing survey goes home as before: mentors rate nothing.
+    mentor_closing = assignment_of(pair, pair.mentor)
+    data = {f"q{pk}": "4" for code, pk in by_code(mentor_closing).items() if code != "closing_comment"}
+    answered = pair.client(pair.mentor).post(org_url("survey-answer", org, assignment_pk=mentor_closing.pk), data)
+    assert answered["Location"] == org_url("my-mentoring", org)
