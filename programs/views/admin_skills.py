@@ -100,13 +100,13 @@ def skill_edit(request: OrgRequest, skill_pk: int) -> HttpResponse:
 @org_view(roles=ADMINS)
 @require_http_methods(["GET", "POST"])
 def skill_active(request: OrgRequest, skill_pk: int) -> HttpResponse:
-    """GET asks for a confirmation; POST deactivates an active skill, or reactivates an inactive one."""
+    """GET asks for a confirmation; POST sets the state the confirmation asked for (active=1 reactivates)."""
     organization = request.organization
     skill = selectors.skill_get(organization=organization, skill_id=skill_pk)
     if request.method == "POST":
-        skill = skill_set_active(
-            organization=organization, actor=request.user, skill_id=skill.pk, active=not skill.active
-        )
+        # The state asked for, not a toggle: a double submit (or a second tab) cannot undo the first.
+        wanted = request.POST.get("active") == "1"
+        skill = skill_set_active(organization=organization, actor=request.user, skill_id=skill.pk, active=wanted)
         state = "back in the catalogue" if skill.active else "deactivated: new enrollment forms no longer offer it"
         messages.success(request, f"“{skill.name}” is {state}.")
         return _catalogue(request)

@@ -205,3 +205,18 @@ def test_catalogue_source_needs_a_multiple_choice_or_tags_question(admin_client,
     assert response.status_code == 400
     assert "need “Multiple choice” or “Skills / tags”" in page_text(response)
     assert not Question.objects.filter(program=program).exists()
+
+
+def test_deactivating_twice_stays_deactivated_and_reactivating_asks_for_it(admin_client, org, admin):
+    skill = skill_create(organization=org, actor=admin.user, name="Negotiation")
+    url = org_url("skill-active", org, skill_pk=skill.pk)
+    admin_client.post(url, {"active": "0"})
+    admin_client.post(url, {"active": "0"})  # a double submit
+    skill.refresh_from_db()
+    assert not skill.active
+    page = page_text(admin_client.get(url))
+    assert "Reactivate “Negotiation”?" in page and 'name="active" value="1"' in page
+    admin_client.post(url, {"active": "1"})
+    skill.refresh_from_db()
+    assert skill.active
+    assert "Negotiation" in page_text(admin_client.get(org_url("skill-list", org)))
