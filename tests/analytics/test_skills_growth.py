@@ -10,9 +10,12 @@ import statistics
 import pytest
 
 from analytics.reports.impact import ImpactFilters, build_impact_report
+from analytics.services.rollups import rollup_organization
 from analytics.stats import mean_interval
 from analytics.views.dashboards.impact_tables import impact_tables
 from programs.models import Skill, SkillRating
+from tests.analytics.tables import csv_table, page_tables, rows_by_name
+from tests.helpers import org_url
 
 from .skills_data import enroll, skills_program
 
@@ -107,3 +110,16 @@ def test_one_programs_view_is_guarded_against_the_whole(org, ratings):
     one = build_impact_report(organization=org, filters=ImpactFilters(program_id=ratings.pk), guard=True)
     figures = {g.name: g.change for g in one.skills}
     assert not figures["AI and data"].shown
+
+
+@pytest.mark.usefixtures("fresh_cache")
+def test_the_impact_page_shows_skills_growth_and_its_csv(org, ratings, stakeholder_client):
+    rollup_organization(organization=org)
+    html = stakeholder_client.get(org_url("impact-report", org)).content.decode()
+    assert "Skills growth" in html
+    rows = rows_by_name(page_tables(html)["skills_growth"])
+    mean, lower, upper = expected([1, 2, 0, 1, 3, 1])
+    assert rows["AI and data"] == [f"{mean}", f"{lower} to {upper}", "6 people"]
+    assert rows["Leadership"] == ["fewer than 5"] * 3
+    export = stakeholder_client.get(org_url("impact-report-export", org, query={"table": "skills_growth"}))
+    assert csv_table(export.content) == page_tables(html)["skills_growth"]
