@@ -7,14 +7,18 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from matching.scoring import criteria_for, score_matrix
+from matching.services.loading import load_cohort
 from mentorhub.accounts.models import AuditEvent
 from programs.models import Question, Skill
 from programs.services.questions import question_create
 from programs.services.skills import skill_create, skill_set_active, skills_ensure_starter, skills_import
+from tests.analytics.skills_data import enroll, skills_program
 from tests.helpers import org_url, page_text
 
 from .factories import ParticipantFactory, ProgramFactory
@@ -220,3 +224,19 @@ def test_deactivating_twice_stays_deactivated_and_reactivating_asks_for_it(admin
     skill.refresh_from_db()
     assert skill.active
     assert "Negotiation" in page_text(admin_client.get(org_url("skill-list", org)))
+
+
+def test_matching_scores_a_catalogue_question_like_any_offers_wants_question(org):
+    """The mentor who offers what the mentee wants scores higher; the catalogue only supplies the options."""
+    program, question = skills_program(org)
+    mentee = enroll(program, question, role="mentee", skills=["AI and data"], department="Sales")
+    offers = enroll(program, question, role="mentor", skills=["AI and data"], department="Sales", capacity=1)
+    other = enroll(program, question, role="mentor", skills=["Leadership"], department="Sales", capacity=1)
+    cohort = load_cohort(organization_id=org.pk, program=program)
+    criteria = criteria_for(program.kind, cohort.questions)
+    assert any(c.key == str(question.pk) and c.rule == "offers_wants" for c in criteria)
+    scores = score_matrix(cohort.mentees, cohort.mentors, criteria, program_kind=program.kind, max_tz_gap_hours=None)
+    column = {p.participant_id: i for i, p in enumerate(cohort.mentors)}
+    row = next(i for i, p in enumerate(cohort.mentees) if p.participant_id == mentee.pk)
+    assert np.isfinite(scores[row]).all()
+    assert scores[row, column[offers.pk]] > scores[row, column[other.pk]]
