@@ -87,7 +87,7 @@ def test_growth_per_skill_and_overall_with_suppression(org, ratings):
     table = impact_tables(report)["skills_growth"]
     cells = {row.cells[0]: row.cells[1:] for row in table.rows}
     mean, lower, upper = expected([1, 2, 0, 1, 3, 1])
-    assert cells["AI and data"] == [f"{mean}", f"{lower} to {upper}", "6 people"]
+    assert cells["AI and data"] == [f"{mean:.2f}", f"{lower:.2f} to {upper:.2f}", "6 people"]
     assert cells["Leadership"] == ["fewer than 5"] * 3
     assert next(iter(table.csv_rows())) == ["Skill", "Mean change (levels)", "95% interval", "People"]
 
@@ -119,7 +119,7 @@ def test_the_impact_page_shows_skills_growth_and_its_csv(org, ratings, stakehold
     assert "Skills growth" in html
     rows = rows_by_name(page_tables(html)["skills_growth"])
     mean, lower, upper = expected([1, 2, 0, 1, 3, 1])
-    assert rows["AI and data"] == [f"{mean}", f"{lower} to {upper}", "6 people"]
+    assert rows["AI and data"] == [f"{mean:.2f}", f"{lower:.2f} to {upper:.2f}", "6 people"]
     assert rows["Leadership"] == ["fewer than 5"] * 3
     export = stakeholder_client.get(org_url("impact-report-export", org, query={"table": "skills_growth"}))
     assert csv_table(export.content) == page_tables(html)["skills_growth"]

@@ -169,8 +169,14 @@ def _growth_cells(label: str, figure: Figure | None) -> Row:
         text = figure.text() if figure is not None else NONE
         return Row([label, text, text, text])
     mean, lower, upper = figure.value
-    spread = NONE if lower is None or upper is None else f"{number(lower)} to {number(upper)}"
-    return Row([label, number(mean), spread, group(figure, "people")])
+    spread = NONE if lower is None or upper is None else f"{levels(lower)} to {levels(upper)}"
+    return Row([label, levels(mean), spread, group(figure, "people")])
+
+
+def levels(value: float) -> str:
+    """A change in levels, always to two decimals ("0.50", "-1.25" with a real minus sign), so a column reads evenly."""
+    text = f"{abs(value):.2f}"
+    return f"{MINUS}{text}" if value < 0 else text
 
 
 def _skills_growth(report: ImpactReport) -> Table:
