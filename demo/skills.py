@@ -43,11 +43,11 @@ SEED = 1414
 # Skills Acme's earlier enrollment forms asked about (programs/question_sets.py), added to its catalogue as an HR
 # admin would after the first cohort: the past cohort's mentees wanted them, so their ratings show growth.
 EARLIER_FORM_SKILLS = [
-    ("Public speaking", "People"),
-    ("Stakeholder management", "People"),
-    ("People management", "People"),
-    ("Negotiation", "Business"),
-    ("Career planning", "Growth"),
+    ("Public speaking", "People", "Presenting to a room or a leadership meeting with confidence."),
+    ("Stakeholder management", "People", "Bringing the people a decision touches along with it."),
+    ("People management", "People", "Hiring, one-to-ones, feedback and growing a team."),
+    ("Negotiation", "Business", "Finding agreements that hold, inside and outside the company."),
+    ("Career planning", "Growth", "Choosing a next step and the experience that leads to it."),
 ]
 
 
@@ -146,9 +146,11 @@ def seed_skills_demo() -> dict[str, int]:
     skills_ensure_starter(organization=organization)
     admin = admin_of(organization)
     known = {name.casefold() for name in scoped(Skill, organization).values_list("name", flat=True)}
-    for name, category in EARLIER_FORM_SKILLS:
+    for name, category, description in EARLIER_FORM_SKILLS:
         if name.casefold() not in known and admin is not None:
-            skill_create(organization=organization, actor=admin.user, name=name, category=category)
+            skill_create(
+                organization=organization, actor=admin.user, name=name, category=category, description=description
+            )
     program = _future_skills(organization)
     enrolled = _enroll(organization, program, rng) if program is not None else []
     ratings = sum(_rate(organization, p, rng, closing=False) for p in enrolled if p.role == Participant.Role.MENTEE)
