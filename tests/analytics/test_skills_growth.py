@@ -123,3 +123,13 @@ def test_the_impact_page_shows_skills_growth_and_its_csv(org, ratings, stakehold
     assert rows["Leadership"] == ["fewer than 5"] * 3
     export = stakeholder_client.get(org_url("impact-report-export", org, query={"table": "skills_growth"}))
     assert csv_table(export.content) == page_tables(html)["skills_growth"]
+
+
+@pytest.mark.usefixtures("fresh_cache")
+def test_the_impact_api_gives_skills_growth(org, ratings, stakeholder_client):
+    rollup_organization(organization=org)
+    body = stakeholder_client.get(org_url("api-impact-report", org)).json()
+    growth = {entry["name"]: entry["change"] for entry in body["skills"]}
+    assert growth["AI and data"] == {"value": list(expected([1, 2, 0, 1, 3, 1])), "n": 6, "suppressed": False}
+    assert growth["Leadership"]["suppressed"] is True and growth["Leadership"]["value"] is None
+    assert body["skills_overall"]["n"] == 6
