@@ -15,7 +15,7 @@ from typing import Any
 
 from django import forms
 
-from mentorhub.accounts.models import Organization
+from mentorhub.accounts.models import Employee, Organization
 from mentorhub.accounts.selectors import departments
 from mentorhub.tenancy import scoped
 from programs.models import Program
@@ -24,6 +24,7 @@ from .demographics import ATTRIBUTES
 from .models import SurveyQuestion
 from .reports.health import HealthFilters
 from .reports.impact import ROLES, ImpactFilters
+from .reports.skills_gap import GapFilters
 from .services.survey_answers import MAX_TEXT, SCALES
 
 T = SurveyQuestion.Type
@@ -262,3 +263,32 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 def filter_errors(form: forms.Form) -> dict[str, list[str]]:
     return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+
+
+class SkillsGapFilterForm(forms.Form):
+    """The skills-gap map's filters: one department and / or one location of the roster (or all)."""
+
+    department = forms.ChoiceField(label="Department", required=False)
+    location = forms.ChoiceField(label="Location", required=False)
+
+    def __init__(self, data: Mapping[str, Any] | None, *, organization: Organization) -> None:
+        super().__init__(data)
+        # Both lists from one query: the distinct (department, location) pairs of the roster.
+        pairs = list(scoped(Employee, organization).values_list("department", "location").distinct())
+        for index, name in enumerate(("department", "location")):
+            values = sorted({pair[index] for pair in pairs if pair[index]})
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", f"All {name}s"), *((value, value) for value in values)]
+
+    @staticmethod
+    def empty_filters() -> GapFilters:
+        return GapFilters()
+
+    def filters(self) -> GapFilters:
+        return GapFilters(
+            department=self.cleaned_data.get("department") or "", location=self.cleaned_data.get("location") or ""
+        )
+
+    def query(self) -> dict[str, str]:
+        return {key: value for key, value in (self.cleaned_data or {}).items() if value}

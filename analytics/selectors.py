@@ -9,6 +9,7 @@ person asking (`employee`); admins get counts of assignments, never what anyone 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -19,7 +20,8 @@ from django.utils import timezone
 from matching.models import LEAD_ROLES, MatchMember
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
-from programs.models import Program
+from programs.models import Participant, Program, Question, Skill
+from programs.skills import answered_skills, skill_key, text_names, title_suggests
 from sessions.models import Reminder
 
 from . import suppression
@@ -234,4 +236,64 @@ def nudged_today(*, organization: Organization, match_ids: list[int], now: datet
         )
         .values_list("match_id", flat=True)
         .distinct()
+    )
+
+
+# --- The skills-gap map's likely mentors (HR admins only) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LikelyMentor:
+    employee: Employee
+    reasons: tuple[str, ...]
+
+
+def likely_mentors(*, organization: Organization, skill: Skill) -> list[LikelyMentor]:
+    """Current employees whose roster title suggests the skill, or who offered it as a mentor or named it in a
+    free-text answer of an earlier enrollment (programs/skills.py), each with why. Names: HR admins only."""
+    today = timezone.localdate()
+    current = scoped(Employee, organization).filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+    reasons: dict[int, list[str]] = defaultdict(list)
+    people: dict[int, Employee] = {}
+    for employee in current.exclude(title="").only("pk", "name", "email", "title", "department", "location"):
+        if title_suggests(employee.title, skill.name):
+            people[employee.pk] = employee
+            reasons[employee.pk].append(f"Title: {employee.title}")
+    enrollments = list(
+        scoped(Participant, organization)
+        .filter(employee__in=current)
+        .exclude(answers={})
+        .select_related("program", "employee")
+    )
+    questions: dict[int, list[Question]] = defaultdict(list)
+    for question in scoped(Question, organization).filter(program_id__in={e.program_id for e in enrollments}):
+        questions[question.program_id].append(question)
+    key = skill_key(skill.name)
+    for enrollment in enrollments:
+        asked = questions[enrollment.program_id]
+        found = ""
+        offered = answered_skills(enrollment.answers, asked, enrollment.role) if enrollment.role == "mentor" else []
+        if any(skill_key(name) == key for name in offered):
+            found = f"Offered it as a mentor in {enrollment.program.name}"
+        elif close := next((name for name in offered if title_suggests(name, skill.name)), None):
+            found = f"Offered “{close}” as a mentor in {enrollment.program.name}"
+        else:
+            texts = {str(q.pk) for q in asked if q.type == Question.Type.TEXT}
+            if any(
+                isinstance(v, str) and text_names(v, skill.name) for k, v in enrollment.answers.items() if k in texts
+            ):
+                found = f"Named it in an enrollment answer ({enrollment.program.name})"
+        if found and found not in reasons[enrollment.employee_id]:
+            people.setdefault(enrollment.employee_id, enrollment.employee)
+            reasons[enrollment.employee_id].append(found)
+    ordered = sorted(people.values(), key=lambda e: (-len(reasons[e.pk]), e.name))
+    return [LikelyMentor(employee, tuple(reasons[employee.pk])) for employee in ordered]
+
+
+def invitable_programs(*, organization: Organization) -> list[Program]:
+    """Programs that can still invite mentors (a draft or enrolling)."""
+    return list(
+        scoped(Program, organization)
+        .filter(status__in=(Program.Status.DRAFT, Program.Status.ENROLLING))
+        .order_by("name")
     )

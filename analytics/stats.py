@@ -123,3 +123,19 @@ def poisson_rate(events: int, exposure: float, per: float = 1.0) -> tuple[float,
     lower = float(chi2.ppf(0.025, 2 * events)) / 2 if events else 0.0
     upper = float(chi2.ppf(0.975, 2 * events + 2)) / 2
     return events / exposure * per, lower / exposure * per, upper / exposure * per
+
+
+def mean_interval(values: list[float] | np.ndarray) -> tuple[float, float, float]:
+    """A mean with its 95 % interval from Student's t (the sample's own spread): (mean, lower, upper). One value
+    has no interval (nan); no values, no mean."""
+    from scipy.stats import t
+
+    data = np.asarray(values, dtype=float)
+    n = len(data)
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(data.mean())
+    if n == 1:
+        return mean, float("nan"), float("nan")
+    half = float(t.ppf(0.975, n - 1)) * float(data.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half

@@ -5,7 +5,7 @@ rates), and the dashboards (program health, the impact report, their exports, ro
 from django.urls import path
 
 from .views import about_me, surveys
-from .views.dashboards import health, impact
+from .views.dashboards import health, impact, skills_gap
 
 ORG = "o/<slug:org_slug>"
 PROGRAM_SURVEY = f"{ORG}/programs/<int:program_pk>/surveys/<int:survey_pk>"
@@ -35,4 +35,7 @@ urlpatterns = [
     path(f"{DASHBOARDS}/impact/", impact.impact_report_page, name="impact-report"),
     path(f"{DASHBOARDS}/impact/export/", impact.impact_report_export, name="impact-report-export"),
     path(f"{DASHBOARDS}/impact/figures/", impact.impact_report_figures, name="impact-report-figures"),
+    path(f"{DASHBOARDS}/skills-gap/", skills_gap.skills_gap_page, name="skills-gap"),
+    path(f"{DASHBOARDS}/skills-gap/export/", skills_gap.skills_gap_export, name="skills-gap-export"),
+    path(f"{DASHBOARDS}/skills-gap/<int:skill_pk>/mentors/", skills_gap.likely_mentors, name="skills-gap-mentors"),
 ]

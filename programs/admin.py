@@ -10,7 +10,7 @@ from django.contrib import admin
 
 from mentorhub.web.admin import ReadOnlyAdmin
 
-from .models import Participant, Program, ProgramAudienceGroup, Question
+from .models import Participant, Program, ProgramAudienceGroup, Question, Skill, SkillRating
 
 
 @admin.register(Program)
@@ -47,3 +47,24 @@ class ParticipantAdmin(ReadOnlyAdmin):
     search_fields = ["employee__name", "employee__email", "program__name"]
     raw_id_fields = ["organization", "program", "employee", "decided_by"]
     exclude = ["answers"]
+
+
+@admin.register(Skill)
+class SkillAdmin(ReadOnlyAdmin):
+    list_display = ["name", "organization", "category", "active", "updated_at"]
+    list_filter = ["organization", "active"]
+    list_select_related = ["organization"]
+    search_fields = ["name", "category"]
+    raw_id_fields = ["organization"]
+
+
+@admin.register(SkillRating)
+class SkillRatingAdmin(ReadOnlyAdmin):
+    """Which ratings exist, never their level: a mentee's own view of themselves (the reports show averages)."""
+
+    list_display = ["participant", "organization", "skill", "moment", "updated_at"]
+    list_filter = ["organization", "moment"]
+    list_select_related = ["organization", "participant__employee", "participant__program", "skill"]
+    search_fields = ["skill__name", "participant__employee__name"]
+    raw_id_fields = ["organization", "participant", "skill"]
+    exclude = ["level"]

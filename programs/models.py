@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from identity.models import EmployeeGroup
 from mentorhub.accounts.models import Employee, Organization, User
@@ -149,6 +150,10 @@ class Question(models.Model):
         MENTEE = "mentee", "Mentees"
         BOTH = "both", "Both"
 
+    class OptionSource(models.TextChoices):
+        OWN = "own", "The options typed below"
+        SKILLS = "skills", "The organization's skills catalogue"
+
     class Rule(models.TextChoices):
         SAME = "same", "Prefer the same answer"
         DIFFERENT = "different", "Prefer different answers"
@@ -165,6 +170,9 @@ class Question(models.Model):
     help_text = models.CharField(max_length=300, blank=True)
     type = models.CharField(max_length=20, choices=Type.choices)
     options = models.JSONField(default=list, blank=True)
+    # "skills": `options` are kept equal to the active skills of the catalogue (programs/skills.py), so answers
+    # are validated and matched exactly as typed options are.
+    option_source = models.CharField(max_length=10, choices=OptionSource.choices, default=OptionSource.OWN)
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.BOTH)
     required = models.BooleanField(default=False)
     rule = models.CharField(max_length=20, choices=Rule.choices, default=Rule.NONE)
@@ -236,3 +244,58 @@ class Participant(models.Model):
     @property
     def is_editable_by_participant(self) -> bool:
         return self.status in (self.Status.INVITED, self.Status.APPLIED, self.Status.APPROVED, self.Status.WAITLISTED)
+
+
+class Skill(models.Model):
+    """One skill of the organization's catalogue: what enrollment questions offer, what mentees rate themselves
+    on and what the skills-gap map counts. Deactivated skills leave new forms but keep their history."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80)
+    category = models.CharField(max_length=60, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization",
+                Lower("name"),
+                name="skill_name_once_per_org",
+                violation_error_message="The catalogue already has a skill of this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillRating(models.Model):
+    """A mentee's own level (1 = beginner, 5 = expert) on a skill they want, at enrollment or at the close."""
+
+    class Moment(models.TextChoices):
+        ENROLLMENT = "enrollment", "At enrollment"
+        CLOSING = "closing", "At the close"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="skill_ratings")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="ratings")
+    moment = models.CharField(max_length=12, choices=Moment.choices)
+    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["participant", "skill", "moment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "participant", "skill", "moment"], name="skill_rating_once_per_moment"
+            ),
+            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=5), name="skill_rating_level_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} rates {self.skill_id} {self.level} ({self.moment})"

@@ -9,9 +9,10 @@ from mentorhub.accounts.privacy.registry import (
     blanked,
     register_not_personal,
     register_personal_data,
+    removed,
 )
 
-from .models import Participant, Program, Question
+from .models import Participant, Program, Question, Skill, SkillRating
 
 ENTRIES = (
     PersonalData(
@@ -21,6 +22,14 @@ ENTRIES = (
         context=("program", "role", "status", "created_at"),
         # The enrollment itself stays (role, status, dates): the programs' figures count it.
         fields=(blanked("answers", Kind.ANSWERS),),
+    ),
+    PersonalData(
+        SkillRating,
+        "How you rated your own skills",
+        about=("participant__employee",),
+        remove_for=("participant__employee",),
+        context=("skill", "moment", "updated_at"),
+        fields=(removed("level", Kind.ANSWERS),),
     ),
 )
 
@@ -36,3 +45,8 @@ def register() -> None:
         eligible_locations="who may enroll: a setting",
     )
     register_not_personal(Question, help_text="the form's guidance, written by an admin for everyone")
+    register_not_personal(
+        Skill,
+        name="a skill of the catalogue, set by an admin for everyone",
+        description="what the skill is, written by an admin for everyone",
+    )

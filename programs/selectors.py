@@ -12,7 +12,8 @@ from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from .eligibility import eligible_employees_q, employee_is_eligible
-from .models import Participant, Program, Question
+from .models import Participant, Program, Question, Skill, SkillRating
+from .skills import participant_skill_keys, skill_key
 
 ACTIVE_ENROLLMENT = [
     Participant.Status.APPLIED,
@@ -127,4 +128,46 @@ def program_audience_groups(*, organization: Organization, program: Program) -> 
         .filter(program_links__program=program, program_links__organization=organization)
         .annotate(member_count=Count("memberships", distinct=True))
         .order_by("display_name", "id")
+    )
+
+
+# --- Skills ---------------------------------------------------------------------------------------------------
+
+
+def skills_list(*, organization: Organization, active_only: bool = False) -> QuerySet[Skill]:
+    skills = scoped(Skill, organization)
+    return skills.filter(active=True) if active_only else skills
+
+
+def skill_get(*, organization: Organization, skill_id: int) -> Skill:
+    return get_scoped_or_404(Skill, organization, pk=skill_id)
+
+
+def own_mentee_enrollment(*, organization: Organization, employee: Employee, participant_id: int) -> Participant:
+    """The signed-in person's own mentee enrollment (anyone else's, an admin's too, is 404)."""
+    return get_scoped_or_404(
+        Participant.objects.select_related("program"),
+        organization,
+        pk=participant_id,
+        employee=employee,
+        role=Participant.Role.MENTEE,
+    )
+
+
+def wanted_skills(*, organization: Organization, participant: Participant) -> list[Skill]:
+    """The catalogue's skills this mentee asked for in their enrollment answers (programs/skills.py), in
+    catalogue order. Skills deactivated since stay: the person chose them."""
+    questions = list(scoped(Question, organization).filter(program_id=participant.program_id))
+    keys = participant_skill_keys(participant, questions)
+    if not keys:
+        return []
+    return [skill for skill in scoped(Skill, organization) if skill_key(skill.name) in keys]
+
+
+def skill_ratings_of(*, organization: Organization, participant: Participant, moment: str) -> dict[int, int]:
+    """{skill id: level} this participant gave at `moment`."""
+    return dict(
+        scoped(SkillRating, organization)
+        .filter(participant=participant, moment=moment)
+        .values_list("skill_id", "level")
     )

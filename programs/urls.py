@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from .views import admin_participants, admin_programs, admin_questions, admin_wizard, member
+from .views import (
+    admin_participants,
+    admin_programs,
+    admin_questions,
+    admin_skills,
+    admin_wizard,
+    member,
+    skill_ratings,
+)
 
 urlpatterns = [
     # Members: open programs, enrollment, own enrollments.
@@ -22,6 +30,17 @@ urlpatterns = [
         member.participant_withdraw_view,
         name="participant-withdraw",
     ),
+    path(
+        "o/<slug:org_slug>/enrollments/<int:participant_pk>/skills/",
+        skill_ratings.skill_ratings,
+        name="skill-ratings",
+    ),
+    # HR admins: the skills catalogue.
+    path("o/<slug:org_slug>/skills/", admin_skills.skill_list, name="skill-list"),
+    path("o/<slug:org_slug>/skills/import/", admin_skills.skill_import, name="skill-import"),
+    path("o/<slug:org_slug>/skills/export.csv", admin_skills.skill_export, name="skill-export"),
+    path("o/<slug:org_slug>/skills/<int:skill_pk>/edit/", admin_skills.skill_edit, name="skill-edit"),
+    path("o/<slug:org_slug>/skills/<int:skill_pk>/active/", admin_skills.skill_active, name="skill-active"),
     # HR admins: programs, the wizard, the enrollment form builder, participants.
     path("o/<slug:org_slug>/programs/", admin_programs.program_list, name="program-list"),
     path("o/<slug:org_slug>/programs/new/", admin_wizard.program_create_view, name="program-create"),

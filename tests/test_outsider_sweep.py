@@ -23,6 +23,7 @@ from matching.models import Match, MatchMember, MatchRun, MentorRequest
 from mentorhub.accounts.models import ApiToken, Invitation, Membership, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.tokens import api_token_create
+from programs.models import Skill
 from sessions.models import FlashBooking, FlashSlot, GoalTemplate, MentoringSession, Notification
 from sessions.services.goals import goal_create, milestone_add
 from sessions.services.record_shares import record_share_create
@@ -159,6 +160,7 @@ def victim_objects(org, admin):
     template = GoalTemplate.objects.create(organization=org, program=program, title="Sweep template")
     share, _secret = record_share_create(organization=org, actor=admin.user, employee=admin.employee, days=7)
     rollup = RollupRun.objects.create(organization=org, status="done")  # a recompute of the dashboards
+    skill = Skill.objects.create(organization=org, name="Sweep skill")  # the catalogue and the skills-gap map
     claimed_domain = ClaimedDomain.objects.create(organization=org, domain="alpha-sweep.test")  # SSO settings
     # An employee group (the Groups pages) with the victim employee in it, so its member routes name real rows.
     group = EmployeeGroup.objects.create(organization=org, display_name="Sweep group")
@@ -206,6 +208,7 @@ def victim_objects(org, admin):
         "template_pk": template.pk,
         "share_pk": share.pk,
         "rollup_pk": rollup.pk,
+        "skill_pk": skill.pk,
         "assignment_pk": assignment.pk,
         "survey_pk": survey.pk,
         "survey_question_pk": own_question.pk,

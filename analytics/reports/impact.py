@@ -43,10 +43,11 @@ from ..question_sets import CLOSING
 from ..selectors import analytics_rows
 from ..services.rollups import rollup_version_key
 from ..suppression import Figure
-from . import impact_outcomes, impact_retention
+from . import impact_outcomes, impact_retention, impact_skills
 from .impact_controls import History, match_controls
 from .impact_outcomes import AttributeTable, Outcome
 from .impact_retention import Promotions, Retention
+from .impact_skills import SkillGrowth
 
 ROLES = ("all", "mentee", "mentor")
 # Until after the next nightly roll-up, which makes these figures stale (a new version) and warms the default
@@ -77,6 +78,8 @@ class ImpactReport:
     outcomes: list[Outcome] = field(default_factory=list)
     respondents: Figure | None = None
     groups: list[AttributeTable] = field(default_factory=list)
+    skills: list[SkillGrowth] = field(default_factory=list)  # skills growth: mentees' own ratings, per skill
+    skills_overall: Figure | None = None
     note: str = ""
     refused: str = ""  # why this selection is not shown on its own (every figure hidden then)
     # Drawn per build: what is rendered from this report is cached under it (analytics/reports/rendered.py).
@@ -186,6 +189,7 @@ def build_impact_report(
         )
     impact_outcomes.outcomes(report, organization, filters, k)
     impact_outcomes.groups(report, organization, set(index), k)
+    impact_skills.skills_growth(report, organization, filters, k)
     if guard:
         refusal = _sibling_refusal(organization, filters, k)
         if refusal:
@@ -215,6 +219,9 @@ def _figures(report: ImpactReport) -> dict[str, tuple[object, str]]:
             found[f"promotions:{name}"] = (report.promotions, name)
     for outcome in report.outcomes:
         found[f"outcome:{outcome.code}"] = (outcome, "agreeing")
+    found["skills:overall"] = (report, "skills_overall")
+    for growth in report.skills:
+        found[f"skill:{growth.skill_id}"] = (growth, "change")
     for table in report.groups:
         found[f"group:{table.code}:answered"] = (table, "answered_participants")
         for row in table.rows:

@@ -13,14 +13,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mentorhub.accounts.models import Role
+from mentorhub.accounts.models import Organization, Role
 from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import form_add_service_error, service_error_text
 from programs import selectors as program_selectors
-from programs.models import Program
+from programs.models import Participant, Program
+from programs.services.skill_ratings import closing_ratings_open
 
 from .. import selectors, suppression
 from ..forms import SurveyAnswerForm, SurveyQuestionForm, field_name
@@ -42,6 +44,22 @@ def _title(assignment: SurveyAssignment) -> str:
     if assignment.round:
         return f"Check-in after {assignment.round * CHECKIN_EVERY.days} days"
     return "Closing survey"
+
+
+def _closing_skill_ratings(organization: Organization, assignment: SurveyAssignment) -> HttpResponse | None:
+    """After a mentee's closing survey: their closing self-ratings of the skills they wanted (skills growth)."""
+    participant = (
+        program_selectors.enrollments_of(organization=organization, employee=assignment.respondent)
+        .filter(program_id=assignment.program_id, role=Participant.Role.MENTEE)
+        .select_related("program")
+        .first()
+    )
+    if participant is None or not closing_ratings_open(participant):
+        return None
+    if not program_selectors.wanted_skills(organization=organization, participant=participant):
+        return None
+    url = reverse("skill-ratings", kwargs={"org_slug": organization.slug, "participant_pk": participant.pk})
+    return redirect(f"{url}?moment=closing")
 
 
 @org_view(roles=TAKING_PART)
@@ -73,6 +91,8 @@ def survey_answer_page(request: OrgRequest, assignment_pk: int) -> HttpResponse:
                 form_add_service_error(form, error, field_for=field_name)
             else:
                 messages.success(request, "Thank you! Your answers are saved.")
+                if assignment.survey.kind == CLOSING and (rating := _closing_skill_ratings(organization, assignment)):
+                    return rating
                 return redirect("my-mentoring", org_slug=organization.slug)
         status = 400
     others = selectors.other_match_members(assignment)

@@ -55,6 +55,15 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Needed for single and multiple choice; suggestions for skills/tags; ignored otherwise.",
     )
+    option_source = forms.ChoiceField(
+        label="Where the options come from",
+        choices=Question.OptionSource.choices,
+        initial=Question.OptionSource.OWN,
+        required=False,  # older clients post no choice: the typed options
+        widget=forms.RadioSelect,
+        help_text="The skills catalogue keeps the options in step with your organization's skills (for "
+        "“Multiple choice” or “Skills / tags”).",
+    )
     audience = forms.ChoiceField(label="Asked of", choices=Question.Audience.choices, widget=forms.RadioSelect)
     required = forms.BooleanField(label="An answer is required", required=False)
     rule = forms.ChoiceField(
@@ -79,6 +88,7 @@ class QuestionForm(forms.Form):
                     "help_text": question.help_text,
                     "type": question.type,
                     "options": "\n".join(question.options or []),
+                    "option_source": question.option_source,
                     "audience": question.audience,
                     "required": question.required,
                     "rule": question.rule,
@@ -86,7 +96,14 @@ class QuestionForm(forms.Form):
                 },
             )
         else:
-            kwargs.setdefault("initial", {"audience": Question.Audience.BOTH, "rule": Question.Rule.NONE})
+            kwargs.setdefault(
+                "initial",
+                {
+                    "audience": Question.Audience.BOTH,
+                    "rule": Question.Rule.NONE,
+                    "option_source": Question.OptionSource.OWN,
+                },
+            )
         super().__init__(*args, **kwargs)
 
     @property
@@ -102,7 +119,14 @@ class QuestionForm(forms.Form):
         cleaned = self.cleaned_data
         kind = cleaned.get("type")
         options = cleaned.get("options") or []
-        if kind in (Question.Type.SINGLE, Question.Type.MULTIPLE):
+        cleaned["option_source"] = cleaned.get("option_source") or Question.OptionSource.OWN
+        if cleaned.get("option_source") == Question.OptionSource.SKILLS:
+            if kind not in (Question.Type.MULTIPLE, Question.Type.TAGS):
+                self.add_error(
+                    "option_source", "Options from the skills catalogue need “Multiple choice” or “Skills / tags”."
+                )
+            cleaned["options"] = []  # the service fills them from the catalogue
+        elif kind in (Question.Type.SINGLE, Question.Type.MULTIPLE):
             if len(options) < 2:
                 self.add_error("options", "A choice question needs at least two options, one per line.")
             elif len(set(options)) != len(options):

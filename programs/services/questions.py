@@ -15,9 +15,22 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..models import Participant, Program, Question
 from ..question_sets import QUESTION_SETS
+from .skills import question_options_from_catalogue, skills_ensure_starter
 
 S = Program.Status
-QUESTION_FIELDS = ["prompt", "mentor_prompt", "help_text", "type", "options", "audience", "required", "rule", "weight"]
+QUESTION_FIELDS = [
+    "prompt",
+    "mentor_prompt",
+    "help_text",
+    "type",
+    "options",
+    "option_source",
+    "audience",
+    "required",
+    "rule",
+    "weight",
+]
+SKILL_TYPES = (Question.Type.MULTIPLE, Question.Type.TAGS)
 
 
 # --- Questions -----------------------------------------------------------------------------
@@ -25,6 +38,14 @@ QUESTION_FIELDS = ["prompt", "mentor_prompt", "help_text", "type", "options", "a
 
 def _question_save(question: Question) -> Question:
     errors: dict[str, list[str]] = {}
+    if question.option_source == Question.OptionSource.SKILLS:
+        if question.type not in SKILL_TYPES:
+            raise ValidationError(
+                {"option_source": ["Options from the skills catalogue need “Multiple choice” or “Skills / tags”."]}
+            )
+        # The catalogue's active skills (plus any chosen already); kept in step by services.skills.
+        skills_ensure_starter(organization=question.organization)
+        question.options = question_options_from_catalogue(question.organization, question)
     if question.has_options:
         options = question.options
         if not isinstance(options, list) or not all(isinstance(o, str) and o.strip() for o in options):

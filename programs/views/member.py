@@ -49,6 +49,15 @@ def _own_participant(request: OrgRequest, participant_pk: int) -> Participant:
     )
 
 
+def _after_answers(request: OrgRequest, participant: Participant) -> HttpResponse:
+    """A mentee who asked for skills is asked next how well they know them (the start of "skills growth")."""
+    if participant.role == Participant.Role.MENTEE and selectors.wanted_skills(
+        organization=request.organization, participant=participant
+    ):
+        return redirect("skill-ratings", org_slug=request.organization.slug, participant_pk=participant.pk)
+    return _my_programs(request)
+
+
 def _role_label(role: str) -> str:
     return Participant.Role(role).label.lower()
 
@@ -176,7 +185,7 @@ def program_enroll(request: OrgRequest, program_pk: int, role: str) -> HttpRespo
         form = EnrollmentForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                participant_enroll(
+                enrolled = participant_enroll(
                     organization=organization,
                     actor=request.user,
                     program_id=program.pk,
@@ -194,7 +203,7 @@ def program_enroll(request: OrgRequest, program_pk: int, role: str) -> HttpRespo
                     f"You applied to {program.name} as {_role_label(role)}. You can change your answers until "
                     "you are matched.",
                 )
-                return _my_programs(request)
+                return _after_answers(request, enrolled)
         status = 400
     else:
         form = EnrollmentForm(**form_kwargs)
@@ -246,7 +255,7 @@ def participant_edit(request: OrgRequest, participant_pk: int) -> HttpResponse:
                 form_add_service_error(form, error, field_for=question_field)
             else:
                 messages.success(request, f"Your answers for {program.name} are saved.")
-                return _my_programs(request)
+                return _after_answers(request, participant)
         status = 400
     else:
         form = EnrollmentForm(**form_kwargs)

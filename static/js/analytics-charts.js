@@ -461,7 +461,40 @@
     });
   }
 
-  var KINDS = { funnel: funnel, trends: trends, retention: retention, outcomes: outcomes, participation: participation };
+  /* The skills-gap map: per skill, mentees wanting it (solid) against mentor places offering it (hatched). */
+  function skillsGap(canvas, data) {
+    var entry = data.skills;
+    if (!entry || !entry.labels.length) return null;
+    canvas.parentNode.style.height = 90 + entry.labels.length * 46 + "px";
+    return new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: entry.labels,
+        datasets: [
+          { label: "Mentees wanting it", data: entry.mentees, backgroundColor: BLUE, borderColor: BLUE, borderWidth: 1 },
+          { label: "Mentor places offering it", data: entry.places, backgroundColor: hatch(ORANGE), borderColor: ORANGE, borderWidth: 1.5 },
+        ],
+      },
+      options: baseOptions({
+        indexAxis: "y",
+        scales: { x: axis("People or places", { min: 0, ticks: { color: INK, precision: 0 } }), y: axis("", { grid: { display: false } }) },
+        plugins: {
+          legend: { labels: { color: INK, font: { family: FONT, size: 13 } } },
+          mhBarLabels: { texts: [entry.menteeTexts, entry.placeTexts] },
+        },
+      }),
+      plugins: [barLabels],
+    });
+  }
+
+  var KINDS = {
+    funnel: funnel,
+    trends: trends,
+    retention: retention,
+    outcomes: outcomes,
+    participation: participation,
+    "skills-gap": skillsGap,
+  };
 
   function draw() {
     if (typeof window.Chart === "undefined") return; // the tables carry every figure

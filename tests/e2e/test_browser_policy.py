@@ -46,6 +46,9 @@ MUST_REACH = {
         "members",
         "group-list",
         "api-tokens",
+        "skill-list",
+        "skills-gap",
+        "skills-gap-mentors",
     },
     "member@acme.example": {
         "org-home",
@@ -58,7 +61,7 @@ MUST_REACH = {
         "about-me",
         "mentoring-record",
     },
-    "stakeholder@acme.example": {"org-home", "program-health", "impact-report", "people-list"},
+    "stakeholder@acme.example": {"org-home", "program-health", "impact-report", "people-list", "skills-gap"},
 }
 
 

@@ -52,8 +52,9 @@ BUDGETS: dict[str, int] = {
     # Dashboards: the report's figures from the roll-up's facts and daily figures (analytics/reports/).
     "/o/<org_slug>/analytics/health/": 24,
     "/api/v1/o/<org_slug>/analytics/health/": 21,
-    "/o/<org_slug>/analytics/impact/": 19,
-    "/api/v1/o/<org_slug>/analytics/impact/": 18,
+    # + 1: skills growth, the mentees' own ratings (analytics/reports/impact_skills.py).
+    "/o/<org_slug>/analytics/impact/": 20,
+    "/api/v1/o/<org_slug>/analytics/impact/": 19,
     # The participant's home: matches, people, sessions ahead and to log, goals, check-ins owed.
     "/o/<org_slug>/mentoring/": 16,
     # Re-pairing a proposed match loads the cohort's profiles to score the alternatives (matching/profiles.py).
@@ -95,6 +96,7 @@ NOT_MEASURED = {
 NOT_THE_MENTORS = {
     "/o/<org_slug>/enrollments/<participant_pk>/edit/",
     "/o/<org_slug>/enrollments/<participant_pk>/withdraw/",
+    "/o/<org_slug>/enrollments/<participant_pk>/skills/",
     "/o/<org_slug>/notifications/<notification_pk>/",
     "/o/<org_slug>/mentoring/record/links/<share_pk>/revoke/",
     "/o/<org_slug>/programs/<program_pk>/suggestions/",

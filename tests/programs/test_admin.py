@@ -8,7 +8,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from identity.models import EmployeeGroup
-from programs.models import Participant, ProgramAudienceGroup
+from programs.models import Participant, ProgramAudienceGroup, Skill, SkillRating
 from tests.admin_checks import assert_changelist_filters_by_organization, assert_read_only_with_organization_first
 from tests.helpers import page_text
 
@@ -20,10 +20,14 @@ MODELS = list(apps.get_app_config("programs").get_models())
 
 @pytest.fixture
 def rows(org, other_org):
-    """A program with a question, a participant and an audience group in each organization."""
+    """A program with a question, a participant, an audience group, a skill and a rating in each organization."""
     for organization in (org, other_org):
         question = QuestionFactory(program__organization=organization)
-        ParticipantFactory(program=question.program, answers={str(question.pk): "my private answer"})
+        participant = ParticipantFactory(program=question.program, answers={str(question.pk): "my private answer"})
+        skill = Skill.objects.create(organization=organization, name="Negotiation")
+        SkillRating.objects.create(
+            organization=organization, participant=participant, skill=skill, moment="enrollment", level=2
+        )
         group = EmployeeGroup.objects.create(organization=organization, display_name="Veterans Network")
         ProgramAudienceGroup.objects.create(organization=organization, program=question.program, group=group)
 

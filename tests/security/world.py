@@ -29,7 +29,7 @@ from matching.models import Match, MatchMember, MatchRun, MentorRequest
 from mentorhub.accounts.models import Invitation, Membership, Role, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
 from mentorhub.accounts.services.tokens import api_token_create
-from programs.models import Participant, Program
+from programs.models import Participant, Program, Skill
 from sessions.models import FlashBooking, FlashSlot, GoalComment, GoalTemplate, MentoringSession, Notification
 from sessions.services.goals import goal_create, milestone_add
 from sessions.services.notifications import calendar_feed_get_or_create, feed_token, unsubscribe_token
@@ -151,6 +151,7 @@ def build_world() -> World:
         organization=org, survey=survey, position=9, prompt="Matrix question", type="text", required=False
     )
     rollup = RollupRun.objects.create(organization=org, status="done")
+    skill = Skill.objects.create(organization=org, name="Matrix skill")
 
     domain = ClaimedDomain.objects.create(organization=org, domain="alpha-matrix.test")
     group = EmployeeGroup.objects.create(organization=org, display_name="Matrix group")
@@ -215,6 +216,7 @@ def build_world() -> World:
         "survey_pk": survey.pk,
         "survey_question_pk": own_question.pk,
         "rollup_pk": rollup.pk,
+        "skill_pk": skill.pk,
         "domain_pk": domain.pk,
         "group_pk": group.pk,
         "token": INVITATION_SECRET,  # invite/<token>/; the secret-link rows name their own token

@@ -36,11 +36,11 @@ class NumberFigureSerializer(_FigureSchema):
 
 class IntervalFigureSerializer(_FigureSchema):
     value = serializers.ListField(
-        child=serializers.FloatField(),
+        child=serializers.FloatField(allow_null=True),
         min_length=3,
         max_length=3,
         allow_null=True,
-        help_text="[estimate, lower, upper]: the estimate with its 95% interval.",
+        help_text="[estimate, lower, upper]: the estimate with its 95% interval (bounds null when there is none).",
     )
 
 
@@ -52,7 +52,8 @@ class _FigureField(serializers.Field):
     def to_representation(self, value: Figure) -> dict[str, Any]:
         data = value.as_json()
         if isinstance(data["value"], tuple):
-            data["value"] = [float(part) for part in data["value"]]
+            # A mean of one person has no interval (skills growth with a minimum group size of 1): null bounds.
+            data["value"] = [float(part) if part is not None else None for part in data["value"]]
         return data
 
 
@@ -225,6 +226,15 @@ class AttributeTableSerializer(serializers.Serializer):
     rows = GroupShareSerializer(many=True)
 
 
+class SkillGrowthSerializer(serializers.Serializer):
+    skill_id = serializers.IntegerField()
+    name = serializers.CharField()
+    change = IntervalFigure(
+        help_text="Mean change of mentees' own ratings (1 = beginner, 5 = expert) from enrollment to the close, "
+        "in levels; n is the number of people."
+    )
+
+
 class ImpactReportSerializer(serializers.Serializer):
     """The impact report for the filters. `retention` and `promotions` are null until there are enough
     people on both sides (`note` says so)."""
@@ -243,6 +253,10 @@ class ImpactReportSerializer(serializers.Serializer):
     nps = serializers.SerializerMethodField()
     respondents = CountFigure(allow_null=True, help_text="People who answered a closing survey.")
     groups = AttributeTableSerializer(many=True, help_text="Participation by self-identified group.")
+    skills = SkillGrowthSerializer(many=True, help_text="Skills growth per skill (mentees' own ratings).")
+    skills_overall = IntervalFigure(
+        allow_null=True, help_text="Skills growth over all skills: each person's mean change, then over people."
+    )
     note = serializers.CharField()
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))

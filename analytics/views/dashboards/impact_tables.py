@@ -36,6 +36,8 @@ def impact_tables(report: ImpactReport) -> dict[str, Table]:
     if report.promotions is not None:
         tables.append(_promotions(report.promotions))
     tables.append(_outcomes(report))
+    if report.skills:  # mentees' ratings at enrollment and at the close: none yet, no table (the page says so)
+        tables.append(_skills_growth(report))
     tables += [_participation(attribute) for attribute in report.groups]
     return {table.name: table for table in tables}
 
@@ -159,6 +161,34 @@ def _outcomes(report: ImpactReport) -> Table:
                     ]
                 )
             )
+    return table
+
+
+def _growth_cells(label: str, figure: Figure | None) -> Row:
+    if figure is None or not figure.shown:
+        text = figure.text() if figure is not None else NONE
+        return Row([label, text, text, text])
+    mean, lower, upper = figure.value
+    spread = NONE if lower is None or upper is None else f"{levels(lower)} to {levels(upper)}"
+    return Row([label, levels(mean), spread, group(figure, "people")])
+
+
+def levels(value: float) -> str:
+    """A change in levels, always to two decimals ("0.50", "-1.25" with a real minus sign), so a column reads evenly."""
+    text = f"{abs(value):.2f}"
+    return f"{MINUS}{text}" if value < 0 else text
+
+
+def _skills_growth(report: ImpactReport) -> Table:
+    """Skills growth (analytics/reports/impact_skills.py): the mean change of mentees' own 1-5 ratings."""
+    table = new_table(
+        "skills_growth",
+        "Skills growth: mean change of mentees' own ratings (1 = beginner, 5 = expert), enrollment to close",
+        [("Skill", False), ("Mean change (levels)", True), ("95% interval", True), ("People", True)],
+    )
+    if report.skills_overall is not None:
+        table.rows.append(_growth_cells("All skills (each person's mean change)", report.skills_overall))
+    table.rows += [_growth_cells(growth.name, growth.change) for growth in report.skills]
     return table
 
 

@@ -17,6 +17,7 @@ from demo.matching import seed_matching_demo
 from demo.programs import seed_programs_demo
 from demo.sessions import seed_sessions_demo
 from demo.sessions.availability import seed_availability_demo
+from demo.skills import seed_skills_demo
 
 
 class Command(BaseCommand):
@@ -32,4 +33,5 @@ class Command(BaseCommand):
         seed_flash_demo()  # acme's flash mentoring: office hours, bookings and ratings (before the roll-ups)
         seed_analytics_demo()  # a past cohort, surveys, roster history, roll-ups
         seed_groups_demo()  # acme's employee resource groups (employee groups)
+        seed_skills_demo()  # acme's skills catalogue, a skills program with a gap in AI and data, skills growth
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))

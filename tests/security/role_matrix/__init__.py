@@ -69,6 +69,7 @@ VALUES.update(
 QUERIES: dict[str, str] = {
     "/o/<org_slug>/analytics/health/export/": "?table=figures",
     "/o/<org_slug>/analytics/impact/export/": "?table=groups",
+    "/o/<org_slug>/analytics/skills-gap/export/": "?table=gap",
 }
 
 # Views of other projects: their rows list the methods a browser uses on them, and the rule that every other

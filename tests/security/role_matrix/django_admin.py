@@ -33,6 +33,8 @@ MODELS = (
     "programs/programaudiencegroup",
     "programs/question",
     "programs/participant",
+    "programs/skill",
+    "programs/skillrating",
     "matching/matchrun",
     "matching/match",
     "matching/matchmember",

@@ -340,4 +340,21 @@ PAGES = {
     "/o/<org_slug>/analytics/impact/": {"GET": "200 200 403 404 login"},
     "/o/<org_slug>/analytics/impact/export/": {"GET": "404 404 403 404 login"},
     "/o/<org_slug>/analytics/impact/figures/": {"GET": "2xx/3xx 2xx/3xx 403 404 login"},
+    # The skills-gap map: aggregates for admins and stakeholders; the names of likely mentors for admins only.
+    "/o/<org_slug>/analytics/skills-gap/": {"GET": "200 200 403 404 login"},
+    "/o/<org_slug>/analytics/skills-gap/export/": {"GET": "200 200 403 404 login"},
+    "/o/<org_slug>/analytics/skills-gap/<skill_pk>/mentors/": {
+        "GET": "200 403 403 404 login",
+        "POST": "400 403 403 404 login",
+    },
+    # The skills catalogue (admins), and a mentee's own skill ratings (theirs alone: an admin gets 404).
+    "/o/<org_slug>/skills/": {"GET": "200 403 403 404 login", "POST": "400 403 403 404 login"},
+    "/o/<org_slug>/skills/import/": {"GET": "200 403 403 404 login", "POST": "400 403 403 404 login"},
+    "/o/<org_slug>/skills/export.csv": {"GET": "200 403 403 404 login"},
+    "/o/<org_slug>/skills/<skill_pk>/edit/": {"GET": "200 403 403 404 login", "POST": "400 403 403 404 login"},
+    "/o/<org_slug>/skills/<skill_pk>/active/": {"GET": "200 403 403 404 login", "POST": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/enrollments/<participant_pk>/skills/": {
+        "GET": "404 403 200 404 login",
+        "POST": "404 403 2xx/3xx 404 login",
+    },
 }
