@@ -9,6 +9,8 @@ by a placeholder, so the match's progress figures still count them), their comme
 from __future__ import annotations
 
 from mentorhub.accounts.privacy.registry import (
+    Erasure,
+    PersonalField,
     Kind,
     PersonalData,
     anonymised,
@@ -22,17 +24,27 @@ from mentorhub.accounts.privacy.registry import (
 )
 
 from .models import (
+    AgreementConfirmation,
     CalendarFeed,
     Goal,
     GoalComment,
     GoalTemplate,
+    MatchAgreement,
     MentoringSession,
     Milestone,
     Notification,
     NotificationPreference,
+    PairingFitAnswer,
     Reminder,
     SessionFeedback,
 )
+
+def _redact_sections(value, person):
+    """An agreement's texts stay (the other member's record too), with the person's names replaced."""
+    if not isinstance(value, dict):
+        return value
+    return {key: person.redact(text) if isinstance(text, str) else text for key, text in value.items()}
+
 
 JOINT = "written by the match's members together (no author is recorded): the other member's record too"
 MEMBERS = "match__members__participant__employee"
@@ -121,6 +133,34 @@ ENTRIES = (
         remove_for=("employee",),
         context=("updated_at",),
         fields=(removed("email_off", Kind.MEMBERSHIP),),
+    ),
+    PersonalData(
+        MatchAgreement,
+        "Your matches' agreements",
+        about=(MEMBERS,),
+        context=("program", "version", "updated_at"),
+        fields=(
+            PersonalField(
+                "sections", Kind.FREE_TEXT, Erasure.TRANSFORM, reason=JOINT, transform=_redact_sections
+            ),
+        ),
+    ),
+    PersonalData(
+        AgreementConfirmation,
+        "Your confirmations of those agreements",
+        about=("employee",),
+        context=("agreement", "version", "confirmed_at"),
+        fields=(),
+    ),
+    PersonalData(
+        PairingFitAnswer,
+        "Your private answers to “Is this a good match for you?”",
+        about=("author",),
+        context=("program", "match", "created_at"),
+        fields=(
+            kept("answer", Kind.ANSWERS, "answers count in the program's fit rate, never per person"),
+            blanked("comment", Kind.FREE_TEXT, private_to="author"),
+        ),
     ),
     PersonalData(
         CalendarFeed,

@@ -3,7 +3,7 @@ secret instead (the calendar feed, the unsubscribe link) and answer 404 to a wro
 
 from django.urls import path
 
-from .views import admin, goals, home, notifications, public, session_pages
+from .views import admin, agreements, goals, home, notifications, public, session_pages
 
 ORG = "o/<slug:org_slug>"
 PROGRAM = f"{ORG}/programs/<int:program_pk>"
@@ -14,6 +14,16 @@ urlpatterns = [
     path(f"{ORG}/mentoring/matches/<int:match_pk>/", home.mentoring_match, name="mentoring-match"),
     path(f"{ORG}/mentoring/matches/<int:match_pk>/complete/", home.match_complete, name="match-complete"),
     path(f"{ORG}/mentoring/matches/<int:match_pk>/end/", home.match_end, name="match-end"),
+    path(
+        f"{ORG}/mentoring/matches/<int:match_pk>/agreement/", agreements.agreement_edit_view, name="agreement-edit"
+    ),
+    path(
+        f"{ORG}/mentoring/matches/<int:match_pk>/agreement/confirm/",
+        agreements.agreement_confirm_view,
+        name="agreement-confirm",
+    ),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/fit/", agreements.fit_answer_view, name="fit-answer"),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/fit/rematch/", agreements.fit_rematch_view, name="fit-rematch"),
     path(f"{ORG}/mentoring/matches/<int:match_pk>/sessions/new/", session_pages.session_new, name="session-new"),
     path(
         f"{ORG}/mentoring/matches/<int:match_pk>/sessions/log/", session_pages.session_log_past, name="session-log-past"

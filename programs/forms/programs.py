@@ -11,6 +11,8 @@ from django import forms
 
 from mentorhub.web.forms import DateInput
 
+from ..agreements import MAX_SECTION_LENGTH, template_sections
+from ..agreements import SECTIONS as AGREEMENT_SECTIONS
 from ..models import Program
 from ..services.programs import AUDIENCE_KEY, PROGRAM_FIELDS, audience_group_ids
 from .common import explained, roster_choices
@@ -182,11 +184,26 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
         required=False,
         help_text="Each circle's facilitator and members all belong to one of the groups ticked above.",
     )
+    agreement_required = forms.BooleanField(
+        label="Require a confirmed agreement before the first session",
+        required=False,
+        help_text="Members schedule their first session only once everyone in the match confirmed the agreement.",
+    )
     field_order = ["kind", "name", "description", "starts_on", "ends_on", "cadence_per_month"]
 
     def __init__(self, *args: Any, program: Program, roster: Mapping[str, list], **kwargs: Any) -> None:
         kwargs.setdefault("initial", program_initial(program))
         super().__init__(*args, kind=program.kind, roster=roster, **kwargs)
+        # The agreement template, one text area per section (programs/agreements.py), the defaults filled in.
+        texts = template_sections(program.agreement_template)
+        for section in AGREEMENT_SECTIONS:
+            self.fields[f"agreement_{section.key}"] = forms.CharField(
+                label=section.label,
+                help_text=section.help_text,
+                initial=texts[section.key],
+                max_length=MAX_SECTION_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
         # The organization's groups (roster["groups"]: [(id, name)]), scoped by the selector that read them.
         cast(forms.ChoiceField, self.fields[AUDIENCE_KEY]).choices = [
             (str(pk), name) for pk, name in roster.get("groups", [])
@@ -196,6 +213,19 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
         if program.status != Program.Status.DRAFT:
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = "The kind can only change while the program is a draft."
+
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The service takes the template as one mapping (programs.services.programs.program_update).
+        cleaned["agreement_template"] = {
+            section.key: cleaned.get(f"agreement_{section.key}", "") for section in AGREEMENT_SECTIONS
+        }
+        return cleaned
+
+    @property
+    def agreement_fields(self) -> list[forms.BoundField]:
+        return [self[f"agreement_{section.key}"] for section in AGREEMENT_SECTIONS]
 
 
 def program_initial(program: Program) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
+from ..agreements import sections_clean
 from ..models import Participant, Program, ProgramAudienceGroup
 from ..question_sets import PROGRAM_DEFAULTS
 from .invitations import invitation_emails_queue
@@ -55,6 +56,8 @@ PROGRAM_FIELDS = [
     "match_mode",
     "objective",
     "circles_within_groups",
+    "agreement_template",
+    "agreement_required",
 ]
 # Not a column: the ids of the program's audience groups (ProgramAudienceGroup rows), in `data` too.
 AUDIENCE_KEY = "audience_group_ids"
@@ -94,6 +97,8 @@ def program_update(*, organization: Organization, actor: User, program_id: int, 
     for field, value in data.items():
         if field in PROGRAM_FIELDS:
             setattr(program, field, value)
+    if "agreement_template" in data:
+        program.agreement_template = sections_clean(data["agreement_template"], field_prefix="agreement_")
     audience = _audience_clean(organization, data[AUDIENCE_KEY]) if AUDIENCE_KEY in data else before[AUDIENCE_KEY]
     _program_validate(program, audience)
     program.save()
