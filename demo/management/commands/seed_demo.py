@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo.accounts import seed_accounts_demo
+from demo.agreements import seed_agreements_demo
 from demo.analytics import seed_analytics_demo
 from demo.groups import seed_groups_demo
 from demo.matching import seed_matching_demo
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         seed_programs_demo()
         seed_matching_demo()  # matches for the demo programs
         seed_sessions_demo()  # six months of sessions and goals
+        seed_agreements_demo()  # agreements on the active matches, a few pairing-fit answers
         seed_analytics_demo()  # a past cohort, surveys, roster history, roll-ups
         seed_groups_demo()  # acme's employee resource groups (employee groups)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))
