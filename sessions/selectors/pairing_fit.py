@@ -31,10 +31,17 @@ def held_session_exists(organization: Organization, match_id: int) -> bool:
     )
 
 
-def fit_state(*, organization: Organization, match: Match, employee: Employee, me: MatchMember | None) -> FitState:
-    """The check for `employee` in `match` (`me`: their place in it, or None)."""
+def fit_state(
+    *, organization: Organization, match: Match, employee: Employee, me: MatchMember | None, held: bool | None = None
+) -> FitState:
+    """The check for `employee` in `match` (`me`: their place in it, or None). `held`: whether the match held
+    a session, when the caller knows (the match page has its sessions); else it is read."""
     in_it = me is not None and me.current and match.status == Match.Status.ACTIVE
-    if not in_it or not held_session_exists(organization, match.pk):
+    if not in_it:
+        return FitState(asked=False, answer=None, can_rematch=False)
+    if held is None:
+        held = held_session_exists(organization, match.pk)
+    if not held:
         return FitState(asked=False, answer=None, can_rematch=False)
     answer = scoped(PairingFitAnswer, organization).filter(match_id=match.pk, author=employee).first()
     assert me is not None  # in_it

@@ -208,7 +208,13 @@ def _match_page(
         "goals": goals,
         # The agreement and the viewer's own pairing-fit question (never another member's answer).
         "agreement": agreement_state(organization=organization, match=match, members=side.members),
-        "fit": fit_state(organization=organization, match=match, employee=employee, me=side.me),
+        "fit": fit_state(
+            organization=organization,
+            match=match,
+            employee=employee,
+            me=side.me,
+            held=any(session.status == MentoringSession.Status.HELD for session in sessions),
+        ),
         "fit_choices": PairingFitAnswer.Answer.choices,
     }
     page = {"program_name": match.program.name, "html": render_with_holes("sessions/_match_page.html", context)}
