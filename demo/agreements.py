@@ -10,12 +10,14 @@ happens."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from demo.programs import DEMO_MEMBER_EMAIL, DEMO_MENTOR_EMAIL
 from matching.models import FOLLOWER_ROLES, Match, MatchMember
 from mentorhub.accounts.models import Organization
 from mentorhub.tenancy import scoped
-from sessions.models import MatchAgreement, MentoringSession, PairingFitAnswer
+from sessions import messages
+from sessions.models import MatchAgreement, MentoringSession, Notification, PairingFitAnswer, Reminder
 from sessions.selectors.agreements import agreement_state
 from sessions.services.agreements import agreement_confirm, agreement_edit
 from sessions.services.pairing_fit import pairing_fit_answer
@@ -110,6 +112,7 @@ def seed_agreements_demo() -> dict[str, int]:
         mentee = next(m for m in pairs_met[7] if m.role in FOLLOWER_ROLES)
         _answer(organization, mentee, PairingFitAnswer.Answer.NO, NO_COMMENT)
         answers += 2
+    _told(organization, by_match)
     return {"agreements": scoped(MatchAgreement, organization).count(), "fit_answers": answers}
 
 
@@ -122,3 +125,28 @@ def _answer(organization: Organization, member: MatchMember, answer: str, commen
         answer=answer,
         comment=comment,
     )
+
+
+def _told(organization: Organization, by_match: dict[int, list[MatchMember]]) -> None:
+    """The admins' notices of the "no", as the sender would have left them (the demo starts with nothing due):
+    in the app, unread; no email goes out from the seed."""
+    now = timezone.now()
+    due = scoped(Reminder, organization).filter(kind=Reminder.Kind.FIT_CONCERN, status=Reminder.Status.PENDING)
+    for reminder in due.select_related("match__program", "recipient"):
+        people = [m.participant.employee for m in by_match.get(reminder.match_id or 0, [])]
+        context = messages.Context(
+            now=now, members={reminder.match_id or 0: people}, slugs={organization.pk: organization.slug}
+        )
+        message = messages.render(reminder, context)
+        if isinstance(message, messages.Message):
+            Notification.objects.create(
+                organization=organization,
+                recipient=reminder.recipient,
+                kind=reminder.kind,
+                title=message.subject[:200],
+                body=message.body[:4000],
+                url=message.path,
+                reminder=reminder,
+            )
+        reminder.status, reminder.sent_at = Reminder.Status.SENT, now
+        reminder.save(update_fields=["status", "sent_at"])

@@ -44,7 +44,7 @@ SECTIONS: tuple[Section, ...] = (
         "How we reach each other",
         "The channels you use between sessions and how quickly you answer.",
         "Between sessions we write by email or chat; we answer within two working days. Urgent questions "
-        "are fine by chat, and it is fine to say \"not now\".",
+        'are fine by chat, and it is fine to say "not now".',
     ),
     Section(
         "confidentiality",
@@ -69,9 +69,7 @@ SECTION_KEYS = tuple(section.key for section in SECTIONS)
 def template_sections(template: Any) -> dict[str, str]:
     """Every section's text for a program's stored template (defaults where it says nothing)."""
     stored = template if isinstance(template, dict) else {}
-    return {
-        section.key: (str(stored.get(section.key) or "").strip() or section.default) for section in SECTIONS
-    }
+    return {section.key: (str(stored.get(section.key) or "").strip() or section.default) for section in SECTIONS}
 
 
 def sections_clean(sections: Any, *, field_prefix: str = "") -> dict[str, str]:
@@ -94,4 +92,22 @@ def sections_clean(sections: Any, *, field_prefix: str = "") -> dict[str, str]:
         cleaned[section.key] = text
     if errors:
         raise ValidationError(errors)
+    return cleaned
+
+
+def template_clean(template: Any) -> dict[str, str]:
+    """A program's template as an admin gives it: a section left empty means the default text (stored empty,
+    so a better default reaches it); none too long, no unknown key."""
+    if not isinstance(template, dict):
+        raise ValidationError("Give the agreement template as one text per section.")
+    unknown = sorted(set(template) - set(SECTION_KEYS))
+    if unknown:
+        raise ValidationError(f"Unknown agreement sections: {', '.join(unknown)}.")
+    cleaned: dict[str, str] = {}
+    for section in SECTIONS:
+        text = template.get(section.key)
+        text = text.strip() if isinstance(text, str) else ""
+        if len(text) > MAX_SECTION_LENGTH:
+            raise ValidationError({f"agreement_{section.key}": [f"At most {MAX_SECTION_LENGTH:,} characters."]})
+        cleaned[section.key] = "" if text == section.default else text
     return cleaned

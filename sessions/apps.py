@@ -16,8 +16,8 @@ class MentoringSessionsConfig(AppConfig):
 
         from . import metrics, privacy
         from .extensions import register_home_todos
-        from .selectors.pairing_fit import fit_home_todos
         from .selectors.notifications import UNREAD_NAVIGATION_COUNT
+        from .selectors.pairing_fit import fit_home_todos
         from .services.departures import departures_pending_sessions, employee_departure_sessions
         from .services.lifecycle import match_ending_wind_down
 

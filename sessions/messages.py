@@ -275,7 +275,7 @@ def _fit(reminder: Reminder, context: Context) -> Message | Skip:
             subject=f"Is {_names(people, recipient) or 'your match'} a good match for you?",
             body=f"You have held your first session in {match.program.name}. Is this a good match for you? "
             "Answer yes, not sure or no on your match's page: your answer is private. Only the program's HR "
-            "admins hear of a \"no\", never the others in your match, and a \"no\" is nobody's fault: you can "
+            'admins hear of a "no", never the others in your match, and a "no" is nobody\'s fault: you can '
             "ask for a new match.",
             path=_path("mentoring-match", slug, match_pk=match.pk) + "#fit-h",
         )
@@ -287,8 +287,8 @@ def _fit(reminder: Reminder, context: Context) -> Message | Skip:
     comment = f"\n\nTheir comment for you:\n{answer.comment}" if answer.comment else ""
     return Message(
         subject=f"{answer.author.name} says their match in {match.program.name} is not a good fit",
-        body=f"After the first session, {answer.author.name} answered \"no\" to \"Is this a good match for "
-        f"you?\" about their match ({names}) in {match.program.name}.{comment}\n\nThe others in the match do "
+        body=f'After the first session, {answer.author.name} answered "no" to "Is this a good match for '
+        f'you?" about their match ({names}) in {match.program.name}.{comment}\n\nThe others in the match do '
         "not know. You may want to talk to them, or end the match without fault and offer a new one.",
         path=_path("program-mentoring", slug, program_pk=match.program_id),
     )

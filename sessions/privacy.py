@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from mentorhub.accounts.privacy.registry import (
     Erasure,
-    PersonalField,
     Kind,
     PersonalData,
+    PersonalField,
     anonymised,
     blanked,
     kept,
@@ -38,6 +38,7 @@ from .models import (
     Reminder,
     SessionFeedback,
 )
+
 
 def _redact_sections(value, person):
     """An agreement's texts stay (the other member's record too), with the person's names replaced."""
@@ -140,9 +141,7 @@ ENTRIES = (
         about=(MEMBERS,),
         context=("program", "version", "updated_at"),
         fields=(
-            PersonalField(
-                "sections", Kind.FREE_TEXT, Erasure.TRANSFORM, reason=JOINT, transform=_redact_sections
-            ),
+            PersonalField("sections", Kind.FREE_TEXT, Erasure.TRANSFORM, reason=JOINT, transform=_redact_sections),
         ),
     ),
     PersonalData(

@@ -14,9 +14,7 @@ urlpatterns = [
     path(f"{ORG}/mentoring/matches/<int:match_pk>/", home.mentoring_match, name="mentoring-match"),
     path(f"{ORG}/mentoring/matches/<int:match_pk>/complete/", home.match_complete, name="match-complete"),
     path(f"{ORG}/mentoring/matches/<int:match_pk>/end/", home.match_end, name="match-end"),
-    path(
-        f"{ORG}/mentoring/matches/<int:match_pk>/agreement/", agreements.agreement_edit_view, name="agreement-edit"
-    ),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/agreement/", agreements.agreement_edit_view, name="agreement-edit"),
     path(
         f"{ORG}/mentoring/matches/<int:match_pk>/agreement/confirm/",
         agreements.agreement_confirm_view,

@@ -201,6 +201,7 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
                 label=section.label,
                 help_text=section.help_text,
                 initial=texts[section.key],
+                required=False,  # left empty: the default text
                 max_length=MAX_SECTION_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
@@ -214,13 +215,15 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = "The kind can only change while the program is a draft."
 
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        # The service takes the template as one mapping (programs.services.programs.program_update).
-        cleaned["agreement_template"] = {
-            section.key: cleaned.get(f"agreement_{section.key}", "") for section in AGREEMENT_SECTIONS
-        }
+        # The service takes the template as one mapping (programs.services.programs.program_update); a form
+        # posted without the agreement's fields leaves the template as it was.
+        names = [f"agreement_{section.key}" for section in AGREEMENT_SECTIONS]
+        if any(name in self.data for name in names):
+            cleaned["agreement_template"] = {
+                section.key: cleaned.get(name, "") for section, name in zip(AGREEMENT_SECTIONS, names, strict=True)
+            }
         return cleaned
 
     @property

@@ -41,7 +41,9 @@ def sections_digest(texts: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(texts, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def agreement_state(*, organization: Organization, match: Match, members: list[MatchMember] | None = None) -> AgreementState:
+def agreement_state(
+    *, organization: Organization, match: Match, members: list[MatchMember] | None = None
+) -> AgreementState:
     """The agreement of `match` (its program loaded), with who confirmed its current text. `members`: the
     match's members when the caller has them (prefetched); else they are read."""
     agreement = (

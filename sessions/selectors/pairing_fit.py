@@ -25,9 +25,7 @@ class FitState:
 
 def held_session_exists(organization: Organization, match_id: int) -> bool:
     return (
-        scoped(MentoringSession, organization)
-        .filter(match_id=match_id, status=MentoringSession.Status.HELD)
-        .exists()
+        scoped(MentoringSession, organization).filter(match_id=match_id, status=MentoringSession.Status.HELD).exists()
     )
 
 

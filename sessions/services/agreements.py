@@ -123,4 +123,3 @@ def agreement_confirm(
     )
     match_people_changed(organization=organization, match_id=found.match.pk)
     return agreement_state(organization=organization, match=found.match)
-

@@ -10,7 +10,7 @@ admins' notices; nothing the other members read changes until the mentee chooses
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,11 +23,14 @@ from mentorhub.tenancy import scoped
 
 from ..models import MentoringSession, PairingFitAnswer, Reminder
 from ..page_cache import people_changed
-from .common import deliver_reminders_on_commit, match_for_write
+from .common import match_for_write
 from .reminders import _row, program_admins, reminders_insert
 
 MAX_COMMENT = 2000
 FIRST_HELD_SLOT = "first-held"
+# The question's notice and email come a while after the session was logged (the match page asks at once):
+# not in the same minute as the log prompt, and picked up by the beat's next round like every reminder.
+FIT_CHECK_AFTER = timedelta(hours=1)
 # Kept on the match for admins (matching's end_reason); the members only hear that the match ended.
 NO_FAULT_REASON = "No-fault end after the pairing-fit check: the mentee asked for a new mentor."
 
@@ -36,8 +39,8 @@ def fit_check_after_held(
     *, organization: Organization, session: MentoringSession, members: list[Employee], now: datetime | None = None
 ) -> int:
     """Called when a session of the match is logged as held: on the first such session, ask every current
-    member (one reminder each, due now: a notice and an email). The reminder's key makes a second ask
-    impossible. Returns how many were asked for."""
+    member (one reminder each, a notice and an email, due FIT_CHECK_AFTER from now). The reminder's key makes a
+    second ask impossible. Returns how many were asked for."""
     held = (
         scoped(MentoringSession, organization)
         .filter(match_id=session.match_id, status=MentoringSession.Status.HELD)
@@ -45,14 +48,12 @@ def fit_check_after_held(
     )
     if held != 1:
         return 0
-    now = now or timezone.now()
+    due = (now or timezone.now()) + FIT_CHECK_AFTER
     rows = [
-        _row(organization, Reminder.Kind.FIT_CHECK, person, now, FIRST_HELD_SLOT, match=session.match)
+        _row(organization, Reminder.Kind.FIT_CHECK, person, due, FIRST_HELD_SLOT, match=session.match)
         for person in members
     ]
-    asked = reminders_insert(rows)
-    deliver_reminders_on_commit()
-    return asked
+    return reminders_insert(rows)
 
 
 @transaction.atomic
@@ -77,14 +78,14 @@ def pairing_fit_answer(
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         raise ValidationError({"comment": [f"At most {MAX_COMMENT:,} characters."]})
-    row = (
-        scoped(PairingFitAnswer, organization).select_for_update().filter(match=found.match, author=employee).first()
-    )
+    row = scoped(PairingFitAnswer, organization).select_for_update().filter(match=found.match, author=employee).first()
     if row is not None and row.rematch_requested_at is not None:
         raise ValidationError("You asked for a new mentor already.")
     said_no_before = row is not None and row.answer == PairingFitAnswer.Answer.NO
     if row is None:
-        row = PairingFitAnswer(organization=organization, program=found.match.program, match=found.match, author=employee)
+        row = PairingFitAnswer(
+            organization=organization, program=found.match.program, match=found.match, author=employee
+        )
     row.answer, row.comment = answer, comment
     row.full_clean(validate_constraints=False)
     row.save()
@@ -92,10 +93,10 @@ def pairing_fit_answer(
         admins = program_admins(organization, found.match.program)
         # The slot names the author: the admins hear once of each member's "no" (never a second time).
         slot = f"no-e{employee.pk}"
+        # Due now: the beat's next round (within a minute) sends it.
         reminders_insert(
             _row(organization, Reminder.Kind.FIT_CONCERN, admin, now, slot, match=found.match) for admin in admins
         )
-        deliver_reminders_on_commit()
     # Only the author's own pages change: the other members' pages must not differ in any way.
     people_changed(organization=organization, employee_ids=[employee.pk])
     return row
@@ -110,9 +111,7 @@ def pairing_fit_rematch(
     found = match_for_write(organization, employee, match_id)
     if found.match.kind != Match.Kind.PAIR or found.me.role not in FOLLOWER_ROLES:
         raise ValidationError("Only the mentee of a pair can ask for a new mentor here; talk to your program's HR.")
-    row = (
-        scoped(PairingFitAnswer, organization).select_for_update().filter(match=found.match, author=employee).first()
-    )
+    row = scoped(PairingFitAnswer, organization).select_for_update().filter(match=found.match, author=employee).first()
     if row is None or row.answer != PairingFitAnswer.Answer.NO:
         raise ValidationError("Answer “no” to “Is this a good match for you?” first.")
     if row.rematch_requested_at is not None:

@@ -109,7 +109,9 @@ def session_new(request: OrgRequest, match_pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Session scheduled. {side.other_names} will get an invitation by email.")
                 return _to_session(request, session)
-        return _form_page(request, "sessions/session_form.html", form, 400, side=side, match=match, **_pending(request, match))
+        return _form_page(
+            request, "sessions/session_form.html", form, 400, side=side, match=match, **_pending(request, match)
+        )
     return _form_page(request, "sessions/session_form.html", form, side=side, match=match, **_pending(request, match))
 
 

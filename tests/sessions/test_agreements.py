@@ -166,7 +166,9 @@ def test_pages_edit_and_confirm(org, pair):
     blank = mentee.post(edit_url, {**data, "version": "1", "section_cadence": ""})
     assert blank.status_code == 400 and "This field is required" in page_text(blank)
 
-    response = mentee.post(org_url("agreement-confirm", org, match_pk=pair.match.pk), {"digest": state(org, pair).digest})
+    response = mentee.post(
+        org_url("agreement-confirm", org, match_pk=pair.match.pk), {"digest": state(org, pair).digest}
+    )
     assert response.status_code == 302
     assert state(org, pair).confirmed_ids == {pair.mentee.employee_id}
     # A confirmation of a text that changed since is refused with the reason.

@@ -20,7 +20,7 @@ from analytics.views.dashboards.health_tables import health_tables
 from matching.models import ExcludedPair, Match, MatchMember, MatchRun
 from sessions.models import Notification, PairingFitAnswer, Reminder
 from sessions.services.dispatch import reminders_deliver
-from sessions.services.pairing_fit import pairing_fit_answer, pairing_fit_rematch
+from sessions.services.pairing_fit import FIT_CHECK_AFTER, pairing_fit_answer, pairing_fit_rematch
 from tests.helpers import client_for, org_url, page_text
 
 from .factories import active_pair, api, api_held, api_schedule, person
@@ -44,7 +44,7 @@ def answer(org, pair, membership, value, comment=""):
 
 
 def deliver() -> None:
-    reminders_deliver(now=timezone.now() + timedelta(seconds=1))
+    reminders_deliver(now=timezone.now() + FIT_CHECK_AFTER + timedelta(seconds=1))
 
 
 def mentor_view(org, pair, session) -> dict[str, str]:
