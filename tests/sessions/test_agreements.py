@@ -13,6 +13,7 @@ from django.http import Http404
 
 from mentorhub.accounts.models import AuditEvent
 from programs.agreements import SECTIONS, template_sections
+from programs.services.programs import program_update
 from sessions.models import AgreementConfirmation, MatchAgreement, MentoringSession
 from sessions.selectors.agreements import agreement_state
 from sessions.services.agreements import agreement_confirm, agreement_edit
@@ -201,3 +202,23 @@ def test_the_cached_match_page_shows_an_edit_and_a_confirmation_at_once(org, pai
 
     confirm(org, pair, pair.mentee)
     assert "Ellis Mentee: confirmed" in page_text(mentor.get(match_url))
+
+
+def test_the_admin_writes_the_template_on_the_program_settings_page(org, pair, admin, admin_client):
+    page = page_text(admin_client.get(org_url("program-edit", org, program_pk=pair.program.pk)))
+    assert "Mentoring agreement" in page and "Ending the match without fault" in page
+    assert "Require a confirmed agreement before the first session" in page
+    program_update(
+        organization=org,
+        actor=admin.user,
+        program_id=pair.program.pk,
+        data={"agreement_template": {"cadence": "Weekly, 30 minutes."}, "agreement_required": True},
+    )
+    pair.program.refresh_from_db()
+    assert pair.program.agreement_required
+    texts = state(org, pair).texts
+    assert texts["cadence"] == "Weekly, 30 minutes." and texts["goals"] == template_sections({})["goals"]
+    with pytest.raises(ValidationError):
+        program_update(
+            organization=org, actor=admin.user, program_id=pair.program.pk, data={"agreement_template": {"x": "y"}}
+        )
