@@ -13,14 +13,17 @@ from django.contrib import admin
 from mentorhub.web.admin import ReadOnlyAdmin
 
 from .models import (
+    AgreementConfirmation,
     CalendarFeed,
     Goal,
     GoalComment,
     GoalTemplate,
+    MatchAgreement,
     MentoringSession,
     Milestone,
     Notification,
     NotificationPreference,
+    PairingFitAnswer,
     Reminder,
     SessionFeedback,
 )
@@ -114,3 +117,30 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     search_fields = ["employee__name"]
     raw_id_fields = ["organization", "employee"]
     exclude = ["nonce", "token_hash"]
+
+
+@admin.register(MatchAgreement)
+class MatchAgreementAdmin(ReadOnlyAdmin):
+    list_display = ["id", "organization", "match", "version", "updated_at"]
+    list_filter = ["organization"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization", "program", "match", "edited_by"]
+    exclude = ["sections"]  # what the members agreed between themselves
+
+
+@admin.register(AgreementConfirmation)
+class AgreementConfirmationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "organization", "agreement", "employee", "version", "confirmed_at"]
+    list_filter = ["organization"]
+    list_select_related = ["organization", "employee"]
+    raw_id_fields = ["organization", "agreement", "employee"]
+
+
+@admin.register(PairingFitAnswer)
+class PairingFitAnswerAdmin(ReadOnlyAdmin):
+    # Neither the answer nor the comment: a person's private view of their match, for the program's admins.
+    list_display = ["id", "organization", "match", "created_at"]
+    list_filter = ["organization"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization", "program", "match", "author"]
+    exclude = ["answer", "comment"]

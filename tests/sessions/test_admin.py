@@ -7,9 +7,20 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from sessions.models import CalendarFeed, GoalComment, MentoringSession, Notification, SessionFeedback
+from sessions.models import (
+    CalendarFeed,
+    GoalComment,
+    MatchAgreement,
+    MentoringSession,
+    Notification,
+    PairingFitAnswer,
+    SessionFeedback,
+)
+from sessions.selectors.agreements import agreement_state
+from sessions.services.agreements import agreement_confirm, agreement_edit
 from sessions.services.goals import goal_comment_add, goal_template_create
 from sessions.services.notifications import calendar_feed_get_or_create, notification_create, preferences_save
+from sessions.services.pairing_fit import pairing_fit_answer
 from tests.admin_checks import assert_changelist_filters_by_organization, assert_read_only_with_organization_first
 from tests.helpers import page_text
 
@@ -36,6 +47,30 @@ def rows(org, other_org):
         )
         preferences_save(organization=organization, employee=pair.mentee.employee, email_off=[])
         calendar_feed_get_or_create(organization=organization, employee=pair.mentee.employee)
+        texts = agreement_state(organization=organization, match=pair.match).texts
+        agreement_edit(
+            organization=organization,
+            actor=None,
+            employee=pair.mentee.employee,
+            match_id=pair.match.pk,
+            sections={**texts, "goals": SECRET},
+            version=0,
+        )
+        agreement_confirm(
+            organization=organization,
+            actor=None,
+            employee=pair.mentee.employee,
+            match_id=pair.match.pk,
+            digest=agreement_state(organization=organization, match=pair.match).digest,
+        )
+        pairing_fit_answer(
+            organization=organization,
+            actor=None,
+            employee=pair.mentee.employee,
+            match_id=pair.match.pk,
+            answer="no",
+            comment=SECRET,
+        )
     assert SessionFeedback.objects.filter(organization=org, reflection=SECRET).exists()
     assert MentoringSession.objects.filter(organization=org, shared_notes=SECRET).exists()
 
@@ -52,7 +87,9 @@ def test_a_superuser_opens_each_changelist(superuser_client, org, other_org, row
 
 
 @pytest.mark.parametrize(
-    "model", [MentoringSession, SessionFeedback, GoalComment, CalendarFeed], ids=lambda model: model.__name__
+    "model",
+    [MentoringSession, SessionFeedback, GoalComment, CalendarFeed, MatchAgreement, PairingFitAnswer],
+    ids=lambda model: model.__name__,
 )
 def test_a_row_never_shows_what_members_keep_to_themselves(superuser_client, org, rows, model):
     row = model.objects.filter(organization=org).first()
