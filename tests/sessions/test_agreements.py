@@ -20,7 +20,7 @@ from sessions.services.agreements import agreement_confirm, agreement_edit
 from sessions.services.sessions import AGREEMENT_FIRST
 from tests.helpers import client_for, org_url, page_text
 
-from .factories import active_pair, api_schedule, person
+from .factories import active_pair, ahead, api, api_schedule, person, send
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +131,10 @@ def test_a_required_agreement_blocks_the_first_session_until_everyone_confirmed(
     assert f'href="{match_url}#agreement-h"' in page.content.decode()
     posted = client.post(url, {"starts_at": "2030-01-01T10:00", "duration_minutes": 45, "format": "video"})
     assert posted.status_code == 400 and "Read it and confirm it under “Our agreement”" in page_text(posted)
+
+    # The API answers 400 with the same message.
+    refused = send(client, "post", api("session-list", org), {"match": pair.match.pk, "starts_at": ahead().isoformat()})
+    assert refused.status_code == 400 and AGREEMENT_FIRST in refused.content.decode()
 
     confirm(org, pair, pair.mentee)
     with pytest.raises(ValidationError):
