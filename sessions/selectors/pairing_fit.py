@@ -79,3 +79,18 @@ def fit_home_todos(organization: Organization, employee: Employee) -> list[Todo]
         )
         for match in fit_questions_open(organization=organization, employee=employee)
     ]
+
+
+def fit_concerns(*, organization: Organization, program_id: int) -> list[PairingFitAnswer]:
+    """For the program's HR admins: the answers "no" and "not sure" in its active matches, newest first, with
+    who answered and the comment (the admins' page; never a member's)."""
+    return list(
+        scoped(PairingFitAnswer, organization)
+        .filter(
+            program_id=program_id,
+            answer__in=[PairingFitAnswer.Answer.NO, PairingFitAnswer.Answer.NOT_SURE],
+            match__status=Match.Status.ACTIVE,
+        )
+        .select_related("author")
+        .order_by("-updated_at", "-id")
+    )

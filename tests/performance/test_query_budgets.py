@@ -67,7 +67,7 @@ BUDGETS: dict[str, int] = {
     "/o/<org_slug>/notifications/preferences/": 11,
     "/o/<org_slug>/programs/<program_pk>/": 11,
     "/o/<org_slug>/programs/<program_pk>/invite/": 11,
-    "/o/<org_slug>/programs/<program_pk>/mentoring/": 11,
+    "/o/<org_slug>/programs/<program_pk>/mentoring/": 12,  # + the pairing-fit concerns (one query)
     "/o/<org_slug>/mentoring/goals/<goal_pk>/": 12,  # + the page cache stamp (sessions/page_cache.py)
     "/o/<org_slug>/mentoring/goals/<goal_pk>/edit/": 12,
     "/o/<org_slug>/mentoring/goals/<goal_pk>/delete/": 12,

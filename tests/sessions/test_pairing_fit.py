@@ -6,6 +6,7 @@ the pair excluded. Program health shows the share of "yes", suppressed under the
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -64,7 +65,7 @@ def mentor_view(org, pair, session) -> dict[str, str]:
     for name, url in urls.items():
         response = client.get(url)
         assert response.status_code == 200, name
-        text = response.content.decode()
+        text = html.unescape(response.content.decode())  # a leaked comment's apostrophe would be escaped
         text = re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1", text)
         text = re.sub(r"<time datetime=\"[^\"]+\">\d\d:\d\d [^<]*</time>", "<time/>", text)
         seen[name] = text
@@ -148,6 +149,16 @@ def test_the_other_member_never_learns_the_answer(org, pair, met, admin):
     # The mentee sees their own answer and the offer.
     mine = page_text(pair.client(pair.mentee).get(org_url("mentoring-match", org, match_pk=pair.match.pk)))
     assert "You answered <strong>no</strong>" in mine and "Find me another mentor" in mine
+
+
+def test_the_admins_program_page_lists_the_concerns(org, pair, met, admin):
+    url = org_url("program-mentoring", org, program_pk=pair.program.pk)
+    assert "Not a good fit" not in page_text(client_for(admin).get(url))
+    answer(org, pair, pair.mentee, "no", COMMENT)
+    answer(org, pair, pair.mentor, "yes")
+    page = html.unescape(page_text(client_for(admin).get(url)))
+    assert "Ellis Mentee</strong> answered “no”" in page and COMMENT in page
+    assert "Morgan Mentor</strong> answered" not in page  # a yes is no concern
 
 
 def test_a_second_no_tells_the_admins_once(org, pair, met, admin):
