@@ -77,6 +77,14 @@ class Program(models.Model):
     )
     match_mode = models.CharField(max_length=20, choices=MatchMode.choices, default=MatchMode.ADMIN)
     objective = models.CharField(max_length=20, choices=Objective.choices, default=Objective.SCORE)
+    # The mentoring agreement each match starts from: {section key: text}; a section left out reads as the
+    # default text (programs/agreements.py). With `agreement_required`, a match schedules its first session
+    # only once every member confirmed their agreement (sessions.services.sessions.session_schedule).
+    agreement_template = models.JSONField(default=dict, blank=True)
+    agreement_required = models.BooleanField(
+        default=False,
+        help_text="Members must both confirm their mentoring agreement before they schedule their first session.",
+    )
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

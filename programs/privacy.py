@@ -43,6 +43,7 @@ def register() -> None:
         eligible_departments="who may enroll: a setting",
         eligible_job_levels="who may enroll: a setting",
         eligible_locations="who may enroll: a setting",
+        agreement_template="the agreement each match starts from, written by an admin for everyone",
     )
     register_not_personal(Question, help_text="the form's guidance, written by an admin for everyone")
     register_not_personal(

@@ -13,6 +13,7 @@ from django.contrib import admin
 from mentorhub.web.admin import ReadOnlyAdmin
 
 from .models import (
+    AgreementConfirmation,
     AvailabilityWindow,
     AwayPeriod,
     BusyFeed,
@@ -23,10 +24,12 @@ from .models import (
     Goal,
     GoalComment,
     GoalTemplate,
+    MatchAgreement,
     MentoringSession,
     Milestone,
     Notification,
     NotificationPreference,
+    PairingFitAnswer,
     RecordShare,
     Reminder,
     SessionFeedback,
@@ -184,3 +187,30 @@ class FlashBookingAdmin(ReadOnlyAdmin):
     list_select_related = ["organization", "program", "slot", "participant"]
     raw_id_fields = ["organization", "program", "slot", "participant"]
     exclude = ["comment"]  # what the booker wrote after the session: theirs (and the admins' pages), not a list's
+
+
+@admin.register(MatchAgreement)
+class MatchAgreementAdmin(ReadOnlyAdmin):
+    list_display = ["id", "organization", "match", "version", "updated_at"]
+    list_filter = ["organization"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization", "program", "match", "edited_by"]
+    exclude = ["sections"]  # what the members agreed between themselves
+
+
+@admin.register(AgreementConfirmation)
+class AgreementConfirmationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "organization", "agreement", "employee", "version", "confirmed_at"]
+    list_filter = ["organization"]
+    list_select_related = ["organization", "employee"]
+    raw_id_fields = ["organization", "agreement", "employee"]
+
+
+@admin.register(PairingFitAnswer)
+class PairingFitAnswerAdmin(ReadOnlyAdmin):
+    # Neither the answer nor the comment: a person's private view of their match, for the program's admins.
+    list_display = ["id", "organization", "match", "created_at"]
+    list_filter = ["organization"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["organization", "program", "match", "author"]
+    exclude = ["answer", "comment"]

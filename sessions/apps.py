@@ -15,13 +15,15 @@ class MentoringSessionsConfig(AppConfig):
         from mentorhub.accounts.extensions import register_departure_follower, register_navigation_count
 
         from . import metrics, privacy
-        from .extensions import register_busy_source
+        from .extensions import register_busy_source, register_home_todos
         from .selectors.calendar_feeds import feed_busy_intervals
         from .selectors.notifications import UNREAD_NAVIGATION_COUNT
+        from .selectors.pairing_fit import fit_home_todos
         from .services.departures import departures_pending_sessions, employee_departure_sessions
         from .services.lifecycle import match_ending_wind_down
 
         register_match_ending(match_ending_wind_down)
+        register_home_todos(fit_home_todos)  # "Is this a good match for you?" after the first held session
         register_navigation_count(UNREAD_NAVIGATION_COUNT)
         register_departure_follower(employee_departure_sessions, pending=departures_pending_sessions)
         privacy.register()  # its personal data, in accounts' registry (docs/privacy.md)

@@ -16,8 +16,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mentorhub.web.forms import DateInput
+from programs.agreements import MAX_SECTION_LENGTH
 
-from .models import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, Goal, GoalTemplate, MentoringSession
+from .models import (
+    MAX_DURATION_MINUTES,
+    MIN_DURATION_MINUTES,
+    Goal,
+    GoalTemplate,
+    MentoringSession,
+    PairingFitAnswer,
+)
 from .services.availability import DAY_NAMES, AwayIn, WindowIn
 from .services.sessions import MAX_TOPICS
 
@@ -478,4 +486,44 @@ class BusyFeedForm(forms.Form):
         error_messages={"required": "Paste your calendar's address."},
         widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}),
         help_text="The free/busy or ICS address your calendar publishes, starting with https:// (or webcal://).",
+    )
+
+
+class AgreementForm(forms.Form):
+    """The match's agreement, one text area per section (programs/agreements.py), and the version edited."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, sections: list[tuple[str, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label, text in sections:
+            self.fields[f"section_{key}"] = forms.CharField(
+                label=label,
+                initial=text,
+                max_length=MAX_SECTION_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+        self.section_keys = [key for key, _label, _text in sections]
+
+    @property
+    def section_fields(self) -> list[forms.BoundField]:
+        return [self[f"section_{key}"] for key in self.section_keys]
+
+    def sections(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"section_{key}", "") for key in self.section_keys}
+
+
+class FitAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Is this a good match for you?",
+        choices=PairingFitAnswer.Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes, not sure or no."},
+    )
+    comment = forms.CharField(
+        label="A comment for the program's HR admins (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only HR reads it, never the others in your match.",
     )

@@ -24,7 +24,7 @@ from mentorhub.accounts.models import Employee
 from programs.models import Participant
 
 from . import flash_ics, ics
-from .models import Goal, MentoringSession, Reminder
+from .models import Goal, MentoringSession, PairingFitAnswer, Reminder
 from .timeslots import moment_of, slot_of, zone_or_utc
 
 K = Reminder.Kind
@@ -40,7 +40,8 @@ CATEGORIES = {
     "milestones": ("Milestones on their due date", (K.MILESTONE_DUE,)),
     "nudges": ("Nudges when your match has not met for a while", (K.INACTIVITY_NUDGE,)),
     "checkins": ("Check-in surveys", (K.CHECKIN_DUE,)),
-    "escalations": ("For HR admins: matches that need attention", (K.NUDGE_ESCALATION,)),
+    "fit_checks": ("Asking, after your first session, whether your match is a good fit", (K.FIT_CHECK,)),
+    "escalations": ("For HR admins: matches that need attention", (K.NUDGE_ESCALATION, K.FIT_CONCERN)),
 }
 CATEGORY_OF_KIND: dict[str, str] = {kind: category for category, (_, kinds) in CATEGORIES.items() for kind in kinds}
 
@@ -253,6 +254,46 @@ def _quiet(reminder: Reminder, context: Context) -> Message | Skip:
     )
 
 
+# --- The pairing-fit check (sessions/services/pairing_fit.py) ----------------------------------------------
+
+
+def _fit(reminder: Reminder, context: Context) -> Message | Skip:
+    """The question to a member (the same words to everyone, before anyone answered), or a member's "no" to
+    the program's admins. Read at sending time: an answer given or changed since decides."""
+    match = reminder.match
+    assert match is not None, "a fit reminder always has its match (planned with it; deleted with it)"
+    if match.status != Match.Status.ACTIVE:
+        return Skip("The match is not active any more.")
+    slug = context.slugs[reminder.organization_id]
+    recipient = reminder.recipient
+    people = context.members.get(match.pk, [])
+    answers = PairingFitAnswer.objects.filter(organization_id=reminder.organization_id, match_id=match.pk)
+    if reminder.kind == K.FIT_CHECK:
+        if answers.filter(author_id=recipient.pk).exists():
+            return Skip("Answered already.")
+        return Message(
+            subject=f"Is {_names(people, recipient) or 'your match'} a good match for you?",
+            body=f"You have held your first session in {match.program.name}. Is this a good match for you? "
+            "Answer yes, not sure or no on your match's page: your answer is private. Only the program's HR "
+            'admins hear of a "no", never the others in your match, and a "no" is nobody\'s fault: you can '
+            "ask for a new match.",
+            path=_path("mentoring-match", slug, match_pk=match.pk) + "#fit-h",
+        )
+    author_id = int(reminder.slot.removeprefix("no-e"))
+    answer = answers.filter(author_id=author_id, answer=PairingFitAnswer.Answer.NO).select_related("author").first()
+    if answer is None:
+        return Skip("The answer is no longer no.")
+    names = " and ".join(p.name for p in people)
+    comment = f"\n\nTheir comment for you:\n{answer.comment}" if answer.comment else ""
+    return Message(
+        subject=f"{answer.author.name} says their match in {match.program.name} is not a good fit",
+        body=f'After the first session, {answer.author.name} answered "no" to "Is this a good match for '
+        f'you?" about their match ({names}) in {match.program.name}.{comment}\n\nThe others in the match do '
+        "not know. You may want to talk to them, or end the match without fault and offer a new one.",
+        path=_path("program-mentoring", slug, program_pk=match.program_id),
+    )
+
+
 _BUILT_IN: dict[str, Renderer] = {
     K.SESSION_INVITE: _session,
     K.SESSION_CANCELLED: _session,
@@ -262,6 +303,8 @@ _BUILT_IN: dict[str, Renderer] = {
     K.MILESTONE_DUE: _milestone,
     K.INACTIVITY_NUDGE: _quiet,
     K.NUDGE_ESCALATION: _quiet,
+    K.FIT_CHECK: _fit,
+    K.FIT_CONCERN: _fit,
 }
 
 

@@ -244,6 +244,8 @@ class Reminder(models.Model):
         INACTIVITY_NUDGE = "inactivity_nudge", "No session lately"
         NUDGE_ESCALATION = "nudge_escalation", "A match needs attention"
         CHECKIN_DUE = "checkin_due", "Check-in due"
+        FIT_CHECK = "fit_check", "Is this a good match for you?"
+        FIT_CONCERN = "fit_concern", "A member is unsure of their match"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -499,3 +501,78 @@ class BusyInterval(models.Model):
 
     def __str__(self) -> str:
         return f"Busy {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%H:%M} UTC"
+
+
+class MatchAgreement(models.Model):
+    """How a match's members agree to work together: the program's agreement template (programs/agreements.py)
+    as they adapted it, one text per section. `version` goes up with every change of the text; a confirmation
+    is of one version, and a change removes the confirmations given so far (everyone confirms the same text).
+    Made on the first edit or confirmation: until then the members read the program's template."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="agreements")
+    sections = models.JSONField(default=dict, blank=True, help_text="{section key: text}")
+    version = models.PositiveIntegerField(default=1)
+    edited_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "match"], name="agreement_once_per_match")]
+
+    def __str__(self) -> str:
+        return f"Agreement of match {self.match_id} (version {self.version})"
+
+
+class AgreementConfirmation(models.Model):
+    """One member's confirmation of one version of their match's agreement."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(MatchAgreement, on_delete=models.CASCADE, related_name="confirmations")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["confirmed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "agreement", "employee"], name="agreement_confirmed_once_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} confirmed version {self.version} of agreement {self.agreement_id}"
+
+
+class PairingFitAnswer(models.Model):
+    """One member's private answer, after the match's first held session, to "Is this a good match for
+    you?", with an optional comment for the program's admins. Private to its author and the admins: never
+    shown to the match's other members, not even that it exists (selectors load only the viewer's own)."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        NOT_SURE = "not_sure", "Not sure"
+        NO = "no", "No"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    comment = models.TextField(blank=True, max_length=2000, help_text="For the program's admins only.")
+    # The mentee took the no-fault route: their match ended and a re-match was started.
+    rematch_requested_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "match", "author"], name="fit_answer_once_per_person")
+        ]
+        indexes = [models.Index(fields=["organization", "program"], name="fit_answer_org_program")]
+
+    def __str__(self) -> str:
+        return f"Fit answer of {self.author_id} on match {self.match_id}"

@@ -9,8 +9,10 @@ by a placeholder, so the match's progress figures still count them), their comme
 from __future__ import annotations
 
 from mentorhub.accounts.privacy.registry import (
+    Erasure,
     Kind,
     PersonalData,
+    PersonalField,
     anonymised,
     blanked,
     kept,
@@ -22,6 +24,7 @@ from mentorhub.accounts.privacy.registry import (
 )
 
 from .models import (
+    AgreementConfirmation,
     AvailabilityWindow,
     AwayPeriod,
     BusyFeed,
@@ -32,14 +35,24 @@ from .models import (
     Goal,
     GoalComment,
     GoalTemplate,
+    MatchAgreement,
     MentoringSession,
     Milestone,
     Notification,
     NotificationPreference,
+    PairingFitAnswer,
     RecordShare,
     Reminder,
     SessionFeedback,
 )
+
+
+def _redact_sections(value, person):
+    """An agreement's texts stay (the other member's record too), with the person's names replaced."""
+    if not isinstance(value, dict):
+        return value
+    return {key: person.redact(text) if isinstance(text, str) else text for key, text in value.items()}
+
 
 JOINT = "written by the match's members together (no author is recorded): the other member's record too"
 MEMBERS = "match__members__participant__employee"
@@ -147,6 +160,32 @@ ENTRIES = (
         fields=(
             kept("rating", Kind.ANSWERS, "ratings count in the program's averages, never per person"),
             blanked("comment", Kind.FREE_TEXT),
+        ),
+    ),
+    PersonalData(
+        MatchAgreement,
+        "Your matches' agreements",
+        about=(MEMBERS,),
+        context=("program", "version", "updated_at"),
+        fields=(
+            PersonalField("sections", Kind.FREE_TEXT, Erasure.TRANSFORM, reason=JOINT, transform=_redact_sections),
+        ),
+    ),
+    PersonalData(
+        AgreementConfirmation,
+        "Your confirmations of those agreements",
+        about=("employee",),
+        context=("agreement", "version", "confirmed_at"),
+        fields=(),
+    ),
+    PersonalData(
+        PairingFitAnswer,
+        "Your private answers to “Is this a good match for you?”",
+        about=("author",),
+        context=("program", "match", "created_at"),
+        fields=(
+            kept("answer", Kind.ANSWERS, "answers count in the program's fit rate, never per person"),
+            blanked("comment", Kind.FREE_TEXT, private_to="author"),
         ),
     ),
     PersonalData(

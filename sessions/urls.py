@@ -3,7 +3,19 @@ instead (the calendar feed, the unsubscribe link, a shared mentoring record) and
 
 from django.urls import path
 
-from .views import admin, availability, busy_feed, flash, goals, home, notifications, public, record, session_pages
+from .views import (
+    admin,
+    agreements,
+    availability,
+    busy_feed,
+    flash,
+    goals,
+    home,
+    notifications,
+    public,
+    record,
+    session_pages,
+)
 
 ORG = "o/<slug:org_slug>"
 PROGRAM = f"{ORG}/programs/<int:program_pk>"
@@ -14,6 +26,14 @@ urlpatterns = [
     path(f"{ORG}/mentoring/matches/<int:match_pk>/", home.mentoring_match, name="mentoring-match"),
     path(f"{ORG}/mentoring/matches/<int:match_pk>/complete/", home.match_complete, name="match-complete"),
     path(f"{ORG}/mentoring/matches/<int:match_pk>/end/", home.match_end, name="match-end"),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/agreement/", agreements.agreement_edit_view, name="agreement-edit"),
+    path(
+        f"{ORG}/mentoring/matches/<int:match_pk>/agreement/confirm/",
+        agreements.agreement_confirm_view,
+        name="agreement-confirm",
+    ),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/fit/", agreements.fit_answer_view, name="fit-answer"),
+    path(f"{ORG}/mentoring/matches/<int:match_pk>/fit/rematch/", agreements.fit_rematch_view, name="fit-rematch"),
     path(f"{ORG}/mentoring/matches/<int:match_pk>/sessions/new/", session_pages.session_new, name="session-new"),
     path(
         f"{ORG}/mentoring/matches/<int:match_pk>/sessions/log/", session_pages.session_log_past, name="session-log-past"

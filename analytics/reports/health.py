@@ -71,6 +71,7 @@ class HealthReport:
     goal_completion: Figure | None = None
     checkin_average: Figure | None = None
     rating_average: Figure | None = None
+    fit_rate: Figure | None = None  # percent "yes" to "Is this a good match for you?" (the pairing-fit check)
     checkin_response_rate: Figure | None = None
     at_risk_count: Figure | None = None
     at_risk: list[AtRisk] = field(default_factory=list)  # names: for HR admins only (the view decides)
@@ -131,6 +132,7 @@ def build_health_report(
     sections.funnel(report, organization, filters, mine, k)
     sections.timings(report, mine, k)
     sections.matches(report, organization, match_rows, k)
+    sections.fit(report, organization, match_rows, k)
     sections.response_rate(report, organization, filters, now, k)
     sections.at_risk(report, organization, match_rows, k)
     sections.months(report, organization, filters, now, k)
@@ -178,6 +180,7 @@ def _figures(report: HealthReport) -> dict[str, tuple[object, str]]:
         "goal_completion",
         "checkin_average",
         "rating_average",
+        "fit_rate",
         "checkin_response_rate",
         "at_risk_count",
     ):

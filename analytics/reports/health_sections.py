@@ -17,6 +17,7 @@ from matching.models import MatchMember
 from mentorhub.accounts.models import Employee, Organization
 from programs.eligibility import eligible_employees_q
 from programs.models import Program
+from sessions.models import PairingFitAnswer
 
 from .. import stats, suppression
 from ..models import ParticipantFact, ProgramDay, SurveyAssignment
@@ -139,6 +140,19 @@ def matches(report: HealthReport, organization: Organization, rows: list[dict], 
     rating = round(sum(row["rating_sum"] for row in rated) / ratings, 2) if ratings else None
     raters = {person for row in rated for person in row["rating_authors"]}
     report.rating_average = suppression.figure(rating, len(raters), k)
+
+
+def fit(report: HealthReport, organization: Organization, rows: list[dict], k: int) -> None:
+    """The early pairing-fit check: the share of "yes" among the answers given in the matches in scope, over
+    the people who answered (never per match or person: one answer is one person's private view)."""
+    answers = list(
+        analytics_rows(PairingFitAnswer, organization)
+        .filter(match_id__in=[row["match_id"] for row in rows])
+        .values_list("answer", "author_id")
+    )
+    yes = sum(1 for answer, _ in answers if answer == PairingFitAnswer.Answer.YES)
+    people = len({author for _, author in answers})
+    report.fit_rate = suppression.figure(stats.percent(yes, len(answers)) if answers else None, people, k)
 
 
 def response_rate(

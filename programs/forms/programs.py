@@ -11,6 +11,8 @@ from django import forms
 
 from mentorhub.web.forms import DateInput
 
+from ..agreements import MAX_SECTION_LENGTH, template_sections
+from ..agreements import SECTIONS as AGREEMENT_SECTIONS
 from ..models import Program
 from ..services.programs import AUDIENCE_KEY, PROGRAM_FIELDS, audience_group_ids
 from .common import explained, roster_choices
@@ -192,11 +194,28 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
         max_value=168,
         help_text="Flash mentoring: after this, members are asked to tell their host directly.",
     )
+
+    agreement_required = forms.BooleanField(
+        label="Require a confirmed agreement before the first session",
+        required=False,
+        help_text="Members schedule their first session only once everyone in the match confirmed the agreement.",
+    )
     field_order = ["kind", "name", "description", "starts_on", "ends_on", "cadence_per_month"]
 
     def __init__(self, *args: Any, program: Program, roster: Mapping[str, list], **kwargs: Any) -> None:
         kwargs.setdefault("initial", program_initial(program))
         super().__init__(*args, kind=program.kind, roster=roster, **kwargs)
+        # The agreement template, one text area per section (programs/agreements.py), the defaults filled in.
+        texts = template_sections(program.agreement_template)
+        for section in AGREEMENT_SECTIONS:
+            self.fields[f"agreement_{section.key}"] = forms.CharField(
+                label=section.label,
+                help_text=section.help_text,
+                initial=texts[section.key],
+                required=False,  # left empty: the default text
+                max_length=MAX_SECTION_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
         # The organization's groups (roster["groups"]: [(id, name)]), scoped by the selector that read them.
         cast(forms.ChoiceField, self.fields[AUDIENCE_KEY]).choices = [
             (str(pk), name) for pk, name in roster.get("groups", [])
@@ -208,6 +227,21 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
         if program.status != Program.Status.DRAFT:
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = "The kind can only change while the program is a draft."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The service takes the template as one mapping (programs.services.programs.program_update); a form
+        # posted without the agreement's fields leaves the template as it was.
+        names = [f"agreement_{section.key}" for section in AGREEMENT_SECTIONS]
+        if any(name in self.data for name in names):
+            cleaned["agreement_template"] = {
+                section.key: cleaned.get(name, "") for section, name in zip(AGREEMENT_SECTIONS, names, strict=True)
+            }
+        return cleaned
+
+    @property
+    def agreement_fields(self) -> list[forms.BoundField]:
+        return [self[f"agreement_{section.key}"] for section in AGREEMENT_SECTIONS]
 
 
 def program_initial(program: Program) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
+from ..agreements import template_clean
 from ..models import Participant, Program, ProgramAudienceGroup
 from ..question_sets import PROGRAM_DEFAULTS
 from .invitations import invitation_emails_queue
@@ -56,6 +57,8 @@ PROGRAM_FIELDS = [
     "objective",
     "circles_within_groups",
     "flash_cancel_hours",
+    "agreement_template",
+    "agreement_required",
 ]
 # Not a column: the ids of the program's audience groups (ProgramAudienceGroup rows), in `data` too.
 AUDIENCE_KEY = "audience_group_ids"
@@ -72,6 +75,8 @@ def program_create(
     """Create a draft program; by default with the ready-made question set of its kind."""
     kind = data.get("kind", Program.Kind.ONE_ON_ONE)
     values = {**program_defaults(kind), **{k: v for k, v in data.items() if k in PROGRAM_FIELDS}}
+    if "agreement_template" in values:
+        values["agreement_template"] = template_clean(values["agreement_template"])
     program = Program(organization=organization, created_by=actor, status=S.DRAFT, **values)
     audience = _audience_clean(organization, data.get(AUDIENCE_KEY, ()))
     _program_validate(program, audience)
@@ -95,6 +100,8 @@ def program_update(*, organization: Organization, actor: User, program_id: int, 
     for field, value in data.items():
         if field in PROGRAM_FIELDS:
             setattr(program, field, value)
+    if "agreement_template" in data:
+        program.agreement_template = template_clean(data["agreement_template"])
     audience = _audience_clean(organization, data[AUDIENCE_KEY]) if AUDIENCE_KEY in data else before[AUDIENCE_KEY]
     _program_validate(program, audience)
     program.save()

@@ -21,7 +21,9 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..models import MentoringSession, SessionFeedback
 from ..page_cache import match_people_changed
+from ..selectors.agreements import agreement_holds_back
 from .common import deliver_reminders_on_commit, match_for_write
+from .pairing_fit import fit_check_after_held
 from .reminders import reminders_plan_session, reminders_session_cancelled, reminders_session_logged
 
 MAX_AHEAD = timedelta(days=366)
@@ -30,6 +32,11 @@ MAX_TOPIC_LENGTH = 40
 # Fields whose change attendees' calendars must take over (a new SEQUENCE and an updated invitation).
 CALENDAR_FIELDS = ("starts_at", "duration_minutes", "format", "location", "time_zone")
 EDITABLE_FIELDS = (*CALENDAR_FIELDS, "agenda")
+# The program asks for a confirmed agreement before the first session (Program.agreement_required).
+AGREEMENT_FIRST = (
+    "Your program asks everyone in the match to confirm your mentoring agreement before the first session. "
+    "Read it and confirm it under “Our agreement” on your match's page; then schedule."
+)
 
 
 def _aware(value: datetime, field: str = "starts_at") -> datetime:
@@ -85,6 +92,8 @@ def session_schedule(
     24 h and 1 h before, and a prompt to log it after."""
     now = now or timezone.now()
     found = match_for_write(organization, employee, match_id)
+    if agreement_holds_back(organization=organization, match=found.match):
+        raise ValidationError(AGREEMENT_FIRST, code="agreement_first")
     starts_at = _aware(starts_at)
     if starts_at <= now:
         raise ValidationError(
@@ -201,7 +210,7 @@ def session_log(
     """Record how a scheduled session went: held or missed (once its start has passed), with shared notes
     for the match. Cancelling goes through session_cancel, which tells the others."""
     now = now or timezone.now()
-    session, _found = _session_for_write(organization, employee, session_id)
+    session, found = _session_for_write(organization, employee, session_id)
     if status not in (MentoringSession.Status.HELD, MentoringSession.Status.MISSED):
         raise ValidationError({"status": ["Log a session as held or missed (cancel it to call it off)."]})
     if session.status != MentoringSession.Status.SCHEDULED:
@@ -215,6 +224,8 @@ def session_log(
     session.full_clean(validate_constraints=False)
     session.save()
     reminders_session_logged(organization=organization, session=session)
+    if status == MentoringSession.Status.HELD:
+        fit_check_after_held(organization=organization, session=session, members=found.members, now=now)
     return session
 
 
@@ -264,6 +275,7 @@ def session_log_past(
             logged_at=now,
         )
     )
+    fit_check_after_held(organization=organization, session=session, members=found.members, now=now)
     if rating is not None:
         feedback_save(
             organization=organization,

@@ -32,6 +32,7 @@ from ..forms import AdminEndMatchForm, GoalTemplateForm
 from ..selectors.goals import goal_template_get, program_goal_templates
 from ..selectors.matches import STARTED_MATCH_STATUSES, match_members_of
 from ..selectors.overview import MatchProgress, program_match_for_admin, program_match_progress
+from ..selectors.pairing_fit import fit_concerns
 from ..services.goals import goal_template_create, goal_template_update
 from ..services.goals import goal_template_delete as goal_template_delete_service
 from .common import names
@@ -84,6 +85,8 @@ def program_mentoring(request: OrgRequest, program_pk: int) -> HttpResponse:
         "status": status,
         "statuses": STATUS_CHOICES,
         "querystring": urlencode({"status": status}) if status else "",
+        # Who said, after the first session, that their match does not fit (or is not sure): for HR only.
+        "fit_concerns": fit_concerns(organization=request.organization, program_id=program.pk),
     }
     return render(request, "sessions/admin_program_mentoring.html", context)
 

@@ -23,11 +23,13 @@ from mentorhub.web.errors import form_add_service_error, service_error_text
 
 from ..extensions import home_todos
 from ..forms import EndMatchForm
-from ..models import Goal, MentoringSession
+from ..models import Goal, MentoringSession, PairingFitAnswer
 from ..page_cache import person_cached
+from ..selectors.agreements import agreement_state
 from ..selectors.goals import goal_progress, goals_of_match, goals_visible_to
 from ..selectors.matches import match_for_employee, matches_stamp, stamp_started_match_ids, started_matches_of
 from ..selectors.notifications import unread_count
+from ..selectors.pairing_fit import fit_state
 from ..selectors.sessions import sessions_of_match, sessions_to_log, upcoming_sessions
 from .common import TAKING_PART, acting_in, match_side, names, session_phase, zone_name
 from .rendered import render_with_holes
@@ -204,6 +206,16 @@ def _match_page(
         "to_log": to_log,
         "past": past,
         "goals": goals,
+        # The agreement and the viewer's own pairing-fit question (never another member's answer).
+        "agreement": agreement_state(organization=organization, match=match, members=side.members),
+        "fit": fit_state(
+            organization=organization,
+            match=match,
+            employee=employee,
+            me=side.me,
+            held=any(session.status == MentoringSession.Status.HELD for session in sessions),
+        ),
+        "fit_choices": PairingFitAnswer.Answer.choices,
     }
     page = {"program_name": match.program.name, "html": render_with_holes("sessions/_match_page.html", context)}
     return page, min((session.starts_at for session in upcoming), default=None)

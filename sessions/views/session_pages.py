@@ -22,6 +22,7 @@ from mentorhub.web.errors import form_add_service_error
 from .. import ics
 from ..forms import COMMON_TOPICS, CancelForm, FeedbackForm, LogForm, LogPastForm, NotesForm, SessionForm
 from ..models import MentoringSession
+from ..selectors.agreements import agreement_holds_back
 from ..selectors.matches import match_members_of
 from ..selectors.sessions import my_feedback, session_for_employee, topics_of
 from ..services.sessions import CALENDAR_FIELDS, feedback_save, session_notes_update, session_schedule, session_update
@@ -108,8 +109,16 @@ def session_new(request: OrgRequest, match_pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"Session scheduled. {side.other_names} will get an invitation by email.")
                 return _to_session(request, session)
-        return _form_page(request, "sessions/session_form.html", form, 400, side=side, match=match)
-    return _form_page(request, "sessions/session_form.html", form, side=side, match=match)
+        return _form_page(
+            request, "sessions/session_form.html", form, 400, side=side, match=match, **_pending(request, match)
+        )
+    return _form_page(request, "sessions/session_form.html", form, side=side, match=match, **_pending(request, match))
+
+
+def _pending(request: OrgRequest, match) -> dict:
+    """Whether the program's "agreement before the first session" holds this match back (the page says so,
+    with a link to the agreement, before anyone fills in the form)."""
+    return {"agreement_pending": agreement_holds_back(organization=request.organization, match=match)}
 
 
 @org_view(roles=TAKING_PART)

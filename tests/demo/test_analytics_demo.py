@@ -267,7 +267,10 @@ def test_nothing_is_due_and_the_demo_member_has_a_check_in_to_answer(acme):
                                     slot=f"checkin#{waiting.round}")  # fmt: skip
     assert reminder.status == Reminder.Status.SENT and reminder.sent_at < now
     assert Notification.objects.filter(reminder=reminder).exists()
-    assert [todo.text for todo in home_todos(acme, maya)] == ["Answer the check-in about your match with Marco Mentor"]
+    todos = [todo.text for todo in home_todos(acme, maya)]
+    # Besides the pairing-fit question after her first session (demo/agreements.py leaves hers unanswered).
+    fit = [text for text in todos if text.endswith("a good match for you? Answer privately")]
+    assert [text for text in todos if text not in fit] == ["Answer the check-in about your match with Marco Mentor"]
     # Some others have not answered the newest round yet either; the planner finds everything asked already.
     assert SurveyAssignment.objects.filter(organization=acme, status=A.OPEN).count() >= 5
     before = SurveyAssignment.objects.count(), Reminder.objects.count()

@@ -50,13 +50,14 @@ BUDGETS: dict[str, int] = {
     # each, whatever the match's size).
     "/o/<org_slug>/mentoring/matches/<match_pk>/find-a-time/": 11,
     # Dashboards: the report's figures from the roll-up's facts and daily figures (analytics/reports/).
-    "/o/<org_slug>/analytics/health/": 24,
-    "/api/v1/o/<org_slug>/analytics/health/": 21,
+    # (+1: the pairing-fit answers of the matches in scope, read live.)
+    "/o/<org_slug>/analytics/health/": 25,
+    "/api/v1/o/<org_slug>/analytics/health/": 22,
     # + 1: skills growth, the mentees' own ratings (analytics/reports/impact_skills.py).
     "/o/<org_slug>/analytics/impact/": 20,
     "/api/v1/o/<org_slug>/analytics/impact/": 19,
-    # The participant's home: matches, people, sessions ahead and to log, goals, check-ins owed.
-    "/o/<org_slug>/mentoring/": 16,
+    # The participant's home: matches, people, sessions ahead and to log, goals, check-ins and fit questions owed.
+    "/o/<org_slug>/mentoring/": 17,
     # Re-pairing a proposed match loads the cohort's profiles to score the alternatives (matching/profiles.py).
     "/o/<org_slug>/programs/<program_pk>/matching/matches/<match_pk>/edit/": 15,
     "/o/<org_slug>/programs/<program_pk>/surveys/": 14,
@@ -73,11 +74,12 @@ BUDGETS: dict[str, int] = {
     "/o/<org_slug>/notifications/preferences/": 11,
     "/o/<org_slug>/programs/<program_pk>/": 11,
     "/o/<org_slug>/programs/<program_pk>/invite/": 11,
-    "/o/<org_slug>/programs/<program_pk>/mentoring/": 11,
+    "/o/<org_slug>/programs/<program_pk>/mentoring/": 12,  # + the pairing-fit concerns (one query)
     "/o/<org_slug>/mentoring/goals/<goal_pk>/": 12,  # + the page cache stamp (sessions/page_cache.py)
     "/o/<org_slug>/mentoring/goals/<goal_pk>/edit/": 12,
     "/o/<org_slug>/mentoring/goals/<goal_pk>/delete/": 12,
-    "/o/<org_slug>/mentoring/matches/<match_pk>/": 12,  # + the page cache stamp on a miss (1 query on a hit)
+    # + the page cache stamp on a miss (1 query on a hit), the agreement and the viewer's own fit answer.
+    "/o/<org_slug>/mentoring/matches/<match_pk>/": 14,
     # The mentoring record: places in matches, sessions held, goals, milestones (sessions/selectors/record.py),
     # the person's links and their manager's name.
     "/o/<org_slug>/mentoring/record/": 12,

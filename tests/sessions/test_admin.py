@@ -18,15 +18,20 @@ from sessions.models import (
     FlashBooking,
     FlashSlot,
     GoalComment,
+    MatchAgreement,
     MentoringSession,
     Notification,
+    PairingFitAnswer,
     RecordShare,
     SessionFeedback,
 )
+from sessions.selectors.agreements import agreement_state
+from sessions.services.agreements import agreement_confirm, agreement_edit
 from sessions.services.availability import AwayIn, WindowIn, availability_set
 from sessions.services.busy_feeds import busy_feed_save
 from sessions.services.goals import goal_comment_add, goal_template_create
 from sessions.services.notifications import calendar_feed_get_or_create, notification_create, preferences_save
+from sessions.services.pairing_fit import pairing_fit_answer
 from sessions.services.record_shares import record_share_create
 from tests.admin_checks import assert_changelist_filters_by_organization, assert_read_only_with_organization_first
 from tests.helpers import page_text
@@ -84,6 +89,30 @@ def rows(org, other_org):
         FlashBooking.objects.create(
             organization=organization, program=flash, slot=slot, participant=booker, comment=SECRET
         )
+        texts = agreement_state(organization=organization, match=pair.match).texts
+        agreement_edit(
+            organization=organization,
+            actor=None,
+            employee=pair.mentee.employee,
+            match_id=pair.match.pk,
+            sections={**texts, "goals": SECRET},
+            version=0,
+        )
+        agreement_confirm(
+            organization=organization,
+            actor=None,
+            employee=pair.mentee.employee,
+            match_id=pair.match.pk,
+            digest=agreement_state(organization=organization, match=pair.match).digest,
+        )
+        pairing_fit_answer(
+            organization=organization,
+            actor=None,
+            employee=pair.mentee.employee,
+            match_id=pair.match.pk,
+            answer="no",
+            comment=SECRET,
+        )
     assert SessionFeedback.objects.filter(organization=org, reflection=SECRET).exists()
     assert MentoringSession.objects.filter(organization=org, shared_notes=SECRET).exists()
 
@@ -101,7 +130,17 @@ def test_a_superuser_opens_each_changelist(superuser_client, org, other_org, row
 
 @pytest.mark.parametrize(
     "model",
-    [MentoringSession, SessionFeedback, GoalComment, CalendarFeed, RecordShare, BusyFeed, FlashBooking],
+    [
+        MentoringSession,
+        SessionFeedback,
+        GoalComment,
+        CalendarFeed,
+        RecordShare,
+        BusyFeed,
+        FlashBooking,
+        MatchAgreement,
+        PairingFitAnswer,
+    ],
     ids=lambda model: model.__name__,
 )
 def test_a_row_never_shows_what_members_keep_to_themselves(superuser_client, org, rows, model):

@@ -140,7 +140,7 @@ class TestPreferences:
     def test_every_category_on_by_default(self, org, member, member_client):
         html = page_text(member_client.get(org_url("notification-preferences", org)))
         assert "Email me about" in html
-        assert html.count('name="email_on"') == 6 and html.count("checked") == 6
+        assert html.count('name="email_on"') == 7 and html.count("checked") == 7
         assert "Reminders 24 hours and 1 hour before a session" in html
         assert "matches that need attention" not in html  # an HR admin's email
         assert "Notices in MentorHub always appear" in html
@@ -151,13 +151,13 @@ class TestPreferences:
 
     def test_switching_off(self, org, member, member_client):
         NotificationPreference.objects.create(organization=org, employee=member.employee, email_off=["escalations"])
-        kept_on = ["invitations", "session_reminders", "log_prompts", "milestones", "checkins"]
+        kept_on = ["invitations", "session_reminders", "log_prompts", "milestones", "checkins", "fit_checks"]
         response = member_client.post(org_url("notification-preferences", org), {"email_on": kept_on})
         assert response.status_code == 302
         preference = NotificationPreference.objects.get(employee=member.employee)
         assert preference.email_off == ["escalations", "nudges"]  # the admin-only one kept as it was
         html = page_text(member_client.get(org_url("notification-preferences", org)))
-        assert html.count("checked") == 5
+        assert html.count("checked") == 6
 
     def test_unknown_category_is_refused(self, org, member, member_client):
         response = member_client.post(org_url("notification-preferences", org), {"email_on": ["bogus"]})

@@ -130,6 +130,9 @@ class HealthReportSerializer(serializers.Serializer):
     goal_completion = NumberFigure(allow_null=True, help_text="Percent of goals done.")
     checkin_average = NumberFigure(allow_null=True, help_text="1 to 5.")
     rating_average = NumberFigure(allow_null=True, help_text="Session ratings, 1 to 5.")
+    fit_rate = NumberFigure(
+        allow_null=True, help_text='Percent "yes" to "Is this a good match for you?" after the first session.'
+    )
     checkin_response_rate = NumberFigure(allow_null=True, help_text="Percent of check-ins answered.")
     at_risk_count = CountFigure(allow_null=True)
     at_risk = serializers.SerializerMethodField()

@@ -78,6 +78,8 @@ def _key_figures(report: HealthReport) -> Table:
          group(report.checkin_average, "matches with check-ins")),
         ("Session rating average (1 to 5)", decimal(report.rating_average),
          group(report.rating_average, "matches with ratings")),
+        ("Good fit after the first session", percent(report.fit_rate),
+         group(report.fit_rate, "people who answered")),
         ("Check-ins answered", percent(report.checkin_response_rate),
          group(report.checkin_response_rate, "people asked")),
         ("Matches at risk", count(report.at_risk_count), group(report.at_risk_count, "matches")),

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo.accounts import seed_accounts_demo
+from demo.agreements import seed_agreements_demo
 from demo.analytics import seed_analytics_demo
 from demo.flash import seed_flash_demo
 from demo.groups import seed_groups_demo
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         seed_sessions_demo()  # six months of sessions and goals
         seed_availability_demo()  # working windows for Find a time, acme's video link template
         seed_flash_demo()  # acme's flash mentoring: office hours, bookings and ratings (before the roll-ups)
+        seed_agreements_demo()  # agreements on the active matches, a few pairing-fit answers
         seed_analytics_demo()  # a past cohort, surveys, roster history, roll-ups
         seed_groups_demo()  # acme's employee resource groups (employee groups)
         seed_skills_demo()  # acme's skills catalogue, a skills program with a gap in AI and data, skills growth

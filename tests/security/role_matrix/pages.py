@@ -189,6 +189,16 @@ PAGES = {
         "GET": "404 403 200 404 login",
         "POST": "404 403 400 404 login",
     },
+    "/o/<org_slug>/mentoring/matches/<match_pk>/agreement/": {
+        "GET": "404 403 200 404 login",
+        "POST": "404 403 400 404 login",
+    },
+    "/o/<org_slug>/mentoring/matches/<match_pk>/agreement/confirm/": {"POST": "404 403 2xx/3xx 404 login"},
+    "/o/<org_slug>/mentoring/matches/<match_pk>/fit/": {"POST": "404 403 2xx/3xx 404 login"},
+    "/o/<org_slug>/mentoring/matches/<match_pk>/fit/rematch/": {
+        "GET": "404 403 2xx/3xx 404 login",
+        "POST": "404 403 2xx/3xx 404 login",
+    },
     "/o/<org_slug>/mentoring/matches/<match_pk>/sessions/new/": {
         "GET": "404 403 200 404 login",
         "POST": "404 403 400 404 login",
