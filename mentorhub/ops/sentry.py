@@ -17,6 +17,7 @@ import sentry_sdk
 from sentry_sdk.integrations.redis import RedisIntegration
 
 from .context import identity_now
+from .logging import redact_path
 
 # Request headers an error report may keep: technical, never about the person.
 KEPT_HEADERS = frozenset({"accept", "content-type", "content-length", "x-request-id", "hx-request"})
@@ -32,7 +33,8 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
             request["headers"] = {k: v for k, v in headers.items() if k.lower() in KEPT_HEADERS}
         url = request.get("url")
         if isinstance(url, str):
-            request["url"] = url.split("?", 1)[0]
+            # A path can carry a link's secret (a shared record, a calendar feed): kept as its route's words.
+            request["url"] = redact_path(url.split("?", 1)[0])
     event.pop("user", None)
     tags = event.setdefault("tags", {})
     for key in ("request_id", "organization_id", "task_name"):

@@ -137,7 +137,7 @@ def busy_feed_refresh(*, organization: Organization, feed_id: int, now: datetime
             max_bytes=FETCH_MAX_BYTES,
             accept="text/calendar, text/plain;q=0.5, */*;q=0.1",
         )
-        intervals = busy_intervals(result.body, start=now, end=now + WINDOW, zone=zone_or_utc(feed.employee.time_zone))
+        intervals = _busy_intervals_or_parse_error(result.body, now, zone_or_utc(feed.employee.time_zone))
     except (FetchError, CalendarParseError) as error:
         # The error's text names the host at most, never the address (mentorhub/web/safe_fetch.py).
         logger.info("busy feed %s of organization %s failed: %s", feed.pk, organization.pk, type(error).__name__)
@@ -184,3 +184,15 @@ def _failed(organization: Organization, feed: BusyFeed, now: datetime, message: 
             url=reverse("busy-feed", kwargs={"org_slug": organization.slug}),
         )
     return "switched_off"
+
+
+def _busy_intervals_or_parse_error(body: bytes, now: datetime, zone) -> list:
+    """A calendar file we cannot read (two RRULEs on one event, a malformed date...) is the feed's failure, shown to
+    its owner and counted toward switching it off, never a task that dies on every hourly run."""
+    try:
+        return busy_intervals(body, start=now, end=now + WINDOW, zone=zone)
+    except CalendarParseError:
+        raise
+    except Exception as error:  # any parser failure is the file's, reported as such
+        logger.info("busy feed calendar unreadable: %s", type(error).__name__)
+        raise CalendarParseError("The calendar file could not be read.") from error

@@ -61,6 +61,11 @@ def session_book_slot(
     if not now < starts_at <= now + slot_finder.HORIZON:
         raise ValidationError({"starts_at": ["Pick one of the proposed times (within the next two weeks)."]})
     people = match_people_for(organization=organization, match=found.match, now=now, viewer=employee)
+    # Every member's roster row, locked in one order: two matches that share a person (a mentor with two mentees)
+    # book one after the other, and the second reads the people again below, the first's session included.
+    member_ids = sorted(p.employee.pk for p in people)
+    list(scoped(Employee, organization).select_for_update().filter(pk__in=member_ids).order_by("pk").only("pk"))
+    people = match_people_for(organization=organization, match=found.match, now=now, viewer=employee)
     if extra_busy is None:
         extra_busy = extra_busy_of(organization, [p.employee.pk for p in people], now, now + slot_finder.HORIZON)
     duration = timedelta(minutes=duration_minutes)

@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Organization, User
@@ -159,11 +158,13 @@ def slot_cancel(
 ) -> FlashSlot:
     """The host calls off a slot: its bookings are cancelled and both sides get the calendar's CANCEL."""
     now = now or timezone.now()
+    # Only the host's own slot: another's is "does not exist", decided in the query itself.
     slot = get_scoped_or_404(
-        FlashSlot.objects.select_for_update().select_related("program", "host__employee"), organization, pk=slot_id
+        FlashSlot.objects.select_for_update().select_related("program", "host__employee"),
+        organization,
+        pk=slot_id,
+        host__employee=employee,
     )
-    if slot.host.employee_id != employee.pk:
-        raise Http404("No such office hour.")  # not theirs: the same answer as "does not exist"
     if slot.status == FlashSlot.Status.CANCELLED:
         raise ValidationError("This office hour is already cancelled.")
     if slot.starts_at <= now:

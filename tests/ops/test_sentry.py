@@ -145,3 +145,12 @@ def test_an_error_reaches_the_dsn_without_personal_data(sentry_peer):
     everything = b"".join(Collector.received).decode(errors="replace")
     leaked = [value for value in PERSONAL if value in everything]
     assert not leaked, f"sent to the error reporter: {leaked}"
+
+
+def test_a_link_s_secret_in_the_path_never_reaches_the_report():
+    from mentorhub.ops.sentry import scrub_event
+
+    secret = "rec_" + "A1b2C3d4" * 5
+    event = scrub_event({"request": {"url": f"https://mentorhub.example/record/{secret}/?x=1"}}, {})
+    assert secret not in event["request"]["url"]
+    assert event["request"]["url"].startswith("https://mentorhub.example/record/[")

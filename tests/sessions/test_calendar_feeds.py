@@ -334,3 +334,14 @@ class TestPage:
         assert outsider_client.get(org_url(name, org)).status_code == 404
         assert outsider_client.post(org_url(name, org), {"url": "https://evil.example.com/x.ics"}).status_code == 404
         assert BusyFeed.objects.get().url_host == "calendar.example.com"
+
+
+def test_a_calendar_file_the_parser_cannot_read_is_the_feed_s_error_not_a_crash():
+    from sessions.services.busy_feeds import _busy_intervals_or_parse_error
+
+    broken = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20260324T090000Z\r\n"
+        b"DTEND:20260324T100000Z\r\nRRULE:FREQ=WEEKLY\r\nRRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with pytest.raises(CalendarParseError):
+        _busy_intervals_or_parse_error(broken, NOW, LONDON)

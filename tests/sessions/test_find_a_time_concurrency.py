@@ -8,6 +8,7 @@ import threading
 from datetime import time, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -85,3 +86,34 @@ def test_both_members_click_the_same_time_at_once(org, repeat):
     session = MentoringSession.objects.get(match=pair.match)
     assert {b.session.pk for b in bookings} == {session.pk}
     assert Reminder.objects.filter(session=session, kind="session_invite").count() == 2
+
+
+def test_two_mentees_of_one_mentor_book_the_same_time_at_once(org):
+    """Two matches share the mentor: the second booking waits for the first and finds the mentor busy."""
+    _require_postgresql()
+    mentor = person(org, "lena-shared@alpha.test", zone="Europe/London")
+    first, second = (person(org, f"nate-{n}@alpha.test", zone="America/New_York") for n in (1, 2))
+    pairs = [active_pair(org, mentor=mentor, mentee=mentee) for mentee in (first, second)]
+    for membership in (mentor, first, second):
+        every_hour = [WindowIn(day, time(0), time(23, 59)) for day in range(7)]
+        availability_set(organization=org, actor=None, employee=membership.employee, windows=every_hour, away=[])
+    now = timezone.now()
+    people = match_people_for(organization=org, match=pairs[0].match, now=now, viewer=first.employee)
+    slot = find_slots([p.person for p in people], duration=timedelta(minutes=45), now=now)[0]
+
+    def book(membership, pair):
+        return lambda: session_book_slot(
+            organization=org,
+            actor=None,
+            employee=membership.employee,
+            match_id=pair.match.pk,
+            starts_at=slot.starts_at,
+            duration_minutes=45,
+            extra_busy={},
+        )
+
+    results = _race(book(first, pairs[0]), book(second, pairs[1]))
+    assert sorted(kind for kind, _ in results) == ["error", "ok"], results
+    error = next(outcome for kind, outcome in results if kind == "error")
+    assert isinstance(error, ValidationError) and "no longer suits everyone" in str(error), repr(error)
+    assert MentoringSession.objects.filter(match__in=[p.match for p in pairs], starts_at=slot.starts_at).count() == 1
