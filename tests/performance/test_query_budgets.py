@@ -40,15 +40,16 @@ pytestmark = pytest.mark.django_db
 # Queries a page may make, for whoever reads it (cold cache, the 2 savepoint statements included).
 DEFAULT_BUDGET = 10
 BUDGETS: dict[str, int] = {
-    # One query per table of personal data the registry lists (mentorhub/accounts/privacy/): ~29 tables, not
+    # One query per table of personal data the registry lists (mentorhub/accounts/privacy/): ~39 tables, not
     # rows; a download asked for now and then, not a page read all day.
-    "/o/<org_slug>/my-data/export.json": 37,
-    "/o/<org_slug>/my-data/export.html": 37,
-    "/o/<org_slug>/people/<employee_pk>/export.json": 38,
-    "/o/<org_slug>/people/<employee_pk>/export.html": 38,
+    "/o/<org_slug>/my-data/export.json": 47,
+    "/o/<org_slug>/my-data/export.html": 47,
+    "/o/<org_slug>/people/<employee_pk>/export.json": 48,
+    "/o/<org_slug>/people/<employee_pk>/export.html": 48,
     # Find a time: the match and its members, then everyone's windows, away dates and sessions ahead (one query
     # each, whatever the match's size).
-    "/o/<org_slug>/mentoring/matches/<match_pk>/find-a-time/": 11,
+    # (+1: the busy times of people's own published calendars, sessions/selectors/calendar_feeds.py.)
+    "/o/<org_slug>/mentoring/matches/<match_pk>/find-a-time/": 12,
     # Dashboards: the report's figures from the roll-up's facts and daily figures (analytics/reports/).
     # (+1: the pairing-fit answers of the matches in scope, read live.)
     "/o/<org_slug>/analytics/health/": 25,
@@ -84,8 +85,9 @@ BUDGETS: dict[str, int] = {
     # the person's links and their manager's name.
     "/o/<org_slug>/mentoring/record/": 12,
     # A shared record: the link by its hash, the person's access, the view counted and audited, then the record.
-    "/record/<token>/": 12,
-    "/record/<token>/record.pdf": 12,
+    # (+1: the person's own skills self-ratings, analytics/record_skills.py.)
+    "/record/<token>/": 13,
+    "/record/<token>/record.pdf": 13,
 }
 
 # Routes of the matrix that are no page of the organization's data.
