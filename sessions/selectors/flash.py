@@ -60,13 +60,17 @@ def upcoming_slots(*, organization: Organization, program: Program, now: datetim
 def my_bookings(
     *, organization: Organization, program: Program, employee: Employee, now: datetime
 ) -> list[FlashBooking]:
-    """The person's bookings in the program: upcoming and those of the last weeks (to rate them)."""
-    return list(
+    """The person's bookings in the program: upcoming ones first (soonest first), then those of the last weeks
+    (most recent first, to rate them)."""
+    bookings = list(
         scoped(FlashBooking, organization)
         .filter(program=program, participant__employee=employee, slot__starts_at__gte=now - RECENT)
         .select_related("slot__host__employee", "slot__program", "program")
         .order_by("slot__starts_at", "id")
     )
+    ahead = [booking for booking in bookings if booking.slot.starts_at >= now]
+    past = [booking for booking in bookings if booking.slot.starts_at < now]
+    return ahead + past[::-1]
 
 
 def my_slots(*, organization: Organization, program: Program, employee: Employee, now: datetime) -> list[FlashSlot]:

@@ -284,3 +284,19 @@ def test_the_calendar_feed_lists_bookings_for_booker_and_host(client, flash):
     other = calendar_feed_get_or_create(organization=flash.program.organization, employee=flash.members[1].employee)
     body = client.get(reverse("calendar-feed", kwargs={"token": feed_token(other)})).content
     assert b"flash-" not in body
+
+
+def test_my_bookings_list_the_ones_ahead_first_then_the_recent_past_latest_first(flash):
+    from sessions.selectors.flash import my_bookings
+
+    member = flash.members[0]
+    later, soon, older, recent = (flash.slot(starts_in=timedelta(days=d)) for d in (9, 2, 5, 6))
+    for slot in (later, soon, older, recent):
+        book(flash, member, slot)
+    now = timezone.now()
+    shift_slot(older, now - timedelta(days=10))
+    shift_slot(recent, now - timedelta(days=1))
+    found = my_bookings(
+        organization=flash.program.organization, program=flash.program, employee=member.employee, now=now
+    )
+    assert [b.slot_id for b in found] == [soon.pk, later.pk, recent.pk, older.pk]
