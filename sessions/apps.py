@@ -16,7 +16,7 @@ class MentoringSessionsConfig(AppConfig):
 
         from . import metrics, privacy
         from .extensions import register_busy_source, register_home_todos
-        from .selectors.calendar_feeds import feed_busy_intervals
+        from .selectors.calendar_feeds import feed_busy_source
         from .selectors.notifications import UNREAD_NAVIGATION_COUNT
         from .selectors.pairing_fit import fit_home_todos
         from .services.departures import departures_pending_sessions, employee_departure_sessions
@@ -29,8 +29,4 @@ class MentoringSessionsConfig(AppConfig):
         privacy.register()  # its personal data, in accounts' registry (docs/privacy.md)
         metrics.register()  # the reminders backlog, for the operator's metrics (docs/operations.md)
         # Find a time also avoids what people's own published calendars show busy (sessions/busy_calendar.py).
-        register_busy_source(
-            lambda organization, employee_ids, start, end: feed_busy_intervals(
-                organization=organization, employee_ids=employee_ids, start=start, end=end
-            )
-        )
+        register_busy_source(feed_busy_source)  # a module's function: registering it twice keeps one

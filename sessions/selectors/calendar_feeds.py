@@ -61,3 +61,10 @@ def feed_busy_intervals(
     for employee_id, starts_at, ends_at in rows:
         found[employee_id].append((starts_at, ends_at))
     return {pk: clip(merge(intervals), start, end) for pk, intervals in found.items()}
+
+
+def feed_busy_source(
+    organization: Organization, employee_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """`feed_busy_intervals` in the shape of Find a time's busy sources (sessions/extensions.py)."""
+    return feed_busy_intervals(organization=organization, employee_ids=employee_ids, start=start, end=end)

@@ -41,3 +41,13 @@ def test_another_organization_s_feed_never_counts(org, other_org):
     _feed_with_busy_hour(other_org, stranger, start)
     busy = extra_busy_of(org, [stranger.pk], start - timedelta(days=1), start + timedelta(days=3))
     assert busy.get(stranger.pk, []) == []
+
+
+def test_the_feed_source_is_registered_once_however_often_the_app_starts():
+    from django.apps import apps
+
+    from sessions import extensions
+
+    apps.get_app_config("mentoring_sessions").ready()
+    apps.get_app_config("mentoring_sessions").ready()
+    assert len(extensions._busy_sources) == 1
