@@ -114,7 +114,17 @@ def test_the_impact_report_shows_a_modest_effect(acme):
 
     past = Program.objects.get(organization=acme, name=PAST)
     cohort = build_impact_report(organization=acme, filters=ImpactFilters(program_id=past.pk))
-    assert cohort.participants.value == 50 and cohort.compared.value >= 40
+    # The cohort's 50 participants show, with at least 40 compared with a colleague. When 1 to 4 of them find
+    # no comparable colleague on the day the report is built (who is comparable moves with the roster's dates
+    # and the other demos' enrollments), the documented rule hides the total and shows the compared
+    # (analytics/reports/impact.py, analytics/suppression.py rule 2): seen once in CI on 2026-12-07.
+    figures = (cohort.participants, cohort.compared, cohort.unmatched)
+    assert cohort.compared.shown and 40 <= cohort.compared.value <= 50, figures
+    if cohort.participants.shown:
+        assert cohort.participants.value == 50, figures
+    else:
+        assert cohort.participants.hidden == "complementary" and cohort.unmatched.hidden, figures
+        assert 45 < cohort.compared.value < 50, figures
     assert cohort.retention.horizon_months == 12
     assert cohort.retention.participants.value[0] > cohort.retention.comparison.value[0]
     assert cohort.promotions.participants.value[0] > cohort.promotions.comparison.value[0]
