@@ -36,3 +36,45 @@ def thread_like_the_test(target: Any, *, args: tuple = (), name: str | None = No
 
     context = contextvars.copy_context()
     return threading.Thread(target=context.run, args=(target, *args), name=name)
+
+
+def require_postgresql() -> None:
+    """Skip a test that needs two real transactions on PostgreSQL; in CI (MENTORHUB_REQUIRE_SERVICES) fail it."""
+    import pytest
+    from django.db import connection
+
+    from tests.celery_worker import services_required
+
+    if connection.vendor != "postgresql":
+        reason = "needs two real transactions on PostgreSQL (DATABASE_URL)"
+        if services_required():
+            pytest.fail(f"MENTORHUB_REQUIRE_SERVICES is set, but this test {reason}.")
+        pytest.skip(reason)
+
+
+def race(*calls: Any) -> list:
+    """Run the calls in threads, each on its own database connection, released together by a barrier; each
+    result is ("ok", value) or ("error", exception)."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(index: int, call: Any) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = ("ok", call())
+        except Exception as error:  # collected for the caller's assertions
+            results[index] = ("error", error)
+        finally:
+            connections.close_all()  # this thread's connection
+
+    threads = [thread_like_the_test(worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a transaction never finished"
+    return results

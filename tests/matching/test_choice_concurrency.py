@@ -4,57 +4,22 @@ MENTORHUB_REQUIRE_SERVICES is set (CI)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from matching.models import Match, MatchMember, MentorRequest
 from matching.services.choice import mentor_request_create, mentor_request_decide
 from programs.models import Program
-from tests.celery_worker import services_required
-from tests.helpers import thread_like_the_test
+from tests.helpers import race, require_postgresql
 
 from .builders import engine_cohort
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _require_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        reason = "needs two real transactions on PostgreSQL (DATABASE_URL)"
-        if services_required():
-            pytest.fail(f"MENTORHUB_REQUIRE_SERVICES is set, but this test {reason}.")
-        pytest.skip(reason)
-
-
-def _race(*calls):
-    """Run the calls in threads, each on its own database connection, released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", call())
-        except Exception as error:  # collected for the assertions below
-            results[index] = ("error", error)
-        finally:
-            connections.close_all()  # this thread's connection
-
-    threads = [thread_like_the_test(worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a transaction never finished"
-    return results
-
-
 @pytest.mark.parametrize("repeat", range(3))
 def test_two_acceptances_of_the_last_place_one_wins(org, repeat):
-    _require_postgresql()
+    require_postgresql()
     cohort = engine_cohort(org, match_mode=Program.MatchMode.MENTEE_CHOICE)
     mentor = cohort.add("mentor", skills=["Python"], capacity=2)
     earlier = cohort.add("mentee", skills=["Python"])
@@ -80,7 +45,7 @@ def test_two_acceptances_of_the_last_place_one_wins(org, repeat):
     )
     requests = [ask(first), ask(second)]
 
-    results = _race(accept(requests[0]), accept(requests[1]))
+    results = race(accept(requests[0]), accept(requests[1]))
 
     outcomes = sorted(kind for kind, _ in results)
     assert outcomes == ["error", "ok"], results

@@ -4,12 +4,10 @@ without PostgreSQL; fails instead when MENTORHUB_REQUIRE_SERVICES is set (CI).""
 
 from __future__ import annotations
 
-import threading
 from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.utils import timezone
 
 from sessions.models import MentoringSession, Reminder
@@ -17,47 +15,16 @@ from sessions.selectors.availability import match_people_for
 from sessions.services.availability import WindowIn, availability_set
 from sessions.services.find_a_time import session_book_slot
 from sessions.slot_finder import find_slots
-from tests.celery_worker import services_required
-from tests.helpers import thread_like_the_test
+from tests.helpers import race, require_postgresql
 
 from .factories import active_pair, person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _require_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        reason = "needs two real transactions on PostgreSQL (DATABASE_URL)"
-        if services_required():
-            pytest.fail(f"MENTORHUB_REQUIRE_SERVICES is set, but this test {reason}.")
-        pytest.skip(reason)
-
-
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = ("ok", call())
-        except Exception as error:  # collected for the assertions below
-            results[index] = ("error", error)
-        finally:
-            connections.close_all()
-
-    threads = [thread_like_the_test(worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a transaction never finished"
-    return results
-
-
 @pytest.mark.parametrize("repeat", range(2))
 def test_both_members_click_the_same_time_at_once(org, repeat):
-    _require_postgresql()
+    require_postgresql()
     mentor = person(org, f"lena{repeat}@alpha.test", zone="Europe/London")
     mentee = person(org, f"nate{repeat}@alpha.test", zone="America/New_York")
     pair = active_pair(org, mentor=mentor, mentee=mentee)
@@ -79,7 +46,7 @@ def test_both_members_click_the_same_time_at_once(org, repeat):
             extra_busy={},
         )
 
-    results = _race(book(mentor), book(mentee))
+    results = race(book(mentor), book(mentee))
     assert [kind for kind, _ in results] == ["ok", "ok"], results
     bookings = [booking for _, booking in results]
     assert sorted(b.created for b in bookings) == [False, True]
@@ -90,7 +57,7 @@ def test_both_members_click_the_same_time_at_once(org, repeat):
 
 def test_two_mentees_of_one_mentor_book_the_same_time_at_once(org):
     """Two matches share the mentor: the second booking waits for the first and finds the mentor busy."""
-    _require_postgresql()
+    require_postgresql()
     mentor = person(org, "lena-shared@alpha.test", zone="Europe/London")
     first, second = (person(org, f"nate-{n}@alpha.test", zone="America/New_York") for n in (1, 2))
     pairs = [active_pair(org, mentor=mentor, mentee=mentee) for mentee in (first, second)]
@@ -112,7 +79,7 @@ def test_two_mentees_of_one_mentor_book_the_same_time_at_once(org):
             extra_busy={},
         )
 
-    results = _race(book(first, pairs[0]), book(second, pairs[1]))
+    results = race(book(first, pairs[0]), book(second, pairs[1]))
     assert sorted(kind for kind, _ in results) == ["error", "ok"], results
     error = next(outcome for kind, outcome in results if kind == "error")
     assert isinstance(error, ValidationError) and "no longer suits everyone" in str(error), repr(error)
