@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "matching",
     "sessions.apps.MentoringSessionsConfig",
     "analytics",
+    "integrations",  # Slack, Teams, outgoing webhooks: above every product app, below demo
     "demo",  # demo data and `seed_demo`: above every app, imported by none
 ]
 
@@ -367,7 +368,12 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 # --- I18n, time -----------------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages every page, email, notification, chat message and calendar text is written in. Catalogues:
+# locale/<area>/<lang>/LC_MESSAGES/django.po (docs/translations.md); the person's language is chosen by
+# mentorhub/accounts/languages.py (their profile, else the browser's Accept-Language, else the organization's).
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = sorted(path for path in (BASE_DIR / "locale").glob("*") if path.is_dir())
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("sessions.urls")),
     path("", include("analytics.urls")),
+    path("", include("integrations.urls")),
 ]

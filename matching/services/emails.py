@@ -8,7 +8,12 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
+from mentorhub.accounts.extensions import PersonalNotice, notice_channels_deliver
+
 from ..models import Match, MatchMember
+
+# The chat channels' kind for "you have a match: accept or decline" (mentorhub/accounts/extensions.py).
+MATCH_PROPOSED = "match_proposed"
 
 # Used when no request is at hand to build absolute links (a task, a shell); SITE_URL overrides it.
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -59,6 +64,13 @@ def send_match_emails(match_ids: list[int]) -> int:
             messages.append((subject, body, None, [employee.email]))
     if messages:
         send_mass_mail(messages, fail_silently=False)
+    notice_channels_deliver(
+        [
+            PersonalNotice(member.organization_id, member.participant.employee_id, MATCH_PROPOSED, match_id)
+            for match_id, members in by_match.items()
+            for member in members
+        ]
+    )
     return len(messages)
 
 

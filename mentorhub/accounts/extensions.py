@@ -4,6 +4,7 @@ processor (context_processors.tenancy) asks every registered count, lazily, for 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -92,3 +93,47 @@ def admin_attention(organization: Any) -> list[Attention]:
     for provider in _attention:
         items += provider(organization)
     return items
+
+
+# --- Chat channels: the places people already work (docs/architecture.md: registries) -----------------------
+# A person is told something (a match proposed, a session invitation, a reminder, a check-in, a nudge) by email
+# and in-app notice, written by the app that owns the thing. `integrations` (Slack, Teams) registers a channel
+# here in its AppConfig.ready() and gets every such notice after it was delivered; the channel decides, from the
+# organization's installation and the person's preferences, whether and how to tell the person in chat. A
+# channel is called with a batch and must be cheap (it queues its own task) and idempotent (a reminder retried
+# after a crash is handed over again): key its deliveries on (kind, object_id, employee_id).
+
+
+@dataclass(frozen=True)
+class PersonalNotice:
+    organization_id: int
+    employee_id: int  # the recipient's roster row
+    kind: str  # a Reminder.Kind value ("session_invite", "session_24h", "checkin_due", ...) or "match_proposed"
+    object_id: int  # the reminder's id for reminder kinds; the match's id for "match_proposed"
+
+
+NoticeChannel = Callable[[list[PersonalNotice]], None]
+_notice_channels: list[NoticeChannel] = []
+
+
+def register_notice_channel(channel: NoticeChannel) -> None:
+    """Register a module-level function (tests re-run ready(): a lambda would be registered twice)."""
+    if channel not in _notice_channels:
+        _notice_channels.append(channel)
+
+
+def unregister_notice_channel(channel: NoticeChannel) -> None:
+    if channel in _notice_channels:
+        _notice_channels.remove(channel)
+
+
+def notice_channels_deliver(notices: list[PersonalNotice]) -> None:
+    """Hand delivered notices to every chat channel. A failing channel is logged and does not stop the others
+    nor the caller: email and the in-app notice are already out."""
+    if not notices:
+        return
+    for channel in list(_notice_channels):
+        try:
+            channel(list(notices))
+        except Exception:  # a chat service down must never fail a reminder batch or a match approval
+            logging.getLogger(__name__).exception("Chat channel %s failed", getattr(channel, "__name__", channel))

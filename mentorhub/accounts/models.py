@@ -10,6 +10,7 @@ import string
 import zoneinfo
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, URLValidator
@@ -85,6 +86,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=200, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # The person's own choice of language for pages, emails and chat messages; blank: the browser's
+    # Accept-Language, else the organization's default (mentorhub/accounts/languages.py).
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -161,6 +165,9 @@ class Organization(models.Model):
         help_text="A meeting link for sessions without one: a fixed Teams/Zoom address, or a room pattern such as "
         "https://meet.jit.si/mentorhub-{org}-{match}-{session}.",
     )
+    # The language of people who chose none (pages when the browser asks for none we have; emails and chat
+    # messages to people who never signed in). Enrollment questions stay in the words their admin wrote.
+    default_language = models.CharField(max_length=8, default="en", choices=settings.LANGUAGES)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -48,6 +48,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from mentorhub.accounts.extensions import PersonalNotice, notice_channels_deliver
 from mentorhub.accounts.models import Organization
 from mentorhub.db.tenant_scope import all_organizations, organization_scope
 
@@ -245,6 +246,9 @@ def _deliver_for_organization(
     if not ready:
         return
     notices_create(organization, ready)
+    notice_channels_deliver(
+        [PersonalNotice(organization.pk, reminder.recipient_id, reminder.kind, reminder.pk) for reminder, _ in ready]
+    )
     cache.delete_many({unread_cache_key(organization.pk, reminder.recipient_id) for reminder, _ in ready})
     switched_off = email_off(organization, {reminder.recipient_id for reminder, _ in ready})
     to_email = []

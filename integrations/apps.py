@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class IntegrationsConfig(AppConfig):
+    name = "integrations"
+
+    def ready(self) -> None:
+        # Slack, Teams and webhooks register their chat channels and event handlers here (each in its package).
+        pass
