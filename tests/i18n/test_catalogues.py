@@ -88,6 +88,10 @@ def test_compiled_catalogues_match_their_sources():
     for area, language, path in _catalogues():
         mo_path = path.with_suffix(".mo")
         assert mo_path.exists(), f"{area}/{language}: no .mo (run `make messages`)"
-        source = {(e.msgctxt, e.msgid): e.msgstr or dict(e.msgstr_plural) for e in polib.pofile(str(path)) if e.translated()}
-        compiled = {(e.msgctxt, e.msgid): e.msgstr or dict(e.msgstr_plural) for e in polib.mofile(str(mo_path)) if e.msgid}
+        source = {
+            (e.msgctxt, e.msgid): e.msgstr or dict(e.msgstr_plural) for e in polib.pofile(str(path)) if e.translated()
+        }
+        compiled = {
+            (e.msgctxt, e.msgid): e.msgstr or dict(e.msgstr_plural) for e in polib.mofile(str(mo_path)) if e.msgid
+        }
         assert compiled == source, f"{area}/{language}: .mo is out of date (run `make messages`)"
