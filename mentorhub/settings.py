@@ -133,6 +133,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mentorhub.accounts.context_processors.tenancy",
             ],
+            # Django's `date` filter, with each format as the reader's language writes it (docs/translations.md).
+            "builtins": ["mentorhub.web.local_dates"],
         },
     },
 ]
