@@ -107,7 +107,7 @@ def _activate(request: HttpRequest, membership: Membership) -> None:
         from mentorhub.accounts.languages import organization_language
 
         translation.activate(organization_language(membership.organization))
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 def employee_or_none(request: OrgRequest | OrgApiRequest) -> Employee | None:

@@ -38,7 +38,7 @@ class LanguageMiddleware:
         language = page_language(request)
         request.language_chosen = language is not None  # type: ignore[attr-defined]
         translation.activate(language or settings.LANGUAGE_CODE)
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language() or settings.LANGUAGE_CODE)
