@@ -46,7 +46,7 @@ def _period(entry: RecordEntry) -> str:
     start = _day(entry.started_on) or "not started"
     if entry.ended_on:
         return f"{start} to {_day(entry.ended_on)}"
-    return f"{start} to present" if entry.status == "Active" else start
+    return f"{start} to present" if entry.active else start
 
 
 class _RecordPdf(FPDF):
