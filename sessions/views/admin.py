@@ -217,7 +217,7 @@ def goal_templates(request: OrgRequest, program_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, f"Goal template “{template.title}” added.")
+                messages.success(request, _("Goal template “%(title)s” added.") % {"title": template.title})
                 return redirect("goal-templates", org_slug=organization.slug, program_pk=program.pk)
         status = 400
     context = {
@@ -255,7 +255,7 @@ def goal_template_edit(request: OrgRequest, program_pk: int, template_pk: int) -
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, "Goal template saved. Goals made from it before keep their milestones.")
+                messages.success(request, _("Goal template saved. Goals made from it before keep their milestones."))
                 return redirect("goal-templates", org_slug=organization.slug, program_pk=program.pk)
         status = 400
     context = {"nav_section": "programs", "program": program, "template": template, "form": form}
@@ -276,7 +276,7 @@ def goal_template_delete(request: OrgRequest, program_pk: int, template_pk: int)
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, f"Goal template “{template.title}” deleted.")
+            messages.success(request, _("Goal template “%(title)s” deleted.") % {"title": template.title})
         return redirect("goal-templates", org_slug=organization.slug, program_pk=program.pk)
     context = {"nav_section": "programs", "program": program, "template": template}
     return render(request, "sessions/admin_goal_template_delete.html", context)
