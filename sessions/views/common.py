@@ -93,6 +93,11 @@ class MatchSide:
         """The current members who have not asked to complete the match (yet)."""
         return [m for m in self.members if m.current and m.completion_requested_at is None]
 
+    @property
+    def waiting_names(self) -> str:
+        """“Ana Ruiz and Bo Chen”: who has not asked to complete the match yet."""
+        return names(self.waiting_for)
+
 
 def match_side(match: Match, employee: Employee) -> MatchSide:
     members = match_members_of(match)

@@ -9,6 +9,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from matching.services.lifecycle import match_end_early
+from sessions.models import Notification
+from sessions.selectors.agreements import agreement_state
+from sessions.services.agreements import agreement_edit
 from tests.helpers import org_url, page_text
 
 from .factories import active_pair, person
@@ -62,3 +66,25 @@ def test_a_refusal_and_a_message_in_german(org, pair):
     ahead = (timezone.localtime(timezone.now()) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(url, {**data, "starts_at": ahead}, HTTP_ACCEPT_LANGUAGE="de", follow=True)
     assert "Sitzung geplant. Morgan Mentor erhält eine Einladung per E-Mail." in page_text(response)
+
+
+def test_notices_are_written_in_each_recipients_language(org, pair):
+    """A notice is stored as text: it is written once, in the language of the person who reads it."""
+    user = pair.mentee.user
+    user.language = "de"
+    user.save(update_fields=["language"])
+    state = agreement_state(organization=org, match=pair.match)
+    texts = {**state.texts, "goals": "Lead one meeting a month."}
+    agreement_edit(
+        organization=org, actor=None, employee=pair.mentor.employee, match_id=pair.match.pk, sections=texts,
+        version=state.version,
+    )  # fmt: skip
+    told = Notification.objects.get(recipient=pair.mentee.employee, kind=Notification.MATCH_UPDATE)
+    assert told.title == "Morgan Mentor hat Ihre Mentoring-Vereinbarung geändert: Lesen und bestätigen Sie sie"
+    match_end_early(organization=org, actor=None, match_id=pair.match.pk, reason="Moving on", employee=None)
+    ended = Notification.objects.filter(kind=Notification.MATCH_UPDATE).exclude(pk=told.pk)
+    titles = dict(ended.values_list("recipient_id", "title"))
+    assert titles == {
+        pair.mentee.employee.pk: "HR hat Ihr Tandem in Grow Together beendet",
+        pair.mentor.employee.pk: "HR ended your match in Grow Together",
+    }
