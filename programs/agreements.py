@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_SECTION_LENGTH = 4000
 
@@ -76,19 +77,23 @@ def sections_clean(sections: Any, *, field_prefix: str = "") -> dict[str, str]:
     """The sections as given (a mapping of section key to text), trimmed and checked: every section present
     and not empty, none too long, no unknown key. A rule broken is a ValidationError naming the field."""
     if not isinstance(sections, dict):
-        raise ValidationError("Give the agreement as one text per section.")
+        raise ValidationError(_("Give the agreement as one text per section."))
     unknown = sorted(set(sections) - set(SECTION_KEYS))
     if unknown:
-        raise ValidationError(f"Unknown agreement sections: {', '.join(unknown)}.")
+        raise ValidationError(_("Unknown agreement sections: %(sections)s.") % {"sections": ", ".join(unknown)})
     cleaned: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for section in SECTIONS:
         text = sections.get(section.key)
         text = text.strip() if isinstance(text, str) else ""
         if not text:
-            errors[field_prefix + section.key] = [f"Write something under “{section.label}”."]
+            errors[field_prefix + section.key] = [
+                _("Write something under “%(section)s”.") % {"section": section.label}
+            ]
         elif len(text) > MAX_SECTION_LENGTH:
-            errors[field_prefix + section.key] = [f"At most {MAX_SECTION_LENGTH:,} characters."]
+            errors[field_prefix + section.key] = [
+                _("At most %(count)s characters.") % {"count": f"{MAX_SECTION_LENGTH:,}"}
+            ]
         cleaned[section.key] = text
     if errors:
         raise ValidationError(errors)
@@ -99,15 +104,21 @@ def template_clean(template: Any) -> dict[str, str]:
     """A program's template as an admin gives it: a section left empty means the default text (stored empty,
     so a better default reaches it); none too long, no unknown key."""
     if not isinstance(template, dict):
-        raise ValidationError("Give the agreement template as one text per section.")
+        raise ValidationError(_("Give the agreement template as one text per section."))
     unknown = sorted(set(template) - set(SECTION_KEYS))
     if unknown:
-        raise ValidationError(f"Unknown agreement sections: {', '.join(unknown)}.")
+        raise ValidationError(_("Unknown agreement sections: %(sections)s.") % {"sections": ", ".join(unknown)})
     cleaned: dict[str, str] = {}
     for section in SECTIONS:
         text = template.get(section.key)
         text = text.strip() if isinstance(text, str) else ""
         if len(text) > MAX_SECTION_LENGTH:
-            raise ValidationError({f"agreement_{section.key}": [f"At most {MAX_SECTION_LENGTH:,} characters."]})
+            raise ValidationError(
+                {
+                    f"agreement_{section.key}": [
+                        _("At most %(count)s characters.") % {"count": f"{MAX_SECTION_LENGTH:,}"}
+                    ]
+                }
+            )
         cleaned[section.key] = "" if text == section.default else text
     return cleaned

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from mentorhub.web.errors import form_add_service_error
 
@@ -64,16 +65,19 @@ class EnrollmentForm(forms.Form):
         if role == Participant.Role.MENTOR:
             # A circle's facilitator leads a group, not mentees one by one: the question says so.
             self.fields["capacity"] = forms.TypedChoiceField(
-                label="How many people can your circle take?"
+                label=_("How many people can your circle take?")
                 if program.is_group
-                else "How many mentees can you take on?",
+                else _("How many mentees can you take on?"),
                 choices=[(str(n), str(n)) for n in range(1, program.max_mentor_capacity + 1)],
                 coerce=int,
                 initial=str(capacity or program.default_mentor_capacity),
                 help_text=(
-                    f"Members of your circle, up to {program.max_mentor_capacity} in this program."
-                    if program.is_group
-                    else f"Up to {program.max_mentor_capacity} in this program."
+                    (
+                        _("Members of your circle, up to %(count)s in this program.")
+                        if program.is_group
+                        else _("Up to %(count)s in this program.")
+                    )
+                    % {"count": program.max_mentor_capacity}
                 ),
             )
 

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorhub.web.forms import DateInput
 
@@ -45,10 +47,10 @@ MATCH_MODE_HINTS: dict[str, str] = {
 
 class ProgramKindForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What kind of program?",
+        label=gettext_lazy("What kind of program?"),
         choices=Program.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of program."},
+        error_messages={"required": gettext_lazy("Choose the kind of program.")},
     )
 
     @property
@@ -58,24 +60,24 @@ class ProgramKindForm(forms.Form):
 
 class ProgramBasicsForm(forms.Form):
     name = forms.CharField(
-        label="Name",
+        label=gettext_lazy("Name"),
         max_length=160,
-        error_messages={"required": "Give the program a name."},
-        help_text="What participants see, e.g. “Spring 2026 mentoring”.",
+        error_messages={"required": gettext_lazy("Give the program a name.")},
+        help_text=gettext_lazy("What participants see, e.g. “Spring 2026 mentoring”."),
     )
     description = forms.CharField(
-        label="Description",
+        label=gettext_lazy("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Why the program exists and what it asks of people; shown on the enrollment page.",
+        help_text=gettext_lazy("Why the program exists and what it asks of people; shown on the enrollment page."),
     )
-    starts_on = forms.DateField(label="Starts on", required=False, widget=DateInput())
-    ends_on = forms.DateField(label="Ends on", required=False, widget=DateInput())
+    starts_on = forms.DateField(label=gettext_lazy("Starts on"), required=False, widget=DateInput())
+    ends_on = forms.DateField(label=gettext_lazy("Ends on"), required=False, widget=DateInput())
     cadence_per_month = forms.IntegerField(
-        label="Sessions per month",
+        label=gettext_lazy("Sessions per month"),
         min_value=1,
         max_value=30,
-        help_text="How often pairs or circles are expected to meet.",
+        help_text=gettext_lazy("How often pairs or circles are expected to meet."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -83,44 +85,46 @@ class ProgramBasicsForm(forms.Form):
         cleaned = self.cleaned_data
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends < starts:
-            self.add_error("ends_on", "The end date must be on or after the start date.")
+            self.add_error("ends_on", _("The end date must be on or after the start date."))
         return cleaned
 
 
 class ProgramMatchingForm(forms.Form):
-    default_mentor_capacity = forms.IntegerField(label="Mentees per mentor (default)", min_value=1, max_value=50)
+    default_mentor_capacity = forms.IntegerField(
+        label=gettext_lazy("Mentees per mentor (default)"), min_value=1, max_value=50
+    )
     max_mentor_capacity = forms.IntegerField(
-        label="Mentees per mentor (most)",
+        label=gettext_lazy("Mentees per mentor (most)"),
         min_value=1,
         max_value=50,
-        help_text="Mentors choose their own capacity up to this number.",
+        help_text=gettext_lazy("Mentors choose their own capacity up to this number."),
     )
-    circle_min_size = forms.IntegerField(label="Smallest circle", min_value=2, max_value=50)
-    circle_max_size = forms.IntegerField(label="Largest circle", min_value=2, max_value=50)
+    circle_min_size = forms.IntegerField(label=gettext_lazy("Smallest circle"), min_value=2, max_value=50)
+    circle_max_size = forms.IntegerField(label=gettext_lazy("Largest circle"), min_value=2, max_value=50)
     eligible_departments = forms.MultipleChoiceField(
-        label="Departments", required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Departments"), required=False, widget=forms.CheckboxSelectMultiple
     )
     eligible_job_levels = forms.TypedMultipleChoiceField(
-        label="Job levels", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Job levels"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
     eligible_locations = forms.MultipleChoiceField(
-        label="Locations", required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Locations"), required=False, widget=forms.CheckboxSelectMultiple
     )
     max_time_zone_gap_hours = forms.IntegerField(
-        label="Largest time-zone gap (hours)",
+        label=gettext_lazy("Largest time-zone gap (hours)"),
         required=False,
         min_value=0,
         max_value=26,
-        help_text="Pairs further apart than this are never matched. Leave empty for no limit.",
+        help_text=gettext_lazy("Pairs further apart than this are never matched. Leave empty for no limit."),
     )
     match_mode = forms.ChoiceField(
-        label="How matches are made", choices=Program.MatchMode.choices, widget=forms.RadioSelect
+        label=gettext_lazy("How matches are made"), choices=Program.MatchMode.choices, widget=forms.RadioSelect
     )
     objective = forms.ChoiceField(
-        label="What matching aims for",
+        label=gettext_lazy("What matching aims for"),
         choices=Program.Objective.choices,
         widget=forms.RadioSelect,
-        help_text="“Most people matched” helps when mentors are scarce; “best total fit” otherwise.",
+        help_text=gettext_lazy("“Most people matched” helps when mentors are scarce; “best total fit” otherwise."),
     )
 
     def __init__(self, *args: Any, kind: str, roster: Mapping[str, list], **kwargs: Any) -> None:
@@ -164,10 +168,10 @@ class ProgramMatchingForm(forms.Form):
         cleaned = self.cleaned_data
         default, most = cleaned.get("default_mentor_capacity"), cleaned.get("max_mentor_capacity")
         if default and most and default > most:
-            self.add_error("default_mentor_capacity", "The default cannot be more than the most a mentor may take.")
+            self.add_error("default_mentor_capacity", _("The default cannot be more than the most a mentor may take."))
         smallest, largest = cleaned.get("circle_min_size"), cleaned.get("circle_max_size")
         if smallest and largest and smallest > largest:
-            self.add_error("circle_max_size", "The largest circle cannot be smaller than the smallest.")
+            self.add_error("circle_max_size", _("The largest circle cannot be smaller than the smallest."))
         return cleaned
 
 
@@ -175,30 +179,34 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
     """The settings page: everything the wizard asked, on one page, plus the audience by employee groups
     (and, for circles, whether circles are formed within them). The kind changes only in a draft."""
 
-    kind = forms.ChoiceField(label="Kind", choices=Program.Kind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Program.Kind.choices)
     audience_group_ids = forms.TypedMultipleChoiceField(
-        label="Employee groups",
+        label=gettext_lazy("Employee groups"),
         required=False,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only members of the ticked groups may take part. Leave all unticked to open it to everyone.",
+        help_text=gettext_lazy(
+            "Only members of the ticked groups may take part. Leave all unticked to open it to everyone."
+        ),
     )
     circles_within_groups = forms.BooleanField(
-        label="Form circles within one group",
+        label=gettext_lazy("Form circles within one group"),
         required=False,
-        help_text="Each circle's facilitator and members all belong to one of the groups ticked above.",
+        help_text=gettext_lazy("Each circle's facilitator and members all belong to one of the groups ticked above."),
     )
     flash_cancel_hours = forms.IntegerField(
-        label="Bookings can be cancelled until (hours before the start)",
+        label=gettext_lazy("Bookings can be cancelled until (hours before the start)"),
         min_value=0,
         max_value=168,
-        help_text="Flash mentoring: after this, members are asked to tell their host directly.",
+        help_text=gettext_lazy("Flash mentoring: after this, members are asked to tell their host directly."),
     )
 
     agreement_required = forms.BooleanField(
-        label="Require a confirmed agreement before the first session",
+        label=gettext_lazy("Require a confirmed agreement before the first session"),
         required=False,
-        help_text="Members schedule their first session only once everyone in the match confirmed the agreement.",
+        help_text=gettext_lazy(
+            "Members schedule their first session only once everyone in the match confirmed the agreement."
+        ),
     )
     field_order = ["kind", "name", "description", "starts_on", "ends_on", "cadence_per_month"]
 

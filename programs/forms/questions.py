@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Question
 from .common import explained
@@ -36,46 +38,56 @@ TYPE_EXPLANATIONS: dict[str, str] = {
 
 class QuestionForm(forms.Form):
     prompt = forms.CharField(
-        label="Question",
+        label=gettext_lazy("Question"),
         max_length=300,
-        error_messages={"required": "Write the question."},
-        help_text="As mentees (and mentors, unless you give a mentor version below) will read it.",
+        error_messages={"required": gettext_lazy("Write the question.")},
+        help_text=gettext_lazy("As mentees (and mentors, unless you give a mentor version below) will read it."),
     )
     mentor_prompt = forms.CharField(
-        label="Question for mentors (optional)",
+        label=gettext_lazy("Question for mentors (optional)"),
         max_length=300,
         required=False,
-        help_text="Asked of mentors instead, e.g. “Skills you can offer” for “Skills you want to learn”.",
+        help_text=gettext_lazy("Asked of mentors instead, e.g. “Skills you can offer” for “Skills you want to learn”."),
     )
-    help_text = forms.CharField(label="Hint under the question (optional)", max_length=300, required=False)
-    type = forms.ChoiceField(label="Answer type", choices=Question.Type.choices)
+    help_text = forms.CharField(
+        label=gettext_lazy("Hint under the question (optional)"), max_length=300, required=False
+    )
+    type = forms.ChoiceField(label=gettext_lazy("Answer type"), choices=Question.Type.choices)
     options = forms.CharField(
-        label="Options, one per line",
+        label=gettext_lazy("Options, one per line"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Needed for single and multiple choice; suggestions for skills/tags; ignored otherwise.",
+        help_text=gettext_lazy(
+            "Needed for single and multiple choice; suggestions for skills/tags; ignored otherwise."
+        ),
     )
     option_source = forms.ChoiceField(
-        label="Where the options come from",
+        label=gettext_lazy("Where the options come from"),
         choices=Question.OptionSource.choices,
         initial=Question.OptionSource.OWN,
         required=False,  # older clients post no choice: the typed options
         widget=forms.RadioSelect,
-        help_text="The skills catalogue keeps the options in step with your organization's skills (for "
-        "“Multiple choice” or “Skills / tags”).",
+        help_text=gettext_lazy(
+            "The skills catalogue keeps the options in step with your organization's skills (for "
+            "“Multiple choice” or “Skills / tags”)."
+        ),
     )
-    audience = forms.ChoiceField(label="Asked of", choices=Question.Audience.choices, widget=forms.RadioSelect)
-    required = forms.BooleanField(label="An answer is required", required=False)
+    audience = forms.ChoiceField(
+        label=gettext_lazy("Asked of"), choices=Question.Audience.choices, widget=forms.RadioSelect
+    )
+    required = forms.BooleanField(label=gettext_lazy("An answer is required"), required=False)
     rule = forms.ChoiceField(
-        label="How matching uses the answers", choices=Question.Rule.choices, widget=forms.RadioSelect
+        label=gettext_lazy("How matching uses the answers"), choices=Question.Rule.choices, widget=forms.RadioSelect
     )
     weight = forms.TypedChoiceField(
-        label="Weight",
+        label=gettext_lazy("Weight"),
         coerce=int,
         choices=[(str(n), str(n)) for n in range(6)],
         initial="3",
-        help_text="How much this counts next to other questions: 1 a little, 5 a lot. Not used by "
-        "“Must match” and “Not used for matching”.",
+        help_text=gettext_lazy(
+            "How much this counts next to other questions: 1 a little, 5 a lot. Not used by "
+            "“Must match” and “Not used for matching”."
+        ),
     )
 
     def __init__(self, *args: Any, question: Question | None = None, **kwargs: Any) -> None:
@@ -123,14 +135,14 @@ class QuestionForm(forms.Form):
         if cleaned.get("option_source") == Question.OptionSource.SKILLS:
             if kind not in (Question.Type.MULTIPLE, Question.Type.TAGS):
                 self.add_error(
-                    "option_source", "Options from the skills catalogue need “Multiple choice” or “Skills / tags”."
+                    "option_source", _("Options from the skills catalogue need “Multiple choice” or “Skills / tags”.")
                 )
             cleaned["options"] = []  # the service fills them from the catalogue
         elif kind in (Question.Type.SINGLE, Question.Type.MULTIPLE):
             if len(options) < 2:
-                self.add_error("options", "A choice question needs at least two options, one per line.")
+                self.add_error("options", _("A choice question needs at least two options, one per line."))
             elif len(set(options)) != len(options):
-                self.add_error("options", "Each option must be different.")
+                self.add_error("options", _("Each option must be different."))
         elif kind in (Question.Type.SCALE, Question.Type.TEXT):
             cleaned["options"] = []
         rule = cleaned.get("rule")

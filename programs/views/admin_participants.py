@@ -15,6 +15,7 @@ from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.csv_safety import safe_cell
@@ -117,10 +118,10 @@ def participants_decide_view(request: OrgRequest, program_pk: int) -> HttpRespon
     back = QueryDict(request.POST.get("return_query", ""))
     back_url = _list_url(request, program, {**_filters(back), "page": back.get("page", "")})
     if decision not in DECISION_LABELS:
-        messages.error(request, "Choose approve, waitlist or decline.")
+        messages.error(request, _("Choose approve, waitlist or decline."))
         return redirect(back_url)
     if not ids:
-        messages.error(request, "Tick at least one person first.")
+        messages.error(request, _("Tick at least one person first."))
         return redirect(back_url)
     if decision == "decline" and request.POST.get("confirm") != "yes":
         chosen = list(selectors.program_participants(organization=organization, program=program).filter(pk__in=ids))

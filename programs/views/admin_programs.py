@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -182,7 +183,11 @@ def program_move_view(request: OrgRequest, program_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
-        messages.success(request, f"“{program.name}” is now {program.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("“%(program)s” is now %(status)s.")
+            % {"program": program.name, "status": program.get_status_display().lower()},
+        )
     return redirect(detail_url)
 
 
@@ -203,7 +208,7 @@ def program_edit(request: OrgRequest, program_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, "Settings saved.")
+                messages.success(request, _("Settings saved."))
                 return redirect("program-detail", org_slug=organization.slug, program_pk=program.pk)
         status = 400
     else:
