@@ -5,7 +5,7 @@ mentorhub.web.errors.form_add_service_error)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -19,29 +19,40 @@ from ..models import Program
 from ..services.programs import AUDIENCE_KEY, PROGRAM_FIELDS, audience_group_ids
 from .common import explained, roster_choices
 
-KIND_DESCRIPTIONS: dict[str, str] = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+KIND_DESCRIPTIONS: dict[str, StrOrPromise] = {
     Program.Kind.ONE_ON_ONE: (
-        "A mentor and a mentee meet regularly, one to one. Mentors are usually more senior; each can take a "
-        "few mentees. The classic choice for career growth and skills."
+        gettext_lazy(
+            "A mentor and a mentee meet regularly, one to one. Mentors are usually more senior; each can take a "
+            "few mentees. The classic choice for career growth and skills."
+        )
     ),
     Program.Kind.GROUP: (
-        "Small circles of peers meet with a facilitator (the mentor). Good for reaching many people at once, "
-        "for topics such as leadership or inclusion, and when mentors are scarce."
+        gettext_lazy(
+            "Small circles of peers meet with a facilitator (the mentor). Good for reaching many people at once, "
+            "for topics such as leadership or inclusion, and when mentors are scarce."
+        )
     ),
     Program.Kind.REVERSE: (
-        "A more junior employee mentors a more senior one, e.g. on AI tools, social media or how new "
-        "colleagues work. Matching puts the mentor at a lower job level than the mentee."
+        gettext_lazy(
+            "A more junior employee mentors a more senior one, e.g. on AI tools, social media or how new "
+            "colleagues work. Matching puts the mentor at a lower job level than the mentee."
+        )
     ),
     Program.Kind.FLASH: (
-        "Mentors publish office hours; enrolled members book a one-off session on a topic, without a "
-        "long-term match. No matching runs: good for quick advice and for reaching busy mentors."
+        gettext_lazy(
+            "Mentors publish office hours; enrolled members book a one-off session on a topic, without a "
+            "long-term match. No matching runs: good for quick advice and for reaching busy mentors."
+        )
     ),
 }
 
-MATCH_MODE_HINTS: dict[str, str] = {
-    Program.MatchMode.ADMIN: "You run matching, review the proposals and approve them.",
-    Program.MatchMode.MENTEE_CHOICE: "Each mentee sees their best suggestions and picks one.",
-    Program.MatchMode.AUTOMATIC: "Matches are approved as soon as matching runs.",
+MATCH_MODE_HINTS: dict[str, StrOrPromise] = {
+    Program.MatchMode.ADMIN: gettext_lazy("You run matching, review the proposals and approve them."),
+    Program.MatchMode.MENTEE_CHOICE: gettext_lazy("Each mentee sees their best suggestions and picks one."),
+    Program.MatchMode.AUTOMATIC: gettext_lazy("Matches are approved as soon as matching runs."),
 }
 
 

@@ -3,7 +3,7 @@ answers). The rules live in services/questions.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -12,27 +12,40 @@ from django.utils.translation import gettext_lazy
 from ..models import Question
 from .common import explained
 
-RULE_EXPLANATIONS: dict[str, str] = {
-    Question.Rule.SAME: "Pairs who give the same answer score higher. Good for meeting format or working hours.",
-    Question.Rule.DIFFERENT: "Pairs who answer differently score higher. Good for mixing backgrounds or departments.",
-    Question.Rule.OVERLAP: "The more choices two people share, the higher they score. Good for goals and topics.",
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+RULE_EXPLANATIONS: dict[str, StrOrPromise] = {
+    Question.Rule.SAME: gettext_lazy(
+        "Pairs who give the same answer score higher. Good for meeting format or working hours."
+    ),
+    Question.Rule.DIFFERENT: gettext_lazy(
+        "Pairs who answer differently score higher. Good for mixing backgrounds or departments."
+    ),
+    Question.Rule.OVERLAP: gettext_lazy(
+        "The more choices two people share, the higher they score. Good for goals and topics."
+    ),
     Question.Rule.OFFERS_WANTS: (
-        "Compares what a mentor can offer with what a mentee wants. Ask it of both, and give a mentor prompt "
-        "such as “Skills you can offer”."
+        gettext_lazy(
+            "Compares what a mentor can offer with what a mentee wants. Ask it of both, and give a mentor prompt "
+            "such as “Skills you can offer”."
+        )
     ),
     Question.Rule.MUST: (
-        "A hard filter: two people who share no answer are never matched (e.g. a common language). The weight "
-        "is not used."
+        gettext_lazy(
+            "A hard filter: two people who share no answer are never matched (e.g. a common language). The weight "
+            "is not used."
+        )
     ),
-    Question.Rule.NONE: "Collected for information only; matching ignores it.",
+    Question.Rule.NONE: gettext_lazy("Collected for information only; matching ignores it."),
 }
 
-TYPE_EXPLANATIONS: dict[str, str] = {
-    Question.Type.SINGLE: "Pick one option from a list.",
-    Question.Type.MULTIPLE: "Tick any number of options.",
-    Question.Type.SCALE: "A number from 1 to 5.",
-    Question.Type.TEXT: "A free answer in the person's own words (never used for matching).",
-    Question.Type.TAGS: "A comma-separated list of skills; the options become suggestions.",
+TYPE_EXPLANATIONS: dict[str, StrOrPromise] = {
+    Question.Type.SINGLE: gettext_lazy("Pick one option from a list."),
+    Question.Type.MULTIPLE: gettext_lazy("Tick any number of options."),
+    Question.Type.SCALE: gettext_lazy("A number from 1 to 5."),
+    Question.Type.TEXT: gettext_lazy("A free answer in the person's own words (never used for matching)."),
+    Question.Type.TAGS: gettext_lazy("A comma-separated list of skills; the options become suggestions."),
 }
 
 

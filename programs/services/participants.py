@@ -4,7 +4,7 @@ Keyword-only, typed, atomic, audited, scoped by organization."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
@@ -22,6 +23,9 @@ from ..eligibility import eligible_employees_q, employee_is_eligible
 from ..models import Participant, Program, Question
 from .invitations import invitation_emails_queue
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 S = Program.Status
 P = Participant.Status
 # What a participant may withdraw: an enrollment still in play. Not a declined one (withdrawing and applying
@@ -30,10 +34,10 @@ WITHDRAWABLE = frozenset({P.INVITED, P.APPLIED, P.APPROVED, P.WAITLISTED})
 # Admins approve, waitlist or decline while people apply and while matching is prepared; before that there
 # is nothing to decide, afterwards the decisions are history.
 DECIDING_PROGRAM_STATUSES = frozenset({S.ENROLLING, S.MATCHING})
-WITHDRAW_REFUSALS: dict[str, str] = {
-    P.MATCHED: "You are already matched: end the match instead.",
-    P.WITHDRAWN: "You have already withdrawn.",
-    P.DECLINED: "This application was declined; there is nothing to withdraw.",
+WITHDRAW_REFUSALS: dict[str, StrOrPromise] = {
+    P.MATCHED: gettext_lazy("You are already matched: end the match instead."),
+    P.WITHDRAWN: gettext_lazy("You have already withdrawn."),
+    P.DECLINED: gettext_lazy("This application was declined; there is nothing to withdraw."),
 }
 
 
@@ -133,7 +137,7 @@ def participant_update(
 def participant_withdraw(*, organization: Organization, actor: User, participant_id: int) -> Participant:
     participant = get_scoped_or_404(Participant.objects.select_for_update(), organization, pk=participant_id)
     if participant.status not in WITHDRAWABLE:
-        raise ValidationError(WITHDRAW_REFUSALS.get(participant.status, "This enrollment cannot be withdrawn."))
+        raise ValidationError(WITHDRAW_REFUSALS.get(participant.status, _("This enrollment cannot be withdrawn.")))
     old = participant.status
     participant.status = Participant.Status.WITHDRAWN
     participant.save(update_fields=["status", "updated_at"])

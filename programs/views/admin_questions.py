@@ -192,7 +192,8 @@ def question_move_view(request: OrgRequest, program_pk: int, question_pk: int) -
         if not is_htmx(request):
             messages.error(request, status_message)
     else:
-        status_message = f"Moved “{question.prompt}” {'up' if direction < 0 else 'down'}."
+        moved = _("Moved “%(prompt)s” up.") if direction < 0 else _("Moved “%(prompt)s” down.")
+        status_message = moved % {"prompt": question.prompt}
     if is_htmx(request):
         # The builder is swapped in place; the status line tells screen readers what happened.
         context = {**_builder_context(request, program), "status_message": status_message}

@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -37,10 +38,10 @@ from ..question_sets import QUESTION_SETS
 from ..services.programs import program_create, program_defaults
 
 STEPS = [
-    ("kind", "Kind of program"),
-    ("basics", "Name and dates"),
-    ("matching", "Matching and eligibility"),
-    ("review", "Review and create"),
+    ("kind", gettext_lazy("Kind of program")),
+    ("basics", gettext_lazy("Name and dates")),
+    ("matching", gettext_lazy("Matching and eligibility")),
+    ("review", gettext_lazy("Review and create")),
 ]
 STEP_NAMES = [name for name, _label in STEPS]
 FORM_STEPS = STEP_NAMES[:-1]
