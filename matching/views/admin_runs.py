@@ -113,7 +113,7 @@ def _run_context(request: OrgRequest, program: Program, run: MatchRun) -> dict:
         "nav_section": "programs",
         "program": program,
         "run": run,
-        "run_heading": f"Matching run {run.pk}",
+        "run_heading": _("Matching run %(run)s") % {"run": run.pk},
         "figures": figures,
         "duration": figures.get("duration_s"),
         "weights": _weights_used(request, program, run),
