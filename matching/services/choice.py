@@ -15,9 +15,10 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mentorhub.accounts.languages import language_of_employee
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import get_scoped_or_404, scoped
@@ -161,13 +162,24 @@ def mentor_request_create(
     except IntegrityError:
         raise ValidationError(_("You already have an open request; wait for the answer or withdraw it.")) from None
     audit_record(organization=organization, actor=actor, verb="mentor_request.create", target=request)
-    notify_on_commit(
-        f"{employee.name} would like you as their mentor",
-        f"Hello {mentor.employee.name},\n\n{employee.name} asked you to be their mentor in {program.name}.\n"
-        + (f"\nTheir message: {request.message}\n" if request.message else "")
-        + "\nAccept or decline in MentorHub.\n",
-        [mentor.employee.email],
-    )
+    with translation.override(language_of_employee(organization, mentor.employee)):
+        subject = _("%(name)s would like you as their mentor") % {"name": employee.name}
+        body = (
+            _("Hello %(name)s,") % {"name": mentor.employee.name}
+            + "\n\n"
+            + _("%(name)s asked you to be their mentor in %(program)s.")
+            % {"name": employee.name, "program": program.name}
+            + "\n"
+            + (
+                ("\n" + _("Their message: %(message)s") % {"message": request.message} + "\n")
+                if request.message
+                else ""
+            )
+            + "\n"
+            + _("Accept or decline in MentorHub.")
+            + "\n"
+        )
+    notify_on_commit(subject, body, [mentor.employee.email])
     return request
 
 
@@ -208,12 +220,19 @@ def mentor_request_decide(
             defaults={"reason": "Declined a mentor request"},
         )
         audit_record(organization=organization, actor=actor, verb="mentor_request.decline", target=request)
-        notify_on_commit(
-            f"{request.mentor.employee.name} cannot mentor you this time",
-            f"Hello {request.mentee.employee.name},\n\n{request.mentor.employee.name} declined your request in "
-            f"{program.name}. Pick another mentor from your suggestions in MentorHub.\n",
-            [request.mentee.employee.email],
-        )
+        with translation.override(language_of_employee(organization, request.mentee.employee)):
+            subject = _("%(name)s cannot mentor you this time") % {"name": request.mentor.employee.name}
+            body = (
+                _("Hello %(name)s,") % {"name": request.mentee.employee.name}
+                + "\n\n"
+                + _(
+                    "%(name)s declined your request in %(program)s. Pick another mentor from your suggestions in "
+                    "MentorHub."
+                )
+                % {"name": request.mentor.employee.name, "program": program.name}
+                + "\n"
+            )
+        notify_on_commit(subject, body, [request.mentee.employee.email])
         return request
 
     mentor = scoped(Participant, organization).select_for_update().get(pk=request.mentor_id)
@@ -258,12 +277,18 @@ def mentor_request_decide(
     request.status, request.decided_at = MentorRequest.Status.ACCEPTED, now
     request.save(update_fields=["status", "decided_at"])
     audit_record(organization=organization, actor=actor, verb="mentor_request.accept", target=request)
-    notify_on_commit(
-        f"{request.mentor.employee.name} is your mentor",
-        f"Hello {request.mentee.employee.name},\n\n{request.mentor.employee.name} accepted your request in "
-        f"{program.name}. See your match here:\n{match_url(organization.slug, match.pk)}\n",
-        [request.mentee.employee.email],
-    )
+    with translation.override(language_of_employee(organization, request.mentee.employee)):
+        subject = _("%(name)s is your mentor") % {"name": request.mentor.employee.name}
+        body = (
+            _("Hello %(name)s,") % {"name": request.mentee.employee.name}
+            + "\n\n"
+            + _("%(name)s accepted your request in %(program)s. See your match here:")
+            % {"name": request.mentor.employee.name, "program": program.name}
+            + "\n"
+            + match_url(organization.slug, match.pk)
+            + "\n"
+        )
+    notify_on_commit(subject, body, [request.mentee.employee.email])
     return request
 
 

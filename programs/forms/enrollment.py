@@ -8,7 +8,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorhub.web.errors import form_add_service_error
 
@@ -17,13 +19,13 @@ from ..models import Participant, Program, Question
 
 # A bare row of 1-5 leaves people guessing which end is which: both ends say what they mean, in the radio's own
 # label (read out with the number) and in the hint under the legend.
-SCALE_LOW, SCALE_HIGH = "not at all", "very much"
+SCALE_LOW, SCALE_HIGH = gettext_lazy("not at all"), gettext_lazy("very much")
 SCALE_CHOICES = [
-    ("1", f"1 ({SCALE_LOW})"),
+    ("1", format_lazy("1 ({})", SCALE_LOW)),
     *((str(n), str(n)) for n in range(2, 5)),
-    ("5", f"5 ({SCALE_HIGH})"),
+    ("5", format_lazy("5 ({})", SCALE_HIGH)),
 ]
-SCALE_HINT = f"1 = {SCALE_LOW}, 5 = {SCALE_HIGH}."
+SCALE_HINT = format_lazy("1 = {}, 5 = {}.", SCALE_LOW, SCALE_HIGH)
 
 
 def field_name(question: Question) -> str:
@@ -103,8 +105,10 @@ class EnrollmentForm(forms.Form):
             )
         if question.type == Question.Type.TAGS:
             suggestions = ", ".join(question.options[:12])
-            common["help_text"] = question.help_text or "Separate skills with commas" + (
-                f", e.g. {suggestions}." if suggestions else "."
+            common["help_text"] = question.help_text or (
+                _("Separate skills with commas, e.g. %(suggestions)s.") % {"suggestions": suggestions}
+                if suggestions
+                else _("Separate skills with commas.")
             )
             return forms.CharField(
                 max_length=1200, widget=forms.TextInput(attrs={"list": f"tags-{question.pk}"}), **common

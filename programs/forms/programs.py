@@ -65,7 +65,7 @@ class ProgramKindForm(forms.Form):
     )
 
     @property
-    def kind_options(self) -> list[tuple[Any, str]]:
+    def kind_options(self) -> list[tuple[Any, StrOrPromise]]:
         return explained(self["kind"], KIND_DESCRIPTIONS)
 
 
@@ -171,7 +171,7 @@ class ProgramMatchingForm(forms.Form):
             ].help_text = "Reverse mentors are junior colleagues with a day job: one or two mentees is plenty."
 
     @property
-    def match_mode_options(self) -> list[tuple[Any, str]]:
+    def match_mode_options(self) -> list[tuple[Any, StrOrPromise]]:
         return explained(self["match_mode"], MATCH_MODE_HINTS)
 
     def clean(self) -> dict[str, Any]:

@@ -132,7 +132,7 @@ class QuestionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     @property
-    def rule_options(self) -> list[tuple[Any, str]]:
+    def rule_options(self) -> list[tuple[Any, StrOrPromise]]:
         return explained(self["rule"], RULE_EXPLANATIONS)
 
     def clean_options(self) -> list[str]:
