@@ -8,60 +8,88 @@ progress", "open and regular communication", a relationship that may end without
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_SECTION_LENGTH = 4000
 
 
 @dataclass(frozen=True)
 class Section:
+    """One section; its texts are lazy translations, read in the active language through the properties."""
+
     key: str
-    label: str
-    help_text: str
-    default: str
+    lazy_label: StrOrPromise
+    lazy_help_text: StrOrPromise
+    lazy_default: StrOrPromise
+
+    @property
+    def label(self) -> str:
+        return str(self.lazy_label)
+
+    @property
+    def help_text(self) -> str:
+        return str(self.lazy_help_text)
+
+    @property
+    def default(self) -> str:
+        return str(self.lazy_default)
 
 
 SECTIONS: tuple[Section, ...] = (
     Section(
         "goals",
-        "Our goals",
-        "What you want to have achieved by the end of the match.",
-        "What we want from this match, in a sentence or two each (for example: build the confidence to lead "
-        "a project, learn how decisions are made in another part of the business). We review these goals "
-        "every few sessions and change them when they no longer fit.",
+        gettext_lazy("Our goals"),
+        gettext_lazy("What you want to have achieved by the end of the match."),
+        gettext_lazy(
+            "What we want from this match, in a sentence or two each (for example: build the confidence to lead "
+            "a project, learn how decisions are made in another part of the business). We review these goals "
+            "every few sessions and change them when they no longer fit."
+        ),
     ),
     Section(
         "cadence",
-        "How often we meet",
-        "How often and for how long you meet, and in what form.",
-        "We meet about twice a month for 45 minutes, by video or in person. Whoever cannot make a session "
-        "says so at least a day before and proposes another time.",
+        gettext_lazy("How often we meet"),
+        gettext_lazy("How often and for how long you meet, and in what form."),
+        gettext_lazy(
+            "We meet about twice a month for 45 minutes, by video or in person. Whoever cannot make a session "
+            "says so at least a day before and proposes another time."
+        ),
     ),
     Section(
         "contact",
-        "How we reach each other",
-        "The channels you use between sessions and how quickly you answer.",
-        "Between sessions we write by email or chat; we answer within two working days. Urgent questions "
-        'are fine by chat, and it is fine to say "not now".',
+        gettext_lazy("How we reach each other"),
+        gettext_lazy("The channels you use between sessions and how quickly you answer."),
+        gettext_lazy(
+            "Between sessions we write by email or chat; we answer within two working days. Urgent questions "
+            'are fine by chat, and it is fine to say "not now".'
+        ),
     ),
     Section(
         "confidentiality",
-        "Confidentiality",
-        "What stays between you, and the exceptions.",
-        "What we talk about stays between us unless we both agree otherwise. Neither of us passes on what "
-        "the other shares about colleagues, health or career plans. Notes we share in MentorHub are for the "
-        "two of us; HR sees only that we met, never what was said.",
+        gettext_lazy("Confidentiality"),
+        gettext_lazy("What stays between you, and the exceptions."),
+        gettext_lazy(
+            "What we talk about stays between us unless we both agree otherwise. Neither of us passes on what "
+            "the other shares about colleagues, health or career plans. Notes we share in MentorHub are for the "
+            "two of us; HR sees only that we met, never what was said."
+        ),
     ),
     Section(
         "ending",
-        "Ending the match without fault",
-        "How either of you may end the match, with no one to blame.",
-        "Either of us may end the match at any time, without giving the other a reason and without fault: "
-        "not every pairing fits, and a better match is good for both. We say so through MentorHub, which "
-        "offers a new match, and we thank each other for the time given.",
+        gettext_lazy("Ending the match without fault"),
+        gettext_lazy("How either of you may end the match, with no one to blame."),
+        gettext_lazy(
+            "Either of us may end the match at any time, without giving the other a reason and without fault: "
+            "not every pairing fits, and a better match is good for both. We say so through MentorHub, which "
+            "offers a new match, and we thank each other for the time given."
+        ),
     ),
 )
 SECTION_KEYS = tuple(section.key for section in SECTIONS)

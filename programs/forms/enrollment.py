@@ -92,7 +92,7 @@ class EnrollmentForm(forms.Form):
         }
         if question.type == Question.Type.SINGLE:
             return forms.ChoiceField(
-                choices=[("", "Choose…")] + [(o, o) for o in question.options], widget=forms.Select, **common
+                choices=[("", _("Choose…"))] + [(o, o) for o in question.options], widget=forms.Select, **common
             )
         if question.type == Question.Type.MULTIPLE:
             return forms.MultipleChoiceField(

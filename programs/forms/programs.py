@@ -154,7 +154,7 @@ class ProgramMatchingForm(forms.Form):
         ):
             cast(forms.ChoiceField, self.fields[name]).choices = roster_choices(list(roster.get(key, [])), chosen(name))
         # Eligibility and matching fields are described in words the admin uses for this kind.
-        everyone = "Leave all unticked to let everyone take part."
+        everyone = _("Leave all unticked to let everyone take part.")
         self.fields["eligible_departments"].help_text = everyone
         self.fields["eligible_job_levels"].help_text = everyone
         self.fields["eligible_locations"].help_text = everyone
@@ -245,7 +245,7 @@ class ProgramSettingsForm(ProgramBasicsForm, ProgramMatchingForm):
             del self.fields["flash_cancel_hours"]
         if program.status != Program.Status.DRAFT:
             self.fields["kind"].disabled = True
-            self.fields["kind"].help_text = "The kind can only change while the program is a draft."
+            self.fields["kind"].help_text = _("The kind can only change while the program is a draft.")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
