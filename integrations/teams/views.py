@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -82,16 +83,24 @@ def teams_manifest(request: OrgRequest) -> HttpResponse:
 @require_POST
 @transaction.non_atomic_requests  # a card's action locks its row for its own transaction only, not the Connector calls
 def teams_messages(request: HttpRequest) -> HttpResponse:
-    if len(request.body) > MAX_ACTIVITY_BYTES:
+    """The Bot Framework Connector posts every activity here. Without its JWT: 401, before anything is read."""
+    authorization = request.headers.get("Authorization", "")
+    if not authorization.lower().startswith("bearer "):
+        return JsonResponse({"error": "unauthorized"}, status=401)
+    try:
+        body = request.body
+    except RawPostDataException:  # a form post read by a middleware: not an activity
+        body = b""
+    if len(body) > MAX_ACTIVITY_BYTES:
         return JsonResponse({"error": "too large"}, status=413)
     try:
-        activity = json.loads(request.body)
+        activity = json.loads(body)
     except ValueError:
         activity = None
     if not isinstance(activity, dict):
         return JsonResponse({"error": "not an activity"}, status=400)
     try:
-        activity_claims(request.headers.get("Authorization", ""), activity)
+        activity_claims(authorization, activity)
     except TeamsAuthError:
         return JsonResponse({"error": "unauthorized"}, status=401)
     answer = handle_activity(activity)
