@@ -14,7 +14,7 @@ class TeamsInstallation(models.Model):
     One tenant belongs to one organization: an activity's tenant id names the organization it is for."""
 
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="+")
-    tenant_id = models.CharField(max_length=36, help_text="The Microsoft 365 (Entra ID) tenant id, a GUID.")
+    tenant_id = models.CharField(max_length=36, blank=True, help_text="The Microsoft 365 (Entra ID) tenant id, a GUID.")
     enabled = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

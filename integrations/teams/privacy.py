@@ -12,7 +12,7 @@ from mentorhub.accounts.privacy.registry import (
     removed,
 )
 
-from .models import TeamsCard, TeamsInstallation, TeamsLink
+from .models import TeamsCard, TeamsLink
 
 ENTRIES = (
     PersonalData(
@@ -49,8 +49,8 @@ def register() -> None:
         activity_id="the message's id in the Teams conversation: a system identifier",
         service_url="the Bot Framework Connector's address for the person's region: Microsoft's, the same for many",
         note="why a card could not be sent: system text",
+        kind="which notice a card is for (match_proposed, session_invite, ...): a code",
     )
     register_not_personal(
         TeamsLink, service_url="the Bot Framework Connector's address for the person's region: Microsoft's"
     )
-    register_not_personal(TeamsInstallation, tenant_id="the organization's Microsoft 365 directory id")
