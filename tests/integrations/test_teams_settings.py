@@ -15,6 +15,8 @@ from django.contrib.admin.sites import site as admin_site
 
 from integrations.teams.models import TeamsCard, TeamsInstallation, TeamsLink
 from mentorhub.accounts.models import AuditEvent
+from mentorhub.accounts.services.erasure import employee_erase
+from mentorhub.db.tenant_scope import organization_scope
 from tests.admin_checks import assert_changelist_filters_by_organization, assert_read_only_with_organization_first
 from tests.helpers import org_url, page_text
 from tests.sessions.factories import active_pair
@@ -131,3 +133,18 @@ def test_the_django_admin_shows_the_teams_models_read_only(org, other_org, super
         text = assert_changelist_filters_by_organization(superuser_client, model, org, other_org)
         assert "Secret program" not in text
     assert TeamsCard in admin_site._registry
+
+
+def test_erasing_a_person_removes_their_teams_link_and_cards(org, admin, bot_peer):
+    install(org)
+    pair = active_pair(org)
+    other = active_pair(org)
+    for person, user_id in ((pair.mentee.employee, "29:gone"), (other.mentee.employee, "29:stays")):
+        link(org, person, bot_peer, user_id)
+        TeamsCard.objects.create(organization=org, employee=person, kind="match_proposed", object_id=1, title="x")
+
+    with organization_scope(org.pk):
+        employee_erase(organization=org, actor=admin.user, employee=pair.mentee.employee)
+
+    assert list(TeamsLink.objects.values_list("teams_user_id", flat=True)) == ["29:stays"]
+    assert list(TeamsCard.objects.values_list("employee_id", flat=True)) == [other.mentee.employee_id]
