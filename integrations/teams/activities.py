@@ -54,11 +54,20 @@ def handle_activity(activity: dict[str, Any]) -> Answer:
         data = activity["value"]
         _card_action(organization, person, str(data.get("verb", "")), data)
         return Answer()
-    if kind in ("conversationUpdate", "installationUpdate", "message"):
-        if kind == "installationUpdate" and str(activity.get("action", "")).startswith("remove"):
-            return Answer()
+    if kind == "message" or _bot_added(activity):
         _link_and_greet(organization, person)
     return Answer()
+
+
+def _bot_added(activity: dict[str, Any]) -> bool:
+    """The app was just installed for the person (installationUpdate "add"), or the bot joined the personal chat
+    (conversationUpdate with the bot among membersAdded): not a removal, not someone else joining."""
+    if activity.get("type") == "installationUpdate":
+        return str(activity.get("action", "add")).startswith("add")
+    if activity.get("type") == "conversationUpdate":
+        bot_id = (activity.get("recipient") or {}).get("id")
+        return any(member.get("id") == bot_id for member in activity.get("membersAdded") or [])
+    return False
 
 
 def _link(organization: Organization, person: ActivityPerson) -> TeamsLink | None:

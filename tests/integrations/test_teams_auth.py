@@ -113,3 +113,15 @@ def test_someone_not_on_the_roster_is_told_and_not_linked(bot_peer, signing_key,
     assert not TeamsLink.objects.exists()
     (answer,) = bot_peer.sent()
     assert "could not find you" in answer.body["text"]
+
+
+def test_removing_the_app_links_nobody_and_says_nothing(bot_peer, signing_key, ellis):
+    bearer = token(signing_key, bot_peer.service_url)
+    removed = activity(bot_peer, "installationUpdate", action="remove")
+    left = activity(bot_peer, "conversationUpdate", membersRemoved=[{"id": f"28:{APP_ID}"}])
+
+    answers = [post_activity(Client(), body, bearer).status_code for body in (removed, left)]
+
+    assert answers == [200, 200]
+    assert not TeamsLink.objects.exists()
+    assert not bot_peer.sent()
