@@ -38,6 +38,7 @@ class CardContent:
     url: str  # absolute: the page of the thing
     other_url: str = ""  # "propose another time": Find a time, else the schedule page
     questions: tuple[Question, ...] = field(default_factory=tuple)
+    answerable: bool = True  # False: link buttons only (a flash booking's invitation has nothing to confirm)
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -90,7 +91,7 @@ def notice_card(content: CardContent) -> dict[str, Any]:
             _open(_("See why you were matched"), content.url),
         ]
         return _card(body, actions)
-    if content.kind == "session_invite":
+    if content.kind == "session_invite" and content.answerable:
         actions = [
             _execute(_("Confirm"), CONFIRM, content.card_id, "positive"),
             _open(_("Propose another time"), content.other_url or content.url),
@@ -106,6 +107,7 @@ def notice_card(content: CardContent) -> dict[str, Any]:
         "session_1h": _("Open the session"),
         "inactivity_nudge": _("Pick a time"),
         "checkin_due": _("Answer the check-in"),
+        "session_invite": _("Open the session"),
     }
     return _card(body, [_open(labels.get(content.kind, _("Open in MentorHub")), content.url)])
 

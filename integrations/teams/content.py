@@ -77,8 +77,11 @@ def _reminder_content(
     reminder = notice.reminder
     other_url = ""
     questions: tuple[Question, ...] = ()
-    if kind == K.SESSION_INVITE and reminder.session is not None:
-        other_url = _route("find-a-time", org_slug=organization.slug, match_pk=reminder.session.match_id)
+    answerable = True
+    if kind == K.SESSION_INVITE:
+        answerable = reminder.session is not None
+        if reminder.session is not None:
+            other_url = _route("find-a-time", org_slug=organization.slug, match_pk=reminder.session.match_id)
     if kind == K.CHECKIN_DUE:
         questions = _checkin_questions(organization, reminder)
     return CardContent(
@@ -89,6 +92,7 @@ def _reminder_content(
         url=absolute(notice.url),
         other_url=other_url,
         questions=questions,
+        answerable=answerable,
     )
 
 
@@ -118,9 +122,7 @@ def _checkin_questions(organization: Organization, reminder: Reminder) -> tuple[
         scale = SCALES.get(row.type)
         values: tuple[tuple[int, str], ...] = ()
         if scale is not None:
-            values = tuple(
-                (value, _(scale.labels[value - scale.low]) if scale.labels[value - scale.low] else "")
-                for value in range(scale.low, scale.high + 1)
-            )
+            # str(): the labels are analytics' own (translated there, lazily, once its catalogue has them)
+            values = tuple((value, str(scale.labels[value - scale.low])) for value in range(scale.low, scale.high + 1))
         questions.append(Question(input_id=f"q{row.pk}", prompt=row.prompt, required=row.required, scale=values))
     return tuple(questions)

@@ -20,7 +20,7 @@ from tests.helpers import race, require_postgresql
 from tests.sessions.factories import active_pair, api_schedule
 
 from .teams_data import ELLIS, MORGAN, approved_pair, conversation_path, deliver_match, deliver_reminders, invoke
-from .teams_peer import install, link, post_activity, token
+from .teams_peer import activity, install, link, post_activity, token
 
 ACCEPTED = "You accepted. The match starts when everyone has."
 
@@ -190,3 +190,23 @@ def test_two_clicks_racing_accept_once(org, bot_peer, signing_key, django_captur
     assert answers[0] == answers[1] and _texts(answers[0])[1] == ACCEPTED
     assert AuditEvent.objects.filter(organization=org, verb="match.accept").count() == 1
     assert len(bot_peer.updated()) == 1
+
+
+@pytest.mark.django_db
+def test_an_action_submit_from_an_older_client_acts_the_same(
+    org, bot_peer, signing_key, django_capture_on_commit_callbacks
+):
+    """Clients without Universal Actions send the button's data as a message's value (Action.Submit): the same
+    action, once, and the card is updated in place (the message has no invoke answer)."""
+    pair = approved_pair(org, bot_peer)
+    deliver_match(pair.match.pk, django_capture_on_commit_callbacks)
+    card = TeamsCard.objects.get(organization=org)
+    body = activity(bot_peer, "message", user_id=ELLIS, value={"card": card.pk, "verb": "accept"})
+
+    response = post_activity(Client(), body, token(signing_key, bot_peer.service_url))
+
+    assert response.status_code == 200 and response.content == b""
+    assert MatchMember.objects.get(match=pair.match, participant__employee=pair.mentee.employee).response == "accepted"
+    (update,) = bot_peer.updated()
+    assert _texts(update.body["attachments"][0]["content"])[1] == ACCEPTED
+    assert not bot_peer.sent()[1:], "no greeting or other message besides the card"
