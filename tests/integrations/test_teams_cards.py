@@ -4,12 +4,17 @@ token, once. The Bot Connector is a local HTTP server that records the exact pay
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from integrations.teams.content import checkin_assignment
 from integrations.teams.models import TeamsCard, TeamsInstallation
 from sessions.models import Notification, Reminder
+from sessions.services.dispatch import reminders_deliver
+from sessions.services.reminders import reminders_plan_inactivity
 from tests.analytics.survey_data import by_code, pair_due_now
 from tests.sessions.factories import active_pair, api_schedule
 
@@ -211,3 +216,48 @@ def test_a_check_in_card_asks_its_questions(org, bot_peer, django_capture_on_com
             "style": "positive",
         }
     ]
+
+
+def _link_card(notice: Notification, title: str) -> dict:
+    return _message(
+        {
+            "type": "AdaptiveCard",
+            "$schema": SCHEMA,
+            "version": "1.4",
+            "body": [_heading(notice.title), {"type": "TextBlock", "text": notice.body, "wrap": True}],
+            "actions": [{"type": "Action.OpenUrl", "title": title, "url": f"https://mentorhub.example{notice.url}"}],
+        }
+    )
+
+
+def test_the_reminder_the_day_before_links_to_the_session(org, bot_peer, django_capture_on_commit_callbacks):
+    install(org)
+    pair = active_pair(org)
+    link(org, pair.mentee.employee, bot_peer, ELLIS)
+    session = api_schedule(org, pair, by=pair.mentor, starts_at=timezone.now() + timedelta(days=3))
+
+    with django_capture_on_commit_callbacks(execute=True):  # the day before: the invitation and the reminder
+        reminders_deliver(now=session.starts_at - timedelta(hours=23, minutes=59))
+
+    reminder = Reminder.objects.get(session=session, recipient=pair.mentee.employee, kind="session_24h")
+    card = TeamsCard.objects.get(organization=org, kind="session_24h")
+    assert card.object_id == reminder.pk
+    notice = Notification.objects.get(reminder=reminder)
+    post = next(c for c in bot_peer.sent() if c.body["attachments"][0]["content"]["body"][0]["text"] == notice.title)
+    assert post.body == _link_card(notice, "Open the session")
+    assert "tomorrow" in notice.title
+
+
+def test_a_nudge_links_to_the_match_to_pick_a_time(org, bot_peer, django_capture_on_commit_callbacks):
+    install(org)
+    pair = active_pair(org, started_at=timezone.now() - timedelta(days=120))
+    link(org, pair.mentee.employee, bot_peer, ELLIS)
+    reminders_plan_inactivity(organization=org)
+
+    deliver_reminders(django_capture_on_commit_callbacks)
+
+    card = TeamsCard.objects.get(organization=org, kind="inactivity_nudge")
+    notice = Notification.objects.get(reminder_id=card.object_id)
+    (post,) = bot_peer.sent()
+    assert post.body == _link_card(notice, "Pick a time")
+    assert "since you met Morgan Mentor" in notice.title
