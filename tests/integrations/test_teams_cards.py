@@ -261,3 +261,25 @@ def test_a_nudge_links_to_the_match_to_pick_a_time(org, bot_peer, django_capture
     (post,) = bot_peer.sent()
     assert post.body == _link_card(notice, "Pick a time")
     assert "since you met Morgan Mentor" in notice.title
+
+
+def test_a_card_whose_sender_stopped_mid_send_is_sent_by_a_later_hand_over(
+    org, bot_peer, django_capture_on_commit_callbacks
+):
+    pair = approved_pair(org, bot_peer)
+    stuck = TeamsCard.objects.create(
+        organization=org,
+        employee=pair.mentee.employee,
+        kind="match_proposed",
+        object_id=pair.match.pk,
+        status=TeamsCard.Status.SENDING,
+    )
+
+    deliver_match(pair.match.pk, django_capture_on_commit_callbacks)  # its sender may still be at work
+    assert not bot_peer.sent()
+
+    TeamsCard.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(minutes=16))
+    deliver_match(pair.match.pk, django_capture_on_commit_callbacks)
+
+    assert len(bot_peer.sent()) == 1
+    assert TeamsCard.objects.get(pk=stuck.pk).status == TeamsCard.Status.SENT

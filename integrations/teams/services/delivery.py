@@ -2,14 +2,17 @@
 
 Exactly once without locks held across the Connector call: the TeamsCard row is made once (its unique key),
 and a sender claims it with a conditional UPDATE from pending (or failed) to sending; only the claimer sends.
-A notice handed over again (a retried reminder batch) finds the card sent and does nothing."""
+A notice handed over again (a retried reminder batch) finds the card sent and does nothing; a card whose sender
+stopped mid-send is claimed again after STUCK_AFTER."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from mentorhub.accounts.languages import languages_of_employees
@@ -25,6 +28,9 @@ logger = logging.getLogger(__name__)
 S = TeamsCard.Status
 
 Notice = tuple[int, str, int]  # (employee id, kind, object id)
+# A card still "being sent" this long after it was made lost its sender (a worker stopped mid-send: the Connector
+# call times out in seconds): the next hand-over of its notice may claim it again.
+STUCK_AFTER = timedelta(minutes=15)
 
 
 def _card_row(organization: Organization, employee_id: int, kind: str, object_id: int) -> TeamsCard:
@@ -53,9 +59,10 @@ def teams_notices_send(*, organization: Organization, notices: Iterable[Notice])
         if link is None:
             continue
         card = _card_row(organization, employee_id, kind, object_id)
-        claimed = TeamsCard.objects.filter(
-            organization=organization, pk=card.pk, status__in=[S.PENDING, S.FAILED]
-        ).update(status=S.SENDING)
+        claimable = Q(status__in=[S.PENDING, S.FAILED]) | Q(
+            status=S.SENDING, created_at__lt=timezone.now() - STUCK_AFTER
+        )
+        claimed = TeamsCard.objects.filter(claimable, organization=organization, pk=card.pk).update(status=S.SENDING)
         if not claimed:
             continue
         with translation.override(languages[employee_id]):
