@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mentorhub.accounts.middleware.ViewerTimezoneMiddleware",
+    # The page's language: the person's choice, else the browser's, else (tenancy.py) the organization's default.
+    "mentorhub.accounts.middleware.LanguageMiddleware",
     "mentorhub.embedded_scheduler.EmbeddedSchedulerMiddleware",
     # Last: the organization and person as the view left them, for the request's log lines (mentorhub/ops).
     "mentorhub.ops.middleware.RequestIdentityMiddleware",
@@ -131,6 +133,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mentorhub.accounts.context_processors.tenancy",
             ],
+            # Django's `date` filter, with each format as the reader's language writes it (docs/translations.md).
+            "builtins": ["mentorhub.web.local_dates"],
         },
     },
 ]

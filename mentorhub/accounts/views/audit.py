@@ -43,6 +43,8 @@ VERB_LABELS = {
     "organization.directory_update": "Changed the columns members see in the people directory",
     "organization.retention_update": "Changed how long leavers' personal data is kept",
     "organization.video_link_update": "Changed the video link for sessions scheduled without one",
+    "organization.language_update": "Changed the organization's default language",
+    "user.language_update": "Chose a language",
     "roster_import.upload": "Uploaded a roster file",
     "roster_import.apply": "Applied a roster import",
     "roster_import.rerun": "Re-ran a roster import",

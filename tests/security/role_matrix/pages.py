@@ -27,6 +27,12 @@ PAGES = {
         "GET": "200 403 403 404 login",
         "POST": "2xx/3xx 403 403 404 login",
     },
+    # Everyone chooses their own language; only admins the organization's default (a POST without "which" is
+    # the person's own choice: blank, automatic).
+    "/o/<org_slug>/settings/language/": {
+        "GET": "200 200 200 404 login",
+        "POST": "2xx/3xx 2xx/3xx 2xx/3xx 404 login",
+    },
     "/o/<org_slug>/settings/privacy/": {
         "GET": "200 403 403 404 login",
         "POST": "400 403 403 404 login",
