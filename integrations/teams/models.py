@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.accounts.models import Employee, Organization
 
@@ -14,7 +15,9 @@ class TeamsInstallation(models.Model):
     One tenant belongs to one organization: an activity's tenant id names the organization it is for."""
 
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="+")
-    tenant_id = models.CharField(max_length=36, blank=True, help_text="The Microsoft 365 (Entra ID) tenant id, a GUID.")
+    tenant_id = models.CharField(
+        max_length=36, blank=True, help_text=_("The Microsoft 365 (Entra ID) tenant id, a GUID.")
+    )
     enabled = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -35,7 +38,7 @@ class TeamsLink(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
-    teams_user_id = models.CharField(max_length=200, help_text="The user's id in the bot's conversations (29:...).")
+    teams_user_id = models.CharField(max_length=200, help_text=_("The user's id in the bot's conversations (29:...)."))
     aad_object_id = models.CharField(max_length=36, blank=True)
     service_url = models.URLField(max_length=300)
     conversation_id = models.CharField(max_length=300)
@@ -57,10 +60,10 @@ class TeamsCard(models.Model):
     the unique key makes a second send impossible, and the row's `outcome` makes a click act once."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
@@ -68,11 +71,11 @@ class TeamsCard(models.Model):
     object_id = models.BigIntegerField()
     title = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    activity_id = models.CharField(max_length=200, blank=True, help_text="The message's id in the conversation.")
+    activity_id = models.CharField(max_length=200, blank=True, help_text=_("The message's id in the conversation."))
     conversation_id = models.CharField(max_length=300, blank=True)
     service_url = models.URLField(max_length=300, blank=True)
-    note = models.CharField(max_length=300, blank=True, help_text="The last error, when sending failed.")
-    outcome = models.CharField(max_length=300, blank=True, help_text="What the person's click did.")
+    note = models.CharField(max_length=300, blank=True, help_text=_("The last error, when sending failed."))
+    outcome = models.CharField(max_length=300, blank=True, help_text=_("What the person's click did."))
     acted_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
