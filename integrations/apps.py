@@ -1,3 +1,6 @@
+"""Where people already work: Slack and Microsoft Teams apps (chat channels of the notices), and the outgoing
+webhooks that deliver the outbox's domain events to an organization's own endpoints."""
+
 from django.apps import AppConfig
 
 
@@ -6,4 +9,10 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Slack, Teams and webhooks register their chat channels and event handlers here (each in its package).
-        pass
+        from mentorhub.accounts.extensions import register_notice_channel
+
+        from .teams import privacy as teams_privacy
+        from .teams.channel import teams_channel
+
+        register_notice_channel(teams_channel)  # a module-level function: ready() may run again in tests
+        teams_privacy.register()

@@ -2,4 +2,6 @@
 
 from django.urls import path  # noqa: F401 - routes are added by each integration
 
-urlpatterns: list = []
+from .teams.urls import urlpatterns as teams_urls
+
+urlpatterns: list = [*teams_urls]

@@ -45,6 +45,10 @@ PUBLIC_ROUTES = {
     "healthz": "liveness probe: {status: ok}, no data",
     "readyz": "readiness probe: which services answer, no organization's data",
     "metrics": "Prometheus metrics behind METRICS_TOKEN: deployment-wide figures, no organization named",
+    "integrations/teams/messages": (
+        "the Teams bot's endpoint: only the Bot Connector's signed JWT is let in (401); the organization comes "
+        "from the activity's tenant (tests/integrations/test_teams_auth.py)"
+    ),
 }
 # URL parameters that are not objects, with a valid value.
 VALUE_PARAMS = {"role": "mentee"}

@@ -128,6 +128,9 @@ SENTENCES: dict[str, str] = {
     "flash_booking.create": "{actor} booked a flash session ({target})",
     "flash_booking.cancel": "{actor} cancelled a flash booking ({target})",
     "flash_booking.rate": "{actor} rated a flash session",
+    "session.invitation_confirm": "{actor} confirmed a session invitation",
+    "teams.update": "{actor} changed the Microsoft Teams app",
+    "teams.link": "{target} linked their Microsoft Teams account",
 }
 
 # Bulk decisions say how many applications changed (programs/services/participants.py writes {"count"}).

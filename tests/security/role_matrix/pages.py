@@ -76,6 +76,12 @@ PAGES = {
     "/o/<org_slug>/settings/sso/domains/<domain_pk>/verify/": {"POST": "400 403 403 404 login"},
     "/o/<org_slug>/settings/sso/test/": {"POST": "2xx/3xx 403 403 404 login"},
     "/o/<org_slug>/settings/sso/test/result/": {"GET": "200 403 403 404 login"},
+    "/o/<org_slug>/settings/teams/": {
+        "GET": "200 403 403 404 login",
+        "POST": "2xx/3xx 403 403 404 login",
+    },
+    # Without a bot configured (the suite's settings) the package is not there: back to the settings page.
+    "/o/<org_slug>/settings/teams/manifest.zip": {"GET": "302 403 403 404 login"},
     "/o/<org_slug>/groups/": {"GET": "200 403 403 404 login"},
     "/o/<org_slug>/groups/new/": {
         "GET": "200 403 403 404 login",

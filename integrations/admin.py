@@ -1,0 +1,3 @@
+"""The integrations' Django admin: each integration registers its models in its own admin module."""
+
+from .teams import admin as teams_admin  # noqa: F401
