@@ -6,4 +6,6 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Slack, Teams and webhooks register their chat channels and event handlers here (each in its package).
-        pass
+        from . import privacy
+
+        privacy.register()  # its part of accounts' personal-data registry (docs/privacy.md)

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Participant, Program
@@ -257,6 +258,11 @@ def mentor_request_decide(
     request.status, request.decided_at = MentorRequest.Status.ACCEPTED, now
     request.save(update_fields=["status", "decided_at"])
     audit_record(organization=organization, actor=actor, verb="mentor_request.accept", target=request)
+    outbox_record(
+        organization=organization,
+        event_type="match.approved",
+        data={"match_id": match.pk, "program_id": program.pk, "source": "mentor_request"},
+    )
     notify_on_commit(
         f"{request.mentor.employee.name} is your mentor",
         f"Hello {request.mentee.employee.name},\n\n{request.mentor.employee.name} accepted your request in "

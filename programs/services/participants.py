@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
@@ -88,6 +89,17 @@ def participant_enroll(
     except IntegrityError:
         raise ValidationError("You are already enrolled in this program in this role.") from None
     audit_record(organization=organization, actor=actor, verb="participant.enroll", target=participant)
+    outbox_record(
+        organization=organization,
+        event_type="participant.enrolled",
+        data={
+            "participant_id": participant.pk,
+            "program_id": program.pk,
+            "employee_id": employee.pk,
+            "role": role,
+            "status": participant.status,
+        },
+    )
     return participant
 
 

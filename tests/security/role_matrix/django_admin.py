@@ -23,6 +23,7 @@ MODELS = (
     "accounts/invitation",
     "accounts/rosterimport",
     "accounts/auditevent",
+    "accounts/outboxevent",
     "identity/ssoconnection",
     "identity/claimeddomain",
     "identity/ssosigninattempt",
@@ -69,6 +70,8 @@ MODELS = (
     "analytics/participantfact",
     "analytics/programday",
     "analytics/rolluprun",
+    "integrations/webhookendpoint",
+    "integrations/webhookdelivery",
 )
 
 
