@@ -32,7 +32,7 @@ class Receiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                outer.received.append(Received(self.path, {k: v for k, v in self.headers.items()}, body))
+                outer.received.append(Received(self.path, dict(self.headers.items()), body))
                 outer.arrived.set()
                 outer.hold.wait(timeout=120)
                 status = outer.statuses.pop(0) if outer.statuses else 200
