@@ -1,10 +1,11 @@
 """A real webhook receiver on 127.0.0.1 in a thread: records every POST (headers and body) and answers the
-statuses it is given in turn (then 200). `hold` makes it wait before answering (a worker killed meanwhile)."""
+statuses it is given in turn (then 200). `hold` makes it wait before answering; `on_request` runs when a request
+is in, before the answer (a crash test kills the worker there)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,7 @@ class Receiver:
         self.hold = threading.Event()
         self.hold.set()  # cleared by a test that wants the receiver to hang
         self.arrived = threading.Event()
+        self.on_request: Callable[[], None] | None = None  # runs in the server's thread, before the answer
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,6 +36,8 @@ class Receiver:
                 body = self.rfile.read(length)
                 outer.received.append(Received(self.path, dict(self.headers.items()), body))
                 outer.arrived.set()
+                if outer.on_request is not None:
+                    outer.on_request()
                 outer.hold.wait(timeout=120)
                 status = outer.statuses.pop(0) if outer.statuses else 200
                 self.send_response(status)
