@@ -18,7 +18,8 @@ from mentorhub.accounts.models import Organization
 
 class WebhookEndpoint(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    url = models.URLField(max_length=500, verbose_name=_("Endpoint URL"))
+    # Checked by the services (https, a public host: endpoint_url_refusal), and again at every delivery.
+    url = models.CharField(max_length=500, verbose_name=_("Endpoint URL"))
     description = models.CharField(max_length=200, blank=True, verbose_name=_("Description"))
     event_types = models.JSONField(default=list, blank=True)
     secret_encrypted = models.TextField(editable=False)
