@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mentorhub.accounts.privacy.registry import register_not_personal
 
-from .models import WebhookEndpoint
+from .models import WebhookDelivery, WebhookEndpoint
 
 
 def register() -> None:
@@ -14,3 +14,4 @@ def register() -> None:
         description="what an admin wrote about their own system's endpoint",
         disabled_reason="why the endpoint was switched off: system text",
     )
+    register_not_personal(WebhookDelivery, message_id="a random id of the message (the webhook-id header)")
