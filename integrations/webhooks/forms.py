@@ -36,7 +36,3 @@ class EndpointForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
 
-
-def form_field_for(key: str) -> str | None:
-    """Where a service's error about `key` shows on the form."""
-    return key if key in {"url", "description", "event_types"} else None

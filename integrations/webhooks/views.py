@@ -15,7 +15,7 @@ from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.errors import form_add_service_error
 
 from . import selectors
-from .forms import EndpointForm, form_field_for
+from .forms import EndpointForm
 from .services import (
     delivery_send_again,
     endpoint_create,
@@ -66,7 +66,7 @@ def webhook_new(request: OrgRequest) -> HttpResponse:
                 event_types=form.cleaned_data["event_types"],
             )
         except ValidationError as error:
-            form_add_service_error(form, error, field_for=form_field_for)
+            form_add_service_error(form, error)
         else:
             return _secret_page(request, endpoint, secret, created=True)
     status = 400 if request.method == "POST" else 200
@@ -90,7 +90,7 @@ def webhook_detail(request: OrgRequest, endpoint_pk: int) -> HttpResponse:
                 event_types=form.cleaned_data["event_types"],
             )
         except ValidationError as error:
-            form_add_service_error(form, error, field_for=form_field_for)
+            form_add_service_error(form, error)
         else:
             messages.success(request, _("The webhook endpoint is saved."))
             return redirect("webhook-detail", org_slug=organization.slug, endpoint_pk=endpoint.pk)
