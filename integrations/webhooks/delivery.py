@@ -58,6 +58,8 @@ DISABLE_AFTER_FAILURES = 20
 STALE_CLAIM = timedelta(minutes=15)
 TIMEOUT_SECONDS = 10.0
 MAX_LOG = 20
+OUTBOX_KEPT = timedelta(days=7)  # dispatched outbox rows, for inspection
+LOG_KEPT = timedelta(days=90)  # the delivery log of delivered and failed deliveries
 CLAIM_LOCK_CLASS = 0x5748  # first key of pg_advisory_lock(int, int) for webhook claims ("WH")
 
 
@@ -139,7 +141,8 @@ def _claim(now: datetime, limit: int) -> tuple[int, list[int]]:
         _advisory("pg_advisory_lock", claim_id)
     with all_organizations(), transaction.atomic():
         ids = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            # Only the deliveries' rows are locked (of=self), never their endpoints': claims stay independent.
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=S.PENDING, next_attempt_at__lte=now, endpoint__enabled=True)
             .order_by("next_attempt_at", "id")
             .values_list("id", flat=True)[:limit]
@@ -289,10 +292,26 @@ def deliveries_recover(*, now: datetime | None = None) -> int:
     return taken
 
 
+def webhooks_prune(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Forget what is done with: dispatched outbox rows after OUTBOX_KEPT, finished deliveries (and their
+    log) after LOG_KEPT; at most `limit` of each per call. Returns how many rows went."""
+    moment = now or timezone.now()
+    with all_organizations():  # housekeeping across organizations
+        old_events = OutboxEvent.objects.filter(dispatched_at__lt=moment - OUTBOX_KEPT).values_list("pk", flat=True)
+        gone = OutboxEvent.objects.filter(pk__in=list(old_events[:limit])).delete()[0]
+        old_deliveries = WebhookDelivery.objects.filter(
+            status__in=[S.DELIVERED, S.FAILED], created_at__lt=moment - LOG_KEPT
+        ).values_list("pk", flat=True)
+        gone += WebhookDelivery.objects.filter(pk__in=list(old_deliveries[:limit])).delete()[0]
+    return gone
+
+
 def webhooks_deliver(*, now: datetime | None = None) -> SendReport:
-    """The beat task's work: recover, fan out, send."""
+    """The beat task's work: recover, fan out, send, prune."""
     deliveries_recover(now=now)
     for _round in range(20):
         if not outbox_dispatch():
             break
-    return deliveries_send(now=now)
+    report = deliveries_send(now=now)
+    webhooks_prune(now=now)
+    return report

@@ -35,4 +35,3 @@ class EndpointForm(forms.Form):
                 "event_types": endpoint.event_types,
             }
         super().__init__(*args, **kwargs)
-

@@ -236,3 +236,14 @@ def test_an_endpoint_failing_again_and_again_is_switched_off_and_the_admins_told
     org.refresh_from_db()
     employee_create(organization=org, actor=None, values=row("E2"), source="admin")
     assert OutboxEvent.objects.filter(dispatched_at__isnull=True).count() == 0
+
+
+def test_old_outbox_rows_and_finished_deliveries_are_pruned(hook, org):
+    server, _endpoint, _secret = hook
+    employee_create(organization=org, actor=None, values=row("E1"), source="admin")
+    webhooks_deliver()
+    assert OutboxEvent.objects.count() == 1 and WebhookDelivery.objects.count() == 1
+    webhooks_deliver(now=timezone.now() + engine.OUTBOX_KEPT + timedelta(minutes=1))
+    assert OutboxEvent.objects.count() == 0 and WebhookDelivery.objects.count() == 1  # the log stays longer
+    webhooks_deliver(now=timezone.now() + engine.LOG_KEPT + timedelta(minutes=1))
+    assert WebhookDelivery.objects.count() == 0 and len(server.received) == 1
