@@ -7,7 +7,7 @@ it is on (mentorhub/accounts/outbox.py).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -147,12 +147,12 @@ def endpoint_rotate_secret(*, organization: Organization, actor: User, endpoint_
     return secret
 
 
-def endpoint_signing_secrets(endpoint: WebhookEndpoint, *, now: object = None) -> list[str]:
+def endpoint_signing_secrets(endpoint: WebhookEndpoint, *, now: datetime | None = None) -> list[str]:
     """The secrets deliveries are signed with now: the current one, and the previous one during the overlap."""
     moment = now or timezone.now()
     found = [secret_decrypt(endpoint.secret_encrypted)]
     expires = endpoint.previous_secret_expires_at
-    if endpoint.previous_secret_encrypted and expires is not None and expires > moment:  # type: ignore[operator]
+    if endpoint.previous_secret_encrypted and expires is not None and expires > moment:
         found.append(secret_decrypt(endpoint.previous_secret_encrypted))
     return [secret for secret in found if secret]
 
@@ -235,7 +235,6 @@ def delivery_send_again(*, organization: Organization, actor: User, endpoint_id:
     return bool(queued)
 
 
-def event_payload(*, organization: Organization, event_type: str, occurred_at: object, data: dict) -> dict:
+def event_payload(*, organization: Organization, event_type: str, occurred_at: datetime, data: dict) -> dict:
     """The JSON body of a delivery: the Standard Webhooks envelope (type, timestamp, data)."""
-    stamp = occurred_at.isoformat() if hasattr(occurred_at, "isoformat") else str(occurred_at)
-    return {"type": event_type, "timestamp": stamp, "organization": organization.slug, "data": data}
+    return {"type": event_type, "timestamp": occurred_at.isoformat(), "organization": organization.slug, "data": data}
