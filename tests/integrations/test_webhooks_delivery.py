@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -247,3 +248,17 @@ def test_old_outbox_rows_and_finished_deliveries_are_pruned(hook, org):
     assert OutboxEvent.objects.count() == 0 and WebhookDelivery.objects.count() == 1  # the log stays longer
     webhooks_deliver(now=timezone.now() + engine.LOG_KEPT + timedelta(minutes=1))
     assert WebhookDelivery.objects.count() == 0 and len(server.received) == 1
+
+
+def test_the_docs_by_hand_verification_accepts_a_real_delivery(hook, org, settings):
+    """docs/integrations.md's "by hand" snippet, run as written, against what the receiver got."""
+    server, _endpoint, secret = hook
+    employee_create(organization=org, actor=None, values=row("E1"), source="admin")
+    webhooks_deliver()
+    [got] = server.received
+    text = (Path(settings.BASE_DIR) / "docs" / "integrations.md").read_text()
+    snippet = text.split("or by hand:\n\n```python\n", 1)[1].split("```", 1)[0]
+    scope: dict = {}
+    exec(snippet, scope)  # noqa: S102 - the documentation's own code
+    assert scope["verify"](secret, got.headers, got.body) is True
+    assert scope["verify"](secret, got.headers, got.body + b" ") is False
