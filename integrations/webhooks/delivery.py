@@ -267,7 +267,8 @@ def _email_admins(organization: Organization, endpoint: WebhookEndpoint) -> None
 
 
 def deliveries_recover(*, now: datetime | None = None) -> int:
-    """Claimed deliveries of workers that are gone are pending again (their attempt is not counted)."""
+    """Claimed deliveries of workers that are gone are pending again (the attempt counts: one that stopped its
+    worker every time fails after as many attempts as retries allow)."""
     moment = now or timezone.now()
     with all_organizations():
         claims = list(WebhookDelivery.objects.filter(status=S.CLAIMED).values_list("claim_id", flat=True).distinct())
@@ -285,9 +286,12 @@ def deliveries_recover(*, now: datetime | None = None) -> int:
                 orphaned.append(claim_id)
         if not orphaned:
             return 0
-        taken = WebhookDelivery.objects.filter(status=S.CLAIMED, claim_id__in=orphaned).update(
-            status=S.PENDING, claim_id=None, last_error="Taken back from a worker that stopped."
+        rows = WebhookDelivery.objects.filter(status=S.CLAIMED, claim_id__in=orphaned)
+        # A delivery whose every attempt stopped its worker may be what stops them: it fails instead.
+        rows.filter(attempts__gt=len(RETRY_AFTER)).update(
+            status=S.FAILED, claim_id=None, last_error="Its worker stopped during every attempt."
         )
+        taken = rows.update(status=S.PENDING, claim_id=None, last_error="Taken back from a worker that stopped.")
     logger.warning("Webhooks: took back %s deliveries of %s stopped workers", taken, len(orphaned))
     return taken
 

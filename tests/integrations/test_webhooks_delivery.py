@@ -262,3 +262,23 @@ def test_the_docs_by_hand_verification_accepts_a_real_delivery(hook, org, settin
     exec(snippet, scope)  # noqa: S102 - the documentation's own code
     assert scope["verify"](secret, got.headers, got.body) is True
     assert scope["verify"](secret, got.headers, got.body + b" ") is False
+
+
+def test_claims_of_stopped_workers_are_taken_back_and_a_poison_delivery_fails(hook, org):
+    _server, _endpoint, _secret = hook
+    employee_create(organization=org, actor=None, values=row("E1"), source="admin")
+    employee_create(organization=org, actor=None, values=row("E2"), source="admin")
+    engine.outbox_dispatch()
+    first, second = WebhookDelivery.objects.order_by("id")
+    # As a worker leaves them when it is killed: claimed under a claim whose lock nobody holds any more.
+    WebhookDelivery.objects.filter(pk=first.pk).update(status="claimed", claim_id=4242, attempts=1)
+    WebhookDelivery.objects.filter(pk=second.pk).update(
+        status="claimed", claim_id=4242, attempts=len(engine.RETRY_AFTER) + 1
+    )
+
+    assert engine.deliveries_recover(now=timezone.now() + engine.STALE_CLAIM * 2) == 1
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.claim_id) == ("pending", None)
+    assert (second.status, second.last_error) == ("failed", "Its worker stopped during every attempt.")
