@@ -11,8 +11,10 @@ class IntegrationsConfig(AppConfig):
         # Slack, Teams and webhooks register their chat channels and event handlers here (each in its package).
         from mentorhub.accounts.extensions import register_notice_channel
 
+        from . import privacy
         from .teams import privacy as teams_privacy
         from .teams.channel import teams_channel
 
         register_notice_channel(teams_channel)  # a module-level function: ready() may run again in tests
+        privacy.register()  # webhooks' part of accounts' personal-data registry (docs/privacy.md)
         teams_privacy.register()

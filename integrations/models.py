@@ -1,3 +1,6 @@
 """The integrations' data: one module per integration, imported here so Django finds the models."""
 
-from .teams.models import TeamsCard, TeamsInstallation, TeamsLink  # noqa: F401
+from .teams.models import TeamsCard, TeamsInstallation, TeamsLink
+from .webhooks.models import WebhookDelivery, WebhookEndpoint
+
+__all__ = ["TeamsCard", "TeamsInstallation", "TeamsLink", "WebhookDelivery", "WebhookEndpoint"]

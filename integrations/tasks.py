@@ -1,3 +1,6 @@
-"""The integrations' Celery tasks, one module per integration (Celery finds them through this module)."""
+"""The integrations' Celery tasks (found by Celery's autodiscovery here), one module per integration."""
 
-from .teams.tasks import teams_send_notices  # noqa: F401
+from .teams.tasks import teams_send_notices
+from .webhooks.tasks import deliver_webhooks
+
+__all__ = ["deliver_webhooks", "teams_send_notices"]

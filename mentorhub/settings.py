@@ -280,6 +280,12 @@ CELERY_BEAT_SCHEDULE = {
     "complete-departures": {"task": "accounts.complete_departures", "schedule": crontab(minute=5)},
     # Leavers whose retention period is over are erased (docs/privacy.md); before the nightly roll-ups.
     "apply-retention": {"task": "accounts.apply_retention", "schedule": crontab(hour=2, minute=30)},
+    # Outgoing webhooks: the outbox's new events fanned out, due deliveries sent (integrations/webhooks/).
+    "deliver-webhooks": {
+        "task": "integrations.deliver_webhooks",
+        "schedule": env.float("WEBHOOK_DISPATCH_SECONDS", default=15.0),
+        "options": {"expires": 60},
+    },
 }
 # Server-side fetches of addresses people give (mentorhub/web/safe_fetch.py) never reach loopback; tests list
 # the ports of their own loopback servers here. Ignored in production.

@@ -29,6 +29,7 @@ from sessions.services.goals import goal_create, milestone_add
 from sessions.services.record_shares import record_share_create
 
 from .factories import EmployeeFactory, MembershipFactory
+from .integrations.builders import webhook_with_delivery
 from .programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory
 
 # Routes that name neither an organization nor a tenant object, each with the reason it is safe.
@@ -169,6 +170,8 @@ def victim_objects(org, admin):
     # An employee group (the Groups pages) with the victim employee in it, so its member routes name real rows.
     group = EmployeeGroup.objects.create(organization=org, display_name="Sweep group")
     group.memberships.create(organization=org, employee=employee)
+    # A webhook endpoint with a delivery in its log (Settings -> Webhooks).
+    endpoint, delivery = webhook_with_delivery(org, admin.user)
     # The victim admin's first check-in of that match, and an admin's own question in the check-in survey.
     survey = survey_for(organization=org, program=program, kind="checkin")
     assignment = SurveyAssignment.objects.create(
@@ -218,6 +221,8 @@ def victim_objects(org, admin):
         "survey_question_pk": own_question.pk,
         "domain_pk": claimed_domain.pk,
         "group_pk": group.pk,
+        "endpoint_pk": endpoint.pk,
+        "delivery_pk": delivery.pk,
     }
 
 

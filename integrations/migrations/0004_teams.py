@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0010_languages"),
-        ("integrations", "0001_initial"),
+        ("integrations", "0002_webhooks"),
     ]
 
     operations = [

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from mentorhub.accounts.languages import language_of_employee
 from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Participant, Program
@@ -277,6 +278,11 @@ def mentor_request_decide(
     request.status, request.decided_at = MentorRequest.Status.ACCEPTED, now
     request.save(update_fields=["status", "decided_at"])
     audit_record(organization=organization, actor=actor, verb="mentor_request.accept", target=request)
+    outbox_record(
+        organization=organization,
+        event_type="match.approved",
+        data={"match_id": match.pk, "program_id": program.pk, "source": "mentor_request"},
+    )
     with translation.override(language_of_employee(organization, request.mentee.employee)):
         subject = _("%(name)s is your mentor") % {"name": request.mentor.employee.name}
         body = (

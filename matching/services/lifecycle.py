@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
@@ -123,7 +124,21 @@ def _complete(
     match.save(update_fields=["status", "ended_at", "end_reason", "pinned", "updated_at"])
     scoped(MatchMember, organization).filter(match=match, current=True).update(current=False)
     audit_record(organization=organization, actor=actor, verb="match.complete", target=match)
+    _record_ended(organization, match)
     return match
+
+
+def _record_ended(organization: Organization, match: Match) -> None:
+    outbox_record(
+        organization=organization,
+        event_type="match.ended",
+        data={
+            "match_id": match.pk,
+            "program_id": match.program_id,
+            "status": match.status,
+            "ended_at": match.ended_at.isoformat() if match.ended_at else None,
+        },
+    )
 
 
 def matches_complete_finished(*, organization: Organization, today: date | None = None) -> int:
@@ -225,6 +240,7 @@ def match_end_early(
         target=match,
         changes={"reason": [None, reason[:200]], "rematch": [None, can_rematch]},
     )
+    _record_ended(organization, match)
     run = rematch_offer(organization, program, staying) if can_rematch and staying else None
     if departed is not None:
         _follow(organization, match, MatchEndingKind.MEMBER_LEFT, members_before, departed)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Organization, User
+from mentorhub.accounts.outbox import outbox_record_many
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Participant, Program
@@ -202,6 +203,11 @@ def matches_approve(
         verb="match.approve",
         target=program if len(ids) > 1 else scoped(Match, organization).get(pk=ids[0]),
         changes={"count": [None, len(ids)]},
+    )
+    outbox_record_many(
+        organization=organization,
+        event_type="match.approved",
+        items=[{"match_id": pk, "program_id": program.pk, "source": "review"} for pk in ids],
     )
     if notify:
         notify_matched_on_commit(ids)

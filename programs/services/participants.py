@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
@@ -98,6 +99,17 @@ def participant_enroll(
     except IntegrityError:
         raise ValidationError(_("You are already enrolled in this program in this role.")) from None
     audit_record(organization=organization, actor=actor, verb="participant.enroll", target=participant)
+    outbox_record(
+        organization=organization,
+        event_type="participant.enrolled",
+        data={
+            "participant_id": participant.pk,
+            "program_id": program.pk,
+            "employee_id": employee.pk,
+            "role": role,
+            "status": participant.status,
+        },
+    )
     return participant
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from identity.models import EmployeeGroup
 from mentorhub.accounts.models import Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
@@ -217,6 +218,11 @@ def program_move(
         verb=f"program.{MOVE_VERBS[to_status]}",
         target=program,
         changes={"status": [old, to_status]},
+    )
+    outbox_record(
+        organization=organization,
+        event_type="program.status_changed",
+        data={"program_id": program.pk, "old_status": old, "status": to_status},
     )
     if old == S.DRAFT and to_status == S.ENROLLING:
         # Invitations made while the program was a draft were not emailed: there was nothing to open yet.

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..models import MentoringSession, SessionFeedback
@@ -119,7 +120,25 @@ def session_schedule(
     _default_meeting_link(organization, session)
     reminders_plan_session(organization=organization, session=session, recipients=found.members, now=now)
     deliver_reminders_on_commit()
+    _record_event(organization, "session.scheduled", session)
     return session
+
+
+def _record_event(organization: Organization, event_type: str, session: MentoringSession) -> None:
+    """The session's domain event for webhooks: ids, time and format, never its agenda or notes."""
+    outbox_record(
+        organization=organization,
+        event_type=event_type,
+        data={
+            "session_id": session.pk,
+            "match_id": session.match_id,
+            "program_id": session.program_id,
+            "starts_at": session.starts_at.isoformat(),
+            "duration_minutes": session.duration_minutes,
+            "format": session.format,
+            "status": session.status,
+        },
+    )
 
 
 def _default_meeting_link(organization: Organization, session: MentoringSession) -> None:
@@ -231,6 +250,7 @@ def session_log(
     reminders_session_logged(organization=organization, session=session)
     if status == MentoringSession.Status.HELD:
         fit_check_after_held(organization=organization, session=session, members=found.members, now=now)
+        _record_event(organization, "session.held", session)
     return session
 
 
@@ -281,6 +301,7 @@ def session_log_past(
         )
     )
     fit_check_after_held(organization=organization, session=session, members=found.members, now=now)
+    _record_event(organization, "session.held", session)
     if rating is not None:
         feedback_save(
             organization=organization,

@@ -23,6 +23,7 @@ MODELS = (
     "accounts/invitation",
     "accounts/rosterimport",
     "accounts/auditevent",
+    "accounts/outboxevent",
     "identity/ssoconnection",
     "identity/claimeddomain",
     "identity/ssosigninattempt",
@@ -72,6 +73,8 @@ MODELS = (
     "integrations/teamsinstallation",
     "integrations/teamslink",
     "integrations/teamscard",
+    "integrations/webhookendpoint",
+    "integrations/webhookdelivery",
 )
 
 

@@ -82,6 +82,27 @@ PAGES = {
     },
     # Without a bot configured (the suite's settings) the package is not there: back to the settings page.
     "/o/<org_slug>/settings/teams/manifest.zip": {"GET": "302 403 403 404 login"},
+    # Settings -> Webhooks (integrations/webhooks/): admins only.
+    "/o/<org_slug>/settings/webhooks/": {"GET": "200 403 403 404 login"},
+    "/o/<org_slug>/settings/webhooks/new/": {
+        "GET": "200 403 403 404 login",
+        "POST": "400 403 403 404 login",
+    },
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/": {
+        "GET": "200 403 403 404 login",
+        "POST": "400 403 403 404 login",
+    },
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/rotate/": {"POST": "200 403 403 404 login"},
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/enabled/": {"POST": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/delete/": {
+        "GET": "200 403 403 404 login",
+        "POST": "2xx/3xx 403 403 404 login",
+    },
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/test/": {"POST": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/deliveries/": {"GET": "200 403 403 404 login"},
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/deliveries/<delivery_pk>/send-again/": {
+        "POST": "2xx/3xx 403 403 404 login"
+    },
     "/o/<org_slug>/groups/": {"GET": "200 403 403 404 login"},
     "/o/<org_slug>/groups/new/": {
         "GET": "200 403 403 404 login",
