@@ -1,5 +1,7 @@
 """The integrations' page routes (settings pages under /o/<org_slug>/settings/, and the chat services' callbacks)."""
 
-from django.urls import path  # noqa: F401 - routes are added by each integration
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("integrations.slack.urls")),
+]
