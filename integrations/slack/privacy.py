@@ -6,12 +6,11 @@ from __future__ import annotations
 from mentorhub.accounts.privacy.registry import (
     Kind,
     PersonalData,
-    register_not_personal,
     register_personal_data,
     removed,
 )
 
-from .models import SlackInstallation, SlackMessage, SlackPerson
+from .models import SlackMessage, SlackPerson
 
 ENTRIES = (
     PersonalData(
@@ -35,7 +34,3 @@ ENTRIES = (
 
 def register() -> None:
     register_personal_data(*ENTRIES)
-    register_not_personal(
-        SlackInstallation,
-        team_name="the Slack workspace's name: the organization's, not a person's",
-    )
