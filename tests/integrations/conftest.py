@@ -29,9 +29,14 @@ def match(cohort):
 
 
 @pytest.fixture
-def peer(settings, member, cohort):
-    users = {member.employee.email: "UMEMBER", cohort.mentors[0].employee.email: "UMENTOR"}
-    with slack_peer(users) as peer:
+def slack_users(member, cohort) -> dict[str, str]:
+    """Who Slack knows, by email: the member and the mentor of the match."""
+    return {member.employee.email: "UMEMBER", cohort.mentors[0].employee.email: "UMENTOR"}
+
+
+@pytest.fixture
+def peer(settings, slack_users):
+    with slack_peer(slack_users) as peer:
         settings.SLACK_API_BASE_URL = peer.base_url
         settings.SLACK_CLIENT_ID = "client-id-1"
         settings.SLACK_CLIENT_SECRET = "client-secret-1"

@@ -62,7 +62,11 @@ class SlackPeer:
                 return {"ok": False, "error": "users_not_found"}
             return {"ok": True, "user": {"id": user_id, "team_id": TEAM["id"], "deleted": False, "is_bot": False}}
         if method == "chat.postMessage":
-            return {"ok": True, "channel": "D" + str(args.get("channel", ""))[1:], "ts": f"1700000000.{len(self.calls):06d}"}
+            return {
+                "ok": True,
+                "channel": "D" + str(args.get("channel", ""))[1:],
+                "ts": f"1700000000.{len(self.calls):06d}",
+            }
         return {"ok": True}
 
 

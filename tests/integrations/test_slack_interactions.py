@@ -47,28 +47,47 @@ class TestSignatures:
         body = interaction_body(payload)
 
         wrong = signed_headers(body, secret="not-the-secret")
-        assert client.post(reverse(URL), data=body, content_type="application/x-www-form-urlencoded", **wrong).status_code == 401
+        assert (
+            client.post(reverse(URL), data=body, content_type="application/x-www-form-urlencoded", **wrong).status_code
+            == 401
+        )
         old = signed_headers(body, timestamp=int(time.time()) - 6 * 60)
-        assert client.post(reverse(URL), data=body, content_type="application/x-www-form-urlencoded", **old).status_code == 401
+        assert (
+            client.post(reverse(URL), data=body, content_type="application/x-www-form-urlencoded", **old).status_code
+            == 401
+        )
         assert client.post(reverse(URL), data=body, content_type="application/x-www-form-urlencoded").status_code == 401
         assert my_response(match, member) == MatchMember.Response.PENDING  # none of those acted
         assert not peer.calls
 
         good = signed_headers(body)
-        assert client.post(reverse(URL), data=body, content_type="application/x-www-form-urlencoded", **good).status_code == 200
+        assert (
+            client.post(reverse(URL), data=body, content_type="application/x-www-form-urlencoded", **good).status_code
+            == 200
+        )
         assert my_response(match, member) == MatchMember.Response.ACCEPTED
         # The very same request again (a replay): refused.
-        assert client.post(reverse(URL), data=body, content_type="application/x-www-form-urlencoded", **good).status_code == 401
+        assert (
+            client.post(reverse(URL), data=body, content_type="application/x-www-form-urlencoded", **good).status_code
+            == 401
+        )
 
     def test_a_body_changed_after_signing_is_refused(self, client, sent, match, member):
         body = interaction_body(block_action(user_id="UMEMBER", action_id="match_accept", value=str(sent.pk)))
         headers = signed_headers(body)
         tampered = interaction_body(block_action(user_id="UMEMBER", action_id="match_decline", value=str(sent.pk)))
-        assert client.post(reverse(URL), data=tampered, content_type="application/x-www-form-urlencoded", **headers).status_code == 401
+        assert (
+            client.post(
+                reverse(URL), data=tampered, content_type="application/x-www-form-urlencoded", **headers
+            ).status_code
+            == 401
+        )
 
 
 class TestAccept:
-    def test_accept_acts_through_match_respond_once_and_updates_the_message(self, client, org, member, sent, match, peer):
+    def test_accept_acts_through_match_respond_once_and_updates_the_message(
+        self, client, org, member, sent, match, peer
+    ):
         assert post(client, block_action(user_id="UMEMBER", action_id="match_accept", value=str(sent.pk))) == 200
         assert my_response(match, member) == MatchMember.Response.ACCEPTED
         event = AuditEvent.objects.get(organization=org, verb="match.accept")
@@ -85,7 +104,14 @@ class TestAccept:
             ],
         }
         # A second click (a new request, signed a second later) finds the first outcome and acts no more.
-        assert post(client, block_action(user_id="UMEMBER", action_id="match_accept", value=str(sent.pk), trigger_id="t2"), timestamp=int(time.time()) + 1) == 200
+        assert (
+            post(
+                client,
+                block_action(user_id="UMEMBER", action_id="match_accept", value=str(sent.pk), trigger_id="t2"),
+                timestamp=int(time.time()) + 1,
+            )
+            == 200
+        )
         assert AuditEvent.objects.filter(organization=org, verb="match.accept").count() == 1
         assert [call.method for call in peer.calls] == ["chat.update", "chat.update"]
         assert SlackMessage.objects.get(pk=sent.pk).outcome == "accepted"
@@ -99,7 +125,13 @@ class TestAccept:
             organization=org, employee=cohort.mentors[0].employee, slack_user_id="UMENTOR", looked_up_at=timezone.now()
         )
         for user_id in ("UMENTOR", "UNOBODY"):
-            assert post(client, block_action(user_id=user_id, action_id="match_accept", value=str(sent.pk), trigger_id=user_id)) == 200
+            assert (
+                post(
+                    client,
+                    block_action(user_id=user_id, action_id="match_accept", value=str(sent.pk), trigger_id=user_id),
+                )
+                == 200
+            )
         assert my_response(match, member) == MatchMember.Response.PENDING
         assert not AuditEvent.objects.filter(verb="match.accept").exists()
         assert not peer.calls
@@ -112,8 +144,16 @@ class TestAccept:
 
 
 class TestDecline:
-    def test_decline_opens_a_dialog_and_its_reason_declines_through_the_service(self, client, org, member, sent, match, peer):
-        assert post(client, block_action(user_id="UMEMBER", action_id="match_decline", value=str(sent.pk), trigger_id="trig-9")) == 200
+    def test_decline_opens_a_dialog_and_its_reason_declines_through_the_service(
+        self, client, org, member, sent, match, peer
+    ):
+        assert (
+            post(
+                client,
+                block_action(user_id="UMEMBER", action_id="match_decline", value=str(sent.pk), trigger_id="trig-9"),
+            )
+            == 200
+        )
         (opened,) = peer.calls
         assert opened.method == "views.open"
         assert opened.args["trigger_id"] == "trig-9"
@@ -135,7 +175,9 @@ class TestDecline:
             }
 
         body = interaction_body(submission("   "))
-        response = client.post(reverse(URL), data=body, content_type="application/x-www-form-urlencoded", **signed_headers(body))
+        response = client.post(
+            reverse(URL), data=body, content_type="application/x-www-form-urlencoded", **signed_headers(body)
+        )
         assert response.json() == {
             "response_action": "errors",
             "errors": {"reason": "Tell us briefly why, so the next match fits better."},

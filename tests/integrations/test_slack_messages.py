@@ -64,7 +64,9 @@ class TestMatchProposed:
     def test_the_exact_calls_and_blocks(
         self, org, member, match, installation, peer, django_capture_on_commit_callbacks
     ):
-        deliver(django_capture_on_commit_callbacks, PersonalNotice(org.pk, member.employee_id, "match_proposed", match.pk))
+        deliver(
+            django_capture_on_commit_callbacks, PersonalNotice(org.pk, member.employee_id, "match_proposed", match.pk)
+        )
 
         assert [call.method for call in peer.calls] == ["users.lookupByEmail", "chat.postMessage"]
         lookup, post = peer.calls
@@ -114,8 +116,12 @@ class TestMatchProposed:
         assert [call.method for call in peer.calls] == ["users.lookupByEmail"] * 2 + ["chat.postMessage"]
         assert peer.calls[-1].args["channel"] == "UMEMBER"
 
-    def test_without_an_installation_nothing_is_called(self, org, member, match, peer, django_capture_on_commit_callbacks):
-        deliver(django_capture_on_commit_callbacks, PersonalNotice(org.pk, member.employee_id, "match_proposed", match.pk))
+    def test_without_an_installation_nothing_is_called(
+        self, org, member, match, peer, django_capture_on_commit_callbacks
+    ):
+        deliver(
+            django_capture_on_commit_callbacks, PersonalNotice(org.pk, member.employee_id, "match_proposed", match.pk)
+        )
         assert not peer.calls
         assert not SlackMessage.objects.exists()
 
@@ -125,9 +131,15 @@ class TestPreferences:
         self, org, member, match, installation, peer, django_capture_on_commit_callbacks
     ):
         SlackPerson.objects.create(
-            organization=org, employee=member.employee, slack_user_id="UMEMBER", dms_off=True, looked_up_at=timezone.now()
+            organization=org,
+            employee=member.employee,
+            slack_user_id="UMEMBER",
+            dms_off=True,
+            looked_up_at=timezone.now(),
         )
-        deliver(django_capture_on_commit_callbacks, PersonalNotice(org.pk, member.employee_id, "match_proposed", match.pk))
+        deliver(
+            django_capture_on_commit_callbacks, PersonalNotice(org.pk, member.employee_id, "match_proposed", match.pk)
+        )
         assert not peer.calls
         assert SlackMessage.objects.get().status == "skipped"
 

@@ -32,9 +32,11 @@ def test_two_simultaneous_clicks_accept_once(org, member, match, installation, p
         payload = block_action(user_id="UMEMBER", action_id="match_accept", value=str(sent.pk), trigger_id=f"t{offset}")
         body = interaction_body(payload)
         headers = signed_headers(body, timestamp=int(time.time()) + offset)  # two distinct requests, both valid
-        return lambda: Client().post(
-            reverse("slack-interactions"), data=body, content_type="application/x-www-form-urlencoded", **headers
-        ).status_code
+        return lambda: (
+            Client()
+            .post(reverse("slack-interactions"), data=body, content_type="application/x-www-form-urlencoded", **headers)
+            .status_code
+        )
 
     results = race(click(0), click(1))
     assert results == [("ok", 200), ("ok", 200)]
