@@ -5,6 +5,7 @@ doors: admins only, another organization's admin 404."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,7 +14,7 @@ from django.urls import reverse
 from integrations.slack.models import SlackInstallation, SlackMessage
 from mentorhub.accounts.extensions import PersonalNotice, notice_channels_deliver
 from mentorhub.accounts.models import AuditEvent
-from tests.helpers import org_url, page_text
+from tests.helpers import client_for, org_url, page_text
 
 from .slack_peer import BOT_TOKEN, TEAM, basic_auth, signed_headers
 
@@ -68,8 +69,6 @@ class TestInstall:
         assert not SlackInstallation.objects.exists()
 
     def test_another_browser_session_cannot_finish_the_installation(self, org, admin, admin_client, peer):
-        from tests.helpers import client_for
-
         state = _start(admin_client, org)
         other = client_for(admin)  # the same admin, another session: nothing pending there
         assert other.get(f"{reverse('slack-oauth-return')}?code=good-code&state={state}").status_code == 404
@@ -125,8 +124,6 @@ class TestUninstall:
         assert not SlackMessage.objects.exists()
 
     def test_slack_telling_us_the_app_was_uninstalled_removes_it(self, client, org, installation, peer):
-        import json
-
         body = json.dumps(
             {"type": "event_callback", "team_id": TEAM["id"], "event": {"type": "app_uninstalled"}}
         ).encode()
@@ -138,8 +135,6 @@ class TestUninstall:
         assert not peer.calls  # the token is gone at Slack already: nothing to revoke
 
     def test_the_events_url_answers_slacks_verification_challenge(self, client, peer):
-        import json
-
         body = json.dumps({"type": "url_verification", "challenge": "abc123"}).encode()
         response = client.post(
             reverse("slack-events"), data=body, content_type="application/json", **signed_headers(body)

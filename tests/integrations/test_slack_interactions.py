@@ -9,8 +9,9 @@ import time
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from integrations.slack.models import SlackMessage
+from integrations.slack.models import SlackMessage, SlackPerson
 from matching.models import Match, MatchMember
 from mentorhub.accounts.extensions import PersonalNotice, notice_channels_deliver
 from mentorhub.accounts.models import AuditEvent
@@ -118,9 +119,6 @@ class TestAccept:
 
     def test_someone_else_clicking_the_button_acts_on_nothing(self, client, org, member, cohort, sent, match, peer):
         # The mentor's Slack user (linked to the mentor, not to the member the message was for).
-        from integrations.slack.models import SlackPerson
-        from django.utils import timezone
-
         SlackPerson.objects.create(
             organization=org, employee=cohort.mentors[0].employee, slack_user_id="UMENTOR", looked_up_at=timezone.now()
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -62,11 +63,7 @@ def slack_channel(notices: list[PersonalNotice]) -> None:
 
     for organization_id in installed:
         rows = [[n.employee_id, n.kind, n.object_id] for n in wanted if n.organization_id == organization_id]
-        transaction.on_commit(
-            lambda organization_id=organization_id, rows=rows: deliver_notices.delay(
-                organization_id=organization_id, notices=rows
-            )
-        )
+        transaction.on_commit(partial(deliver_notices.delay, organization_id=organization_id, notices=rows))
 
 
 @dataclass

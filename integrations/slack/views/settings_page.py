@@ -95,7 +95,7 @@ def slack_callback(request: OrgRequest) -> HttpResponse:
     try:
         installation = slack_installation_complete(
             organization=request.organization,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             code=request.GET.get("code", ""),
             redirect_uri=_redirect_uri(request),
             client_id=settings.SLACK_CLIENT_ID,
@@ -117,7 +117,7 @@ def slack_uninstall(request: OrgRequest) -> HttpResponse:
     if installation is None:
         return redirect(_page_url(request))
     if request.method == "POST":
-        slack_installation_remove(organization=request.organization, actor=request.user)  # type: ignore[arg-type]
+        slack_installation_remove(organization=request.organization, actor=request.user)
         messages.success(request, _("MentorHub was removed from Slack. Nobody gets Slack messages from it now."))
         return redirect(_page_url(request))
     return render(
