@@ -8,6 +8,7 @@ import json
 from urllib.parse import parse_qs
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -22,10 +23,14 @@ MAX_BODY = 1_000_000
 
 
 def _verified(request: HttpRequest) -> bool:
-    if len(request.body) > MAX_BODY:
+    try:
+        body = request.body
+    except RawPostDataException:  # a multipart form read by a middleware already: not a request from Slack
+        return False
+    if len(body) > MAX_BODY:
         return False
     return request_verified(
-        body=request.body,
+        body=body,
         timestamp=request.headers.get("X-Slack-Request-Timestamp"),
         signature=request.headers.get("X-Slack-Signature"),
     )

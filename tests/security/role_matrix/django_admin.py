@@ -69,6 +69,9 @@ MODELS = (
     "analytics/participantfact",
     "analytics/programday",
     "analytics/rolluprun",
+    "integrations/slackinstallation",
+    "integrations/slackperson",
+    "integrations/slackmessage",
 )
 
 

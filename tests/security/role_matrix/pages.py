@@ -27,6 +27,15 @@ PAGES = {
         "GET": "200 403 403 404 login",
         "POST": "2xx/3xx 403 403 404 login",
     },
+    # Settings -> Slack: installing goes to Slack; the callback without a started installation, and uninstalling
+    # without an installation, go back to the page.
+    "/o/<org_slug>/settings/slack/": {"GET": "200 403 403 404 login"},
+    "/o/<org_slug>/settings/slack/install/": {"POST": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/settings/slack/callback/": {"GET": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/settings/slack/uninstall/": {
+        "GET": "2xx/3xx 403 403 404 login",
+        "POST": "2xx/3xx 403 403 404 login",
+    },
     "/o/<org_slug>/settings/privacy/": {
         "GET": "200 403 403 404 login",
         "POST": "400 403 403 404 login",
