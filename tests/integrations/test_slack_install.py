@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from integrations.slack.models import SlackInstallation, SlackMessage
+from integrations.slack.models import SlackInstallation, SlackMessage, SlackPerson
 from mentorhub.accounts.extensions import PersonalNotice, notice_channels_deliver
 from mentorhub.accounts.models import AuditEvent
 from tests.helpers import client_for, org_url, page_text
@@ -142,3 +142,31 @@ class TestUninstall:
         assert response.json() == {"challenge": "abc123"}
         unsigned = client.post(reverse("slack-events"), data=body, content_type="application/json")
         assert unsigned.status_code == 401
+
+
+class TestMySlackMessages:
+    def test_a_person_switches_slack_messages_off_and_on_and_nothing_is_sent_while_off(
+        self, org, member, member_client, match, installation, peer, django_capture_on_commit_callbacks
+    ):
+        url = org_url("slack-my-messages", org)
+        assert "Send me MentorHub&#x27;s messages in Slack" in page_text(member_client.get(url))
+        assert member_client.post(url, {}).status_code == 302  # the box unticked
+        person = SlackPerson.objects.get(organization=org, employee=member.employee)
+        assert person.dms_off and person.slack_user_id == ""
+
+        with django_capture_on_commit_callbacks(execute=True):
+            notice_channels_deliver([PersonalNotice(org.pk, member.employee_id, "match_proposed", match.pk)])
+        assert not peer.calls
+
+        member_client.post(url, {"wanted": "on"})
+        SlackMessage.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            notice_channels_deliver([PersonalNotice(org.pk, member.employee_id, "match_proposed", match.pk)])
+        # Never looked up for real: the switch alone does not count as a lookup.
+        assert [call.method for call in peer.calls] == ["users.lookupByEmail", "chat.postMessage"]
+
+    def test_another_organizations_member_gets_404(self, org, member, outsider_client):
+        url = org_url("slack-my-messages", org)
+        assert outsider_client.get(url).status_code == 404
+        assert outsider_client.post(url, {}).status_code == 404
+        assert not SlackPerson.objects.exists()

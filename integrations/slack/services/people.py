@@ -4,7 +4,7 @@ person Slack did not know."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,3 +46,20 @@ def slack_person_link(
             defaults={"slack_user_id": user_id, "looked_up_at": now},
         )
     return person if user_id else None
+
+
+NEVER_LOOKED_UP = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def slack_person_messages_set(*, organization: Organization, employee: Employee, wanted: bool) -> SlackPerson:
+    """The person's own switch: Slack messages from MentorHub, or none. Kept with their link (a link made for
+    the switch alone is looked up when there is first something to send)."""
+    with transaction.atomic():
+        person, _created = SlackPerson.objects.update_or_create(
+            organization=organization,
+            employee=employee,
+            defaults={"dms_off": not wanted},
+            create_defaults={"dms_off": not wanted, "looked_up_at": NEVER_LOOKED_UP},
+        )
+        person.full_clean()
+    return person

@@ -30,6 +30,8 @@ PAGES = {
     # Settings -> Slack: installing goes to Slack; the callback without a started installation, and uninstalling
     # without an installation, go back to the page.
     "/o/<org_slug>/settings/slack/": {"GET": "200 403 403 404 login"},
+    # Each person's own switch for Slack messages.
+    "/o/<org_slug>/my-slack/": {"GET": "200 200 200 404 login", "POST": "2xx/3xx 2xx/3xx 2xx/3xx 404 login"},
     "/o/<org_slug>/settings/slack/install/": {"POST": "2xx/3xx 403 403 404 login"},
     "/o/<org_slug>/settings/slack/callback/": {"GET": "2xx/3xx 403 403 404 login"},
     "/o/<org_slug>/settings/slack/uninstall/": {
