@@ -3,6 +3,8 @@ browser session and the organization, the code exchanged at oauth.v2.access, the
 uninstall (asked first; the token revoked, nothing sent after), Slack's own uninstall event, and the page's
 doors: admins only, another organization's admin 404."""
 
+# ruff: noqa: F811 - the fixtures imported from slack_fixtures are named as test arguments
+
 from __future__ import annotations
 
 import json
@@ -16,6 +18,7 @@ from mentorhub.accounts.extensions import PersonalNotice, notice_channels_delive
 from mentorhub.accounts.models import AuditEvent
 from tests.helpers import client_for, org_url, page_text
 
+from .slack_fixtures import cohort, installation, match, peer, slack_users  # noqa: F401 - fixtures (tests/integrations/ has no conftest of its own)
 from .slack_peer import BOT_TOKEN, TEAM, basic_auth, signed_headers
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +173,12 @@ class TestMySlackMessages:
         assert outsider_client.get(url).status_code == 404
         assert outsider_client.post(url, {}).status_code == 404
         assert not SlackPerson.objects.exists()
+
+
+def test_a_workspace_connected_to_another_organization_is_refused(org, other_org, admin_client, peer):
+    SlackInstallation.objects.create(organization=other_org, team_id=TEAM["id"], bot_token_encrypted="x")
+    state = _start(admin_client, org)
+    _come_back(admin_client, f"code=good-code&state={state}")
+    assert [call.method for call in peer.calls] == ["oauth.v2.access", "auth.revoke"]
+    assert peer.calls[1].headers["authorization"] == f"Bearer {BOT_TOKEN}"
+    assert not SlackInstallation.objects.filter(organization=org).exists()

@@ -2,6 +2,8 @@
 through the same services as the web pages, for the person the message was for only, exactly once however
 often (or however simultaneously) the button is clicked, and the message then shows the outcome."""
 
+# ruff: noqa: F811 - the fixtures imported from slack_fixtures are named as test arguments
+
 from __future__ import annotations
 
 import time
@@ -16,6 +18,7 @@ from matching.models import Match, MatchMember
 from mentorhub.accounts.extensions import PersonalNotice, notice_channels_deliver
 from mentorhub.accounts.models import AuditEvent
 
+from .slack_fixtures import cohort, installation, match, peer, slack_users  # noqa: F401 - fixtures (tests/integrations/ has no conftest of its own)
 from .slack_peer import block_action, interaction_body, signed_headers
 
 pytestmark = pytest.mark.django_db

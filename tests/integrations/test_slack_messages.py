@@ -2,6 +2,8 @@
 then chat.postMessage with its blocks), once however often the notice is handed over, cached links, people's
 preferences, and the session invitation's and check-in's buttons."""
 
+# ruff: noqa: F811 - the fixtures imported from slack_fixtures are named as test arguments
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,7 +15,7 @@ from integrations.slack.models import SlackMessage, SlackPerson
 from mentorhub.accounts.extensions import PersonalNotice, notice_channels_deliver
 from sessions.models import NotificationPreference
 
-from .conftest import SITE
+from .slack_fixtures import SITE, cohort, installation, match, peer, slack_users  # noqa: F401 - fixtures (tests/integrations/ has no conftest of its own)
 from .slack_peer import BOT_TOKEN
 
 pytestmark = pytest.mark.django_db

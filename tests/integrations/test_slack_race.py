@@ -2,6 +2,8 @@
 connections: the match is accepted once, audited once, and both requests end showing the one outcome. Skipped
 without PostgreSQL; fails instead when MENTORHUB_REQUIRE_SERVICES is set (CI)."""
 
+# ruff: noqa: F811 - the fixtures imported from slack_fixtures are named as test arguments
+
 from __future__ import annotations
 
 import time
@@ -16,6 +18,7 @@ from mentorhub.accounts.extensions import PersonalNotice, notice_channels_delive
 from mentorhub.accounts.models import AuditEvent
 from tests.helpers import race, require_postgresql
 
+from .slack_fixtures import cohort, installation, match, peer, slack_users  # noqa: F401 - fixtures (tests/integrations/ has no conftest of its own)
 from .slack_peer import block_action, interaction_body, signed_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,6 +1,8 @@
 """The session invitation (Confirm / Propose another time, which opens Find a time) and the check-in (the 1-5
 question as buttons, an optional comment in a dialog, answered through analytics' survey_answer, once)."""
 
+# ruff: noqa: F811 - the fixtures imported from slack_fixtures are named as test arguments
+
 from __future__ import annotations
 
 import time
@@ -19,7 +21,7 @@ from sessions.models import Reminder
 from sessions.services.sessions import session_schedule
 from tests.analytics.survey_data import by_code, pair_due_now
 
-from .conftest import SITE
+from .slack_fixtures import SITE, installation, peer  # noqa: F401 - fixtures (tests/integrations/ has no conftest of its own)
 from .slack_peer import block_action, interaction_body, signed_headers
 
 pytestmark = pytest.mark.django_db

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record
+from mentorhub.db.tenant_scope import all_organizations
 from mentorhub.tenancy import scoped
 
 from ..client import api_client, bot_client, token_encrypt
@@ -43,6 +44,16 @@ def slack_installation_complete(
     team = answer.get("team") or {}
     if not token or not team.get("id") or answer.get("token_type", "bot") != "bot":
         raise ValidationError(_("Slack's answer had no bot token. Start the installation again."))
+    with all_organizations():  # one workspace, one organization: a click must find exactly one
+        taken = SlackInstallation.objects.filter(team_id=team["id"]).exclude(organization=organization).exists()
+    if taken:
+        try:
+            api_client(token).auth_revoke()  # the token just made is not kept: revoke it
+        except SlackClientError:
+            logger.warning("A refused Slack token could not be revoked")
+        raise ValidationError(
+            _("This Slack workspace is connected to another MentorHub organization already. Uninstall it there first.")
+        )
     with transaction.atomic():
         scoped(SlackInstallation, organization).delete()
         scoped(SlackPerson, organization).delete()  # another workspace: other user ids

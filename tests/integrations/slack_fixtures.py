@@ -1,5 +1,6 @@
-"""The Slack app's test fixtures: settings pointing at a local Slack (tests/integrations/slack_peer.py), an
-installation, and a match proposed to the signed-in member and a mentor, each with a Slack user."""
+"""The Slack app's test fixtures, imported by its test modules (tests/integrations/ is shared with the other
+integrations): settings pointing at a local Slack (tests/integrations/slack_peer.py), an installation, and a
+match proposed to the signed-in member and a mentor, each with a Slack user."""
 
 from __future__ import annotations
 
