@@ -152,7 +152,7 @@ class TestMySlackMessages:
         self, org, member, member_client, match, installation, peer, django_capture_on_commit_callbacks
     ):
         url = org_url("slack-my-messages", org)
-        assert "Send me MentorHub&#x27;s messages in Slack" in page_text(member_client.get(url))
+        assert "Send me MentorHub's messages in Slack" in page_text(member_client.get(url))
         assert member_client.post(url, {}).status_code == 302  # the box unticked
         person = SlackPerson.objects.get(organization=org, employee=member.employee)
         assert person.dms_off and person.slack_user_id == ""
