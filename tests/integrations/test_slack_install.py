@@ -32,7 +32,7 @@ def _start(client, org) -> str:
     query = parse_qs(location.query)
     assert query["client_id"] == ["client-id-1"]
     assert query["scope"] == ["chat:write,im:write,users:read,users:read.email"]
-    assert query["redirect_uri"] == ["http://testserver/integrations/slack/oauth/"]
+    assert query["redirect_uri"] == ["https://mentorhub.test/integrations/slack/oauth/"]
     return query["state"][0]
 
 
@@ -51,7 +51,7 @@ class TestInstall:
 
         (call,) = peer.calls
         assert call.method == "oauth.v2.access"
-        assert call.args == {"code": "good-code", "redirect_uri": "http://testserver/integrations/slack/oauth/"}
+        assert call.args == {"code": "good-code", "redirect_uri": "https://mentorhub.test/integrations/slack/oauth/"}
         assert basic_auth(call) == ("client-id-1", "client-secret-1")
         installation = SlackInstallation.objects.get(organization=org)
         assert (installation.team_id, installation.team_name, installation.installed_by) == (

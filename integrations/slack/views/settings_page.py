@@ -25,8 +25,13 @@ NAV = "slack"
 SESSION_KEY = "slack_oauth"  # the pending installation: {"state": ..., "org": slug}
 
 
+def _public_url(name: str) -> str:
+    """An address Slack is given, on SITE_URL (the one set in the Slack app, whichever host the admin used)."""
+    return settings.SITE_URL.rstrip("/") + reverse(name)
+
+
 def _redirect_uri(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("slack-oauth-return"))
+    return _public_url("slack-oauth-return")
 
 
 def _page_url(request: OrgRequest) -> str:
@@ -44,8 +49,8 @@ def slack_settings(request: OrgRequest) -> HttpResponse:
         "configured": slack_configured(),
         "linked": selectors.linked_people_count(organization=organization) if installation else 0,
         "redirect_uri": _redirect_uri(request),
-        "interactivity_url": request.build_absolute_uri(reverse("slack-interactions")),
-        "events_url": request.build_absolute_uri(reverse("slack-events")),
+        "interactivity_url": _public_url("slack-interactions"),
+        "events_url": _public_url("slack-events"),
     }
     return render(request, "integrations/slack_settings.html", context)
 
