@@ -174,3 +174,26 @@ class TestCheckin:
         }
         assert post(submission).status_code == 200
         assert not SurveyResponse.objects.exists()
+
+
+def test_each_person_gets_the_message_in_their_language(
+    org, pair, installation, peer, django_capture_on_commit_callbacks
+):
+    pair.mentee.user.language = "de"
+    pair.mentee.user.save(update_fields=["language"])
+    session = session_schedule(
+        organization=org,
+        actor=None,
+        employee=pair.mentor.employee,
+        match_id=pair.match.pk,
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    for membership in (pair.mentee, pair.mentor):
+        invite = Reminder.objects.get(kind=K.SESSION_INVITE, recipient=membership.employee, session=session)
+        deliver(django_capture_on_commit_callbacks, org, invite)
+    confirm = {
+        call.args["channel"]: call.args["blocks"][1]["elements"][0]["text"]["text"]
+        for call in peer.of("chat.postMessage")
+    }
+    # German from Django's own catalogue until ours has the word: the mentee's message is rendered in German.
+    assert confirm == {"UMENTEE": "Bestätigen", "UMENTOR": "Confirm"}
