@@ -1,3 +1,6 @@
+"""Where people already work: Slack and Microsoft Teams apps (chat channels of the notices), and the outgoing
+webhooks that deliver the outbox's domain events to an organization's own endpoints."""
+
 from django.apps import AppConfig
 
 
@@ -9,8 +12,11 @@ class IntegrationsConfig(AppConfig):
         from mentorhub.accounts.extensions import register_notice_channel
 
         from .slack import privacy as slack_privacy
-        from .slack import tasks as slack_tasks  # noqa: F401 - the worker learns the task from here
         from .slack.services.delivery import slack_channel
+        from .teams import privacy as teams_privacy
+        from .teams.channel import teams_channel
 
-        register_notice_channel(slack_channel)
+        register_notice_channel(slack_channel)  # module-level functions: ready() may run again in tests
+        register_notice_channel(teams_channel)
         slack_privacy.register()
+        teams_privacy.register()

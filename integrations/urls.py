@@ -2,6 +2,9 @@
 
 from django.urls import include, path
 
+from .teams.urls import urlpatterns as teams_urls
+
 urlpatterns: list = [
     path("", include("integrations.slack.urls")),
+    *teams_urls,
 ]

@@ -50,6 +50,10 @@ PUBLIC_ROUTES = {
     "integrations/slack/interactions/": "Slack's button clicks: refused unless signed with the app's signing secret; "
     "the organization is the Slack workspace's (tests/integrations/test_slack_interactions.py)",
     "integrations/slack/events/": "Slack's events (app uninstalled): refused unless signed with the signing secret",
+    "integrations/teams/messages": (
+        "the Teams bot's endpoint: only the Bot Connector's signed JWT is let in (401); the organization comes "
+        "from the activity's tenant (tests/integrations/test_teams_auth.py)"
+    ),
 }
 # URL parameters that are not objects, with a valid value.
 VALUE_PARAMS = {"role": "mentee"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.accounts.models import Employee, Organization
 
@@ -20,7 +21,7 @@ class SlackInstallation(models.Model):
     app_id = models.CharField(max_length=32, blank=True)
     bot_user_id = models.CharField(max_length=32, blank=True)
     scopes = models.CharField(max_length=500, blank=True)
-    bot_token_encrypted = models.TextField(help_text="The bot token, encrypted (integrations/slack/client.py).")
+    bot_token_encrypted = models.TextField(help_text=_("The bot token, encrypted (integrations/slack/client.py)."))
     installed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -37,7 +38,7 @@ class SlackPerson(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
     slack_user_id = models.CharField(max_length=32, blank=True)
-    dms_off = models.BooleanField(default=False, help_text="The person asked for no Slack messages.")
+    dms_off = models.BooleanField(default=False, help_text=_("The person asked for no Slack messages."))
     looked_up_at = models.DateTimeField()
 
     class Meta:
@@ -53,10 +54,10 @@ class SlackMessage(models.Model):
     notice handed over again impossible. `outcome` is what the person answered with its buttons, set once."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "Skipped"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Skipped")
+        FAILED = "failed", _("Failed")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
@@ -65,8 +66,8 @@ class SlackMessage(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     note = models.CharField(max_length=300, blank=True)
     channel = models.CharField(max_length=32, blank=True)
-    ts = models.CharField(max_length=32, blank=True, help_text="Slack's id of the message, to update it.")
-    text = models.TextField(blank=True, max_length=3000, help_text="What it said, shown again with the outcome.")
+    ts = models.CharField(max_length=32, blank=True, help_text=_("Slack's id of the message, to update it."))
+    text = models.TextField(blank=True, max_length=3000, help_text=_("What it said, shown again with the outcome."))
     outcome = models.CharField(max_length=32, blank=True)
     acted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

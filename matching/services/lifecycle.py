@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.services.audit import audit_record
@@ -42,7 +43,9 @@ class CompletionAnswer:
 
 def _require_active(match: Match) -> None:
     if match.status != Match.Status.ACTIVE:
-        raise ValidationError(f"This match is {match.get_status_display().lower()}, not active.")
+        raise ValidationError(
+            _("This match is %(status)s, not active.") % {"status": match.get_status_display().lower()}
+        )
 
 
 def _current_members(organization: Organization, match_id: int) -> list[Employee]:
@@ -70,7 +73,7 @@ def _active_member(organization: Organization, match: Match, employee: Employee)
     _require_active(match)
     member = next((place for place in places if place.current), None)
     if member is None:
-        raise ValidationError("You are no longer in this match.")
+        raise ValidationError(_("You are no longer in this match."))
     return member
 
 
@@ -93,7 +96,7 @@ def match_request_completion(
     )
     waiting = [m.participant.employee.name for m in members if m.completion_requested_at is None]
     if wanted and not waiting:
-        _complete(organization=organization, actor=actor, match=match, reason="Completed: everyone agreed.")
+        _complete(organization=organization, actor=actor, match=match, reason=_("Completed: everyone agreed."))
         _follow(organization, match, MatchEndingKind.COMPLETED, members_before, employee)
         return CompletionAnswer(match=match, completed=True, waiting_for=[])
     if wanted and changed:
@@ -139,7 +142,7 @@ def matches_complete_finished(*, organization: Organization, today: date | None 
             if match.status != Match.Status.ACTIVE:
                 continue  # completed by its members in the meantime
             members_before = _current_members(organization, match_id)
-            _complete(organization=organization, actor=None, match=match, reason="Completed: the program ended.")
+            _complete(organization=organization, actor=None, match=match, reason=_("Completed: the program ended."))
             _follow(organization, match, MatchEndingKind.PROGRAM_ENDED, members_before, None)
             completed += 1
     return completed
@@ -180,7 +183,7 @@ def match_end_early(
         _require_active(match)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Say briefly why the match ends; HR reads it to improve matching."]})
+        raise ValidationError({"reason": [_("Say briefly why the match ends; HR reads it to improve matching.")]})
     now = timezone.now()
     members = list(scoped(MatchMember, organization).filter(match=match, current=True).select_related("participant"))
     lead = next((m for m in members if m.role in LEAD_ROLES), None)

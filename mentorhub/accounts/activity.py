@@ -112,6 +112,8 @@ SENTENCES: dict[str, str] = {
     "survey_question.create": "{actor} added the survey question “{target}”",
     "survey_question.delete": "{actor} deleted the survey question “{target}”",
     "organization.video_link_update": "{actor} changed the video link used for sessions scheduled without one",
+    "organization.language_update": "{actor} changed the organization's default language",
+    "user.language_update": "{actor} chose a language for MentorHub",
     "record_share.create": "{actor} shared their mentoring record by a link",
     "record_share.revoke": "{actor} revoked a link to their mentoring record",
     "record_share.view": "A shared mentoring record was opened",
@@ -129,6 +131,9 @@ SENTENCES: dict[str, str] = {
     "flash_booking.create": "{actor} booked a flash session ({target})",
     "flash_booking.cancel": "{actor} cancelled a flash booking ({target})",
     "flash_booking.rate": "{actor} rated a flash session",
+    "session.invitation_confirm": "{actor} confirmed a session invitation",
+    "teams.update": "{actor} changed the Microsoft Teams app",
+    "teams.link": "{target} linked their Microsoft Teams account",
 }
 
 # Bulk decisions say how many applications changed (programs/services/participants.py writes {"count"}).

@@ -72,6 +72,9 @@ MODELS = (
     "integrations/slackinstallation",
     "integrations/slackperson",
     "integrations/slackmessage",
+    "integrations/teamsinstallation",
+    "integrations/teamslink",
+    "integrations/teamscard",
 )
 
 

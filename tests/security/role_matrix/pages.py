@@ -38,6 +38,12 @@ PAGES = {
         "GET": "2xx/3xx 403 403 404 login",
         "POST": "2xx/3xx 403 403 404 login",
     },
+    # Everyone chooses their own language; only admins the organization's default (a POST without "which" is
+    # the person's own choice: blank, automatic).
+    "/o/<org_slug>/settings/language/": {
+        "GET": "200 200 200 404 login",
+        "POST": "2xx/3xx 2xx/3xx 2xx/3xx 404 login",
+    },
     "/o/<org_slug>/settings/privacy/": {
         "GET": "200 403 403 404 login",
         "POST": "400 403 403 404 login",
@@ -81,6 +87,12 @@ PAGES = {
     "/o/<org_slug>/settings/sso/domains/<domain_pk>/verify/": {"POST": "400 403 403 404 login"},
     "/o/<org_slug>/settings/sso/test/": {"POST": "2xx/3xx 403 403 404 login"},
     "/o/<org_slug>/settings/sso/test/result/": {"GET": "200 403 403 404 login"},
+    "/o/<org_slug>/settings/teams/": {
+        "GET": "200 403 403 404 login",
+        "POST": "2xx/3xx 403 403 404 login",
+    },
+    # Without a bot configured (the suite's settings) the package is not there: back to the settings page.
+    "/o/<org_slug>/settings/teams/manifest.zip": {"GET": "302 403 403 404 login"},
     "/o/<org_slug>/groups/": {"GET": "200 403 403 404 login"},
     "/o/<org_slug>/groups/new/": {
         "GET": "200 403 403 404 login",
