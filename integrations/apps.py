@@ -12,9 +12,13 @@ class IntegrationsConfig(AppConfig):
         from mentorhub.accounts.extensions import register_notice_channel
 
         from . import privacy
+        from .slack import privacy as slack_privacy
+        from .slack.services.delivery import slack_channel
         from .teams import privacy as teams_privacy
         from .teams.channel import teams_channel
 
-        register_notice_channel(teams_channel)  # a module-level function: ready() may run again in tests
+        register_notice_channel(slack_channel)  # module-level functions: ready() may run again in tests
+        register_notice_channel(teams_channel)
         privacy.register()  # webhooks' part of accounts' personal-data registry (docs/privacy.md)
+        slack_privacy.register()
         teams_privacy.register()

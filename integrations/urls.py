@@ -1,11 +1,12 @@
 """The integrations' page routes (settings pages under /o/<org_slug>/settings/, and the chat services' callbacks)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .teams.urls import urlpatterns as teams_urls
 from .webhooks import views as webhooks
 
 urlpatterns: list = [
+    path("", include("integrations.slack.urls")),
     *teams_urls,
     # Settings -> Webhooks (admins).
     path("o/<slug:org_slug>/settings/webhooks/", webhooks.webhook_list, name="webhook-list"),

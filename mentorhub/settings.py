@@ -605,3 +605,11 @@ if DJANGO_ENV == "test":
     EMBEDDED_SCHEDULER = False
     # Files a test uploads never land in the demo's var/media.
     MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / "mentorhub-test-media")))
+
+# The Slack app (docs/integrations-slack.md): the app's credentials from api.slack.com/apps, and Slack's Web API
+# address (tests point it at a local server). Without a client id the Settings -> Slack page says it is not set up.
+SLACK_CLIENT_ID = env.str("SLACK_CLIENT_ID", default="")
+SLACK_CLIENT_SECRET = env.str("SLACK_CLIENT_SECRET", default="")
+SLACK_SIGNING_SECRET = env.str("SLACK_SIGNING_SECRET", default="")
+SLACK_API_BASE_URL = env.str("SLACK_API_BASE_URL", default="https://slack.com/api/")
+SLACK_AUTHORIZE_URL = env.str("SLACK_AUTHORIZE_URL", default="https://slack.com/oauth/v2/authorize")

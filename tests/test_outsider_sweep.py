@@ -46,6 +46,11 @@ PUBLIC_ROUTES = {
     "healthz": "liveness probe: {status: ok}, no data",
     "readyz": "readiness probe: which services answer, no organization's data",
     "metrics": "Prometheus metrics behind METRICS_TOKEN: deployment-wide figures, no organization named",
+    "integrations/slack/oauth/": "Slack's OAuth return: on to the organization page whose installation this browser "
+    "session started (admin and state checked there); 404 without one",
+    "integrations/slack/interactions/": "Slack's button clicks: refused unless signed with the app's signing secret; "
+    "the organization is the Slack workspace's (tests/integrations/test_slack_interactions.py)",
+    "integrations/slack/events/": "Slack's events (app uninstalled): refused unless signed with the signing secret",
     "integrations/teams/messages": (
         "the Teams bot's endpoint: only the Bot Connector's signed JWT is let in (401); the organization comes "
         "from the activity's tenant (tests/integrations/test_teams_auth.py)"

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0010_languages"),
-        ("integrations", "0002_webhooks"),
+        ("integrations", "0003_slack"),  # re-chained at the merge: webhooks, Slack, Teams
     ]
 
     operations = [

@@ -27,6 +27,17 @@ PAGES = {
         "GET": "200 403 403 404 login",
         "POST": "2xx/3xx 403 403 404 login",
     },
+    # Settings -> Slack: installing goes to Slack; the callback without a started installation, and uninstalling
+    # without an installation, go back to the page.
+    "/o/<org_slug>/settings/slack/": {"GET": "200 403 403 404 login"},
+    # Each person's own switch for Slack messages.
+    "/o/<org_slug>/my-slack/": {"GET": "200 200 200 404 login", "POST": "2xx/3xx 2xx/3xx 2xx/3xx 404 login"},
+    "/o/<org_slug>/settings/slack/install/": {"POST": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/settings/slack/callback/": {"GET": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/settings/slack/uninstall/": {
+        "GET": "2xx/3xx 403 403 404 login",
+        "POST": "2xx/3xx 403 403 404 login",
+    },
     # Everyone chooses their own language; only admins the organization's default (a POST without "which" is
     # the person's own choice: blank, automatic).
     "/o/<org_slug>/settings/language/": {
