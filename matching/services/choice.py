@@ -24,7 +24,7 @@ from programs.models import Participant, Program
 
 from .. import scoring
 from ..models import FOLLOWER_ROLES, ExcludedPair, Match, MatchMember, MentorRequest
-from .emails import match_url, notify_on_commit
+from .emails import REQUEST_ACCEPTED, REQUEST_ASKED, REQUEST_DECLINED, mentor_request_notify_on_commit
 from .loading import MENTOR_STATUSES, load_cohort
 from .pairs import PairJudge, capacity_of, explanation_json, mentor_load, rounded
 
@@ -160,13 +160,7 @@ def mentor_request_create(
     except IntegrityError:
         raise ValidationError("You already have an open request; wait for the answer or withdraw it.") from None
     audit_record(organization=organization, actor=actor, verb="mentor_request.create", target=request)
-    notify_on_commit(
-        f"{employee.name} would like you as their mentor",
-        f"Hello {mentor.employee.name},\n\n{employee.name} asked you to be their mentor in {program.name}.\n"
-        + (f"\nTheir message: {request.message}\n" if request.message else "")
-        + "\nAccept or decline in MentorHub.\n",
-        [mentor.employee.email],
-    )
+    mentor_request_notify_on_commit(organization=organization, request=request, kind=REQUEST_ASKED)
     return request
 
 
@@ -207,12 +201,7 @@ def mentor_request_decide(
             defaults={"reason": "Declined a mentor request"},
         )
         audit_record(organization=organization, actor=actor, verb="mentor_request.decline", target=request)
-        notify_on_commit(
-            f"{request.mentor.employee.name} cannot mentor you this time",
-            f"Hello {request.mentee.employee.name},\n\n{request.mentor.employee.name} declined your request in "
-            f"{program.name}. Pick another mentor from your suggestions in MentorHub.\n",
-            [request.mentee.employee.email],
-        )
+        mentor_request_notify_on_commit(organization=organization, request=request, kind=REQUEST_DECLINED)
         return request
 
     mentor = scoped(Participant, organization).select_for_update().get(pk=request.mentor_id)
@@ -257,11 +246,8 @@ def mentor_request_decide(
     request.status, request.decided_at = MentorRequest.Status.ACCEPTED, now
     request.save(update_fields=["status", "decided_at"])
     audit_record(organization=organization, actor=actor, verb="mentor_request.accept", target=request)
-    notify_on_commit(
-        f"{request.mentor.employee.name} is your mentor",
-        f"Hello {request.mentee.employee.name},\n\n{request.mentor.employee.name} accepted your request in "
-        f"{program.name}. See your match here:\n{match_url(organization.slug, match.pk)}\n",
-        [request.mentee.employee.email],
+    mentor_request_notify_on_commit(
+        organization=organization, request=request, kind=REQUEST_ACCEPTED, match_id=match.pk
     )
     return request
 

@@ -48,7 +48,7 @@ def logo_check(data: bytes) -> str:
         raise ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_format")
     if max(width, height) > LOGO_MAX_PIXELS or min(width, height) < LOGO_MIN_PIXELS:
         raise ValidationError(
-            _("The logo must be between %(min)s and %(max)s pixels wide and high (this one is %(w)s × %(h)s).")
+            _("The logo must be between %(min)s and %(max)s pixels wide and high (this one is %(w)s by %(h)s).")
             % {"min": LOGO_MIN_PIXELS, "max": LOGO_MAX_PIXELS, "w": width, "h": height},
             code="logo_dimensions",
         )

@@ -16,18 +16,20 @@ from datetime import UTC, timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _lazy
 
 from mentorhub.db.tenant_scope import activate_organization, all_organizations
 from mentorhub.mail_once import send_once
 from mentorhub.tenancy import get_scoped_or_404
+from mentorhub.web.email import email_message, render_email
 
+from ..branding import branding_of
+from ..languages import language_of_user
 from ..models import Employee, Invitation, Membership, Organization, Role, User
 from ..secret_tokens import hash_token
 from .audit import audit_record
@@ -111,14 +113,26 @@ def invitation_email_send(*, organization_id: int, invitation_id: int, base_url:
             "Invitation %s of organization %s: link cannot be rebuilt, no email.", invitation_id, organization_id
         )
         return False
-    context = {
-        "invitation": invitation,
-        "accept_url": _accept_url(raw, base_url),
-        "ttl_days": settings.INVITATION_TTL_DAYS,
-        "expires_at": invitation.expires_at,
-    }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/email/invitation_message.txt", context)
+    organization = invitation.organization
+    invitee = User.objects.filter(email__iexact=invitation.email).first()
+    language = language_of_user(invitee, organization)
+    inviter = invitation.invited_by
+    with translation.override(language):
+        role = invitation.get_role_display()
+    rendered = render_email(
+        "accounts/email/invitation.html",
+        {
+            "invitation": invitation,
+            "inviter_name": inviter.get_full_name() if inviter is not None else "",
+            "inviter_email": inviter.email if inviter is not None else "",
+            "role": role.lower() if language == "en" else role,
+            "button_url": _accept_url(raw, base_url),
+            "button_label": _lazy("Accept the invitation"),
+            "ttl_days": settings.INVITATION_TTL_DAYS,
+        },
+        branding=branding_of(organization),
+        language=language,
+    )
     # The claim names this link (its expiry) and still-pending: a Resend or revoke meanwhile wins.
     claim = Invitation.objects.filter(
         pk=invitation.pk,
@@ -130,7 +144,7 @@ def invitation_email_send(*, organization_id: int, invitation_id: int, base_url:
     sent = send_once(
         claim,
         field="emailed_at",
-        send=lambda: send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [invitation.email]),
+        send=lambda: email_message(rendered, to=[invitation.email]).send(),
     )
     if not sent:
         logger.info(

@@ -59,9 +59,7 @@ def branding_settings(request: OrgRequest) -> HttpResponse:
                 return redirect("branding-settings", org_slug=organization.slug)
         status = 400
     else:
-        form = BrandingForm(
-            initial={"brand_name": organization.brand_name, "brand_colour": organization.brand_colour}
-        )
+        form = BrandingForm(initial={"brand_name": organization.brand_name, "brand_colour": organization.brand_colour})
     branding = branding_of(organization)
     context = {
         "nav_section": "branding",
