@@ -5,8 +5,8 @@ A message template extends `email/base.html` (the organization's name, logo and 
 footer) and fills its blocks: `subject` (the `<title>`, which becomes the Subject header), `content`, and
 `button_url` / `button_label` in its context for the primary action. The text part follows fixed rules
 (`html_to_text`): paragraphs and table rows are separated by a blank line, `<br>` breaks a line, a link reads
-"label (address)" and the primary button "label: address" on its own line; whatever is marked
-`data-text="skip"` (the logo, the hidden preview line) is left out.
+"label (address)", one marked `data-text="href"` its address alone, and the primary button "label: address" on
+its own line; whatever is marked `data-text="skip"` (the logo) is left out.
 
 The organization's look comes in a `Branding`: its name, the absolute address of its logo, its colour
 (#rrggbb) and the button's text colour, black or white, whichever contrasts more (WCAG 2 relative luminance:
@@ -147,7 +147,7 @@ class _TextReader(HTMLParser):
         self.in_title = False
         self.skip_depth = 0  # > 0 inside a skipped element (counted by nesting of its own kind)
         self.skip_tag = ""
-        self.links: list[tuple[str, bool, int]] = []  # (href, is the button, where its text starts)
+        self.links: list[tuple[str, str, int]] = []  # (href, its data-text, where its text starts)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -171,7 +171,7 @@ class _TextReader(HTMLParser):
         elif tag == "hr":
             self.parts.append(BREAK + "--\n")
         elif tag == "a":
-            self.links.append((marks.get("href") or "", marks.get("data-text") == "button", len(self.parts)))
+            self.links.append((marks.get("href") or "", marks.get("data-text") or "", len(self.parts)))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -184,10 +184,12 @@ class _TextReader(HTMLParser):
         if tag in BLOCKS:
             self.parts.append(BREAK)
         elif tag == "a" and self.links:
-            href, button, start = self.links.pop()
+            href, mode, start = self.links.pop()
             label = " ".join("".join(p for p in self.parts[start:] if p != BREAK).split())
             del self.parts[start:]
-            if button:
+            if mode == "href" and href:
+                self.parts.append(href)
+            elif mode == "button":
                 self.parts.append(f"{BREAK}{label}: {href}{BREAK}" if label else f"{BREAK}{href}{BREAK}")
             elif not label or label == href or not href:
                 self.parts.append(label or href)
