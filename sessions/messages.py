@@ -397,9 +397,11 @@ def _fit(reminder: Reminder, context: Context) -> Message | Skip:
     if reminder.kind == K.FIT_CHECK:
         if answers.filter(author_id=recipient.pk).exists():
             return Skip("Answered already.")
-        names = {"who": _names(people, recipient) or _("your match"), "program": match.program.name}
+        names = {"who": _names(people, recipient), "program": match.program.name}
         return Message(
-            subject=_("Is %(who)s a good match for you?") % names,
+            subject=_("Is %(who)s a good match for you?") % names
+            if names["who"]
+            else _("Is this a good match for you?"),
             body=_(
                 "You have held your first session in %(program)s. Is this a good match for you? Answer yes, not "
                 "sure or no on your match's page: your answer is private. Only the program's HR admins hear of a "

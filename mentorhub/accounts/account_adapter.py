@@ -22,10 +22,9 @@ from django.core.mail import EmailMessage
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext_lazy
 
 from mentorhub.db.tenant_scope import all_organizations
-from mentorhub.web.email import Branding, email_message, render_email
+from mentorhub.web.email import ACCOUNT_BUTTONS, Branding, email_message, render_email
 
 from .languages import language_of_user
 from .models import Membership, User
@@ -52,7 +51,9 @@ class AccountAdapter(DefaultAccountAdapter):
             subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
             subject = self.format_email_subject(subject)
             text = render_to_string(f"{template_prefix}_message.txt", context, context.get("request")).strip()
-            button = next(((context[key], label) for key, label in BUTTONS.items() if context.get(key)), ("", ""))
+            button = next(
+                ((context[key], label) for key, label in ACCOUNT_BUTTONS.items() if context.get(key)), ("", "")
+            )
             rendered = render_email(
                 "account/email/message.html",
                 {
@@ -65,14 +66,6 @@ class AccountAdapter(DefaultAccountAdapter):
                 language=language,
             )
         return email_message(rendered, to=to, headers=headers, from_email=self.get_from_email(), prefix=False)
-
-
-# The link an allauth email asks its reader to follow, by its context key, and the button's words.
-BUTTONS = {
-    "activate_url": gettext_lazy("Confirm the address"),
-    "password_reset_url": gettext_lazy("Reset the password"),
-    "signup_url": gettext_lazy("Create an account"),
-}
 
 
 def _language_of(to: list[str], context: dict[str, Any]) -> str:

@@ -29,11 +29,19 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 DEFAULT_COLOUR = "#1f5fbf"  # the site's own --brand (static/css/app.css)
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 WHITE, BLACK = "#ffffff", "#000000"
 AA_NORMAL_TEXT = 4.5
+# allauth's emails (mentorhub/accounts/account_adapter.py): the link each asks its reader to follow, by its key in
+# allauth's context, and the words of its button.
+ACCOUNT_BUTTONS = {
+    "activate_url": gettext_lazy("Confirm the address"),
+    "password_reset_url": gettext_lazy("Reset the password"),
+    "signup_url": gettext_lazy("Create an account"),
+}
 
 
 def relative_luminance(colour: str) -> float:

@@ -79,7 +79,7 @@ def test_a_reminder_is_html_and_text_with_the_branding_and_the_same_headers(org,
 
 
 def test_a_reminder_to_a_french_reader_is_in_french(org, branded):
-    pair, reminders = due_log_prompts(org, 1)
+    pair, _reminders = due_log_prompts(org, 1)
     pair.mentor.user.language = "fr"
     pair.mentor.user.save(update_fields=["language"])
     mail.outbox.clear()
@@ -93,7 +93,9 @@ def test_a_reminder_to_a_french_reader_is_in_french(org, branded):
     english_plain = parts(english)[1]
     left = sentences(english_plain, leave_out=names) & sentences(french_plain, leave_out=names)
     assert not left, left
-    assert not (sentences(english_plain, leave_out=names) & sentences(str(parts(french)[0]["Subject"]), leave_out=names))
+    assert not (
+        sentences(english_plain, leave_out=names) & sentences(str(parts(french)[0]["Subject"]), leave_out=names)
+    )
     assert "Bonjour" in french_plain and "Bonjour" in french_html
 
 
@@ -158,7 +160,7 @@ def test_a_match_email(org, branded):
 
 
 def test_without_branding_the_name_stands_in_for_the_logo_and_mentorhub_blue(org, admin):
-    pair, _reminders = due_log_prompts(org, 1)
+    due_log_prompts(org, 1)
     mail.outbox.clear()
     reminders_deliver()
     _parsed, plain, html = parts(mail.outbox[0])
@@ -173,8 +175,12 @@ def test_allauths_password_reset_is_html_and_text_in_the_readers_language(client
     mail.outbox.clear()
     client.post("/accounts/password/reset/", {"email": member.user.email})
     (message,) = mail.outbox
-    parsed, plain, html = parts(message)
+    _parsed, plain, html = parts(message)
     page = Links(html)
-    assert page.button is not None and page.button["href"].startswith("http") and "/password/reset/key/" in page.button["href"]
+    assert (
+        page.button is not None
+        and page.button["href"].startswith("http")
+        and "/password/reset/key/" in page.button["href"]
+    )
     assert page.lang == "es" and "Restablecer la contraseña" in plain
     assert all(href.startswith("http") for href in page.hrefs)

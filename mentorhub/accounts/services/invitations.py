@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from mentorhub.db.tenant_scope import activate_organization, all_organizations
@@ -165,14 +166,22 @@ def invitation_create(
     email = (email or "").strip().lower()
     validate_email(email)
     if role not in Role.values:
-        raise ValidationError({"role": "Choose admin, stakeholder or member."})
+        raise ValidationError({"role": _("Choose admin, stakeholder or member.")})
     # Serialize invitations per organization so two admins cannot create duplicate pending ones.
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise ValidationError({"email": f"{email} is already a member of {organization.name}."})
+        raise ValidationError(
+            {
+                "email": _("%(email)s is already a member of %(organization)s.")
+                % {"email": email, "organization": organization.name}
+            }
+        )
     if pending_invitations(organization, email).exists():
         raise ValidationError(
-            {"email": f"{email} already has a pending invitation. Revoke it first to send a new one."}
+            {
+                "email": _("%(email)s already has a pending invitation. Revoke it first to send a new one.")
+                % {"email": email}
+            }
         )
     invitation = Invitation(
         organization=organization,
@@ -204,9 +213,20 @@ def invitation_resend(
     working. Returns the invitation and the new raw secret. Raises ValidationError unless pending."""
     invitation = get_scoped_or_404(Invitation, organization, pk=invitation_id)
     if invitation.status != "pending":
+        if invitation.status == "accepted":
+            raise ValidationError(_("This invitation is accepted; only a pending invitation can be sent again."))
+        if invitation.status == "expired":
+            raise ValidationError(
+                _(
+                    "This invitation is expired; only a pending invitation can be sent again. Invite the address "
+                    "anew instead."
+                )
+            )
         raise ValidationError(
-            f"This invitation is {invitation.status}; only a pending invitation can be sent again."
-            + (" Invite the address anew instead." if invitation.status in ("expired", "revoked") else "")
+            _(
+                "This invitation is revoked; only a pending invitation can be sent again. Invite the address anew "
+                "instead."
+            )
         )
     old_expiry = invitation.expires_at
     now = timezone.now()
@@ -222,7 +242,7 @@ def invitation_resend(
         expires_at__gt=now,
     ).update(expires_at=invitation.expires_at, token_hash=invitation.token_hash, emailed_at=None)
     if not updated:
-        raise ValidationError("This invitation was accepted or revoked meanwhile; it was not sent again.")
+        raise ValidationError(_("This invitation was accepted or revoked meanwhile; it was not sent again."))
     audit_record(
         organization=organization,
         actor=actor,
@@ -238,7 +258,7 @@ def invitation_resend(
 def invitation_revoke(*, organization: Organization, actor: User, invitation_id: int) -> Invitation:
     invitation = get_scoped_or_404(Invitation, organization, pk=invitation_id)
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation was already accepted; remove the member instead.")
+        raise ValidationError(_("This invitation was already accepted; remove the member instead."))
     now = timezone.now()
     # Conditional UPDATE: a revoke racing an accept cannot both win.
     updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
@@ -254,7 +274,7 @@ def invitation_revoke(*, organization: Organization, actor: User, invitation_id:
             changes={"revoked_at": [None, now.isoformat()]},
         )
     elif invitation.accepted_at is not None:
-        raise ValidationError("This invitation was already accepted; remove the member instead.")
+        raise ValidationError(_("This invitation was already accepted; remove the member instead."))
     return invitation
 
 
