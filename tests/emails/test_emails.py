@@ -19,6 +19,7 @@ from programs.models import Program
 from programs.services.participants import participants_invite
 from sessions.services.dispatch import reminders_deliver
 from tests.factories import EmployeeFactory
+from tests.helpers import org_url
 from tests.programs.factories import ProgramFactory, QuestionFactory
 from tests.sessions.factories import active_pair
 from tests.sessions.reminder_helpers import due_log_prompts
@@ -62,7 +63,7 @@ def test_a_reminder_is_html_and_text_with_the_branding_and_the_same_headers(org,
     assert report.emailed == 2
     message = next(m for m in mail.outbox if m.to == [pair.mentor.employee.email])
     reminder = next(r for r in reminders if r.recipient_id == pair.mentor.employee.pk)
-    session_url = f"{SITE}/o/{org.slug}/sessions/{reminder.session_id}/"
+    session_url = SITE + org_url("session-detail", org, session_pk=reminder.session_id)
     plain, html = _assert_recognisable(message, branded, button_url=session_url)
     parsed = parts(message)[0]
     # The headers as before: one-click unsubscribe for the category, Message-ID fixed by the reminder.
@@ -143,9 +144,7 @@ def test_a_program_invitation_in_the_organizations_language(org, admin, branded,
             organization=org, actor=admin.user, program_id=program.pk, role="mentee", emails=["ada@alpha.test"]
         )
     (message,) = mail.outbox
-    plain, _html = _assert_recognisable(
-        message, branded, button_url=f"{SITE}/o/{org.slug}/programs/open/", language="de"
-    )
+    plain, _html = _assert_recognisable(message, branded, button_url=SITE + org_url("my-programs", org), language="de")
     assert "Hallo Ada Quill" in plain and "Grow" in parts(message)[0]["Subject"]
     assert "You are invited" not in plain
 
@@ -155,7 +154,9 @@ def test_a_match_email(org, branded):
     mail.outbox.clear()
     assert send_match_emails([pair.match.pk]) == 2
     message = next(m for m in mail.outbox if m.to == [pair.mentee.employee.email])
-    plain, _html = _assert_recognisable(message, branded, button_url=f"{SITE}/o/{org.slug}/matches/{pair.match.pk}/")
+    plain, _html = _assert_recognisable(
+        message, branded, button_url=SITE + org_url("my-match", org, match_pk=pair.match.pk)
+    )
     assert pair.mentor.employee.name in plain and "Accept or decline" in plain
 
 
