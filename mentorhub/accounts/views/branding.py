@@ -8,10 +8,10 @@ import re
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view
 from mentorhub.web.email import DEFAULT_COLOUR, Branding
@@ -70,11 +70,13 @@ def branding_settings(request: OrgRequest) -> HttpResponse:
     return render(request, "accounts/branding_settings.html", context, status=status)
 
 
-@require_GET
-def brand_logo(request: HttpRequest, token: str) -> FileResponse:
-    """A logo by its file name. Named by its content: cached for a year, never changes."""
+def brand_logo(request: HttpRequest, token: str) -> HttpResponse:
+    """A logo by its file name (a name that is none: 404, whatever the method). Named by its content: cached for
+    a year, never changes."""
     if not LOGO_NAME.match(token) or not default_storage.exists(logo_path(token)):
         raise Http404("No such logo.")
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     response = FileResponse(default_storage.open(logo_path(token), "rb"), content_type=CONTENT_TYPES[token[-3:]])
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["X-Content-Type-Options"] = "nosniff"
