@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from django.urls import reverse
 from django.utils import dateformat, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
@@ -59,7 +60,7 @@ CATEGORY_OF_KIND: dict[str, str] = {kind: category for category, (_, kinds) in C
 
 
 # The email's primary button by kind, when a renderer names none (the check-in of analytics, for one).
-BUTTONS = {
+BUTTONS: dict[str, Promise] = {
     K.SESSION_INVITE: gettext_lazy("See the session"),
     K.SESSION_CANCELLED: gettext_lazy("See the session"),
     K.SESSION_24H: gettext_lazy("See the session"),
@@ -123,7 +124,7 @@ def _when(moment: datetime, zone_name: str, language: str) -> str:
     return f"{written} {local.tzname()} ({zone.key})"
 
 
-def day(value: object) -> str:
+def day(value: date) -> str:
     """“Mon 30 Mar 2026” in the active language."""
     # Translators: a date in an email, in Django's date format letters (D: Mon, d: 30, M: Mar, Y: 2026).
     return dateformat.format(value, pgettext("email date", "D d M Y"))

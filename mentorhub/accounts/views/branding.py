@@ -70,7 +70,7 @@ def branding_settings(request: OrgRequest) -> HttpResponse:
     return render(request, "accounts/branding_settings.html", context, status=status)
 
 
-def brand_logo(request: HttpRequest, token: str) -> HttpResponse:
+def brand_logo(request: HttpRequest, token: str) -> HttpResponse | FileResponse:
     """A logo by its file name (a name that is none: 404, whatever the method). Named by its content: cached for
     a year, never changes."""
     if not LOGO_NAME.match(token) or not default_storage.exists(logo_path(token)):
