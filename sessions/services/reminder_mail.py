@@ -306,7 +306,7 @@ def _labels(kind: str, language: str) -> tuple[str, str]:
     category = messages.CATEGORY_OF_KIND.get(kind, "")
     with translation.override(language):
         label = str(messages.CATEGORIES[category][0] if category in messages.CATEGORIES else gettext("these emails"))
-        button = str(messages.BUTTONS[kind] if kind in messages.BUTTONS else messages.DEFAULT_BUTTON)
+        button = str(messages.BUTTONS.get(kind, messages.DEFAULT_BUTTON))
     return (label.lower() if language == "en" else label), button
 
 
