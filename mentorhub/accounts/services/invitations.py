@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from mentorhub.db.tenant_scope import activate_organization, all_organizations
 from mentorhub.mail_once import send_once
@@ -128,7 +128,7 @@ def invitation_email_send(*, organization_id: int, invitation_id: int, base_url:
             "inviter_email": inviter.email if inviter is not None else "",
             "role": role.lower() if language == "en" else role,
             "button_url": _accept_url(raw, base_url),
-            "button_label": _lazy("Accept the invitation"),
+            "button_label": gettext_lazy("Accept the invitation"),
             "ttl_days": settings.INVITATION_TTL_DAYS,
         },
         branding=branding_of(organization),
