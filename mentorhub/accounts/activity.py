@@ -120,6 +120,7 @@ SENTENCES: dict[str, str] = {
     "survey_question.create": "{actor} added the survey question “{target}”",
     "survey_question.delete": "{actor} deleted the survey question “{target}”",
     "organization.video_link_update": "{actor} changed the video link used for sessions scheduled without one",
+    "organization.branding_update": "{actor} changed the name, colour or logo the organization's emails show",
     "organization.language_update": "{actor} changed the organization's default language",
     "user.language_update": "{actor} chose a language for MentorHub",
     "record_share.create": "{actor} shared their mentoring record by a link",

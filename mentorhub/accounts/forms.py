@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy
 
 from mentorhub.web.forms import DateInput, LongSelect
 
-from .models import DIRECTORY_COLUMNS, MAX_RETENTION_MONTHS, Role, TokenScope, validate_video_link_template
+from .models import (
+    DIRECTORY_COLUMNS,
+    MAX_RETENTION_MONTHS,
+    Role,
+    TokenScope,
+    validate_brand_colour,
+    validate_video_link_template,
+)
 from .selectors import SYSTEM_ACTOR, AuditFilters
 from .services.tokens import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES_DAYS
 
@@ -251,3 +258,35 @@ class OrganizationLanguageForm(forms.Form):
             "people who never signed in. Enrollment questions stay in the words you wrote them in."
         ),
     )
+
+
+class BrandingForm(forms.Form):
+    """Settings -> Branding: what the organization's emails show (services/branding.py checks the logo)."""
+
+    brand_name = forms.CharField(
+        label=gettext_lazy("Name in emails"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Leave empty to use the organization's name."),
+    )
+    brand_colour = forms.CharField(
+        label=gettext_lazy("Colour"),
+        required=False,
+        max_length=7,
+        validators=[validate_brand_colour],
+        widget=forms.TextInput(attrs={"placeholder": "#1f5fbf", "pattern": "#[0-9a-fA-F]{6}", "size": 8}),
+        help_text=gettext_lazy(
+            "The buttons and the band at the top of every email, as # and six hexadecimal digits. Leave empty for "
+            "MentorHub's blue. The button text is black or white, whichever reads better on it."
+        ),
+    )
+    logo = forms.FileField(
+        label=gettext_lazy("Logo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=gettext_lazy(
+            "A PNG or JPEG file of at most 512 KB, between 16 and 2000 pixels a side; shown 48 pixels high. Emails "
+            "that show no images show the name instead."
+        ),
+    )
+    remove_logo = forms.BooleanField(label=gettext_lazy("Remove the logo"), required=False)

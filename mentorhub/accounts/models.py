@@ -6,6 +6,7 @@ constraint includes it (see docs/architecture.md, Tenancy).
 
 from __future__ import annotations
 
+import re
 import string
 import zoneinfo
 from typing import ClassVar
@@ -17,6 +18,7 @@ from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def validate_time_zone(value: str) -> None:
@@ -49,6 +51,13 @@ def validate_video_link_template(value: str) -> None:
         raise ValidationError("This is not a valid web address.") from None
 
 
+def validate_brand_colour(value: str) -> None:
+    """A colour as #rrggbb (the emails' button and accent; mentorhub/web/email.py), or empty for MentorHub's."""
+    if value and not HEX_COLOUR.match(value):
+        raise ValidationError(_("Give the colour as # and six hexadecimal digits, such as #1f5fbf."))
+
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TIME_ZONES: frozenset[str] | None = None
 
 
@@ -171,6 +180,12 @@ class Organization(models.Model):
     # True while the organization has an enabled webhook endpoint (integrations keeps it up to date): without
     # one, recording a domain event in the outbox costs nothing (mentorhub/accounts/outbox.py).
     webhooks_active = models.BooleanField(default=False, editable=False)
+    # Branding (Settings -> Branding; mentorhub/accounts/services/branding.py): how the organization's emails look.
+    # The name shown in them (empty: the organization's name), its colour (#rrggbb, empty: MentorHub's) and its
+    # logo, a PNG or JPEG stored under MEDIA_ROOT/branding/ by the SHA-256 of its bytes (empty: the name instead).
+    brand_name = models.CharField(max_length=200, blank=True)
+    brand_colour = models.CharField(max_length=7, blank=True, validators=[validate_brand_colour])
+    brand_logo = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -212,7 +212,11 @@ ENTRIES = (
 
 def register() -> None:
     register_personal_data(*ENTRIES)
-    register_not_personal(Organization, name="the organization's name, not a person's")
+    register_not_personal(
+        Organization,
+        name="the organization's name, not a person's",
+        brand_name="the name the organization's emails show (its own, or a team's), not a person's",
+    )
     register_not_personal(
         ApiToken,
         prefix="the first characters of a random token, to recognize it in lists; removed with the token",

@@ -43,6 +43,7 @@ VERB_LABELS = {
     "organization.directory_update": "Changed the columns members see in the people directory",
     "organization.retention_update": "Changed how long leavers' personal data is kept",
     "organization.video_link_update": "Changed the video link for sessions scheduled without one",
+    "organization.branding_update": "Changed the branding of emails",
     "organization.language_update": "Changed the organization's default language",
     "user.language_update": "Chose a language",
     "roster_import.upload": "Uploaded a roster file",
