@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.accounts.selectors import departments
@@ -63,8 +65,8 @@ class SurveyAnswerForm(forms.Form):
                 max_length=MAX_TEXT,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 error_messages={
-                    "required": "Write an answer to this question.",
-                    "max_length": f"Keep it under {MAX_TEXT} characters (it has %(show_value)d).",
+                    "required": _("Write an answer to this question."),
+                    "max_length": _("Keep it under %(limit_value)d characters (it has %(show_value)d)."),
                 },
             )
         scale = SCALES[question.type]
@@ -110,7 +112,7 @@ class AboutMeForm(forms.Form):
                 choices=[*((value, value) for value in attribute.values), ("", PREFER_NOT_TO_SAY)],
                 widget=forms.RadioSelect,
                 initial=current.get(attribute.code, ""),
-                error_messages={"invalid_choice": "Choose one of the answers offered, or “I prefer not to say”."},
+                error_messages={"invalid_choice": _("Choose one of the answers offered, or “I prefer not to say”.")},
             )
 
     def answers(self) -> dict[str, str | None]:
@@ -122,22 +124,29 @@ class AboutMeForm(forms.Form):
 
 class SurveyQuestionForm(forms.Form):
     prompt = forms.CharField(
-        label="Question",
+        label=gettext_lazy("Question"),
         max_length=300,
-        help_text="Asked after the standard questions, e.g. “Did the program's kick-off help you get started?”",
-        error_messages={"required": "Write the question.", "max_length": "Keep the question under 300 characters."},
+        help_text=gettext_lazy(
+            "Asked after the standard questions, e.g. “Did the program's kick-off help you get started?”"
+        ),
+        error_messages={
+            "required": gettext_lazy("Write the question."),
+            "max_length": gettext_lazy("Keep the question under 300 characters."),
+        },
     )
     type = forms.ChoiceField(
-        label="Answer type",
+        label=gettext_lazy("Answer type"),
         choices=T.choices,
         initial=T.SCALE,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how people answer."},
+        error_messages={"required": gettext_lazy("Choose how people answer.")},
     )
     required = forms.BooleanField(
-        label="People must answer it",
+        label=gettext_lazy("People must answer it"),
         required=False,
-        help_text="Leave it optional unless you really need every answer: a short survey gets more answers.",
+        help_text=gettext_lazy(
+            "Leave it optional unless you really need every answer: a short survey gets more answers."
+        ),
     )
 
 
@@ -176,13 +185,13 @@ class _FilterForm(forms.Form):
 
 
 class HealthFilterForm(_FilterForm):
-    program = forms.ChoiceField(label="Program", required=False)
-    department = forms.ChoiceField(label="Department", required=False)
+    program = forms.ChoiceField(label=gettext_lazy("Program"), required=False)
+    department = forms.ChoiceField(label=gettext_lazy("Department"), required=False)
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, data: Mapping[str, Any] | None, *, organization: Organization) -> None:
@@ -201,12 +210,14 @@ class HealthFilterForm(_FilterForm):
         if not since and not until:
             return data
         if not (since and until):
-            self.add_error("until" if since else "since", "Give both the start and the end of the period.")
+            self.add_error("until" if since else "since", _("Give both the start and the end of the period."))
         elif not _whole_quarter_or_year(since, until):
             self.add_error(
                 "since",
-                "Choose one calendar quarter (e.g. 1 Apr to 30 Jun) or one calendar year (1 Jan to 31 Dec): "
-                "other periods could be compared with each other to single out a few people.",
+                _(
+                    "Choose one calendar quarter (e.g. 1 Apr to 30 Jun) or one calendar year (1 Jan to 31 Dec): "
+                    "other periods could be compared with each other to single out a few people."
+                ),
             )
         return data
 
@@ -233,9 +244,9 @@ class HealthFilterForm(_FilterForm):
 
 
 class ImpactFilterForm(_FilterForm):
-    program = forms.ChoiceField(label="Program", required=False)
+    program = forms.ChoiceField(label=gettext_lazy("Program"), required=False)
     role = forms.ChoiceField(
-        label="Taking part as", required=False, choices=[(role, ROLE_LABELS[role]) for role in ROLES]
+        label=gettext_lazy("Taking part as"), required=False, choices=[(role, ROLE_LABELS[role]) for role in ROLES]
     )
 
     def filters(self) -> ImpactFilters:
@@ -268,8 +279,8 @@ def filter_errors(form: forms.Form) -> dict[str, list[str]]:
 class SkillsGapFilterForm(forms.Form):
     """The skills-gap map's filters: one department and / or one location of the roster (or all)."""
 
-    department = forms.ChoiceField(label="Department", required=False)
-    location = forms.ChoiceField(label="Location", required=False)
+    department = forms.ChoiceField(label=gettext_lazy("Department"), required=False)
+    location = forms.ChoiceField(label=gettext_lazy("Location"), required=False)
 
     def __init__(self, data: Mapping[str, Any] | None, *, organization: Organization) -> None:
         super().__init__(data)

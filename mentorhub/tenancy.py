@@ -21,6 +21,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone as dj_timezone
 from django.utils import translation
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -166,7 +167,7 @@ def org_view(roles: Iterable[str] | None = None) -> Callable:
             # For the organization switcher (accounts.context_processors.tenancy): no second query for it.
             request.user_memberships = memberships  # type: ignore[attr-defined]
             if allowed is not None and membership.role not in allowed:
-                raise PermissionDenied("Your role in this organization does not allow this page.")
+                raise PermissionDenied(_("Your role in this organization does not allow this page."))
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -207,7 +208,7 @@ class OrgRolePermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return membership.role in view.read_roles
         if isinstance(request.auth, ApiToken) and not request.auth.has_scope(TokenScope.WRITE):
-            raise exceptions.PermissionDenied("This token may only read: it lacks the write scope.")
+            raise exceptions.PermissionDenied(_("This token may only read: it lacks the write scope."))
         return membership.role in view.write_roles
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.accounts.models import Role
@@ -126,9 +127,9 @@ def likely_mentors(request: OrgRequest, skill_pk: int) -> HttpResponse:
         program_id = request.POST.get("program", "")
         try:
             if not program_id.isdigit() or int(program_id) not in {p.pk for p in programs}:
-                raise ValidationError("Choose a program that is a draft or enrolling.")
+                raise ValidationError(_("Choose a program that is a draft or enrolling."))
             if not emails:
-                raise ValidationError("Tick at least one person to invite.")
+                raise ValidationError(_("Tick at least one person to invite."))
             result = participants_invite(
                 organization=organization,
                 actor=request.user,
@@ -142,7 +143,7 @@ def likely_mentors(request: OrgRequest, skill_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{result['invited']} invited to enroll as mentor"
+                _("%(invited)s invited to enroll as mentor") % {"invited": result["invited"]}
                 + (
                     f"; {result['already_enrolled']} already enrolled or not eligible"
                     if result["already_enrolled"]
