@@ -22,7 +22,7 @@ from mentorhub.accounts.selectors import departments
 from mentorhub.tenancy import scoped
 from programs.models import Program
 
-from .demographics import ATTRIBUTES
+from .demographics import ATTRIBUTES, value_label
 from .models import SurveyQuestion
 from .reports.health import HealthFilters
 from .reports.impact import ROLES, ImpactFilters
@@ -30,7 +30,7 @@ from .reports.skills_gap import GapFilters
 from .services.survey_answers import MAX_TEXT, SCALES
 
 T = SurveyQuestion.Type
-PREFER_NOT_TO_SAY = "I prefer not to say"
+PREFER_NOT_TO_SAY = gettext_lazy("I prefer not to say")
 # The words under the numbers say what a scale means; the 0-10 question names only its two ends.
 # Every scale says what its two ends mean above the radios (each radio also carries its word).
 HINTS: dict[str, str] = {
@@ -60,7 +60,7 @@ class SurveyAnswerForm(forms.Form):
     def _field(question: SurveyQuestion) -> forms.Field:
         if question.type == T.TEXT:
             return forms.CharField(
-                label=question.prompt,
+                label=question.shown_prompt,
                 required=question.required,
                 max_length=MAX_TEXT,
                 widget=forms.Textarea(attrs={"rows": 4}),
@@ -72,7 +72,7 @@ class SurveyAnswerForm(forms.Form):
         scale = SCALES[question.type]
         choices = [(value, word) for value, word in zip(range(scale.low, scale.high + 1), scale.labels, strict=True)]
         return forms.TypedChoiceField(
-            label=question.prompt,
+            label=question.shown_prompt,
             required=question.required,
             choices=choices,
             coerce=int,
@@ -109,7 +109,7 @@ class AboutMeForm(forms.Form):
             self.fields[attribute.code] = forms.ChoiceField(
                 label=attribute.question,
                 required=False,
-                choices=[*((value, value) for value in attribute.values), ("", PREFER_NOT_TO_SAY)],
+                choices=[*((value, value_label(value)) for value in attribute.values), ("", PREFER_NOT_TO_SAY)],
                 widget=forms.RadioSelect,
                 initial=current.get(attribute.code, ""),
                 error_messages={"invalid_choice": _("Choose one of the answers offered, or “I prefer not to say”.")},

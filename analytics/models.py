@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from matching.models import Match
 from mentorhub.accounts.models import Employee, Organization
@@ -73,6 +73,12 @@ class SurveyQuestion(models.Model):
     @property
     def is_standard(self) -> bool:
         return bool(self.code)
+
+    @property
+    def shown_prompt(self) -> str:
+        """The prompt in the reader's language: a standard question's is ours (stored in English, translated
+        here); an HR admin's own question stays in their words."""
+        return gettext(self.prompt) if self.code and self.prompt else self.prompt
 
 
 class SurveyAssignment(models.Model):

@@ -126,7 +126,7 @@ def employee_or_404(request: OrgRequest | OrgApiRequest, message: str = "Not fou
     return employee
 
 
-NOT_ON_ROSTER = "Your account is not linked to a roster entry; ask your HR admin."
+NOT_ON_ROSTER = gettext_lazy("Your account is not linked to a roster entry; ask your HR admin.")
 
 
 def employee_or_refusal(request: OrgRequest | OrgApiRequest) -> Employee:
