@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    pass
 
 CHECKIN = "checkin"
 CLOSING = "closing"
@@ -25,7 +25,7 @@ class StandardQuestion:
     prompt: str  # stored as it is (English) in each survey: shown through gettext (SurveyQuestion.shown_prompt)
     type: str  # SurveyQuestion.Type value
     required: bool = True
-    report_label: StrOrPromise = ""  # how the impact report names the outcome
+    report_label: str = ""  # marked for translation, translated where shown  # how the impact report names the outcome
 
 
 STANDARD = {
@@ -40,31 +40,31 @@ STANDARD = {
             "competency",
             gettext_noop("My competencies improved through this mentoring."),
             "agree",
-            report_label=gettext_lazy("Competencies improved"),
+            report_label=gettext_noop("Competencies improved"),
         ),
         StandardQuestion(
             "relationship",
             gettext_noop("I built a positive relationship through this mentoring."),
             "agree",
-            report_label=gettext_lazy("Built a positive relationship"),
+            report_label=gettext_noop("Built a positive relationship"),
         ),
         StandardQuestion(
             "confidence",
             gettext_noop("I feel more confident."),
             "agree",
-            report_label=gettext_lazy("Feel more confident"),
+            report_label=gettext_noop("Feel more confident"),
         ),
         StandardQuestion(
             "stay",
             gettext_noop("Taking part makes me more likely to stay with the organization."),
             "agree",
-            report_label=gettext_lazy("More likely to stay"),
+            report_label=gettext_noop("More likely to stay"),
         ),
         StandardQuestion(
             "recommend",
             gettext_noop("How likely are you to recommend this program to a colleague?"),
             "nps",
-            report_label=gettext_lazy("Would recommend (NPS)"),
+            report_label=gettext_noop("Would recommend (NPS)"),
         ),
         StandardQuestion(
             "closing_comment", gettext_noop("What would you tell the program team? (optional)"), "text", required=False

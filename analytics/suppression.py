@@ -25,6 +25,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext as _
+
 PRIMARY = "primary"
 COMPLEMENTARY = "complementary"
 
@@ -44,9 +46,9 @@ class Figure:
 
     def text(self, fmt: str = "{}") -> str:
         if self.hidden == PRIMARY:
-            return f"fewer than {self.k}"
+            return _("fewer than %(k)s") % {"k": self.k}
         if self.hidden:
-            return "hidden (it would reveal a smaller group)"
+            return _("hidden (it would reveal a smaller group)")
         return fmt.format(self.value)
 
     def as_json(self) -> dict[str, Any]:

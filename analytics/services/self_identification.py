@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import scoped

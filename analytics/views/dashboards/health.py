@@ -173,7 +173,7 @@ def program_health_export(request: OrgRequest) -> HttpResponse:
         raise PermissionDenied(_("Only HR admins see the matches at risk one by one."))
     form = _form(request)
     if not form.is_valid():
-        return HttpResponse("Check the filters: " + form.errors.as_text(), status=400, content_type="text/plain")
+        return HttpResponse(_("Check the filters: ") + form.errors.as_text(), status=400, content_type="text/plain")
     report = health_or_preparing(organization=request.organization, filters=form.filters())
     if isinstance(report, Preparing):
         # New figures since the page was shown (a roll-up): the page says when they are ready.
