@@ -16,7 +16,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.accounts.models import Employee
@@ -31,7 +31,7 @@ from ..services.groups import group_create, group_delete, group_members_add, gro
 
 PAGE_SIZE = 50
 ADMINS = ["admin"]
-SCIM_READ_ONLY = "This group is managed by your identity provider (SCIM): change it there."
+SCIM_READ_ONLY = gettext_lazy("This group is managed by your identity provider (SCIM): change it there.")
 
 
 def _editable(group: EmployeeGroup) -> EmployeeGroup:

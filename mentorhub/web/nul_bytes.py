@@ -27,9 +27,10 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 NUL = "\x00"
-MESSAGE = (
+MESSAGE = gettext_lazy(
     "The request contains a NUL character (U+0000), which no text field accepts. "
     "Remove it (it is often pasted in invisibly) and try again."
 )
