@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone as dj_timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
