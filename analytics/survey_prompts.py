@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.urls import reverse
@@ -28,13 +29,36 @@ from .selectors import names, open_assignments_due, other_match_members
 from .services.survey_answers import survey_assignment_state
 from .survey_schedule import assignment_expires_at, round_of_slot
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # How many questions ("Two questions") and how many minutes ("one minute"): two lists, as some languages give
 # the two words different genders.
-NUMBERS = tuple(
-    gettext_lazy(word) for word in ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
+NUMBERS: tuple[StrOrPromise, ...] = (
+    "No",  # untranslated: a survey always has a question
+    gettext_lazy("One"),
+    gettext_lazy("Two"),
+    gettext_lazy("Three"),
+    gettext_lazy("Four"),
+    gettext_lazy("Five"),
+    gettext_lazy("Six"),
+    gettext_lazy("Seven"),
+    gettext_lazy("Eight"),
+    gettext_lazy("Nine"),
+    gettext_lazy("Ten"),
 )
-MINUTE_NUMBERS = tuple(
-    gettext_lazy(word) for word in ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+MINUTE_NUMBERS: tuple[StrOrPromise, ...] = (
+    "no",  # untranslated: a survey always takes a minute at least
+    gettext_lazy("one"),
+    gettext_lazy("two"),
+    gettext_lazy("three"),
+    gettext_lazy("four"),
+    gettext_lazy("five"),
+    gettext_lazy("six"),
+    gettext_lazy("seven"),
+    gettext_lazy("eight"),
+    gettext_lazy("nine"),
+    gettext_lazy("ten"),
 )
 
 
