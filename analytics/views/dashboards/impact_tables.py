@@ -32,6 +32,11 @@ from .cells import (
 PARTICIPATION = "participation_"  # the tables of "who takes part" are participation_<attribute code>
 
 
+def _interval_label() -> str:
+    # "95%" as a value: a msgid with "95% i" would read as a printf directive to the catalogue tools.
+    return _("%(level)s interval") % {"level": "95%"}
+
+
 def impact_tables(report: ImpactReport) -> dict[str, Table]:
     """The tables of the impact report, by name, in page order."""
     tables = [_groups(report)]
@@ -62,7 +67,7 @@ def _retention(retention: Retention) -> Table:
     table = new_table(
         "retention",
         ngettext("Retention after %(count)s month", "Retention after %(count)s months", months) % {"count": months},
-        [(_("Measure"), False), (_("Estimate"), True), (_("95% interval"), True), (_("Group size"), True)],
+        [(_("Measure"), False), (_("Estimate"), True), (_interval_label(), True), (_("Group size"), True)],
     )
     # The difference is about both groups: shown only when both are (each of at least the minimum).
     if retention.difference.shown:
@@ -104,7 +109,7 @@ def _retention(retention: Retention) -> Table:
 def _curve(retention: Retention) -> Table:
     table = new_table(
         "retention_curve",
-        _("Still employed, month by month (Kaplan-Meier, with 95% intervals)"),
+        _("Still employed, month by month (Kaplan-Meier, with %(level)s intervals)") % {"level": "95%"},
         [(_("Month"), False), (_("Participants"), True), (_("Comparison group"), True)],
         collapsed=True,
     )
@@ -133,7 +138,7 @@ def _promotions(promotions: Promotions) -> Table:
         [
             (_("Group"), False),
             (_("Per 100 person-years"), True),
-            (_("95% interval"), True),
+            (_interval_label(), True),
             (_("Person-years"), True),
             (_("People"), True),
         ],
@@ -153,7 +158,7 @@ def _outcomes(report: ImpactReport) -> Table:
     table = new_table(
         "outcomes",
         _("Closing survey: how participants see it"),
-        [(_("Statement"), False), (_("Agreeing"), True), (_("95% interval"), True), (_("Answers"), True)],
+        [(_("Statement"), False), (_("Agreeing"), True), (_interval_label(), True), (_("Answers"), True)],
     )
     for outcome in report.outcomes:
         if outcome.code == "recommend":
@@ -197,7 +202,7 @@ def _skills_growth(report: ImpactReport) -> Table:
     table = new_table(
         "skills_growth",
         _("Skills growth: mean change of mentees' own ratings (1 = beginner, 5 = expert), enrollment to close"),
-        [(_("Skill"), False), (_("Mean change (levels)"), True), (_("95% interval"), True), (_("People"), True)],
+        [(_("Skill"), False), (_("Mean change (levels)"), True), (_interval_label(), True), (_("People"), True)],
     )
     if report.skills_overall is not None:
         table.rows.append(_growth_cells(_("All skills (each person's mean change)"), report.skills_overall))
