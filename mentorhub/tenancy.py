@@ -32,6 +32,7 @@ from mentorhub.db.tenant_scope import activate_organization, all_organizations
 from mentorhub.web.schema import is_schema_generation
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
     from rest_framework.permissions import _PermissionClass
 
     from mentorhub.accounts.models import Employee, Membership, Organization, User
@@ -118,7 +119,7 @@ def employee_or_none(request: OrgRequest | OrgApiRequest) -> Employee | None:
     return request.membership.employee
 
 
-def employee_or_404(request: OrgRequest | OrgApiRequest, message: str = "Not found.") -> Employee:
+def employee_or_404(request: OrgRequest | OrgApiRequest, message: StrOrPromise = "Not found.") -> Employee:
     """The signed-in person's roster entry. Without one, nothing (match, session, goal, survey, enrollment) is
     theirs: 404, the answer the scoped selectors give anyone whose object it is not."""
     employee = request.membership.employee

@@ -102,7 +102,7 @@ def survey_answers_clean(questions: Iterable[SurveyQuestion], answers: Mapping[A
         if _blank(value):
             if question.required:
                 scale = SCALES.get(question.type)
-                errors[key] = [scale.required_message if scale else _("Write an answer to this question.")]
+                errors[key] = [str(scale.required_message) if scale else _("Write an answer to this question.")]
             continue
         if question.type == T.TEXT:
             if not isinstance(value, str):
@@ -118,7 +118,7 @@ def survey_answers_clean(questions: Iterable[SurveyQuestion], answers: Mapping[A
         scale = SCALES[question.type]
         number = _number(value)
         if number is None or not scale.low <= number <= scale.high:
-            errors[key] = [scale.required_message]
+            errors[key] = [str(scale.required_message)]
         else:
             cleaned[key] = number
     if errors:

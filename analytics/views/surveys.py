@@ -8,6 +8,7 @@ the program's figures are aggregates on the dashboards, under the small-group ru
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -33,6 +34,9 @@ from ..question_sets import CHECKIN, CLOSING
 from ..services.survey_answers import closed_message, survey_answer, survey_assignment_state
 from ..services.surveys import survey_for, survey_question_add, survey_question_remove
 from ..survey_schedule import CHECKIN_EVERY, assignment_expires_at
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The roles that take part in programs (stakeholders read dashboards only: 403 on these pages).
 TAKING_PART = [Role.ADMIN, Role.MEMBER]
@@ -121,7 +125,7 @@ class SurveyPanel:
     rule) and the form that adds a question."""
 
     survey: Survey
-    name: str  # "check-in", "closing survey"
+    name: StrOrPromise  # "check-in", "closing survey"
     form: SurveyQuestionForm
     people: suppression.Figure
     due: suppression.Figure

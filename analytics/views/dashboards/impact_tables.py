@@ -214,7 +214,7 @@ def _participation(attribute: AttributeTable) -> Table:
     table = new_table(
         f"{PARTICIPATION}{attribute.code}",
         _("Who takes part: %(attribute)s") % {"attribute": attribute.label.lower()},
-        [(attribute.label, False), (_("Participants"), True), (_("Organization"), True)],
+        [(str(attribute.label), False), (_("Participants"), True), (_("Organization"), True)],
     )
     table.rows.append(
         Row([_("People who answered"), count(attribute.answered_participants), count(attribute.answered_organization)])

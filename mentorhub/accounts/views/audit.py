@@ -184,7 +184,7 @@ def filter_form(request: OrgRequest) -> AuditFilterForm:
     recorded = selectors.audit_verbs(organization=organization)
     return AuditFilterForm(
         request.GET,
-        verbs={**{verb: verb for verb in recorded}, **VERB_LABELS},
+        verbs={**{verb: verb for verb in recorded}, **{verb: str(label) for verb, label in VERB_LABELS.items()}},
         target_types=selectors.audit_target_types(organization=organization),
         zone=timezone.get_current_timezone(),
     )
