@@ -153,7 +153,11 @@ class SurveyQuestionForm(forms.Form):
 # --- The dashboards' filters ---------------------------------------------------------------------------
 
 
-ROLE_LABELS = {"all": "Mentors and mentees", "mentee": "Mentees", "mentor": "Mentors"}
+ROLE_LABELS = {
+    "all": gettext_lazy("Mentors and mentees"),
+    "mentee": gettext_lazy("Mentees"),
+    "mentor": gettext_lazy("Mentors"),
+}
 
 
 def program_choices(organization: Organization) -> list[tuple[str, str]]:

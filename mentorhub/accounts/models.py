@@ -118,13 +118,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 # The people directory's optional columns, in display order, that an organization may show its members and
 # stakeholders (the name is always shown; HR fields never are). Admins always see every column.
 DIRECTORY_COLUMNS = (
-    ("title", "Title"),
-    ("department", "Department"),
-    ("email", "Email"),
-    ("employee_id", "Employee ID"),
-    ("location", "Location"),
-    ("time_zone", "Time zone and local time"),
-    ("manager", "Manager"),
+    ("title", gettext_lazy("Title")),
+    ("department", gettext_lazy("Department")),
+    ("email", gettext_lazy("Email")),
+    ("employee_id", gettext_lazy("Employee ID")),
+    ("location", gettext_lazy("Location")),
+    ("time_zone", gettext_lazy("Time zone and local time")),
+    ("manager", gettext_lazy("Manager")),
 )
 DIRECTORY_COLUMN_KEYS = tuple(key for key, _label in DIRECTORY_COLUMNS)
 
