@@ -77,7 +77,7 @@ def request_has_nul(request: HttpRequest) -> bool:
 
 def nul_refusal(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/scim/"):
-        error = {"schemas": [SCIM_ERROR_SCHEMA], "status": "400", "scimType": "invalidValue", "detail": MESSAGE}
+        error = {"schemas": [SCIM_ERROR_SCHEMA], "status": "400", "scimType": "invalidValue", "detail": str(MESSAGE)}
         return HttpResponse(json.dumps(error), status=400, content_type="application/scim+json")
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": MESSAGE}, status=400)
