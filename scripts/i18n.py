@@ -220,7 +220,8 @@ def apply(area: str, source: Path) -> None:
                 entry.msgstr = translation if isinstance(translation, str) else translation[0]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
+            # msgmerge's record of what a fuzzy entry was matched from ("#| msgid ..."): gone with the fuzziness
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
             filled += 1
         po.save()
         print(f"{area}/{language}: {filled} entries filled")
