@@ -51,16 +51,11 @@ KEEP = 32  # mentors kept per mentee from the scoring pass
 GROUPS = 128  # groups of mentors by demand, each priced by its lowest price for the pairs not kept
 PILOT_ROWS = 2048  # mentees sampled to estimate each mentor's demand
 DEMAND_SCALE = 0.05  # score difference over which a mentee's interest falls by e
-# Kept: the best KEEP among those within DELTA of the mentee's best; a mentee with fewer widens to the next.
-DELTAS = (0.1, 0.2, 0.3, 0.5, 2.0)
-RESCAN_DELTAS = (
-    0.1,
-    0.2,
-    0.3,
-    0.5,
-    np.inf,
-)  # reduced gains: any range  # scores lie in [0, 1]: the last keeps every allowed pair
+# Kept: the best KEEP among those within DELTA of the mentee's best; a mentee with fewer widens to the next,
+# and after the last keeps what it has (the groups bound the rest).
+DELTAS = (0.1, 0.2, 0.3, 0.5)
 DEBUG = False  # print each round
+RESCAN_ROWS = 128  # rows per block of a rescan (float64, several temporaries)
 BLOCK_ROWS = 512  # rows per block: 512 x 40,000 float32 is 80 MB per thread
 
 
@@ -237,12 +232,12 @@ def _keep(source: Source, usable: np.ndarray) -> tuple[Kept, float]:
     return kept, float(tops.max(initial=-np.inf))
 
 
-def _keep_block(block: np.ndarray, rows: np.ndarray, top: np.ndarray, kept: Kept, deltas=DELTAS) -> None:
+def _keep_block(block: np.ndarray, rows: np.ndarray, top: np.ndarray, kept: Kept) -> None:
     """Each row's best KEEP columns of `block` (values; -inf = not allowed) into kept.cols / kept.scores: those
-    within the first delta of the row's best that gives KEEP of them (the last delta: all of them)."""
+    within the first delta of the row's best that gives KEEP of them (or fewer, within the last)."""
     m = block.shape[1]
     pending = np.arange(block.shape[0])
-    for level, delta in enumerate(deltas):
+    for level, delta in enumerate(DELTAS):
         if pending.size == 0:
             return
         sub = block if pending.size == block.shape[0] else block[pending]
@@ -250,7 +245,7 @@ def _keep_block(block: np.ndarray, rows: np.ndarray, top: np.ndarray, kept: Kept
         flat = np.flatnonzero(sub >= floor[:, None])
         local, cols = flat // m, flat % m
         counts = np.bincount(local, minlength=pending.size)
-        done = (counts >= KEEP) | (level == len(deltas) - 1)
+        done = (counts >= KEEP) | (level == len(DELTAS) - 1)
         take = done[local]
         local, cols = local[take], cols[take]
         values = sub[local, cols].astype(np.float64)
@@ -268,6 +263,17 @@ def _keep_block(block: np.ndarray, rows: np.ndarray, top: np.ndarray, kept: Kept
         kept.cols[target[local[keep]], rank[keep]] = cols[keep]
         kept.scores[target[local[keep]], rank[keep]] = values[keep]
         pending = pending[~done]
+
+
+def _rest(groups: np.ndarray, lowest: np.ndarray) -> np.ndarray:
+    """Per mentee, max over groups of (best score not kept - the group's lowest price), in float64 (prices
+    carry the participation bonus), a slice of mentees at a time (no n x GROUPS float64 temporary)."""
+    result = np.empty(groups.shape[0])
+    step = 4096
+    for start in range(0, groups.shape[0], step):
+        part = groups[start : start + step] - lowest  # -inf - inf = -inf: never NaN
+        result[start : start + step] = part.max(axis=1, initial=-np.inf)
+    return result
 
 
 def _threaded(scan, n: int) -> None:
@@ -334,8 +340,7 @@ class _Rounds(_Costs):
             reduced = np.where(valid, self.beta + kept.scores - prices[safe_cols], -np.inf)
             kept_best = np.maximum(reduced.max(axis=1), 0.0)
             lowest = np.minimum.reduceat(prices, kept.starts)  # per group of mentors (inf: no places)
-            with np.errstate(invalid="ignore"):
-                rest_best = self.beta + np.fmax.reduce(kept.groups - lowest, axis=1, initial=-np.inf)
+            rest_best = self.beta + _rest(kept.groups, lowest)
             suspect = np.flatnonzero(rest_best > kept_best)
             best = np.maximum(kept_best, rest_best)
             upper = float(best.sum()) + placed
@@ -412,8 +417,8 @@ class _Rounds(_Costs):
         kept = self.kept
 
         def scan(first: int, last: int) -> None:
-            for start in range(first, last, BLOCK_ROWS):
-                stop = min(last, start + BLOCK_ROWS)
+            for start in range(first, last, RESCAN_ROWS):
+                stop = min(last, start + RESCAN_ROWS)
                 rows = suspect[start:stop]
                 raw = self.source.take(rows).astype(np.float64)
                 block = raw + offset
@@ -426,7 +431,7 @@ class _Rounds(_Costs):
                 # Keep their best pairs by reduced gain at these prices, and bound the rest by group: as
                 # prices settle, the bound of the next round is then close to exact.
                 kept.cols[rows], kept.scores[rows] = -1, -np.inf
-                _keep_block(block, rows, top, kept, RESCAN_DELTAS)
+                _keep_block(block, rows, top, kept)
                 held = kept.cols[rows]
                 local = np.repeat(np.arange(rows.size), KEEP).reshape(held.shape)
                 inside = held >= 0
