@@ -47,6 +47,9 @@ from .solver import (
     _row_hits,
 )
 
+# The MatchRun (and bench --scale "auto") use this path above this many mentee x mentor cells, the dense
+# matrix and solver.solve below: at 10,000 x 2,000 (20 M cells) the dense path is the faster (0.8 s).
+LARGE_COHORT_CELLS = 50_000_000
 KEEP = 32  # mentors kept per mentee from the scoring pass
 GROUPS = 128  # groups of mentors by demand, each priced by its lowest price for the pairs not kept
 PILOT_ROWS = 2048  # mentees sampled to estimate each mentor's demand
@@ -122,10 +125,11 @@ class Kept:
     and group of mentors (columns starts[g]..starts[g + 1] - 1 of the solver's order, mentors of like demand) the
     best score not kept (-inf: none)."""
 
-    cols: np.ndarray  # int32 (n, KEEP)
-    scores: np.ndarray  # float64 (n, KEEP), -inf where cols is -1
-    groups: np.ndarray  # float32 (n, len(starts))
-    starts: np.ndarray  # int64
+    cols: np.ndarray  # int32 (n, KEEP + len(starts)): the best KEEP, then each group's best of the rest
+    scores: np.ndarray  # float64, the same shape, -inf where cols is -1
+    groups: np.ndarray  # float32 (n, len(starts)): per group, the best score of those not in cols
+    starts: np.ndarray  # int64: groups of `size` consecutive columns (the last may be shorter)
+    size: int
 
     def score_of(self, i: int, j: int) -> float | None:
         """The score of pair (i, j) if it was kept, else None."""
@@ -175,13 +179,35 @@ def solve_blocked(
 
 
 def _empty_kept(n: int, m: int) -> Kept:
-    starts = np.unique(np.linspace(0, m, GROUPS + 1)[:-1].astype(np.int64)) if m else np.zeros(0, np.int64)
+    size = max(1, -(-m // GROUPS))
+    starts = np.arange(0, m, size, dtype=np.int64)
     return Kept(
-        np.full((n, KEEP), -1, np.int32),
-        np.full((n, KEEP), -np.inf),
+        np.full((n, KEEP + starts.size), -1, np.int32),
+        np.full((n, KEEP + starts.size), -np.inf),
         np.full((n, starts.size), -np.inf, np.float32),
         starts,
+        size,
     )
+
+
+def _champions(block: np.ndarray, target: np.ndarray, kept: Kept) -> None:
+    """For rows `target`, from `block` (their scores, -inf where not allowed or already kept): per group of
+    mentors the best one (kept too, with its exact score) and the best score after it (the group's bound)."""
+    count, m = block.shape
+    groups, size = kept.starts.size, kept.size
+    if groups * size != m:
+        padded = np.full((count, groups * size), -np.inf, block.dtype)
+        padded[:, :m] = block
+    else:
+        padded = block
+    view = padded.reshape(count, groups, size)
+    best_at = view.argmax(axis=2)[:, :, None]
+    best = np.take_along_axis(view, best_at, axis=2)[:, :, 0].astype(np.float64)
+    np.put_along_axis(view, best_at, -np.inf, axis=2)
+    kept.groups[target] = view.max(axis=2)
+    found = np.isfinite(best)
+    kept.cols[target, KEEP:] = np.where(found, best_at[:, :, 0] + kept.starts, -1)
+    kept.scores[target, KEEP:] = np.where(found, best, -np.inf)
 
 
 def _demand_order(source: Source, capacity: np.ndarray) -> np.ndarray:
@@ -223,10 +249,10 @@ def _keep(source: Source, usable: np.ndarray) -> tuple[Kept, float]:
             np.fmax(block, -np.inf, out=block)  # forbidden (NaN): -inf
             tops[start:stop] = block.max(axis=1)
             _keep_block(block, np.arange(start, stop), tops[start:stop], kept)
-            held = kept.cols[start:stop]
+            held = kept.cols[start:stop, :KEEP]
             local = np.repeat(np.arange(stop - start), KEEP).reshape(held.shape)
-            block[local[held >= 0], held[held >= 0]] = -np.inf  # groups: the best score NOT kept
-            kept.groups[start:stop] = np.maximum.reduceat(block, kept.starts, axis=1)
+            block[local[held >= 0], held[held >= 0]] = -np.inf
+            _champions(block, np.arange(start, stop), kept)
 
     _threaded(scan, n)
     return kept, float(tops.max(initial=-np.inf))
@@ -386,7 +412,7 @@ class _Rounds(_Costs):
         """Each mentee's best kept pairs (within SLACK of its best, at most ROW_CANDIDATES; kept pairs come
         best first), and each mentor's best mentees among the kept pairs (about COVERAGE x capacity)."""
         kept = self.kept
-        rows = np.repeat(np.arange(self.n), KEEP).reshape(self.n, KEEP)
+        rows = np.repeat(np.arange(self.n), kept.cols.shape[1]).reshape(kept.cols.shape)
         near = valid & (kept.scores >= kept.scores[:, :1] - SLACK)
         near[:, ROW_CANDIDATES:] = False
         self.add(rows[near], kept.cols[near].astype(np.int64), kept.scores[near])
@@ -432,14 +458,14 @@ class _Rounds(_Costs):
                 # prices settle, the bound of the next round is then close to exact.
                 kept.cols[rows], kept.scores[rows] = -1, -np.inf
                 _keep_block(block, rows, top, kept)
-                held = kept.cols[rows]
+                held = kept.cols[rows, :KEEP]
                 local = np.repeat(np.arange(rows.size), KEEP).reshape(held.shape)
                 inside = held >= 0
-                kept.scores[rows] = np.where(inside, raw[local, np.maximum(held, 0)], -np.inf)
+                kept.scores[rows, :KEEP] = np.where(inside, raw[local, np.maximum(held, 0)], -np.inf)
                 np.fmax(raw, -np.inf, out=raw)
                 raw[:, ~self.usable] = -np.inf
                 raw[local[inside], held[inside]] = -np.inf
-                kept.groups[rows] = np.maximum.reduceat(raw, kept.starts, axis=1)
+                _champions(raw, rows, kept)
 
         _threaded(scan, suspect.size)
         if not found:

@@ -84,8 +84,7 @@ def test_blocked_equals_the_dense_optimum_with_few_kept(instance, objective):
     """Two kept mentors per mentee and groups of two mentors: most pairs are outside the kept ones, so the
     per-group pricing and the rescans decide the answer and its proof."""
     scores, capacity = instance
-    few = {"KEEP": 2, "GROUPS": 3, "PILOT_ROWS": 4}
-    with mock.patch.multiple(blocked, **few):  # type: ignore[arg-type]
+    with mock.patch.multiple(blocked, KEEP=2, GROUPS=3, PILOT_ROWS=4):
         check_answer(scores, capacity, objective)
 
 
