@@ -118,7 +118,7 @@ def test_an_unproven_run_returns_its_best_feasible_answer_and_the_gap():
     rng = np.random.default_rng(3)
     scores = rng.random((400, 200)).astype(np.float32)
     capacity = np.full(200, 2)
-    with mock.patch.object(blocked, "KEEP", 1), mock.patch.object(blocked, "ROW_CANDIDATES", 1):
+    with mock.patch.multiple(blocked, KEEP=1, GROUPS=1, ROW_CANDIDATES=1, COVERAGE=1):
         result = solve_blocked(DenseSource(scores), capacity, objective="score", max_rounds=1)
     certificate = result.certificate
     assert not certificate.proven
