@@ -58,8 +58,9 @@ DEMAND_SCALE = 0.05  # score difference over which a mentee's interest falls by 
 # and after the last keeps what it has (the groups bound the rest).
 DELTAS = (0.1, 0.2, 0.3, 0.5)
 DEBUG = False  # print each round
+ROUND_ROWS = 8192  # mentees per slice of a round's pass over the kept pairs
 RESCAN_ROWS = 128  # rows per block of a rescan (float64, several temporaries)
-BLOCK_ROWS = 512  # rows per block: 512 x 40,000 float32 is 80 MB per thread
+BLOCK_ROWS = 256  # rows per block: 256 x 40,000 float32 is 40 MB per thread
 
 
 class Source(Protocol):
@@ -361,10 +362,7 @@ class _Rounds(_Costs):
             total = float(scores[matched].sum())
             allowed = min(GAP_TOLERANCE * total + 1e-9, self.cardinality_slack)
             # Exact over the kept pairs; for the rest, by group: score - price <= best not kept - lowest price.
-            valid = kept.cols >= 0
-            safe_cols = np.where(valid, kept.cols, 0)
-            reduced = np.where(valid, self.beta + kept.scores - prices[safe_cols], -np.inf)
-            kept_best = np.maximum(reduced.max(axis=1), 0.0)
+            kept_best, new_r, new_c, new_s = self._kept_hits(prices, values)
             lowest = np.minimum.reduceat(prices, kept.starts)  # per group of mentors (inf: no places)
             rest_best = self.beta + _rest(kept.groups, lowest)
             suspect = np.flatnonzero(rest_best > kept_best)
@@ -377,7 +375,6 @@ class _Rounds(_Costs):
                 )
             if upper - achieved <= allowed:
                 break
-            new_r, new_c, new_s = self._kept_hits(reduced, kept_best, values, valid)
             if suspect.size:  # price the rows outside their kept pairs exactly, from the source
                 exact, (r, c, s) = self._rescan(suspect, prices, values)
                 best[suspect] = exact
@@ -412,11 +409,12 @@ class _Rounds(_Costs):
         """Each mentee's best kept pairs (within SLACK of its best, at most ROW_CANDIDATES; kept pairs come
         best first), and each mentor's best mentees among the kept pairs (about COVERAGE x capacity)."""
         kept = self.kept
-        rows = np.repeat(np.arange(self.n), kept.cols.shape[1]).reshape(kept.cols.shape)
-        near = valid & (kept.scores >= kept.scores[:, :1] - SLACK)
+        valid = valid[:, :KEEP]  # the best KEEP (not the groups' best)
+        rows = np.repeat(np.arange(self.n), KEEP).reshape(valid.shape)
+        near = valid & (kept.scores[:, :KEEP] >= kept.scores[:, :1] - SLACK)
         near[:, ROW_CANDIDATES:] = False
-        self.add(rows[near], kept.cols[near].astype(np.int64), kept.scores[near])
-        r, c, s = rows[valid], kept.cols[valid].astype(np.int64), kept.scores[valid]
+        self.add(rows[near], kept.cols[:, :KEEP][near].astype(np.int64), kept.scores[:, :KEEP][near])
+        r, c, s = rows[valid], kept.cols[:, :KEEP][valid].astype(np.int64), kept.scores[:, :KEEP][valid]
         usable = self.capacity[c] > 0
         r, c, s = r[usable], c[usable], s[usable]
         order = np.lexsort((-s, c))
@@ -426,12 +424,26 @@ class _Rounds(_Costs):
         take = rank < COVERAGE * self.capacity[c]
         self.add(r[take], c[take], s[take])
 
-    def _kept_hits(self, reduced: np.ndarray, kept_best: np.ndarray, values: np.ndarray, valid: np.ndarray):
-        """Kept pairs whose reduced gain is within SLACK of the mentee's dual, at most ROW_CANDIDATES each."""
-        hit = valid & (reduced >= (values - SLACK)[:, None])
-        rows, positions = _row_hits(reduced, hit, reduced.max(axis=1), 0)
-        cols = self.kept.cols[rows, positions].astype(np.int64)
-        return rows, cols, self.kept.scores[rows, positions]
+    def _kept_hits(self, prices: np.ndarray, values: np.ndarray):
+        """Each mentee's best reduced gain (W - price, >= 0) over its kept pairs, and the kept pairs within
+        SLACK of its dual (at most ROW_CANDIDATES each); a slice of mentees at a time."""
+        kept = self.kept
+        best = np.zeros(self.n)
+        found = []
+        for start in range(0, self.n, ROUND_ROWS):
+            stop = min(self.n, start + ROUND_ROWS)
+            cols = kept.cols[start:stop]
+            valid = cols >= 0
+            reduced = np.where(valid, self.beta + kept.scores[start:stop] - prices[np.maximum(cols, 0)], -np.inf)
+            top = reduced.max(axis=1)
+            best[start:stop] = np.maximum(top, 0.0)
+            hit = valid & (reduced >= (values[start:stop] - SLACK)[:, None])
+            rows, positions = _row_hits(reduced, hit, top, 0)
+            found.append(
+                (rows + start, cols[rows, positions].astype(np.int64), kept.scores[start:stop][rows, positions])
+            )
+        rows, cols, scores = (np.concatenate(parts) for parts in zip(*found, strict=True))
+        return best, rows, cols, scores
 
     def _rescan(self, suspect: np.ndarray, prices: np.ndarray, values: np.ndarray):
         """Score these mentees' rows again: their exact best reduced gain over all mentors, and their pairs
