@@ -131,9 +131,8 @@ class Engine:
             self.certificate = {"engine": "blocked", "gap_percent": round(proof.gap * 100, 4), **proof.as_json()}
             groups = [(j, [i]) for i, j in result.pairs]
         else:
-            pairs = (
-                solver.solve(self.scores, self.cohort.remaining, objective=self.objective) if self.scores.size else []
-            )
+            matrix = self._matrix
+            pairs = solver.solve(matrix, self.cohort.remaining, objective=self.objective) if matrix.size else []
             groups = [(j, [i]) for i, j in pairs]
         self.timings["solve_s"] = time.perf_counter() - started
         started = time.perf_counter()

@@ -22,7 +22,7 @@ def _run(org, admin, program, capture, *, cells: int):
         return run_now(org, admin.user, program, capture)
 
 
-def _results(run) -> dict[tuple[int, ...], tuple[float, list]]:
+def _results(run) -> dict[tuple[int, ...], tuple[float | None, list]]:
     """{(mentor participant id, mentee participant ids...): (score, explanation)} of the run's matches."""
     found = {}
     for match in Match.objects.filter(run=run).prefetch_related("members"):
