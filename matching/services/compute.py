@@ -78,7 +78,7 @@ class Engine:
         )
 
     @property
-    def blocked(self) -> bool:
+    def large(self) -> bool:
         """Whether this cohort is scored and solved block by block (see BLOCKED_BUDGET_SECONDS)."""
         cells = len(self.cohort.mentees) * len(self.cohort.mentors)
         return not self.program.is_group and cells > blocked.LARGE_COHORT_CELLS
@@ -93,7 +93,7 @@ class Engine:
 
     def score(self) -> np.ndarray | None:
         started = time.perf_counter()
-        if self.blocked:  # scored block by block while solving
+        if self.large:  # scored block by block while solving
             self.source = scoring.ScoreBlocks(
                 self.cohort.mentees,
                 self.cohort.mentors,
