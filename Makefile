@@ -64,6 +64,12 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## Translations (docs/translations.md): catalogues rebuilt from the code, then compiled (needs GNU gettext)
+messages: install
+	$(LOCAL_ENV) $(BIN)/python scripts/i18n.py extract
+	$(LOCAL_ENV) $(BIN)/python scripts/i18n.py compile
+	$(LOCAL_ENV) $(BIN)/python scripts/i18n.py status
+
 ## The targets below use the environment as it is (and `.env`): for real deployments.
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

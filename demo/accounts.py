@@ -148,6 +148,9 @@ SIGN_INS = [
 # Where a sign-in works when not in the organization's default office (acme: New York, globex: Berlin). The demo
 # mentor is in London and the demo member in New York: their sessions show time zones at work.
 SIGN_IN_PLACES = {"mentor@acme.example": ("London", "Europe/London")}
+# The demo mentor reads MentorHub in German (his own choice, on the Language page): his pages, emails and chat
+# messages are German while Maya, his mentee, reads the same match in English.
+SIGN_IN_LANGUAGES = {"mentor@acme.example": "de"}
 
 
 @transaction.atomic
@@ -229,7 +232,9 @@ def _seed_sign_in(slug: str, email: str, name: str, role: str, department: str, 
             "hired_on": date(2021, 3, 1),
         },
     )
-    user, created = User.objects.get_or_create(email=email, defaults={"name": name, "time_zone": zone})
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"name": name, "time_zone": zone, "language": SIGN_IN_LANGUAGES.get(email, "")}
+    )
     if created or not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
         user.save()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorhub.accounts.extensions import Attention
 from mentorhub.accounts.models import Organization
@@ -39,10 +41,13 @@ def runs_needing_review(organization: Organization) -> list[Attention]:
             kwargs={"org_slug": organization.slug, "program_pk": run.program_id, "run_pk": run.pk},
         )
         if run.status == MatchRun.Status.FAILED:
-            items.append(Attention(count=1, text=f"matching run failed in {run.program.name} (run {run.pk})", url=url))
+            text = _("matching run failed in %(program)s (run %(run)s)") % {"program": run.program.name, "run": run.pk}
+            items.append(Attention(count=1, text=text, url=url))
         else:
-            noun = "proposed match" if run.proposed == 1 else "proposed matches"
-            items.append(
-                Attention(count=run.proposed, text=f"{noun} to review in {run.program.name} (run {run.pk})", url=url)
-            )
+            text = ngettext(
+                "proposed match to review in %(program)s (run %(run)s)",
+                "proposed matches to review in %(program)s (run %(run)s)",
+                run.proposed,
+            ) % {"program": run.program.name, "run": run.pk}
+            items.append(Attention(count=run.proposed, text=text, url=url))
     return items

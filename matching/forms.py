@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programs.models import Program, Question
 
@@ -23,14 +25,16 @@ class RunStartForm(forms.Form):
     """Start a matching run: the objective, what-if or not, and a weight per scoring question (0-5)."""
 
     objective = forms.ChoiceField(
-        label="Aim for",
+        label=gettext_lazy("Aim for"),
         choices=Program.Objective.choices,
-        help_text="“Most people matched” matches as many mentees as possible first, then looks for the best fit.",
+        help_text=gettext_lazy(
+            "“Most people matched” matches as many mentees as possible first, then looks for the best fit."
+        ),
     )
     what_if = forms.BooleanField(
-        label="What-if only: compute the figures without replacing the current proposals",
+        label=gettext_lazy("What-if only: compute the figures without replacing the current proposals"),
         required=False,
-        help_text="Use it to compare weightings side by side before you choose one.",
+        help_text=gettext_lazy("Use it to compare weightings side by side before you choose one."),
     )
 
     def __init__(self, *args: Any, program: Program, questions: list[Question], **kwargs: Any) -> None:
@@ -44,7 +48,8 @@ class RunStartForm(forms.Form):
                 min_value=0,
                 max_value=MAX_WEIGHT,
                 initial=question.weight,
-                help_text=f"{question.get_rule_display()}. Enrollment form weight: {question.weight}.",
+                help_text=_("%(rule)s. Enrollment form weight: %(weight)s.")
+                % {"rule": question.get_rule_display(), "weight": question.weight},
                 widget=forms.NumberInput(attrs={"min": 0, "max": MAX_WEIGHT, "step": 1, "class": "weight"}),
             )
 
@@ -69,15 +74,17 @@ class DeclineForm(forms.Form):
     """Declining (a match or a mentee's request) always says why: it helps the re-match and the admin."""
 
     reason = forms.CharField(
-        label="Why are you declining?",
+        label=gettext_lazy("Why are you declining?"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Shared with the program's HR admins, not with the other person. For example: a conflict of "
-        "interest, we already work together closely, no time this quarter.",
+        help_text=gettext_lazy(
+            "Shared with the program's HR admins, not with the other person. For example: a conflict of "
+            "interest, we already work together closely, no time this quarter."
+        ),
     )
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Say briefly why you are declining.")
+            raise forms.ValidationError(_("Say briefly why you are declining."))
         return reason

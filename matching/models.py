@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.accounts.models import Organization, User
 from programs.models import Participant, Program
@@ -19,10 +20,10 @@ class MatchRun(models.Model):
     """One run of the engine over a program: a Celery job with progress and its figures."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="match_runs")
@@ -32,8 +33,8 @@ class MatchRun(models.Model):
     # Only the people of these participants are (re)matched; empty = the whole program.
     scope_participant_ids = models.JSONField(default=list, blank=True)
     objective = models.CharField(max_length=20, choices=Program.Objective.choices, default=Program.Objective.SCORE)
-    weights = models.JSONField(default=dict, blank=True, help_text="{question id: weight} used by this run.")
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    weights = models.JSONField(default=dict, blank=True, help_text=_("{question id: weight} used by this run."))
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done."))
     stage = models.CharField(max_length=80, blank=True)
     # Figures: matched, unmatched [{participant_id, reason}], mean_score, histogram, duration_s, ...
     figures = models.JSONField(default=dict, blank=True)
@@ -73,17 +74,17 @@ class Match(models.Model):
     """A mentoring pair (kind pair: one mentor, one mentee) or a circle (one facilitator, several members)."""
 
     class Kind(models.TextChoices):
-        PAIR = "pair", "Pair"
-        CIRCLE = "circle", "Circle"
+        PAIR = "pair", _("Pair")
+        CIRCLE = "circle", _("Circle")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"  # written by a run, awaiting the admin's review
-        APPROVED = "approved", "Approved"  # approved, awaiting the participants' acceptance
-        ACTIVE = "active", "Active"  # everyone accepted
-        DECLINED = "declined", "Declined"  # someone declined; the people are free again
-        DISCARDED = "discarded", "Discarded"  # a proposal replaced by a later run or removed by the admin
-        COMPLETED = "completed", "Completed"
-        ENDED = "ended", "Ended early"
+        PROPOSED = "proposed", _("Proposed")  # written by a run, awaiting the admin's review
+        APPROVED = "approved", _("Approved")  # approved, awaiting the participants' acceptance
+        ACTIVE = "active", _("Active")  # everyone accepted
+        DECLINED = "declined", _("Declined")  # someone declined; the people are free again
+        DISCARDED = "discarded", _("Discarded")  # a proposal replaced by a later run or removed by the admin
+        COMPLETED = "completed", _("Completed")
+        ENDED = "ended", _("Ended early")
 
     CURRENT_STATUSES = (Status.PROPOSED, Status.APPROVED, Status.ACTIVE)
 
@@ -95,7 +96,7 @@ class Match(models.Model):
     score = models.FloatField(null=True, blank=True)
     # [{"label": "both want leadership", "contribution": 0.22}, ...]
     explanation = models.JSONField(default=list, blank=True)
-    pinned = models.BooleanField(default=False, help_text="A re-run keeps this match as it is.")
+    pinned = models.BooleanField(default=False, help_text=_("A re-run keeps this match as it is."))
     approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -120,15 +121,15 @@ class MatchMember(models.Model):
     """One person in a match, with their answer to it."""
 
     class Role(models.TextChoices):
-        MENTOR = "mentor", "Mentor"
-        MENTEE = "mentee", "Mentee"
-        FACILITATOR = "facilitator", "Facilitator"
-        MEMBER = "member", "Circle member"
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
+        FACILITATOR = "facilitator", _("Facilitator")
+        MEMBER = "member", _("Circle member")
 
     class Response(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
@@ -190,10 +191,10 @@ class MentorRequest(models.Model):
     """Mentee-choice mode: a mentee asks a suggested mentor; the mentor accepts or declines."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")

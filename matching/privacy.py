@@ -69,4 +69,7 @@ def register() -> None:
         scope_participant_ids="which participants a run re-matched, by number",
         claimed_by="the worker running the job (host, process number): system text",
     )
-    register_not_personal(ExcludedPair, reason='system text naming the match that ended ("Match 12 ended early")')
+    register_not_personal(
+        ExcludedPair,
+        reason='system text naming the match that ended ("Match 12 ended early")',  # untranslated: developers
+    )

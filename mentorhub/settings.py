@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mentorhub.accounts.middleware.ViewerTimezoneMiddleware",
+    # The page's language: the person's choice, else the browser's, else (tenancy.py) the organization's default.
+    "mentorhub.accounts.middleware.LanguageMiddleware",
     "mentorhub.embedded_scheduler.EmbeddedSchedulerMiddleware",
     # Last: the organization and person as the view left them, for the request's log lines (mentorhub/ops).
     "mentorhub.ops.middleware.RequestIdentityMiddleware",
@@ -131,6 +133,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mentorhub.accounts.context_processors.tenancy",
             ],
+            # Django's `date` filter, with each format as the reader's language writes it (docs/translations.md).
+            "builtins": ["mentorhub.web.local_dates"],
         },
     },
 ]
@@ -276,6 +280,12 @@ CELERY_BEAT_SCHEDULE = {
     "complete-departures": {"task": "accounts.complete_departures", "schedule": crontab(minute=5)},
     # Leavers whose retention period is over are erased (docs/privacy.md); before the nightly roll-ups.
     "apply-retention": {"task": "accounts.apply_retention", "schedule": crontab(hour=2, minute=30)},
+    # Outgoing webhooks: the outbox's new events fanned out, due deliveries sent (integrations/webhooks/).
+    "deliver-webhooks": {
+        "task": "integrations.deliver_webhooks",
+        "schedule": env.float("WEBHOOK_DISPATCH_SECONDS", default=15.0),
+        "options": {"expires": 60},
+    },
 }
 # Server-side fetches of addresses people give (mentorhub/web/safe_fetch.py) never reach loopback; tests list
 # the ports of their own loopback servers here. Ignored in production.
@@ -349,6 +359,21 @@ SSO_SECRETS_KEY = env.str("SSO_SECRETS_KEY", default="")
 SSO_DNS_NAMESERVERS = env.list("SSO_DNS_NAMESERVERS", default=[])
 
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+
+# --- Microsoft Teams (integrations/teams/; docs/integrations-teams.md) -----------------------------------------
+# The deployment's one Azure bot: its Microsoft App ID and client secret. Empty: the Teams app is off.
+TEAMS_APP_ID = env.str("TEAMS_APP_ID", default="")
+TEAMS_APP_PASSWORD = env.str("TEAMS_APP_PASSWORD", default="")
+# Where incoming activities' tokens are checked (the Bot Framework's OpenID metadata, whose JWKS signs them)
+# and who issues them; where the bot gets its own token (client credentials) for proactive messages.
+TEAMS_OPENID_METADATA_URL = env.str(
+    "TEAMS_OPENID_METADATA_URL", default="https://login.botframework.com/v1/.well-known/openidconfiguration"
+)
+TEAMS_TOKEN_ISSUER = env.str("TEAMS_TOKEN_ISSUER", default="https://api.botframework.com")
+TEAMS_TOKEN_URL = env.str(
+    "TEAMS_TOKEN_URL", default="https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+)
+TEAMS_TOKEN_SCOPE = env.str("TEAMS_TOKEN_SCOPE", default="https://api.botframework.com/.default")
 
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -580,3 +605,11 @@ if DJANGO_ENV == "test":
     EMBEDDED_SCHEDULER = False
     # Files a test uploads never land in the demo's var/media.
     MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / "mentorhub-test-media")))
+
+# The Slack app (docs/integrations-slack.md): the app's credentials from api.slack.com/apps, and Slack's Web API
+# address (tests point it at a local server). Without a client id the Settings -> Slack page says it is not set up.
+SLACK_CLIENT_ID = env.str("SLACK_CLIENT_ID", default="")
+SLACK_CLIENT_SECRET = env.str("SLACK_CLIENT_SECRET", default="")
+SLACK_SIGNING_SECRET = env.str("SLACK_SIGNING_SECRET", default="")
+SLACK_API_BASE_URL = env.str("SLACK_API_BASE_URL", default="https://slack.com/api/")
+SLACK_AUTHORIZE_URL = env.str("SLACK_AUTHORIZE_URL", default="https://slack.com/oauth/v2/authorize")

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone as dj_timezone
+from django.utils import translation
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -101,6 +102,12 @@ def _activate(request: HttpRequest, membership: Membership) -> None:
     request.membership = membership  # type: ignore[attr-defined]
     zone = membership.employee.time_zone if membership.employee is not None else membership.user.time_zone
     dj_timezone.activate(zone or "UTC")
+    if not getattr(request, "language_chosen", True):
+        # Neither the person nor their browser named a language we have: the organization's default.
+        from mentorhub.accounts.languages import organization_language
+
+        translation.activate(organization_language(membership.organization))
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 def employee_or_none(request: OrgRequest | OrgApiRequest) -> Employee | None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .models import Question
 
@@ -49,38 +50,41 @@ def _clean_one(question: Question, value: Any) -> Any:
     kind = question.type
     if kind == Question.Type.SINGLE:
         if not isinstance(value, str) or value not in question.options:
-            raise ValidationError(f"Choose one of: {', '.join(question.options)}.")
+            raise ValidationError(_("Choose one of: %(options)s.") % {"options": ", ".join(question.options)})
         return value
     if kind == Question.Type.MULTIPLE:
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise ValidationError("Choose one or more of the listed options.")
+            raise ValidationError(_("Choose one or more of the listed options."))
         unknown = [v for v in values if v not in question.options]
         if unknown:
-            raise ValidationError(f"Unknown option: {', '.join(unknown)}. Choose from: {', '.join(question.options)}.")
+            raise ValidationError(
+                _("Unknown option: %(unknown)s. Choose from: %(options)s.")
+                % {"unknown": ", ".join(unknown), "options": ", ".join(question.options)}
+            )
         return list(dict.fromkeys(values))
     if kind == Question.Type.SCALE:
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise ValidationError("Give a number from 1 to 5.") from None
+            raise ValidationError(_("Give a number from 1 to 5.")) from None
         if isinstance(value, bool) or str(value).strip() not in {str(number), f"{number}.0"} or not 1 <= number <= 5:
-            raise ValidationError("Give a whole number from 1 to 5.")
+            raise ValidationError(_("Give a whole number from 1 to 5."))
         return number
     if kind == Question.Type.TEXT:
         if not isinstance(value, str):
-            raise ValidationError("Give a text answer.")
+            raise ValidationError(_("Give a text answer."))
         if len(value) > MAX_TEXT:
-            raise ValidationError(f"Keep this under {MAX_TEXT} characters.")
+            raise ValidationError(_("Keep this under %(count)s characters.") % {"count": MAX_TEXT})
         return value.strip()
     if kind == Question.Type.TAGS:
         tags = [t.strip() for t in value.split(",")] if isinstance(value, str) else value
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            raise ValidationError("Give a list of skills.")
+            raise ValidationError(_("Give a list of skills."))
         tags = list(dict.fromkeys(t for t in tags if t))
         if len(tags) > MAX_TAGS:
-            raise ValidationError(f"Choose at most {MAX_TAGS} skills.")
+            raise ValidationError(_("Choose at most %(count)s skills.") % {"count": MAX_TAGS})
         if any(len(t) > MAX_TAG_LENGTH for t in tags):
-            raise ValidationError(f"Keep each skill under {MAX_TAG_LENGTH} characters.")
+            raise ValidationError(_("Keep each skill under %(count)s characters.") % {"count": MAX_TAG_LENGTH})
         return tags
-    raise ValidationError(f"Unknown question type {kind!r}.")
+    raise ValidationError(_("Unknown question type %(kind)s.") % {"kind": repr(kind)})

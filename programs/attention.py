@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from mentorhub.accounts.extensions import Attention
 from mentorhub.accounts.models import Organization
@@ -33,7 +34,12 @@ def applications_waiting(organization: Organization) -> list[Attention]:
         items.append(
             Attention(
                 count=row["n"],
-                text=f"application{'' if row['n'] == 1 else 's'} waiting for approval in {row['program__name']}",
+                text=ngettext(
+                    "application waiting for approval in %(program)s",
+                    "applications waiting for approval in %(program)s",
+                    row["n"],
+                )
+                % {"program": row["program__name"]},
                 url=f"{url}?{urlencode({'status': Participant.Status.APPLIED})}",
             )
         )
@@ -43,8 +49,15 @@ def applications_waiting(organization: Organization) -> list[Attention]:
         items.append(
             Attention(
                 count=total,
-                text=f"more application{'' if total == 1 else 's'} waiting in {len(rest)} other "
-                f"program{'' if len(rest) == 1 else 's'}",
+                text=ngettext(
+                    "more application waiting in %(programs)s",
+                    "more applications waiting in %(programs)s",
+                    total,
+                )
+                % {
+                    "programs": ngettext("%(count)s other program", "%(count)s other programs", len(rest))
+                    % {"count": len(rest)}
+                },
                 url=reverse("program-list", kwargs={"org_slug": organization.slug}),
             )
         )

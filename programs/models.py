@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from identity.models import EmployeeGroup
 from mentorhub.accounts.models import Employee, Organization, User
@@ -14,27 +15,27 @@ from mentorhub.accounts.models import Employee, Organization, User
 
 class Program(models.Model):
     class Kind(models.TextChoices):
-        ONE_ON_ONE = "one_on_one", "One-to-one mentoring"
-        GROUP = "group", "Group mentoring circles"
-        REVERSE = "reverse", "Reverse mentoring"
+        ONE_ON_ONE = "one_on_one", _("One-to-one mentoring")
+        GROUP = "group", _("Group mentoring circles")
+        REVERSE = "reverse", _("Reverse mentoring")
         # One-off sessions booked from mentors' office hours: no long-term match, so no matching at all.
-        FLASH = "flash", "Flash mentoring"
+        FLASH = "flash", _("Flash mentoring")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ENROLLING = "enrolling", "Enrolling"
-        MATCHING = "matching", "Matching"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        ENROLLING = "enrolling", _("Enrolling")
+        MATCHING = "matching", _("Matching")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
 
     class MatchMode(models.TextChoices):
-        ADMIN = "admin", "Admin runs matching and approves"
-        MENTEE_CHOICE = "mentee_choice", "Mentees pick from suggestions"
-        AUTOMATIC = "automatic", "Automatic, approved without review"
+        ADMIN = "admin", _("Admin runs matching and approves")
+        MENTEE_CHOICE = "mentee_choice", _("Mentees pick from suggestions")
+        AUTOMATIC = "automatic", _("Automatic, approved without review")
 
     class Objective(models.TextChoices):
-        SCORE = "score", "Best total fit"
-        PARTICIPATION = "participation", "Most people matched, then best fit"
+        SCORE = "score", _("Best total fit")
+        PARTICIPATION = "participation", _("Most people matched, then best fit")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="programs")
     name = models.CharField(max_length=160)
@@ -44,13 +45,13 @@ class Program(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     cadence_per_month = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(30)], help_text="Expected sessions per month."
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(30)], help_text=_("Expected sessions per month.")
     )
     default_mentor_capacity = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(50)], help_text="Mentees per mentor."
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(50)], help_text=_("Mentees per mentor.")
     )
     max_mentor_capacity = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(1), MaxValueValidator(50)], help_text="The most a mentor may take."
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(50)], help_text=_("The most a mentor may take.")
     )
     circle_min_size = models.PositiveSmallIntegerField(default=4, validators=[MinValueValidator(2)])
     circle_max_size = models.PositiveSmallIntegerField(default=8, validators=[MinValueValidator(2)])
@@ -59,7 +60,7 @@ class Program(models.Model):
     eligible_job_levels = models.JSONField(default=list, blank=True)
     eligible_locations = models.JSONField(default=list, blank=True)
     max_time_zone_gap_hours = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Pairs further apart than this are never matched (empty: no limit)."
+        null=True, blank=True, help_text=_("Pairs further apart than this are never matched (empty: no limit).")
     )
     # Audience by employee groups: none = everyone the rules above let in; some = members of any of them only.
     audience_groups = models.ManyToManyField(
@@ -67,13 +68,13 @@ class Program(models.Model):
     )
     # Circle programs: every circle is formed within one of the audience groups (facilitator and members).
     circles_within_groups = models.BooleanField(
-        default=False, help_text="Each circle's facilitator and members belong to one same audience group."
+        default=False, help_text=_("Each circle's facilitator and members belong to one same audience group.")
     )
     # Flash programs: a booking can be cancelled until this many hours before its start.
     flash_cancel_hours = models.PositiveSmallIntegerField(
         default=12,
         validators=[MaxValueValidator(168)],
-        help_text="Flash mentoring: bookings can be cancelled until this many hours before the start.",
+        help_text=_("Flash mentoring: bookings can be cancelled until this many hours before the start."),
     )
     match_mode = models.CharField(max_length=20, choices=MatchMode.choices, default=MatchMode.ADMIN)
     objective = models.CharField(max_length=20, choices=Objective.choices, default=Objective.SCORE)
@@ -83,7 +84,7 @@ class Program(models.Model):
     agreement_template = models.JSONField(default=dict, blank=True)
     agreement_required = models.BooleanField(
         default=False,
-        help_text="Members must both confirm their mentoring agreement before they schedule their first session.",
+        help_text=_("Members must both confirm their mentoring agreement before they schedule their first session."),
     )
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -147,28 +148,28 @@ class Question(models.Model):
     """One question of a program's enrollment form, and how matching uses its answers."""
 
     class Type(models.TextChoices):
-        SINGLE = "single_choice", "Single choice"
-        MULTIPLE = "multiple_choice", "Multiple choice"
-        SCALE = "scale", "Scale 1-5"
-        TEXT = "text", "Free text"
-        TAGS = "tags", "Skills / tags"
+        SINGLE = "single_choice", _("Single choice")
+        MULTIPLE = "multiple_choice", _("Multiple choice")
+        SCALE = "scale", _("Scale 1-5")
+        TEXT = "text", _("Free text")
+        TAGS = "tags", _("Skills / tags")
 
     class Audience(models.TextChoices):
-        MENTOR = "mentor", "Mentors"
-        MENTEE = "mentee", "Mentees"
-        BOTH = "both", "Both"
+        MENTOR = "mentor", _("Mentors")
+        MENTEE = "mentee", _("Mentees")
+        BOTH = "both", _("Both")
 
     class OptionSource(models.TextChoices):
-        OWN = "own", "The options typed below"
-        SKILLS = "skills", "The organization's skills catalogue"
+        OWN = "own", _("The options typed below")
+        SKILLS = "skills", _("The organization's skills catalogue")
 
     class Rule(models.TextChoices):
-        SAME = "same", "Prefer the same answer"
-        DIFFERENT = "different", "Prefer different answers"
-        OVERLAP = "overlap", "Prefer overlapping answers"
-        OFFERS_WANTS = "offers_wants", "Mentor offers what the mentee wants"
-        MUST = "must", "Must match (hard filter)"
-        NONE = "none", "Not used for matching"
+        SAME = "same", _("Prefer the same answer")
+        DIFFERENT = "different", _("Prefer different answers")
+        OVERLAP = "overlap", _("Prefer overlapping answers")
+        OFFERS_WANTS = "offers_wants", _("Mentor offers what the mentee wants")
+        MUST = "must", _("Must match (hard filter)")
+        NONE = "none", _("Not used for matching")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
@@ -209,17 +210,17 @@ class Participant(models.Model):
     """One enrollment of one employee in one program as mentor or mentee."""
 
     class Role(models.TextChoices):
-        MENTOR = "mentor", "Mentor"
-        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        APPLIED = "applied", "Applied"
-        APPROVED = "approved", "Approved"
-        WAITLISTED = "waitlisted", "Waitlisted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        MATCHED = "matched", "Matched"
+        INVITED = "invited", _("Invited")
+        APPLIED = "applied", _("Applied")
+        APPROVED = "approved", _("Approved")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        MATCHED = "matched", _("Matched")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
@@ -228,7 +229,7 @@ class Participant(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
     # {str(question_id): value}; validated against the questions by answers.answers_clean.
     answers = models.JSONField(default=dict, blank=True)
-    capacity = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Mentors: mentees they take on.")
+    capacity = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Mentors: mentees they take on."))
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     # When the invitation email was claimed for sending (mentorhub/mail_once.py): it goes out once, however
@@ -285,8 +286,8 @@ class SkillRating(models.Model):
     """A mentee's own level (1 = beginner, 5 = expert) on a skill they want, at enrollment or at the close."""
 
     class Moment(models.TextChoices):
-        ENROLLMENT = "enrollment", "At enrollment"
-        CLOSING = "closing", "At the close"
+        ENROLLMENT = "enrollment", _("At enrollment")
+        CLOSING = "closing", _("At the close")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="skill_ratings")

@@ -45,7 +45,10 @@ def register() -> None:
         eligible_locations="who may enroll: a setting",
         agreement_template="the agreement each match starts from, written by an admin for everyone",
     )
-    register_not_personal(Question, help_text="the form's guidance, written by an admin for everyone")
+    register_not_personal(
+        Question,
+        help_text="the form's guidance, written by an admin for everyone",  # untranslated: privacy register
+    )
     register_not_personal(
         Skill,
         name="a skill of the catalogue, set by an admin for everyone",

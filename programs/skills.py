@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from .models import Participant, Question
 
 # (name, category, description): the articles' recurring themes (future-of-work skills, soft skills, technical
@@ -28,7 +30,7 @@ STARTER_SKILLS: tuple[tuple[str, str, str], ...] = (
     ("Career development", "Growth", "Planning a next step, networking, building influence."),
 )
 
-LEVEL_LABELS = {1: "1 = beginner", 5: "5 = expert"}
+LEVEL_LABELS = {1: gettext_lazy("1 = beginner"), 5: gettext_lazy("5 = expert")}
 
 
 def skill_key(name: Any) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime
 import icalendar
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee
 
@@ -42,18 +43,22 @@ def booking_event(booking: FlashBooking, organization_slug: str, *, stamp: datet
     booker, host = booking_people(booking)
     zone = zone_or_utc(slot.time_zone)
     url = booking_url(booking, organization_slug)
-    lines = [f"Flash mentoring with {host.name} in {slot.program.name}.", "", f"Topics: {slot.topics}"]
+    lines = [
+        _("Flash mentoring with %(host)s in %(program)s.") % {"host": host.name, "program": slot.program.name},
+        "",
+        _("Topics: %(topics)s") % {"topics": slot.topics},
+    ]
     if slot.location:
-        lines.append(f"Where: {slot.location}")
-    lines += ["", f"Details and cancellation: {url}"]
+        lines.append(_("Where: %(place)s") % {"place": slot.location})
+    lines += ["", _("Details and cancellation: %(url)s") % {"url": url}]
     return icalendar.Event.new(
         uid=booking_uid(booking),
         stamp=stamp or timezone.now(),
         start=slot.starts_at.astimezone(zone),
         end=slot.ends_at.astimezone(zone),
-        summary=f"Flash mentoring: {booker.name} and {host.name}",
+        summary=_("Flash mentoring: %(booker)s and %(host)s") % {"booker": booker.name, "host": host.name},
         description="\n".join(lines),
-        location=slot.location or "Video call",
+        location=slot.location or _("Video call"),
         url=url,
         sequence=booking.sequence,
         status=icalendar.STATUS.CANCELLED if booking_is_off(booking) else icalendar.STATUS.CONFIRMED,

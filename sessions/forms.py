@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.web.forms import DateInput
 from programs.agreements import MAX_SECTION_LENGTH
@@ -26,11 +30,20 @@ from .models import (
     MentoringSession,
     PairingFitAnswer,
 )
-from .services.availability import DAY_NAMES, AwayIn, WindowIn
+from .services.availability import AwayIn, WindowIn
 from .services.sessions import MAX_TOPICS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-RATING_CHOICES = [(1, "1, poor"), (2, "2, fair"), (3, "3, good"), (4, "4, very good"), (5, "5, excellent")]
+RATING_CHOICES = [
+    (1, _("1, poor")),
+    (2, _("2, fair")),
+    (3, _("3, good")),
+    (4, _("4, very good")),
+    (5, _("5, excellent")),
+]
 # Offered as suggestions beside the person's own earlier topics; anything else may be typed.
 COMMON_TOPICS = [
     "Career growth",
@@ -60,15 +73,17 @@ def aware_in_zone(naive: datetime, zone) -> datetime:
     early, late = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
     if early.utcoffset() == late.utcoffset():
         return early
-    moment = f"{naive:%H:%M} on {naive:%A} {naive.day} {naive:%B %Y}"
+    moment = _("%(time)s on %(day)s") % {"time": f"{naive:%H:%M}", "day": date_format(naive, "l j F Y")}
     back = early.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if back != naive:
         raise ValidationError(
-            f"{moment} does not exist in {zone.key}: the clocks go forward that night. Pick another time.",
+            _("%(moment)s does not exist in %(zone)s: the clocks go forward that night. Pick another time.")
+            % {"moment": moment, "zone": zone.key},
             code="nonexistent_time",
         )
     raise ValidationError(
-        f"{moment} happens twice in {zone.key}: the clocks go back that night. Pick another time.",
+        _("%(moment)s happens twice in %(zone)s: the clocks go back that night. Pick another time.")
+        % {"moment": moment, "zone": zone.key},
         code="ambiguous_time",
     )
 
@@ -77,7 +92,7 @@ class LocalDateTimeField(forms.DateTimeField):
     """A datetime-local input read in the active time zone (the signed-in person's)."""
 
     widget = DateTimeLocalInput
-    default_error_messages = {"invalid": "Give a date and a time, such as 2027-03-30 10:00."}
+    default_error_messages = {"invalid": _("Give a date and a time, such as 2027-03-30 10:00.")}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(input_formats=[LOCAL_FORMAT], **kwargs)
@@ -97,69 +112,76 @@ class LocalDateTimeField(forms.DateTimeField):
         return aware_in_zone(naive, timezone.get_current_timezone())
 
 
-def _text(label: str, *, max_length: int, rows: int = 0, required: bool = False, **kwargs: Any) -> forms.CharField:
+def _text(
+    label: StrOrPromise, *, max_length: int, rows: int = 0, required: bool = False, **kwargs: Any
+) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(label=label, max_length=max_length, required=required, widget=widget, **kwargs)
 
 
 def _rating(required: bool) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label="How was it for you?",
+        label=_("How was it for you?"),
         choices=RATING_CHOICES,
         coerce=int,
         empty_value=None,
         required=required,
         widget=forms.RadioSelect,
-        help_text="1 = poor, 5 = excellent.",
-        error_messages={"required": "Rate the session from 1 (poor) to 5 (excellent)."},
+        help_text=_("1 = poor, 5 = excellent."),
+        error_messages={"required": _("Rate the session from 1 (poor) to 5 (excellent).")},
     )
 
 
 def _topics() -> forms.CharField:
     return forms.CharField(
-        label="Topics",
+        label=_("Topics"),
         required=False,
         max_length=400,
-        help_text=f"What you talked about, separated by commas (at most {MAX_TOPICS}), e.g. Leadership, Feedback.",
+        help_text=format_lazy(
+            _("What you talked about, separated by commas (at most {count}), e.g. Leadership, Feedback."),
+            count=MAX_TOPICS,
+        ),
         widget=forms.TextInput(attrs={"list": "topic-suggestions", "autocomplete": "off"}),
     )
 
 
 def _reflection() -> forms.CharField:
     return _text(
-        "Private reflection",
+        _("Private reflection"),
         max_length=10000,
         rows=5,
-        help_text="Private: only you see this. Not the other person, not HR.",
+        help_text=_("Private: only you see this. Not the other person, not HR."),
     )
 
 
 class SessionForm(forms.Form):
     """Schedule a session, or change one that is scheduled."""
 
-    starts_at = LocalDateTimeField(label="Starts", error_messages={"required": "Choose the date and time."})
+    starts_at = LocalDateTimeField(label=_("Starts"), error_messages={"required": _("Choose the date and time.")})
     duration_minutes = forms.IntegerField(
-        label="Length in minutes",
+        label=_("Length in minutes"),
         min_value=MIN_DURATION_MINUTES,
         max_value=MAX_DURATION_MINUTES,
         initial=45,
         widget=forms.NumberInput(attrs={"min": MIN_DURATION_MINUTES, "max": MAX_DURATION_MINUTES, "step": 5}),
     )
     format = forms.ChoiceField(
-        label="Format", choices=MentoringSession.Format.choices, initial="video", widget=forms.RadioSelect
+        label=_("Format"), choices=MentoringSession.Format.choices, initial="video", widget=forms.RadioSelect
     )
     location = _text(
-        "Meeting link or place",
+        _("Meeting link or place"),
         max_length=500,
-        help_text="A video-call link, a phone number, a room or a café: whatever you both need to find each other.",
+        help_text=_("A video-call link, a phone number, a room or a café: whatever you both need to find each other."),
     )
-    agenda = _text("Agenda", max_length=4000, rows=4, help_text="Shared with the others in your match.")
+    agenda = _text(_("Agenda"), max_length=4000, rows=4, help_text=_("Shared with the others in your match."))
 
     EDITABLE = ("starts_at", "duration_minutes", "format", "location", "agenda")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["starts_at"].help_text = f"In your time zone, {timezone.get_current_timezone_name()}."
+        self.fields["starts_at"].help_text = _("In your time zone, %(zone)s.") % {
+            "zone": timezone.get_current_timezone_name()
+        }
 
     def changes(self, session: MentoringSession) -> dict[str, Any]:
         """What differs from the session as it is (the service sends new invitations only for real changes)."""
@@ -173,7 +195,7 @@ class SessionForm(forms.Form):
 class LogPastForm(SessionForm):
     """A meeting that already happened, recorded in one step: it is logged as held."""
 
-    shared_notes = _text("Shared notes", max_length=20000, rows=5, help_text="Seen by everyone in your match.")
+    shared_notes = _text(_("Shared notes"), max_length=20000, rows=5, help_text=_("Seen by everyone in your match."))
     rating = _rating(required=False)
     topics = _topics()
     reflection = _reflection()
@@ -181,45 +203,48 @@ class LogPastForm(SessionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["agenda"]
-        self.fields["starts_at"].label = "Started"
-        self.fields["rating"].label = "How was it for you? (optional)"
+        self.fields["starts_at"].label = _("Started")
+        self.fields["rating"].label = _("How was it for you? (optional)")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data  # what Form.clean() returns
         if cleaned.get("rating") is None and (cleaned.get("topics") or cleaned.get("reflection")):
             # The topics and the reflection are kept with the rating: without one they would be lost.
-            self.add_error("rating", "Rate the session too, so your topics and reflection are kept with it.")
+            self.add_error("rating", _("Rate the session too, so your topics and reflection are kept with it."))
         return cleaned
 
 
 class CancelForm(forms.Form):
     reason = _text(
-        "Reason (optional)", max_length=500, help_text="Sent to the others with the cancellation, e.g. “I'm ill”."
+        _("Reason (optional)"), max_length=500, help_text=_("Sent to the others with the cancellation, e.g. “I'm ill”.")
     )
 
 
 class LogForm(forms.Form):
     status = forms.ChoiceField(
-        label="Did the session take place?",
+        label=_("Did the session take place?"),
         choices=[
-            (MentoringSession.Status.HELD, "Yes, we met"),
-            (MentoringSession.Status.MISSED, "No, it was missed"),
+            (MentoringSession.Status.HELD, _("Yes, we met")),
+            (MentoringSession.Status.MISSED, _("No, it was missed")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the session took place."},
+        error_messages={"required": _("Say whether the session took place.")},
     )
     shared_notes = _text(
-        "Shared notes",
+        _("Shared notes"),
         max_length=20000,
         rows=6,
-        help_text="What you discussed and agreed; everyone in your match sees them.",
+        help_text=_("What you discussed and agreed; everyone in your match sees them."),
     )
 
 
 class NotesForm(forms.Form):
     shared_notes = _text(
-        "Shared notes", max_length=20000, rows=10, help_text="Everyone in your match sees these notes, nobody else."
+        _("Shared notes"),
+        max_length=20000,
+        rows=10,
+        help_text=_("Everyone in your match sees these notes, nobody else."),
     )
 
 
@@ -233,19 +258,19 @@ class EndMatchForm(forms.Form):
     """Ending a match early always says why: HR reads it to improve matching (the others do not)."""
 
     reason = _text(
-        "Why does the match end?",
+        _("Why does the match end?"),
         max_length=1000,
         rows=4,
         required=True,
-        help_text="Read by the program's HR admins only, not by the others in the match.",
-        error_messages={"required": "Say briefly why the match ends; HR reads it to improve matching."},
+        help_text=_("Read by the program's HR admins only, not by the others in the match."),
+        error_messages={"required": _("Say briefly why the match ends; HR reads it to improve matching.")},
     )
-    rematch = forms.BooleanField(label="I'd like a new match", required=False, initial=True)
+    rematch = forms.BooleanField(label=_("I'd like a new match"), required=False, initial=True)
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("Say briefly why the match ends; HR reads it to improve matching.")
+            raise forms.ValidationError(_("Say briefly why the match ends; HR reads it to improve matching."))
         return reason
 
 
@@ -256,28 +281,28 @@ class GoalForm(forms.Form):
     """A new goal of a match: shared, or personal (its owner and their mentor), optionally from a template."""
 
     owner = forms.ChoiceField(
-        label="Whose goal is it?",
-        choices=[(SHARED, "Shared with the match"), (PERSONAL, "Personal (only me and my mentor)")],
+        label=_("Whose goal is it?"),
+        choices=[(SHARED, _("Shared with the match")), (PERSONAL, _("Personal (only me and my mentor)"))],
         initial=SHARED,
         widget=forms.RadioSelect,
     )
     template = forms.TypedChoiceField(
-        label="Start from a template (optional)",
+        label=_("Start from a template (optional)"),
         coerce=int,
         empty_value=None,
         required=False,
-        help_text="Fills in what you leave blank and adds the template's milestones.",
+        help_text=_("Fills in what you leave blank and adds the template's milestones."),
     )
-    title = _text("Title", max_length=200)
-    description = _text("Description", max_length=4000, rows=3)
-    due_on = forms.DateField(label="Due date (optional)", required=False, widget=DateInput())
+    title = _text(_("Title"), max_length=200)
+    description = _text(_("Description"), max_length=4000, rows=3)
+    due_on = forms.DateField(label=_("Due date (optional)"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, templates: list[GoalTemplate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if templates:
             field = self.fields["template"]
             assert isinstance(field, forms.TypedChoiceField), "declared above"
-            field.choices = [("", "No template"), *((t.pk, t.title) for t in templates)]
+            field.choices = [("", _("No template")), *((t.pk, t.title) for t in templates)]
         else:
             del self.fields["template"]
 
@@ -285,27 +310,31 @@ class GoalForm(forms.Form):
         super().clean()
         cleaned = self.cleaned_data  # what Form.clean() returns
         if not (cleaned.get("title") or "").strip() and not cleaned.get("template"):
-            self.add_error("title", "Give the goal a short title, or start from a template.")
+            self.add_error("title", _("Give the goal a short title, or start from a template."))
         return cleaned
 
 
 class GoalEditForm(forms.Form):
-    title = _text("Title", max_length=200, required=True, error_messages={"required": "Give it a short title."})
-    description = _text("Description", max_length=4000, rows=3)
-    due_on = forms.DateField(label="Due date (optional)", required=False, widget=DateInput())
-    status = forms.ChoiceField(label="Status", choices=Goal.Status.choices, widget=forms.RadioSelect)
+    title = _text(_("Title"), max_length=200, required=True, error_messages={"required": _("Give it a short title.")})
+    description = _text(_("Description"), max_length=4000, rows=3)
+    due_on = forms.DateField(label=_("Due date (optional)"), required=False, widget=DateInput())
+    status = forms.ChoiceField(label=_("Status"), choices=Goal.Status.choices, widget=forms.RadioSelect)
 
 
 class MilestoneForm(forms.Form):
     title = _text(
-        "New milestone", max_length=200, required=True, error_messages={"required": "Give the milestone a title."}
+        _("New milestone"), max_length=200, required=True, error_messages={"required": _("Give the milestone a title.")}
     )
-    due_on = forms.DateField(label="Due date (optional)", required=False, widget=DateInput())
+    due_on = forms.DateField(label=_("Due date (optional)"), required=False, widget=DateInput())
 
 
 class CommentForm(forms.Form):
     body = _text(
-        "Your comment", max_length=4000, rows=3, required=True, error_messages={"required": "Write a comment first."}
+        _("Your comment"),
+        max_length=4000,
+        rows=3,
+        required=True,
+        error_messages={"required": _("Write a comment first.")},
     )
 
 
@@ -314,10 +343,10 @@ class CommentForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     email_on = forms.MultipleChoiceField(
-        label="Email me about",
+        label=_("Email me about"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Notices in MentorHub always appear under Notifications, whatever you choose here.",
+        help_text=_("Notices in MentorHub always appear under Notifications, whatever you choose here."),
     )
 
     def __init__(self, *args: Any, categories: dict[str, str], **kwargs: Any) -> None:
@@ -333,19 +362,23 @@ class PreferencesForm(forms.Form):
 class AdminEndMatchForm(EndMatchForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].help_text = "Kept on the match for HR; the people in it are told that HR ended it."
-        self.fields["rematch"].label = "Offer the mentee a new match in this program"
+        self.fields["reason"].help_text = _("Kept on the match for HR; the people in it are told that HR ended it.")
+        self.fields["rematch"].label = _("Offer the mentee a new match in this program")
 
 
 class GoalTemplateForm(forms.Form):
-    title = _text("Title", max_length=200, required=True, error_messages={"required": "Give the template a title."})
-    description = _text("Description", max_length=4000, rows=3)
+    title = _text(
+        _("Title"), max_length=200, required=True, error_messages={"required": _("Give the template a title.")}
+    )
+    description = _text(_("Description"), max_length=4000, rows=3)
     milestones = forms.CharField(
-        label="Milestones",
+        label=_("Milestones"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
-        help_text="One per line: a title, then optionally “|” and the number of days after the goal is set, "
-        "e.g. “Draft a development plan | 14”.",
+        help_text=_(
+            "One per line: a title, then optionally “|” and the number of days after the goal is set, "
+            "e.g. “Draft a development plan | 14”."
+        ),
     )
 
     @staticmethod
@@ -361,11 +394,11 @@ class RecordShareForm(forms.Form):
     """How long a link to one's mentoring record works (sessions/services/record_shares.py)."""
 
     days = forms.TypedChoiceField(
-        label="The link works for",
-        choices=[(7, "7 days"), (30, "30 days"), (90, "90 days")],
+        label=_("The link works for"),
+        choices=[(7, _("7 days")), (30, _("30 days")), (90, _("90 days"))],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how long the link works."},
+        error_messages={"required": _("Choose how long the link works.")},
     )
 
 
@@ -382,7 +415,7 @@ def _clock(hours: str, minutes: str | None) -> time:
     if h == 24 and m == 0:
         return time(23, 59)  # "until midnight"
     if not (0 <= h <= 23 and 0 <= m <= 59):
-        raise ValidationError(f"{h:02}:{m:02} is not a time of day.")
+        raise ValidationError(_("%(time)s is not a time of day.") % {"time": f"{h:02}:{m:02}"})
     return time(h, m)
 
 
@@ -392,11 +425,11 @@ class AvailabilityForm(forms.Form):
     The service checks the rules (no overlaps, end after start, limits); this form only reads."""
 
     away = forms.CharField(
-        label="Away dates",
+        label=_("Away dates"),
         required=False,
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One period a line, first and last day included: 2026-12-24 to 2027-01-03, or one date.",
+        help_text=_("One period a line, first and last day included: 2026-12-24 to 2027-01-03, or one date."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -404,10 +437,10 @@ class AvailabilityForm(forms.Form):
         day_fields = {}
         for index, name in enumerate(WEEKDAY_FIELDS):
             day_fields[name] = forms.CharField(
-                label=DAY_NAMES[index],
+                label=WEEKDAYS[index],
                 required=False,
                 max_length=200,
-                help_text="For example 09:00-12:00, 13:00-17:00. Leave empty for a day you do not meet.",
+                help_text=_("For example 09:00-12:00, 13:00-17:00. Leave empty for a day you do not meet."),
             )
         self.fields = {**day_fields, **self.fields}
 
@@ -425,7 +458,7 @@ class AvailabilityForm(forms.Form):
             for part in filter(None, (p.strip() for p in (data.get(name) or "").split(","))):
                 found = _TIME_RANGE.match(part)
                 if not found:
-                    self.add_error(name, f"“{part}” is not a time range: write it as 09:00-12:00.")
+                    self.add_error(name, _("“%(text)s” is not a time range: write it as 09:00-12:00.") % {"text": part})
                     continue
                 try:
                     windows.append(WindowIn(index, _clock(*found.groups()[:2]), _clock(*found.groups()[2:])))
@@ -441,7 +474,10 @@ class AvailabilityForm(forms.Form):
                 first = date.fromisoformat(found.group(1))
                 last = date.fromisoformat(found.group(2) or found.group(1))
             except ValueError:
-                self.add_error("away", f"“{line[:40]}” is not a date or a period: write 2026-12-24 to 2027-01-03.")
+                self.add_error(
+                    "away",
+                    _("“%(text)s” is not a date or a period: write 2026-12-24 to 2027-01-03.") % {"text": line[:40]},
+                )
                 continue
             periods.append(AwayIn(first, last))
         data["_away"] = periods
@@ -464,8 +500,8 @@ class FindATimeForm(forms.Form):
     """How long the meeting is (the page's only choice); read from the query string."""
 
     duration_minutes = forms.TypedChoiceField(
-        label="Length",
-        choices=[(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1.5 hours")],
+        label=_("Length"),
+        choices=[(30, _("30 minutes")), (45, _("45 minutes")), (60, _("1 hour")), (90, _("1.5 hours"))],
         coerce=int,
         initial=45,
         required=False,
@@ -480,12 +516,12 @@ class BusyFeedForm(forms.Form):
     # Not a URLField: Django's URL check refuses webcal://, which calendar apps often give (the service turns it
     # into https:// and says what else it refuses).
     url = forms.CharField(
-        label="Your calendar's address",
+        label=_("Your calendar's address"),
         max_length=2000,
         strip=True,
-        error_messages={"required": "Paste your calendar's address."},
+        error_messages={"required": _("Paste your calendar's address.")},
         widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}),
-        help_text="The free/busy or ICS address your calendar publishes, starting with https:// (or webcal://).",
+        help_text=_("The free/busy or ICS address your calendar publishes, starting with https:// (or webcal://)."),
     )
 
 
@@ -515,15 +551,15 @@ class AgreementForm(forms.Form):
 
 class FitAnswerForm(forms.Form):
     answer = forms.ChoiceField(
-        label="Is this a good match for you?",
+        label=_("Is this a good match for you?"),
         choices=PairingFitAnswer.Answer.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes, not sure or no."},
+        error_messages={"required": _("Choose yes, not sure or no.")},
     )
     comment = forms.CharField(
-        label="A comment for the program's HR admins (optional)",
+        label=_("A comment for the program's HR admins (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only HR reads it, never the others in your match.",
+        help_text=_("Only HR reads it, never the others in your match."),
     )

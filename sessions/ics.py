@@ -17,6 +17,7 @@ import icalendar
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee
 
@@ -61,22 +62,27 @@ def session_event(
 ) -> icalendar.Event:
     """The VEVENT of a session whose attendees are `people` (the match's members)."""
     zone = zone_or_utc(session.time_zone)
-    names = " and ".join(p.name for p in people) if len(people) <= 2 else ", ".join(p.name for p in people)
+    names = ", ".join(p.name for p in people)
+    if len(people) == 2:
+        names = _("%(names)s and %(last)s") % {"names": people[0].name, "last": people[1].name}
     url = session_url(session, organization_slug)
-    lines = [f"Mentoring session ({session.get_format_display().lower()}) in {session.program.name}."]
+    lines = [
+        _("Mentoring session (%(format)s) in %(program)s.")
+        % {"format": session.get_format_display().lower(), "program": session.program.name}
+    ]
     if session.location:
-        lines.append(f"Where: {session.location}")
+        lines.append(_("Where: %(place)s") % {"place": session.location})
     if session.agenda:
-        lines += ["", "Agenda:", session.agenda]
+        lines += ["", _("Agenda:"), session.agenda]
     if session.status == MentoringSession.Status.CANCELLED and session.cancel_reason:
-        lines += ["", f"Cancelled: {session.cancel_reason}"]
-    lines += ["", f"Details, notes and feedback: {url}"]
+        lines += ["", _("Cancelled: %(reason)s") % {"reason": session.cancel_reason}]
+    lines += ["", _("Details, notes and feedback: %(url)s") % {"url": url}]
     event = icalendar.Event.new(
         uid=session_uid(session),
         stamp=stamp or timezone.now(),
         start=session.starts_at.astimezone(zone),
         end=session.ends_at.astimezone(zone),
-        summary=f"Mentoring: {names}" if names else "Mentoring session",
+        summary=_("Mentoring: %(names)s") % {"names": names} if names else _("Mentoring session"),
         description="\n".join(lines),
         location=session.location or session.get_format_display(),
         url=url,

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from matching.models import Match
 from mentorhub.accounts.models import Employee, Organization, validate_time_zone
@@ -35,29 +36,29 @@ class MentoringSession(models.Model):
     as held, for a meeting that already happened)."""
 
     class Format(models.TextChoices):
-        VIDEO = "video", "Video call"
-        IN_PERSON = "in_person", "In person"
-        PHONE = "phone", "Phone"
-        CHAT = "chat", "Chat"
+        VIDEO = "video", _("Video call")
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("Phone")
+        CHAT = "chat", _("Chat")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        HELD = "held", "Held"
-        CANCELLED = "cancelled", "Cancelled"
-        MISSED = "missed", "Missed"
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+        MISSED = "missed", _("Missed")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="sessions")
-    starts_at = models.DateTimeField(help_text="Start, stored in UTC.")
+    starts_at = models.DateTimeField(help_text=_("Start, stored in UTC."))
     duration_minutes = models.PositiveSmallIntegerField(
         default=45, validators=[MinValueValidator(MIN_DURATION_MINUTES), MaxValueValidator(MAX_DURATION_MINUTES)]
     )
     time_zone = models.CharField(
-        max_length=64, default="UTC", validators=[validate_time_zone], help_text="The zone it was scheduled in."
+        max_length=64, default="UTC", validators=[validate_time_zone], help_text=_("The zone it was scheduled in.")
     )
     format = models.CharField(max_length=12, choices=Format.choices, default=Format.VIDEO)
-    location = models.CharField(max_length=500, blank=True, help_text="A meeting link or a place.")
+    location = models.CharField(max_length=500, blank=True, help_text=_("A meeting link or a place."))
     agenda = models.TextField(blank=True, max_length=4000)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     # Visible to the match's members only (never to admins or stakeholders).
@@ -108,8 +109,8 @@ class SessionFeedback(models.Model):
     session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="feedback")
     author = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
     rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    topics = models.JSONField(default=list, blank=True, help_text="What the session was about, as short tags.")
-    reflection = models.TextField(blank=True, max_length=10000, help_text="Private: only its author sees it.")
+    topics = models.JSONField(default=list, blank=True, help_text=_("What the session was about, as short tags."))
+    reflection = models.TextField(blank=True, max_length=10000, help_text=_("Private: only its author sees it."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -151,9 +152,9 @@ class Goal(models.Model):
     """What a match (shared) or one participant (personal, seen by them and their mentors) works towards."""
 
     class Status(models.TextChoices):
-        ON_TRACK = "on_track", "On track"
-        AT_RISK = "at_risk", "At risk"
-        DONE = "done", "Done"
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        DONE = "done", _("Done")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
@@ -235,24 +236,24 @@ class Reminder(models.Model):
     recipient, due slot): the unique constraint makes a second row, and so a second send, impossible."""
 
     class Kind(models.TextChoices):
-        SESSION_INVITE = "session_invite", "Session invitation"
-        SESSION_CANCELLED = "session_cancelled", "Session cancelled"
-        SESSION_24H = "session_24h", "Session in 24 hours"
-        SESSION_1H = "session_1h", "Session in 1 hour"
-        LOG_SESSION = "log_session", "Log your session"
-        MILESTONE_DUE = "milestone_due", "Milestone due"
-        INACTIVITY_NUDGE = "inactivity_nudge", "No session lately"
-        NUDGE_ESCALATION = "nudge_escalation", "A match needs attention"
-        CHECKIN_DUE = "checkin_due", "Check-in due"
-        FIT_CHECK = "fit_check", "Is this a good match for you?"
-        FIT_CONCERN = "fit_concern", "A member is unsure of their match"
+        SESSION_INVITE = "session_invite", _("Session invitation")
+        SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+        SESSION_24H = "session_24h", _("Session in 24 hours")
+        SESSION_1H = "session_1h", _("Session in 1 hour")
+        LOG_SESSION = "log_session", _("Log your session")
+        MILESTONE_DUE = "milestone_due", _("Milestone due")
+        INACTIVITY_NUDGE = "inactivity_nudge", _("No session lately")
+        NUDGE_ESCALATION = "nudge_escalation", _("A match needs attention")
+        CHECKIN_DUE = "checkin_due", _("Check-in due")
+        FIT_CHECK = "fit_check", _("Is this a good match for you?")
+        FIT_CONCERN = "fit_concern", _("A member is unsure of their match")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        CLAIMED = "claimed", "Being sent"
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "Skipped"  # no longer relevant when it came due (rescheduled, logged, done...)
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        CLAIMED = "claimed", _("Being sent")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Skipped")  # no longer relevant when it came due (rescheduled, logged, done...)
+        FAILED = "failed", _("Failed")
 
     # Indexed by the unique (organization, key) below; the dispatcher updates every row it sends, and each
     # index costs a write per update, so no index here duplicates another.
@@ -271,7 +272,7 @@ class Reminder(models.Model):
     booking = models.ForeignKey(
         FlashBooking, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    slot = models.CharField(max_length=64, help_text="Which occurrence: a start time, a sequence, a period.")
+    slot = models.CharField(max_length=64, help_text=_("Which occurrence: a start time, a sequence, a period."))
     key = models.CharField(max_length=200)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -280,8 +281,8 @@ class Reminder(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False, help_text="An email went out (not only the in-app notice).")
-    note = models.CharField(max_length=300, blank=True, help_text="Why it was skipped, or the last error.")
+    emailed = models.BooleanField(default=False, help_text=_("An email went out (not only the in-app notice)."))
+    note = models.CharField(max_length=300, blank=True, help_text=_("Why it was skipped, or the last error."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -308,7 +309,7 @@ class Notification(models.Model):
 
     MATCH_UPDATE = "match_update"
     BUSY_FEED = "busy_feed"  # the person's calendar address was switched off (sessions/services/busy_feeds.py)
-    KIND_CHOICES = [*Reminder.Kind.choices, (MATCH_UPDATE, "Match update"), (BUSY_FEED, "Calendar address")]
+    KIND_CHOICES = [*Reminder.Kind.choices, (MATCH_UPDATE, _("Match update")), (BUSY_FEED, _("Calendar address"))]
 
     # Both indexed through the (organization, recipient, ...) indexes below.
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -346,7 +347,7 @@ class NotificationPreference(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
-    email_off = models.JSONField(default=list, blank=True, help_text="Categories switched off for email.")
+    email_off = models.JSONField(default=list, blank=True, help_text=_("Categories switched off for email."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -459,17 +460,17 @@ class BusyFeed(models.Model):
     has it reads the calendar): stored encrypted, shown only as its host after saving, never logged."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        OFF = "off", "Switched off"  # failing for days: the person pastes the address again
+        ACTIVE = "active", _("Active")
+        OFF = "off", _("Switched off")  # failing for days: the person pastes the address again
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
     url_encrypted = models.TextField()
-    url_host = models.CharField(max_length=255, help_text="Shown instead of the address.")
+    url_host = models.CharField(max_length=255, help_text=_("Shown instead of the address."))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    last_fetched_at = models.DateTimeField(null=True, blank=True, help_text="The last attempt, in UTC.")
+    last_fetched_at = models.DateTimeField(null=True, blank=True, help_text=_("The last attempt, in UTC."))
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     failing_since = models.DateTimeField(null=True, blank=True)
@@ -512,7 +513,11 @@ class MatchAgreement(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="agreements")
-    sections = models.JSONField(default=dict, blank=True, help_text="{section key: text}")
+    sections = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="{section key: text}",  # untranslated: a note for developers
+    )
     version = models.PositiveIntegerField(default=1)
     edited_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -552,16 +557,16 @@ class PairingFitAnswer(models.Model):
     shown to the match's other members, not even that it exists (selectors load only the viewer's own)."""
 
     class Answer(models.TextChoices):
-        YES = "yes", "Yes"
-        NOT_SURE = "not_sure", "Not sure"
-        NO = "no", "No"
+        YES = "yes", _("Yes")
+        NOT_SURE = "not_sure", _("Not sure")
+        NO = "no", _("No")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
     answer = models.CharField(max_length=10, choices=Answer.choices)
-    comment = models.TextField(blank=True, max_length=2000, help_text="For the program's admins only.")
+    comment = models.TextField(blank=True, max_length=2000, help_text=_("For the program's admins only."))
     # The mentee took the no-fault route: their match ended and a re-match was started.
     rematch_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

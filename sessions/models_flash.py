@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mentorhub.accounts.models import Organization, validate_time_zone
 from programs.models import Participant, Program
@@ -26,13 +27,13 @@ class FlashSlot(models.Model):
     """One office hour of a mentor (the host): `capacity` people may book it, each for a one-off session."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CANCELLED = "cancelled", "Cancelled"
+        OPEN = "open", _("Open")
+        CANCELLED = "cancelled", _("Cancelled")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     host = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="flash_slots")
-    starts_at = models.DateTimeField(help_text="Start, stored in UTC.")
+    starts_at = models.DateTimeField(help_text=_("Start, stored in UTC."))
     duration_minutes = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(SLOT_MIN_MINUTES), MaxValueValidator(SLOT_MAX_MINUTES)]
     )
@@ -40,8 +41,8 @@ class FlashSlot(models.Model):
     capacity = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_SLOT_CAPACITY)]
     )
-    topics = models.TextField(max_length=1000, help_text="What the host offers to talk about.")
-    location = models.CharField(max_length=500, blank=True, help_text="A meeting link or a place.")
+    topics = models.TextField(max_length=1000, help_text=_("What the host offers to talk about."))
+    location = models.CharField(max_length=500, blank=True, help_text=_("A meeting link or a place."))
     # The slots published together as one weekly series share this (blank for a single slot).
     series = models.CharField(max_length=32, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
@@ -85,8 +86,8 @@ class FlashBooking(models.Model):
     is the booker's, given once after the slot ended, and only ever read in aggregate by others."""
 
     class Status(models.TextChoices):
-        BOOKED = "booked", "Booked"
-        CANCELLED = "cancelled", "Cancelled"
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")

@@ -3,7 +3,7 @@
 A participant's home page and a match's page show their goals with milestones, sessions ahead and to log and
 things to do: a dozen queries whose building (Django's ORM, in Python) and rendering are most of the page's CPU
 time, for data that changes a few times a day. Those pages and the goal's page are cached rendered, per
-organization, person and time zone (keys carry all three; the HTML's holes for clocks and CSRF tokens are
+organization, person, time zone and language (keys carry all four; the HTML's holes for clocks and CSRF tokens are
 filled at each visit: sessions/views/rendered.py), and used only while all of these hold:
 
 - the person's version is the one it was built under. Every service that changes what a part shows calls
@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from matching.models import MatchMember
 from mentorhub.accounts.models import Organization
@@ -77,7 +77,9 @@ def person_cached(
     """The part `part` of this person's page for `stamp`, from the cache or built now. `build` returns the part
     and the moment it changes by itself (or None)."""
     version_key = _version_key(organization, employee_id)
-    part_key = f"{_prefix(organization)}:{part}:e{employee_id}"
+    # The page's language keys it too: the same person reads it in another language after changing theirs, or
+    # from a browser that asks for another.
+    part_key = f"{_prefix(organization)}:{part}:e{employee_id}:{translation.get_language() or ''}"
     found: dict[str, Any] = cache.get_many([version_key, part_key])
     version = found.get(version_key)
     entry = found.get(part_key)

@@ -249,7 +249,7 @@ def register() -> None:
     register_not_personal(MentoringSession, time_zone="the zone the session was scheduled in")
     register_not_personal(
         GoalTemplate,
-        title="a ready-made goal an admin offers everyone in a program",
+        title="a ready-made goal an admin offers everyone in a program",  # untranslated: the privacy register
         description="a ready-made goal an admin offers everyone in a program",
     )
     register_not_personal(

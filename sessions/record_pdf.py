@@ -11,6 +11,8 @@ import unicodedata
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from fpdf import FPDF
 
 from .selectors.record import MentoringRecord, RecordEntry
@@ -39,14 +41,14 @@ def _text(value: str) -> str:
 
 
 def _day(value: date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else ""
+    return date_format(value, "j M Y") if value else ""
 
 
 def _period(entry: RecordEntry) -> str:
-    start = _day(entry.started_on) or "not started"
+    start = _day(entry.started_on) or gettext("not started")
     if entry.ended_on:
-        return f"{start} to {_day(entry.ended_on)}"
-    return f"{start} to present" if entry.status == "Active" else start
+        return gettext("%(start)s to %(end)s") % {"start": start, "end": _day(entry.ended_on)}
+    return gettext("%(start)s to present") % {"start": start} if entry.active else start
 
 
 class _RecordPdf(FPDF):
@@ -61,7 +63,15 @@ class _RecordPdf(FPDF):
         self.set_y(-12)
         self.set_font("Helvetica", "", 8)
         self.set_text_color(90)
-        self.cell(0, 5, _text(f"{self.record.person_name} · mentoring record · page {self.page_no()}"), align="C")
+        self.cell(
+            0,
+            5,
+            _text(
+                gettext("%(name)s · mentoring record · page %(page)s")
+                % {"name": self.record.person_name, "page": self.page_no()}
+            ),
+            align="C",
+        )
 
     def line_of(self, text: str, *, size: float = 10, style: str = "", height: float = 5.5, grey: bool = False) -> None:
         self.set_font("Helvetica", style, size)
@@ -72,43 +82,63 @@ class _RecordPdf(FPDF):
 def record_pdf(record: MentoringRecord) -> bytes:
     """The record as the bytes of a PDF file."""
     pdf = _RecordPdf(record)
-    pdf.set_title(_text(f"Mentoring record of {record.person_name}"))
+    pdf.set_title(_text(gettext("Mentoring record of %(name)s") % {"name": record.person_name}))
     pdf.set_author(_text(record.person_name))
     pdf.set_creator("MentorHub")
     pdf.add_page()
-    pdf.line_of("Mentoring record", size=18, style="B", height=9)
+    pdf.line_of(gettext("Mentoring record"), size=18, style="B", height=9)
     pdf.line_of(record.person_name, size=13, style="B", height=7)
     who = " · ".join(part for part in (record.person_title, record.department, record.organization_name) if part)
     pdf.line_of(who, grey=True)
     generated = _day(record.generated_at.astimezone(ZoneInfo(record.zone)).date())
-    pdf.line_of(f"Prepared on {generated}. Dates in {record.zone}.", size=9, grey=True)
-    pdf.ln(3)
     pdf.line_of(
-        f"{len(record.entries)} mentoring relationship{'s' if len(record.entries) != 1 else ''} · "
-        f"{record.sessions_held} session{'s' if record.sessions_held != 1 else ''} held · "
-        f"{record.goals_completed} goal{'s' if record.goals_completed != 1 else ''} completed",
-        style="B",
+        gettext("Prepared on %(date)s. Dates in %(zone)s.") % {"date": generated, "zone": record.zone},
+        size=9,
+        grey=True,
     )
+    pdf.ln(3)
+    counts = [
+        ngettext("%(n)s mentoring relationship", "%(n)s mentoring relationships", len(record.entries))
+        % {"n": len(record.entries)},
+        ngettext("%(n)s session held", "%(n)s sessions held", record.sessions_held) % {"n": record.sessions_held},
+        ngettext("%(n)s goal completed", "%(n)s goals completed", record.goals_completed)
+        % {"n": record.goals_completed},
+    ]
+    pdf.line_of(" · ".join(counts), style="B")
     if record.is_empty:
         pdf.ln(2)
-        pdf.line_of("No mentoring yet: no match has started.")
+        pdf.line_of(gettext("No mentoring yet: no match has started."))
     for entry in record.entries:
         pdf.ln(4)
         pdf.line_of(f"{entry.program_name}", size=12, style="B", height=6.5)
         pdf.line_of(f"{entry.program_kind} · {entry.role} · {entry.status} · {_period(entry)}", grey=True)
         dates = ", ".join(_day(day) for day in entry.session_dates)
-        held = f"Sessions held: {entry.sessions_held}" + (f" ({dates})" if dates else "")
+        held = gettext("Sessions held: %(count)s") % {"count": entry.sessions_held} + (f" ({dates})" if dates else "")
         pdf.line_of(held)
         if not entry.goals:
-            pdf.line_of("Goals and milestones completed: none yet.")
+            pdf.line_of(gettext("Goals and milestones completed: none yet."))
         for goal in entry.goals:
-            state = f"completed {_day(goal.completed_on)}" if goal.done else "in progress"
-            kind = "own goal" if goal.personal else "shared goal"
-            pdf.line_of(f"Goal: {goal.title} ({kind}, {state})", style="B" if goal.done else "")
+            if goal.done:
+                state = gettext("completed %(date)s") % {"date": _day(goal.completed_on)}
+            else:
+                state = gettext("in progress")
+            kind = gettext("own goal") if goal.personal else gettext("shared goal")
+            line = gettext("Goal: %(title)s (%(kind)s, %(state)s)") % {
+                "title": goal.title,
+                "kind": kind,
+                "state": state,
+            }
+            pdf.line_of(line, style="B" if goal.done else "")
             pdf.set_font("Helvetica", "", 10)
             for milestone in goal.milestones_done:
                 pdf.set_x(pdf.l_margin + 6)
-                pdf.multi_cell(0, 5.5, _text(f"Milestone completed: {milestone}"), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(
+                    0,
+                    5.5,
+                    _text(gettext("Milestone completed: %(title)s") % {"title": milestone}),
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
     for section in record.sections:
         pdf.ln(4)
         pdf.line_of(section.title, size=12, style="B", height=6.5)

@@ -29,6 +29,7 @@ from sessions.services.goals import goal_create, milestone_add
 from sessions.services.record_shares import record_share_create
 
 from .factories import EmployeeFactory, MembershipFactory
+from .integrations.builders import webhook_with_delivery
 from .programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory
 
 # Routes that name neither an organization nor a tenant object, each with the reason it is safe.
@@ -45,6 +46,15 @@ PUBLIC_ROUTES = {
     "healthz": "liveness probe: {status: ok}, no data",
     "readyz": "readiness probe: which services answer, no organization's data",
     "metrics": "Prometheus metrics behind METRICS_TOKEN: deployment-wide figures, no organization named",
+    "integrations/slack/oauth/": "Slack's OAuth return: on to the organization page whose installation this browser "
+    "session started (admin and state checked there); 404 without one",
+    "integrations/slack/interactions/": "Slack's button clicks: refused unless signed with the app's signing secret; "
+    "the organization is the Slack workspace's (tests/integrations/test_slack_interactions.py)",
+    "integrations/slack/events/": "Slack's events (app uninstalled): refused unless signed with the signing secret",
+    "integrations/teams/messages": (
+        "the Teams bot's endpoint: only the Bot Connector's signed JWT is let in (401); the organization comes "
+        "from the activity's tenant (tests/integrations/test_teams_auth.py)"
+    ),
 }
 # URL parameters that are not objects, with a valid value.
 VALUE_PARAMS = {"role": "mentee"}
@@ -165,6 +175,8 @@ def victim_objects(org, admin):
     # An employee group (the Groups pages) with the victim employee in it, so its member routes name real rows.
     group = EmployeeGroup.objects.create(organization=org, display_name="Sweep group")
     group.memberships.create(organization=org, employee=employee)
+    # A webhook endpoint with a delivery in its log (Settings -> Webhooks).
+    endpoint, delivery = webhook_with_delivery(org, admin.user)
     # The victim admin's first check-in of that match, and an admin's own question in the check-in survey.
     survey = survey_for(organization=org, program=program, kind="checkin")
     assignment = SurveyAssignment.objects.create(
@@ -214,6 +226,8 @@ def victim_objects(org, admin):
         "survey_question_pk": own_question.pk,
         "domain_pk": claimed_domain.pk,
         "group_pk": group.pk,
+        "endpoint_pk": endpoint.pk,
+        "delivery_pk": delivery.pk,
     }
 
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentorhub.accounts.models import Employee, Organization
+from mentorhub.accounts.outbox import outbox_record
 from sessions.page_cache import people_changed
 
 from ..models import SurveyAssignment, SurveyQuestion, SurveyResponse
@@ -143,7 +144,7 @@ def survey_answer(
     people_changed(organization=organization, employee_ids=[assignment.respondent_id])
     try:
         with transaction.atomic():
-            return SurveyResponse.objects.create(
+            response = SurveyResponse.objects.create(
                 organization=organization,
                 assignment=assignment,
                 survey=assignment.survey,
@@ -152,3 +153,15 @@ def survey_answer(
             )
     except IntegrityError:
         raise ValidationError(closed_message(SurveyAssignment.Status.ANSWERED)) from None
+    # For webhooks: which survey was answered and when; never the answers, nor who answered.
+    outbox_record(
+        organization=organization,
+        event_type="survey.answered",
+        data={
+            "survey_id": assignment.survey_id,
+            "program_id": assignment.program_id,
+            "kind": assignment.survey.kind,
+            "answered_at": now.isoformat(),
+        },
+    )
+    return response

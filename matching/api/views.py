@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
@@ -128,7 +129,7 @@ class MatchRunViewSet(ProgramNestedMixin, mixins.ListModelMixin, mixins.Retrieve
     def compare(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ids = [request.query_params.get(key, "") for key in ("a", "b")]
         if not all(value.isascii() and value.isdigit() for value in ids):
-            raise exceptions.ValidationError({"a": ["Give two run ids, ?a=..&b=.."]})
+            raise exceptions.ValidationError({"a": [_("Give two run ids, ?a=..&b=..")]})
         runs = self.get_queryset()
         run_a, run_b = (get_scoped_or_404(runs, self.request.organization, pk=int(value)) for value in ids)
         result = match_run_compare(organization=self.request.organization, run_a_id=run_a.pk, run_b_id=run_b.pk)
@@ -233,7 +234,7 @@ class ProgramMatchViewSet(
             match_ids=[match.pk],
         )
         if not approved:
-            raise exceptions.ValidationError({"status": ["Only a proposed match can be approved."]})
+            raise exceptions.ValidationError({"status": [_("Only a proposed match can be approved.")]})
         return self._render(match.pk)
 
     @extend_schema(

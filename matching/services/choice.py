@@ -15,9 +15,12 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from mentorhub.accounts.languages import language_of_employee
 from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Participant, Program
@@ -111,7 +114,7 @@ def _own_mentee_enrollment(organization: Organization, employee: Employee, progr
         .first()
     )
     if mentee is None or mentee.status != Participant.Status.APPROVED:
-        raise ValidationError("Only an approved mentee of this program can request a mentor.")
+        raise ValidationError(_("Only an approved mentee of this program can request a mentor."))
     return mentee
 
 
@@ -128,21 +131,21 @@ def mentor_request_create(
     """The mentee (`employee`) asks a mentor of a mentee-choice program. One open request at a time."""
     program = get_scoped_or_404(Program, organization, pk=program_id)
     if not program.has_matching:
-        raise ValidationError("A flash mentoring program has no matches: book a mentor's office hours instead.")
+        raise ValidationError(_("A flash mentoring program has no matches: book a mentor's office hours instead."))
     if program.match_mode != Program.MatchMode.MENTEE_CHOICE or program.is_group:
-        raise ValidationError("In this program the HR team makes the matches.")
+        raise ValidationError(_("In this program the HR team makes the matches."))
     if program.status not in CHOOSING:
-        raise ValidationError("Mentors can be requested once the program is matching.")
+        raise ValidationError(_("Mentors can be requested once the program is matching."))
     mentee = _own_mentee_enrollment(organization, employee, program)
     if _has_current_match(organization, mentee):
-        raise ValidationError("You already have a match in this program.")
+        raise ValidationError(_("You already have a match in this program."))
     mentor = get_scoped_or_404(
         Participant.objects.select_related("employee"), organization, pk=mentor_participant_id, program=program
     )
     if mentor.role != Participant.Role.MENTOR or mentor.status not in MENTOR_STATUSES:
-        raise ValidationError("Choose one of the program's mentors.")
+        raise ValidationError(_("Choose one of the program's mentors."))
     if mentor_load(organization.pk, program, [mentor.pk]).get(mentor.pk, 0) >= capacity_of(mentor, program):
-        raise ValidationError(f"{mentor.employee.name} has no places left.")
+        raise ValidationError(_("%(name)s has no places left.") % {"name": mentor.employee.name})
     judge = PairJudge.load(organization.pk, program, [mentee.pk, mentor.pk])
     score, explanation = judge.judge([mentee.pk], mentor.pk)
     request = MentorRequest(
@@ -158,15 +161,26 @@ def mentor_request_create(
         with transaction.atomic():
             request.save()
     except IntegrityError:
-        raise ValidationError("You already have an open request; wait for the answer or withdraw it.") from None
+        raise ValidationError(_("You already have an open request; wait for the answer or withdraw it.")) from None
     audit_record(organization=organization, actor=actor, verb="mentor_request.create", target=request)
-    notify_on_commit(
-        f"{employee.name} would like you as their mentor",
-        f"Hello {mentor.employee.name},\n\n{employee.name} asked you to be their mentor in {program.name}.\n"
-        + (f"\nTheir message: {request.message}\n" if request.message else "")
-        + "\nAccept or decline in MentorHub.\n",
-        [mentor.employee.email],
-    )
+    with translation.override(language_of_employee(organization, mentor.employee)):
+        subject = _("%(name)s would like you as their mentor") % {"name": employee.name}
+        body = (
+            _("Hello %(name)s,") % {"name": mentor.employee.name}
+            + "\n\n"
+            + _("%(name)s asked you to be their mentor in %(program)s.")
+            % {"name": employee.name, "program": program.name}
+            + "\n"
+            + (
+                ("\n" + _("Their message: %(message)s") % {"message": request.message} + "\n")
+                if request.message
+                else ""
+            )
+            + "\n"
+            + _("Accept or decline in MentorHub.")
+            + "\n"
+        )
+    notify_on_commit(subject, body, [mentor.employee.email])
     return request
 
 
@@ -192,7 +206,7 @@ def mentor_request_decide(
     if request.mentor.employee_id != employee.pk:
         raise Http404("No such request.")
     if request.status != MentorRequest.Status.PENDING:
-        raise ValidationError("This request has already been answered.")
+        raise ValidationError(_("This request has already been answered."))
     program, now = request.program, timezone.now()
     if not accept:
         request.status, request.decided_at = MentorRequest.Status.DECLINED, now
@@ -207,18 +221,25 @@ def mentor_request_decide(
             defaults={"reason": "Declined a mentor request"},
         )
         audit_record(organization=organization, actor=actor, verb="mentor_request.decline", target=request)
-        notify_on_commit(
-            f"{request.mentor.employee.name} cannot mentor you this time",
-            f"Hello {request.mentee.employee.name},\n\n{request.mentor.employee.name} declined your request in "
-            f"{program.name}. Pick another mentor from your suggestions in MentorHub.\n",
-            [request.mentee.employee.email],
-        )
+        with translation.override(language_of_employee(organization, request.mentee.employee)):
+            subject = _("%(name)s cannot mentor you this time") % {"name": request.mentor.employee.name}
+            body = (
+                _("Hello %(name)s,") % {"name": request.mentee.employee.name}
+                + "\n\n"
+                + _(
+                    "%(name)s declined your request in %(program)s. Pick another mentor from your suggestions in "
+                    "MentorHub."
+                )
+                % {"name": request.mentor.employee.name, "program": program.name}
+                + "\n"
+            )
+        notify_on_commit(subject, body, [request.mentee.employee.email])
         return request
 
     mentor = scoped(Participant, organization).select_for_update().get(pk=request.mentor_id)
     taken = mentor_load(organization.pk, program, [mentor.pk]).get(mentor.pk, 0)
     if taken >= capacity_of(mentor, program):
-        raise ValidationError("You have no places left in this program.")
+        raise ValidationError(_("You have no places left in this program."))
     match = Match.objects.create(
         organization=organization,
         program=program,
@@ -250,19 +271,30 @@ def mentor_request_decide(
                 ]
             )
     except IntegrityError:  # the mentee got a match elsewhere meanwhile
-        raise ValidationError(f"{request.mentee.employee.name} already has a match.") from None
+        raise ValidationError(_("%(name)s already has a match.") % {"name": request.mentee.employee.name}) from None
     scoped(Participant, organization).filter(pk__in=[request.mentor_id, request.mentee_id]).update(
         status=Participant.Status.MATCHED, updated_at=now
     )
     request.status, request.decided_at = MentorRequest.Status.ACCEPTED, now
     request.save(update_fields=["status", "decided_at"])
     audit_record(organization=organization, actor=actor, verb="mentor_request.accept", target=request)
-    notify_on_commit(
-        f"{request.mentor.employee.name} is your mentor",
-        f"Hello {request.mentee.employee.name},\n\n{request.mentor.employee.name} accepted your request in "
-        f"{program.name}. See your match here:\n{match_url(organization.slug, match.pk)}\n",
-        [request.mentee.employee.email],
+    outbox_record(
+        organization=organization,
+        event_type="match.approved",
+        data={"match_id": match.pk, "program_id": program.pk, "source": "mentor_request"},
     )
+    with translation.override(language_of_employee(organization, request.mentee.employee)):
+        subject = _("%(name)s is your mentor") % {"name": request.mentor.employee.name}
+        body = (
+            _("Hello %(name)s,") % {"name": request.mentee.employee.name}
+            + "\n\n"
+            + _("%(name)s accepted your request in %(program)s. See your match here:")
+            % {"name": request.mentor.employee.name, "program": program.name}
+            + "\n"
+            + match_url(organization.slug, match.pk)
+            + "\n"
+        )
+    notify_on_commit(subject, body, [request.mentee.employee.email])
     return request
 
 
@@ -277,7 +309,7 @@ def mentor_request_withdraw(
     if request.mentee.employee_id != employee.pk:
         raise Http404("No such request.")
     if request.status != MentorRequest.Status.PENDING:
-        raise ValidationError("This request has already been answered.")
+        raise ValidationError(_("This request has already been answered."))
     request.status, request.decided_at = MentorRequest.Status.WITHDRAWN, timezone.now()
     request.save(update_fields=["status", "decided_at"])
     audit_record(organization=organization, actor=actor, verb="mentor_request.withdraw", target=request)

@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
 from programs.models import Participant, Program
@@ -42,7 +44,9 @@ class CompletionAnswer:
 
 def _require_active(match: Match) -> None:
     if match.status != Match.Status.ACTIVE:
-        raise ValidationError(f"This match is {match.get_status_display().lower()}, not active.")
+        raise ValidationError(
+            _("This match is %(status)s, not active.") % {"status": match.get_status_display().lower()}
+        )
 
 
 def _current_members(organization: Organization, match_id: int) -> list[Employee]:
@@ -70,7 +74,7 @@ def _active_member(organization: Organization, match: Match, employee: Employee)
     _require_active(match)
     member = next((place for place in places if place.current), None)
     if member is None:
-        raise ValidationError("You are no longer in this match.")
+        raise ValidationError(_("You are no longer in this match."))
     return member
 
 
@@ -93,7 +97,7 @@ def match_request_completion(
     )
     waiting = [m.participant.employee.name for m in members if m.completion_requested_at is None]
     if wanted and not waiting:
-        _complete(organization=organization, actor=actor, match=match, reason="Completed: everyone agreed.")
+        _complete(organization=organization, actor=actor, match=match, reason=_("Completed: everyone agreed."))
         _follow(organization, match, MatchEndingKind.COMPLETED, members_before, employee)
         return CompletionAnswer(match=match, completed=True, waiting_for=[])
     if wanted and changed:
@@ -120,7 +124,21 @@ def _complete(
     match.save(update_fields=["status", "ended_at", "end_reason", "pinned", "updated_at"])
     scoped(MatchMember, organization).filter(match=match, current=True).update(current=False)
     audit_record(organization=organization, actor=actor, verb="match.complete", target=match)
+    _record_ended(organization, match)
     return match
+
+
+def _record_ended(organization: Organization, match: Match) -> None:
+    outbox_record(
+        organization=organization,
+        event_type="match.ended",
+        data={
+            "match_id": match.pk,
+            "program_id": match.program_id,
+            "status": match.status,
+            "ended_at": match.ended_at.isoformat() if match.ended_at else None,
+        },
+    )
 
 
 def matches_complete_finished(*, organization: Organization, today: date | None = None) -> int:
@@ -139,7 +157,7 @@ def matches_complete_finished(*, organization: Organization, today: date | None 
             if match.status != Match.Status.ACTIVE:
                 continue  # completed by its members in the meantime
             members_before = _current_members(organization, match_id)
-            _complete(organization=organization, actor=None, match=match, reason="Completed: the program ended.")
+            _complete(organization=organization, actor=None, match=match, reason=_("Completed: the program ended."))
             _follow(organization, match, MatchEndingKind.PROGRAM_ENDED, members_before, None)
             completed += 1
     return completed
@@ -180,7 +198,7 @@ def match_end_early(
         _require_active(match)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Say briefly why the match ends; HR reads it to improve matching."]})
+        raise ValidationError({"reason": [_("Say briefly why the match ends; HR reads it to improve matching.")]})
     now = timezone.now()
     members = list(scoped(MatchMember, organization).filter(match=match, current=True).select_related("participant"))
     lead = next((m for m in members if m.role in LEAD_ROLES), None)
@@ -222,6 +240,7 @@ def match_end_early(
         target=match,
         changes={"reason": [None, reason[:200]], "rematch": [None, can_rematch]},
     )
+    _record_ended(organization, match)
     run = rematch_offer(organization, program, staying) if can_rematch and staying else None
     if departed is not None:
         _follow(organization, match, MatchEndingKind.MEMBER_LEFT, members_before, departed)

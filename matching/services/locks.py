@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Organization
 from mentorhub.tenancy import get_scoped_or_404
@@ -16,7 +17,7 @@ def lock_program(organization: Organization | int, program_id: int) -> Program:
     organization_id = organization if isinstance(organization, int) else organization.pk
     program = Program.objects.select_for_update().filter(organization_id=organization_id, pk=program_id).first()
     if program is None:
-        raise ValidationError("No such program.")
+        raise ValidationError(_("No such program."))
     return program
 
 

@@ -11,6 +11,7 @@ from typing import Any, overload
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Organization
 from programs.models import Participant, Program
@@ -144,7 +145,7 @@ class PairJudge:
         for mentee_id in mentee_ids:
             explanation = self.explain(mentee_id, mentor_id)
             if explanation.forbidden:
-                raise ValidationError(f"This pair is not allowed: {explanation.forbidden}.")
+                raise ValidationError(_("This pair is not allowed: %(reason)s.") % {"reason": explanation.forbidden})
             explained.append(explanation)
         return combine(explained)
 

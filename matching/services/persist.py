@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from mentorhub.accounts.models import User
+from mentorhub.accounts.outbox import outbox_record_many
 from mentorhub.accounts.services import bulk_sql
 from programs.models import Program
 
@@ -112,6 +113,14 @@ def write_proposals(
     for match_id, followers in joined:
         rows += [_Row(match_id, f, follower_role) for f in followers]
     _insert_members(rows, {"organization_id": organization_id, "program_id": program.pk})
+    if match_ids:
+        outbox_record_many(
+            organization=run.organization,
+            event_type="match.approved" if approve else "match.proposed",
+            items=[
+                {"match_id": pk, "program_id": program.pk, "run_id": run.pk, "source": "match_run"} for pk in match_ids
+            ],
+        )
     return Written(
         match_ids=list(carried) + match_ids + [match_id for match_id, _ in joined],
         carried_over=len(carried),

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.services.audit import audit_record
@@ -56,9 +57,9 @@ def match_respond(
     match.rematch_run = None  # type: ignore[attr-defined]
     if match.status != Match.Status.APPROVED:
         raise ValidationError(
-            "This match is already active."
+            _("This match is already active.")
             if match.status == Match.Status.ACTIVE
-            else "This match is not open for answers."
+            else _("This match is not open for answers.")
         )
     now = timezone.now()
     if accept:
@@ -71,7 +72,7 @@ def match_respond(
 
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": ["Tell us briefly why, so the next match fits better."]})
+        raise ValidationError({"reason": [_("Tell us briefly why, so the next match fits better.")]})
     member.response, member.responded_at, member.decline_reason = (
         MatchMember.Response.DECLINED,
         now,

@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Organization, User
+from mentorhub.accounts.outbox import outbox_record_many
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import get_scoped_or_404, scoped
 from programs.models import Participant, Program
@@ -34,7 +36,7 @@ def _members(match: Match) -> tuple[MatchMember | None, list[MatchMember]]:
 def _editable(organization: Organization, match_id: int) -> Match:
     match = lock_match(organization, match_id)
     if match.status not in EDITABLE:
-        raise ValidationError("Only a proposed match can be changed; discard it or let the participants decline.")
+        raise ValidationError(_("Only a proposed match can be changed; discard it or let the participants decline."))
     return match
 
 
@@ -58,13 +60,13 @@ def match_swap(*, organization: Organization, actor: User, match_id: int, mentor
         program_id=match.program_id,
     )
     if mentor.role != Participant.Role.MENTOR or mentor.status not in MENTOR_STATUSES:
-        raise ValidationError("Choose an approved mentor of this program.")
+        raise ValidationError(_("Choose an approved mentor of this program."))
     if lead is not None and lead.participant_id == mentor.pk:
         return match
     needed = len(followers) if match.program.is_group else 1
     taken = mentor_load(organization.pk, match.program, [mentor.pk], exclude_match=match.pk).get(mentor.pk, 0)
     if taken + needed > capacity_of(mentor, match.program):
-        raise ValidationError(f"{mentor.employee.name} has no room left in this program.")
+        raise ValidationError(_("%(name)s has no room left in this program.") % {"name": mentor.employee.name})
     judge = _judge(organization, match, [mentor.pk, *(f.participant_id for f in followers)])
     score, explanation = judge.judge([f.participant_id for f in followers], mentor.pk)
     old = lead.participant_id if lead else None
@@ -93,7 +95,7 @@ def match_set_mentee(*, organization: Organization, actor: User, match_id: int, 
     the mentor may mentor. The previous mentee is free again."""
     match = _editable(organization, match_id)
     if match.kind != Match.Kind.PAIR:
-        raise ValidationError("Circles change by their facilitator; members join through a run.")
+        raise ValidationError(_("Circles change by their facilitator; members join through a run."))
     lead, followers = _members(match)
     mentee = get_scoped_or_404(
         Participant.objects.select_for_update().select_related("employee"),
@@ -102,7 +104,7 @@ def match_set_mentee(*, organization: Organization, actor: User, match_id: int, 
         program_id=match.program_id,
     )
     if mentee.role != Participant.Role.MENTEE or mentee.status != Participant.Status.APPROVED:
-        raise ValidationError("Choose an approved mentee of this program.")
+        raise ValidationError(_("Choose an approved mentee of this program."))
     if followers and followers[0].participant_id == mentee.pk:
         return match
     busy = (
@@ -111,9 +113,9 @@ def match_set_mentee(*, organization: Organization, actor: User, match_id: int, 
         .exists()
     )
     if busy:
-        raise ValidationError(f"{mentee.employee.name} already has a match; discard it first.")
+        raise ValidationError(_("%(name)s already has a match; discard it first.") % {"name": mentee.employee.name})
     if lead is None:
-        raise ValidationError("This match has no mentor.")
+        raise ValidationError(_("This match has no mentor."))
     judge = _judge(organization, match, [lead.participant_id, mentee.pk])
     score, explanation = judge.judge([mentee.pk], lead.participant_id)
     old = followers[0].participant_id if followers else None
@@ -132,7 +134,7 @@ def match_set_mentee(*, organization: Organization, actor: User, match_id: int, 
                     role=MatchMember.Role.MENTEE,
                 )
     except IntegrityError:  # matched elsewhere at the same moment: the constraint decides
-        raise ValidationError(f"{mentee.employee.name} already has a match.") from None
+        raise ValidationError(_("%(name)s already has a match.") % {"name": mentee.employee.name}) from None
     _rescore(match, score, explanation)
     audit_record(
         organization=organization,
@@ -155,7 +157,7 @@ def match_pin(*, organization: Organization, actor: User, match_id: int, pinned:
     """Pin a current match: a later run keeps it, with its people and their places, as it is."""
     match = lock_match(organization, match_id)
     if not match.is_current:
-        raise ValidationError("Only a current match can be pinned.")
+        raise ValidationError(_("Only a current match can be pinned."))
     if match.pinned != pinned:
         match.pinned = pinned
         match.save(update_fields=["pinned", "updated_at"])
@@ -202,6 +204,11 @@ def matches_approve(
         target=program if len(ids) > 1 else scoped(Match, organization).get(pk=ids[0]),
         changes={"count": [None, len(ids)]},
     )
+    outbox_record_many(
+        organization=organization,
+        event_type="match.approved",
+        items=[{"match_id": pk, "program_id": program.pk, "source": "review"} for pk in ids],
+    )
     if notify:
         notify_matched_on_commit(ids)
     return len(ids)
@@ -212,7 +219,7 @@ def match_discard(*, organization: Organization, actor: User | None, match_id: i
     """Drop a proposed (or approved, not yet active) match; its people are free to be matched again."""
     match = lock_match(organization, match_id)
     if match.status not in (Match.Status.PROPOSED, Match.Status.APPROVED):
-        raise ValidationError("Only a proposed or approved match can be discarded.")
+        raise ValidationError(_("Only a proposed or approved match can be discarded."))
     old = match.status
     now = timezone.now()
     match.status = Match.Status.DISCARDED

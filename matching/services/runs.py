@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record
@@ -70,13 +71,17 @@ def _clean_weights(organization: Organization, program: Program, weights: Mappin
     cleaned: dict[str, int] = {}
     for key, value in weights.items():
         if str(key) not in question_ids:
-            raise ValidationError({"weights": [f"Question {key} is not part of this program's form."]})
+            raise ValidationError(
+                {"weights": [_("Question %(key)s is not part of this program's form.") % {"key": key}]}
+            )
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise ValidationError({"weights": [f"The weight of question {key} must be a whole number."]}) from None
+            raise ValidationError(
+                {"weights": [_("The weight of question %(key)s must be a whole number.") % {"key": key}]}
+            ) from None
         if not 0 <= number <= MAX_WEIGHT:
-            raise ValidationError({"weights": [f"Weights go from 0 to {MAX_WEIGHT}."]})
+            raise ValidationError({"weights": [_("Weights go from 0 to %(most)s.") % {"most": MAX_WEIGHT}]})
         cleaned[str(key)] = number
     return cleaned
 
@@ -107,17 +112,20 @@ def match_run_start(
     program = lock_program(organization, program_id)  # two starts at once: one waits and sees the other
     if not program.has_matching:
         raise ValidationError(
-            "Flash mentoring programs have no matching: members book one-off sessions in mentors' office hours."
+            _("Flash mentoring programs have no matching: members book one-off sessions in mentors' office hours.")
         )
     allowed = WHAT_IF_RUNNABLE if what_if else RUNNABLE
     if program.status not in allowed:
         raise ValidationError(
-            f"Matching runs when the program is {' or '.join(Program.Status(s).label.lower() for s in allowed)}; "
-            f"this one is {program.get_status_display().lower()}."
+            _("Matching runs when the program is %(allowed)s; this one is %(status)s.")
+            % {
+                "allowed": _(" or ").join(str(Program.Status(s).label).lower() for s in allowed),
+                "status": program.get_status_display().lower(),
+            }
         )
     objective = objective or program.objective
     if objective not in Program.Objective.values:
-        raise ValidationError({"objective": [f"Unknown objective “{objective}”."]})
+        raise ValidationError({"objective": [_("Unknown objective “%(objective)s”.") % {"objective": objective}]})
     cleaned_weights = _clean_weights(organization, program, weights)
     scope = sorted({int(pk) for pk in scope_participant_ids or []})
     if scope:
@@ -125,14 +133,14 @@ def match_run_start(
             scoped(Participant, organization).filter(program=program, pk__in=scope).values_list("pk", flat=True)
         )
         if known != set(scope):
-            raise ValidationError({"scope_participant_ids": ["Some of these people are not in this program."]})
+            raise ValidationError({"scope_participant_ids": [_("Some of these people are not in this program.")]})
     if not what_if:
         # A run whose worker died does not block the program (the sweeper would queue it again otherwise).
         scoped(MatchRun, organization).filter(liveness.dead(), program=program).update(
             status=Status.FAILED, error="The run was interrupted (its worker stopped).", finished_at=timezone.now()
         )
         if _in_progress(organization, program).exists():
-            raise ValidationError("A matching run of this program is already in progress; wait for it to finish.")
+            raise ValidationError(_("A matching run of this program is already in progress; wait for it to finish."))
     run = MatchRun(
         organization=organization,
         program=program,
@@ -180,9 +188,9 @@ def match_run_rerun(*, organization: Organization, actor: User | None, run_id: i
         )
     )
     if not requeued:
-        raise ValidationError("Only a failed run, or one whose worker stopped, can be run again.")
+        raise ValidationError(_("Only a failed run, or one whose worker stopped, can be run again."))
     if not run.what_if and _in_progress(organization, run.program).exclude(pk=run.pk).exists():
-        raise ValidationError("Another matching run of this program is in progress; wait for it to finish.")
+        raise ValidationError(_("Another matching run of this program is in progress; wait for it to finish."))
     run.refresh_from_db()
     audit_record(organization=organization, actor=actor, verb="match_run.rerun", target=run)
     _enqueue(run)
@@ -195,7 +203,7 @@ def match_run_retry(*, organization: Organization, actor: User | None, run_id: i
     (program stage, one real run at a time)."""
     failed = get_scoped_or_404(MatchRun.objects.defer("proposal"), organization, pk=run_id)
     if failed.status != Status.FAILED:
-        raise ValidationError("Only a failed run can be started again.")
+        raise ValidationError(_("Only a failed run can be started again."))
     with transaction.atomic():
         run = match_run_start(
             organization=organization,
@@ -405,9 +413,9 @@ def match_run_compare(*, organization: Organization, run_a_id: int, run_b_id: in
     run_a = get_scoped_or_404(MatchRun, organization, pk=run_a_id)
     run_b = get_scoped_or_404(MatchRun, organization, pk=run_b_id)
     if run_a.program_id != run_b.program_id:
-        raise ValidationError("Compare two runs of the same program.")
+        raise ValidationError(_("Compare two runs of the same program."))
     if run_a.status != Status.DONE or run_b.status != Status.DONE:
-        raise ValidationError("Both runs must have finished.")
+        raise ValidationError(_("Both runs must have finished."))
     mentors_a, mentors_b = _mentor_of(run_a), _mentor_of(run_b)
     people = set(mentors_a) | set(mentors_b)
     changed = sum(1 for person in people if mentors_a.get(person) != mentors_b.get(person))

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -59,7 +61,12 @@ def match_pin(request: OrgRequest, program_pk: int, match_pk: int) -> HttpRespon
         names = match_view(match).names
         messages.success(
             request,
-            f"Pinned {names}: a re-run keeps them." if pinned else f"Unpinned {names}: a re-run may change them.",
+            (
+                _("Pinned %(names)s: a re-run keeps them.")
+                if pinned
+                else _("Unpinned %(names)s: a re-run may change them.")
+            )
+            % {"names": names},
         )
     return _back(request, program, match)
 
@@ -86,7 +93,7 @@ def match_edit(request: OrgRequest, program_pk: int, match_pk: int) -> HttpRespo
             except ValidationError as exc:
                 error = service_error_text(exc)
             else:
-                messages.success(request, "Mentor changed. The score and its explanation were recalculated.")
+                messages.success(request, _("Mentor changed. The score and its explanation were recalculated."))
                 return _back(request, program, match)
     context = {
         "nav_section": "programs",
@@ -154,7 +161,7 @@ def match_discard(request: OrgRequest, program_pk: int, match_pk: int) -> HttpRe
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, f"Discarded the proposal for {match_view(match).names}.")
+            messages.success(request, _("Discarded the proposal for %(names)s.") % {"names": match_view(match).names})
         return _back(request, program, match)
     context = {
         "nav_section": "programs",
@@ -184,7 +191,7 @@ def matches_approve(request: OrgRequest, program_pk: int) -> HttpResponse:
         ids = [int(value) for value in request.POST.getlist("match") if value.isascii() and value.isdigit()]
     back_url = _run_url(request, program, run)
     if not ids:
-        messages.error(request, "Tick at least one proposed match first.")
+        messages.error(request, _("Tick at least one proposed match first."))
         return redirect(back_url)
     single = request.POST.get("single") == "1" and len(ids) == 1
     if not single and request.POST.get("confirm") != "yes":
@@ -213,12 +220,14 @@ def matches_approve(request: OrgRequest, program_pk: int) -> HttpResponse:
         messages.error(request, service_error_text(error))
     else:
         skipped = len(ids) - approved
-        note = f" {skipped} were no longer proposed and were left as they are." if skipped else ""
-        messages.success(
-            request,
-            f"Approved {approved} match{'es' if approved != 1 else ''}. The participants were told by email and "
-            f"can now accept or decline.{note}",
-        )
+        message = ngettext(
+            "Approved %(count)s match. The participants were told by email and can now accept or decline.",
+            "Approved %(count)s matches. The participants were told by email and can now accept or decline.",
+            approved,
+        ) % {"count": approved}
+        if skipped:
+            message += " " + _("%(count)s were no longer proposed and were left as they are.") % {"count": skipped}
+        messages.success(request, message)
     return redirect(back_url)
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view, scoped
@@ -92,7 +93,7 @@ def match_edit_mentee(request: OrgRequest, program_pk: int, match_pk: int) -> Ht
             except ValidationError as exc:
                 error = service_error_text(exc)
             else:
-                messages.success(request, "Mentee changed. The score and its explanation were recalculated.")
+                messages.success(request, _("Mentee changed. The score and its explanation were recalculated."))
                 return _back(request, program, match)
     context = {
         "nav_section": "programs",
@@ -122,7 +123,10 @@ def match_run_retry(request: OrgRequest, program_pk: int, run_pk: int) -> HttpRe
         except ValidationError as exc:
             error = service_error_text(exc)
         else:
-            messages.success(request, f"Matching run {new.pk} started with the settings of run {run.pk}.")
+            messages.success(
+                request,
+                _("Matching run %(new)s started with the settings of run %(old)s.") % {"new": new.pk, "old": run.pk},
+            )
             return redirect("match-run-detail", org_slug=organization.slug, program_pk=program.pk, run_pk=new.pk)
     context = {
         "nav_section": "programs",

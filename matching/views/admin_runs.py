@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -46,7 +47,7 @@ def program_matching(request: OrgRequest, program_pk: int) -> HttpResponse:
     program = program_selectors.program_get(organization=request.organization, program_id=program_pk)
     if not program.has_matching:
         # Flash programs book office hours instead: their program page says so, and runs are refused anyway.
-        messages.info(request, "Flash mentoring programs have no matching: members book mentors' office hours.")
+        messages.info(request, _("Flash mentoring programs have no matching: members book mentors' office hours."))
         return redirect("program-detail", org_slug=organization.slug, program_pk=program.pk)
     questions = list(program_selectors.program_questions(organization=organization, program=program))
     can_run = program.status in RUNNABLE
@@ -66,8 +67,8 @@ def program_matching(request: OrgRequest, program_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, service_error_text(error))
             else:
-                kind = "What-if run" if run.what_if else "Matching run"
-                messages.success(request, f"{kind} {run.pk} started.")
+                started = _("What-if run %(run)s started.") if run.what_if else _("Matching run %(run)s started.")
+                messages.success(request, started % {"run": run.pk})
                 return redirect("match-run-detail", org_slug=organization.slug, program_pk=program.pk, run_pk=run.pk)
         status = 400
     else:
@@ -112,7 +113,7 @@ def _run_context(request: OrgRequest, program: Program, run: MatchRun) -> dict:
         "nav_section": "programs",
         "program": program,
         "run": run,
-        "run_heading": f"Matching run {run.pk}",
+        "run_heading": _("Matching run %(run)s") % {"run": run.pk},
         "figures": figures,
         "duration": figures.get("duration_s"),
         "weights": _weights_used(request, program, run),

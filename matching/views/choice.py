@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.accounts.models import Employee
@@ -48,7 +49,7 @@ def program_suggestions(request: OrgRequest, program_pk: int) -> HttpResponse:
         value = request.POST.get("mentor", "")
         try:
             if not (value.isascii() and value.isdigit()):
-                raise ValidationError("Choose a mentor to request.")
+                raise ValidationError(_("Choose a mentor to request."))
             choice_services.mentor_request_create(
                 organization=organization,
                 actor=request.user,
@@ -60,7 +61,7 @@ def program_suggestions(request: OrgRequest, program_pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, "Request sent. The mentor will accept or decline it; we will email you.")
+            messages.success(request, _("Request sent. The mentor will accept or decline it; we will email you."))
         return redirect("program-suggestions", org_slug=organization.slug, program_pk=program.pk)
     is_choice = program.match_mode == Program.MatchMode.MENTEE_CHOICE
     requests = list(
@@ -138,7 +139,10 @@ def mentor_request_accept(request: OrgRequest, request_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
-        messages.success(request, f"You accepted {mentor_request.mentee.employee.name}'s request: you are now matched.")
+        messages.success(
+            request,
+            _("You accepted %(name)s's request: you are now matched.") % {"name": mentor_request.mentee.employee.name},
+        )
     return redirect("mentor-requests", org_slug=request.organization.slug)
 
 
@@ -163,7 +167,9 @@ def mentor_request_decline(request: OrgRequest, request_pk: int) -> HttpResponse
             except ValidationError as error:
                 form.add_error(None, service_error_text(error))
             else:
-                messages.success(request, f"You declined {mentor_request.mentee.employee.name}'s request.")
+                messages.success(
+                    request, _("You declined %(name)s's request.") % {"name": mentor_request.mentee.employee.name}
+                )
                 return redirect("mentor-requests", org_slug=request.organization.slug)
         status = 400
     else:
@@ -190,5 +196,7 @@ def mentor_request_withdraw(request: OrgRequest, request_pk: int) -> HttpRespons
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
-        messages.success(request, f"You withdrew your request to {mentor_request.mentor.employee.name}.")
+        messages.success(
+            request, _("You withdrew your request to %(name)s.") % {"name": mentor_request.mentor.employee.name}
+        )
     return redirect("program-suggestions", org_slug=request.organization.slug, program_pk=mentor_request.program_id)

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+
 from mentorhub.accounts.models import Role
 
 from ..models import LEAD_ROLES, Match, MatchMember
@@ -44,9 +47,7 @@ class MatchView:
     def names(self) -> str:
         """“Ana Ruiz and Bo Chen”: for labels that must say which match a control acts on."""
         names = [m.participant.employee.name for m in [*self.leads, *self.members]]
-        if len(names) <= 2:
-            return " and ".join(names)
-        return ", ".join(names[:-1]) + " and " + names[-1]
+        return str(get_text_list(names, _("and")))
 
 
 def match_view(match: Match) -> MatchView:

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.accounts.models import Employee
@@ -88,7 +90,7 @@ def my_matches(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_match(request: OrgRequest, match_pk: int) -> HttpResponse:
     """The match; POST `accept` answers yes (declining goes through its own page, with a reason)."""
-    employee = employee_or_404(request, "Not found.")
+    employee = employee_or_404(request, _("Not found."))
     match = _my_match(request, employee, match_pk)
     if request.method == "POST":
         try:
@@ -98,7 +100,7 @@ def my_match(request: OrgRequest, match_pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, "You accepted the match. We let the others know.")
+            messages.success(request, _("You accepted the match. We let the others know."))
         return redirect("my-match", org_slug=request.organization.slug, match_pk=match.pk)
     item = _decorate(match, employee)
     context = {"nav_section": "matches", "item": item, **item}
@@ -108,7 +110,7 @@ def my_match(request: OrgRequest, match_pk: int) -> HttpResponse:
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def my_match_decline(request: OrgRequest, match_pk: int) -> HttpResponse:
-    employee = employee_or_404(request, "Not found.")
+    employee = employee_or_404(request, _("Not found."))
     match = _my_match(request, employee, match_pk)
     item = _decorate(match, employee)
     status = 200
@@ -127,10 +129,11 @@ def my_match_decline(request: OrgRequest, match_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, service_error_text(error))
             else:
-                messages.success(request, "You declined the match. HR will look for a better one for you.")
+                messages.success(request, _("You declined the match. HR will look for a better one for you."))
                 return redirect("my-matches", org_slug=request.organization.slug)
         status = 400
     else:
         form = DeclineForm()
-    context = {"nav_section": "matches", "form": form, "item": item, **item}
+    names = get_text_list([m.participant.employee.name for m in item["others"]], _("and"))
+    context = {"nav_section": "matches", "form": form, "item": item, "other_names": names, **item}
     return render(request, "matching/my_match_decline.html", context, status=status)

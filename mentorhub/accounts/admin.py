@@ -19,6 +19,7 @@ from .models import (
     Invitation,
     Membership,
     Organization,
+    OutboxEvent,
     RosterImport,
     User,
 )
@@ -106,3 +107,12 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["organization", "verb"]
     search_fields = ["actor_email", "verb", "target_label"]
     raw_id_fields = ["organization", "actor"]
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(ReadOnlyAdmin):
+    """Domain events waiting for, or handed to, the webhook dispatcher (mentorhub/accounts/outbox.py)."""
+
+    list_display = ["id", "created_at", "organization", "event_type", "dispatched_at"]
+    list_filter = ["organization", "event_type"]
+    raw_id_fields = ["organization"]

@@ -9,9 +9,11 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
 
 from mentorhub.web.forms import DateInput, LongSelect
 
@@ -226,4 +228,26 @@ class VideoLinkForm(forms.Form):
         help_text="An https address: a fixed Teams or Zoom link, or a room pattern such as "
         "https://meet.jit.si/mentorhub-{org}-{match}-{session} ({match}, {session} and {org} are filled in). "
         "Leave empty for none.",
+    )
+
+
+class LanguageForm(forms.Form):
+    """The signed-in person's language. Blank: the browser's, else the organization's default."""
+
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        required=False,
+        choices=[("", gettext_lazy("Automatic: my browser's language")), *settings.LANGUAGES],
+        help_text=gettext_lazy("Pages, emails and chat messages are written in it."),
+    )
+
+
+class OrganizationLanguageForm(forms.Form):
+    default_language = forms.ChoiceField(
+        label=gettext_lazy("Default language of the organization"),
+        choices=settings.LANGUAGES,
+        help_text=gettext_lazy(
+            "For people who chose no language, when their browser asks for none we have, and for emails to "
+            "people who never signed in. Enrollment questions stay in the words you wrote them in."
+        ),
     )

@@ -168,6 +168,9 @@ class Organization(models.Model):
     # The language of people who chose none (pages when the browser asks for none we have; emails and chat
     # messages to people who never signed in). Enrollment questions stay in the words their admin wrote.
     default_language = models.CharField(max_length=8, default="en", choices=settings.LANGUAGES)
+    # True while the organization has an enabled webhook endpoint (integrations keeps it up to date): without
+    # one, recording a domain event in the outbox costs nothing (mentorhub/accounts/outbox.py).
+    webhooks_active = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -447,3 +450,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_email or 'system'} {self.verb} {self.target_label}"
+
+
+class OutboxEvent(models.Model):
+    """A domain event (mentorhub/accounts/outbox.py), written in the same transaction as the change it reports;
+    integrations' webhook dispatcher turns it into deliveries and marks it dispatched."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    event_type = models.CharField(max_length=60)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["organization", "created_at"], name="outbox_org_created"),
+            models.Index(fields=["id"], condition=models.Q(dispatched_at__isnull=True), name="outbox_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} #{self.pk}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, directory, home, invitations, meetings, members, people, privacy, roster, tokens
+from .views import audit, directory, home, invitations, languages, meetings, members, people, privacy, roster, tokens
 
 urlpatterns = [
     path("o/<slug:org_slug>/", home.org_home, name="org-home"),
@@ -29,6 +29,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/people/<int:employee_pk>/erase/", privacy.people_erase, name="people-erase"),
     path("o/<slug:org_slug>/settings/privacy/", privacy.retention_settings, name="retention-settings"),
     path("o/<slug:org_slug>/settings/meetings/", meetings.meeting_settings, name="meeting-settings"),
+    path("o/<slug:org_slug>/settings/language/", languages.language_settings, name="language-settings"),
     path("o/<slug:org_slug>/people/import/", roster.roster_import_new, name="roster-import-new"),
     path("o/<slug:org_slug>/people/import/template.csv", roster.roster_import_template, name="roster-import-template"),
     path("o/<slug:org_slug>/people/import/<int:import_pk>/", roster.roster_import_detail, name="roster-import-detail"),

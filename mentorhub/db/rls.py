@@ -25,7 +25,7 @@ from mentorhub.db.maintenance import install_analyze_function
 POLICY_NAME = "tenant_isolation"
 # The one table the application may add to but never change or remove from.
 APPEND_ONLY_TABLES = ("accounts_auditevent",)
-OUR_APPS = ("accounts", "identity", "programs", "matching", "mentoring_sessions", "analytics")
+OUR_APPS = ("accounts", "identity", "programs", "matching", "mentoring_sessions", "analytics", "integrations")
 
 # Each setting read in a sub-select: PostgreSQL evaluates it once per query (an InitPlan), not once per row,
 # and the organization comparison stays usable by the organization indexes (bench/row_level_security.py).

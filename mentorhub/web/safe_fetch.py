@@ -17,6 +17,9 @@ on the private network (server-side request forgery). So `fetch_public_url`:
 Errors are `FetchError`s whose message is for the person who gave the URL; they name the host, never the
 path or query (which may carry the URL's secret).
 
+`post_public_url` sends a POST under the same policy (webhook deliveries): it follows no redirect and returns
+whatever status the host answers, with at most `max_bytes` of its body.
+
 Tests only: `OUTBOUND_FETCH_ALLOW_LOOPBACK_PORTS` (empty by default; docs/configuration.md) lists loopback
 ports a test's own server listens on; every other loopback address stays refused. Imports no app.
 """
@@ -27,6 +30,7 @@ import ipaddress
 import logging
 import socket
 import time
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -161,7 +165,9 @@ def _fetch(url: str, *, timeout: float, max_bytes: int, accept: str) -> FetchRes
         scheme, host = parts.scheme.lower(), parts.hostname or ""
         port = parts.port or (443 if scheme == "https" else 80)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        pool, response = _connect(scheme, host, port, path, _resolve_checked(host, port), deadline, accept)
+        pool, response = _connect(
+            scheme, host, port, path, _resolve_checked(host, port), deadline, {"Accept": accept}, "GET", None
+        )
         try:
             if response.status in REDIRECT_STATUSES:
                 location = response.headers.get("Location")
@@ -181,15 +187,61 @@ def _fetch(url: str, *, timeout: float, max_bytes: int, accept: str) -> FetchRes
     raise FetchFailed(f"The address redirected more than {MAX_REDIRECTS} times.")
 
 
+def post_public_url(
+    url: str,
+    *,
+    body: bytes,
+    headers: Mapping[str, str],
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    max_bytes: int = 64 * 1024,
+) -> FetchResult:
+    """POST `body` to `url` under the policy above, following no redirect. Any answer is returned (its status
+    says how it went), with at most `max_bytes` of its body; FetchError when nothing was answered."""
+    token = _fetching.set(True)
+    try:
+        refusal = url_refusal(url)
+        if refusal:
+            raise FetchRefused(refusal)
+        deadline = time.monotonic() + timeout
+        parts = urlsplit(url.strip())
+        scheme, host = parts.scheme.lower(), parts.hostname or ""
+        port = parts.port or (443 if scheme == "https" else 80)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        addresses = _resolve_checked(host, port)
+        pool, response = _connect(scheme, host, port, path, addresses, deadline, dict(headers), "POST", body)
+        try:
+            try:
+                answer = _read_capped(response, deadline, max_bytes, host)
+            except FetchTooLarge:
+                answer = b""  # the status is what counts; a long answer is not kept
+            return FetchResult(
+                url=url, status=response.status, content_type=response.headers.get("Content-Type", ""), body=answer
+            )
+        finally:
+            response.release_conn()
+            pool.close()
+    finally:
+        _fetching.reset(token)
+
+
 def _connect(
-    scheme: str, host: str, port: int, path: str, addresses: list[str], deadline: float, accept: str
+    scheme: str,
+    host: str,
+    port: int,
+    path: str,
+    addresses: list[str],
+    deadline: float,
+    extra_headers: dict[str, str],
+    method: str,
+    body: bytes | None,
 ) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
-    """GET `path` from the first checked address that accepts a connection (the name is never resolved again)."""
+    """Send the request to the first checked address that accepts a connection (the name is never resolved
+    again)."""
     default_port = 443 if scheme == "https" else 80
     name = f"[{host}]" if ":" in host else host
     headers = {
         "Host": name if port == default_port else f"{name}:{port}",
-        "Accept": accept,
+        **extra_headers,
         "Accept-Encoding": "identity",  # no compressed answer: the size cap counts what is stored
         "User-Agent": "MentorHub",
     }
@@ -200,7 +252,13 @@ def _connect(
         pool = _pool(scheme, host, address, port, urllib3.Timeout(connect=remaining, read=remaining))
         try:
             response = pool.urlopen(
-                "GET", path, headers=headers, redirect=False, preload_content=False, assert_same_host=False
+                method,
+                path,
+                body=body,
+                headers=headers,
+                redirect=False,
+                preload_content=False,
+                assert_same_host=False,
             )
         except urllib3.exceptions.NewConnectionError:
             pool.close()

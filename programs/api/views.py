@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -334,7 +335,7 @@ class ParticipantViewSet(
     def _own(self) -> Participant:
         participant = self.get_object()
         if participant.employee_id != self.request.membership.employee_id:
-            raise PermissionDenied("Only the participant changes their own enrollment; admins decide on it instead.")
+            raise PermissionDenied(_("Only the participant changes their own enrollment; admins decide on it instead."))
         return participant
 
     def _render(self, participant_id: int, status_code: int = status.HTTP_200_OK) -> Response:

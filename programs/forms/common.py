@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def jsonable(cleaned: Mapping[str, Any]) -> dict[str, Any]:
@@ -21,6 +24,8 @@ def roster_choices(values: list[Any], keep: list[Any]) -> list[tuple[str, str]]:
     return [(v, v) for v in merged]
 
 
-def explained(bound_field: forms.BoundField, explanations: Mapping[str, str]) -> list[tuple[Any, str]]:
+def explained(
+    bound_field: forms.BoundField, explanations: Mapping[str, StrOrPromise]
+) -> list[tuple[Any, StrOrPromise]]:
     """The radio buttons of a field, each with its explanation in plain words (for the templates)."""
     return [(radio, explanations.get(radio.data["value"], "")) for radio in bound_field]

@@ -8,6 +8,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorhub.web.errors import form_add_service_error
 
@@ -16,13 +19,13 @@ from ..models import Participant, Program, Question
 
 # A bare row of 1-5 leaves people guessing which end is which: both ends say what they mean, in the radio's own
 # label (read out with the number) and in the hint under the legend.
-SCALE_LOW, SCALE_HIGH = "not at all", "very much"
+SCALE_LOW, SCALE_HIGH = gettext_lazy("not at all"), gettext_lazy("very much")
 SCALE_CHOICES = [
-    ("1", f"1 ({SCALE_LOW})"),
+    ("1", format_lazy("1 ({})", SCALE_LOW)),
     *((str(n), str(n)) for n in range(2, 5)),
-    ("5", f"5 ({SCALE_HIGH})"),
+    ("5", format_lazy("5 ({})", SCALE_HIGH)),
 ]
-SCALE_HINT = f"1 = {SCALE_LOW}, 5 = {SCALE_HIGH}."
+SCALE_HINT = format_lazy("1 = {}, 5 = {}.", SCALE_LOW, SCALE_HIGH)
 
 
 def field_name(question: Question) -> str:
@@ -64,16 +67,19 @@ class EnrollmentForm(forms.Form):
         if role == Participant.Role.MENTOR:
             # A circle's facilitator leads a group, not mentees one by one: the question says so.
             self.fields["capacity"] = forms.TypedChoiceField(
-                label="How many people can your circle take?"
+                label=_("How many people can your circle take?")
                 if program.is_group
-                else "How many mentees can you take on?",
+                else _("How many mentees can you take on?"),
                 choices=[(str(n), str(n)) for n in range(1, program.max_mentor_capacity + 1)],
                 coerce=int,
                 initial=str(capacity or program.default_mentor_capacity),
                 help_text=(
-                    f"Members of your circle, up to {program.max_mentor_capacity} in this program."
-                    if program.is_group
-                    else f"Up to {program.max_mentor_capacity} in this program."
+                    (
+                        _("Members of your circle, up to %(count)s in this program.")
+                        if program.is_group
+                        else _("Up to %(count)s in this program.")
+                    )
+                    % {"count": program.max_mentor_capacity}
                 ),
             )
 
@@ -86,7 +92,7 @@ class EnrollmentForm(forms.Form):
         }
         if question.type == Question.Type.SINGLE:
             return forms.ChoiceField(
-                choices=[("", "Choose…")] + [(o, o) for o in question.options], widget=forms.Select, **common
+                choices=[("", _("Choose…"))] + [(o, o) for o in question.options], widget=forms.Select, **common
             )
         if question.type == Question.Type.MULTIPLE:
             return forms.MultipleChoiceField(
@@ -99,8 +105,10 @@ class EnrollmentForm(forms.Form):
             )
         if question.type == Question.Type.TAGS:
             suggestions = ", ".join(question.options[:12])
-            common["help_text"] = question.help_text or "Separate skills with commas" + (
-                f", e.g. {suggestions}." if suggestions else "."
+            common["help_text"] = question.help_text or (
+                _("Separate skills with commas, e.g. %(suggestions)s.") % {"suggestions": suggestions}
+                if suggestions
+                else _("Separate skills with commas.")
             )
             return forms.CharField(
                 max_length=1200, widget=forms.TextInput(attrs={"list": f"tags-{question.pk}"}), **common

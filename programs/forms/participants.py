@@ -11,6 +11,8 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Participant
 from .common import roster_choices
@@ -21,22 +23,27 @@ MAX_CSV_BYTES = 2 * 1024 * 1024
 
 class InviteForm(forms.Form):
     role = forms.ChoiceField(
-        label="Invite as", choices=Participant.Role.choices, widget=forms.RadioSelect, initial=Participant.Role.MENTEE
+        label=gettext_lazy("Invite as"),
+        choices=Participant.Role.choices,
+        widget=forms.RadioSelect,
+        initial=Participant.Role.MENTEE,
     )
-    departments = forms.MultipleChoiceField(label="Departments", required=False, widget=forms.CheckboxSelectMultiple)
+    departments = forms.MultipleChoiceField(
+        label=gettext_lazy("Departments"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     job_levels = forms.TypedMultipleChoiceField(
-        label="Job levels", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Job levels"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
     )
     emails = forms.CharField(
-        label="Email addresses",
+        label=gettext_lazy("Email addresses"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One per line, or separated by commas.",
+        help_text=gettext_lazy("One per line, or separated by commas."),
     )
     emails_file = forms.FileField(
-        label="Or a CSV file of email addresses",
+        label=gettext_lazy("Or a CSV file of email addresses"),
         required=False,
-        help_text="Any CSV with the addresses in one column (for example the roster export).",
+        help_text=gettext_lazy("Any CSV with the addresses in one column (for example the roster export)."),
     )
 
     def __init__(self, *args: Any, roster: Mapping[str, list], **kwargs: Any) -> None:
@@ -53,17 +60,17 @@ class InviteForm(forms.Form):
         if not upload:
             return []
         if upload.size > MAX_CSV_BYTES:
-            raise ValidationError("The file is larger than 2 MB; split it or paste the addresses.")
+            raise ValidationError(_("The file is larger than 2 MB; split it or paste the addresses."))
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ValidationError("The file is not UTF-8 text; save it as “CSV UTF-8” and try again.") from None
+            raise ValidationError(_("The file is not UTF-8 text; save it as “CSV UTF-8” and try again.")) from None
         found: list[str] = []
         for row in csv.reader(io.StringIO(text)):
             for cell in row:
                 found += EMAIL_RE.findall(cell)
         if not found:
-            raise ValidationError("No email addresses found in the file.")
+            raise ValidationError(_("No email addresses found in the file."))
         return found
 
     def clean(self) -> dict[str, Any]:
@@ -72,7 +79,7 @@ class InviteForm(forms.Form):
         pasted = EMAIL_RE.findall(cleaned.get("emails") or "")
         cleaned["all_emails"] = list(dict.fromkeys(e.lower() for e in [*pasted, *(cleaned.get("emails_file") or [])]))
         if (cleaned.get("emails") or "").strip() and not pasted:
-            self.add_error("emails", "No email addresses found in this text.")
+            self.add_error("emails", _("No email addresses found in this text."))
         if not (cleaned.get("departments") or cleaned.get("job_levels") or cleaned["all_emails"]) and not self.errors:
-            raise ValidationError("Choose a department, a job level, or give email addresses.")
+            raise ValidationError(_("Choose a department, a job level, or give email addresses."))
         return cleaned

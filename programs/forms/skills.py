@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Skill
 from ..skills import LEVEL_LABELS
@@ -13,11 +15,16 @@ LEVEL_CHOICES = [(str(n), LEVEL_LABELS.get(n, str(n))) for n in range(1, 6)]
 
 
 class SkillForm(forms.Form):
-    name = forms.CharField(label="Skill", max_length=80, error_messages={"required": "Give the skill a name."})
-    category = forms.CharField(
-        label="Category (optional)", max_length=60, required=False, help_text="Groups skills on forms and the map."
+    name = forms.CharField(
+        label=gettext_lazy("Skill"), max_length=80, error_messages={"required": gettext_lazy("Give the skill a name.")}
     )
-    description = forms.CharField(label="What it covers (optional)", max_length=300, required=False)
+    category = forms.CharField(
+        label=gettext_lazy("Category (optional)"),
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy("Groups skills on forms and the map."),
+    )
+    description = forms.CharField(label=gettext_lazy("What it covers (optional)"), max_length=300, required=False)
 
     def __init__(self, *args: Any, skill: Skill | None = None, prefix_ids: str = "", **kwargs: Any) -> None:
         if skill is not None:
@@ -31,10 +38,12 @@ class SkillForm(forms.Form):
 
 class SkillImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="Columns name, category, description (a header row first; only name is required). Skills "
-        "already in the catalogue get the file's category and description.",
-        error_messages={"required": "Choose a CSV file to upload."},
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "Columns name, category, description (a header row first; only name is required). Skills "
+            "already in the catalogue get the file's category and description."
+        ),
+        error_messages={"required": gettext_lazy("Choose a CSV file to upload.")},
     )
 
 
@@ -47,7 +56,7 @@ class SkillRatingsForm(forms.Form):
         for skill in skills:
             name = f"skill_{skill.pk}"
             self.fields[name] = forms.TypedChoiceField(
-                label=f"Your level in {skill.name}",
+                label=_("Your level in %(skill)s") % {"skill": skill.name},
                 choices=LEVEL_CHOICES,
                 coerce=int,
                 required=False,

@@ -4,15 +4,18 @@ Keyword-only, typed, atomic, audited, scoped by organization."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
@@ -20,6 +23,9 @@ from ..answers import answers_clean
 from ..eligibility import eligible_employees_q, employee_is_eligible
 from ..models import Participant, Program, Question
 from .invitations import invitation_emails_queue
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 S = Program.Status
 P = Participant.Status
@@ -29,10 +35,10 @@ WITHDRAWABLE = frozenset({P.INVITED, P.APPLIED, P.APPROVED, P.WAITLISTED})
 # Admins approve, waitlist or decline while people apply and while matching is prepared; before that there
 # is nothing to decide, afterwards the decisions are history.
 DECIDING_PROGRAM_STATUSES = frozenset({S.ENROLLING, S.MATCHING})
-WITHDRAW_REFUSALS: dict[str, str] = {
-    P.MATCHED: "You are already matched: end the match instead.",
-    P.WITHDRAWN: "You have already withdrawn.",
-    P.DECLINED: "This application was declined; there is nothing to withdraw.",
+WITHDRAW_REFUSALS: dict[str, StrOrPromise] = {
+    P.MATCHED: gettext_lazy("You are already matched: end the match instead."),
+    P.WITHDRAWN: gettext_lazy("You have already withdrawn."),
+    P.DECLINED: gettext_lazy("This application was declined; there is nothing to withdraw."),
 }
 
 
@@ -42,7 +48,9 @@ def _clean_capacity(program: Program, role: str, capacity: int | None) -> int | 
     if capacity is None:
         return program.default_mentor_capacity
     if not 1 <= int(capacity) <= program.max_mentor_capacity:
-        raise ValidationError({"capacity": [f"Choose a capacity from 1 to {program.max_mentor_capacity}."]})
+        raise ValidationError(
+            {"capacity": [_("Choose a capacity from 1 to %(count)s.") % {"count": program.max_mentor_capacity}]}
+        )
     return int(capacity)
 
 
@@ -60,19 +68,22 @@ def participant_enroll(
     """An employee applies to an enrolling program as mentor or mentee (once per program and role)."""
     program = get_scoped_or_404(Program.objects.select_for_update(), organization, pk=program_id)
     if employee.organization_id != organization.pk:
-        raise ValidationError("This person is not on this organization's roster.")
+        raise ValidationError(_("This person is not on this organization's roster."))
     if program.status != S.ENROLLING:
-        raise ValidationError("This program is not open for enrollment.")
+        raise ValidationError(_("This program is not open for enrollment."))
     if role not in Participant.Role.values:
-        raise ValidationError({"role": ["Choose mentor or mentee."]})
+        raise ValidationError({"role": [_("Choose mentor or mentee.")]})
     if not employee_is_eligible(program=program, employee=employee):
-        raise ValidationError("You are not eligible for this program.")
+        raise ValidationError(_("You are not eligible for this program."))
     questions = list(scoped(Question, organization).filter(program=program))
     cleaned = answers_clean(questions=questions, role=role, answers=answers)
     existing = scoped(Participant, organization).filter(program=program, employee=employee, role=role).first()
     if existing is not None:
         if existing.status not in (Participant.Status.INVITED, Participant.Status.WITHDRAWN):
-            raise ValidationError(f"You are already enrolled in this program as {existing.get_role_display().lower()}.")
+            raise ValidationError(
+                _("You are already enrolled in this program as %(role)s.")
+                % {"role": existing.get_role_display().lower()}
+            )
         participant = existing  # an invitation is taken up, or a withdrawal reversed
     else:
         participant = Participant(organization=organization, program=program, employee=employee, role=role)
@@ -86,8 +97,19 @@ def participant_enroll(
         with transaction.atomic():
             participant.save()
     except IntegrityError:
-        raise ValidationError("You are already enrolled in this program in this role.") from None
+        raise ValidationError(_("You are already enrolled in this program in this role.")) from None
     audit_record(organization=organization, actor=actor, verb="participant.enroll", target=participant)
+    outbox_record(
+        organization=organization,
+        event_type="participant.enrolled",
+        data={
+            "participant_id": participant.pk,
+            "program_id": program.pk,
+            "employee_id": employee.pk,
+            "role": role,
+            "status": participant.status,
+        },
+    )
     return participant
 
 
@@ -105,7 +127,7 @@ def participant_update(
         Participant.objects.select_for_update().select_related("program"), organization, pk=participant_id
     )
     if not participant.is_editable_by_participant:
-        raise ValidationError("This enrollment can no longer be changed.")
+        raise ValidationError(_("This enrollment can no longer be changed."))
     before = {"answers": participant.answers, "capacity": participant.capacity}
     if answers is not None:
         questions = list(scoped(Question, organization).filter(program_id=participant.program_id))
@@ -127,7 +149,7 @@ def participant_update(
 def participant_withdraw(*, organization: Organization, actor: User, participant_id: int) -> Participant:
     participant = get_scoped_or_404(Participant.objects.select_for_update(), organization, pk=participant_id)
     if participant.status not in WITHDRAWABLE:
-        raise ValidationError(WITHDRAW_REFUSALS.get(participant.status, "This enrollment cannot be withdrawn."))
+        raise ValidationError(WITHDRAW_REFUSALS.get(participant.status, _("This enrollment cannot be withdrawn.")))
     old = participant.status
     participant.status = Participant.Status.WITHDRAWN
     participant.save(update_fields=["status", "updated_at"])
@@ -154,12 +176,15 @@ def participants_decide(
 ) -> int:
     """Approve, waitlist or decline applications in bulk. Returns how many changed."""
     if decision not in DECISIONS:
-        raise ValidationError(f"Unknown decision “{decision}”.")
+        raise ValidationError(_("Unknown decision “%(decision)s”.") % {"decision": decision})
     program = get_scoped_or_404(Program, organization, pk=program_id)
     if program.status not in DECIDING_PROGRAM_STATUSES:
         raise ValidationError(
-            f"Applications can only be decided while the program is enrolling or matching; "
-            f"“{program.name}” is {program.get_status_display().lower()}."
+            _(
+                "Applications can only be decided while the program is enrolling or matching; "
+                "“%(program)s” is %(status)s."
+            )
+            % {"program": program.name, "status": program.get_status_display().lower()}
         )
     new_status = DECISIONS[decision]
     decidable = [
@@ -205,13 +230,13 @@ def participants_invite(
     # counts below are exact.
     program = get_scoped_or_404(Program.objects.select_for_update(), organization, pk=program_id)
     if program.status not in (S.DRAFT, S.ENROLLING):
-        raise ValidationError("Invitations can only be sent while the program is a draft or enrolling.")
+        raise ValidationError(_("Invitations can only be sent while the program is a draft or enrolling."))
     if role not in Participant.Role.values:
-        raise ValidationError("Choose mentor or mentee.")
+        raise ValidationError(_("Choose mentor or mentee."))
     departments, job_levels = list(departments), list(job_levels)
     wanted_emails = {e.strip().lower() for e in emails if e.strip()}
     if not (departments or job_levels or wanted_emails):
-        raise ValidationError("Choose a department, a job level, or give email addresses.")
+        raise ValidationError(_("Choose a department, a job level, or give email addresses."))
     selection = Q()
     if departments:
         selection |= Q(department__in=departments)

@@ -8,9 +8,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from identity.models import EmployeeGroup
 from mentorhub.accounts.models import Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record, diff_fields
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
@@ -92,9 +94,9 @@ def program_create(
 def program_update(*, organization: Organization, actor: User, program_id: int, data: Mapping[str, Any]) -> Program:
     program = get_scoped_or_404(Program.objects.select_for_update(), organization, pk=program_id)
     if program.status == S.CLOSED:
-        raise ValidationError("A closed program cannot be changed.")
+        raise ValidationError(_("A closed program cannot be changed."))
     if "kind" in data and data["kind"] != program.kind and program.status != S.DRAFT:
-        raise ValidationError("The kind of program can only change while it is a draft.")
+        raise ValidationError(_("The kind of program can only change while it is a draft."))
     before = {f: getattr(program, f) for f in PROGRAM_FIELDS}
     before[AUDIENCE_KEY] = audience_group_ids(program)
     for field, value in data.items():
@@ -128,10 +130,10 @@ def _audience_clean(organization: Organization, group_ids: Any) -> list[int]:
     try:
         wanted = {int(pk) for pk in group_ids or ()}
     except (TypeError, ValueError):
-        raise ValidationError({AUDIENCE_KEY: ["Give a list of group ids."]}) from None
+        raise ValidationError({AUDIENCE_KEY: [_("Give a list of group ids.")]}) from None
     found = set(scoped(EmployeeGroup, organization).filter(pk__in=wanted).values_list("pk", flat=True))
     if wanted - found:
-        raise ValidationError({AUDIENCE_KEY: ["Some of these groups do not exist in this organization."]})
+        raise ValidationError({AUDIENCE_KEY: [_("Some of these groups do not exist in this organization.")]})
     return sorted(found)
 
 
@@ -200,12 +202,13 @@ def program_move(
     program = get_scoped_or_404(Program.objects.select_for_update(), organization, pk=program_id)
     if to_status not in _moves(program):
         raise ValidationError(
-            f"A program that is {program.get_status_display().lower()} cannot move to “{S(to_status).label}”."
+            _("A program that is %(status)s cannot move to “%(target)s”.")
+            % {"status": program.get_status_display().lower(), "target": S(to_status).label}
             if to_status in S.values
-            else f"Unknown status “{to_status}”."
+            else _("Unknown status “%(status)s”.") % {"status": to_status}
         )
     if to_status == S.ENROLLING and not program.questions.exists():
-        raise ValidationError("Add at least one question before opening enrollment.")
+        raise ValidationError(_("Add at least one question before opening enrollment."))
     old = program.status
     program.status = to_status
     program.save(update_fields=["status", "updated_at"])
@@ -215,6 +218,11 @@ def program_move(
         verb=f"program.{MOVE_VERBS[to_status]}",
         target=program,
         changes={"status": [old, to_status]},
+    )
+    outbox_record(
+        organization=organization,
+        event_type="program.status_changed",
+        data={"program_id": program.pk, "old_status": old, "status": to_status},
     )
     if old == S.DRAFT and to_status == S.ENROLLING:
         # Invitations made while the program was a draft were not emailed: there was nothing to open yet.

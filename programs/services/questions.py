@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
@@ -41,7 +43,7 @@ def _question_save(question: Question) -> Question:
     if question.option_source == Question.OptionSource.SKILLS:
         if question.type not in SKILL_TYPES:
             raise ValidationError(
-                {"option_source": ["Options from the skills catalogue need “Multiple choice” or “Skills / tags”."]}
+                {"option_source": [_("Options from the skills catalogue need “Multiple choice” or “Skills / tags”.")]}
             )
         # The catalogue's active skills (plus any chosen already); kept in step by services.skills.
         skills_ensure_starter(organization=question.organization)
@@ -83,7 +85,7 @@ def question_set_create(*, organization: Organization, program: Program) -> None
 def _editable_program(organization: Organization, program_id: int) -> Program:
     program = get_scoped_or_404(Program, organization, pk=program_id)
     if program.status not in (S.DRAFT, S.ENROLLING):
-        raise ValidationError("Questions can only change while the program is a draft or enrolling.")
+        raise ValidationError(_("Questions can only change while the program is a draft or enrolling."))
     return program
 
 
@@ -144,18 +146,28 @@ def _answers_stay_valid(organization: Organization, question: Question, *, old_t
         chosen.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
     if not count:
         return
-    people = f"{count} {'person has' if count == 1 else 'people have'} already answered this question"
     if question.type != old_type:
-        raise ValidationError(
-            {"type": [f"{people}: its type cannot change. Add a new question instead, or delete this one."]}
-        )
+        message = ngettext(
+            "%(count)s person has already answered this question: its type cannot change. Add a new question "
+            "instead, or delete this one.",
+            "%(count)s people have already answered this question: its type cannot change. Add a new question "
+            "instead, or delete this one.",
+            count,
+        ) % {"count": count}
+        raise ValidationError({"type": [message]})
     in_use = sorted(option for option in removed if option in chosen)
     if in_use:
         raise ValidationError(
             {
                 "options": [
-                    f"{people}, and some chose {', '.join(f'“{o}”' for o in in_use)}: "
-                    "keep those options (you can add new ones)."
+                    ngettext(
+                        "%(count)s person has already answered this question, and some chose %(options)s: keep "
+                        "those options (you can add new ones).",
+                        "%(count)s people have already answered this question, and some chose %(options)s: keep "
+                        "those options (you can add new ones).",
+                        count,
+                    )
+                    % {"count": count, "options": ", ".join(f"“{o}”" for o in in_use)}
                 ]
             }
         )
@@ -178,7 +190,7 @@ def question_move(
     ordered = list(scoped(Question, organization).filter(program=program).order_by("position", "id"))
     index = next((i for i, q in enumerate(ordered) if q.pk == question_id), None)
     if index is None:
-        raise ValidationError("No such question.")
+        raise ValidationError(_("No such question."))
     other = index + (1 if direction > 0 else -1)
     if 0 <= other < len(ordered):
         ordered[index], ordered[other] = ordered[other], ordered[index]

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import scoped
@@ -41,11 +42,11 @@ def skill_ratings_save(
         organization=organization, employee=employee, participant_id=participant_id
     )
     if moment not in M.values:
-        raise ValidationError("Unknown moment.")
+        raise ValidationError(_("Unknown moment."))
     if moment == M.CLOSING and not closing_ratings_open(participant):
-        raise ValidationError("Closing ratings open once your mentoring is under way.")
+        raise ValidationError(_("Closing ratings open once your mentoring is under way."))
     if participant.status in (Participant.Status.DECLINED, Participant.Status.WITHDRAWN):
-        raise ValidationError("This enrollment is closed.")
+        raise ValidationError(_("This enrollment is closed."))
     wanted = {skill.pk: skill for skill in selectors.wanted_skills(organization=organization, participant=participant)}
     errors: dict[str, list[str]] = {}
     for skill_id, level in levels.items():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
@@ -47,7 +48,7 @@ def _skill_save(skill: Skill) -> Skill:
     for field in SKILL_FIELDS:
         setattr(skill, field, " ".join(str(getattr(skill, field) or "").split()))
     if not skill.name:
-        raise ValidationError({"name": ["Give the skill a name."]})
+        raise ValidationError({"name": [_("Give the skill a name.")]})
     skill.full_clean()  # includes the case-insensitive unique name
     skill.save()
     return skill
@@ -159,14 +160,16 @@ def skills_csv_parse(content: bytes) -> list[tuple[int, dict[str, str]]]:
     collected first and raised together, each message starting with its line number, so the file can be fixed
     in one go; nothing is returned (nor written) while any remains."""
     if len(content) > IMPORT_MAX_BYTES:
-        raise ValidationError("The file is larger than 1 MB. Split it into smaller files.")
+        raise ValidationError(_("The file is larger than 1 MB. Split it into smaller files."))
     try:
         text = content.decode("utf-8-sig")  # the byte-order mark spreadsheet programs write
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
-        raise ValidationError(f"Line {line}: the file is not UTF-8 text. Save it as “CSV UTF-8”.") from None
+        raise ValidationError(
+            _("Line %(line)s: the file is not UTF-8 text. Save it as “CSV UTF-8”.") % {"line": line}
+        ) from None
     if not text.strip():
-        raise ValidationError("The file is empty. Give a header row: name,category,description.")
+        raise ValidationError(_("The file is empty. Give a header row: name,category,description."))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     errors: list[str] = []
     rows: list[tuple[int, dict[str, str]]] = []
@@ -178,8 +181,11 @@ def skills_csv_parse(content: bytes) -> list[tuple[int, dict[str, str]]]:
         unknown = [name for name in header if name not in (*IMPORT_COLUMNS, "active")]
         if unknown or "name" not in header or len(set(header)) != len(header):
             raise ValidationError(
-                f"Line 1: the header must name the columns name, category, description (name required); "
-                f"found {', '.join(header) or 'nothing'}."
+                _(
+                    "Line 1: the header must name the columns name, category, description (name required); "
+                    "found %(found)s."
+                )
+                % {"found": ", ".join(header) or _("nothing")}
             )
         line = reader.line_num + 1
         for record in reader:
@@ -187,7 +193,10 @@ def skills_csv_parse(content: bytes) -> list[tuple[int, dict[str, str]]]:
             if not any(value.strip() for value in record):
                 continue
             if len(record) != len(header):
-                errors.append(f"Line {start}: {len(record)} values, but the header has {len(header)}.")
+                errors.append(
+                    _("Line %(line)s: %(values)s values, but the header has %(columns)s.")
+                    % {"line": start, "values": len(record), "columns": len(header)}
+                )
                 continue
             row = {
                 column: " ".join(unsafe_cell(value).split())
@@ -195,31 +204,42 @@ def skills_csv_parse(content: bytes) -> list[tuple[int, dict[str, str]]]:
                 if column in IMPORT_COLUMNS
             }
             if any("\x00" in value for value in row.values()):
-                errors.append(f"Line {start}: contains a NUL character; remove it.")
+                errors.append(_("Line %(line)s: contains a NUL character; remove it.") % {"line": start})
                 continue
             if not row.get("name"):
-                errors.append(f"Line {start}: the name is empty.")
+                errors.append(_("Line %(line)s: the name is empty.") % {"line": start})
                 continue
             too_long = [c for c, value in row.items() if len(value) > limits[c]]
             if too_long:
-                errors.extend(f"Line {start}: {c} is longer than {limits[c]} characters." for c in too_long)
+                errors.extend(
+                    _("Line %(line)s: %(column)s is longer than %(count)s characters.")
+                    % {"line": start, "column": c, "count": limits[c]}
+                    for c in too_long
+                )
                 continue
             key = skill_key(row["name"])
             if key in seen:
-                errors.append(f"Line {start}: “{row['name']}” is already on line {seen[key]}.")
+                errors.append(
+                    _("Line %(line)s: “%(name)s” is already on line %(other)s.")
+                    % {"line": start, "name": row["name"], "other": seen[key]}
+                )
                 continue
             seen[key] = start
             rows.append((start, row))
             if len(rows) > IMPORT_MAX_ROWS:
-                raise ValidationError(f"The file has more than {IMPORT_MAX_ROWS} skills. Split it.")
+                raise ValidationError(
+                    _("The file has more than %(count)s skills. Split it.") % {"count": IMPORT_MAX_ROWS}
+                )
     except StopIteration:
-        raise ValidationError("The file is empty. Give a header row: name,category,description.") from None
+        raise ValidationError(_("The file is empty. Give a header row: name,category,description.")) from None
     except csv.Error as exc:
-        errors.append(f"Line {reader.line_num or 1}: not valid CSV here ({exc}).")
+        errors.append(
+            _("Line %(line)s: not valid CSV here (%(error)s).") % {"line": reader.line_num or 1, "error": exc}
+        )
     if errors:
         raise ValidationError(errors)
     if not rows:
-        raise ValidationError("The file has a header but no skills.")
+        raise ValidationError(_("The file has a header but no skills."))
     return rows
 
 

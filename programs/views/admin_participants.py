@@ -15,6 +15,8 @@ from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.csv_safety import safe_cell
@@ -28,7 +30,11 @@ from ..services.participants import DECIDING_PROGRAM_STATUSES, participants_deci
 
 PAGE_SIZE = 50
 SUMMARY_ITEMS = 3
-DECISION_LABELS = {"approve": "Approve", "waitlist": "Waitlist", "decline": "Decline"}
+DECISION_LABELS = {
+    "approve": gettext_lazy("Approve"),
+    "waitlist": gettext_lazy("Waitlist"),
+    "decline": gettext_lazy("Decline"),
+}
 FILTER_KEYS = ("role", "status", "q")
 
 
@@ -96,7 +102,7 @@ def program_participants(request: OrgRequest, program_pk: int) -> HttpResponse:
         "querystring": urlencode(active),
         "return_query": urlencode({**active, "page": page.number}) if page.number > 1 else urlencode(active),
         "is_filtered": bool(active),
-        "roles": Participant.Role.choices,
+        "roles": [(Participant.Role.MENTOR, _("Mentors")), (Participant.Role.MENTEE, _("Mentees"))],
         "statuses": Participant.Status.choices,
         "decisions": DECISION_LABELS.items(),
         "can_decide": program.status in DECIDING_PROGRAM_STATUSES,
@@ -117,10 +123,10 @@ def participants_decide_view(request: OrgRequest, program_pk: int) -> HttpRespon
     back = QueryDict(request.POST.get("return_query", ""))
     back_url = _list_url(request, program, {**_filters(back), "page": back.get("page", "")})
     if decision not in DECISION_LABELS:
-        messages.error(request, "Choose approve, waitlist or decline.")
+        messages.error(request, _("Choose approve, waitlist or decline."))
         return redirect(back_url)
     if not ids:
-        messages.error(request, "Tick at least one person first.")
+        messages.error(request, _("Tick at least one person first."))
         return redirect(back_url)
     if decision == "decline" and request.POST.get("confirm") != "yes":
         chosen = list(selectors.program_participants(organization=organization, program=program).filter(pk__in=ids))
@@ -139,10 +145,15 @@ def participants_decide_view(request: OrgRequest, program_pk: int) -> HttpRespon
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
-        past = {"approve": "approved", "waitlist": "waitlisted", "decline": "declined"}[decision]
+        done = {
+            "approve": ngettext("%(count)s person approved.", "%(count)s people approved.", changed),
+            "waitlist": ngettext("%(count)s person waitlisted.", "%(count)s people waitlisted.", changed),
+            "decline": ngettext("%(count)s person declined.", "%(count)s people declined.", changed),
+        }[decision] % {"count": changed}
         unchanged = len(ids) - changed
-        note = f" {unchanged} already had that status or could not be changed." if unchanged else ""
-        messages.success(request, f"{changed} {'person' if changed == 1 else 'people'} {past}.{note}")
+        if unchanged:
+            done += " " + _("%(count)s already had that status or could not be changed.") % {"count": unchanged}
+        messages.success(request, done)
     return redirect(back_url)
 
 

@@ -4,12 +4,17 @@ lifecycle moves and the settings page. Admins only; every object is read through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -21,21 +26,24 @@ from ..models import Participant, Program
 from ..services.programs import program_allowed_moves, program_move, program_update
 from .admin_wizard import wizard_in_progress
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 S = Program.Status
 # Button labels for lifecycle moves; "enrolling" reads differently when coming back from matching.
-MOVE_LABELS: dict[str, str] = {
-    S.ENROLLING: "Open enrollment",
-    S.MATCHING: "Close enrollment and start matching",
-    S.ACTIVE: "Activate the program",
-    S.DRAFT: "Back to draft",
-    S.CLOSED: "Close the program…",
+MOVE_LABELS: dict[str, StrOrPromise] = {
+    S.ENROLLING: gettext_lazy("Open enrollment"),
+    S.MATCHING: gettext_lazy("Close enrollment and start matching"),
+    S.ACTIVE: gettext_lazy("Activate the program"),
+    S.DRAFT: gettext_lazy("Back to draft"),
+    S.CLOSED: gettext_lazy("Close the program…"),
 }
-MOVE_HINTS: dict[str, str] = {
-    S.ENROLLING: "Eligible employees can see the program and apply.",
-    S.MATCHING: "No new applications; you can run matching on the approved participants.",
-    S.ACTIVE: "Matches meet and log sessions.",
-    S.DRAFT: "Hides the program from employees so you can change its kind and settings.",
-    S.CLOSED: "Ends the program for good. This cannot be undone.",
+MOVE_HINTS: dict[str, StrOrPromise] = {
+    S.ENROLLING: gettext_lazy("Eligible employees can see the program and apply."),
+    S.MATCHING: gettext_lazy("No new applications; you can run matching on the approved participants."),
+    S.ACTIVE: gettext_lazy("Matches meet and log sessions."),
+    S.DRAFT: gettext_lazy("Hides the program from employees so you can change its kind and settings."),
+    S.CLOSED: gettext_lazy("Ends the program for good. This cannot be undone."),
 }
 
 
@@ -59,46 +67,54 @@ def next_action(request: OrgRequest, program: Program, stats: dict, question_cou
     if program.status == S.DRAFT:
         if not question_count:
             return NextAction(
-                "Add questions to the enrollment form, then open enrollment.",
+                _("Add questions to the enrollment form, then open enrollment."),
                 _url("program-questions", request, program),
-                "Edit the enrollment form",
+                _("Edit the enrollment form"),
             )
         return NextAction(
-            "Check the enrollment form, then open enrollment.",
+            _("Check the enrollment form, then open enrollment."),
             _url("program-questions", request, program),
-            "Review the enrollment form",
+            _("Review the enrollment form"),
         )
     if program.status == S.ENROLLING:
         if pending:
             return NextAction(
-                f"{pending} application{'s' if pending != 1 else ''} waiting for review.",
+                ngettext(
+                    "%(count)s application waiting for review.", "%(count)s applications waiting for review.", pending
+                )
+                % {"count": pending},
                 f"{participants_url}?status=applied",
-                "Review applications",
+                _("Review applications"),
             )
         if not (approved_mentors and approved_mentees):
             return NextAction(
-                "Waiting for applications. Invite people to apply as mentors and mentees.",
+                _("Waiting for applications. Invite people to apply as mentors and mentees."),
                 _url("program-invite", request, program),
-                "Invite people",
+                _("Invite people"),
             )
         if program.is_flash:
             return NextAction(
-                "Approved members can book the mentors' office hours now. Activate the program when it is under way."
+                _("Approved members can book the mentors' office hours now. Activate the program when it is under way.")
             )
         return NextAction(
-            f"{approved_mentors} mentor{'s' if approved_mentors != 1 else ''} and {approved_mentees} "
-            f"mentee{'s' if approved_mentees != 1 else ''} approved. When enough people have joined, start matching."
+            _("%(mentors)s and %(mentees)s approved. When enough people have joined, start matching.")
+            % {
+                "mentors": ngettext("%(count)s mentor", "%(count)s mentors", approved_mentors)
+                % {"count": approved_mentors},
+                "mentees": ngettext("%(count)s mentee", "%(count)s mentees", approved_mentees)
+                % {"count": approved_mentees},
+            }
         )
     if program.status == S.MATCHING:
-        return NextAction("Run matching, review the proposed matches, then activate the program.")
+        return NextAction(_("Run matching, review the proposed matches, then activate the program."))
     if program.status == S.ACTIVE:
-        ends = (
-            f" It ends on {program.ends_on:%B} {program.ends_on.day}, {program.ends_on.year}."
-            if program.ends_on
-            else ""
-        )
-        return NextAction(f"The program is running.{ends} Close it when it is over.")
-    return NextAction("This program is closed. Nothing is left to do.")
+        if program.ends_on:
+            return NextAction(
+                _("The program is running. It ends on %(day)s. Close it when it is over.")
+                % {"day": date_format(program.ends_on, "F j, Y")}
+            )
+        return NextAction(_("The program is running. Close it when it is over."))
+    return NextAction(_("This program is closed. Nothing is left to do."))
 
 
 @org_view(roles=["admin"])
@@ -125,6 +141,7 @@ def program_detail(request: OrgRequest, program_pk: int) -> HttpResponse:
         (label, stats["mentor"].get(value, 0), stats["mentee"].get(value, 0))
         for value, label in Participant.Status.choices
     ]
+    audience_groups = list(selectors.program_audience_groups(organization=organization, program=program))
     moves = [
         {"status": status, "label": MOVE_LABELS[status], "hint": MOVE_HINTS[status], "confirm": status == S.CLOSED}
         for status in program_allowed_moves(program)
@@ -132,12 +149,24 @@ def program_detail(request: OrgRequest, program_pk: int) -> HttpResponse:
     if program.status == S.MATCHING:
         for move in moves:
             if move["status"] == S.ENROLLING:
-                move["label"], move["hint"] = "Reopen enrollment", "Lets late applicants join before matching."
+                move["label"], move["hint"] = _("Reopen enrollment"), _("Lets late applicants join before matching.")
     context = {
         "nav_section": "programs",
         "program": program,
         "eligible": selectors.eligible_count(organization=organization, program=program),
-        "audience_groups": selectors.program_audience_groups(organization=organization, program=program),
+        "audience_groups": audience_groups,
+        "audience_links": format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("group-detail", kwargs={"org_slug": organization.slug, "group_pk": g.pk}),
+                    g.display_name,
+                    g.member_count,  # type: ignore[attr-defined]  # annotated by the selector
+                )
+                for g in audience_groups
+            ),
+        ),
         "question_count": question_count,
         "statuses": statuses,
         "totals": {
@@ -182,7 +211,11 @@ def program_move_view(request: OrgRequest, program_pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
-        messages.success(request, f"“{program.name}” is now {program.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("“%(program)s” is now %(status)s.")
+            % {"program": program.name, "status": program.get_status_display().lower()},
+        )
     return redirect(detail_url)
 
 
@@ -203,7 +236,7 @@ def program_edit(request: OrgRequest, program_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, "Settings saved.")
+                messages.success(request, _("Settings saved."))
                 return redirect("program-detail", org_slug=organization.slug, program_pk=program.pk)
         status = 400
     else:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
@@ -79,8 +80,11 @@ def _refuse_if_locked(request: OrgRequest, program: Program) -> HttpResponse | N
     if _locked(program):
         messages.error(
             request,
-            f"The enrollment form is locked: the program is {program.get_status_display().lower()}, and matching "
-            "uses the answers to these exact questions.",
+            _(
+                "The enrollment form is locked: the program is %(status)s, and matching uses the answers to these "
+                "exact questions."
+            )
+            % {"status": program.get_status_display().lower()},
         )
         return redirect("program-questions", org_slug=request.organization.slug, program_pk=program.pk)
     return None
@@ -114,7 +118,7 @@ def question_create_view(request: OrgRequest, program_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, f"Question “{question.prompt}” added.")
+                messages.success(request, _("Question “%(prompt)s” added.") % {"prompt": question.prompt})
                 return redirect("program-questions", org_slug=request.organization.slug, program_pk=program.pk)
         return _editor(request, program, form, None, status=400)
     return _editor(request, program, QuestionForm(), None)
@@ -141,7 +145,7 @@ def question_edit(request: OrgRequest, program_pk: int, question_pk: int) -> Htt
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, "Question saved.")
+                messages.success(request, _("Question saved."))
                 return redirect("program-questions", org_slug=request.organization.slug, program_pk=program.pk)
         return _editor(request, program, form, question, status=400)
     return _editor(request, program, QuestionForm(question=question), question)
@@ -162,7 +166,7 @@ def question_delete_view(request: OrgRequest, program_pk: int, question_pk: int)
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, f"Question “{question.prompt}” deleted.")
+            messages.success(request, _("Question “%(prompt)s” deleted.") % {"prompt": question.prompt})
         return redirect("program-questions", org_slug=request.organization.slug, program_pk=program.pk)
     context = {"nav_section": "programs", "program": program, "question": question}
     return render(request, "programs/admin_question_delete.html", context)
@@ -188,7 +192,8 @@ def question_move_view(request: OrgRequest, program_pk: int, question_pk: int) -
         if not is_htmx(request):
             messages.error(request, status_message)
     else:
-        status_message = f"Moved “{question.prompt}” {'up' if direction < 0 else 'down'}."
+        moved = _("Moved “%(prompt)s” up.") if direction < 0 else _("Moved “%(prompt)s” down.")
+        status_message = moved % {"prompt": question.prompt}
     if is_htmx(request):
         # The builder is swapped in place; the status line tells screen readers what happened.
         context = {**_builder_context(request, program), "status_message": status_message}

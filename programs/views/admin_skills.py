@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.accounts.models import Role
@@ -51,7 +52,7 @@ def skill_list(request: OrgRequest) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, f"“{skill.name}” added to the catalogue.")
+                messages.success(request, _("“%(skill)s” added to the catalogue.") % {"skill": skill.name})
                 return _catalogue(request)
         status = 400
     else:
@@ -84,7 +85,7 @@ def skill_edit(request: OrgRequest, skill_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, f"“{skill.name}” saved.")
+                messages.success(request, _("“%(skill)s” saved.") % {"skill": skill.name})
                 return _catalogue(request)
         status = 400
     else:
@@ -107,8 +108,11 @@ def skill_active(request: OrgRequest, skill_pk: int) -> HttpResponse:
         # The state asked for, not a toggle: a double submit (or a second tab) cannot undo the first.
         wanted = request.POST.get("active") == "1"
         skill = skill_set_active(organization=organization, actor=request.user, skill_id=skill.pk, active=wanted)
-        state = "back in the catalogue" if skill.active else "deactivated: new enrollment forms no longer offer it"
-        messages.success(request, f"“{skill.name}” is {state}.")
+        if skill.active:
+            message = _("“%(skill)s” is back in the catalogue.")
+        else:
+            message = _("“%(skill)s” is deactivated: new enrollment forms no longer offer it.")
+        messages.success(request, message % {"skill": skill.name})
         return _catalogue(request)
     return render(request, "programs/admin_skill_active.html", {"nav_section": "skills", "skill": skill})
 
@@ -125,12 +129,16 @@ def skill_import(request: OrgRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 if upload.size > IMPORT_MAX_BYTES:
-                    raise ValidationError("The file is larger than 1 MB. Split it into smaller files.")
+                    raise ValidationError(_("The file is larger than 1 MB. Split it into smaller files."))
                 result = skills_import(organization=organization, actor=request.user, content=upload.read())
             except ValidationError as error:
                 problems = error.messages
             else:
-                messages.success(request, f"Skills imported: {result.created} added, {result.updated} updated.")
+                messages.success(
+                    request,
+                    _("Skills imported: %(created)s added, %(updated)s updated.")
+                    % {"created": result.created, "updated": result.updated},
+                )
                 return _catalogue(request)
         status = 400
     else:

@@ -17,6 +17,8 @@ from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -36,10 +38,10 @@ from ..question_sets import QUESTION_SETS
 from ..services.programs import program_create, program_defaults
 
 STEPS = [
-    ("kind", "Kind of program"),
-    ("basics", "Name and dates"),
-    ("matching", "Matching and eligibility"),
-    ("review", "Review and create"),
+    ("kind", gettext_lazy("Kind of program")),
+    ("basics", gettext_lazy("Name and dates")),
+    ("matching", gettext_lazy("Matching and eligibility")),
+    ("review", gettext_lazy("Review and create")),
 ]
 STEP_NAMES = [name for name, _label in STEPS]
 FORM_STEPS = STEP_NAMES[:-1]
@@ -211,14 +213,14 @@ def program_create_view(request: OrgRequest) -> HttpResponse:
             _data, broken = _revalidated(request, state)
             if broken:
                 messages.error(
-                    request, "Some answers are no longer valid (the roster may have changed). Check this step."
+                    request, _("Some answers are no longer valid (the roster may have changed). Check this step.")
                 )
                 return redirect(_url(request, broken))
         return _render(request, step, state, None if step == "review" else _form(request, step, state))
 
     step, action = request.POST.get("step", ""), request.POST.get("action", "next")
     if step not in STEP_NAMES or STEP_NAMES.index(step) > STEP_NAMES.index(_first_incomplete(state)):
-        messages.warning(request, "That step is not available yet; continue from here.")
+        messages.warning(request, _("That step is not available yet; continue from here."))
         return redirect(_url(request, _first_incomplete(state)))
     index = STEP_NAMES.index(step)
 
@@ -227,7 +229,9 @@ def program_create_view(request: OrgRequest) -> HttpResponse:
             return redirect(_url(request, STEP_NAMES[index - 1]))
         data, broken = _revalidated(request, state)
         if broken:
-            messages.error(request, "Some answers are no longer valid (the roster may have changed). Check this step.")
+            messages.error(
+                request, _("Some answers are no longer valid (the roster may have changed). Check this step.")
+            )
             return redirect(_url(request, broken))
         try:
             program = program_create(organization=request.organization, actor=request.user, data=data)
@@ -236,8 +240,11 @@ def program_create_view(request: OrgRequest) -> HttpResponse:
         request.session.pop(_session_key(request), None)
         messages.success(
             request,
-            f"“{program.name}” was created as a draft with {program.questions.count()} ready-made questions. "
-            "Adjust the enrollment form, then open enrollment.",
+            _(
+                "“%(program)s” was created as a draft with %(count)s ready-made questions. Adjust the enrollment "
+                "form, then open enrollment."
+            )
+            % {"program": program.name, "count": program.questions.count()},
         )
         return redirect("program-detail", org_slug=request.organization.slug, program_pk=program.pk)
 

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.accounts.models import Role
@@ -27,7 +29,7 @@ TAKING_PART = [Role.ADMIN, Role.MEMBER]
 # An enrollment in one of these states can be (re)started from the enrollment page.
 RESTARTABLE = (P.INVITED, P.WITHDRAWN)
 WITHDRAWABLE = WITHDRAWABLE  # the service's rule, so the page offers exactly what it accepts
-REVERSE_NOTE = (
+REVERSE_NOTE = gettext_lazy(
     "In reverse mentoring the mentor is the more junior person: early-career colleagues share what they know "
     "about AI, social media and new tools with senior colleagues, who learn from them and offer their "
     "experience in return."
@@ -71,11 +73,11 @@ def _role_actions(program: Program, mine: dict) -> list[dict]:
         enrollment = mine.get((program.pk, role))
         action: dict = {"role": role, "role_label": _role_label(role), "enrollment": enrollment, "label": ""}
         if enrollment is None:
-            action["label"] = f"Apply as {_role_label(role)}"
+            action["label"] = _("Apply as %(role)s") % {"role": _role_label(role)}
         elif enrollment.status == P.INVITED:
-            action["label"] = f"Accept the invitation as {_role_label(role)}"
+            action["label"] = _("Accept the invitation as %(role)s") % {"role": _role_label(role)}
         elif enrollment.status == P.WITHDRAWN:
-            action["label"] = f"Apply again as {_role_label(role)}"
+            action["label"] = _("Apply again as %(role)s") % {"role": _role_label(role)}
         actions.append(action)
     return actions
 
@@ -119,35 +121,44 @@ def my_programs(request: OrgRequest) -> HttpResponse:
 def _enroll_problem(program: Program, employee, existing: Participant | None) -> str:
     """Why this person cannot apply right now (the service checks the same again under a lock)."""
     if existing is not None and existing.status not in RESTARTABLE:
-        return f"You are already enrolled in {program.name} as {_role_label(existing.role)}."
+        return _("You are already enrolled in %(program)s as %(role)s.") % {
+            "program": program.name,
+            "role": _role_label(existing.role),
+        }
     if program.status != Program.Status.ENROLLING:
-        return f"{program.name} is not open for enrollment (it is {program.get_status_display().lower()})."
+        return _("%(program)s is not open for enrollment (it is %(status)s).") % {
+            "program": program.name,
+            "status": program.get_status_display().lower(),
+        }
     if not employee_is_eligible(program=program, employee=employee):
-        return "You are not eligible for this program: it is open to " + _eligibility_text(program) + "."
+        return _("You are not eligible for this program: it is open to %(audience)s.") % {
+            "audience": _eligibility_text(program)
+        }
     return ""
 
 
 def _eligibility_text(program: Program) -> str:
     parts = []
     if program.eligible_departments:
-        parts.append("the departments " + ", ".join(program.eligible_departments))
+        parts.append(_("the departments %(list)s") % {"list": ", ".join(program.eligible_departments)})
     if program.eligible_job_levels:
-        parts.append("job levels " + ", ".join(str(level) for level in sorted(program.eligible_job_levels)))
+        levels = ", ".join(str(level) for level in sorted(program.eligible_job_levels))
+        parts.append(_("job levels %(list)s") % {"list": levels})
     if program.eligible_locations:
-        parts.append("the locations " + ", ".join(program.eligible_locations))
+        parts.append(_("the locations %(list)s") % {"list": ", ".join(program.eligible_locations)})
     groups = [
         g.display_name for g in selectors.program_audience_groups(organization=program.organization, program=program)
     ]
     if groups:
-        parts.append("members of the groups " + ", ".join(groups))
-    return "; ".join(parts) if parts else "current employees only"
+        parts.append(_("members of the groups %(list)s") % {"list": ", ".join(groups)})
+    return "; ".join(parts) if parts else _("current employees only")
 
 
 @org_view(roles=TAKING_PART)
 @require_http_methods(["GET", "POST"])
 def program_enroll(request: OrgRequest, program_pk: int, role: str) -> HttpResponse:
     if role not in Participant.Role.values:
-        raise Http404("No such role.")
+        raise Http404(_("No such role."))
     organization = request.organization
     # Drafts are not published yet: for the enrollment page they do not exist.
     program = get_scoped_or_404(Program.objects.exclude(status=Program.Status.DRAFT), organization, pk=program_pk)
@@ -200,8 +211,8 @@ def program_enroll(request: OrgRequest, program_pk: int, role: str) -> HttpRespo
             else:
                 messages.success(
                     request,
-                    f"You applied to {program.name} as {_role_label(role)}. You can change your answers until "
-                    "you are matched.",
+                    _("You applied to %(program)s as %(role)s. You can change your answers until you are matched.")
+                    % {"program": program.name, "role": _role_label(role)},
                 )
                 return _after_answers(request, enrolled)
         status = 400
@@ -227,8 +238,8 @@ def participant_edit(request: OrgRequest, participant_pk: int) -> HttpResponse:
     if not participant.is_editable_by_participant:
         messages.error(
             request,
-            f"Your enrollment in {program.name} is {participant.get_status_display().lower()}; "
-            "it can no longer be changed.",
+            _("Your enrollment in %(program)s is %(status)s; it can no longer be changed.")
+            % {"program": program.name, "status": participant.get_status_display().lower()},
         )
         return _my_programs(request)
     questions = list(selectors.program_questions(organization=organization, program=program))
@@ -254,7 +265,7 @@ def participant_edit(request: OrgRequest, participant_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error, field_for=question_field)
             else:
-                messages.success(request, f"Your answers for {program.name} are saved.")
+                messages.success(request, _("Your answers for %(program)s are saved.") % {"program": program.name})
                 return _after_answers(request, participant)
         status = 400
     else:
@@ -279,7 +290,7 @@ def participant_withdraw_view(request: OrgRequest, participant_pk: int) -> HttpR
     program = participant.program
     if participant.status == P.WITHDRAWN:
         # Also the answer to a second click on "Withdraw": nothing left to do.
-        messages.info(request, f"You have already withdrawn from {program.name}.")
+        messages.info(request, _("You have already withdrawn from %(program)s.") % {"program": program.name})
         return _my_programs(request)
     if request.method == "POST":
         try:
@@ -287,7 +298,11 @@ def participant_withdraw_view(request: OrgRequest, participant_pk: int) -> HttpR
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, f"You withdrew from {program.name} as {_role_label(participant.role)}.")
+            messages.success(
+                request,
+                _("You withdrew from %(program)s as %(role)s.")
+                % {"program": program.name, "role": _role_label(participant.role)},
+            )
         return _my_programs(request)
     context = {
         "nav_section": "join",

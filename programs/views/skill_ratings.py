@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, employee_or_404, org_view
@@ -31,7 +32,7 @@ def skill_ratings(request: OrgRequest, participant_pk: int) -> HttpResponse:
     )
     moment = M.CLOSING if request.GET.get("moment") == M.CLOSING else M.ENROLLMENT
     if moment == M.CLOSING and not closing_ratings_open(participant):
-        messages.info(request, "You can rate your skills again once your mentoring is under way.")
+        messages.info(request, _("You can rate your skills again once your mentoring is under way."))
         return redirect("my-programs", org_slug=organization.slug)
     skills = selectors.wanted_skills(organization=organization, participant=participant)
     levels = selectors.skill_ratings_of(organization=organization, participant=participant, moment=moment)
@@ -50,7 +51,7 @@ def skill_ratings(request: OrgRequest, participant_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error, field_for=lambda key: f"skill_{key}" if key.isdigit() else key)
             else:
-                messages.success(request, "Thank you: your skill levels are saved.")
+                messages.success(request, _("Thank you: your skill levels are saved."))
                 target = "my-mentoring" if moment == M.CLOSING else "my-programs"
                 return redirect(target, org_slug=organization.slug)
         status = 400

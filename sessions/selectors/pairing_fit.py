@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from matching.models import FOLLOWER_ROLES, Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization
@@ -73,9 +74,10 @@ def fit_home_todos(organization: Organization, employee: Employee) -> list[Todo]
     """The home page's things to do (sessions/extensions.py): the fit questions this person has not answered."""
     return [
         Todo(
-            text=f"Is your match in {match.program.name} a good match for you? Answer privately",
+            text=_("Is your match in %(program)s a good match for you? Answer privately")
+            % {"program": match.program.name},
             url=reverse("mentoring-match", kwargs={"org_slug": organization.slug, "match_pk": match.pk}) + "#fit-h",
-            hint="only HR sees your answer",
+            hint=_("only HR sees your answer"),
         )
         for match in fit_questions_open(organization=organization, employee=employee)
     ]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization
@@ -40,11 +41,12 @@ class RecordEntry:
     program_name: str
     program_kind: str
     role: str
-    status: str  # "Active", "Completed", "Ended early", "Left the match"
+    status: str  # "Active", "Completed", "Ended early", "Left the match" (translated)
     started_on: date | None
     ended_on: date | None  # None while it goes on
     session_dates: list[date] = field(default_factory=list)
     goals: list[RecordGoal] = field(default_factory=list)
+    active: bool = False  # the match goes on with this person in it (`status` is words in the reader's language)
 
     @property
     def sessions_held(self) -> int:
@@ -90,7 +92,7 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> date | None:
 def _status(place: MatchMember) -> str:
     match = place.match
     if match.status == Match.Status.ACTIVE and not place.current:
-        return "Left the match"
+        return _("Left the match")
     return match.get_status_display()
 
 
@@ -170,6 +172,7 @@ def mentoring_record(*, organization: Organization, employee: Employee, zone: st
                 ended_on=_local(ended, tz),
                 session_dates=held.get(match.pk, []),
                 goals=by_match.get(match.pk, []) + own,
+                active=match.status == Match.Status.ACTIVE and place.current,
             )
         )
     entries.reverse()  # the latest first

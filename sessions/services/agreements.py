@@ -10,8 +10,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from mentorhub.accounts.languages import languages_of_employees
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
@@ -23,7 +26,9 @@ from ..selectors.agreements import AgreementState, agreement_state
 from .common import MatchForWrite, match_for_write
 from .notifications import notification_create
 
-CHANGED_MEANWHILE = "{who} changed the agreement while you were reading it: read the new text, then try again."
+CHANGED_MEANWHILE = gettext_lazy(
+    "%(who)s changed the agreement while you were reading it: read the new text, then try again."
+)
 
 
 def _locked(organization: Organization, found: MatchForWrite) -> MatchAgreement | None:
@@ -57,8 +62,8 @@ def agreement_edit(
     agreement = _locked(organization, found)
     current = agreement.version if agreement is not None else 0
     if version != current:
-        who = agreement.edited_by.name if agreement is not None and agreement.edited_by else "Someone"
-        raise ValidationError(CHANGED_MEANWHILE.format(who=who))
+        who = agreement.edited_by.name if agreement is not None and agreement.edited_by else _("Someone")
+        raise ValidationError(CHANGED_MEANWHILE % {"who": who})
     texts = sections_clean(sections)
     if agreement is None:
         agreement = _created(organization, found, texts, employee)
@@ -69,7 +74,7 @@ def agreement_edit(
         agreement.sections, agreement.version, agreement.edited_by = texts, agreement.version + 1, employee
         agreement.full_clean(validate_constraints=False)
         agreement.save()
-        reset, _ = scoped(AgreementConfirmation, organization).filter(agreement=agreement).delete()
+        reset, _by_model = scoped(AgreementConfirmation, organization).filter(agreement=agreement).delete()
     audit_record(
         organization=organization,
         actor=actor,
@@ -78,15 +83,18 @@ def agreement_edit(
         changes={"version": [current, agreement.version], "confirmations_reset": [None, reset]},
     )
     url = reverse("mentoring-match", kwargs={"org_slug": organization.slug, "match_pk": found.match.pk})
-    for person in found.members:
-        if person.pk != employee.pk:
-            notification_create(
-                organization=organization,
-                recipient=person,
-                kind=Notification.MATCH_UPDATE,
-                title=f"{employee.name} changed your mentoring agreement: read it and confirm it",
-                url=f"{url}#agreement-h",
-            )
+    others = [person for person in found.members if person.pk != employee.pk]
+    languages = languages_of_employees(organization, [person.pk for person in others])
+    for person in others:
+        with translation.override(languages[person.pk]):
+            title = _("%(name)s changed your mentoring agreement: read it and confirm it") % {"name": employee.name}
+        notification_create(
+            organization=organization,
+            recipient=person,
+            kind=Notification.MATCH_UPDATE,
+            title=title,
+            url=f"{url}#agreement-h",
+        )
     match_people_changed(organization=organization, match_id=found.match.pk)
     return agreement
 
@@ -101,8 +109,8 @@ def agreement_confirm(
     agreement = _locked(organization, found)
     state = agreement_state(organization=organization, match=found.match)
     if digest != state.digest:
-        who = agreement.edited_by.name if agreement is not None and agreement.edited_by else "Someone"
-        raise ValidationError(CHANGED_MEANWHILE.format(who=who))
+        who = agreement.edited_by.name if agreement is not None and agreement.edited_by else _("Someone")
+        raise ValidationError(CHANGED_MEANWHILE % {"who": who})
     if agreement is None:
         # Confirming the program's template as it stands: the match's agreement starts here, as version 1.
         agreement = _created(organization, found, state.texts, employee)

@@ -11,6 +11,9 @@ from itertools import pairwise
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.tenancy import scoped
@@ -53,22 +56,25 @@ def availability_clean_windows(windows: list[WindowIn]) -> list[WindowIn]:
     by_day: dict[int, list[WindowIn]] = defaultdict(list)
     for window in windows:
         if not 0 <= window.weekday <= 6:
-            raise ValidationError({"windows": ["A weekday is 0 (Monday) to 6 (Sunday)."]})
+            raise ValidationError({"windows": [_("A weekday is 0 (Monday) to 6 (Sunday).")]})
         by_day[window.weekday].append(window)
     errors: list[str] = []
     for day, items in sorted(by_day.items()):
-        name = DAY_NAMES[day]
+        name = str(WEEKDAYS[day])
         items.sort(key=lambda w: w.starts)
         if len(items) > MAX_WINDOWS_PER_DAY:
-            errors.append(f"{name}: at most {MAX_WINDOWS_PER_DAY} windows a day.")
+            errors.append(_("%(day)s: at most %(count)s windows a day.") % {"day": name, "count": MAX_WINDOWS_PER_DAY})
         for window in items:
             if window.ends <= window.starts:
-                errors.append(f"{name}: {_span(window)} ends before it starts.")
+                errors.append(_("%(day)s: %(span)s ends before it starts.") % {"day": name, "span": _span(window)})
             elif _minutes(window.ends) - _minutes(window.starts) < MIN_WINDOW.total_seconds() // 60:
-                errors.append(f"{name}: {_span(window)} is shorter than 15 minutes.")
+                errors.append(_("%(day)s: %(span)s is shorter than 15 minutes.") % {"day": name, "span": _span(window)})
         for before, after in pairwise(items):
             if after.starts < before.ends:
-                errors.append(f"{name}: {_span(before)} and {_span(after)} overlap.")
+                errors.append(
+                    _("%(day)s: %(first)s and %(second)s overlap.")
+                    % {"day": name, "first": _span(before), "second": _span(after)}
+                )
     if errors:
         raise ValidationError({"windows": errors})
     return sorted(windows, key=lambda w: (w.weekday, w.starts))
@@ -77,15 +83,15 @@ def availability_clean_windows(windows: list[WindowIn]) -> list[WindowIn]:
 def availability_clean_away(away: list[AwayIn], *, today: date) -> list[AwayIn]:
     errors: list[str] = []
     if len(away) > MAX_AWAY_PERIODS:
-        errors.append(f"At most {MAX_AWAY_PERIODS} away periods.")
+        errors.append(_("At most %(count)s away periods.") % {"count": MAX_AWAY_PERIODS})
     for period in away:
-        label = f"{period.starts_on:%d %b %Y}\u2013{period.ends_on:%d %b %Y}"
+        label = f"{date_format(period.starts_on, 'd M Y')}\u2013{date_format(period.ends_on, 'd M Y')}"
         if period.ends_on < period.starts_on:
-            errors.append(f"{label}: the last day is before the first.")
+            errors.append(_("%(period)s: the last day is before the first.") % {"period": label})
         elif (period.ends_on - period.starts_on).days >= MAX_AWAY_DAYS:
-            errors.append(f"{label}: at most a year at a time.")
+            errors.append(_("%(period)s: at most a year at a time.") % {"period": label})
         elif period.ends_on < today - timedelta(days=AWAY_PAST_DAYS):
-            errors.append(f"{label}: this is long past; give dates ahead.")
+            errors.append(_("%(period)s: this is long past; give dates ahead.") % {"period": label})
     if errors:
         raise ValidationError({"away": errors})
     return sorted(away, key=lambda p: p.starts_on)
@@ -104,7 +110,7 @@ def availability_set(
     """Replace this person's weekly windows and away dates. No windows at all means "not set": Find a time then
     assumes Monday to Friday, 09:00-17:00 in their zone."""
     if employee.organization_id != organization.pk:
-        raise ValidationError("This person is not in this organization.")
+        raise ValidationError(_("This person is not in this organization."))
     today = today or timezone.localdate()
     windows = availability_clean_windows(windows)
     away = availability_clean_away(away, today=today)

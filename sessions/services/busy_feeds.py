@@ -18,9 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from identity.crypto import secret_decrypt, secret_encrypt
+from mentorhub.accounts.languages import language_of_employee
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
@@ -48,9 +50,9 @@ def busy_feed_address(url: str) -> str:
     if url.lower().startswith("webcal://"):
         url = "https://" + url[len("webcal://") :]
     if not url:
-        raise ValidationError("Paste your calendar's address.")
+        raise ValidationError(_("Paste your calendar's address."))
     if len(url) > MAX_URL_LENGTH:
-        raise ValidationError(f"The address is longer than {MAX_URL_LENGTH} characters.")
+        raise ValidationError(_("The address is longer than %(count)s characters.") % {"count": MAX_URL_LENGTH})
     refusal = url_refusal(url)
     if refusal:
         raise ValidationError(refusal)
@@ -171,16 +173,18 @@ def _failed(organization: Organization, feed: BusyFeed, now: datetime, message: 
             return "failed"
         scoped(BusyFeed, organization).filter(pk=feed.pk).update(status=BusyFeed.Status.OFF)
         scoped(BusyInterval, organization).filter(feed=feed).delete()
+        with translation.override(language_of_employee(organization, feed.employee_id)):
+            title = _("Your calendar address was switched off")
+            body = _(
+                "MentorHub could not read your calendar (%(host)s) for 3 days: %(error)s Your own calendar's busy "
+                "times are no longer used to find a time. Paste the address again to switch it back on."
+            ) % {"host": feed.url_host, "error": message[:200]}
         notification_create(
             organization=organization,
             recipient=feed.employee,
             kind=Notification.BUSY_FEED,
-            title="Your calendar address was switched off",
-            body=(
-                f"MentorHub could not read your calendar ({feed.url_host}) for 3 days: {message[:200]} "
-                "Your own calendar's busy times are no longer used to find a time. Paste the address again to "
-                "switch it back on."
-            ),
+            title=title,
+            body=body,
             url=reverse("busy-feed", kwargs={"org_slug": organization.slug}),
         )
     return "switched_off"

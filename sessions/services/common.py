@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization
@@ -36,10 +37,12 @@ def match_for_write(organization: Organization, employee: Employee, match_id: in
     if not mine or match.status in (Match.Status.PROPOSED, Match.Status.DISCARDED):
         raise Http404("No such match.")
     if match.status != Match.Status.ACTIVE:
-        raise ValidationError(f"This match is {match.get_status_display().lower()}: it can no longer change.")
+        raise ValidationError(
+            _("This match is %(status)s: it can no longer change.") % {"status": match.get_status_display().lower()}
+        )
     me = next((m for m in mine if m.current), None)
     if me is None:
-        raise ValidationError("You are no longer in this match.")
+        raise ValidationError(_("You are no longer in this match."))
     return MatchForWrite(match=match, members=[m.participant.employee for m in members if m.current], me=me)
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.tenancy import scoped
@@ -49,7 +50,7 @@ def session_book_slot(
     # Locks the match: a twin request waits here, then finds the session this one made.
     found = match_for_write(organization, employee, match_id)
     if starts_at.tzinfo is None:
-        raise ValidationError({"starts_at": ["Give a time with its time zone."]})
+        raise ValidationError({"starts_at": [_("Give a time with its time zone.")]})
     starts_at = starts_at.astimezone(UTC)
     twin = (
         scoped(MentoringSession, organization)
@@ -59,7 +60,7 @@ def session_book_slot(
     if twin is not None:
         return Booking(session=twin, created=False)
     if not now < starts_at <= now + slot_finder.HORIZON:
-        raise ValidationError({"starts_at": ["Pick one of the proposed times (within the next two weeks)."]})
+        raise ValidationError({"starts_at": [_("Pick one of the proposed times (within the next two weeks).")]})
     people = match_people_for(organization=organization, match=found.match, now=now, viewer=employee)
     # Every member's roster row, locked in one order: two matches that share a person (a mentor with two mentees)
     # book one after the other, and the second reads the people again below, the first's session included.
@@ -70,7 +71,7 @@ def session_book_slot(
         extra_busy = extra_busy_of(organization, [p.employee.pk for p in people], now, now + slot_finder.HORIZON)
     duration = timedelta(minutes=duration_minutes)
     if not slot_finder.fits([p.person for p in people], starts_at=starts_at, duration=duration, extra_busy=extra_busy):
-        raise ValidationError({"starts_at": ["That time no longer suits everyone: pick another one."]})
+        raise ValidationError({"starts_at": [_("That time no longer suits everyone: pick another one.")]})
     session = session_schedule(
         organization=organization,
         actor=actor,

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.services.audit import audit_record
@@ -42,7 +44,9 @@ def flash_program(organization: Organization, program_id: int, *, lock: bool = F
     query = Program.objects.filter(kind=Program.Kind.FLASH)
     program = get_scoped_or_404(query.select_for_update() if lock else query, organization, pk=program_id)
     if program.status not in OPEN_PROGRAM:
-        raise ValidationError(f"This program is {program.get_status_display().lower()}: nothing can be booked.")
+        raise ValidationError(
+            _("This program is %(status)s: nothing can be booked.") % {"status": program.get_status_display().lower()}
+        )
     return program
 
 
@@ -53,7 +57,7 @@ def host_enrollment(organization: Organization, program: Program, employee: Empl
         .first()
     )
     if host is None:
-        raise ValidationError("Only approved mentors of this program can publish office hours.")
+        raise ValidationError(_("Only approved mentors of this program can publish office hours."))
     return host
 
 
@@ -66,13 +70,13 @@ def booker_enrollment(organization: Organization, program: Program, employee: Em
     }
     booker = enrollments.get(Participant.Role.MENTEE) or enrollments.get(Participant.Role.MENTOR)
     if booker is None or not employee_is_eligible(program=program, employee=employee):
-        raise ValidationError("Only approved participants of this program can book its office hours.")
+        raise ValidationError(_("Only approved participants of this program can book its office hours."))
     return booker
 
 
 def _aware(value: datetime) -> datetime:
     if not isinstance(value, datetime) or timezone.is_naive(value):
-        raise ValidationError({"starts_at": ["Give a date and time with its time zone."]})
+        raise ValidationError({"starts_at": [_("Give a date and time with its time zone.")]})
     # Office hours start on the minute (the form's precision; calendars drop the rest).
     return value.astimezone(UTC).replace(second=0, microsecond=0)
 
@@ -107,13 +111,13 @@ def slot_publish(
     host = host_enrollment(organization, program, employee)
     starts_at = _aware(starts_at)
     if starts_at <= now:
-        raise ValidationError({"starts_at": ["That time has passed: choose a time ahead."]})
+        raise ValidationError({"starts_at": [_("That time has passed: choose a time ahead.")]})
     if not 1 <= repeat_weeks <= MAX_WEEKS:
-        raise ValidationError({"repeat_weeks": [f"Repeat for 1 to {MAX_WEEKS} weeks."]})
+        raise ValidationError({"repeat_weeks": [_("Repeat for 1 to %(count)s weeks.") % {"count": MAX_WEEKS}]})
     zone = time_zone or employee.time_zone or "UTC"
     starts = weekly_starts(starts_at, repeat_weeks, zone)
     if starts[-1] > now + MAX_AHEAD:
-        raise ValidationError({"starts_at": ["Publish office hours at most six months ahead."]})
+        raise ValidationError({"starts_at": [_("Publish office hours at most six months ahead.")]})
     series = secrets.token_hex(8) if repeat_weeks > 1 else ""
     slots = []
     for start in starts:
@@ -136,7 +140,7 @@ def slot_publish(
             FlashSlot.objects.bulk_create(slots)
     except IntegrityError:
         raise ValidationError(
-            {"starts_at": ["You already have an office hour starting at one of these times."]}
+            {"starts_at": [_("You already have an office hour starting at one of these times.")]}
         ) from None
     audit_record(
         organization=organization,
@@ -166,9 +170,9 @@ def slot_cancel(
         host__employee=employee,
     )
     if slot.status == FlashSlot.Status.CANCELLED:
-        raise ValidationError("This office hour is already cancelled.")
+        raise ValidationError(_("This office hour is already cancelled."))
     if slot.starts_at <= now:
-        raise ValidationError("This office hour has started: it can no longer be cancelled.")
+        raise ValidationError(_("This office hour has started: it can no longer be cancelled."))
     slot.status, slot.cancelled_at = FlashSlot.Status.CANCELLED, now
     slot.save(update_fields=["status", "cancelled_at", "updated_at"])
     bookings = list(
@@ -211,17 +215,17 @@ def booking_create(
     )
     program = slot.program
     if program.kind != Program.Kind.FLASH or program.status not in OPEN_PROGRAM:
-        raise ValidationError("This program is not taking bookings.")
+        raise ValidationError(_("This program is not taking bookings."))
     booker = booker_enrollment(organization, program, employee)
     if slot.host.employee_id == employee.pk:
-        raise ValidationError("This is your own office hour: you cannot book it.")
+        raise ValidationError(_("This is your own office hour: you cannot book it."))
     if slot.status == FlashSlot.Status.CANCELLED:
-        raise ValidationError("This office hour was cancelled by its host.")
+        raise ValidationError(_("This office hour was cancelled by its host."))
     if slot.starts_at <= now:
-        raise ValidationError("This office hour has started: it can no longer be booked.")
+        raise ValidationError(_("This office hour has started: it can no longer be booked."))
     taken = scoped(FlashBooking, organization).filter(slot=slot, status=FlashBooking.Status.BOOKED)
     if taken.filter(participant__employee=employee).exists():
-        raise ValidationError("You have already booked this office hour.")
+        raise ValidationError(_("You have already booked this office hour."))
     if taken.count() >= slot.capacity:
         raise ValidationError(FILLED_UP)
     booking = FlashBooking(organization=organization, program=program, slot=slot, participant=booker)
@@ -257,12 +261,18 @@ def booking_cancel(
     now = now or timezone.now()
     booking = _own_booking(organization, employee, booking_id)
     if booking.status != FlashBooking.Status.BOOKED:
-        raise ValidationError("This booking is already cancelled.")
+        raise ValidationError(_("This booking is already cancelled."))
     hours = booking.program.flash_cancel_hours
     if now > cancel_deadline(booking):
         raise ValidationError(
-            f"Bookings can be cancelled until {hours} hour{'s' if hours != 1 else ''} before the start; "
-            "that time has passed. Please tell your host directly if you cannot come."
+            ngettext(
+                "Bookings can be cancelled until %(hours)s hour before the start; that time has passed. Please tell "
+                "your host directly if you cannot come.",
+                "Bookings can be cancelled until %(hours)s hours before the start; that time has passed. Please tell "
+                "your host directly if you cannot come.",
+                hours,
+            )
+            % {"hours": hours}
         )
     _cancel(organization, booking, now)
     audit_record(organization=organization, actor=actor, verb="flash_booking.cancel", target=booking)
@@ -285,13 +295,13 @@ def booking_rate(
     now = now or timezone.now()
     booking = _own_booking(organization, employee, booking_id)
     if booking.status != FlashBooking.Status.BOOKED or booking.slot.status != FlashSlot.Status.OPEN:
-        raise ValidationError("Only a session that took place can be rated.")
+        raise ValidationError(_("Only a session that took place can be rated."))
     if booking.slot.ends_at > now:
-        raise ValidationError("You can rate this session once it has ended.")
+        raise ValidationError(_("You can rate this session once it has ended."))
     if booking.rating is not None:
-        raise ValidationError("You have already rated this session.")
+        raise ValidationError(_("You have already rated this session."))
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-        raise ValidationError({"rating": ["Choose a rating from 1 to 5."]})
+        raise ValidationError({"rating": [_("Choose a rating from 1 to 5.")]})
     booking.rating, booking.comment, booking.rated_at = rating, (comment or "").strip(), now
     booking.full_clean(validate_constraints=False)
     booking.save(update_fields=["rating", "comment", "rated_at", "updated_at"])

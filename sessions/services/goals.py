@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.models import LEAD_ROLES, Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization, User
@@ -39,9 +40,13 @@ MAX_TITLE = 200
 def _clean_title(title: str, field: str = "title") -> str:
     title = " ".join((title or "").split())
     if not title:
-        raise ValidationError({field: ["Give it a short title."]})
+        raise ValidationError({field: [_("Give it a short title.")]})
     if len(title) > MAX_TITLE:
-        raise ValidationError({field: [f"“{title[:30]}…” is too long: at most {MAX_TITLE} characters."]})
+        too_long = _("“%(start)s…” is too long: at most %(count)s characters.") % {
+            "start": title[:30],
+            "count": MAX_TITLE,
+        }
+        raise ValidationError({field: [too_long]})
     return title
 
 
@@ -98,7 +103,7 @@ def _goal_writable(organization: Organization, employee: Employee, lookup: dict[
         .exists()
     )
     if not mentors_now:
-        raise ValidationError("Only its owner and their current mentor can change this goal.")
+        raise ValidationError(_("Only its owner and their current mentor can change this goal."))
     return goal
 
 
@@ -158,7 +163,7 @@ def goal_create(
             for item in template.milestones
         ]
     if len(planned) > MAX_MILESTONES:
-        raise ValidationError({"milestones": [f"At most {MAX_MILESTONES} milestones."]})
+        raise ValidationError({"milestones": [_("At most %(count)s milestones.") % {"count": MAX_MILESTONES}]})
     for position, item in enumerate(planned):
         Milestone(
             organization=organization,
@@ -175,7 +180,7 @@ def goal_create(
 def goal_update(*, organization: Organization, employee: Employee, goal_id: int, **changes: Any) -> Goal:
     unknown = set(changes) - set(GOAL_FIELDS)
     if unknown:
-        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("These cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     goal = _goal_for_write(organization, employee, goal_id)
     was_done = goal.status == Goal.Status.DONE
     if "title" in changes:
@@ -211,7 +216,7 @@ def milestone_add(
     goal = _goal_for_write(organization, employee, goal_id)
     existing = scoped(Milestone, organization).filter(goal=goal)
     if existing.count() >= MAX_MILESTONES:
-        raise ValidationError({"title": [f"A goal has at most {MAX_MILESTONES} milestones."]})
+        raise ValidationError({"title": [_("A goal has at most %(count)s milestones.") % {"count": MAX_MILESTONES}]})
     position = (existing.aggregate(top=Max("position"))["top"] or 0) + 1
     milestone = Milestone(
         organization=organization, goal=goal, title=_clean_title(title), due_on=due_on, position=position
@@ -236,7 +241,7 @@ def milestone_update(*, organization: Organization, employee: Employee, mileston
     """Change a milestone's title or due date, or tick it off (`done`: True / False)."""
     unknown = set(changes) - {"title", "due_on", "done"}
     if unknown:
-        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("These cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     milestone = _milestone_for_write(organization, employee, milestone_id)
     if "title" in changes:
         milestone.title = _clean_title(changes["title"])
@@ -271,7 +276,7 @@ def goal_comment_add(*, organization: Organization, employee: Employee, goal_id:
     goal = _goal_for_write(organization, employee, goal_id)
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": ["Write a comment first."]})
+        raise ValidationError({"body": [_("Write a comment first.")]})
     comment = GoalComment(organization=organization, goal=goal, author=employee, body=body)
     comment.full_clean()
     comment.save()
@@ -288,26 +293,30 @@ def template_milestones_clean(items: Any) -> list[dict[str, Any]]:
         for number, line in enumerate(items.splitlines(), start=1):
             if not line.strip():
                 continue
-            title, _, days_text = line.partition("|")
+            title, _bar, days_text = line.partition("|")
             days_text = days_text.strip()
             if days_text and not (days_text.isascii() and days_text.isdigit()):
-                raise ValidationError({"milestones": [f"Line {number}: after “|” give a number of days."]})
+                raise ValidationError(
+                    {"milestones": [_("Line %(number)s: after “|” give a number of days.") % {"number": number}]}
+                )
             rows.append({"title": title, "due_after_days": int(days_text) if days_text else None})
         items = rows
     if not isinstance(items, list):
-        raise ValidationError({"milestones": ["Give the milestones as a list."]})
+        raise ValidationError({"milestones": [_("Give the milestones as a list.")]})
     cleaned: list[dict[str, Any]] = []
     for item in items:
         if not isinstance(item, dict):
-            raise ValidationError({"milestones": ["Each milestone has a title and, optionally, due_after_days."]})
+            raise ValidationError({"milestones": [_("Each milestone has a title and, optionally, due_after_days.")]})
         days = item.get("due_after_days")
         if days is not None and (
             not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_TEMPLATE_DAYS
         ):
-            raise ValidationError({"milestones": [f"Days after the start run from 0 to {MAX_TEMPLATE_DAYS}."]})
+            raise ValidationError(
+                {"milestones": [_("Days after the start run from 0 to %(count)s.") % {"count": MAX_TEMPLATE_DAYS}]}
+            )
         cleaned.append({"title": _clean_title(str(item.get("title", "")), "milestones"), "due_after_days": days})
     if len(cleaned) > MAX_MILESTONES:
-        raise ValidationError({"milestones": [f"At most {MAX_MILESTONES} milestones."]})
+        raise ValidationError({"milestones": [_("At most %(count)s milestones.") % {"count": MAX_MILESTONES}]})
     return cleaned
 
 
@@ -317,7 +326,7 @@ def _save_template(template: GoalTemplate) -> GoalTemplate:
         with transaction.atomic():
             template.save()
     except IntegrityError:
-        raise ValidationError({"title": ["This program has a goal template with that title already."]}) from None
+        raise ValidationError({"title": [_("This program has a goal template with that title already.")]}) from None
     return template
 
 
@@ -355,7 +364,7 @@ def goal_template_update(
 ) -> GoalTemplate:
     unknown = set(changes) - {"title", "description", "milestones"}
     if unknown:
-        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("These cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     template = get_scoped_or_404(
         GoalTemplate.objects.select_for_update().filter(program_id=program_id), organization, pk=template_id
     )

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Membership, Organization
 from mentorhub.accounts.secret_tokens import hash_token
@@ -86,8 +87,8 @@ def preferences_save(*, organization: Organization, employee: Employee, email_of
     known = CATEGORIES
     unknown = sorted(set(email_off) - set(known))
     if unknown:
-        raise ValidationError({"email_off": [f"Unknown kind of email: {', '.join(unknown)}."]})
-    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(
+        raise ValidationError({"email_off": [_("Unknown kind of email: %(kinds)s.") % {"kinds": ", ".join(unknown)}]})
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
         organization=organization, employee=employee
     )
     preference.email_off = sorted(set(email_off))
@@ -142,7 +143,7 @@ class Unsubscription:
 def unsubscribe_read(token: str) -> Unsubscription | None:
     """The person and category a token names, or None for a forged, damaged or stale token (the employee
     or organization no longer exists, or the category is unknown)."""
-    payload, _, mac = token.rpartition(".")
+    payload, _dot, mac = token.rpartition(".")
     parts = payload.split(".")
     if len(parts) != 3 or not hmac.compare_digest(_unsubscribe_mac(payload), mac):
         return None
@@ -170,7 +171,7 @@ def unsubscribe_apply(*, unsubscription: Unsubscription) -> NotificationPreferen
     """Switch the token's category (or all) off, merged with the person's other choices under a row lock:
     two one-click requests at once (or one beside a save of the preferences page) lose nothing."""
     organization, employee = unsubscription.organization, unsubscription.employee
-    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
         organization=organization, employee=employee
     )
     off = set(preference.email_off or [])

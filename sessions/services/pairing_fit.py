@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.models import FOLLOWER_ROLES, Match
 from matching.services.lifecycle import EndResult, match_end_early
@@ -72,15 +73,15 @@ def pairing_fit_answer(
     now = now or timezone.now()
     found = match_for_write(organization, employee, match_id)
     if not scoped(MentoringSession, organization).filter(match=found.match, status="held").exists():
-        raise ValidationError("You are asked once your first session is logged as held.")
+        raise ValidationError(_("You are asked once your first session is logged as held."))
     if answer not in PairingFitAnswer.Answer.values:
-        raise ValidationError({"answer": ["Choose yes, not sure or no."]})
+        raise ValidationError({"answer": [_("Choose yes, not sure or no.")]})
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise ValidationError({"comment": [f"At most {MAX_COMMENT:,} characters."]})
+        raise ValidationError({"comment": [_("At most %(count)s characters.") % {"count": f"{MAX_COMMENT:,}"}]})
     row = scoped(PairingFitAnswer, organization).select_for_update().filter(match=found.match, author=employee).first()
     if row is not None and row.rematch_requested_at is not None:
-        raise ValidationError("You asked for a new mentor already.")
+        raise ValidationError(_("You asked for a new mentor already."))
     said_no_before = row is not None and row.answer == PairingFitAnswer.Answer.NO
     if row is None:
         row = PairingFitAnswer(
@@ -110,12 +111,12 @@ def pairing_fit_rematch(
     (as HR would end it: the mentor hears only that it ended), the pair is excluded and a re-match starts."""
     found = match_for_write(organization, employee, match_id)
     if found.match.kind != Match.Kind.PAIR or found.me.role not in FOLLOWER_ROLES:
-        raise ValidationError("Only the mentee of a pair can ask for a new mentor here; talk to your program's HR.")
+        raise ValidationError(_("Only the mentee of a pair can ask for a new mentor here; talk to your program's HR."))
     row = scoped(PairingFitAnswer, organization).select_for_update().filter(match=found.match, author=employee).first()
     if row is None or row.answer != PairingFitAnswer.Answer.NO:
-        raise ValidationError("Answer “no” to “Is this a good match for you?” first.")
+        raise ValidationError(_("Answer “no” to “Is this a good match for you?” first."))
     if row.rematch_requested_at is not None:
-        raise ValidationError("You asked for a new mentor already.")
+        raise ValidationError(_("You asked for a new mentor already."))
     row.rematch_requested_at = timezone.now()
     row.save(update_fields=["rematch_requested_at", "updated_at"])
     result = match_end_early(

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Membership, Organization, User
 from mentorhub.accounts.secret_tokens import hash_token, new_secret
@@ -41,13 +42,16 @@ def record_share_create(
 ) -> tuple[RecordShare, str]:
     """A new link to `employee`'s record, open for `days` days: the share and its secret (shown once)."""
     if days not in SHARE_DAYS:
-        raise ValidationError("Choose how long the link works: 7, 30 or 90 days.")
+        raise ValidationError(_("Choose how long the link works: 7, 30 or 90 days."))
     now = timezone.now()
     # Locks the person's roster row: two clicks at once cannot both pass the limit below.
     scoped(Employee, organization).select_for_update().filter(pk=employee.pk).first()
     open_shares = scoped(RecordShare, organization).filter(employee=employee, revoked_at=None, expires_at__gt=now)
     if open_shares.count() >= MAX_OPEN_SHARES:
-        raise ValidationError(f"You have {MAX_OPEN_SHARES} links open already: revoke one you no longer need first.")
+        raise ValidationError(
+            _("You have %(count)s links open already: revoke one you no longer need first.")
+            % {"count": MAX_OPEN_SHARES}
+        )
     raw = new_secret(RECORD_TOKEN_PREFIX)
     share = RecordShare(
         organization=organization, employee=employee, token_hash=hash_token(raw), expires_at=now + timedelta(days=days)

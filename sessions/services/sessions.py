@@ -14,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization, User
+from mentorhub.accounts.outbox import outbox_record
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..models import MentoringSession, SessionFeedback
@@ -42,7 +44,7 @@ AGREEMENT_FIRST = (
 def _aware(value: datetime, field: str = "starts_at") -> datetime:
     """An aware datetime, as UTC (so that later arithmetic on it counts real hours)."""
     if not isinstance(value, datetime) or timezone.is_naive(value):
-        raise ValidationError({field: ["Give a date and time with its time zone."]})
+        raise ValidationError({field: [_("Give a date and time with its time zone.")]})
     return value.astimezone(UTC)
 
 
@@ -54,7 +56,7 @@ def _save_new(session: MentoringSession) -> MentoringSession:
         match_people_changed(organization=session.organization, match_id=session.match_id)
     except IntegrityError:
         raise ValidationError(
-            {"starts_at": ["This match already has a session at that time (was it sent twice?)."]}
+            {"starts_at": [_("This match already has a session at that time (was it sent twice?).")]}
         ) from None
     return session
 
@@ -97,10 +99,10 @@ def session_schedule(
     starts_at = _aware(starts_at)
     if starts_at <= now:
         raise ValidationError(
-            {"starts_at": ["That time has passed. To record a meeting that already happened, log a past session."]}
+            {"starts_at": [_("That time has passed. To record a meeting that already happened, log a past session.")]}
         )
     if starts_at > now + MAX_AHEAD:
-        raise ValidationError({"starts_at": ["Schedule at most a year ahead."]})
+        raise ValidationError({"starts_at": [_("Schedule at most a year ahead.")]})
     session = _save_new(
         MentoringSession(
             organization=organization,
@@ -118,7 +120,25 @@ def session_schedule(
     _default_meeting_link(organization, session)
     reminders_plan_session(organization=organization, session=session, recipients=found.members, now=now)
     deliver_reminders_on_commit()
+    _record_event(organization, "session.scheduled", session)
     return session
+
+
+def _record_event(organization: Organization, event_type: str, session: MentoringSession) -> None:
+    """The session's domain event for webhooks: ids, time and format, never its agenda or notes."""
+    outbox_record(
+        organization=organization,
+        event_type=event_type,
+        data={
+            "session_id": session.pk,
+            "match_id": session.match_id,
+            "program_id": session.program_id,
+            "starts_at": session.starts_at.isoformat(),
+            "duration_minutes": session.duration_minutes,
+            "format": session.format,
+            "status": session.status,
+        },
+    )
 
 
 def _default_meeting_link(organization: Organization, session: MentoringSession) -> None:
@@ -146,16 +166,16 @@ def session_update(
     now = now or timezone.now()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("These cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     session, found = _session_for_write(organization, employee, session_id)
     if session.status != MentoringSession.Status.SCHEDULED:
-        raise ValidationError("Only a scheduled session can be changed; this one is logged already.")
+        raise ValidationError(_("Only a scheduled session can be changed; this one is logged already."))
     if "starts_at" in changes:
         starts_at = _aware(changes["starts_at"])
         if starts_at != session.starts_at and starts_at <= now:
-            raise ValidationError({"starts_at": ["That time has passed: pick a time ahead."]})
+            raise ValidationError({"starts_at": [_("That time has passed: pick a time ahead.")]})
         if starts_at > now + MAX_AHEAD:
-            raise ValidationError({"starts_at": ["Schedule at most a year ahead."]})
+            raise ValidationError({"starts_at": [_("Schedule at most a year ahead.")]})
     for field in ("location", "agenda"):
         if field in changes:
             changes[field] = (changes[field] or "").strip()
@@ -170,7 +190,7 @@ def session_update(
             session.save()
         match_people_changed(organization=session.organization, match_id=session.match_id)
     except IntegrityError:
-        raise ValidationError({"starts_at": ["This match already has a session at that time."]}) from None
+        raise ValidationError({"starts_at": [_("This match already has a session at that time.")]}) from None
     if moved:
         reminders_plan_session(organization=organization, session=session, recipients=found.members, now=now)
         deliver_reminders_on_commit()
@@ -184,7 +204,9 @@ def session_cancel(
     """Call off a scheduled session: the others are told (with an .ics that removes it from calendars)."""
     session, found = _session_for_write(organization, employee, session_id)
     if session.status != MentoringSession.Status.SCHEDULED:
-        raise ValidationError(f"This session is {session.get_status_display().lower()} already.")
+        raise ValidationError(
+            _("This session is %(status)s already.") % {"status": session.get_status_display().lower()}
+        )
     session.status = MentoringSession.Status.CANCELLED
     session.cancel_reason = (reason or "").strip()[:500]
     session.sequence += 1
@@ -212,11 +234,13 @@ def session_log(
     now = now or timezone.now()
     session, found = _session_for_write(organization, employee, session_id)
     if status not in (MentoringSession.Status.HELD, MentoringSession.Status.MISSED):
-        raise ValidationError({"status": ["Log a session as held or missed (cancel it to call it off)."]})
+        raise ValidationError({"status": [_("Log a session as held or missed (cancel it to call it off).")]})
     if session.status != MentoringSession.Status.SCHEDULED:
-        raise ValidationError(f"This session was logged already ({session.get_status_display().lower()}).")
+        raise ValidationError(
+            _("This session was logged already (%(status)s).") % {"status": session.get_status_display().lower()}
+        )
     if session.starts_at > now:
-        raise ValidationError({"status": ["This session has not started yet: log it once it has taken place."]})
+        raise ValidationError({"status": [_("This session has not started yet: log it once it has taken place.")]})
     session.status = status
     if shared_notes is not None:
         session.shared_notes = shared_notes.strip()
@@ -226,6 +250,7 @@ def session_log(
     reminders_session_logged(organization=organization, session=session)
     if status == MentoringSession.Status.HELD:
         fit_check_after_held(organization=organization, session=session, members=found.members, now=now)
+        _record_event(organization, "session.held", session)
     return session
 
 
@@ -250,14 +275,14 @@ def session_log_past(
     logger's own rating, topics and private reflection."""
     now = now or timezone.now()
     if rating is None and (topics or (reflection or "").strip()):
-        raise ValidationError({"rating": ["Rate the session too, to keep your topics and reflection with it."]})
+        raise ValidationError({"rating": [_("Rate the session too, to keep your topics and reflection with it.")]})
     found = match_for_write(organization, employee, match_id)
     starts_at = _aware(starts_at)
     if starts_at > now:
-        raise ValidationError({"starts_at": ["That time is still ahead: schedule the session instead."]})
+        raise ValidationError({"starts_at": [_("That time is still ahead: schedule the session instead.")]})
     began = found.match.approved_at or found.match.created_at
     if began is not None and starts_at < began - timedelta(days=1):
-        raise ValidationError({"starts_at": ["That is before this match began."]})
+        raise ValidationError({"starts_at": [_("That is before this match began.")]})
     session = _save_new(
         MentoringSession(
             organization=organization,
@@ -276,6 +301,7 @@ def session_log_past(
         )
     )
     fit_check_after_held(organization=organization, session=session, members=found.members, now=now)
+    _record_event(organization, "session.held", session)
     if rating is not None:
         feedback_save(
             organization=organization,
@@ -295,7 +321,7 @@ def session_notes_update(
     """The match's shared notes of a session (an agenda before, a summary after)."""
     session, _found = _session_for_write(organization, employee, session_id)
     if session.status == MentoringSession.Status.CANCELLED:
-        raise ValidationError("This session was cancelled: it has no notes.")
+        raise ValidationError(_("This session was cancelled: it has no notes."))
     session.shared_notes = (shared_notes or "").strip()
     session.full_clean(validate_constraints=False)
     session.save(update_fields=["shared_notes", "updated_at"])
@@ -310,19 +336,20 @@ def topics_clean(topics: Any) -> list[str]:
     if isinstance(topics, str):
         topics = topics.split(",")
     if not isinstance(topics, list | tuple):
-        raise ValidationError({"topics": ["Give topics as a list of short words."]})
+        raise ValidationError({"topics": [_("Give topics as a list of short words.")]})
     cleaned: list[str] = []
     for topic in topics:
         if not isinstance(topic, str):
-            raise ValidationError({"topics": ["Each topic is a short piece of text."]})
+            raise ValidationError({"topics": [_("Each topic is a short piece of text.")]})
         topic = " ".join(topic.split())
         if not topic or topic.casefold() in (t.casefold() for t in cleaned):
             continue
         if len(topic) > MAX_TOPIC_LENGTH:
-            raise ValidationError({"topics": [f"“{topic[:20]}…” is too long: at most {MAX_TOPIC_LENGTH} characters."]})
+            too_long = _("“%(start)s…” is too long: at most %(count)s characters.")
+            raise ValidationError({"topics": [too_long % {"start": topic[:20], "count": MAX_TOPIC_LENGTH}]})
         cleaned.append(topic)
     if len(cleaned) > MAX_TOPICS:
-        raise ValidationError({"topics": [f"At most {MAX_TOPICS} topics."]})
+        raise ValidationError({"topics": [_("At most %(count)s topics.") % {"count": MAX_TOPICS}]})
     return cleaned
 
 
@@ -349,16 +376,16 @@ def feedback_save(
     if not in_match:
         raise Http404("No such session.")
     if session.status != MentoringSession.Status.HELD:
-        raise ValidationError("Only a session that was held can be rated.")
+        raise ValidationError(_("Only a session that was held can be rated."))
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-        raise ValidationError({"rating": ["Rate the session from 1 (poor) to 5 (excellent)."]})
+        raise ValidationError({"rating": [_("Rate the session from 1 (poor) to 5 (excellent).")]})
     reflection = (reflection or "").strip()
     limit = SessionFeedback._meta.get_field("reflection").max_length
     assert limit is not None, "the model caps the reflection's length"
     if len(reflection) > limit:
-        raise ValidationError({"reflection": ["Your reflection is too long (at most 10,000 characters)."]})
+        raise ValidationError({"reflection": [_("Your reflection is too long (at most 10,000 characters).")]})
     # update_or_create: a double submit that races to create the row ends up updating it instead.
-    feedback, _ = SessionFeedback.objects.update_or_create(
+    feedback, _created = SessionFeedback.objects.update_or_create(
         organization=organization,
         session=session,
         author=employee,

@@ -18,6 +18,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from matching.models import Match
@@ -157,7 +158,9 @@ def admin_match_end(request: OrgRequest, program_pk: int, match_pk: int) -> Http
     match = program_match_for_admin(organization=organization, program=program, match_id=match_pk)
     members = match_members_of(match)
     if match.status != Match.Status.ACTIVE and request.method == "POST":
-        messages.error(request, f"This match is over already ({match.get_status_display().lower()}).")
+        messages.error(
+            request, _("This match is over already (%(status)s).") % {"status": match.get_status_display().lower()}
+        )
         return _to_overview(request, program)
     form = AdminEndMatchForm(request.POST or None)
     status = 200
@@ -175,11 +178,14 @@ def admin_match_end(request: OrgRequest, program_pk: int, match_pk: int) -> Http
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                again = " A re-match was started for the mentee." if result.rematch_run is not None else ""
-                messages.success(request, f"The match of {names(members)} has ended.{again}")
+                text = _("The match of %(names)s has ended.") % {"names": names(members)}
+                if result.rematch_run is not None:
+                    text += " " + _("A re-match was started for the mentee.")
+                messages.success(request, text)
                 return _to_overview(request, program)
         status = 400
     context = {"nav_section": "programs", "program": program, "match": match, "members": members, "form": form}
+    context["member_names"] = names(members)
     return render(request, "sessions/admin_match_end.html", context, status=status)
 
 
@@ -211,7 +217,7 @@ def goal_templates(request: OrgRequest, program_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, f"Goal template “{template.title}” added.")
+                messages.success(request, _("Goal template “%(title)s” added.") % {"title": template.title})
                 return redirect("goal-templates", org_slug=organization.slug, program_pk=program.pk)
         status = 400
     context = {
@@ -249,7 +255,7 @@ def goal_template_edit(request: OrgRequest, program_pk: int, template_pk: int) -
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, "Goal template saved. Goals made from it before keep their milestones.")
+                messages.success(request, _("Goal template saved. Goals made from it before keep their milestones."))
                 return redirect("goal-templates", org_slug=organization.slug, program_pk=program.pk)
         status = 400
     context = {"nav_section": "programs", "program": program, "template": template, "form": form}
@@ -270,7 +276,7 @@ def goal_template_delete(request: OrgRequest, program_pk: int, template_pk: int)
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, f"Goal template “{template.title}” deleted.")
+            messages.success(request, _("Goal template “%(title)s” deleted.") % {"title": template.title})
         return redirect("goal-templates", org_slug=organization.slug, program_pk=program.pk)
     context = {"nav_section": "programs", "program": program, "template": template}
     return render(request, "sessions/admin_goal_template_delete.html", context)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.tenancy import OrgRequest, employee_or_404, org_view
@@ -58,7 +59,9 @@ def agreement_edit_view(request: OrgRequest, match_pk: int) -> HttpResponse:
                 form_add_service_error(form, error)
             else:
                 messages.success(
-                    request, f"Agreement saved. Confirm it below; {side.other_names} will be asked to confirm it too."
+                    request,
+                    _("Agreement saved. Confirm it below; %(names)s will be asked to confirm it too.")
+                    % {"names": side.other_names},
                 )
                 return _to_match(request, match.pk, "agreement-h")
         status = 400
@@ -86,9 +89,11 @@ def agreement_confirm_view(request: OrgRequest, match_pk: int) -> HttpResponse:
         messages.error(request, service_error_text(error))
     else:
         if state.confirmed:
-            messages.success(request, "Agreement confirmed by everyone in the match.")
+            messages.success(request, _("Agreement confirmed by everyone in the match."))
         else:
-            messages.success(request, f"You confirmed the agreement. Waiting for {acting.side.other_names}.")
+            messages.success(
+                request, _("You confirmed the agreement. Waiting for %(names)s.") % {"names": acting.side.other_names}
+            )
     return _to_match(request, acting.match.pk, "agreement-h")
 
 
@@ -118,9 +123,9 @@ def fit_answer_view(request: OrgRequest, match_pk: int) -> HttpResponse:
         messages.error(request, service_error_text(error))
     else:
         if answer.answer == PairingFitAnswer.Answer.NO:
-            messages.success(request, "Thank you for saying so. HR knows; the others in your match do not.")
+            messages.success(request, _("Thank you for saying so. HR knows; the others in your match do not."))
         else:
-            messages.success(request, "Thank you: your answer is saved, and only you and HR can see it.")
+            messages.success(request, _("Thank you: your answer is saved, and only you and HR can see it."))
     return _to_match(request, acting.match.pk, "fit-h")
 
 
@@ -136,7 +141,7 @@ def fit_rematch_view(request: OrgRequest, match_pk: int) -> HttpResponse:
     match, side = acting.match, acting.side
     state = fit_state(organization=organization, match=match, employee=employee, me=side.me)
     if not state.can_rematch:
-        messages.error(request, "A new mentor is offered here to a mentee who answered that the match does not fit.")
+        messages.error(request, _("A new mentor is offered here to a mentee who answered that the match does not fit."))
         return _to_match(request, match.pk, "fit-h")
     if request.method == "POST":
         try:
@@ -146,10 +151,14 @@ def fit_rematch_view(request: OrgRequest, match_pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, service_error_text(error))
             return _to_match(request, match.pk, "fit-h")
-        found = " We are looking for a new mentor for you now." if result.rematch_run is not None else ""
-        messages.success(
-            request, f"Your match has ended, without fault.{found} A new match will appear under My mentoring."
-        )
+        if result.rematch_run is not None:
+            text = _(
+                "Your match has ended, without fault. We are looking for a new mentor for you now. A new match will "
+                "appear under My mentoring."
+            )
+        else:
+            text = _("Your match has ended, without fault. A new match will appear under My mentoring.")
+        messages.success(request, text)
         return redirect("my-mentoring", org_slug=organization.slug)
     context = {"nav_section": "mentoring", "match": match, "side": side}
     return render(request, "sessions/fit_rematch.html", context)

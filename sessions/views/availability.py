@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.tenancy import OrgRequest, employee_or_404, org_view
@@ -46,7 +47,7 @@ def my_availability(request: OrgRequest) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error, field_for=lambda key: "away" if key == "away" else "__all__")
             else:
-                messages.success(request, "Saved. Find a time now proposes meetings inside these windows.")
+                messages.success(request, _("Saved. Find a time now proposes meetings inside these windows."))
                 return redirect("my-availability", org_slug=organization.slug)
         status = 400
     else:
@@ -112,10 +113,10 @@ def find_a_time_book(request: OrgRequest, match_pk: int) -> HttpResponse:
         starts_at = datetime.strptime(request.POST.get("starts_at", ""), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         duration = int(request.POST.get("duration_minutes", "45"))
     except ValueError:
-        messages.error(request, "Pick one of the proposed times.")
+        messages.error(request, _("Pick one of the proposed times."))
         return back
     if duration not in dict(FindATimeForm.base_fields["duration_minutes"].choices):  # type: ignore[attr-defined]
-        messages.error(request, "Pick one of the proposed lengths.")
+        messages.error(request, _("Pick one of the proposed lengths."))
         return back
     try:
         booking = session_book_slot(
@@ -131,7 +132,10 @@ def find_a_time_book(request: OrgRequest, match_pk: int) -> HttpResponse:
         messages.error(request, service_error_text(error))
         return back
     if booking.created:
-        messages.success(request, f"Session booked. {acting.side.other_names} will get an invitation by email.")
+        messages.success(
+            request,
+            _("Session booked. %(names)s will get an invitation by email.") % {"names": acting.side.other_names},
+        )
     else:
-        messages.info(request, "This time was booked already: here is the session.")
+        messages.info(request, _("This time was booked already: here is the session."))
     return redirect("session-detail", org_slug=organization.slug, session_pk=booking.session.pk)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, employee_or_none, org_view
@@ -41,7 +42,7 @@ def busy_feed(request: OrgRequest) -> HttpResponse:
         except ValidationError as error:
             form_add_service_error(form, error, unkeyed_field="url")
         else:
-            messages.success(request, "Calendar address saved. MentorHub reads your busy times in a moment.")
+            messages.success(request, _("Calendar address saved. MentorHub reads your busy times in a moment."))
             return redirect("busy-feed", org_slug=organization.slug)
     now = timezone.now()
     context = {
@@ -66,6 +67,6 @@ def busy_feed_remove_view(request: OrgRequest) -> HttpResponse:
         return redirect("busy-feed", org_slug=organization.slug)
     if request.method == "POST":
         busy_feed_remove(organization=organization, actor=request.user, employee=employee)
-        messages.success(request, "Calendar address removed, with every busy time read from it.")
+        messages.success(request, _("Calendar address removed, with every busy time read from it."))
         return redirect("busy-feed", org_slug=organization.slug)
     return _private(render(request, "sessions/busy_feed_remove.html", {"nav_section": "mentoring", "feed": feed}))

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from matching.models import LEAD_ROLES, Match, MatchMember
 from matching.selectors import match_member_of
@@ -45,9 +46,9 @@ def is_local_path(url: str) -> bool:
 def names(members: list[MatchMember]) -> str:
     """“Ana Ruiz”, “Ana Ruiz and Bo Chen”, “Ana Ruiz, Bo Chen and Cy Dee”."""
     people = [m.participant.employee.name for m in members]
-    if len(people) <= 2:
-        return " and ".join(people)
-    return ", ".join(people[:-1]) + " and " + people[-1]
+    if len(people) <= 1:
+        return "".join(people)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(people[:-1]), "last": people[-1]}
 
 
 @dataclass
@@ -74,21 +75,28 @@ class MatchSide:
 
     @property
     def other_names(self) -> str:
-        return names(self.others) or "your match"
+        return names(self.others) or _("your match")
 
     @property
     def read_only_reason(self) -> str:
         """Why nothing can change here (the services' refusal, said before the person fills in a form)."""
         if not self.is_current:
-            return "You are no longer in this match: it can no longer change."
+            return _("You are no longer in this match: it can no longer change.")
         if self.match.status == Match.Status.ENDED:
-            return "This match ended early: it can no longer change."
-        return f"This match is {self.match.get_status_display().lower()}: it can no longer change."
+            return _("This match ended early: it can no longer change.")
+        return _("This match is %(status)s: it can no longer change.") % {
+            "status": self.match.get_status_display().lower()
+        }
 
     @property
     def waiting_for(self) -> list[MatchMember]:
         """The current members who have not asked to complete the match (yet)."""
         return [m for m in self.members if m.current and m.completion_requested_at is None]
+
+    @property
+    def waiting_names(self) -> str:
+        """“Ana Ruiz and Bo Chen”: who has not asked to complete the match yet."""
+        return names(self.waiting_for)
 
 
 def match_side(match: Match, employee: Employee) -> MatchSide:

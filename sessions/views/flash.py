@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.tenancy import OrgRequest, employee_or_404, org_view, scoped
@@ -84,7 +86,10 @@ def flash_book(request: OrgRequest, slot_pk: int) -> HttpResponse:
         messages.error(request, service_error_text(error))
     else:
         host = booking.slot.host.employee.name
-        messages.success(request, f"Booked: your session with {host}. You and {host} will get an invitation by email.")
+        messages.success(
+            request,
+            _("Booked: your session with %(host)s. You and %(host)s will get an invitation by email.") % {"host": host},
+        )
     return _to_browse(request, slot.program_id)
 
 
@@ -101,7 +106,7 @@ def flash_booking_cancel(request: OrgRequest, booking_pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, "Booking cancelled. Your host is told, and the place is free for others.")
+            messages.success(request, _("Booking cancelled. Your host is told, and the place is free for others."))
         return _to_browse(request, booking.program_id)
     context = _context(request, booking.program, booking=booking, deadline=services.cancel_deadline(booking))
     return render(request, "sessions/flash_booking_cancel.html", context)
@@ -128,7 +133,7 @@ def flash_booking_rate(request: OrgRequest, booking_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, "Thank you: your rating is saved.")
+                messages.success(request, _("Thank you: your rating is saved."))
                 return _to_browse(request, booking.program_id)
         status = 400
     return render(
@@ -175,7 +180,11 @@ def flash_office_hours(request: OrgRequest, program_pk: int) -> HttpResponse:
                 form_add_service_error(form, error)
             else:
                 count = len(slots)
-                messages.success(request, f"Published {count} office hour{'s' if count != 1 else ''}.")
+                messages.success(
+                    request,
+                    ngettext("Published %(count)s office hour.", "Published %(count)s office hours.", count)
+                    % {"count": count},
+                )
                 return _to_office_hours(request, program.pk)
         status = 400
     context = _context(
@@ -200,7 +209,7 @@ def flash_slot_cancel(request: OrgRequest, slot_pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, "Office hour cancelled. Anyone who had booked it is told by email.")
+            messages.success(request, _("Office hour cancelled. Anyone who had booked it is told by email."))
         return _to_office_hours(request, slot.program_id)
     booked = scoped(FlashBooking, organization).filter(slot=slot, status=FlashBooking.Status.BOOKED).count()
     return render(request, "sessions/flash_slot_cancel.html", _context(request, slot.program, slot=slot, booked=booked))

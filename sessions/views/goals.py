@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching.models import LEAD_ROLES, Match
@@ -138,7 +139,7 @@ def goal_new(request: OrgRequest, match_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, f"Goal “{goal.title}” added.")
+                messages.success(request, _("Goal “%(title)s” added.") % {"title": goal.title})
                 return redirect(_goal_url(request, goal))
         status = 400
     templates_data = [
@@ -196,7 +197,7 @@ def goal_edit(request: OrgRequest, goal_pk: int) -> HttpResponse:
     goal = _goal(request, goal_pk)
     page = _goal_page(request, goal)
     if not page["can_edit"]:
-        messages.error(request, "Only its owner and their current mentor can change this goal.")
+        messages.error(request, _("Only its owner and their current mentor can change this goal."))
         return redirect(_goal_url(request, goal))
     initial = {"title": goal.title, "description": goal.description, "due_on": goal.due_on, "status": goal.status}
     form = GoalEditForm(request.POST or None, initial=initial)
@@ -213,7 +214,7 @@ def goal_edit(request: OrgRequest, goal_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, "Goal saved.")
+                messages.success(request, _("Goal saved."))
                 return redirect(_goal_url(request, goal))
         status = 400
     return render(request, "sessions/goal_edit.html", {**page, "form": form}, status=status)
@@ -230,13 +231,13 @@ def goal_delete(request: OrgRequest, goal_pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, service_error_text(error))
             return redirect(_goal_url(request, goal))
-        messages.success(request, f"Goal “{goal.title}” deleted.")
+        messages.success(request, _("Goal “%(title)s” deleted.") % {"title": goal.title})
         back = page["home_match"]
         if back is not None:
             return redirect("mentoring-match", org_slug=request.organization.slug, match_pk=back.pk)
         return redirect("my-mentoring", org_slug=request.organization.slug)
     if not page["can_edit"]:
-        messages.error(request, "Only its owner and their current mentor can delete this goal.")
+        messages.error(request, _("Only its owner and their current mentor can delete this goal."))
         return redirect(_goal_url(request, goal))
     return render(request, "sessions/goal_delete.html", page)
 
@@ -261,7 +262,7 @@ def milestone_add(request: OrgRequest, goal_pk: int) -> HttpResponse:
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, f"Milestone “{milestone.title}” added.")
+            messages.success(request, _("Milestone “%(title)s” added.") % {"title": milestone.title})
             return redirect(_goal_url(request, goal, "milestones"))
     return _render_goal(request, goal, milestone_form=form, status=400)
 
@@ -281,7 +282,10 @@ def milestone_toggle(request: OrgRequest, milestone_pk: int) -> HttpResponse:
         milestone = milestone_update(organization=organization, employee=employee, milestone_id=milestone_pk, done=done)
     except ValidationError as error:
         return _milestone_toggle_refused(request, milestone_pk, service_error_text(error))
-    status_message = f"“{milestone.title}” marked {'done' if done else 'not done'}."
+    if done:
+        status_message = _("“%(title)s” marked done.") % {"title": milestone.title}
+    else:
+        status_message = _("“%(title)s” marked not done.") % {"title": milestone.title}
     goal = milestone.goal
     if not is_htmx(request):
         messages.success(request, status_message)
@@ -323,11 +327,11 @@ def milestone_delete(request: OrgRequest, milestone_pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, f"Milestone “{milestone.title}” deleted.")
+            messages.success(request, _("Milestone “%(title)s” deleted.") % {"title": milestone.title})
         return redirect(_goal_url(request, milestone.goal, "milestones"))
     page = _goal_page(request, _goal(request, milestone.goal_id))
     if not page["can_edit"]:
-        messages.error(request, "Only its owner and their current mentor can change this goal.")
+        messages.error(request, _("Only its owner and their current mentor can change this goal."))
         return redirect(_goal_url(request, milestone.goal, "milestones"))
     return render(request, "sessions/milestone_delete.html", {**page, "milestone": milestone})
 
@@ -348,6 +352,6 @@ def goal_comment(request: OrgRequest, goal_pk: int) -> HttpResponse:
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
             return redirect(_goal_url(request, goal, "comments"))
     return _render_goal(request, goal, comment_form=form, status=400)

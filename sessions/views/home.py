@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matching import selectors as matching_selectors
@@ -248,14 +249,21 @@ def match_complete(request: OrgRequest, match_pk: int) -> HttpResponse:
         messages.error(request, service_error_text(error))
     else:
         if answer.completed:
-            messages.success(request, "Everyone agreed: your match is completed. Thank you for taking part!")
+            messages.success(request, _("Everyone agreed: your match is completed. Thank you for taking part!"))
         elif wanted:
-            waiting = " and ".join(answer.waiting_for)
+            waiting = answer.waiting_for[0] if len(answer.waiting_for) == 1 else ""
+            if len(answer.waiting_for) > 1:
+                waiting = _("%(names)s and %(last)s") % {
+                    "names": ", ".join(answer.waiting_for[:-1]),
+                    "last": answer.waiting_for[-1],
+                }
             messages.success(
-                request, f"You asked to complete the match. We let the others know; waiting for {waiting}."
+                request,
+                _("You asked to complete the match. We let the others know; waiting for %(names)s.")
+                % {"names": waiting},
             )
         else:
-            messages.success(request, "You took back your request to complete the match.")
+            messages.success(request, _("You took back your request to complete the match."))
     return redirect("mentoring-match", org_slug=organization.slug, match_pk=match.pk)
 
 
@@ -271,10 +279,10 @@ def match_end(request: OrgRequest, match_pk: int) -> HttpResponse:
     match, side = acting.match, acting.side
     form = EndMatchForm(request.POST or None)
     if side.is_lead:
-        form.fields["rematch"].label = f"Offer {side.other_names} a new match in this program"
-        form.fields[
-            "rematch"
-        ].help_text = "Unticked, they stay in the program without a new match for now; HR can match them later."
+        form.fields["rematch"].label = _("Offer %(names)s a new match in this program") % {"names": side.other_names}
+        form.fields["rematch"].help_text = _(
+            "Unticked, they stay in the program without a new match for now; HR can match them later."
+        )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -300,7 +308,9 @@ def match_end(request: OrgRequest, match_pk: int) -> HttpResponse:
 def _ended_message(side, freed: list[int]) -> str:
     if side.is_lead:
         again = [m for m in side.others if m.participant_id in freed]
-        return "The match has ended." + (f" {names(again)} can be matched again." if again else "")
+        if again:
+            return _("The match has ended. %(names)s can be matched again.") % {"names": names(again)}
+        return _("The match has ended.")
     if side.me.participant_id in freed:
-        return "The match has ended. You can be matched again: a new match will appear under My matches."
-    return "The match has ended, and you have left the program."
+        return _("The match has ended. You can be matched again: a new match will appear under My matches.")
+    return _("The match has ended, and you have left the program.")

@@ -13,6 +13,8 @@ from html import escape
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching.models import Match, MatchMember
 
@@ -50,6 +52,17 @@ class _Writer:
         self.roles = {value: escape(str(label).lower()) for value, label in MatchMember.Role.choices}
         self.statuses = {value: escape(str(label)) for value, label in Match.Status.choices}
         self.list_url = escape(list_url)
+        self.words = {
+            "reason": escape(_("Reason: %(reason)s")),
+            "end": escape(_("End early…")),
+            "end_hidden": escape(_("the match of %(names)s")),
+            "and": _("%(names)s and %(last)s"),
+            "none_held": escape(_("none held")),
+            "none_planned": escape(_("none planned")),
+            "next": escape(_("Next: %(when)s")),
+            "last": escape(_("Last: %(when)s")),
+            "of": escape(_("%(done)s of %(total)s")),
+        }
 
     def time(self, moment: datetime) -> str:
         iso, day = moment_texts(moment, self.zone, self.months)
@@ -65,26 +78,32 @@ class _Writer:
         ended = f'<br><span class="hint nowrap">{self.time(match.ended_at)}</span>' if match.ended_at else ""
         reason = ""
         if match.status == Match.Status.ENDED and match.end_reason:
-            reason = f'<p class="reason">Reason: {escape(match.end_reason)}</p>'
+            reason = f'<p class="reason">{self.words["reason"] % {"reason": escape(match.end_reason)}}</p>'
         end = ""
         if active:
-            names = escape(" and ".join(person.name for person in row.members))
+            people_names = [person.name for person in row.members]
+            both = people_names[0] if len(people_names) == 1 else ""
+            if len(people_names) > 1:
+                both = self.words["and"] % {"names": ", ".join(people_names[:-1]), "last": people_names[-1]}
+            hidden = self.words["end_hidden"] % {"names": escape(both)}
             end = (
-                f'<br><a href="{self.list_url}matches/{match.pk}/end/">End early…'
-                f'<span class="visually-hidden"> the match of {names}</span></a>'
+                f'<br><a href="{self.list_url}matches/{match.pk}/end/">{self.words["end"]}'
+                f'<span class="visually-hidden"> {hidden}</span></a>'
             )
         started = self.time(match.started_at) if match.started_at else '<span class="hint">\N{EN DASH}</span>'
-        last = self.time(row.last_held_at) if row.last_held_at else "none held"
+        last = self.time(row.last_held_at) if row.last_held_at else self.words["none_held"]
         since = ""
         days = row.days_since_last if active else None
         if days is not None:
-            ago = "ago" if row.last_held_at else "since the start"
-            since = f'<br><span class="hint nowrap">{days} day{"" if days == 1 else "s"} {ago}</span>'
+            if row.last_held_at:
+                ago = ngettext("%(days)s day ago", "%(days)s days ago", days) % {"days": days}
+            else:
+                ago = ngettext("%(days)s day since the start", "%(days)s days since the start", days) % {"days": days}
+            since = f'<br><span class="hint nowrap">{escape(ago)}</span>'
         upcoming = ""
         if active:
-            upcoming = (
-                f'<br><span class="nowrap">Next: {self.time(row.next_at) if row.next_at else "none planned"}</span>'
-            )
+            when = self.time(row.next_at) if row.next_at else self.words["none_planned"]
+            upcoming = f'<br><span class="nowrap">{self.words["next"] % {"when": when}}</span>'
         return f"""<tr>
             <th scope="row">{people}</th>
             <td class="status">
@@ -98,12 +117,12 @@ class _Writer:
             <td class="num">{row.missed}</td>
             <td class="num">{row.cancelled}</td>
             <td class="when">
-              <span class="nowrap">Last: {last}</span>
+              <span class="nowrap">{self.words["last"] % {"when": last}}</span>
               {since}
               {upcoming}
             </td>
             <td class="num">{row.nudges}</td>
-            <td class="num nowrap">{row.goals_done} of {row.goals}</td>
+            <td class="num nowrap">{self.words["of"] % {"done": row.goals_done, "total": row.goals}}</td>
           </tr>
 """
 

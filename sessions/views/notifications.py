@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.tenancy import OrgRequest, employee_or_404, employee_or_none, org_view
@@ -50,7 +52,11 @@ def notifications_read_all(request: OrgRequest) -> HttpResponse:
     employee = employee_or_none(request)
     if employee is not None:
         count = notifications_mark_all_read(organization=request.organization, employee=employee)
-        messages.success(request, f"Marked {count} notification{'' if count == 1 else 's'} as read.")
+        messages.success(
+            request,
+            ngettext("Marked %(count)s notification as read.", "Marked %(count)s notifications as read.", count)
+            % {"count": count},
+        )
     return redirect("notifications", org_slug=request.organization.slug)
 
 
@@ -95,7 +101,7 @@ def preferences(request: OrgRequest) -> HttpResponse:
             employee=employee,
             email_off=kept + [key for key in shown if key not in switched_on],
         )
-        messages.success(request, "Email preferences saved.")
+        messages.success(request, _("Email preferences saved."))
         return redirect("notification-preferences", org_slug=organization.slug)
     feed = calendar_feed_get_or_create(organization=organization, employee=employee)
     feed_url = request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": feed_token(feed)}))
@@ -117,7 +123,7 @@ def calendar_rotate(request: OrgRequest) -> HttpResponse:
     if request.method == "POST":
         calendar_feed_rotate(organization=request.organization, employee=employee)
         messages.success(
-            request, "Your calendar has a new address. Subscribe to it again: the old address no longer works."
+            request, _("Your calendar has a new address. Subscribe to it again: the old address no longer works.")
         )
         return redirect(
             reverse("notification-preferences", kwargs={"org_slug": request.organization.slug}) + "#calendar"

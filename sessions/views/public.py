@@ -8,10 +8,13 @@ from datetime import timedelta
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from mentorhub.accounts.languages import language_of_employee
 
 from .. import flash_ics, ics
 from ..messages import CATEGORIES
@@ -32,12 +35,14 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     bookings = feed_bookings(
         organization=feed.organization, employee=feed.employee, since=timezone.now() - timedelta(days=FEED_HISTORY_DAYS)
     )
-    body = ics.feed_ics(
-        sessions,
-        feed.organization.slug,
-        name=f"Mentoring · {feed.organization.name}",
-        extra=flash_ics.booking_events(bookings, feed.organization.slug),
-    )
+    # Calendar apps ask in no language of the person's: the feed is written in theirs.
+    with translation.override(language_of_employee(feed.organization, feed.employee)):
+        body = ics.feed_ics(
+            sessions,
+            feed.organization.slug,
+            name=_("Mentoring · %(organization)s") % {"organization": feed.organization.name},
+            extra=flash_ics.booking_events(bookings, feed.organization.slug),
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="mentoring.ics"'
     # The address is the secret: keep it out of referrers and shared caches.
@@ -58,7 +63,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if unsubscription is None:
         raise Http404("No such link.")
     category = unsubscription.category
-    label = CATEGORIES[category][0] if category in CATEGORIES else "every email from MentorHub's mentoring reminders"
+    label = CATEGORIES[category][0] if category in CATEGORIES else _("every email from MentorHub's mentoring reminders")
     context = {"unsubscription": unsubscription, "label": label, "done": False}
     if request.method == "POST":
         unsubscribe_apply(unsubscription=unsubscription)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -110,7 +111,7 @@ def record_share_revoke_page(request: OrgRequest, share_pk: int) -> HttpResponse
         raise Http404("No such link.")
     if request.method == "POST":
         record_share_revoke(organization=request.organization, actor=request.user, employee=employee, share_id=share.pk)
-        messages.success(request, "The link is revoked: it opens nothing from now on.")
+        messages.success(request, _("The link is revoked: it opens nothing from now on."))
         return redirect("mentoring-record", org_slug=request.organization.slug)
     return render(request, "sessions/record_share_revoke.html", {"nav_section": "mentoring", "share": share})
 

@@ -13,6 +13,7 @@ from django.core.validators import URLValidator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.accounts.models import Employee
@@ -66,11 +67,7 @@ def _refused(request: OrgRequest, session: MentoringSession, side, statuses: tup
     too): the match is over or the person left it, or the session's status does not allow it."""
     if side.can_act and session.status in statuses:
         return None
-    reason = (
-        side.read_only_reason
-        if not side.can_act
-        else f"This session was {session.get_status_display().lower()}: {why}."
-    )
+    reason = side.read_only_reason if not side.can_act else why % {"status": session.get_status_display().lower()}
     messages.error(request, reason)
     return _to_session(request, session)
 
@@ -107,7 +104,10 @@ def session_new(request: OrgRequest, match_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, f"Session scheduled. {side.other_names} will get an invitation by email.")
+                messages.success(
+                    request,
+                    _("Session scheduled. %(names)s will get an invitation by email.") % {"names": side.other_names},
+                )
                 return _to_session(request, session)
         return _form_page(
             request, "sessions/session_form.html", form, 400, side=side, match=match, **_pending(request, match)
@@ -153,7 +153,7 @@ def session_log_past(request: OrgRequest, match_pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, "Session logged as held.")
+                messages.success(request, _("Session logged as held."))
                 return _to_session(request, session)
         status = 400
     return _form_page(
@@ -198,7 +198,13 @@ def session_edit(request: OrgRequest, session_pk: int) -> HttpResponse:
     employee = employee_or_404(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
-    if refused := _refused(request, session, side, (S.SCHEDULED,), "only a scheduled session can be changed"):
+    if refused := _refused(
+        request,
+        session,
+        side,
+        (S.SCHEDULED,),
+        _("This session was %(status)s: only a scheduled session can be changed."),
+    ):
         return refused
     form = SessionForm(request.POST or None, initial={f: getattr(session, f) for f in SessionForm.EDITABLE})
     if request.method == "POST":
@@ -207,7 +213,7 @@ def session_edit(request: OrgRequest, session_pk: int) -> HttpResponse:
             if "starts_at" in changes:
                 changes["time_zone"] = zone_name()
             if not changes:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, _("Nothing changed."))
                 return _to_session(request, session)
             try:
                 session_update(
@@ -221,8 +227,10 @@ def session_edit(request: OrgRequest, session_pk: int) -> HttpResponse:
                 form_add_service_error(form, error)
             else:
                 moved = any(field in changes for field in CALENDAR_FIELDS)
-                note = " Everyone gets an updated invitation." if moved else ""
-                messages.success(request, f"Session saved.{note}")
+                if moved:
+                    messages.success(request, _("Session saved. Everyone gets an updated invitation."))
+                else:
+                    messages.success(request, _("Session saved."))
                 return _to_session(request, session)
         return _form_page(
             request, "sessions/session_form.html", form, 400, side=side, match=session.match, session=session
@@ -236,7 +244,13 @@ def session_cancel(request: OrgRequest, session_pk: int) -> HttpResponse:
     employee = employee_or_404(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
-    if refused := _refused(request, session, side, (S.SCHEDULED,), "only a scheduled session can be cancelled"):
+    if refused := _refused(
+        request,
+        session,
+        side,
+        (S.SCHEDULED,),
+        _("This session was %(status)s: only a scheduled session can be cancelled."),
+    ):
         return refused
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -251,7 +265,7 @@ def session_cancel(request: OrgRequest, session_pk: int) -> HttpResponse:
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, f"Session cancelled. We let {side.other_names} know.")
+            messages.success(request, _("Session cancelled. We let %(names)s know.") % {"names": side.other_names})
             return _to_session(request, session)
     status = 400 if request.method == "POST" else 200
     return _form_page(request, "sessions/session_cancel.html", form, status, side=side, session=session)
@@ -264,7 +278,9 @@ def session_log(request: OrgRequest, session_pk: int) -> HttpResponse:
     employee = employee_or_404(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
-    if refused := _refused(request, session, side, (S.SCHEDULED,), "it is logged already"):
+    if refused := _refused(
+        request, session, side, (S.SCHEDULED,), _("This session was %(status)s: it is logged already.")
+    ):
         return refused
     form = LogForm(request.POST or None, initial={"shared_notes": session.shared_notes})
     started = session.starts_at <= timezone.now()
@@ -282,9 +298,9 @@ def session_log(request: OrgRequest, session_pk: int) -> HttpResponse:
             form_add_service_error(form, error)
         else:
             if session.status == S.HELD:
-                messages.success(request, "Session logged as held. How was it for you? Your rating stays private.")
+                messages.success(request, _("Session logged as held. How was it for you? Your rating stays private."))
                 return redirect("session-feedback", org_slug=request.organization.slug, session_pk=session.pk)
-            messages.success(request, "Session logged as missed.")
+            messages.success(request, _("Session logged as missed."))
             return _to_session(request, session)
     status = 400 if request.method == "POST" else 200
     return _form_page(request, "sessions/session_log.html", form, status, side=side, session=session, started=started)
@@ -296,7 +312,9 @@ def session_notes(request: OrgRequest, session_pk: int) -> HttpResponse:
     employee = employee_or_404(request)
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
-    if refused := _refused(request, session, side, (S.SCHEDULED, S.HELD, S.MISSED), "it has no notes"):
+    if refused := _refused(
+        request, session, side, (S.SCHEDULED, S.HELD, S.MISSED), _("This session was %(status)s: it has no notes.")
+    ):
         return refused
     form = NotesForm(request.POST or None, initial={"shared_notes": session.shared_notes})
     if request.method == "POST" and form.is_valid():
@@ -311,7 +329,7 @@ def session_notes(request: OrgRequest, session_pk: int) -> HttpResponse:
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, "Shared notes saved.")
+            messages.success(request, _("Shared notes saved."))
             return _to_session(request, session)
     status = 400 if request.method == "POST" else 200
     return _form_page(request, "sessions/session_notes.html", form, status, side=side, session=session)
@@ -326,7 +344,7 @@ def session_feedback(request: OrgRequest, session_pk: int) -> HttpResponse:
     session = _session(request, session_pk)
     side = match_side(session.match, employee)
     if session.status != S.HELD:
-        messages.error(request, "Only a session that was held can be rated.")
+        messages.error(request, _("Only a session that was held can be rated."))
         return _to_session(request, session)
     mine = my_feedback(organization=organization, session=session, employee=employee)
     initial = {"rating": mine.rating, "topics": ", ".join(mine.topics), "reflection": mine.reflection} if mine else {}
@@ -344,7 +362,7 @@ def session_feedback(request: OrgRequest, session_pk: int) -> HttpResponse:
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, "Your feedback is saved. Only you see your reflection.")
+            messages.success(request, _("Your feedback is saved. Only you see your reflection."))
             return _to_session(request, session)
     status = 400 if request.method == "POST" else 200
     return _form_page(

@@ -16,6 +16,7 @@ from mentorhub.accounts.models import (
     EmploymentEvent,
     Invitation,
     Organization,
+    OutboxEvent,
     RosterImport,
     User,
 )
@@ -48,6 +49,7 @@ def rows(org, other_org):
         invitation_create(
             organization=organization, actor=admin_membership.user, email="new@example.test", role="member"
         )
+        OutboxEvent.objects.create(organization=organization, event_type="employee.created", data={"employee_id": 1})
     assert AuditEvent.objects.filter(organization=org).exists()
 
 

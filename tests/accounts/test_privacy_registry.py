@@ -21,7 +21,7 @@ from mentorhub.accounts.privacy.registry import (
 )
 from programs.models import Participant
 
-OUR_APPS = ("accounts", "identity", "programs", "matching", "mentoring_sessions", "analytics", "demo")
+OUR_APPS = ("accounts", "identity", "programs", "matching", "mentoring_sessions", "analytics", "integrations", "demo")
 # Words that make a field look personal wherever it is (its name split at underscores).
 # (first_name, given_name, full_name, ... have "name" in them.)
 PERSONAL_WORDS = {

@@ -49,6 +49,10 @@ MUST_REACH = {
         "skill-list",
         "skills-gap",
         "skills-gap-mentors",
+        "webhook-list",
+        "webhook-detail",
+        "webhook-deliveries",
+        "webhook-delete",
     },
     "member@acme.example": {
         "org-home",

@@ -36,6 +36,7 @@ from sessions.services.notifications import calendar_feed_get_or_create, feed_to
 from sessions.services.record_shares import record_share_create
 from tests.factories import EmployeeFactory, MembershipFactory, OrganizationFactory
 from tests.identity.saml_idp import TestIdp
+from tests.integrations.builders import webhook_with_delivery
 from tests.programs.factories import ParticipantFactory, ProgramFactory, QuestionFactory
 from tests.sessions.factories import active_pair, person
 
@@ -188,6 +189,7 @@ def build_world() -> World:
     booking = FlashBooking.objects.create(organization=org, program=flash, slot=flash_slot, participant=flash_booker)
     second_address = EmailAddress.objects.create(user=member.user, email="mia.private@example.com", verified=False)
 
+    endpoint, delivery = webhook_with_delivery(org, admin.user)
     world.values = {
         "org_slug": org.slug,
         "employee_pk": colleague.pk,
@@ -219,6 +221,8 @@ def build_world() -> World:
         "skill_pk": skill.pk,
         "domain_pk": domain.pk,
         "group_pk": group.pk,
+        "endpoint_pk": endpoint.pk,
+        "delivery_pk": delivery.pk,
         "token": INVITATION_SECRET,  # invite/<token>/; the secret-link rows name their own token
         "calendar_token": feed_token(feed),
         "unsubscribe_token": unsubscribe_token(org.pk, member.employee.pk, "all"),

@@ -19,6 +19,7 @@ from demo.programs import seed_programs_demo
 from demo.sessions import seed_sessions_demo
 from demo.sessions.availability import seed_availability_demo
 from demo.skills import seed_skills_demo
+from demo.webhooks import seed_webhooks_demo
 
 
 class Command(BaseCommand):
@@ -36,4 +37,5 @@ class Command(BaseCommand):
         seed_analytics_demo()  # a past cohort, surveys, roster history, roll-ups
         seed_groups_demo()  # acme's employee resource groups (employee groups)
         seed_skills_demo()  # acme's skills catalogue, a skills program with a gap in AI and data, skills growth
+        seed_webhooks_demo()  # acme's webhook endpoint with a delivery log (paused: its address is not real)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))

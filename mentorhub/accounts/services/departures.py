@@ -28,6 +28,7 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from ..extensions import departure_followers, departure_pending
 from ..models import ApiToken, Employee, EmploymentEvent, Membership, Organization, User
+from ..outbox import outbox_record
 from .audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,11 @@ def employee_depart(
                 "left_on": [before.isoformat() if before else None, left_on.isoformat()],
                 "source": [None, source],
             },
+        )
+        outbox_record(
+            organization=organization,
+            event_type="employee.left",
+            data={"employee_id": employee.pk, "left_on": left_on.isoformat(), "source": source},
         )
     if employee.left_on is not None and employee.left_on <= today:
         _close_access(organization, actor, employee, source)

@@ -24,6 +24,7 @@ from mentorhub.tenancy import get_scoped_or_404, scoped
 
 from .. import roster_csv
 from ..models import Employee, EmploymentEvent, Membership, Organization, User
+from ..outbox import outbox_record
 from .audit import audit_record, diff_fields
 from .roster_apply import ROW_FIELDS, employment_events
 
@@ -119,6 +120,11 @@ def employee_create(
         target=employee,
         changes={**diff_fields({}, row), "source": [None, source]},
     )
+    outbox_record(
+        organization=organization,
+        event_type="employee.created",
+        data={"employee_id": employee.pk, "source": source},
+    )
     # Someone who signed in before their roster row existed (an invitation) is linked to it now, as a roster
     # import links them: their membership then follows the row (departures close it, SSO finds it).
     scoped(Membership, organization).filter(employee__isnull=True, user__email__iexact=employee.email).update(
@@ -173,4 +179,13 @@ def employee_update(
     )
     changes["source"] = [None, source]
     audit_record(organization=organization, actor=actor, verb="employee.update", target=employee, changes=changes)
+    outbox_record(
+        organization=organization,
+        event_type="employee.updated",
+        data={
+            "employee_id": employee.pk,
+            "fields": sorted(key for key in changes if key != "source"),
+            "source": source,
+        },
+    )
     return employee

@@ -22,6 +22,7 @@ from mentorhub.db.maintenance import analyze_changed
 
 from .. import roster_csv
 from ..models import Employee, EmploymentEvent, Membership, RosterImport
+from ..outbox import outbox_record_many
 from . import bulk_sql
 
 CHUNK_SIZE = 2_000
@@ -158,6 +159,7 @@ class RosterApplier:
         self._insert(new, pk_of)
         self._update(changed, pk_of)
         self._insert_events(events, pk_of)
+        self._record_outbox(new, changed, existing, pk_of)
         # Once committed, fresh planner statistics: the pages that follow plan for the new roster (db/maintenance.py).
         analyze_changed({Employee: len(new) + len(changed), EmploymentEvent: len(events)})
         return {
@@ -166,6 +168,26 @@ class RosterApplier:
             "unchanged_count": unchanged,
             "event_count": len(events),
         }
+
+    def _record_outbox(
+        self, new: list[_Row], changed: list[_Row], existing: dict[str, dict[str, Any]], pk_of: dict[str, int]
+    ) -> None:
+        """The import's domain events for webhooks (nothing, not even a query, while none is configured)."""
+        organization = self.roster_import.organization
+        if not organization.webhooks_active:
+            return
+        source = {"source": "roster_import", "roster_import_id": self.roster_import.pk}
+        created = [{"employee_id": pk_of[row.employee_id], **source} for row in new]
+        outbox_record_many(organization=organization, event_type="employee.created", items=created)
+        updated, left = [], []
+        for row in changed:
+            old = existing[row.employee_id]
+            fields = sorted(name for name in self.fields if old[name] != row.values[name])
+            updated.append({"employee_id": row.pk, "fields": fields, **source})
+            if "left_on" in fields and row.values.get("left_on") and not old.get("left_on"):
+                left.append({"employee_id": row.pk, "left_on": row.values["left_on"].isoformat(), **source})
+        outbox_record_many(organization=organization, event_type="employee.updated", items=updated)
+        outbox_record_many(organization=organization, event_type="employee.left", items=left)
 
     def _events_for(
         self, employee_id: str, old: dict[str, Any], new: dict[str, Any], differences: set[str]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
 from mentorhub.accounts.models import Role
@@ -17,7 +18,7 @@ TAKING_PART = frozenset({Role.ADMIN, Role.MEMBER})
 
 # Without a roster entry, nothing of theirs is there to act on: 404, like any object that is not theirs.
 needs_employee = partial(
-    employee_or_404, message="Your account is not linked to a roster entry: you take part in no mentoring."
+    employee_or_404, message=_("Your account is not linked to a roster entry: you take part in no mentoring.")
 )
 
 

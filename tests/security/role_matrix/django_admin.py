@@ -23,6 +23,7 @@ MODELS = (
     "accounts/invitation",
     "accounts/rosterimport",
     "accounts/auditevent",
+    "accounts/outboxevent",
     "identity/ssoconnection",
     "identity/claimeddomain",
     "identity/ssosigninattempt",
@@ -69,6 +70,14 @@ MODELS = (
     "analytics/participantfact",
     "analytics/programday",
     "analytics/rolluprun",
+    "integrations/slackinstallation",
+    "integrations/slackperson",
+    "integrations/slackmessage",
+    "integrations/teamsinstallation",
+    "integrations/teamslink",
+    "integrations/teamscard",
+    "integrations/webhookendpoint",
+    "integrations/webhookdelivery",
 )
 
 

@@ -27,6 +27,23 @@ PAGES = {
         "GET": "200 403 403 404 login",
         "POST": "2xx/3xx 403 403 404 login",
     },
+    # Settings -> Slack: installing goes to Slack; the callback without a started installation, and uninstalling
+    # without an installation, go back to the page.
+    "/o/<org_slug>/settings/slack/": {"GET": "200 403 403 404 login"},
+    # Each person's own switch for Slack messages.
+    "/o/<org_slug>/my-slack/": {"GET": "200 200 200 404 login", "POST": "2xx/3xx 2xx/3xx 2xx/3xx 404 login"},
+    "/o/<org_slug>/settings/slack/install/": {"POST": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/settings/slack/callback/": {"GET": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/settings/slack/uninstall/": {
+        "GET": "2xx/3xx 403 403 404 login",
+        "POST": "2xx/3xx 403 403 404 login",
+    },
+    # Everyone chooses their own language; only admins the organization's default (a POST without "which" is
+    # the person's own choice: blank, automatic).
+    "/o/<org_slug>/settings/language/": {
+        "GET": "200 200 200 404 login",
+        "POST": "2xx/3xx 2xx/3xx 2xx/3xx 404 login",
+    },
     "/o/<org_slug>/settings/privacy/": {
         "GET": "200 403 403 404 login",
         "POST": "400 403 403 404 login",
@@ -70,6 +87,33 @@ PAGES = {
     "/o/<org_slug>/settings/sso/domains/<domain_pk>/verify/": {"POST": "400 403 403 404 login"},
     "/o/<org_slug>/settings/sso/test/": {"POST": "2xx/3xx 403 403 404 login"},
     "/o/<org_slug>/settings/sso/test/result/": {"GET": "200 403 403 404 login"},
+    "/o/<org_slug>/settings/teams/": {
+        "GET": "200 403 403 404 login",
+        "POST": "2xx/3xx 403 403 404 login",
+    },
+    # Without a bot configured (the suite's settings) the package is not there: back to the settings page.
+    "/o/<org_slug>/settings/teams/manifest.zip": {"GET": "302 403 403 404 login"},
+    # Settings -> Webhooks (integrations/webhooks/): admins only.
+    "/o/<org_slug>/settings/webhooks/": {"GET": "200 403 403 404 login"},
+    "/o/<org_slug>/settings/webhooks/new/": {
+        "GET": "200 403 403 404 login",
+        "POST": "400 403 403 404 login",
+    },
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/": {
+        "GET": "200 403 403 404 login",
+        "POST": "400 403 403 404 login",
+    },
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/rotate/": {"POST": "200 403 403 404 login"},
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/enabled/": {"POST": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/delete/": {
+        "GET": "200 403 403 404 login",
+        "POST": "2xx/3xx 403 403 404 login",
+    },
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/test/": {"POST": "2xx/3xx 403 403 404 login"},
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/deliveries/": {"GET": "200 403 403 404 login"},
+    "/o/<org_slug>/settings/webhooks/<endpoint_pk>/deliveries/<delivery_pk>/send-again/": {
+        "POST": "2xx/3xx 403 403 404 login"
+    },
     "/o/<org_slug>/groups/": {"GET": "200 403 403 404 login"},
     "/o/<org_slug>/groups/new/": {
         "GET": "200 403 403 404 login",

@@ -23,6 +23,13 @@ SIGN_IN = {
     "/metrics": {"GET": "404 404 404 404 404"},
     # Home-realm discovery: an empty email is refused, whoever asks.
     "/sso/discover/": {"POST": "400 400 400 400 400"},
+    # Slack's OAuth return (nothing pending in this browser session: 404) and the addresses Slack calls (not
+    # signed with the app's signing secret: 401, whoever asks).
+    "/integrations/slack/oauth/": {"GET": "404 404 404 404 404"},
+    "/integrations/slack/interactions/": {"POST": "401 401 401 401 401"},
+    "/integrations/slack/events/": {"POST": "401 401 401 401 401"},
+    # The Teams bot's messaging endpoint: the Bot Connector's JWT or nothing, whoever asks (no cookie counts).
+    "/integrations/teams/messages": {"POST": "401 401 401 401 401"},
     # The invitation is for invitee@alpha.test: a signed-in person with another address is refused.
     "/invite/<token>/": {"GET": "403 403 403 403 200", "POST": "403 403 403 403 200"},
     "/calendar/<token>.ics": {"GET": "200 200 200 200 200"},

@@ -1,0 +1,1 @@
+"""The Slack app's pages (Settings -> Slack) and the addresses Slack calls (interactivity, events)."""
