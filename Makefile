@@ -83,7 +83,7 @@ serve: install
 	$(BIN)/gunicorn mentorhub.wsgi:application --bind $${BIND:-0.0.0.0:8000} --workers $${WEB_CONCURRENCY:-3} \
 		--access-logfile - --timeout 60
 
-## Celery worker; CELERY_QUEUES=matching for a dedicated matching host
+## Celery worker; CELERY_QUEUES=matching CELERY_CONCURRENCY=1 for a dedicated matching host (one run at a time)
 worker: install
 	PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/metrics-worker} \
 		$(BIN)/celery -A mentorhub worker --loglevel=INFO --queues=$${CELERY_QUEUES:-default,matching} \

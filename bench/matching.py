@@ -5,6 +5,7 @@ format), solved with both objectives, and compared with SciPy's dense optimum an
     .venv/bin/python bench/matching.py                 # everything
     BENCH_DENSE=0 .venv/bin/python bench/matching.py   # skip the slow dense reference
     BENCH_MENTEES=2000 BENCH_MENTORS=400 ...           # another size
+    .venv/bin/python bench/matching.py --scale         # 10k x 2k .. 200k x 40k without a dense matrix (issue 16)
 
 Targets: scoring + solving < 2 s, >= 99.9% of the dense optimum, >= 10x faster than the dense reference.
 Times are wall clock, with the process's CPU time beside them: on a busy machine (load above its 2 CPUs)
@@ -379,9 +380,30 @@ SECTIONS: list[Callable[[], None]] = [pure_section]
 
 
 def main() -> None:
-    for section in SECTIONS:
-        section()
-        print()
+    import argparse
+    import json
+
+    import _matching_scale as scale  # bench/_matching_scale.py, beside this file
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", action="store_true", help="10k x 2k up to 200k x 40k, one subprocess per size")
+    parser.add_argument("--engine", choices=["auto", "blocked", "dense"], default="auto")
+    parser.add_argument("--sizes", type=scale.parse_sizes, default=scale.SIZES, help="e.g. 10000x2000,50000x10000")
+    parser.add_argument("--no-reference", action="store_true", help="--scale without SciPy's dense optimum")
+    parser.add_argument("--scale-one", type=scale.parse_sizes, help=argparse.SUPPRESS)
+    parser.add_argument("--scale-reference", type=scale.parse_sizes, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    bench = sys.modules[__name__]
+    if arguments.scale_one:
+        print(json.dumps(scale.run_one(bench, *arguments.scale_one[0], arguments.engine)))
+    elif arguments.scale_reference:
+        print(json.dumps(scale.reference(bench, *arguments.scale_reference[0])))
+    elif arguments.scale:
+        scale.main(arguments.engine, arguments.sizes, not arguments.no_reference)
+    else:
+        for section in SECTIONS:
+            section()
+            print()
 
 
 if __name__ == "__main__":

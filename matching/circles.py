@@ -40,6 +40,12 @@ CLASH_PENALTY = 100.0
 MAX_PASSES = 50
 SEED = 20240601
 EPSILON = 1e-9
+# Large programs (issue 16: 10,000 members in under a minute): above this many members a member's swaps are
+# sought among the members of its NEIGHBOUR_CIRCLES best-fitting circles (and those left out), not among
+# everyone: a pass then costs members x neighbours x circle size instead of members squared. The gains of a
+# swap are dominated by the facilitator fit of both sides, so the swaps left out are the unpromising ones.
+NEIGHBOURHOOD_FROM = 2500
+NEIGHBOUR_CIRCLES = 12
 
 
 def form_circles(
@@ -214,7 +220,8 @@ def _borrow(members_of: list[list[int]], short: list[int], scores: np.ndarray, c
 
 
 class _Search:
-    """Local search over circles. `inside[i, c]` = sum of pair values between member i and circle c."""
+    """Local search over circles. `inside[c, i]` = sum of pair values between member i and circle c (circles
+    as rows: moving a member updates one contiguous row per circle; pair values are symmetric)."""
 
     def __init__(self, scores, pair_value, chosen, members_of, min_size, max_size, capacity) -> None:
         self.fit = np.where(np.isnan(scores[:, chosen]), -np.inf, scores[:, chosen])
@@ -227,10 +234,11 @@ class _Search:
         for c, members in enumerate(self.members_of):
             self.circle[members] = c
         self.size = np.array([len(m) for m in self.members_of])
-        onehot = np.zeros((k, len(chosen)))
-        seated = self.circle >= 0
-        onehot[np.flatnonzero(seated), self.circle[seated]] = 1
-        self.inside = pair_value @ onehot
+        # Per circle, the sum of its members' rows (not a k x k product with a one-hot matrix).
+        self.inside = np.zeros((len(chosen), k))
+        for c, members in enumerate(self.members_of):
+            if members:
+                self.inside[c] = pair_value[members].sum(axis=0)
         self.total_pairs = np.array([pair_value[np.ix_(m, m)].sum() / 2 for m in self.members_of])
 
     def value_of(self, total_pairs: np.ndarray, size: np.ndarray) -> np.ndarray:
@@ -286,10 +294,10 @@ class _Search:
         if targets.size == 0:
             return None
         # Leaving c: - fit, pair sum - inside[i, c], size - 1; someone left out leaves nothing.
-        leave = 0.0 if c < 0 else -self.fit[i, c] + self._circle_gain(c, self.inside[i, c], 0.0, -1)
+        leave = 0.0 if c < 0 else -self.fit[i, c] + self._circle_gain(c, self.inside[c, i], 0.0, -1)
         # Joining t: + fit, pair sum + inside[i, t], size + 1 (vectorized over targets).
         old = self.value_of(self.total_pairs[targets], self.size[targets])
-        new = self.value_of(self.total_pairs[targets] + self.inside[i, targets], self.size[targets] + 1)
+        new = self.value_of(self.total_pairs[targets] + self.inside[targets, i], self.size[targets] + 1)
         gains = self.fit[i, targets] + new - old + leave
         best = int(np.argmax(gains))
         return float(gains[best]), "move", int(targets[best])
@@ -299,7 +307,7 @@ class _Search:
         c = self.circle[i]
         if c < 0:
             return None
-        others = np.flatnonzero(self.circle != c)
+        others = self._swap_candidates(i, c)
         if others.size == 0:
             return None
         d = self.circle[others]
@@ -307,7 +315,7 @@ class _Search:
         d_safe = np.where(seated, d, 0)
         pair_ij = self.pair[i, others]
         # Circle c: i leaves, j joins (same size).
-        pairs_c = self.total_pairs[c] - self.inside[i, c] + self.inside[others, c] - pair_ij
+        pairs_c = self.total_pairs[c] - self.inside[c, i] + self.inside[c, others] - pair_ij
         gain_c = self.fit[others, c] - self.fit[i, c]
         gain_c = (
             gain_c
@@ -315,7 +323,7 @@ class _Search:
             - self.value_of(self.total_pairs[c : c + 1], self.size[c : c + 1])
         )
         # Circle d: j leaves, i joins (same size); a left-out j has no circle.
-        pairs_d = self.total_pairs[d_safe] - self.inside[others, d_safe] + self.inside[i, d_safe] - pair_ij
+        pairs_d = self.total_pairs[d_safe] - self.inside[d_safe, others] + self.inside[d_safe, i] - pair_ij
         gain_d = self.fit[i, d_safe] - self.fit[others, d_safe]
         gain_d = (
             gain_d
@@ -329,17 +337,28 @@ class _Search:
         best = int(np.argmax(gains))
         return float(gains[best]), "swap", int(others[best])
 
+    def _swap_candidates(self, i: int, c: int) -> np.ndarray:
+        """Everyone outside circle c; in a large program, the members of i's best-fitting circles and those
+        left out (see NEIGHBOURHOOD_FROM)."""
+        k, circles = self.fit.shape
+        if k < NEIGHBOURHOOD_FROM or circles <= NEIGHBOUR_CIRCLES:
+            return np.flatnonzero(self.circle != c)
+        near = np.argpartition(self.fit[i], circles - NEIGHBOUR_CIRCLES)[circles - NEIGHBOUR_CIRCLES :]
+        members = [m for d in near.tolist() if d != c and np.isfinite(self.fit[i, d]) for m in self.members_of[d]]
+        left_out = np.flatnonzero(self.circle < 0)
+        return np.sort(np.concatenate([np.asarray(members, dtype=np.int64), left_out]))
+
     def _move(self, i: int, target: int) -> None:
         """Take i out of its circle (if any) and into `target` (-1: left out), keeping the sums."""
         c = self.circle[i]
         if c >= 0:
-            self.total_pairs[c] -= self.inside[i, c]
+            self.total_pairs[c] -= self.inside[c, i]
             self.size[c] -= 1
             self.members_of[c].remove(i)
-            self.inside[:, c] -= self.pair[:, i]
+            self.inside[c] -= self.pair[i]
         if target >= 0:
-            self.total_pairs[target] += self.inside[i, target]
+            self.total_pairs[target] += self.inside[target, i]
             self.size[target] += 1
             self.members_of[target].append(i)
-            self.inside[:, target] += self.pair[:, i]
+            self.inside[target] += self.pair[i]
         self.circle[i] = target

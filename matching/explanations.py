@@ -64,18 +64,44 @@ def explain(
     """The score of one pair and each criterion's contribution (weight share x criterion score, labelled
     with the values that made it), biggest first; or why the pair is forbidden. Agrees with score_matrix
     to float32 precision (score_matrix computes in float32)."""
-    reason = _forbidden(mentee, mentor, criteria, program_kind, max_tz_gap_hours, excluded, now)
-    if reason:
-        return Explanation(score=None, parts=[], forbidden=reason)
-    soft = soft_criteria(criteria)
-    total = sum(c.weight for c in soft)
-    is_scale = {c.key: numeric([mentee, mentor], c.key) for c in soft if not c.key.startswith("attr:")}
-    parts = []
-    for c in soft:
-        value, label = _criterion(c, mentee, mentor, program_kind, now, is_scale.get(c.key, False))
-        parts.append((label, c.weight / total * value))
-    parts.sort(key=lambda part: -part[1])
-    return Explanation(score=float(sum(v for _, v in parts)), parts=parts, forbidden=None)
+    explainer = Explainer(criteria, program_kind=program_kind, max_tz_gap_hours=max_tz_gap_hours, now=now)
+    return explainer(mentee, mentor, excluded=excluded)
+
+
+class Explainer:
+    """`explain` for the many pairs of one run: the criteria normalised once (soft ones, weight shares), the
+    excluded pairs made a set once, not per pair. `Explainer(...)(mentee, mentor)` == explain(...)."""
+
+    def __init__(
+        self,
+        criteria: list[Criterion],
+        *,
+        program_kind: str,
+        max_tz_gap_hours: int | None,
+        excluded: Iterable[tuple[int, int]] = frozenset(),
+        now: datetime | None = None,
+    ) -> None:
+        self.criteria, self.kind, self.max_gap, self.now = criteria, program_kind, max_tz_gap_hours, now
+        self.excluded = frozenset(excluded)
+        soft = soft_criteria(criteria)
+        total = sum(c.weight for c in soft)
+        self.shares = [(c, c.weight / total) for c in soft]
+        self.musts = [c for c in criteria if c.rule == "must"]
+
+    def __call__(
+        self, mentee: Profile, mentor: Profile, *, excluded: Iterable[tuple[int, int]] | None = None
+    ) -> Explanation:
+        excluded_set = self.excluded if excluded is None else frozenset(excluded)
+        reason = _forbidden(mentee, mentor, self.musts, self.kind, self.max_gap, excluded_set, self.now)
+        if reason:
+            return Explanation(score=None, parts=[], forbidden=reason)
+        parts = []
+        for c, share in self.shares:
+            scale = not c.key.startswith("attr:") and numeric([mentee, mentor], c.key)
+            value, label = _criterion(c, mentee, mentor, self.kind, self.now, scale)
+            parts.append((label, share * value))
+        parts.sort(key=lambda part: -part[1])
+        return Explanation(score=float(sum(v for _, v in parts)), parts=parts, forbidden=None)
 
 
 def _criterion(
@@ -133,7 +159,7 @@ def _attribute_part(c: Criterion, mentee: Profile, mentor: Profile, kind: str, n
     return value, f"Different {noun}s ({text_x} / {text_y})"
 
 
-def _forbidden(mentee, mentor, criteria, kind, max_gap, excluded, now) -> str | None:
+def _forbidden(mentee, mentor, criteria, kind, max_gap, excluded: frozenset, now) -> str | None:
     if mentee.employee_id == mentor.employee_id:
         return "the same person"
     if mentor.employee_id in mentee.manager_chain:
@@ -153,6 +179,6 @@ def _forbidden(mentee, mentor, criteria, kind, max_gap, excluded, now) -> str | 
             a, b = tokens(answer(mentee, c.key)), tokens(answer(mentor, c.key))
             if a and b and not a & b:
                 return f"no common answer to “{c.label}”"
-    if (mentee.participant_id, mentor.participant_id) in set(excluded):
+    if (mentee.participant_id, mentor.participant_id) in excluded:
         return "excluded from re-matching (declined or ended before)"
     return None

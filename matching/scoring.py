@@ -41,6 +41,7 @@ a second product (a violation count) plus a sparse list of cells (people, chains
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -71,6 +72,7 @@ from .rules import (
 
 __all__ = [
     "Explanation",
+    "ScoreBlocks",
     "criteria_for",
     "explain",
     "level_fit",
@@ -345,38 +347,52 @@ def _threshold_form(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np
     return np.hstack([8 * left, ones_l]), np.ascontiguousarray(np.vstack([right, ones_r]))
 
 
+class _Evaluator:
+    """The products of an encoder's features, for any rows: `fill(block, scratch, rows)` writes the scores of
+    `rows` (a slice or sorted indices) into `block`, one thread, without the sparse hard rules."""
+
+    def __init__(self, encoder: _Encoder) -> None:
+        n, m = encoder.soft.rows, encoder.soft.columns
+        self.shape = (n, m)
+        self.soft_left, self.soft_right = encoder.soft.matrices()
+        viol_left, viol_right = encoder.violations.matrices()
+        musts = list(encoder.musts)
+        if musts:
+            # The first must absorbs the categorical rules: shared answers - M x violations >= 1.
+            first_left, first_right = musts.pop(0)
+            big = float(first_left.shape[1] + 1)
+            self.hard = [
+                _threshold_form(np.hstack([first_left, -big * viol_left]), np.vstack([first_right, viol_right]))
+            ]
+        else:  # 1 - violations >= 1
+            ones_l, ones_r = np.ones((n, 1), np.float32), np.ones((1, m), np.float32)
+            self.hard = [_threshold_form(np.hstack([-viol_left, ones_l]), np.vstack([viol_right, ones_r]))]
+        self.hard += [_threshold_form(left, right) for left, right in musts]
+
+    def fill(self, block: np.ndarray, scratch: np.ndarray, rows: slice | np.ndarray) -> None:
+        with np.errstate(invalid="ignore"):  # per thread: the square root of a forbidden cell is NaN
+            np.matmul(self.soft_left[rows], self.soft_right, out=block)
+            for left, right in self.hard:
+                # Masked assignment (copyto where=) is ~10x slower than these two plain ufuncs.
+                np.matmul(left[rows], right, out=scratch)
+                np.sqrt(scratch, out=scratch)
+                np.minimum(block, scratch, out=block)
+            # float32 sums can stray by an ulp outside [0, 1]; NaN stays NaN.
+            np.clip(block, 0.0, 1.0, out=block)
+
+
 def _evaluate(encoder: _Encoder) -> np.ndarray:
-    n, m = encoder.soft.rows, encoder.soft.columns
+    evaluator = _Evaluator(encoder)
+    n, m = evaluator.shape
     result = np.empty((n, m), np.float32)
     if n == 0 or m == 0:
         return result
-    soft_left, soft_right = encoder.soft.matrices()
-    viol_left, viol_right = encoder.violations.matrices()
-    musts = list(encoder.musts)
-    if musts:
-        # The first must absorbs the categorical rules: shared answers - M x violations >= 1.
-        first_left, first_right = musts.pop(0)
-        big = float(first_left.shape[1] + 1)
-        hard = [_threshold_form(np.hstack([first_left, -big * viol_left]), np.vstack([first_right, viol_right]))]
-    else:  # 1 - violations >= 1
-        ones_l, ones_r = np.ones((n, 1), np.float32), np.ones((1, m), np.float32)
-        hard = [_threshold_form(np.hstack([-viol_left, ones_l]), np.vstack([viol_right, ones_r]))]
-    hard += [_threshold_form(left, right) for left, right in musts]
 
     def rows(first: int, last: int) -> None:
         scratch_rows = np.empty((min(BLOCK_ROWS, last - first), m), np.float32)
-        with np.errstate(invalid="ignore"):  # per thread: the square root of a forbidden cell is NaN
-            for start in range(first, last, BLOCK_ROWS):
-                stop = min(last, start + BLOCK_ROWS)
-                block, scratch = result[start:stop], scratch_rows[: stop - start]
-                np.matmul(soft_left[start:stop], soft_right, out=block)
-                for left, right in hard:
-                    # Masked assignment (copyto where=) is ~10x slower than these two plain ufuncs.
-                    np.matmul(left[start:stop], right, out=scratch)
-                    np.sqrt(scratch, out=scratch)
-                    np.minimum(block, scratch, out=block)
-                # float32 sums can stray by an ulp outside [0, 1]; NaN stays NaN.
-                np.clip(block, 0.0, 1.0, out=block)
+        for start in range(first, last, BLOCK_ROWS):
+            stop = min(last, start + BLOCK_ROWS)
+            evaluator.fill(result[start:stop], scratch_rows[: stop - start], slice(start, stop))
 
     # Two threads of one BLAS thread each: numpy releases the GIL in these products and passes, and
     # OpenBLAS's own threads spin more than they help on thin block products (3x the CPU on 2 cores).
@@ -388,6 +404,67 @@ def _evaluate(encoder: _Encoder) -> np.ndarray:
             with ThreadPoolExecutor(max_workers=2) as pool:
                 list(pool.map(lambda part: rows(*part), [(0, middle), (middle, n)]))
     return result
+
+
+class ScoreBlocks:
+    """score_matrix's scores without the matrix: any block of mentee rows on demand, so that a large cohort
+    (100,000 x 20,000 would be 8 GB of float32) is scored block by block and never held whole. Thread-safe:
+    `rows` and `take` write only into their own arrays. Call them under threadpool_limits(1) from threads."""
+
+    def __init__(
+        self,
+        mentees: list[Profile],
+        mentors: list[Profile],
+        criteria: list[Criterion],
+        *,
+        program_kind: str,
+        max_tz_gap_hours: int | None,
+        excluded: Iterable[tuple[int, int]] = frozenset(),
+        now: datetime | None = None,
+    ) -> None:
+        encoder = _Encoder(
+            mentees, mentors, criteria, program_kind=program_kind, max_tz_gap_hours=max_tz_gap_hours, now=now
+        )
+        self._evaluator = _Evaluator(encoder)
+        self.shape = self._evaluator.shape
+        cells_r, cells_c = _forbidden(mentees, mentors, excluded, symmetric=False)
+        order = np.argsort(cells_r, kind="stable")
+        self._cells_r, self._cells_c = cells_r[order], cells_c[order]
+
+    def reorder(self, columns: np.ndarray) -> ScoreBlocks:
+        """The same scores with the mentor columns in this order (a permutation)."""
+        columns = np.asarray(columns, np.int64)
+        view = copy.copy(self)
+        view._evaluator = copy.copy(self._evaluator)
+        view._evaluator.soft_right = np.ascontiguousarray(self._evaluator.soft_right[:, columns])
+        view._evaluator.hard = [(left, np.ascontiguousarray(right[:, columns])) for left, right in self._evaluator.hard]
+        position = np.empty_like(columns)
+        position[columns] = np.arange(columns.size)
+        view._cells_c = position[self._cells_c]
+        return view
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        """float32 (stop - start, mentors): the scores of mentees start..stop-1, NaN = forbidden."""
+        return self._block(slice(start, stop), stop - start, start)
+
+    def take(self, indices: np.ndarray) -> np.ndarray:
+        """float32 (len(indices), mentors): the scores of these mentees (sorted indices)."""
+        return self._block(np.asarray(indices, np.int64), len(indices), None)
+
+    def _block(self, rows: slice | np.ndarray, count: int, start: int | None) -> np.ndarray:
+        block = np.empty((count, self.shape[1]), np.float32)
+        if count == 0 or self.shape[1] == 0:
+            return block
+        self._evaluator.fill(block, np.empty_like(block), rows)
+        if start is not None:
+            low, high = np.searchsorted(self._cells_r, [start, start + count])
+            block[self._cells_r[low:high] - start, self._cells_c[low:high]] = np.nan
+        else:
+            indices = np.asarray(rows)
+            at = np.minimum(np.searchsorted(indices, self._cells_r), count - 1)
+            found = indices[at] == self._cells_r
+            block[at[found], self._cells_c[found]] = np.nan
+        return block
 
 
 def _same_employee(owners: np.ndarray, employees: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -410,12 +487,12 @@ def _people(profiles: list[Profile], *, with_self: bool) -> tuple[np.ndarray, np
     return np.repeat(np.arange(len(profiles)), counts), employees
 
 
-def _forbid_cells(
-    result: np.ndarray, rows: list[Profile], columns: list[Profile], excluded: Iterable[tuple[int, int]], *, symmetric
-) -> None:
-    """The sparse hard rules: same person, management chains (both ways), excluded pairs."""
+def _forbidden(
+    rows: list[Profile], columns: list[Profile], excluded: Iterable[tuple[int, int]], *, symmetric: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The cells of the sparse hard rules: same person, management chains (both ways), excluded pairs."""
     if not rows or not columns:
-        return
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     row_ids = np.fromiter((p.employee_id for p in rows), np.int64, len(rows))
     column_ids = np.fromiter((p.employee_id for p in columns), np.int64, len(columns))
     owners, employees = _people(rows, with_self=True)  # a row's own id or a manager equals the column
@@ -430,6 +507,14 @@ def _forbid_cells(
     if pairs:
         cells_r = np.concatenate([cells_r, [i for i, _ in pairs]]).astype(np.int64)
         cells_c = np.concatenate([cells_c, [j for _, j in pairs]]).astype(np.int64)
-    result[cells_r, cells_c] = np.nan
     if symmetric:
-        result[cells_c, cells_r] = np.nan
+        cells_r, cells_c = np.concatenate([cells_r, cells_c]), np.concatenate([cells_c, cells_r])
+    return cells_r.astype(np.int64), cells_c.astype(np.int64)
+
+
+def _forbid_cells(
+    result: np.ndarray, rows: list[Profile], columns: list[Profile], excluded: Iterable[tuple[int, int]], *, symmetric
+) -> None:
+    """The sparse hard rules: same person, management chains (both ways), excluded pairs."""
+    cells_r, cells_c = _forbidden(rows, columns, excluded, symmetric=symmetric)
+    result[cells_r, cells_c] = np.nan

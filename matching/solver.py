@@ -147,16 +147,15 @@ def _solve_dense(
     return list(zip(rows[keep].tolist(), columns[cols[keep]].tolist(), strict=True))
 
 
-class _Problem:
-    """The sparse flow problem: node ids 0..n-1 mentees, n..n+m-1 mentors, n+m the sink.
+class _Costs:
+    """The sparse flow problem's sizes and costs: node ids 0..n-1 mentees, n..n+m-1 mentors, n+m the sink.
 
     Pair weights, in score units: W = bonus + score (see the module docstring); as integers for the flow,
-    bonus_int + round(score x scale).
+    bonus_int + round(score x scale). `high`: the best score of the instance.
     """
 
-    def __init__(self, matrix: np.ndarray, capacity: np.ndarray, objective: str, high: float) -> None:
-        n, m = matrix.shape
-        self.matrix, self.capacity, self.n, self.m = matrix, capacity, n, m
+    def __init__(self, n: int, m: int, capacity: np.ndarray, objective: str, high: float) -> None:
+        self.capacity, self.n, self.m = capacity, n, m
         self.usable = capacity > 0
         self.participation = objective == "participation"
         nodes = n + m + 1
@@ -173,11 +172,19 @@ class _Problem:
         self.beta = self.bonus / self.scale  # the bonus in score units
         # The largest gap that still proves the most mentees matched (a third of what one more is worth).
         self.cardinality_slack = n * steps / self.scale if self.participation else np.inf
-        self.in_graph = np.zeros((n, m), dtype=bool)
 
     def weight(self, values: np.ndarray) -> np.ndarray:
         """Integer weight (negated cost) of pairs with these scores."""
         return np.rint(values.astype(np.float64) * self.scale).astype(np.int64) + self.bonus
+
+
+class _Problem(_Costs):
+    """The flow problem over a dense matrix, with the pairs already in the candidate graph."""
+
+    def __init__(self, matrix: np.ndarray, capacity: np.ndarray, objective: str, high: float) -> None:
+        super().__init__(matrix.shape[0], matrix.shape[1], capacity, objective, high)
+        self.matrix = matrix
+        self.in_graph = np.zeros(matrix.shape, dtype=bool)
 
     def add(self, rows: np.ndarray, cols: np.ndarray, graph: tuple[np.ndarray, np.ndarray] | None = None):
         """The candidate graph with these pairs added (each pair once)."""
@@ -357,7 +364,7 @@ def _column_thresholds(problem: _Problem) -> np.ndarray:
     return thresholds.astype(np.float32)
 
 
-def _min_cost_flow(problem: _Problem, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def _min_cost_flow(problem: _Costs, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Solve on the candidate pairs; return a bool mask over them: which pairs are matched.
 
     "score": every mentee may go to the sink unmatched at cost 0, the pairs cost -weight. "participation":
@@ -409,7 +416,7 @@ def _ranges(pointers: np.ndarray, nodes: np.ndarray) -> np.ndarray:
 
 
 def _prices(
-    problem: _Problem, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, matched: np.ndarray
+    problem: _Costs, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, matched: np.ndarray
 ) -> np.ndarray:
     """Mentor prices (LP duals, score units, >= 0; inf for mentors without places) of an optimal flow:
     price_j = d_sink - d_j, from shortest-path distances d in its residual graph from a virtual root joined

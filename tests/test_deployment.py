@@ -200,7 +200,11 @@ def test_compose_processes(compose):
     assert "migrate --noinput" in web
     assert "gunicorn mentorhub.wsgi:application" in web
     assert "celery -A mentorhub worker" in worker
-    assert "default,matching" in worker
+    assert "--queues=$${CELERY_QUEUES:-default}" in worker
+    # Matching runs: their own worker, one run at a time per host (issue 16).
+    matching = " ".join(services["worker-matching"]["command"])
+    assert "--queues=matching" in matching and "--concurrency=1" in matching
+    assert services["worker-matching"]["image"] == services["worker"]["image"]
     assert "celery -A mentorhub beat" in beat
     assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
     for name in ("postgres", "redis", "web", "worker"):

@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import circles, scoring, solver
+from .. import blocked, circles, scoring, solver
+from ..explanations import Explainer
 from ..profiles import Profile
 from .loading import Cohort
 from .pairs import SCORE_DIGITS, combine, rounded
@@ -19,6 +20,10 @@ HISTOGRAM_BINS = 10
 # Unmatched reasons are found by explaining the person with a sample of mentors: enough to name the rule
 # that rules them all out, cheap enough for thousands of unmatched people.
 REASON_SAMPLE = 24
+# A pair program larger than blocked.LARGE_COHORT_CELLS (mentees x mentors) is scored and solved block by
+# block, never as a matrix; it gets this long to prove its answer optimal, then keeps its best answer so far
+# with the measured gap (the run's figures and page say so).
+BLOCKED_BUDGET_SECONDS = 300.0
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Outcome:
     proposed: list[Proposed]
     unmatched: list[dict[str, Any]]  # {participant_id, code, reason}
     timings: dict[str, float] = field(default_factory=dict)
+    certificate: dict[str, Any] | None = None  # the blocked path's proof: total, upper, gap, proven, rounds
 
 
 class Engine:
@@ -60,6 +66,22 @@ class Engine:
         self._joined: dict[int, int] = {}  # re-match of circle members: facilitator index -> circle joined
         self.timings: dict[str, float] = {}
         self.scores: np.ndarray | None = None
+        # Large pair programs: the scores as blocks of rows, and the solved pairs' scores (no matrix).
+        self.source: scoring.ScoreBlocks | None = None
+        self._pair_scores: dict[tuple[int, int], float] = {}
+        self.certificate: dict[str, Any] | None = None
+        self.explainer = Explainer(
+            self.criteria,
+            program_kind=self.program.kind,
+            max_tz_gap_hours=self.program.max_time_zone_gap_hours,
+            excluded=self.excluded,
+        )
+
+    @property
+    def large(self) -> bool:
+        """Whether this cohort is scored and solved block by block (see BLOCKED_BUDGET_SECONDS)."""
+        cells = len(self.cohort.mentees) * len(self.cohort.mentors)
+        return not self.program.is_group and cells > blocked.LARGE_COHORT_CELLS
 
     @property
     def _matrix(self) -> np.ndarray:
@@ -69,8 +91,19 @@ class Engine:
 
     # --- Steps ---------------------------------------------------------------------------------------
 
-    def score(self) -> np.ndarray:
+    def score(self) -> np.ndarray | None:
         started = time.perf_counter()
+        if self.large:  # scored block by block while solving
+            self.source = scoring.ScoreBlocks(
+                self.cohort.mentees,
+                self.cohort.mentors,
+                self.criteria,
+                program_kind=self.program.kind,
+                max_tz_gap_hours=self.program.max_time_zone_gap_hours,
+                excluded=self.excluded,
+            )
+            self.timings["score_s"] = time.perf_counter() - started
+            return None
         self.scores = scoring.score_matrix(
             self.cohort.mentees,
             self.cohort.mentors,
@@ -85,22 +118,40 @@ class Engine:
     def solve(self, *, explain: bool = True) -> Outcome:
         """Pairs, or circles for a group program. Call score() first. Without `explain` (a what-if run, which
         writes no matches) pairs keep only their score."""
-        assert self.scores is not None, "score() first"
+        assert self.scores is not None or self.source is not None, "score() first"
         started = time.perf_counter()
         if self.program.is_group:
             groups = self._circles()
-        else:
-            pairs = (
-                solver.solve(self.scores, self.cohort.remaining, objective=self.objective) if self.scores.size else []
+        elif self.source is not None:
+            result = blocked.solve_blocked(
+                self.source, self.cohort.remaining, objective=self.objective, budget_seconds=BLOCKED_BUDGET_SECONDS
             )
+            self._pair_scores = dict(zip(result.pairs, result.scores, strict=True))
+            proof = result.certificate
+            self.certificate = {"engine": "blocked", "gap_percent": round(proof.gap * 100, 4), **proof.as_json()}
+            groups = [(j, [i]) for i, j in result.pairs]
+        else:
+            matrix = self._matrix
+            pairs = solver.solve(matrix, self.cohort.remaining, objective=self.objective) if matrix.size else []
             groups = [(j, [i]) for i, j in pairs]
         self.timings["solve_s"] = time.perf_counter() - started
         started = time.perf_counter()
         proposed = [self._proposed(j, members, explain=explain) for j, members in groups]
         matched = {i for _, members in groups for i in members}
-        unmatched = [self.unmatched_reason(i) for i in range(len(self.cohort.mentees)) if i not in matched]
+        unmatched = self._unmatched([i for i in range(len(self.cohort.mentees)) if i not in matched])
         self.timings["explain_s"] = time.perf_counter() - started
-        return Outcome(proposed=proposed, unmatched=unmatched, timings=self.timings)
+        return Outcome(proposed=proposed, unmatched=unmatched, timings=self.timings, certificate=self.certificate)
+
+    def _unmatched(self, indices: list[int]) -> list[dict[str, Any]]:
+        """Each unmatched mentee's reason; a large cohort's rows come from the score blocks, a block at a time."""
+        if self.source is None:
+            return [self.unmatched_reason(i) for i in indices]
+        found = []
+        for start in range(0, len(indices), blocked.BLOCK_ROWS):
+            chunk = indices[start : start + blocked.BLOCK_ROWS]
+            rows = self.source.take(np.asarray(chunk, np.int64))
+            found += [self.unmatched_reason(i, row) for i, row in zip(chunk, rows, strict=True)]
+        return found
 
     # --- Circles -------------------------------------------------------------------------------------
 
@@ -199,14 +250,7 @@ class Engine:
     # --- Results ------------------------------------------------------------------------------------
 
     def _explain(self, i: int, j: int):
-        return scoring.explain(
-            self.cohort.mentees[i],
-            self.cohort.mentors[j],
-            self.criteria,
-            program_kind=self.program.kind,
-            max_tz_gap_hours=self.program.max_time_zone_gap_hours,
-            excluded=self.excluded,
-        )
+        return self.explainer(self.cohort.mentees[i], self.cohort.mentors[j])
 
     def _proposed(self, j: int, members: list[int], *, explain: bool = True) -> Proposed:
         explanation: list[dict[str, Any]] = []
@@ -216,8 +260,10 @@ class Engine:
             else:
                 score = rounded(float(np.mean([self._matrix[i, j] for i in members])))
         else:
-            # A pair: the matrix has its score; the parts come biggest first and add up to it.
-            score = rounded(float(self._matrix[members[0], j]))
+            # A pair: the matrix (or the blocked solver) has its score; the parts come biggest first and add
+            # up to it.
+            pair = (members[0], j)
+            score = rounded(self._pair_scores[pair] if self.source is not None else float(self._matrix[pair]))
             if explain:
                 explanation = [
                     {"label": label, "contribution": round(value, SCORE_DIGITS)}
@@ -231,18 +277,20 @@ class Engine:
             match_id=self._joined.get(j),
         )
 
-    def unmatched_reason(self, i: int) -> dict[str, Any]:
-        """Why mentee i got nobody: every mentor ruled out (by which rule, mostly), or the allowed ones full."""
+    def unmatched_reason(self, i: int, row: np.ndarray | None = None) -> dict[str, Any]:
+        """Why mentee i got nobody: every mentor ruled out (by which rule, mostly), or the allowed ones full.
+        `row`: the mentee's scores, when there is no matrix."""
         mentee: Profile = self.cohort.mentees[i]
         result = {"participant_id": mentee.participant_id}
         lead_word = "facilitator" if self.program.is_group else "mentor"
         if not self.cohort.mentors:
             return {**result, "code": "no_mentors", "reason": f"No {lead_word}s are available in this program."}
-        row = (
-            self.scores[i]
-            if self.scores is not None and self.scores.size
-            else np.full(len(self.cohort.mentors), np.nan)
-        )
+        if row is None:
+            row = (
+                self.scores[i]
+                if self.scores is not None and self.scores.size
+                else np.full(len(self.cohort.mentors), np.nan)
+            )
         allowed = ~np.isnan(row)
         if not allowed.any():
             count = len(self.cohort.mentors)

@@ -375,7 +375,7 @@ def _figures(
         "histogram": compute.histogram(scores),
         "timings": {name: round(value, 3) for name, value in timings.items()},
         "duration_s": round(total, 3),
-    }
+    } | ({"certificate": outcome.certificate} if outcome.certificate else {})
 
 
 def _describe(exc: Exception) -> str:
