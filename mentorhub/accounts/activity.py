@@ -101,7 +101,7 @@ SENTENCES: dict[str, str] = {
     "match.set_mentee": "{actor} changed the mentee of match {id}",
     "match.accept": "{actor} accepted match {id}",
     "match.decline": "{actor} declined match {id}",
-    "session.confirm": "{actor} confirmed session {id} in Slack",
+    "session.attendance_confirm": "{actor} confirmed they will be at session {id}",
     "slack.install": "{actor} installed the Slack app in {target}",
     "slack.uninstall": "{actor} uninstalled the Slack app from {target}",
     "match.activate": "Match {id} started: everyone accepted",
@@ -139,7 +139,6 @@ SENTENCES: dict[str, str] = {
     "flash_booking.create": "{actor} booked a flash session ({target})",
     "flash_booking.cancel": "{actor} cancelled a flash booking ({target})",
     "flash_booking.rate": "{actor} rated a flash session",
-    "session.invitation_confirm": "{actor} confirmed a session invitation",
     "teams.update": "{actor} changed the Microsoft Teams app",
     "teams.link": "{target} linked their Microsoft Teams account",
 }
