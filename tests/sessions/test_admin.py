@@ -27,9 +27,9 @@ from sessions.models import (
 )
 from sessions.selectors.agreements import agreement_state
 from sessions.services.agreements import agreement_confirm, agreement_edit
-from sessions.services.confirmations import session_attendance_confirm
 from sessions.services.availability import AwayIn, WindowIn, availability_set
 from sessions.services.busy_feeds import busy_feed_save
+from sessions.services.confirmations import session_attendance_confirm
 from sessions.services.goals import goal_comment_add, goal_template_create
 from sessions.services.notifications import calendar_feed_get_or_create, notification_create, preferences_save
 from sessions.services.pairing_fit import pairing_fit_answer
