@@ -73,7 +73,9 @@ BUDGETS: dict[str, int] = {
     "/o/<org_slug>/": 13,
     "/o/<org_slug>/audit/": 11,
     "/o/<org_slug>/groups/<group_pk>/": 11,
-    "/o/<org_slug>/notifications/preferences/": 11,
+    # The links of higher apps' own notice settings (sessions/extensions.py, preference links): one query each,
+    # whether the organization has the Slack app ("My Slack messages").
+    "/o/<org_slug>/notifications/preferences/": 12,
     "/o/<org_slug>/programs/<program_pk>/": 11,
     "/o/<org_slug>/programs/<program_pk>/invite/": 11,
     "/o/<org_slug>/programs/<program_pk>/mentoring/": 12,  # + the pairing-fit concerns (one query)
