@@ -11,6 +11,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching.models import Match
 from mentorhub.accounts.extensions import Attention
@@ -29,7 +31,7 @@ def matches_at_risk(organization: Organization) -> list[Attention]:
     if not count:
         return []
     url = reverse("program-health", kwargs={"org_slug": organization.slug}) + "#at-risk"
-    return [Attention(count=count, text=f"match{'' if count == 1 else 'es'} at risk", url=url)]
+    return [Attention(count=count, text=ngettext("match at risk", "matches at risk", count), url=url)]
 
 
 def surveys_closing(organization: Organization) -> list[Attention]:
@@ -53,9 +55,12 @@ def surveys_closing(organization: Organization) -> list[Attention]:
     return [
         Attention(
             count=row["n"],
-            text=f"survey answer{'' if row['n'] == 1 else 's'} still owed in {row['program__name']}",
+            text=ngettext(
+                "survey answer still owed in %(program)s", "survey answers still owed in %(program)s", row["n"]
+            )
+            % {"program": row["program__name"]},
             url=reverse("program-surveys", kwargs={"org_slug": organization.slug, "program_pk": row["program_id"]}),
-            hint="the survey closes within 7 days",
+            hint=_("the survey closes within 7 days"),
         )
         for row in rows
     ]

@@ -14,13 +14,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.accounts.selectors import departments
 from mentorhub.tenancy import scoped
 from programs.models import Program
 
-from .demographics import ATTRIBUTES
+from .demographics import ATTRIBUTES, value_label
 from .models import SurveyQuestion
 from .reports.health import HealthFilters
 from .reports.impact import ROLES, ImpactFilters
@@ -28,7 +30,7 @@ from .reports.skills_gap import GapFilters
 from .services.survey_answers import MAX_TEXT, SCALES
 
 T = SurveyQuestion.Type
-PREFER_NOT_TO_SAY = "I prefer not to say"
+PREFER_NOT_TO_SAY = gettext_lazy("I prefer not to say")
 # The words under the numbers say what a scale means; the 0-10 question names only its two ends.
 # Every scale says what its two ends mean above the radios (each radio also carries its word).
 HINTS: dict[str, str] = {
@@ -58,19 +60,19 @@ class SurveyAnswerForm(forms.Form):
     def _field(question: SurveyQuestion) -> forms.Field:
         if question.type == T.TEXT:
             return forms.CharField(
-                label=question.prompt,
+                label=question.shown_prompt,
                 required=question.required,
                 max_length=MAX_TEXT,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 error_messages={
-                    "required": "Write an answer to this question.",
-                    "max_length": f"Keep it under {MAX_TEXT} characters (it has %(show_value)d).",
+                    "required": _("Write an answer to this question."),
+                    "max_length": _("Keep it under %(limit_value)d characters (it has %(show_value)d)."),
                 },
             )
         scale = SCALES[question.type]
         choices = [(value, word) for value, word in zip(range(scale.low, scale.high + 1), scale.labels, strict=True)]
         return forms.TypedChoiceField(
-            label=question.prompt,
+            label=question.shown_prompt,
             required=question.required,
             choices=choices,
             coerce=int,
@@ -107,10 +109,10 @@ class AboutMeForm(forms.Form):
             self.fields[attribute.code] = forms.ChoiceField(
                 label=attribute.question,
                 required=False,
-                choices=[*((value, value) for value in attribute.values), ("", PREFER_NOT_TO_SAY)],
+                choices=[*((value, value_label(value)) for value in attribute.values), ("", PREFER_NOT_TO_SAY)],
                 widget=forms.RadioSelect,
                 initial=current.get(attribute.code, ""),
-                error_messages={"invalid_choice": "Choose one of the answers offered, or “I prefer not to say”."},
+                error_messages={"invalid_choice": _("Choose one of the answers offered, or “I prefer not to say”.")},
             )
 
     def answers(self) -> dict[str, str | None]:
@@ -122,29 +124,40 @@ class AboutMeForm(forms.Form):
 
 class SurveyQuestionForm(forms.Form):
     prompt = forms.CharField(
-        label="Question",
+        label=gettext_lazy("Question"),
         max_length=300,
-        help_text="Asked after the standard questions, e.g. “Did the program's kick-off help you get started?”",
-        error_messages={"required": "Write the question.", "max_length": "Keep the question under 300 characters."},
+        help_text=gettext_lazy(
+            "Asked after the standard questions, e.g. “Did the program's kick-off help you get started?”"
+        ),
+        error_messages={
+            "required": gettext_lazy("Write the question."),
+            "max_length": gettext_lazy("Keep the question under 300 characters."),
+        },
     )
     type = forms.ChoiceField(
-        label="Answer type",
+        label=gettext_lazy("Answer type"),
         choices=T.choices,
         initial=T.SCALE,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how people answer."},
+        error_messages={"required": gettext_lazy("Choose how people answer.")},
     )
     required = forms.BooleanField(
-        label="People must answer it",
+        label=gettext_lazy("People must answer it"),
         required=False,
-        help_text="Leave it optional unless you really need every answer: a short survey gets more answers.",
+        help_text=gettext_lazy(
+            "Leave it optional unless you really need every answer: a short survey gets more answers."
+        ),
     )
 
 
 # --- The dashboards' filters ---------------------------------------------------------------------------
 
 
-ROLE_LABELS = {"all": "Mentors and mentees", "mentee": "Mentees", "mentor": "Mentors"}
+ROLE_LABELS = {
+    "all": gettext_lazy("Mentors and mentees"),
+    "mentee": gettext_lazy("Mentees"),
+    "mentor": gettext_lazy("Mentors"),
+}
 
 
 def program_choices(organization: Organization) -> list[tuple[str, str]]:
@@ -176,13 +189,13 @@ class _FilterForm(forms.Form):
 
 
 class HealthFilterForm(_FilterForm):
-    program = forms.ChoiceField(label="Program", required=False)
-    department = forms.ChoiceField(label="Department", required=False)
+    program = forms.ChoiceField(label=gettext_lazy("Program"), required=False)
+    department = forms.ChoiceField(label=gettext_lazy("Department"), required=False)
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, data: Mapping[str, Any] | None, *, organization: Organization) -> None:
@@ -201,12 +214,14 @@ class HealthFilterForm(_FilterForm):
         if not since and not until:
             return data
         if not (since and until):
-            self.add_error("until" if since else "since", "Give both the start and the end of the period.")
+            self.add_error("until" if since else "since", _("Give both the start and the end of the period."))
         elif not _whole_quarter_or_year(since, until):
             self.add_error(
                 "since",
-                "Choose one calendar quarter (e.g. 1 Apr to 30 Jun) or one calendar year (1 Jan to 31 Dec): "
-                "other periods could be compared with each other to single out a few people.",
+                _(
+                    "Choose one calendar quarter (e.g. 1 Apr to 30 Jun) or one calendar year (1 Jan to 31 Dec): "
+                    "other periods could be compared with each other to single out a few people."
+                ),
             )
         return data
 
@@ -233,9 +248,9 @@ class HealthFilterForm(_FilterForm):
 
 
 class ImpactFilterForm(_FilterForm):
-    program = forms.ChoiceField(label="Program", required=False)
+    program = forms.ChoiceField(label=gettext_lazy("Program"), required=False)
     role = forms.ChoiceField(
-        label="Taking part as", required=False, choices=[(role, ROLE_LABELS[role]) for role in ROLES]
+        label=gettext_lazy("Taking part as"), required=False, choices=[(role, ROLE_LABELS[role]) for role in ROLES]
     )
 
     def filters(self) -> ImpactFilters:
@@ -268,8 +283,8 @@ def filter_errors(form: forms.Form) -> dict[str, list[str]]:
 class SkillsGapFilterForm(forms.Form):
     """The skills-gap map's filters: one department and / or one location of the roster (or all)."""
 
-    department = forms.ChoiceField(label="Department", required=False)
-    location = forms.ChoiceField(label="Location", required=False)
+    department = forms.ChoiceField(label=gettext_lazy("Department"), required=False)
+    location = forms.ChoiceField(label=gettext_lazy("Location"), required=False)
 
     def __init__(self, data: Mapping[str, Any] | None, *, organization: Organization) -> None:
         super().__init__(data)

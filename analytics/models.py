@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from matching.models import Match
 from mentorhub.accounts.models import Employee, Organization
@@ -24,8 +25,8 @@ class Survey(models.Model):
     """A program's survey of one kind, with its questions (standard ones first, then the admin's)."""
 
     class Kind(models.TextChoices):
-        CHECKIN = "checkin", "Check-in (every 30 days of a match)"
-        CLOSING = "closing", "Closing survey (when a match ends)"
+        CHECKIN = "checkin", gettext_lazy("Check-in (every 30 days of a match)")
+        CLOSING = "closing", gettext_lazy("Closing survey (when a match ends)")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="surveys")
@@ -42,10 +43,10 @@ class Survey(models.Model):
 
 class SurveyQuestion(models.Model):
     class Type(models.TextChoices):
-        SCALE = "scale", "1 (poor) to 5 (great)"
-        AGREE = "agree", "Strongly disagree to strongly agree (1-5)"
-        NPS = "nps", "0 to 10 (how likely to recommend)"
-        TEXT = "text", "Free text"
+        SCALE = "scale", gettext_lazy("1 (poor) to 5 (great)")
+        AGREE = "agree", gettext_lazy("Strongly disagree to strongly agree (1-5)")
+        NPS = "nps", gettext_lazy("0 to 10 (how likely to recommend)")
+        TEXT = "text", gettext_lazy("Free text")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
@@ -73,22 +74,30 @@ class SurveyQuestion(models.Model):
     def is_standard(self) -> bool:
         return bool(self.code)
 
+    @property
+    def shown_prompt(self) -> str:
+        """The prompt in the reader's language: a standard question's is ours (stored in English, translated
+        here); an HR admin's own question stays in their words."""
+        return gettext(self.prompt) if self.code and self.prompt else self.prompt
+
 
 class SurveyAssignment(models.Model):
     """One person asked to answer a survey once about one match: check-in number `round` (1, 2, ...) or
     the closing survey (round 0). The answer is a SurveyResponse; this row says whether one came."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ANSWERED = "answered", "Answered"
-        EXPIRED = "expired", "Expired"
+        OPEN = "open", gettext_lazy("Open")
+        ANSWERED = "answered", gettext_lazy("Answered")
+        EXPIRED = "expired", gettext_lazy("Expired")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="assignments")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="+")
     respondent = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
-    round = models.PositiveSmallIntegerField(default=0, help_text="Check-in number; 0 for the closing survey.")
+    round = models.PositiveSmallIntegerField(
+        default=0, help_text=gettext_lazy("Check-in number; 0 for the closing survey.")
+    )
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -163,7 +172,9 @@ class MatchFact(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=12)
-    department = models.CharField(max_length=120, blank=True, help_text="The mentee's (a circle's facilitator's).")
+    department = models.CharField(
+        max_length=120, blank=True, help_text=gettext_lazy("The mentee's (a circle's facilitator's).")
+    )
     proposed_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -176,7 +187,7 @@ class MatchFact(models.Model):
     checkins_answered = models.PositiveIntegerField(default=0)
     checkin_score_sum = models.PositiveIntegerField(default=0)
     last_checkin_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    ratings = models.PositiveIntegerField(default=0, help_text="Session ratings given (1-5).")
+    ratings = models.PositiveIntegerField(default=0, help_text=gettext_lazy("Session ratings given (1-5)."))
     rating_sum = models.PositiveIntegerField(default=0)
     # Who answered / rated (employee ids): an average is shown only over enough distinct people, however many
     # answers one person gave.
@@ -208,7 +219,9 @@ class ParticipantFact(models.Model):
     role = models.CharField(max_length=10)
     department = models.CharField(max_length=120)
     enrolled_at = models.DateTimeField()
-    matched_at = models.DateTimeField(null=True, blank=True, help_text="Start of their first active match.")
+    matched_at = models.DateTimeField(
+        null=True, blank=True, help_text=gettext_lazy("Start of their first active match.")
+    )
     first_session_at = models.DateTimeField(null=True, blank=True)
     active_at_90_days = models.BooleanField(default=False)
     completed = models.BooleanField(default=False)
@@ -238,11 +251,13 @@ class ProgramDay(models.Model):
     enrolled = models.PositiveIntegerField(default=0)
     matched_participants = models.PositiveIntegerField(default=0)
     active_matches = models.PositiveIntegerField(default=0)
-    sessions_held = models.PositiveIntegerField(default=0, help_text="Held on this day.")
-    checkins_answered = models.PositiveIntegerField(default=0, help_text="Answered on this day.")
+    sessions_held = models.PositiveIntegerField(default=0, help_text=gettext_lazy("Held on this day."))
+    checkins_answered = models.PositiveIntegerField(default=0, help_text=gettext_lazy("Answered on this day."))
     checkin_score_sum = models.PositiveIntegerField(default=0)
-    checkin_respondents = models.JSONField(default=list, blank=True, help_text="Who answered them (employee ids).")
-    goals_done = models.PositiveIntegerField(default=0, help_text="Done on this day.")
+    checkin_respondents = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("Who answered them (employee ids).")
+    )
+    goals_done = models.PositiveIntegerField(default=0, help_text=gettext_lazy("Done on this day."))
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -260,10 +275,10 @@ class RollupRun(models.Model):
     """One recompute of an organization's roll-ups (nightly, or asked for by an admin), with progress."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        DONE = "done", gettext_lazy("Done")
+        FAILED = "failed", gettext_lazy("Failed")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -6,6 +6,12 @@ may add questions of their own after these; the standard ones cannot be removed 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_noop
+
+if TYPE_CHECKING:
+    pass
 
 CHECKIN = "checkin"
 CLOSING = "closing"
@@ -16,44 +22,53 @@ AGREE_FROM = 4
 @dataclass(frozen=True)
 class StandardQuestion:
     code: str
-    prompt: str
+    prompt: str  # stored as it is (English) in each survey: shown through gettext (SurveyQuestion.shown_prompt)
     type: str  # SurveyQuestion.Type value
     required: bool = True
-    report_label: str = ""  # how the impact report names the outcome
+    report_label: str = ""  # marked for translation, translated where shown  # how the impact report names the outcome
 
 
 STANDARD = {
     CHECKIN: [
-        StandardQuestion("going_well", "How is your mentoring going?", "scale"),
-        StandardQuestion("checkin_comment", "Anything you would like to add? (optional)", "text", required=False),
+        StandardQuestion("going_well", gettext_noop("How is your mentoring going?"), "scale"),
+        StandardQuestion(
+            "checkin_comment", gettext_noop("Anything you would like to add? (optional)"), "text", required=False
+        ),
     ],
     CLOSING: [
         StandardQuestion(
             "competency",
-            "My competencies improved through this mentoring.",
+            gettext_noop("My competencies improved through this mentoring."),
             "agree",
-            report_label="Competencies improved",
+            report_label=gettext_noop("Competencies improved"),
         ),
         StandardQuestion(
             "relationship",
-            "I built a positive relationship through this mentoring.",
+            gettext_noop("I built a positive relationship through this mentoring."),
             "agree",
-            report_label="Built a positive relationship",
+            report_label=gettext_noop("Built a positive relationship"),
         ),
-        StandardQuestion("confidence", "I feel more confident.", "agree", report_label="Feel more confident"),
+        StandardQuestion(
+            "confidence",
+            gettext_noop("I feel more confident."),
+            "agree",
+            report_label=gettext_noop("Feel more confident"),
+        ),
         StandardQuestion(
             "stay",
-            "Taking part makes me more likely to stay with the organization.",
+            gettext_noop("Taking part makes me more likely to stay with the organization."),
             "agree",
-            report_label="More likely to stay",
+            report_label=gettext_noop("More likely to stay"),
         ),
         StandardQuestion(
             "recommend",
-            "How likely are you to recommend this program to a colleague?",
+            gettext_noop("How likely are you to recommend this program to a colleague?"),
             "nps",
-            report_label="Would recommend (NPS)",
+            report_label=gettext_noop("Would recommend (NPS)"),
         ),
-        StandardQuestion("closing_comment", "What would you tell the program team? (optional)", "text", required=False),
+        StandardQuestion(
+            "closing_comment", gettext_noop("What would you tell the program team? (optional)"), "text", required=False
+        ),
     ],
 }
 CHECKIN_SCORE = "going_well"

@@ -4,6 +4,8 @@ only, never another person's and never free text: the record is what they may sh
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import scoped
 from programs.models import SkillRating
@@ -31,4 +33,4 @@ def skills_record_section(organization: Organization, employee: Employee) -> lis
     if not rows:
         return []
     intro = "Your own ratings, 1 = beginner to 5 = expert, when you enrolled and at the close."
-    return [RecordSection(title="Skills self-ratings", rows=tuple(rows), intro=intro)]
+    return [RecordSection(title=_("Skills self-ratings"), rows=tuple(rows), intro=intro)]

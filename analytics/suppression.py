@@ -25,6 +25,9 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 PRIMARY = "primary"
 COMPLEMENTARY = "complementary"
 
@@ -44,9 +47,9 @@ class Figure:
 
     def text(self, fmt: str = "{}") -> str:
         if self.hidden == PRIMARY:
-            return f"fewer than {self.k}"
+            return _("fewer than %(k)s") % {"k": self.k}
         if self.hidden:
-            return "hidden (it would reveal a smaller group)"
+            return _("hidden (it would reveal a smaller group)")
         return fmt.format(self.value)
 
     def as_json(self) -> dict[str, Any]:
@@ -134,3 +137,46 @@ def filtered_view_allowed(filtered_n: int, whole_n: int, k: int) -> bool:
     """Rule 4: may a subset of `filtered_n` people be shown beside its whole of `whole_n`?"""
     left_out = whole_n - filtered_n
     return filtered_n >= k and (left_out == 0 or left_out >= k)
+
+
+class Sentence(str):
+    """A sentence a report keeps (why a selection is refused, a note): reports are cached for readers of every
+    language, so the report holds the English text (what code, tests and the API's JSON see) with its message
+    and values, and str() gives it in the reader's language, as templates render it."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, **params: Any) -> Sentence:
+        sentence = super().__new__(cls, msgid % params if params else msgid)
+        sentence.msgid = msgid
+        sentence.params = params
+        return sentence
+
+    def __str__(self) -> str:
+        text = _(self.msgid)
+        return text % self.params if self.params else text
+
+    def __reduce__(self) -> tuple[Any, ...]:  # the cache pickles reports
+        return (_sentence, (self.msgid, self.params))
+
+
+def _sentence(msgid: str, params: dict[str, Any]) -> Sentence:
+    return Sentence(msgid, **params)
+
+
+# Why a selection is not shown on its own, by what it is (the reports' refusals).
+TOO_SMALL = {
+    "program": gettext_noop(
+        "This program is too small to be shown on its own: beside the other programs' figures it would reveal a "
+        "group smaller than %(k)s. Choose a wider selection."
+    ),
+    "department": gettext_noop(
+        "This department is too small to be shown on its own: beside the other departments' figures it would "
+        "reveal a group smaller than %(k)s. Choose a wider selection."
+    ),
+    "period": gettext_noop(
+        "This period is too small to be shown on its own: beside the other periods' figures it would reveal a "
+        "group smaller than %(k)s. Choose a wider selection."
+    ),
+}

@@ -9,11 +9,14 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mentorhub.accounts.models import Employee, Organization
 from sessions.extensions import Todo
@@ -26,22 +29,55 @@ from .selectors import names, open_assignments_due, other_match_members
 from .services.survey_answers import survey_assignment_state
 from .survey_schedule import assignment_expires_at, round_of_slot
 
-NUMBERS = ("No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# How many questions ("Two questions") and how many minutes ("one minute"): two lists, as some languages give
+# the two words different genders.
+NUMBERS: tuple[StrOrPromise, ...] = (
+    "No",  # untranslated: a survey always has a question
+    gettext_lazy("One"),
+    gettext_lazy("Two"),
+    gettext_lazy("Three"),
+    gettext_lazy("Four"),
+    gettext_lazy("Five"),
+    gettext_lazy("Six"),
+    gettext_lazy("Seven"),
+    gettext_lazy("Eight"),
+    gettext_lazy("Nine"),
+    gettext_lazy("Ten"),
+)
+MINUTE_NUMBERS: tuple[StrOrPromise, ...] = (
+    "no",  # untranslated: a survey always takes a minute at least
+    gettext_lazy("one"),
+    gettext_lazy("two"),
+    gettext_lazy("three"),
+    gettext_lazy("four"),
+    gettext_lazy("five"),
+    gettext_lazy("six"),
+    gettext_lazy("seven"),
+    gettext_lazy("eight"),
+    gettext_lazy("nine"),
+    gettext_lazy("ten"),
+)
 
 
 def effort(questions: int) -> str:
     """“Two questions, one minute.”: how long a survey takes, about three questions a minute."""
-    count = NUMBERS[questions] if questions < len(NUMBERS) else str(questions)
+    count = str(NUMBERS[questions]) if questions < len(NUMBERS) else str(questions)
     minutes = max(1, math.ceil(questions / 3))
-    duration = NUMBERS[minutes].lower() if minutes < len(NUMBERS) else str(minutes)
-    return f"{count} question{'' if questions == 1 else 's'}, {duration} minute{'' if minutes == 1 else 's'}."
+    duration = str(MINUTE_NUMBERS[minutes]) if minutes < len(MINUTE_NUMBERS) else str(minutes)
+    return _("%(questions)s, %(minutes)s.") % {
+        "questions": ngettext("%(count)s question", "%(count)s questions", questions) % {"count": count},
+        "minutes": ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": duration},
+    }
 
 
 def confidentiality(min_group_size: int) -> str:
-    return (
-        f"Your answers are confidential: HR and stakeholders only see totals over at least {min_group_size} people "
+    return _(
+        "Your answers are confidential: HR and stakeholders only see totals over at least %(count)s people "
         "(a very low check-in only tells HR that the match may need attention, never the answer)."
-    )
+    ) % {"count": min_group_size}
 
 
 def answer_path(organization_slug: str, assignment_id: int) -> str:
@@ -76,24 +112,33 @@ def render_survey_reminder(reminder: Reminder, context: Context) -> Message | Sk
     if state != "open":
         return Skip("The survey has closed.")
     others = [person for person in context.members.get(reminder.match_id, []) if person.pk != recipient.pk]
-    with_whom = names(others) or "your match"
+    with_whom = names(others) or _("your match")
     organization = reminder.organization
     path = answer_path(context.slugs[reminder.organization_id], assignment.pk)
     note = confidentiality(organization.min_group_size)
     closes = date_format(assignment_expires_at(assignment).astimezone(zone_or_utc(recipient.time_zone)), "j F Y")
     if round_:
-        question = f"How is your mentoring with {with_whom} going?"
+        question = _("How is your mentoring with %(with_whom)s going?") % {"with_whom": with_whom}
         return Message(
             subject=question,
-            body=f"{question} {effort(assignment.questions)}\n\n{note}\n\nThe check-in is open until {closes}.",
+            body=_("%(question)s %(effort)s\n\n%(note)s\n\nThe check-in is open until %(closes)s.")
+            % {"question": question, "effort": effort(assignment.questions), "note": note, "closes": closes},
             path=path,
         )
     program = assignment.program.name
     return Message(
-        subject=f"Your mentoring with {with_whom} has ended: how was it?",
-        body=f"Your mentoring with {with_whom} in {program} has ended. Tell the program team what it gave you: "
-        f"{effort(assignment.questions).lower()}\n\n{note}\n\n"
-        f"The survey is open until {closes}.",
+        subject=_("Your mentoring with %(with_whom)s has ended: how was it?") % {"with_whom": with_whom},
+        body=_(
+            "Your mentoring with %(with_whom)s in %(program)s has ended. Tell the program team what it gave you: "
+            "%(effort)s\n\n%(note)s\n\nThe survey is open until %(closes)s."
+        )
+        % {
+            "with_whom": with_whom,
+            "program": program,
+            "effort": effort(assignment.questions).lower(),
+            "note": note,
+            "closes": closes,
+        },
         path=path,
     )
 
@@ -105,14 +150,17 @@ def survey_todos(organization: Organization, employee: Employee) -> list[Todo]:
     for assignment in open_assignments_due(organization=organization, employee=employee, now=now):
         closes = date_format(timezone.localtime(assignment_expires_at(assignment)), "j M")
         if assignment.round:
-            text = f"Answer the check-in about your match with {names(other_match_members(assignment)) or 'your match'}"
+            text = _("Answer the check-in about your match with %(names)s") % {
+                "names": names(other_match_members(assignment)) or _("your match")
+            }
         else:
-            text = f"Answer the closing survey of your match in {assignment.program.name}"
+            text = _("Answer the closing survey of your match in %(program)s") % {"program": assignment.program.name}
         todos.append(
             Todo(
                 text=text,
                 url=answer_path(organization.slug, assignment.pk),
-                hint=f"due {date_format(timezone.localtime(assignment.due_at), 'j M')}, open until {closes}",
+                hint=_("due %(due)s, open until %(closes)s")
+                % {"due": date_format(timezone.localtime(assignment.due_at), "j M"), "closes": closes},
             )
         )
     return todos

@@ -21,6 +21,7 @@ import dns.resolver
 import idna
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 CHALLENGE_PREFIX = "_mentorhub-challenge."
 CHALLENGE_VALUE_PREFIX = "mentorhub-domain-verification="
@@ -79,11 +80,11 @@ def domain_normalize(value: str) -> str:
     text = text.rsplit("@", 1)[-1]  # "@example.com" or a whole address
     text = text.split(":", 1)[0].rstrip(".")  # a port, the root's dot
     if not text:
-        raise ValidationError("Enter an email domain, such as example.com.")
+        raise ValidationError(gettext("Enter an email domain, such as example.com."))
     try:
         ascii_form = idna.encode(text, uts46=True).decode("ascii")
     except idna.IDNAError:
-        raise ValidationError(f"“{value.strip()}” is not a valid domain name.") from None
+        raise ValidationError(gettext("“%(name)s” is not a valid domain name.") % {"name": value.strip()}) from None
     labels = ascii_form.split(".")
     if (
         len(ascii_form) > 253
@@ -91,11 +92,16 @@ def domain_normalize(value: str) -> str:
         or not all(_LABEL.match(label) for label in labels)
         or labels[-1].isdigit()
     ):
-        raise ValidationError(f"“{value.strip()}” is not a valid domain name; enter one such as example.com.")
+        raise ValidationError(
+            gettext("“%(name)s” is not a valid domain name; enter one such as example.com.") % {"name": value.strip()}
+        )
     if any(ascii_form == public or ascii_form.endswith("." + public) for public in PUBLIC_MAIL_DOMAINS):
         raise ValidationError(
-            f"{ascii_form} is a public email service: its addresses belong to individuals, not to your "
-            "organization, so it cannot be claimed. Claim your organization's own domain instead."
+            gettext(
+                "%(domain)s is a public email service: its addresses belong to individuals, not to your "
+                "organization, so it cannot be claimed. Claim your organization's own domain instead."
+            )
+            % {"domain": ascii_form}
         )
     return ascii_form
 
@@ -165,28 +171,48 @@ def domain_txt_verify(domain: str, token: str) -> None:
     (no such record, other values, no answer in time) otherwise."""
     name = challenge_name(domain)
     expected = challenge_value(token)
-    publish = f"Publish a TXT record named {name} with the value {expected}, then press Verify again."
+    publish = gettext("Publish a TXT record named %(name)s with the value %(value)s, then press Verify again.") % {
+        "name": name,
+        "value": expected,
+    }
     try:
         resolver = _resolver(getattr(settings, "SSO_DNS_NAMESERVERS", None))
         answer = resolver.resolve(name, "TXT", search=False)
     except dns.resolver.NXDOMAIN:
         raise ValidationError(
-            f"No DNS record named {name} exists yet. {publish} DNS changes can take a few minutes to appear."
+            gettext(
+                "No DNS record named %(name)s exists yet. %(publish)s DNS changes can take a few minutes to appear."
+            )
+            % {"name": name, "publish": publish}
         ) from None
     except dns.resolver.NoAnswer:
-        raise ValidationError(f"{name} has no TXT record. {publish}") from None
+        raise ValidationError(
+            gettext("%(name)s has no TXT record. %(publish)s") % {"name": name, "publish": publish}
+        ) from None
     except dns.exception.Timeout:
         raise ValidationError(
-            f"The DNS servers did not answer in {_timeout():g} seconds when looking up {name}. Try again in a moment."
+            gettext(
+                "The DNS servers did not answer in %(seconds)s seconds when looking up %(name)s. Try again in a moment."
+            )
+            % {"seconds": f"{_timeout():g}", "name": name}
         ) from None
     except dns.resolver.NoNameservers:
         raise ValidationError(
-            f"The DNS servers could not look up {name} (they answered with an error). Check the domain's DNS "
-            "setup, then try again."
+            gettext(
+                "The DNS servers could not look up %(name)s (they answered with an error). Check the domain's DNS "
+                "setup, then try again."
+            )
+            % {"name": name}
         ) from None
     except (dns.exception.DNSException, ValueError, OSError) as error:
-        raise ValidationError(f"{name} could not be looked up ({type(error).__name__}). Try again later.") from None
+        raise ValidationError(
+            gettext("%(name)s could not be looked up (%(error)s). Try again later.")
+            % {"name": name, "error": type(error).__name__}
+        ) from None
     values = _txt_values(answer)
     if expected not in values:
         found = ", ".join(f"“{value[:80]}”" for value in values[:3])
-        raise ValidationError(f"The TXT record {name} does not hold the expected value (found {found}). {publish}")
+        raise ValidationError(
+            gettext("The TXT record %(name)s does not hold the expected value (found %(found)s). %(publish)s")
+            % {"name": name, "found": found, "publish": publish}
+        )

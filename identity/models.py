@@ -12,6 +12,7 @@ import secrets
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy
 
 from mentorhub.accounts.models import Employee, Organization, User
 
@@ -29,9 +30,11 @@ class SsoConnection(models.Model):
 
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="sso_connection")
     protocol = models.CharField(max_length=8, choices=Protocol.choices, default=Protocol.OIDC)
-    enabled = models.BooleanField(default=False, help_text="Off: nobody is sent to the identity provider.")
+    enabled = models.BooleanField(
+        default=False, help_text=gettext_lazy("Off: nobody is sent to the identity provider.")
+    )
     # OpenID Connect
-    oidc_issuer = models.URLField(blank=True, help_text="The issuer URL; its discovery document is read.")
+    oidc_issuer = models.URLField(blank=True, help_text=gettext_lazy("The issuer URL; its discovery document is read."))
     oidc_client_id = models.CharField(max_length=255, blank=True)
     oidc_client_secret_encrypted = models.TextField(blank=True)
     oidc_scopes = models.CharField(max_length=255, default="openid email profile")
@@ -46,10 +49,13 @@ class SsoConnection(models.Model):
     # Policy
     require_sso = models.BooleanField(
         default=False,
-        help_text="Members with a claimed email domain must sign in with SSO (admins keep a password + TOTP).",
+        help_text=gettext_lazy(
+            "Members with a claimed email domain must sign in with SSO (admins keep a password + TOTP)."
+        ),
     )
     create_on_first_sign_in = models.BooleanField(
-        default=True, help_text="Create the sign-in of a roster person the first time they arrive through SSO."
+        default=True,
+        help_text=gettext_lazy("Create the sign-in of a roster person the first time they arrive through SSO."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -115,10 +121,10 @@ class SsoSignInAttempt(models.Model):
     """One SSO sign-in (or connection test): who, what came back, and why it was refused if it was."""
 
     class Outcome(models.TextChoices):
-        SIGNED_IN = "signed_in", "Signed in"
-        REFUSED = "refused", "Refused"
-        TEST_PASSED = "test_passed", "Test passed"
-        TEST_FAILED = "test_failed", "Test failed"
+        SIGNED_IN = "signed_in", gettext_lazy("Signed in")
+        REFUSED = "refused", gettext_lazy("Refused")
+        TEST_PASSED = "test_passed", gettext_lazy("Test passed")
+        TEST_FAILED = "test_failed", gettext_lazy("Test failed")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     protocol = models.CharField(max_length=8, choices=SsoConnection.Protocol.choices)

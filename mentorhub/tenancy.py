@@ -21,6 +21,8 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone as dj_timezone
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -30,6 +32,7 @@ from mentorhub.db.tenant_scope import activate_organization, all_organizations
 from mentorhub.web.schema import is_schema_generation
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
     from rest_framework.permissions import _PermissionClass
 
     from mentorhub.accounts.models import Employee, Membership, Organization, User
@@ -116,7 +119,7 @@ def employee_or_none(request: OrgRequest | OrgApiRequest) -> Employee | None:
     return request.membership.employee
 
 
-def employee_or_404(request: OrgRequest | OrgApiRequest, message: str = "Not found.") -> Employee:
+def employee_or_404(request: OrgRequest | OrgApiRequest, message: StrOrPromise = "Not found.") -> Employee:
     """The signed-in person's roster entry. Without one, nothing (match, session, goal, survey, enrollment) is
     theirs: 404, the answer the scoped selectors give anyone whose object it is not."""
     employee = request.membership.employee
@@ -125,7 +128,7 @@ def employee_or_404(request: OrgRequest | OrgApiRequest, message: str = "Not fou
     return employee
 
 
-NOT_ON_ROSTER = "Your account is not linked to a roster entry; ask your HR admin."
+NOT_ON_ROSTER = gettext_lazy("Your account is not linked to a roster entry; ask your HR admin.")
 
 
 def employee_or_refusal(request: OrgRequest | OrgApiRequest) -> Employee:
@@ -166,7 +169,7 @@ def org_view(roles: Iterable[str] | None = None) -> Callable:
             # For the organization switcher (accounts.context_processors.tenancy): no second query for it.
             request.user_memberships = memberships  # type: ignore[attr-defined]
             if allowed is not None and membership.role not in allowed:
-                raise PermissionDenied("Your role in this organization does not allow this page.")
+                raise PermissionDenied(_("Your role in this organization does not allow this page."))
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -207,7 +210,7 @@ class OrgRolePermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return membership.role in view.read_roles
         if isinstance(request.auth, ApiToken) and not request.auth.has_scope(TokenScope.WRITE):
-            raise exceptions.PermissionDenied("This token may only read: it lacks the write scope.")
+            raise exceptions.PermissionDenied(_("This token may only read: it lacks the write scope."))
         return membership.role in view.write_roles
 
 

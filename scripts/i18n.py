@@ -132,7 +132,7 @@ def extract(areas: list[str], locale: Path = LOCALE, quiet: bool = False) -> Non
             command += ["--add-location=file", "-e", "html,txt,py", "--no-wrap"]
             for language in LANGUAGES:
                 command += ["-l", language]
-            subprocess.run(command, cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(command, cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own command
             for language in LANGUAGES:
                 produced = tree / "locale" / language / "LC_MESSAGES" / "django.po"
                 if not produced.exists():  # no string in this area yet
@@ -220,7 +220,8 @@ def apply(area: str, source: Path) -> None:
                 entry.msgstr = translation if isinstance(translation, str) else translation[0]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
+            # msgmerge's record of what a fuzzy entry was matched from ("#| msgid ..."): gone with the fuzziness
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
             filled += 1
         po.save()
         print(f"{area}/{language}: {filled} entries filled")
@@ -239,13 +240,54 @@ def compile_areas(areas: list[str]) -> None:
 # --- lint: text outside translation calls ----------------------------------------------------------------------
 
 # Words that are the same in every language we write (names of things, units, formats).
-NOT_WORDS = {
-    "MentorHub", "CSV", "API", "PDF", "ID", "IDs", "SSO", "SCIM", "OIDC", "SAML", "URL", "UTC", "HTTP", "HTTPS",
-    "iCal", "ICS", "JSON", "Slack", "Teams", "Microsoft", "Google", "Outlook", "Zoom", "Jitsi", "OpenID", "Connect",
-    "HR", "DEI", "IdP", "SP", "XML", "TOTP", "vs", "OK", "am", "pm", "px", "Chart.js", "htmx", "Webhooks", "webhook",
-}
+NOT_WORDS = frozenset(
+    [
+        "MentorHub",
+        "CSV",
+        "API",
+        "PDF",
+        "ID",
+        "IDs",
+        "SSO",
+        "SCIM",
+        "OIDC",
+        "SAML",
+        "URL",
+        "UTC",
+        "HTTP",
+        "HTTPS",
+        "iCal",
+        "ICS",
+        "JSON",
+        "Slack",
+        "Teams",
+        "Microsoft",
+        "Google",
+        "Outlook",
+        "Zoom",
+        "Jitsi",
+        "OpenID",
+        "Connect",
+        "HR",
+        "DEI",
+        "IdP",
+        "SP",
+        "XML",
+        "TOTP",
+        "vs",
+        "OK",
+        "am",
+        "pm",
+        "px",
+        "Chart.js",
+        "htmx",
+        "Webhooks",
+        "webhook",
+    ]
+)
 # A run of two letters or more that is not a name from the list above is text for people.
 WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+TAG_LITERAL = re.compile(r"\b\w+=([\"'])(.*?)\1")
 ATTRIBUTES = re.compile(r"\b(title|placeholder|aria-label|aria-description|alt|data-confirm|label)=\"([^\"]*)")
 
 
@@ -276,6 +318,13 @@ def lint_template(relative: str) -> list[Finding]:
     for token in Lexer(source).tokenize():
         if token.token_type == TokenType.BLOCK:
             name = token.contents.split()[0] if token.contents else ""
+            if name in ("include", "with") and not inside:
+                # Text handed to an included template or a variable: {% include "x.html" with heading="Goals" %}
+                for literal in TAG_LITERAL.finditer(token.contents):
+                    value = literal.group(2)
+                    identifier = re.fullmatch(r"[a-z0-9_\-./:#]*", value) is not None  # active="invite", id="x-y"
+                    if not identifier and _has_words(value):
+                        findings.append(Finding(relative, token.lineno, f"{literal.group(0)}"))
             if name in ("blocktranslate", "blocktrans", "comment", "verbatim"):
                 inside.append(name)
             elif name in ("endblocktranslate", "endblocktrans", "endcomment", "endverbatim") and inside:
@@ -298,7 +347,7 @@ def lint_template(relative: str) -> list[Finding]:
                 tag = re.match(r"</?([a-zA-Z]+)", text[position:])
                 name = tag.group(1).lower() if tag else ""
                 if name in ("script", "style"):
-                    raw_element = not text[position + 1] == "/"
+                    raw_element = text[position + 1] != "/"
                 in_tag = True
                 visible.append(" ")
             elif not raw_element:
@@ -312,10 +361,39 @@ def lint_template(relative: str) -> list[Finding]:
 
 # Python: the places where a string reaches people.
 MESSAGE_FUNCTIONS = {"success", "info", "warning", "error", "debug", "add_message"}
-PEOPLE_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label", "title", "body",
-                   "subject", "message", "placeholder", "detail", "reason"}
-TRANSLATION_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
-                     "npgettext", "npgettext_lazy", "gettext_noop", "format_lazy", "_lazy", "mark_safe"}
+PEOPLE_KEYWORDS = frozenset(
+    [
+        "label",
+        "help_text",
+        "verbose_name",
+        "verbose_name_plural",
+        "empty_label",
+        "title",
+        "body",
+        "subject",
+        "message",
+        "placeholder",
+        "detail",
+        "reason",
+    ]
+)
+TRANSLATION_CALLS = frozenset(
+    [
+        "_",
+        "gettext",
+        "gettext_lazy",
+        "ngettext",
+        "ngettext_lazy",
+        "pgettext",
+        "pgettext_lazy",
+        "npgettext",
+        "npgettext_lazy",
+        "gettext_noop",
+        "format_lazy",
+        "_lazy",
+        "mark_safe",
+    ]
+)
 OPT_OUT = "# untranslated:"  # on the line: "# untranslated: <why this is not for people>"
 
 

@@ -64,6 +64,7 @@ TOKEN_ROUTES = {
     "invite/<token>/",
     "calendar/<str:token>.ics",  # a person's calendar feed
     "unsubscribe/<str:token>/",  # one-click unsubscribe from an email
+    "brand/<str:token>",  # an organization's logo in its emails, named by the SHA-256 of its bytes
     "record/<str:token>/",  # a mentoring record its person shared by a link
     "record/<str:token>/record.pdf",
 }

@@ -22,6 +22,7 @@ from secrets import randbits
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from mentorhub.accounts.models import Organization
 from programs.models import Program
@@ -38,6 +39,27 @@ from .health_sections import AtRisk, DepartmentRow, Month, Stage
 # Until after the next nightly roll-up, which makes these figures stale (a new version) and warms the default
 # views again (analytics/reports/builds.py).
 CACHE_SECONDS = 26 * 60 * 60
+
+
+# A narrowed selection refused whole: (fewer than k people?, one program?) -> the sentence.
+_NARROW = {
+    (True, True): gettext_noop(
+        "This selection covers fewer than %(k)s people of the program: showing it beside the whole would reveal a "
+        "group smaller than %(k)s. Choose a wider selection."
+    ),
+    (True, False): gettext_noop(
+        "This selection covers fewer than %(k)s people of the programs: showing it beside the whole would reveal "
+        "a group smaller than %(k)s. Choose a wider selection."
+    ),
+    (False, True): gettext_noop(
+        "This selection covers too many of the people of the program: showing it beside the whole would reveal a "
+        "group smaller than %(k)s. Choose a wider selection."
+    ),
+    (False, False): gettext_noop(
+        "This selection covers too many of the people of the programs: showing it beside the whole would reveal a "
+        "group smaller than %(k)s. Choose a wider selection."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -118,11 +140,7 @@ def build_health_report(
                               "active_at_90_days", "completed"))  # fmt: skip
     mine = [row for row in whole if _in_scope(row, filters)]
     if filters.narrowed and not suppression.filtered_view_allowed(len(mine), len(whole), k):
-        report.refused = (
-            f"This selection covers {('fewer than ' + str(k)) if len(mine) < k else 'too many of the'} people "
-            f"of the program{'s' if not filters.program_id else ''}: showing it beside the whole would reveal a "
-            f"group smaller than {k}. Choose a wider selection."
-        )
+        report.refused = suppression.Sentence(_NARROW[len(mine) < k, bool(filters.program_id)], k=k)
         return report
     if guard:
         report.refused = _sibling_refusal(organization, filters, k)
@@ -274,10 +292,7 @@ def _sibling_refusal(organization: Organization, filters: HealthFilters, k: int)
                 if row["role"] == role:
                     counts[key_of(row)] += 1
             if value in counts and suppression.partition(counts, k)[value]:
-                return (
-                    f"This {label} is too small to be shown on its own: beside the other {label}s' figures it "
-                    f"would reveal a group smaller than {k}. Choose a wider selection."
-                )
+                return suppression.Sentence(suppression.TOO_SMALL[label], k=k)
     return ""
 
 

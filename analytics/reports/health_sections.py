@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_noop
 
 from matching.models import MatchMember
 from mentorhub.accounts.models import Employee, Organization
@@ -82,12 +83,12 @@ def _eligible(organization: Organization, filters: HealthFilters) -> int:
 def funnel(report: HealthReport, organization: Organization, filters: HealthFilters, rows: list[dict], k: int) -> None:
     mentees = [row for row in rows if row["role"] == MENTEE]
     sizes = [
-        ("Eligible", _eligible(organization, filters)),
-        ("Enrolled as mentee", len(mentees)),
-        ("Matched", sum(1 for row in mentees if row["matched_at"])),
-        ("Had a first session", sum(1 for row in mentees if row["first_session_at"])),
-        ("Active at 90 days", sum(1 for row in mentees if row["active_at_90_days"])),
-        ("Completed", sum(1 for row in mentees if row["completed"])),
+        (gettext_noop("Eligible"), _eligible(organization, filters)),
+        (gettext_noop("Enrolled as mentee"), len(mentees)),
+        (gettext_noop("Matched"), sum(1 for row in mentees if row["matched_at"])),
+        (gettext_noop("Had a first session"), sum(1 for row in mentees if row["first_session_at"])),
+        (gettext_noop("Active at 90 days"), sum(1 for row in mentees if row["active_at_90_days"])),
+        (gettext_noop("Completed"), sum(1 for row in mentees if row["completed"])),
     ]
     reasons = suppression.chain([size for _, size in sizes], k)
     for index, ((label, size), reason) in enumerate(zip(sizes, reasons, strict=True)):

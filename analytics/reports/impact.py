@@ -32,6 +32,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from mentorhub.accounts.models import Employee, Organization
 from programs.models import Participant
@@ -183,9 +184,12 @@ def build_impact_report(
         report.retention = impact_retention.retention(treated, controls, employees, today, k)
         report.promotions = impact_retention.promotions(treated, controls, employees, history, today, k)
     else:
-        report.note = (
-            f"Fewer than {k} participants (or comparable colleagues) yet: retention and promotions appear once "
-            "there are enough people on both sides."
+        report.note = suppression.Sentence(
+            gettext_noop(
+                "Fewer than %(k)s participants (or comparable colleagues) yet: retention and promotions appear once "
+                "there are enough people on both sides."
+            ),
+            k=k,
         )
     impact_outcomes.outcomes(report, organization, filters, k)
     impact_outcomes.groups(report, organization, set(index), k)
@@ -270,10 +274,17 @@ def _sibling_refusal(organization: Organization, filters: ImpactFilters, k: int)
                     continue
                 counts[key_of(program_id, role)] += 1
             if value in counts and suppression.partition(counts, k)[value]:
-                what = "program" if label == "program" else "group (mentees or mentors)"
-                return (
-                    f"This {what} is too small to be shown on its own: beside the others' figures it would reveal "
-                    f"a group smaller than {k}. Choose a wider selection."
+                return suppression.Sentence(
+                    gettext_noop(
+                        "This program is too small to be shown on its own: beside the others' figures it would "
+                        "reveal a group smaller than %(k)s. Choose a wider selection."
+                    )
+                    if label == "program"
+                    else gettext_noop(
+                        "This group (mentees or mentors) is too small to be shown on its own: beside the others' "
+                        "figures it would reveal a group smaller than %(k)s. Choose a wider selection."
+                    ),
+                    k=k,
                 )
     return ""
 

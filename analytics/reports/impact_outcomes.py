@@ -19,6 +19,8 @@ from ..selectors import analytics_rows
 from ..suppression import Figure
 
 if TYPE_CHECKING:  # the report imports its parts
+    from django_stubs_ext import StrOrPromise
+
     from .impact import ImpactFilters, ImpactReport
 
 
@@ -39,7 +41,7 @@ class GroupShare:
 @dataclass
 class AttributeTable:
     code: str
-    label: str
+    label: StrOrPromise  # lazy: the report is cached for readers of every language
     answered_participants: Figure
     answered_organization: Figure
     rows: list[GroupShare]

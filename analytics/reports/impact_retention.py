@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
+from django.utils.translation import gettext_noop
 
 from .. import stats, suppression
 from ..suppression import Figure
@@ -16,6 +17,10 @@ from .impact_controls import History
 
 FOLLOW_UP_DAYS = 365
 MONTH = 365.25 / 12
+
+
+def _fewer_than_a_month(k: int) -> str:
+    return suppression.Sentence(gettext_noop("Fewer than %(k)s people have been followed for a month yet."), k=k)
 
 
 @dataclass
@@ -72,7 +77,7 @@ def retention(treated, controls, employees, today: date, k: int) -> Retention:
     survival_t, survival_c = stats.kaplan_meier(t_durations, t_events), stats.kaplan_meier(c_durations, c_events)
     if horizon == 0:
         hidden = suppression.figure(None, 0, k)
-        return Retention(0, hidden, hidden, hidden, note=f"Fewer than {k} people have been followed for a month yet.")
+        return Retention(0, hidden, hidden, hidden, note=_fewer_than_a_month(k))
     days = min(horizon * MONTH, FOLLOW_UP_DAYS)
     difference = stats.survival_difference(survival_t, survival_c, days)
     retention = Retention(
@@ -82,7 +87,13 @@ def retention(treated, controls, employees, today: date, k: int) -> Retention:
         difference=suppression.figure(
             _percents((difference.estimate, difference.lower, difference.upper)), min(len(treated), len(controls)), k
         ),
-        note="" if horizon == 12 else f"Read at {horizon} months: fewer than {k} people have been followed for 12.",
+        note=""
+        if horizon == 12
+        else suppression.Sentence(
+            gettext_noop("Read at %(horizon)s months: fewer than %(k)s people have been followed for 12."),
+            horizon=horizon,
+            k=k,
+        ),
     )
     for month in range(horizon + 1):
         moment = month * MONTH

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from mentorhub.accounts.models import Organization
 
@@ -58,7 +59,8 @@ def code_version() -> str:
 def rendered_key(organization: Organization, kind: str, inputs: Hashable) -> str:
     digest = hashlib.sha256(repr(inputs).encode()).hexdigest()[:32]
     created = int(organization.created_at.timestamp() * 1e6)
-    return f"analytics:rendered:o{organization.pk}.{created}:{code_version()}:{kind}:{digest}"
+    language = get_language()  # the words of the rendering are in the viewer's language
+    return f"analytics:rendered:o{organization.pk}.{created}:{code_version()}:{language}:{kind}:{digest}"
 
 
 def report_rendered(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Organization, User
@@ -43,7 +44,7 @@ def match_nudge(*, organization: Organization, actor: User, match_id: int) -> Nu
         .values_list("participant__employee__name", flat=True)
     )
     if match.status != Match.Status.ACTIVE:
-        raise ValidationError("This match is no longer active: there is nobody to nudge.")
+        raise ValidationError(_("This match is no longer active: there is nobody to nudge."))
     if nudged_today(organization=organization, match_ids=[match.pk]):
         return NudgeResult(sent=False, people=people)
     reminders_nudge_now(organization=organization, match=match)

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Organization, User
@@ -294,7 +295,7 @@ def _risk(fact: MatchFact, cadence: int, now: datetime) -> tuple[bool, str]:
         return True, f"No session for {quiet.days} days {what}"
     if fact.last_checkin_score is not None and fact.last_checkin_score <= LOW_CHECKIN:
         # Not the score itself, nor whose: the answer stays confidential; HR only learns the match needs care.
-        return True, "A recent check-in was low"
+        return True, gettext_noop("A recent check-in was low")  # stored in English, shown translated
     return False, ""
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import scoped
@@ -26,11 +27,13 @@ def self_identification_clean(answers: Mapping[str, str | None]) -> dict[str, st
     for code, value in answers.items():
         attribute = BY_CODE.get(code)
         if attribute is None:
-            errors[code] = ["There is no such question."]
+            errors[code] = [_("There is no such question.")]
         elif value is None or value == "":
             cleaned[code] = None
         elif value not in attribute.values:
-            errors[code] = [f"Choose one of the answers offered: {', '.join(attribute.values)} (or none)."]
+            errors[code] = [
+                _("Choose one of the answers offered: %(values)s (or none).") % {"values": ", ".join(attribute.values)}
+            ]
         else:
             cleaned[code] = value
     if errors:

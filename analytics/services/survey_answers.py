@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.accounts.outbox import outbox_record
@@ -29,6 +31,9 @@ from ..models import SurveyAssignment, SurveyQuestion, SurveyResponse
 from ..selectors import assignment_for_respondent
 from ..survey_schedule import assignment_state
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAX_TEXT = 2000
 T = SurveyQuestion.Type
 
@@ -37,19 +42,32 @@ T = SurveyQuestion.Type
 class Scale:
     low: int
     high: int
-    required_message: str
-    labels: tuple[str, ...]  # one per value, low to high
+    required_message: StrOrPromise
+    labels: tuple[StrOrPromise, ...]  # one per value, low to high
 
 
-AGREE_LABELS = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
+AGREE_LABELS = (
+    gettext_lazy("Strongly disagree"),
+    gettext_lazy("Disagree"),
+    gettext_lazy("Neither agree nor disagree"),
+    gettext_lazy("Agree"),
+    gettext_lazy("Strongly agree"),
+)
 SCALES: dict[str, Scale] = {  # by SurveyQuestion.Type (a question's `type` is its value)
-    T.SCALE: Scale(1, 5, "Choose an answer from 1 (poor) to 5 (great).", ("Poor", "Fair", "Okay", "Good", "Great")),
-    T.AGREE: Scale(1, 5, "Choose how much you agree, from “Strongly disagree” to “Strongly agree”.", AGREE_LABELS),
+    T.SCALE: Scale(
+        1,
+        5,
+        gettext_lazy("Choose an answer from 1 (poor) to 5 (great)."),
+        (gettext_lazy("Poor"), gettext_lazy("Fair"), gettext_lazy("Okay"), gettext_lazy("Good"), gettext_lazy("Great")),
+    ),
+    T.AGREE: Scale(
+        1, 5, gettext_lazy("Choose how much you agree, from “Strongly disagree” to “Strongly agree”."), AGREE_LABELS
+    ),
     T.NPS: Scale(
         0,
         10,
-        "Choose a number from 0 (not at all likely) to 10 (extremely likely).",
-        ("Not at all likely", *[""] * 9, "Extremely likely"),
+        gettext_lazy("Choose a number from 0 (not at all likely) to 10 (extremely likely)."),
+        (gettext_lazy("Not at all likely"), *[""] * 9, gettext_lazy("Extremely likely")),
     ),
 }
 
@@ -85,20 +103,23 @@ def survey_answers_clean(questions: Iterable[SurveyQuestion], answers: Mapping[A
         if _blank(value):
             if question.required:
                 scale = SCALES.get(question.type)
-                errors[key] = [scale.required_message if scale else "Write an answer to this question."]
+                errors[key] = [str(scale.required_message) if scale else _("Write an answer to this question.")]
             continue
         if question.type == T.TEXT:
             if not isinstance(value, str):
                 errors[key] = ["Write the answer as text."]
             elif len(value.strip()) > MAX_TEXT:
-                errors[key] = [f"Keep it under {MAX_TEXT} characters (it has {len(value.strip())})."]
+                errors[key] = [
+                    _("Keep it under %(limit)s characters (it has %(count)s).")
+                    % {"limit": MAX_TEXT, "count": len(value.strip())}
+                ]
             else:
                 cleaned[key] = value.strip()
             continue
         scale = SCALES[question.type]
         number = _number(value)
         if number is None or not scale.low <= number <= scale.high:
-            errors[key] = [scale.required_message]
+            errors[key] = [str(scale.required_message)]
         else:
             cleaned[key] = number
     if errors:
@@ -113,8 +134,8 @@ def survey_assignment_state(assignment: SurveyAssignment, now: datetime | None =
 
 def closed_message(state: str) -> str:
     if state == SurveyAssignment.Status.ANSWERED:
-        return "You have answered this survey already. Thank you!"
-    return "This survey has closed: answers are no longer taken."
+        return _("You have answered this survey already. Thank you!")
+    return _("This survey has closed: answers are no longer taken.")
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Organization, User
@@ -261,6 +262,6 @@ def survey_question_remove(
         SurveyQuestion.objects.select_for_update(), organization, pk=question_id, survey=survey
     )
     if question.is_standard:
-        raise ValidationError("This is a standard question: the program's reports read it, so it stays.")
+        raise ValidationError(gettext("This is a standard question: the program's reports read it, so it stays."))
     audit_record(organization=organization, actor=actor, verb="survey_question.delete", target=question)
     question.delete()

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -48,9 +50,14 @@ def about_me(request: OrgRequest) -> HttpResponse:
                 shared = len(saved)
                 messages.success(
                     request,
-                    f"Saved. You share {shared} answer{'' if shared == 1 else 's'}; change or remove them at any time."
+                    ngettext(
+                        "Saved. You share %(count)s answer; change or remove them at any time.",
+                        "Saved. You share %(count)s answers; change or remove them at any time.",
+                        shared,
+                    )
+                    % {"count": shared}
                     if shared
-                    else "Saved. You share nothing about yourself here.",
+                    else _("Saved. You share nothing about yourself here."),
                 )
                 return redirect("about-me", org_slug=organization.slug)
         status = 400
@@ -68,7 +75,8 @@ def about_me_clear(request: OrgRequest) -> HttpResponse:
     if request.method == "POST":
         removed = self_identification_clear(organization=organization, employee=employee)
         messages.success(
-            request, "All your answers are removed." if removed else "There was nothing to remove: you share nothing."
+            request,
+            _("All your answers are removed.") if removed else _("There was nothing to remove: you share nothing."),
         )
         return redirect("about-me", org_slug=organization.slug)
     shared = len(selectors.self_identification_of(organization=organization, employee=employee))

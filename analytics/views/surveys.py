@@ -8,6 +8,7 @@ the program's figures are aggregates on the dashboards, under the small-group ru
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +16,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.accounts.models import Organization, Role
@@ -32,9 +35,12 @@ from ..services.survey_answers import closed_message, survey_answer, survey_assi
 from ..services.surveys import survey_for, survey_question_add, survey_question_remove
 from ..survey_schedule import CHECKIN_EVERY, assignment_expires_at
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The roles that take part in programs (stakeholders read dashboards only: 403 on these pages).
 TAKING_PART = [Role.ADMIN, Role.MEMBER]
-SURVEY_NAMES = {CHECKIN: "check-in", CLOSING: "closing survey"}
+SURVEY_NAMES = {CHECKIN: gettext_lazy("check-in"), CLOSING: gettext_lazy("closing survey")}
 
 
 # --- Answering ------------------------------------------------------------------------------------------------
@@ -90,7 +96,7 @@ def survey_answer_page(request: OrgRequest, assignment_pk: int) -> HttpResponse:
                 # The service's messages are keyed by question id: each goes on its question's field.
                 form_add_service_error(form, error, field_for=field_name)
             else:
-                messages.success(request, "Thank you! Your answers are saved.")
+                messages.success(request, _("Thank you! Your answers are saved."))
                 if assignment.survey.kind == CLOSING and (rating := _closing_skill_ratings(organization, assignment)):
                     return rating
                 return redirect("my-mentoring", org_slug=organization.slug)
@@ -119,7 +125,7 @@ class SurveyPanel:
     rule) and the form that adds a question."""
 
     survey: Survey
-    name: str  # "check-in", "closing survey"
+    name: StrOrPromise  # "check-in", "closing survey"
     form: SurveyQuestionForm
     people: suppression.Figure
     due: suppression.Figure
@@ -190,7 +196,11 @@ def survey_question_create(request: OrgRequest, program_pk: int, survey_pk: int)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, f"Question “{question.prompt}” added to the {SURVEY_NAMES[survey.kind]}.")
+            messages.success(
+                request,
+                _("Question “%(prompt)s” added to the %(survey)s.")
+                % {"prompt": question.prompt, "survey": SURVEY_NAMES[survey.kind]},
+            )
             return redirect("program-surveys", org_slug=organization.slug, program_pk=program.pk)
     return _surveys_page(request, program, {survey.pk: form}, status=400)
 
@@ -206,7 +216,7 @@ def survey_question_delete(
     question = selectors.survey_question_get(organization=organization, survey=survey, question_id=survey_question_pk)
     back = redirect("program-surveys", org_slug=organization.slug, program_pk=program.pk)
     if question.is_standard:
-        messages.error(request, "This is a standard question: the program's reports read it, so it stays.")
+        messages.error(request, _("This is a standard question: the program's reports read it, so it stays."))
         return back
     if request.method == "POST":
         try:
@@ -220,7 +230,9 @@ def survey_question_delete(
         except ValidationError as error:
             messages.error(request, service_error_text(error))
         else:
-            messages.success(request, f"Question “{question.prompt}” removed: it is no longer asked.")
+            messages.success(
+                request, _("Question “%(prompt)s” removed: it is no longer asked.") % {"prompt": question.prompt}
+            )
         return back
     context = {
         "nav_section": "programs",

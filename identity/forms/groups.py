@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_IDS = 500
 
@@ -14,17 +16,17 @@ class GroupForm(forms.Form):
     """A group's name and description (name clashes are the service's rule: case-insensitive)."""
 
     display_name = forms.CharField(
-        label="Name",
+        label=gettext_lazy("Name"),
         max_length=200,
-        error_messages={"required": "Give the group a name."},
-        help_text="For example “Women in Leadership” or “Veterans Network”.",
+        error_messages={"required": gettext_lazy("Give the group a name.")},
+        help_text=gettext_lazy("For example “Women in Leadership” or “Veterans Network”."),
     )
     description = forms.CharField(
-        label="Description",
+        label=gettext_lazy("Description"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What the group is for; shown to admins on the group's page.",
+        help_text=gettext_lazy("What the group is for; shown to admins on the group's page."),
     )
 
 
@@ -33,10 +35,10 @@ class GroupMembersAddForm(forms.Form):
 
     employee = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
     employee_ids = forms.CharField(
-        label="Employee ids",
+        label=gettext_lazy("Employee ids"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Roster employee ids, separated by commas, spaces or new lines.",
+        help_text=gettext_lazy("Roster employee ids, separated by commas, spaces or new lines."),
     )
 
     def __init__(self, *args: Any, candidate_ids: list[int] | None = None, **kwargs: Any) -> None:
@@ -49,11 +51,11 @@ class GroupMembersAddForm(forms.Form):
     def clean_employee_ids(self) -> list[str]:
         values = [v for v in re.split(r"[\s,;]+", self.cleaned_data.get("employee_ids", "")) if v]
         if len(values) > MAX_IDS:
-            raise forms.ValidationError(f"Give at most {MAX_IDS} employee ids at a time.")
+            raise forms.ValidationError(_("Give at most %(count)s employee ids at a time.") % {"count": MAX_IDS})
         return values
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not self.errors and not cleaned.get("employee") and not cleaned.get("employee_ids"):
-            raise forms.ValidationError("Tick people in the search results or give their employee ids.")
+            raise forms.ValidationError(_("Tick people in the search results or give their employee ids."))
         return cleaned

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import SsoConnection
 from ..sso.metadata import METADATA_MAX_BYTES
@@ -25,88 +27,96 @@ def form_field_for(key: str) -> str:
 
 class SsoSettingsForm(forms.Form):
     enabled = forms.BooleanField(
-        label="Turn on single sign-on",
+        label=gettext_lazy("Turn on single sign-on"),
         required=False,
-        help_text="Off: nobody is sent to your identity provider, and everyone signs in with a password.",
+        help_text=gettext_lazy("Off: nobody is sent to your identity provider, and everyone signs in with a password."),
     )
     protocol = forms.ChoiceField(
-        label="Protocol",
+        label=gettext_lazy("Protocol"),
         choices=SsoConnection.Protocol.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose OpenID Connect or SAML 2.0."},
+        error_messages={"required": gettext_lazy("Choose OpenID Connect or SAML 2.0.")},
     )
     # OpenID Connect
     oidc_issuer = forms.URLField(
-        label="Issuer URL",
+        label=gettext_lazy("Issuer URL"),
         required=False,
         max_length=200,
         assume_scheme="https",
         widget=_url_input(),
-        help_text="For example https://login.example.com/tenant/v2.0. MentorHub reads its discovery document "
-        "(/.well-known/openid-configuration).",
+        help_text=gettext_lazy(
+            "For example https://login.example.com/tenant/v2.0. MentorHub reads its discovery document "
+            "(/.well-known/openid-configuration)."
+        ),
     )
     oidc_client_id = forms.CharField(
-        label="Client ID", required=False, max_length=255, widget=forms.TextInput(attrs={"size": 40})
+        label=gettext_lazy("Client ID"), required=False, max_length=255, widget=forms.TextInput(attrs={"size": 40})
     )
     client_secret = forms.CharField(
-        label="Client secret",
+        label=gettext_lazy("Client secret"),
         required=False,
         max_length=1000,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password", "spellcheck": "false"}),
-        help_text="No secret is stored yet.",
+        help_text=gettext_lazy("No secret is stored yet."),
     )
     oidc_scopes = forms.CharField(
-        label="Scopes",
+        label=gettext_lazy("Scopes"),
         required=False,
         max_length=255,
-        help_text="Separated by spaces; openid is required. Blank: “openid email profile”.",
+        help_text=gettext_lazy("Separated by spaces; openid is required. Blank: “openid email profile”."),
     )
     # SAML 2.0
     saml_metadata_url = forms.URLField(
-        label="IdP metadata URL",
+        label=gettext_lazy("IdP metadata URL"),
         required=False,
         max_length=200,
         assume_scheme="https",
         widget=_url_input(),
-        help_text="MentorHub fetches your identity provider's metadata from here when you save.",
+        help_text=gettext_lazy("MentorHub fetches your identity provider's metadata from here when you save."),
     )
     saml_metadata_file = forms.FileField(
-        label="…or upload the IdP metadata XML",
+        label=gettext_lazy("…or upload the IdP metadata XML"),
         required=False,
         widget=forms.FileInput(attrs={"accept": ".xml,application/xml,text/xml,application/samlmetadata+xml"}),
-        help_text="An uploaded file replaces the metadata URL.",
+        help_text=gettext_lazy("An uploaded file replaces the metadata URL."),
     )
     saml_metadata_refresh = forms.BooleanField(
-        label="Fetch the metadata from the URL again when saving",
+        label=gettext_lazy("Fetch the metadata from the URL again when saving"),
         required=False,
-        help_text="After your identity provider rotated its signing certificate.",
+        help_text=gettext_lazy("After your identity provider rotated its signing certificate."),
     )
     # Attribute mapping
     attribute_email = forms.CharField(
-        label="Email claim or attribute",
+        label=gettext_lazy("Email claim or attribute"),
         required=False,
         max_length=255,
-        help_text="OpenID Connect: usually “email”. SAML: the attribute name, e.g. "
-        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress.",
+        help_text=gettext_lazy(
+            "OpenID Connect: usually “email”. SAML: the attribute name, e.g. "
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress."
+        ),
     )
-    attribute_name = forms.CharField(label="Name claim or attribute", required=False, max_length=255)
+    attribute_name = forms.CharField(label=gettext_lazy("Name claim or attribute"), required=False, max_length=255)
     attribute_employee_id = forms.CharField(
-        label="Employee ID claim or attribute",
+        label=gettext_lazy("Employee ID claim or attribute"),
         required=False,
         max_length=255,
-        help_text="Optional: matches people to the roster by employee ID before email.",
+        help_text=gettext_lazy("Optional: matches people to the roster by employee ID before email."),
     )
     # Policy
     require_sso = forms.BooleanField(
-        label="Members must use SSO",
+        label=gettext_lazy("Members must use SSO"),
         required=False,
-        help_text="Members whose email is in one of the domains below sign in only through your identity "
-        "provider. Admins keep their password and two-factor sign-in, so they can fix a broken connection.",
+        help_text=gettext_lazy(
+            "Members whose email is in one of the domains below sign in only through your identity "
+            "provider. Admins keep their password and two-factor sign-in, so they can fix a broken connection."
+        ),
     )
     create_on_first_sign_in = forms.BooleanField(
-        label="Create accounts on first SSO sign-in",
+        label=gettext_lazy("Create accounts on first SSO sign-in"),
         required=False,
-        help_text="Only for people on your roster: anyone else is refused. Off: people need an invitation first.",
+        help_text=gettext_lazy(
+            "Only for people on your roster: anyone else is refused. Off: people need an invitation first."
+        ),
     )
 
     def __init__(self, *args: Any, connection: SsoConnection | None = None, **kwargs: Any) -> None:
@@ -130,11 +140,11 @@ class SsoSettingsForm(forms.Form):
         if not upload:
             return ""
         if upload.size > METADATA_MAX_BYTES:
-            raise forms.ValidationError("The metadata file is larger than 1 MB.")
+            raise forms.ValidationError(_("The metadata file is larger than 1 MB."))
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise forms.ValidationError("The metadata file is not UTF-8 text: upload the XML file itself.") from None
+            raise forms.ValidationError(_("The metadata file is not UTF-8 text: upload the XML file itself.")) from None
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned input as `sso_connection_update` takes it."""
@@ -145,9 +155,11 @@ class SsoSettingsForm(forms.Form):
 
 class DomainClaimForm(forms.Form):
     domain = forms.CharField(
-        label="Email domain",
+        label=gettext_lazy("Email domain"),
         max_length=300,
-        error_messages={"required": "Enter an email domain, such as example.com."},
-        help_text="The part after the @ of your people's email addresses, e.g. example.com. Add each domain "
-        "(and subdomain) they use.",
+        error_messages={"required": gettext_lazy("Enter an email domain, such as example.com.")},
+        help_text=gettext_lazy(
+            "The part after the @ of your people's email addresses, e.g. example.com. Add each domain "
+            "(and subdomain) they use."
+        ),
     )

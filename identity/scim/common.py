@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from scim2_models import Context, InvalidValueException, ListResponse, PreconditionFailedException, ResponseParameters
 
 from .http import SCIMBadRequest
@@ -56,4 +57,4 @@ def check_if_match(request: HttpRequest, current: str) -> None:
         return
     tags = {tag.strip() for tag in wanted.split(",")}
     if current not in tags and current.removeprefix("W/") not in {tag.removeprefix("W/") for tag in tags}:
-        raise PreconditionFailedException(detail="The resource changed since that version (If-Match).")
+        raise PreconditionFailedException(detail=_("The resource changed since that version (If-Match)."))

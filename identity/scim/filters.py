@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from scim2_models import InvalidFilterException, ScimFilter
 from scim2_models.path.expressions import (
     AttrPath,
@@ -109,7 +110,7 @@ def _name(path: AttrPath) -> str:
 
 def _unsupported(text: str, lookups: Lookups) -> InvalidFilterException:
     return InvalidFilterException(
-        detail="Supported filters: eq comparisons joined by and, on "
-        + ", ".join(sorted(name for name in lookups if ":" not in name)),
+        detail=_("Supported filters: eq comparisons joined by and, on %(names)s")
+        % {"names": ", ".join(sorted(name for name in lookups if ":" not in name))},
         filter=text,
     )

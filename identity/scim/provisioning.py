@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from scim2_models import UniquenessException
 
 from identity.models import EmployeeGroup, ScimUser
@@ -34,7 +35,7 @@ def _manager_pk(organization: Organization, ref: str | None) -> int | None:
         return None
     pk = as_pk(ref)
     if pk is None or not scoped(Employee, organization).filter(pk=pk).exists():
-        raise ValidationError({"manager": [f"No user with the id “{ref}”."]})
+        raise ValidationError({"manager": [_("No user with the id “%(ref)s”.") % {"ref": ref}]})
     return pk
 
 
@@ -43,9 +44,11 @@ def _check_scim_unique(organization: Organization, state: UserState, exclude_emp
     if exclude_employee is not None:
         others = others.exclude(employee_id=exclude_employee)
     if others.annotate(name_lower=Lower("user_name")).filter(name_lower=state.user_name.lower()).exists():
-        raise UniquenessException(detail=f"The userName “{state.user_name}” is taken.")
+        raise UniquenessException(detail=_("The userName “%(user_name)s” is taken.") % {"user_name": state.user_name})
     if state.external_id and others.filter(external_id=state.external_id).exists():
-        raise UniquenessException(detail=f"The externalId “{state.external_id}” is taken.")
+        raise UniquenessException(
+            detail=_("The externalId “%(external_id)s” is taken.") % {"external_id": state.external_id}
+        )
 
 
 def _save_scim_user(organization: Organization, employee: Employee, state: UserState) -> tuple[ScimUser, dict]:
@@ -86,7 +89,7 @@ def scim_user_create(*, organization: Organization, actor: User, state: UserStat
     """Provision a person. Someone already on the roster with that email (from a CSV import, say) is taken
     over rather than duplicated, unless a SCIM client already provisioned them (409)."""
     if not state.user_name:
-        raise ValidationError({"userName": ["userName is required."]})
+        raise ValidationError({"userName": [_("userName is required.")]})
     email = state.roster["email"]
     existing = (
         scoped(Employee, organization)
@@ -98,7 +101,9 @@ def scim_user_create(*, organization: Organization, actor: User, state: UserStat
         else None
     )
     if existing is not None and ScimUser.objects.filter(organization=organization, employee=existing).exists():
-        raise UniquenessException(detail=f"A user with the email “{email}” is already provisioned.")
+        raise UniquenessException(
+            detail=_("A user with the email “%(email)s” is already provisioned.") % {"email": email}
+        )
     _check_scim_unique(organization, state, existing.pk if existing else None)
     manager = _manager_pk(organization, state.manager_ref)
     if existing is None:
@@ -139,7 +144,7 @@ def scim_user_apply(
     scim.user.replace or scim.user.patch."""
     employee = get_scoped_or_404(Employee.objects.select_for_update(), organization, pk=employee_id)
     if not state.user_name:
-        raise ValidationError({"userName": ["userName is required."]})
+        raise ValidationError({"userName": [_("userName is required.")]})
     _check_scim_unique(organization, state, employee.pk)
     manager = _manager_pk(organization, state.manager_ref)
     before_active = employee.is_current
@@ -180,7 +185,7 @@ def _member_pks(organization: Organization, refs: list[str]) -> list[int]:
     parsed = {as_pk(ref) for ref in set(refs)}
     pks = {pk for pk in parsed if pk is not None}
     if len(pks) != len(set(refs)):
-        raise ValidationError({"members": ["Members are users of this organization, named by their id."]})
+        raise ValidationError({"members": [_("Members are users of this organization, named by their id.")]})
     return sorted(pks)
 
 
@@ -190,7 +195,7 @@ def _check_group_unique(organization: Organization, display_name: str, exclude_p
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if display_name.strip() and others.exists():
-        raise UniquenessException(detail=f"A group named “{display_name.strip()}” already exists.")
+        raise UniquenessException(detail=_("A group named “%(name)s” already exists.") % {"name": display_name.strip()})
 
 
 @transaction.atomic

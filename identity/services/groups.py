@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
@@ -20,13 +21,13 @@ from ..models import EmployeeGroup, EmployeeGroupMember
 def _check_name(organization: Organization, display_name: str, exclude_pk: int | None = None) -> str:
     name = (display_name or "").strip()
     if not name:
-        raise ValidationError({"display_name": ["Give the group a name."]})
+        raise ValidationError({"display_name": [gettext("Give the group a name.")]})
     same_name = scoped(EmployeeGroup, organization).annotate(name_lower=Lower("display_name"))
     same_name = same_name.filter(name_lower=name.lower())
     if exclude_pk is not None:
         same_name = same_name.exclude(pk=exclude_pk)
     if same_name.exists():
-        raise ValidationError({"display_name": [f"A group named “{name}” already exists."]})
+        raise ValidationError({"display_name": [gettext("A group named “%(name)s” already exists.") % {"name": name}]})
     return name
 
 
@@ -34,7 +35,7 @@ def _employees(organization: Organization, employee_ids: Iterable[int]) -> list[
     wanted = set(employee_ids)
     found = set(scoped(Employee, organization).filter(pk__in=wanted).values_list("pk", flat=True))
     if wanted - found:
-        raise ValidationError({"members": ["Some of these people are not on this organization's roster."]})
+        raise ValidationError({"members": [gettext("Some of these people are not on this organization's roster.")]})
     return sorted(found)
 
 
@@ -101,7 +102,8 @@ def group_delete(*, organization: Organization, actor: User | None, group_id: in
         group.delete()
     except ProtectedError:
         raise ValidationError(
-            f"“{group.display_name}” is the audience of a program: take it out of the program's audience first."
+            gettext("“%(display_name)s” is the audience of a program: take it out of the program's audience first.")
+            % {"display_name": group.display_name}
         ) from None
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.accounts.models import Organization, User
 from mentorhub.accounts.services.audit import audit_record, diff_fields
@@ -179,7 +180,9 @@ def domain_claim(*, organization: Organization, actor: User | None, domain: str)
     except ValidationError as error:
         raise ValidationError({"domain": error.messages}) from None
     if scoped(ClaimedDomain, organization).filter(domain=name).exists():
-        raise ValidationError({"domain": [f"{name} is already one of your organization's domains."]})
+        raise ValidationError(
+            {"domain": [_("%(name)s is already one of your organization's domains.") % {"name": name}]}
+        )
     with all_organizations():  # a verified domain is unique across the deployment
         taken = ClaimedDomain.objects.filter(domain=name, verified_at__isnull=False).exists()
     if taken:
@@ -190,7 +193,9 @@ def domain_claim(*, organization: Organization, actor: User | None, domain: str)
         with transaction.atomic():
             claim.save()
     except IntegrityError:  # claimed by this organization in the meantime
-        raise ValidationError({"domain": [f"{name} is already one of your organization's domains."]}) from None
+        raise ValidationError(
+            {"domain": [_("%(name)s is already one of your organization's domains.") % {"name": name}]}
+        ) from None
     audit_record(
         organization=organization, actor=actor, verb="sso.domain_claim", target=claim, changes={"domain": [None, name]}
     )

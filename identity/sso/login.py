@@ -21,6 +21,8 @@ from allauth.account.forms import LoginForm
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from identity.models import SsoConnection
 from identity.selectors import organization_for_email_domain
@@ -49,7 +51,7 @@ class EmailFirstForm(forms.Form):
     """The first step; its field is named like allauth's sign-in field ("login")."""
 
     login = forms.EmailField(
-        label="Email",
+        label=gettext_lazy("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
@@ -110,7 +112,10 @@ class SsoPolicyLoginForm(LoginForm):
         if connection is not None and not break_glass_allowed(self.user, connection):
             self.user = None
             raise ValidationError(
-                f"{connection.organization.name} requires single sign-on: continue with your email address "
-                "only, and you will be sent to your organization's sign-in page."
+                _(
+                    "%(name)s requires single sign-on: continue with your email address only, and you will be sent "
+                    "to your organization's sign-in page."
+                )
+                % {"name": connection.organization.name}
             )
         return cleaned

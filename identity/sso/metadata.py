@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import urllib3
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
@@ -59,33 +60,38 @@ def parse_idp_metadata(xml: str | bytes, *, entity_id: str | None = None) -> Idp
     if isinstance(xml, str):
         xml = xml.strip().encode("utf-8")
     if not xml:
-        raise ValidationError("The metadata is empty.")
+        raise ValidationError(gettext("The metadata is empty."))
     try:
         dom = OneLogin_Saml2_XML.to_etree(xml)
     except Exception as exc:  # lxml syntax errors, DTDForbidden, EntitiesForbidden
         if type(exc).__name__ in {"DTDForbidden", "EntitiesForbidden", "NotSupportedError"}:
-            raise ValidationError("The metadata contains a DTD or entity declarations, which are refused.") from exc
-        raise ValidationError("The metadata is not well-formed XML.") from exc
+            raise ValidationError(
+                gettext("The metadata contains a DTD or entity declarations, which are refused.")
+            ) from exc
+        raise ValidationError(gettext("The metadata is not well-formed XML.")) from exc
     if not OneLogin_Saml2_XML.query(dom, "//md:EntityDescriptor/md:IDPSSODescriptor"):
         raise ValidationError(
-            "This is not SAML identity-provider metadata (no EntityDescriptor with an IDPSSODescriptor)."
+            gettext("This is not SAML identity-provider metadata (no EntityDescriptor with an IDPSSODescriptor).")
         )
     if entity_id and not _entity_present(dom, entity_id):
-        raise ValidationError(f"The metadata has no identity provider with the entity ID {entity_id}.")
+        raise ValidationError(
+            gettext("The metadata has no identity provider with the entity ID %(entity_id)s.")
+            % {"entity_id": entity_id}
+        )
     # The parser's bindings: sign-in requests go out by HTTP-Redirect (allauth's SAML provider redirects).
     data = OneLogin_Saml2_IdPMetadataParser.parse(xml, entity_id=entity_id)
     idp = data.get("idp", {})
     found_entity_id = idp.get("entityId") or ""
     if not found_entity_id:
-        raise ValidationError("The identity provider in the metadata has no entity ID.")
+        raise ValidationError(gettext("The identity provider in the metadata has no entity ID."))
     sso_url = (idp.get("singleSignOnService") or {}).get("url") or ""
     if not sso_url:
         raise ValidationError(
-            "The metadata has no single sign-on URL with the HTTP-Redirect binding (SingleSignOnService)."
+            gettext("The metadata has no single sign-on URL with the HTTP-Redirect binding (SingleSignOnService).")
         )
     certs = _signing_certs(idp)
     if not certs:
-        raise ValidationError('The metadata has no signing certificate (KeyDescriptor use="signing").')
+        raise ValidationError(gettext('The metadata has no signing certificate (KeyDescriptor use="signing").'))
     return IdpMetadata(
         entity_id=found_entity_id,
         sso_url=sso_url,
@@ -117,10 +123,11 @@ def _resolve(host: str, port: int) -> list[str]:
     try:
         return resolve_checked(host, port)
     except socket.gaierror as exc:
-        raise ValidationError(f"The metadata host {host} could not be resolved.") from exc
+        raise ValidationError(gettext("The metadata host %(host)s could not be resolved.") % {"host": host}) from exc
     except OutboundRefused as refused:
         raise ValidationError(
-            f"The metadata URL points to {refused.refusal} ({refused.address}), which is not allowed."
+            gettext("The metadata URL points to %(refusal)s (%(address)s), which is not allowed.")
+            % {"refusal": refused.refusal, "address": refused.address}
         ) from refused
 
 
@@ -163,17 +170,19 @@ def fetch_idp_metadata(url: str) -> str:
             if response.status in {301, 302, 303, 307, 308}:
                 location = response.headers.get("Location")
                 if not location:
-                    raise ValidationError("The metadata URL redirected without a destination.")
+                    raise ValidationError(gettext("The metadata URL redirected without a destination."))
                 url = urljoin(url, location)
                 continue
             if response.status != 200:
-                raise ValidationError(f"The metadata URL answered HTTP {response.status}.")
+                raise ValidationError(
+                    gettext("The metadata URL answered HTTP %(status)s.") % {"status": response.status}
+                )
             body = _read_capped(response, deadline)
         finally:
             response.release_conn()
             pool.close()
         return body.decode(_charset(response.headers.get("Content-Type", "")), errors="replace")
-    raise ValidationError("The metadata URL redirected too many times.")
+    raise ValidationError(gettext("The metadata URL redirected too many times."))
 
 
 def _connect(
@@ -200,10 +209,14 @@ def _connect(
             continue
         except urllib3.exceptions.HTTPError as exc:
             pool.close()
-            raise ValidationError(f"The metadata URL could not be fetched ({_describe(exc)}).") from exc
+            raise ValidationError(
+                gettext("The metadata URL could not be fetched (%(error)s).") % {"error": _describe(exc)}
+            ) from exc
         return pool, response
     assert error is not None
-    raise ValidationError(f"The metadata URL could not be fetched ({_describe(error)}).") from error
+    raise ValidationError(
+        gettext("The metadata URL could not be fetched (%(error)s).") % {"error": _describe(error)}
+    ) from error
 
 
 def _read_capped(response: urllib3.BaseHTTPResponse, deadline: float) -> bytes:
@@ -211,11 +224,13 @@ def _read_capped(response: urllib3.BaseHTTPResponse, deadline: float) -> bytes:
     try:
         return read_capped(response, deadline, METADATA_MAX_BYTES)
     except OutboundTooLarge as exc:
-        raise ValidationError("The metadata is larger than 1 MB.") from exc
+        raise ValidationError(gettext("The metadata is larger than 1 MB.")) from exc
     except OutboundTooSlow as exc:
-        raise ValidationError("The metadata URL took longer than 10 seconds to answer.") from exc
+        raise ValidationError(gettext("The metadata URL took longer than 10 seconds to answer.")) from exc
     except urllib3.exceptions.HTTPError as exc:
-        raise ValidationError(f"The metadata URL could not be fetched ({_describe(exc)}).") from exc
+        raise ValidationError(
+            gettext("The metadata URL could not be fetched (%(error)s).") % {"error": _describe(exc)}
+        ) from exc
 
 
 def _charset(content_type: str) -> str:

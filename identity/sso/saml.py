@@ -46,6 +46,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 
@@ -113,7 +114,7 @@ _ERROR_REASONS = {
 def saml_idp_metadata(connection: SsoConnection) -> IdpMetadata:
     """The IdP from the stored metadata document (ValidationError when there is none or it is unusable)."""
     if not connection.saml_metadata_xml.strip():
-        raise ValidationError("No identity-provider metadata is stored yet: upload it or give its URL.")
+        raise ValidationError(_("No identity-provider metadata is stored yet: upload it or give its URL."))
     return parse_idp_metadata(connection.saml_metadata_xml, entity_id=connection.saml_idp_entity_id or None)
 
 

@@ -15,6 +15,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.accounts.models import Employee
@@ -29,7 +31,7 @@ from ..services.groups import group_create, group_delete, group_members_add, gro
 
 PAGE_SIZE = 50
 ADMINS = ["admin"]
-SCIM_READ_ONLY = "This group is managed by your identity provider (SCIM): change it there."
+SCIM_READ_ONLY = gettext_lazy("This group is managed by your identity provider (SCIM): change it there.")
 
 
 def _editable(group: EmployeeGroup) -> EmployeeGroup:
@@ -64,7 +66,11 @@ def group_new(request: OrgRequest) -> HttpResponse:
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, f"The group “{group.display_name}” was created. Add its members below.")
+            messages.success(
+                request,
+                _("The group “%(display_name)s” was created. Add its members below.")
+                % {"display_name": group.display_name},
+            )
             return _detail(request, group)
     status = 400 if request.method == "POST" else 200
     return render(request, "identity/groups/form.html", {"nav_section": "groups", "form": form}, status=status)
@@ -111,7 +117,7 @@ def _ids_to_add(request: OrgRequest, form: GroupMembersAddForm) -> list[int] | N
     found = selectors.employees_by_employee_id(organization=request.organization, employee_ids=typed)
     unknown = [value for value in typed if value.lower() not in found]
     if unknown:
-        form.add_error("employee_ids", "Not on the roster: " + ", ".join(unknown[:20]) + ".")
+        form.add_error("employee_ids", _("Not on the roster: %(ids)s.") % {"ids": ", ".join(unknown[:20])})
         return None
     return [*form.cleaned_data["employee"], *(person.pk for person in found.values())]
 
@@ -131,8 +137,16 @@ def group_members_add_view(request: OrgRequest, group_pk: int) -> HttpResponse:
             form_add_service_error(form, error)
         else:
             already = len(set(ids)) - added
-            note = f" ({already} already in it)" if already else ""
-            messages.success(request, f"{added} {'person' if added == 1 else 'people'} added to {group}{note}.")
+            note = _(" (%(count)s already in it)") % {"count": already} if already else ""
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s person added to %(group)s%(note)s.",
+                    "%(count)s people added to %(group)s%(note)s.",
+                    added,
+                )
+                % {"count": added, "group": group, "note": note},
+            )
             return _detail(request, group)
     return _detail_page(request, group, add_form=form, status=400)
 
@@ -145,7 +159,7 @@ def group_member_remove(request: OrgRequest, group_pk: int, employee_pk: int) ->
     person = get_scoped_or_404(Employee.objects.filter(group_memberships__group=group), organization, pk=employee_pk)
     if request.method == "POST":
         group_members_remove(organization=organization, actor=request.user, group_id=group.pk, employee_ids=[person.pk])
-        messages.success(request, f"{person.name} was removed from {group}.")
+        messages.success(request, _("%(name)s was removed from %(group)s.") % {"name": person.name, "group": group})
         return _detail(request, group)
     context = {"nav_section": "groups", "group": group, "person": person}
     return render(request, "identity/groups/member_remove_confirm.html", context)
@@ -169,7 +183,7 @@ def group_edit(request: OrgRequest, group_pk: int) -> HttpResponse:
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, "Group saved.")
+            messages.success(request, _("Group saved."))
             return _detail(request, group)
     status = 400 if request.method == "POST" else 200
     context = {"nav_section": "groups", "form": form, "group": group}
@@ -188,7 +202,7 @@ def group_delete_view(request: OrgRequest, group_pk: int) -> HttpResponse:
         except ValidationError as error:  # a program named it in between
             messages.error(request, service_error_text(error))
             return _detail(request, group)
-        messages.success(request, f"The group “{group.display_name}” was deleted.")
+        messages.success(request, _("The group “%(display_name)s” was deleted.") % {"display_name": group.display_name})
         return redirect("group-list", org_slug=organization.slug)
     context = {
         "nav_section": "groups",

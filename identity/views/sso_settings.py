@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -92,8 +93,11 @@ def sso_settings(request: OrgRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"{claim.domain} is claimed. Publish its TXT record in your DNS, then press Verify: until it is "
-                    "verified, the domain does nothing.",
+                    _(
+                        "%(domain)s is claimed. Publish its TXT record in your DNS, then press Verify: until it is "
+                        "verified, the domain does nothing."
+                    )
+                    % {"domain": claim.domain},
                 )
                 return redirect(reverse("sso-settings", kwargs={"org_slug": organization.slug}) + "#domains")
         return _page(request, connection=connection, form=form, domain_form=domain_form, status=400)
@@ -104,8 +108,8 @@ def sso_settings(request: OrgRequest) -> HttpResponse:
         except ValidationError as error:
             form_add_service_error(form, error, field_for=form_field_for)
         else:
-            state = "on" if saved.enabled else "off"
-            messages.success(request, f"Single sign-on settings saved. SSO is {state}.")
+            state = _("on") if saved.enabled else _("off")
+            messages.success(request, _("Single sign-on settings saved. SSO is %(state)s.") % {"state": state})
             return redirect("sso-settings", org_slug=organization.slug)
     return _page(request, connection=connection, form=form, domain_form=domain_form, status=400)
 
@@ -117,7 +121,10 @@ def sso_domain_release(request: OrgRequest, domain_pk: int) -> HttpResponse:
     claim = selectors.claimed_domain_get(organization=organization, domain_id=domain_pk)
     if request.method == "POST":
         name = domain_release(organization=organization, actor=request.user, domain_id=claim.pk)
-        messages.success(request, f"{name} is released: its people are no longer sent to your identity provider.")
+        messages.success(
+            request,
+            _("%(name)s is released: its people are no longer sent to your identity provider.") % {"name": name},
+        )
         return redirect(reverse("sso-settings", kwargs={"org_slug": organization.slug}) + "#domains")
     connection = selectors.sso_connection_for(organization=organization)
     context = {"nav_section": NAV, "claim": claim, "connection": connection}
@@ -145,6 +152,8 @@ def sso_domain_verify(request: OrgRequest, domain_pk: int) -> HttpResponse:
         )
     if not already:
         messages.success(
-            request, f"{claim.domain} is verified: its people are now sent to your identity provider when SSO is on."
+            request,
+            _("%(domain)s is verified: its people are now sent to your identity provider when SSO is on.")
+            % {"domain": claim.domain},
         )
     return redirect(reverse("sso-settings", kwargs={"org_slug": organization.slug}) + "#domains")

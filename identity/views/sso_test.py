@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from identity.models import SsoSignInAttempt
@@ -27,7 +28,7 @@ def sso_test_start(request: OrgRequest) -> HttpResponse:
     if connection is None or social_app_for(connection) is None:
         messages.error(
             request,
-            "Turn single sign-on on and complete its settings (and save them) before testing the connection.",
+            _("Turn single sign-on on and complete its settings (and save them) before testing the connection."),
         )
         return redirect(settings_url)
     provider = get_adapter(request).get_provider(request, connection.provider_id)

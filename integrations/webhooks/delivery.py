@@ -239,11 +239,12 @@ def _count_failure(endpoint: WebhookEndpoint, report: SendReport) -> None:
         organization=organization, actor=None, endpoint_id=endpoint.pk, enabled=False, reason=reason
     )
     report.disabled += 1
-    _email_admins(organization, updated)
+    _email_admins(organization, updated, failures=state[0])
 
 
-def _email_admins(organization: Organization, endpoint: WebhookEndpoint) -> None:
-    """Tell the organization's admins that an endpoint was switched off, each in their language."""
+def _email_admins(organization: Organization, endpoint: WebhookEndpoint, *, failures: int) -> None:
+    """Tell the organization's admins that an endpoint was switched off, each in their language (the reason too:
+    the one stored on the endpoint was written in the worker's language)."""
     admins = Membership.objects.filter(
         organization=organization, role=Role.ADMIN, deactivated_at__isnull=True
     ).select_related("user")
@@ -257,7 +258,7 @@ def _email_admins(organization: Organization, endpoint: WebhookEndpoint) -> None
                 "%(link)s\n"
             ) % {
                 "url": endpoint.url,
-                "reason": endpoint.disabled_reason,
+                "reason": _("Switched off after %(count)s failed attempts in a row.") % {"count": failures},
                 "link": f"{site}/o/{organization.slug}/settings/webhooks/",
             }
         send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [membership.user.email])

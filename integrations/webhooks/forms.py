@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentorhub.accounts.outbox import EVENT_TYPES
@@ -22,7 +23,8 @@ class EndpointForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     event_types = forms.MultipleChoiceField(
         label=_("Events to send"),
-        choices=[(name, f"{name}: {text}") for name, text in EVENT_TYPES.items()],
+        # Lazy, so that each description is read in the language of the page (an f-string would fix it at import).
+        choices=[(name, format_lazy("{}: {}", name, text)) for name, text in EVENT_TYPES.items()],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one event to send.")},
     )

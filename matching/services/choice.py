@@ -15,10 +15,9 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentorhub.accounts.languages import language_of_employee
 from mentorhub.accounts.models import Employee, Organization, User
 from mentorhub.accounts.outbox import outbox_record
 from mentorhub.accounts.services.audit import audit_record
@@ -27,7 +26,7 @@ from programs.models import Participant, Program
 
 from .. import scoring
 from ..models import FOLLOWER_ROLES, ExcludedPair, Match, MatchMember, MentorRequest
-from .emails import match_url, notify_on_commit
+from .emails import REQUEST_ACCEPTED, REQUEST_ASKED, REQUEST_DECLINED, mentor_request_notify_on_commit
 from .loading import MENTOR_STATUSES, load_cohort
 from .pairs import PairJudge, capacity_of, explanation_json, mentor_load, rounded
 
@@ -163,24 +162,7 @@ def mentor_request_create(
     except IntegrityError:
         raise ValidationError(_("You already have an open request; wait for the answer or withdraw it.")) from None
     audit_record(organization=organization, actor=actor, verb="mentor_request.create", target=request)
-    with translation.override(language_of_employee(organization, mentor.employee)):
-        subject = _("%(name)s would like you as their mentor") % {"name": employee.name}
-        body = (
-            _("Hello %(name)s,") % {"name": mentor.employee.name}
-            + "\n\n"
-            + _("%(name)s asked you to be their mentor in %(program)s.")
-            % {"name": employee.name, "program": program.name}
-            + "\n"
-            + (
-                ("\n" + _("Their message: %(message)s") % {"message": request.message} + "\n")
-                if request.message
-                else ""
-            )
-            + "\n"
-            + _("Accept or decline in MentorHub.")
-            + "\n"
-        )
-    notify_on_commit(subject, body, [mentor.employee.email])
+    mentor_request_notify_on_commit(organization=organization, request=request, kind=REQUEST_ASKED)
     return request
 
 
@@ -221,19 +203,7 @@ def mentor_request_decide(
             defaults={"reason": "Declined a mentor request"},
         )
         audit_record(organization=organization, actor=actor, verb="mentor_request.decline", target=request)
-        with translation.override(language_of_employee(organization, request.mentee.employee)):
-            subject = _("%(name)s cannot mentor you this time") % {"name": request.mentor.employee.name}
-            body = (
-                _("Hello %(name)s,") % {"name": request.mentee.employee.name}
-                + "\n\n"
-                + _(
-                    "%(name)s declined your request in %(program)s. Pick another mentor from your suggestions in "
-                    "MentorHub."
-                )
-                % {"name": request.mentor.employee.name, "program": program.name}
-                + "\n"
-            )
-        notify_on_commit(subject, body, [request.mentee.employee.email])
+        mentor_request_notify_on_commit(organization=organization, request=request, kind=REQUEST_DECLINED)
         return request
 
     mentor = scoped(Participant, organization).select_for_update().get(pk=request.mentor_id)
@@ -283,18 +253,9 @@ def mentor_request_decide(
         event_type="match.approved",
         data={"match_id": match.pk, "program_id": program.pk, "source": "mentor_request"},
     )
-    with translation.override(language_of_employee(organization, request.mentee.employee)):
-        subject = _("%(name)s is your mentor") % {"name": request.mentor.employee.name}
-        body = (
-            _("Hello %(name)s,") % {"name": request.mentee.employee.name}
-            + "\n\n"
-            + _("%(name)s accepted your request in %(program)s. See your match here:")
-            % {"name": request.mentor.employee.name, "program": program.name}
-            + "\n"
-            + match_url(organization.slug, match.pk)
-            + "\n"
-        )
-    notify_on_commit(subject, body, [request.mentee.employee.email])
+    mentor_request_notify_on_commit(
+        organization=organization, request=request, kind=REQUEST_ACCEPTED, match_id=match.pk
+    )
     return request
 
 

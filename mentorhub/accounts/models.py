@@ -6,6 +6,7 @@ constraint includes it (see docs/architecture.md, Tenancy).
 
 from __future__ import annotations
 
+import re
 import string
 import zoneinfo
 from typing import ClassVar
@@ -17,11 +18,14 @@ from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 
 def validate_time_zone(value: str) -> None:
     if value not in available_time_zones():
-        raise ValidationError(f"“{value}” is not a known time zone (use an IANA name such as Europe/Berlin).")
+        raise ValidationError(
+            gettext("“%(value)s” is not a known time zone (use an IANA name such as Europe/Berlin).") % {"value": value}
+        )
 
 
 # The placeholders a video link template may use: the match's id, the session's id, the organization's slug.
@@ -35,20 +39,30 @@ def validate_video_link_template(value: str) -> None:
     try:
         parsed = list(string.Formatter().parse(value))
     except ValueError:
-        raise ValidationError("Unmatched { or }: use {match}, {session} or {org} only.") from None
+        raise ValidationError(gettext("Unmatched { or }: use {match}, {session} or {org} only.")) from None
     # A format spec or conversion ({match!r}, {org:>9}) counts as unknown too: only the bare names are allowed.
     fields = [name if not (spec or conv) else f"{{{name}…}}" for _, name, spec, conv in parsed if name is not None]
     unknown = sorted({name or "{}" for name in fields} - set(VIDEO_LINK_PLACEHOLDERS))
     if unknown:
-        raise ValidationError(f"Unknown placeholder {', '.join(unknown)}: use {{match}}, {{session}} or {{org}} only.")
+        raise ValidationError(
+            gettext("Unknown placeholder %(names)s: use {match}, {session} or {org} only.")
+            % {"names": ", ".join(unknown)}
+        )
     if not value.lower().startswith("https://"):
-        raise ValidationError("Give an https:// address (meeting links are never sent unencrypted).")
+        raise ValidationError(gettext("Give an https:// address (meeting links are never sent unencrypted)."))
     try:
         URLValidator(schemes=["https"])(value.format(**VIDEO_LINK_PLACEHOLDERS))
     except ValidationError:
-        raise ValidationError("This is not a valid web address.") from None
+        raise ValidationError(gettext("This is not a valid web address.")) from None
 
 
+def validate_brand_colour(value: str) -> None:
+    """A colour as #rrggbb (the emails' button and accent; mentorhub/web/email.py), or empty for MentorHub's."""
+    if value and not HEX_COLOUR.match(value):
+        raise ValidationError(gettext("Give the colour as # and six hexadecimal digits, such as #1f5fbf."))
+
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TIME_ZONES: frozenset[str] | None = None
 
 
@@ -112,13 +126,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 # The people directory's optional columns, in display order, that an organization may show its members and
 # stakeholders (the name is always shown; HR fields never are). Admins always see every column.
 DIRECTORY_COLUMNS = (
-    ("title", "Title"),
-    ("department", "Department"),
-    ("email", "Email"),
-    ("employee_id", "Employee ID"),
-    ("location", "Location"),
-    ("time_zone", "Time zone and local time"),
-    ("manager", "Manager"),
+    ("title", gettext_lazy("Title")),
+    ("department", gettext_lazy("Department")),
+    ("email", gettext_lazy("Email")),
+    ("employee_id", gettext_lazy("Employee ID")),
+    ("location", gettext_lazy("Location")),
+    ("time_zone", gettext_lazy("Time zone and local time")),
+    ("manager", gettext_lazy("Manager")),
 )
 DIRECTORY_COLUMN_KEYS = tuple(key for key, _label in DIRECTORY_COLUMNS)
 
@@ -130,7 +144,7 @@ def default_directory_columns() -> list[str]:
 
 def validate_directory_columns(value: object) -> None:
     if not isinstance(value, list) or not set(value) <= set(DIRECTORY_COLUMN_KEYS) or len(set(value)) != len(value):
-        raise ValidationError("Choose columns from the list, each at most once.")
+        raise ValidationError(gettext("Choose columns from the list, each at most once."))
 
 
 MAX_RETENTION_MONTHS = 120
@@ -142,28 +156,32 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     min_group_size = models.PositiveSmallIntegerField(
-        default=5, help_text="Dashboards never show a figure for a group smaller than this."
+        default=5, help_text=gettext_lazy("Dashboards never show a figure for a group smaller than this.")
     )
     directory_columns = models.JSONField(
         default=default_directory_columns,
         blank=True,
         validators=[validate_directory_columns],
-        help_text="The people directory's optional columns that members see (DIRECTORY_COLUMNS keys).",
+        help_text=gettext_lazy("The people directory's optional columns that members see (DIRECTORY_COLUMNS keys)."),
     )
     # Retention (docs/privacy.md): a leaver's personal data is erased this many months after their leaving date,
     # by a nightly task; 0 turns the automatic erasure off (admins can still erase one person at a time).
     retention_months = models.PositiveSmallIntegerField(
         default=24,
         validators=[MaxValueValidator(MAX_RETENTION_MONTHS)],
-        help_text="Months after someone leaves before their personal data is erased; 0: never automatically.",
+        help_text=gettext_lazy(
+            "Months after someone leaves before their personal data is erased; 0: never automatically."
+        ),
     )
     # Find a time and scheduling use it as a session's meeting link when none is given (sessions/services/sessions.py).
     video_link_template = models.CharField(
         max_length=500,
         blank=True,
         validators=[validate_video_link_template],
-        help_text="A meeting link for sessions without one: a fixed Teams/Zoom address, or a room pattern such as "
-        "https://meet.jit.si/mentorhub-{org}-{match}-{session}.",
+        help_text=gettext_lazy(
+            "A meeting link for sessions without one: a fixed Teams/Zoom address, or a room pattern such as "
+            "https://meet.jit.si/mentorhub-{org}-{match}-{session}."
+        ),
     )
     # The language of people who chose none (pages when the browser asks for none we have; emails and chat
     # messages to people who never signed in). Enrollment questions stay in the words their admin wrote.
@@ -171,6 +189,12 @@ class Organization(models.Model):
     # True while the organization has an enabled webhook endpoint (integrations keeps it up to date): without
     # one, recording a domain event in the outbox costs nothing (mentorhub/accounts/outbox.py).
     webhooks_active = models.BooleanField(default=False, editable=False)
+    # Branding (Settings -> Branding; mentorhub/accounts/services/branding.py): how the organization's emails look.
+    # The name shown in them (empty: the organization's name), its colour (#rrggbb, empty: MentorHub's) and its
+    # logo, a PNG or JPEG stored under MEDIA_ROOT/branding/ by the SHA-256 of its bytes (empty: the name instead).
+    brand_name = models.CharField(max_length=200, blank=True)
+    brand_colour = models.CharField(max_length=7, blank=True, validators=[validate_brand_colour])
+    brand_logo = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -221,9 +245,9 @@ class Employee(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    STAKEHOLDER = "stakeholder", "Stakeholder"
-    MEMBER = "member", "Member"
+    ADMIN = "admin", gettext_lazy("Admin")
+    STAKEHOLDER = "stakeholder", gettext_lazy("Stakeholder")
+    MEMBER = "member", gettext_lazy("Member")
 
 
 class Membership(models.Model):
@@ -264,10 +288,10 @@ class EmploymentEvent(models.Model):
     """A change in someone's employment, recorded by roster imports; the raw material of impact figures."""
 
     class Kind(models.TextChoices):
-        HIRED = "hired", "Hired"
-        LEVEL_CHANGE = "level_change", "Job level change"
-        DEPARTMENT_CHANGE = "department_change", "Department change"
-        LEFT = "left", "Left"
+        HIRED = "hired", gettext_lazy("Hired")
+        LEVEL_CHANGE = "level_change", gettext_lazy("Job level change")
+        DEPARTMENT_CHANGE = "department_change", gettext_lazy("Department change")
+        LEFT = "left", gettext_lazy("Left")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="events")
@@ -296,9 +320,9 @@ class EmploymentEvent(models.Model):
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read the API"
-    WRITE = "write", "Write through the API"
-    SCIM = "scim", "SCIM provisioning"
+    READ = "read", gettext_lazy("Read the API")
+    WRITE = "write", gettext_lazy("Write through the API")
+    SCIM = "scim", gettext_lazy("SCIM provisioning")
 
 
 class ApiToken(models.Model):
@@ -310,7 +334,9 @@ class ApiToken(models.Model):
     # The token acts with this membership's role; removing the membership disables the token.
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16, help_text="The first characters, to recognize a token in lists.")
+    prefix = models.CharField(
+        max_length=16, help_text=gettext_lazy("The first characters, to recognize a token in lists.")
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     # Space-separated TokenScope values. The REST API needs read (and write to change things); the SCIM
     # server (/scim/v2/o/<slug>/) accepts only tokens with `scim`.
@@ -383,10 +409,10 @@ class RosterImport(models.Model):
     """One uploaded roster CSV: validated at upload, applied atomically by a Celery task."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        DONE = "done", gettext_lazy("Done")
+        FAILED = "failed", gettext_lazy("Failed")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roster_imports")
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -14,16 +14,22 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorhub.csv_safety import unsafe_cell
 
 from .models import Employee, available_time_zones
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 COLUMNS: tuple[str, ...] = (
     "employee_id",
@@ -45,18 +51,20 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset(COLUMNS) - REQUIRED_COLUMNS
 MIN_JOB_LEVEL, MAX_JOB_LEVEL = 1, 20
 
 # What the upload page and the template CSV tell admins about each column.
-COLUMN_HELP: dict[str, str] = {
-    "employee_id": "Your HR system's id; it identifies the person across imports.",
-    "email": "Work email, unique in the organization.",
-    "name": "Full name.",
-    "title": "Job title.",
-    "department": "Department or team.",
-    "job_level": f"Whole number from {MIN_JOB_LEVEL} to {MAX_JOB_LEVEL}; higher is more senior.",
-    "location": "Office or city.",
-    "time_zone": "IANA time zone, e.g. Europe/Berlin or America/New_York.",
-    "manager_employee_id": "The manager's employee_id: in this file or already on the roster.",
-    "hired_on": "Date, YYYY-MM-DD.",
-    "left_on": "Date the person left, YYYY-MM-DD; empty while employed.",
+COLUMN_HELP: dict[str, StrOrPromise] = {
+    "employee_id": gettext_lazy("Your HR system's id; it identifies the person across imports."),
+    "email": gettext_lazy("Work email, unique in the organization."),
+    "name": gettext_lazy("Full name."),
+    "title": gettext_lazy("Job title."),
+    "department": gettext_lazy("Department or team."),
+    "job_level": format_lazy(
+        gettext_lazy("Whole number from {low} to {high}; higher is more senior."), low=MIN_JOB_LEVEL, high=MAX_JOB_LEVEL
+    ),
+    "location": gettext_lazy("Office or city."),
+    "time_zone": gettext_lazy("IANA time zone, e.g. Europe/Berlin or America/New_York."),
+    "manager_employee_id": gettext_lazy("The manager's employee_id: in this file or already on the roster."),
+    "hired_on": gettext_lazy("Date, YYYY-MM-DD."),
+    "left_on": gettext_lazy("Date the person left, YYYY-MM-DD; empty while employed."),
 }
 
 
@@ -72,7 +80,9 @@ _TEXT_LIMITS: dict[str, int] = {
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # U+0000: no text column (nor the import's stored rows) can hold it, and a message must not echo it.
 NUL = "\x00"
-NUL_MESSAGE = "Contains a NUL character (U+0000), an invisible control character no field accepts; remove it."
+NUL_MESSAGE = gettext_lazy(
+    "Contains a NUL character (U+0000), an invisible control character no field accepts; remove it."
+)
 # Addresses of this everyday shape are valid for Django's EmailValidator too; only the others (quoted local
 # parts, international domains, ...) go through it, which keeps a 50,000-row check fast.
 _PLAIN_EMAIL = re.compile(
@@ -131,9 +141,10 @@ def read_upload(upload: Any) -> bytes:
 
 
 def _too_large(size: int, limit: int) -> str:
-    return (
-        f"The file is {size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.1f} MB. Split it into smaller files."
-    )
+    return _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.") % {
+        "size": f"{size / 1_048_576:.1f}",
+        "limit": f"{limit / 1_048_576:.1f}",
+    }
 
 
 def decode(content: bytes) -> str:
@@ -151,8 +162,10 @@ def decode(content: bytes) -> str:
                 RosterError(
                     line,
                     None,
-                    "The file is not UTF-8 text (the first bad byte is on this line). "
-                    "Save it as “CSV UTF-8” and upload it again.",
+                    _(
+                        "The file is not UTF-8 text (the first bad byte is on this line). "
+                        "Save it as “CSV UTF-8” and upload it again."
+                    ),
                 )
             ]
         ) from None
@@ -163,7 +176,7 @@ def parse(content: bytes, existing: Mapping[str, ExistingEmployee]) -> ParsedRos
     keyed by employee_id). Raises RosterValidationError listing every problem; returns clean rows."""
     text = decode(content)
     if not text.strip():
-        raise RosterValidationError([RosterError(None, None, "The file is empty. Upload a CSV with a header row.")])
+        raise RosterValidationError([RosterError(None, None, _("The file is empty. Upload a CSV with a header row."))])
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     errors: list[RosterError] = []
     try:
@@ -180,12 +193,17 @@ def parse(content: bytes, existing: Mapping[str, ExistingEmployee]) -> ParsedRos
                 continue  # blank lines are harmless
             if len(record) != len(header):
                 errors.append(
-                    RosterError(start, None, f"This row has {len(record)} values; the header has {len(header)}.")
+                    RosterError(
+                        start,
+                        None,
+                        _("This row has %(record_count)s values; the header has %(header_count)s.")
+                        % {"record_count": len(record), "header_count": len(header)},
+                    )
                 )
                 continue
             with_nul = [column for column, value in zip(columns, record, strict=True) if NUL in value]
             if with_nul:
-                errors.extend(RosterError(start, column, NUL_MESSAGE) for column in with_nul)
+                errors.extend(RosterError(start, column, str(NUL_MESSAGE)) for column in with_nul)
                 ids = {column: value.strip() for column, value in zip(columns, record, strict=True) if NUL not in value}
                 failed.append({"line": start, "employee_id": ids.get("employee_id", ""), "email": ids.get("email", "")})
                 continue
@@ -198,10 +216,12 @@ def parse(content: bytes, existing: Mapping[str, ExistingEmployee]) -> ParsedRos
             else:
                 failed.append({"line": start, "employee_id": raw["employee_id"].strip(), "email": raw["email"].strip()})
     except csv.Error as exc:
-        errors.append(RosterError(reader.line_num or 1, None, f"The file is not valid CSV here: {exc}."))
+        errors.append(
+            RosterError(reader.line_num or 1, None, _("The file is not valid CSV here: %(error)s.") % {"error": exc})
+        )
         raise RosterValidationError(errors) from None
     if not rows and not errors:
-        raise RosterValidationError([RosterError(None, None, "The file has a header but no employee rows.")])
+        raise RosterValidationError([RosterError(None, None, _("The file has a header but no employee rows."))])
     errors.extend(check_references(rows, existing, failed=failed))
     if errors:
         raise RosterValidationError(errors)
@@ -217,14 +237,21 @@ def _check_header(header: list[str], errors: list[RosterError]) -> list[str]:
             message = f"Column {position} of the header contains a NUL character (U+0000); remove it."
             errors.append(RosterError(1, None, message))
         elif not name:
-            errors.append(RosterError(1, None, "The header has an empty column name."))
+            errors.append(RosterError(1, None, _("The header has an empty column name.")))
         elif name not in COLUMN_ORDER:
-            errors.append(RosterError(1, name, f"Unknown column “{name}”. Expected columns: {', '.join(COLUMNS)}."))
+            errors.append(
+                RosterError(
+                    1,
+                    name,
+                    _("Unknown column “%(name)s”. Expected columns: %(columns)s.")
+                    % {"name": name, "columns": ", ".join(COLUMNS)},
+                )
+            )
         elif name in seen:
-            errors.append(RosterError(1, name, f"Column “{name}” appears twice in the header."))
+            errors.append(RosterError(1, name, _("Column “%(name)s” appears twice in the header.") % {"name": name}))
         seen.add(name)
     errors.extend(
-        RosterError(1, name, f"Required column “{name}” is missing from the header.")
+        RosterError(1, name, _("Required column “%(name)s” is missing from the header.") % {"name": name})
         for name in COLUMNS
         if name in REQUIRED_COLUMNS and name not in seen
     )
@@ -248,28 +275,38 @@ def clean_row(raw: Mapping[str, str], line: int, errors: list[RosterError]) -> d
         value: Any = text.strip()
         limit = _TEXT_LIMITS.get(column)
         if limit is not None and len(value) > limit:
-            fail(column, f"Too long: {len(value)} characters, at most {limit}.")
+            fail(
+                column,
+                _("Too long: %(length)s characters, at most %(limit)s.") % {"length": len(value), "limit": limit},
+            )
             continue
         if column in REQUIRED_COLUMNS and not value:
-            fail(column, "Required; this cell is empty.")
+            fail(column, _("Required; this cell is empty."))
             continue
         if column == "email" and not _PLAIN_EMAIL.fullmatch(value):
             try:
                 validate_email(value)
             except ValidationError:
-                fail(column, f"“{value}” is not a valid email address.")
+                fail(column, _("“%(value)s” is not a valid email address.") % {"value": value})
                 continue
         elif column == "job_level":
             if not (value.isascii() and value.isdigit()):  # int() would also take "1_0" and "٣"
-                fail(column, f"“{value}” is not a whole number.")
+                fail(column, _("“%(value)s” is not a whole number.") % {"value": value})
                 continue
             level = int(value)
             if not MIN_JOB_LEVEL <= level <= MAX_JOB_LEVEL:
-                fail(column, f"{level} is outside {MIN_JOB_LEVEL} to {MAX_JOB_LEVEL}.")
+                fail(
+                    column,
+                    _("%(level)s is outside %(low)s to %(high)s.")
+                    % {"level": level, "low": MIN_JOB_LEVEL, "high": MAX_JOB_LEVEL},
+                )
                 continue
             value = level
         elif column == "time_zone" and value not in zones:
-            fail(column, f"“{value}” is not a known time zone (use an IANA name such as Europe/Berlin).")
+            fail(
+                column,
+                _("“%(value)s” is not a known time zone (use an IANA name such as Europe/Berlin).") % {"value": value},
+            )
             continue
         elif column in ("hired_on", "left_on"):
             if not value:
@@ -277,7 +314,7 @@ def clean_row(raw: Mapping[str, str], line: int, errors: list[RosterError]) -> d
             else:
                 parsed = _parse_date(value)
                 if parsed is None:
-                    fail(column, f"“{value}” is not a date in the form YYYY-MM-DD.")
+                    fail(column, _("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": value})
                     continue
                 value = parsed.isoformat()
         elif column == "manager_employee_id":
@@ -286,7 +323,11 @@ def clean_row(raw: Mapping[str, str], line: int, errors: list[RosterError]) -> d
 
     left_on, hired_on = row.get("left_on"), row.get("hired_on")
     if left_on and hired_on and left_on < hired_on:  # ISO strings sort like dates
-        fail("left_on", f"Leaving date {left_on} is before the hiring date {hired_on}.")
+        fail(
+            "left_on",
+            _("Leaving date %(left_on)s is before the hiring date %(hired_on)s.")
+            % {"left_on": left_on, "hired_on": hired_on},
+        )
     if found:
         errors.extend(found)
         return None
@@ -324,7 +365,8 @@ def check_references(
                 RosterError(
                     line,
                     "employee_id",
-                    f"Duplicate employee_id “{employee_id}” (first on line {first_line_of_id[employee_id]}).",
+                    _("Duplicate employee_id “%(employee_id)s” (first on line %(line)s).")
+                    % {"employee_id": employee_id, "line": first_line_of_id[employee_id]},
                 )
             )
         elif employee_id:
@@ -334,7 +376,10 @@ def check_references(
             if email in first_line_of_email:
                 errors.append(
                     RosterError(
-                        line, "email", f"Duplicate email “{row['email']}” (first on line {first_line_of_email[email]})."
+                        line,
+                        "email",
+                        _("Duplicate email “%(email)s” (first on line %(line)s).")
+                        % {"email": row["email"], "line": first_line_of_email[email]},
                     )
                 )
             else:
@@ -351,7 +396,8 @@ def check_references(
                 RosterError(
                     row["line"],
                     "email",
-                    f"“{row['email']}” already belongs to employee {holder}, who is not in this file.",
+                    _("“%(email)s” already belongs to employee %(holder)s, who is not in this file.")
+                    % {"email": row["email"], "holder": holder},
                 )
             )
 
@@ -374,14 +420,14 @@ def _check_managers(
         if manager_id is None:
             manager_of[employee_id] = None
         elif manager_id == employee_id:
-            errors.append(RosterError(row["line"], "manager_employee_id", "A person cannot be their own manager."))
+            errors.append(RosterError(row["line"], "manager_employee_id", _("A person cannot be their own manager.")))
             manager_of[employee_id] = None
         elif manager_id not in file_ids and manager_id not in existing:
             errors.append(
                 RosterError(
                     row["line"],
                     "manager_employee_id",
-                    f"No employee “{manager_id}” in this file or on the roster.",
+                    _("No employee “%(manager_id)s” in this file or on the roster.") % {"manager_id": manager_id},
                 )
             )
             manager_of[employee_id] = None
@@ -402,7 +448,9 @@ def _check_managers(
             shown = [*cycle[:8], "…"] if len(cycle) > 8 else cycle
             chain = " → ".join([*shown, cycle[0]])
             errors.extend(
-                RosterError(line_of[member], "manager_employee_id", f"Management cycle: {chain}.")
+                RosterError(
+                    line_of[member], "manager_employee_id", _("Management cycle: %(chain)s.") % {"chain": chain}
+                )
                 for member in cycle
                 if member in line_of
             )

@@ -2,7 +2,20 @@
 
 from django.urls import path
 
-from .views import audit, directory, home, invitations, languages, meetings, members, people, privacy, roster, tokens
+from .views import (
+    audit,
+    branding,
+    directory,
+    home,
+    invitations,
+    languages,
+    meetings,
+    members,
+    people,
+    privacy,
+    roster,
+    tokens,
+)
 
 urlpatterns = [
     path("o/<slug:org_slug>/", home.org_home, name="org-home"),
@@ -30,6 +43,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/settings/privacy/", privacy.retention_settings, name="retention-settings"),
     path("o/<slug:org_slug>/settings/meetings/", meetings.meeting_settings, name="meeting-settings"),
     path("o/<slug:org_slug>/settings/language/", languages.language_settings, name="language-settings"),
+    path("o/<slug:org_slug>/settings/branding/", branding.branding_settings, name="branding-settings"),
     path("o/<slug:org_slug>/people/import/", roster.roster_import_new, name="roster-import-new"),
     path("o/<slug:org_slug>/people/import/template.csv", roster.roster_import_template, name="roster-import-template"),
     path("o/<slug:org_slug>/people/import/<int:import_pk>/", roster.roster_import_detail, name="roster-import-detail"),
@@ -57,4 +71,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/api-tokens/<int:token_pk>/revoke/", tokens.api_token_revoke_view, name="api-token-revoke"),
     # Outside /o/: the visitor is not a member yet; the secret in the link names the organization.
     path("invite/<str:token>/", invitations.invitation_accept_view, name="invitation-accept"),
+    # Outside /o/: emails show the logo to whoever reads them; the file's name is the SHA-256 of its bytes.
+    path("brand/<str:token>", branding.brand_logo, name="brand-logo"),
 ]

@@ -27,9 +27,10 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 NUL = "\x00"
-MESSAGE = (
+MESSAGE = gettext_lazy(
     "The request contains a NUL character (U+0000), which no text field accepts. "
     "Remove it (it is often pasted in invisibly) and try again."
 )
@@ -76,7 +77,7 @@ def request_has_nul(request: HttpRequest) -> bool:
 
 def nul_refusal(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/scim/"):
-        error = {"schemas": [SCIM_ERROR_SCHEMA], "status": "400", "scimType": "invalidValue", "detail": MESSAGE}
+        error = {"schemas": [SCIM_ERROR_SCHEMA], "status": "400", "scimType": "invalidValue", "detail": str(MESSAGE)}
         return HttpResponse(json.dumps(error), status=400, content_type="application/scim+json")
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": MESSAGE}, status=400)

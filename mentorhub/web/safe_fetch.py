@@ -37,6 +37,7 @@ from urllib.parse import urljoin, urlsplit
 
 import urllib3
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -92,17 +93,17 @@ def address_refusal(address: str, port: int) -> str | None:
         embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in _NAT64 else ip.ipv4_mapped or ip.sixtofour
         ip = embedded or ip
     if ip.is_loopback:
-        return None if port in _loopback_ports() else "a loopback address"
+        return None if port in _loopback_ports() else _("a loopback address")
     if ip.is_link_local:
-        return "a link-local address"
+        return _("a link-local address")
     if ip.is_multicast:
-        return "a multicast address"
+        return _("a multicast address")
     if ip.is_unspecified or ip.is_reserved:
-        return "a reserved address"
+        return _("a reserved address")
     if ip in _SHARED:
-        return "a shared (carrier-grade NAT) address"
+        return _("a shared (carrier-grade NAT) address")
     if ip.is_private or not ip.is_global:
-        return "a private address"
+        return _("a private address")
     return None
 
 
@@ -116,11 +117,11 @@ def url_refusal(url: str) -> str | None:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 -- raises on an invalid port
     except ValueError:
-        return "The address is not a valid URL."
+        return _("The address is not a valid URL.")
     if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-        return "The address must start with https:// (or http://)."
+        return _("The address must start with https:// (or http://).")
     if parts.username or parts.password:
-        return "The address must not contain a user name or password."
+        return _("The address must not contain a user name or password.")
     return None
 
 
@@ -129,14 +130,17 @@ def _resolve_checked(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchFailed(f"The host {host} could not be found.") from exc
+        raise FetchFailed(_("The host %(host)s could not be found.") % {"host": host}) from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
-        raise FetchFailed(f"The host {host} could not be found.")
+        raise FetchFailed(_("The host %(host)s could not be found.") % {"host": host})
     for address in addresses:
         refusal = address_refusal(address, port)
         if refusal:
-            raise FetchRefused(f"The host {host} points to {refusal}, which MentorHub does not connect to.")
+            raise FetchRefused(
+                _("The host %(host)s points to %(refusal)s, which MentorHub does not connect to.")
+                % {"host": host, "refusal": refusal}
+            )
     return addresses
 
 
@@ -172,11 +176,11 @@ def _fetch(url: str, *, timeout: float, max_bytes: int, accept: str) -> FetchRes
             if response.status in REDIRECT_STATUSES:
                 location = response.headers.get("Location")
                 if not location:
-                    raise FetchFailed(f"{host} redirected without saying where to.")
+                    raise FetchFailed(_("%(host)s redirected without saying where to.") % {"host": host})
                 url = urljoin(url, location)
                 continue
             if response.status != 200:
-                raise FetchFailed(f"{host} answered HTTP {response.status}.")
+                raise FetchFailed(_("%(host)s answered HTTP %(status)s.") % {"host": host, "status": response.status})
             body = _read_capped(response, deadline, max_bytes, host)
             return FetchResult(
                 url=url, status=response.status, content_type=response.headers.get("Content-Type", ""), body=body
@@ -184,7 +188,7 @@ def _fetch(url: str, *, timeout: float, max_bytes: int, accept: str) -> FetchRes
         finally:
             response.release_conn()
             pool.close()
-    raise FetchFailed(f"The address redirected more than {MAX_REDIRECTS} times.")
+    raise FetchFailed(_("The address redirected more than %(count)s times.") % {"count": MAX_REDIRECTS})
 
 
 def post_public_url(
@@ -248,7 +252,7 @@ def _connect(
     for address in addresses:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise FetchTooSlow(f"{host} took too long to answer.")
+            raise FetchTooSlow(_("%(host)s took too long to answer.") % {"host": host})
         pool = _pool(scheme, host, address, port, urllib3.Timeout(connect=remaining, read=remaining))
         try:
             response = pool.urlopen(
@@ -265,15 +269,15 @@ def _connect(
             continue  # the next address of the name, if any
         except urllib3.exceptions.TimeoutError as exc:
             pool.close()
-            raise FetchTooSlow(f"{host} took too long to answer.") from exc
+            raise FetchTooSlow(_("%(host)s took too long to answer.") % {"host": host}) from exc
         except urllib3.exceptions.SSLError as exc:
             pool.close()
-            raise FetchFailed(f"{host} has no valid TLS certificate for its name.") from exc
+            raise FetchFailed(_("%(host)s has no valid TLS certificate for its name.") % {"host": host}) from exc
         except urllib3.exceptions.HTTPError as exc:
             pool.close()
-            raise FetchFailed(f"{host} could not be reached (the connection failed).") from exc
+            raise FetchFailed(_("%(host)s could not be reached (the connection failed).") % {"host": host}) from exc
         return pool, response
-    raise FetchFailed(f"{host} could not be reached (the connection was refused).")
+    raise FetchFailed(_("%(host)s could not be reached (the connection was refused).") % {"host": host})
 
 
 def _pool(scheme: str, host: str, address: str, port: int, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
@@ -293,7 +297,9 @@ def _pool(scheme: str, host: str, address: str, port: int, timeout: urllib3.Time
 def _read_capped(response: urllib3.BaseHTTPResponse, deadline: float, max_bytes: int, host: str) -> bytes:
     """At most `max_bytes`, read by the deadline. Each read returns what has arrived and waits only until the
     deadline (the socket's timeout shrinks with it)."""
-    too_large = FetchTooLarge(f"The answer of {host} is larger than {max_bytes // 1024} KB.")
+    too_large = FetchTooLarge(
+        _("The answer of %(host)s is larger than %(size)s KB.") % {"host": host, "size": max_bytes // 1024}
+    )
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise too_large
@@ -303,7 +309,7 @@ def _read_capped(response: urllib3.BaseHTTPResponse, deadline: float, max_bytes:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise FetchTooSlow(f"{host} took too long to answer.")
+                raise FetchTooSlow(_("%(host)s took too long to answer.") % {"host": host})
             sock = getattr(getattr(response, "connection", None), "sock", None)
             if sock is not None:
                 sock.settimeout(remaining)
@@ -315,7 +321,7 @@ def _read_capped(response: urllib3.BaseHTTPResponse, deadline: float, max_bytes:
                 raise too_large
             chunks.append(chunk)
     except (urllib3.exceptions.TimeoutError, TimeoutError) as exc:
-        raise FetchTooSlow(f"{host} took too long to answer.") from exc
+        raise FetchTooSlow(_("%(host)s took too long to answer.") % {"host": host}) from exc
     except urllib3.exceptions.HTTPError as exc:
-        raise FetchFailed(f"The answer of {host} was cut off.") from exc
+        raise FetchFailed(_("The answer of %(host)s was cut off.") % {"host": host}) from exc
     return b"".join(chunks)

@@ -6,12 +6,15 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
+from mentorhub.accounts.branding import branding_of
+from mentorhub.accounts.languages import language_of_employee
 from mentorhub.mail_once import send_once
+from mentorhub.web.email import email_message, render_email
 
 from ..models import Participant, Program
 
@@ -46,15 +49,22 @@ def program_invitation_send(*, organization_id: int, participant_id: int, base_u
         )
         return False
     organization = participant.organization
-    context = {
-        "participant": participant,
-        "program": participant.program,
-        "organization": organization,
-        "role": participant.get_role_display().lower(),
-        "programs_url": absolute_url(reverse("my-programs", kwargs={"org_slug": organization.slug}), base_url),
-    }
-    subject = render_to_string("programs/email/invitation_subject.txt", context).strip()
-    body = render_to_string("programs/email/invitation_message.txt", context)
+    language = language_of_employee(organization, participant.employee_id)
+    with translation.override(language):
+        role = participant.get_role_display()
+    rendered = render_email(
+        "programs/email/invitation.html",
+        {
+            "participant": participant,
+            "program": participant.program,
+            "organization": organization,
+            "role": role.lower() if language == "en" else role,
+            "button_url": absolute_url(reverse("my-programs", kwargs={"org_slug": organization.slug}), base_url),
+            "button_label": gettext_lazy("See the program and apply"),
+        },
+        branding=branding_of(organization),
+        language=language,
+    )
     # Claimed before it is sent: a redelivered task, or enrollment reopened after a return to draft, finds
     # it emailed and sends nothing (mentorhub/mail_once.py). Still invited when claimed: taking it up wins.
     claim = Participant.objects.filter(
@@ -63,9 +73,7 @@ def program_invitation_send(*, organization_id: int, participant_id: int, base_u
     sent = send_once(
         claim,
         field="invitation_emailed_at",
-        send=lambda: send_mail(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [participant.employee.email]
-        ),
+        send=lambda: email_message(rendered, to=[participant.employee.email]).send(),
     )
     if not sent:
         logger.info(

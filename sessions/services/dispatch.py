@@ -46,9 +46,11 @@ from django.core.mail import BadHeaderError, get_connection
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from mentorhub.accounts.branding import branding_of
 from mentorhub.accounts.extensions import PersonalNotice, notice_channels_deliver
+from mentorhub.accounts.languages import languages_of_employees
 from mentorhub.accounts.models import Organization
 from mentorhub.db.tenant_scope import all_organizations, organization_scope
 
@@ -224,20 +226,27 @@ def _deliver_for_organization(
     deadline: float | None,
 ) -> None:
     context = batch_context(organization, reminders, now)
+    # Each message in its recipient's language (one query for the batch), the notice and the email alike.
+    languages = languages_of_employees(organization, {reminder.recipient_id for reminder in reminders})
     skipped: dict[str, list[int]] = defaultdict(list)
     ready: list[tuple[Reminder, messages.Message]] = []
+    by_language: dict[str, list[Reminder]] = defaultdict(list)
     for reminder in reminders:
-        try:
-            result = messages.render(reminder, context)
-        except Exception as error:  # a bug in one message must not hold back the others; it is logged
-            logger.exception("Reminder %s could not be rendered", reminder.pk)
-            _finish(reminder, claim_id, status=S.FAILED, note=f"Could not be written: {error}"[:300])
-            report.failed += 1
-            continue
-        if isinstance(result, messages.Skip):
-            skipped[result.reason].append(reminder.pk)
-        else:
-            ready.append((reminder, result))
+        by_language[languages[reminder.recipient_id]].append(reminder)
+    for language, group in by_language.items():
+        with translation.override(language):
+            for reminder in group:
+                try:
+                    result = messages.render(reminder, context)
+                except Exception as error:  # a bug in one message must not hold back the others; it is logged
+                    logger.exception("Reminder %s could not be rendered", reminder.pk)
+                    _finish(reminder, claim_id, status=S.FAILED, note=f"Could not be written: {error}"[:300])
+                    report.failed += 1
+                    continue
+                if isinstance(result, messages.Skip):
+                    skipped[result.reason].append(reminder.pk)
+                else:
+                    ready.append((reminder, result))
     for reason, pks in skipped.items():
         Reminder.objects.filter(pk__in=pks, claim_id=claim_id).update(
             status=S.SKIPPED, note=reason[:300], claim_id=None
@@ -264,7 +273,7 @@ def _deliver_for_organization(
             status=S.SENT, sent_at=timezone.now(), emailed=False, claim_id=None
         )
         report.sent += len(in_app_only)
-    _send_emails(organization, to_email, claim_id, now, report, deadline)
+    _send_emails(organization, to_email, claim_id, now, report, deadline, languages)
 
 
 def _send_emails(
@@ -274,6 +283,7 @@ def _send_emails(
     now: datetime,
     report: DeliveryReport,
     deadline: float | None,
+    languages: dict[int, str],
 ) -> None:
     """Hand each email to the mail backend and mark it sent right after. A message the server refuses for
     good (an unknown address, a malformed header) fails alone; a server that is down (or a sender out of
@@ -282,6 +292,7 @@ def _send_emails(
         return
     # The same person's link serves all their reminders of the batch (one HMAC each).
     links: dict[tuple[int, str], str] = {}
+    branding = branding_of(organization)
     mail = get_connection(fail_silently=False)
     try:
         mail.open()
@@ -298,7 +309,15 @@ def _send_emails(
                         organization.pk, reminder.recipient_id, category
                     )
                 try:
-                    mail.send_messages([reminder_email(organization, reminder, message, unsubscribe=link)])
+                    email = reminder_email(
+                        organization,
+                        reminder,
+                        message,
+                        unsubscribe=link,
+                        language=languages[reminder.recipient_id],
+                        branding=branding,
+                    )
+                    mail.send_messages([email])
                 except PERMANENT_MAIL_ERRORS as error:
                     logger.warning("Reminder %s refused for good: %s", reminder.pk, error)
                     _finish(reminder, claim_id, status=S.FAILED, note=f"Refused: {error}"[:300])

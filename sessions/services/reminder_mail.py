@@ -1,4 +1,4 @@
-"""The email of a rendered reminder, written straight to its wire form.
+"""The email of a rendered reminder, written straight to its wire form: HTML with its plain-text part.
 
 The dispatcher sends thousands of these a second (bench/reminders.py). Django's `EmailMessage.message()` builds
 MIME objects and the email package folds every header again each time it serialises one: about half a
@@ -9,12 +9,20 @@ that leaves a header alone when it fits on its line, the usual case. What comes 
 Django's message (tests/sessions/test_reminder_mail.py parses both and compares them); what this writer does
 not handle (attachments such as the .ics of an invitation, non-ASCII addresses, body lines past 998 bytes)
 takes Django's own path.
+
+Its HTML and text come from one template, sessions/email/reminder.html (the layout of every email,
+mentorhub/web/email.py), rendered once per organization's branding and language (`reminder_layout`, cached)
+with markers where each message's values go: the text part is read from that same render, and each email
+fills the markers in (escaped in the HTML), so no template runs per email.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import re
+import secrets
+from dataclasses import dataclass
 from email import generator, message_from_bytes
 from email.message import Message
 from email.mime.text import MIMEText
@@ -25,11 +33,15 @@ from io import StringIO
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import BadHeaderError, EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage, EmailMultiAlternatives
 from django.core.mail.message import ADDRESS_HEADERS, RFC5322_EMAIL_LINE_LENGTH_LIMIT, forbid_multi_line_headers
 from django.core.mail.utils import DNS_NAME
+from django.utils import translation
+from django.utils.translation import gettext
 
+from mentorhub.accounts.branding import branding_of
 from mentorhub.accounts.models import Organization
+from mentorhub.web.email import Branding, html_to_text, render_email
 
 from .. import ics, messages
 from ..models import Reminder
@@ -99,14 +111,37 @@ MIME_HEADERS = {
 }
 
 
+# A part of multipart/alternative, as Django writes it.
+PART_HEADERS = {
+    (subtype, ascii_body): f'Content-Type: text/{subtype}; charset="utf-8"\nMIME-Version: 1.0\n'
+    f"Content-Transfer-Encoding: {'7bit' if ascii_body else '8bit'}\n"
+    for subtype in ("plain", "html")
+    for ascii_body in (True, False)
+}
+# One boundary per process, of Django's (the email package's) shape; a message that holds it takes Django's path.
+BOUNDARY = f"==============={secrets.randbelow(10**19):019d}=="
+MULTIPART_HEADER = f'Content-Type: multipart/alternative;\n boundary="{BOUNDARY}"\nMIME-Version: 1.0\n'
+
+
 @lru_cache(maxsize=16)
 def _from_header(from_email: str) -> str:
     return fold("From", from_email)
 
 
-class PrefoldedEmail(EmailMessage):
-    """An EmailMessage (backends, tests and mail.outbox see the usual attributes) whose `message()` is
-    written directly when it is plain text without attachments, in the same header order as Django's."""
+BOUNDARY_BYTES = BOUNDARY.encode("ascii")
+
+
+def _too_long(body: bytes) -> bool:
+    return (
+        len(body) > RFC5322_EMAIL_LINE_LENGTH_LIMIT
+        and max(map(len, body.split(b"\n"))) > RFC5322_EMAIL_LINE_LENGTH_LIMIT
+    )
+
+
+class PrefoldedEmail(EmailMultiAlternatives):
+    """An EmailMultiAlternatives (backends, tests and mail.outbox see the usual attributes) whose `message()`
+    is written directly when it is plain text, or text with one HTML alternative, without attachments, in the
+    same header order as Django's."""
 
     def message(self, **options: Any) -> Any:
         # Options (a newer Django's `policy`) ask for the email package's own message: Django writes it.
@@ -120,13 +155,21 @@ class PrefoldedEmail(EmailMessage):
         if encoding.lower() != "utf-8":
             return None
         body = self.body.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
-        if len(body) > RFC5322_EMAIL_LINE_LENGTH_LIMIT and any(
-            len(line) > RFC5322_EMAIL_LINE_LENGTH_LIMIT for line in body.split(b"\n")
-        ):
+        if _too_long(body):
             return None  # Django quotes such a body (quoted-printable)
+        alternative = None
+        if self.alternatives:
+            if len(self.alternatives) != 1 or self.alternatives[0][1] != "text/html" or not self.body:
+                return None
+            content = str(self.alternatives[0][0])
+            if "\r" in content:
+                content = content.replace("\r\n", "\n").replace("\r", "\n")
+            alternative = content.encode("utf-8")
+            if _too_long(alternative) or BOUNDARY_BYTES in body or BOUNDARY_BYTES in alternative:
+                return None
         names = {name.lower() for name in self.extra_headers}
         head = [
-            MIME_HEADERS[body.isascii()],
+            MIME_HEADERS[body.isascii()] if alternative is None else MULTIPART_HEADER,
             fold("Subject", str(self.subject)),
             _from_header(str(self.extra_headers.get("From", self.from_email))),
         ]
@@ -139,7 +182,23 @@ class PrefoldedEmail(EmailMessage):
         for name, value in self.extra_headers.items():
             if name.lower() not in {"from", "to", "cc", "reply-to"}:
                 head.append(fold(name, str(value)))
-        return "".join(head).encode("ascii") + b"\n" + body
+        if alternative is None:
+            return "".join(head).encode("ascii") + b"\n" + body
+        separator = f"\n--{BOUNDARY}\n".encode("ascii")
+        return b"".join(
+            [
+                "".join(head).encode("ascii"),
+                separator[1:],
+                PART_HEADERS["plain", body.isascii()].encode("ascii"),
+                b"\n",
+                body,
+                separator,
+                PART_HEADERS["html", alternative.isascii()].encode("ascii"),
+                b"\n",
+                alternative,
+                f"\n--{BOUNDARY}--\n".encode("ascii"),
+            ]
+        )
 
 
 class WireMessage:
@@ -182,25 +241,130 @@ def _site(site_url: str) -> tuple[str, str]:
     return ics.base_url(), ics.site_domain()
 
 
+# Where each message's values go in the rendered layout.
+SLOTS = ("subject", "name", "paragraph", "button_url", "button_label", "unsubscribe_url", "category")
+MARK = {slot: f"@@mh-{slot}@@" for slot in SLOTS}
+MARKS = re.compile(r"@@mh-(\w+)@@")
+
+
+@dataclass(frozen=True)
+class ReminderLayout:
+    """The reminder template rendered once, cut at its markers: even items are literal text, odd items name
+    the value that goes there. `paragraph` is the HTML around one paragraph of the message's text."""
+
+    html: tuple[str, ...]
+    text: tuple[str, ...]
+    paragraph: tuple[str, str]
+
+    def fill_html(self, values: dict[str, str]) -> str:
+        return _fill(self.html, values)
+
+    def fill_text(self, values: dict[str, str]) -> str:
+        return _fill(self.text, values)
+
+
+def _fill(pieces: tuple[str, ...], values: dict[str, str]) -> str:
+    parts = list(pieces)
+    parts[1::2] = [values[name] for name in pieces[1::2]]
+    return "".join(parts)
+
+
+@lru_cache(maxsize=128)
+def reminder_layout(branding: Branding, language: str) -> ReminderLayout:
+    """The layout of every reminder of one organization's look in one language (the batch's, and the next
+    batches' while the branding stays the same)."""
+    rendered = render_email(
+        "sessions/email/reminder.html",
+        {
+            "subject": MARK["subject"],
+            "name": MARK["name"],
+            "paragraphs": [MARK["paragraph"]],
+            "button_url": MARK["button_url"],
+            "button_label": MARK["button_label"],
+            "unsubscribe_url": MARK["unsubscribe_url"],
+            "category": MARK["category"],
+        },
+        branding=branding,
+        language=language,
+    )
+    page = rendered.html
+    mark = page.index(MARK["paragraph"])
+    start, end = page.rindex("<p", 0, mark), page.index("</p>", mark) + len("</p>")
+    while end < len(page) and page[end] == "\n":
+        end += 1
+    prefix, suffix = page[start:mark], page[mark + len(MARK["paragraph"]) : end]
+    page = page[:start] + MARK["paragraph"] + page[end:]
+    return ReminderLayout(
+        html=tuple(MARKS.split(page)), text=tuple(MARKS.split(html_to_text(page))), paragraph=(prefix, suffix)
+    )
+
+
+@lru_cache(maxsize=256)
+def _labels(kind: str, language: str) -> tuple[str, str]:
+    """The category a kind of reminder belongs to (for "stop emails like this one") and its button, in a
+    language."""
+    category = messages.CATEGORY_OF_KIND.get(kind, "")
+    with translation.override(language):
+        label = str(messages.CATEGORIES[category][0] if category in messages.CATEGORIES else gettext("these emails"))
+        button = str(messages.BUTTONS.get(kind, messages.DEFAULT_BUTTON))
+    return (label.lower() if language == "en" else label), button
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [part.strip("\n") for part in body.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
 def reminder_email(
-    organization: Organization, reminder: Reminder, message: messages.Message, *, unsubscribe: str
+    organization: Organization,
+    reminder: Reminder,
+    message: messages.Message,
+    *,
+    unsubscribe: str,
+    language: str | None = None,
+    branding: Branding | None = None,
 ) -> EmailMessage:
-    """The email of a rendered reminder: plain text, the page's link, a one-click unsubscribe for its
-    category (RFC 8058), a Message-ID fixed by the reminder, and the .ics when there is one."""
+    """The email of a rendered reminder: HTML and plain text from the reminder template in the recipient's
+    `language` (the message itself was rendered in it), the page's link as the primary button, a one-click
+    unsubscribe for its category (RFC 8058), a Message-ID fixed by the reminder, and the .ics when there is
+    one. `branding` is the organization's (passed by the dispatcher, once per batch)."""
     base, domain = _site(getattr(settings, "SITE_URL", ""))
-    category = messages.CATEGORY_OF_KIND.get(reminder.kind, "")
-    label = messages.CATEGORIES.get(category, ("these emails",))[0].lower() if category else "these emails"
-    body = (
-        f"Hello {reminder.recipient.name},\n\n{message.body}\n\nOpen it in MentorHub: {base}{message.path}\n\n"
-        f"--\nYou get this email because you take part in mentoring at {organization.name}.\n"
-        f"Stop emails like this one ({label}): {unsubscribe}\n"
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    layout = reminder_layout(branding or branding_of(organization), language)
+    label, button = _labels(reminder.kind, language)
+    button = message.button or button
+    paragraphs = _paragraphs(message.body)
+    name = reminder.recipient.name
+    url = f"{base}{message.path}"
+    text = layout.fill_text(
+        {
+            "subject": message.subject,
+            "name": name,
+            "paragraph": "\n\n".join(paragraphs),
+            "button_url": url,
+            "button_label": button,
+            "unsubscribe_url": unsubscribe,
+            "category": label,
+        }
+    )
+    prefix, suffix = layout.paragraph
+    escape = html.escape
+    page = layout.fill_html(
+        {
+            "subject": escape(message.subject),
+            "name": escape(name),
+            "paragraph": "".join(f"{prefix}{escape(p).replace(chr(10), '<br>' + chr(10))}{suffix}" for p in paragraphs),
+            "button_url": escape(url),
+            "button_label": escape(button),
+            "unsubscribe_url": escape(unsubscribe),
+            "category": escape(label),
+        }
     )
     # One line, whatever a name imported from a roster holds (a line break would be a header injection, and
     # Django refuses it).
     subject = " ".join(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message.subject}".split())
     email = PrefoldedEmail(
         subject=subject,
-        body=body,
+        body=text,
         to=[reminder.recipient.email],
         headers={
             "Message-ID": f"<reminder.{organization.pk}.{reminder.pk}@{domain}>",
@@ -209,6 +373,7 @@ def reminder_email(
             "Auto-Submitted": "auto-generated",
         },
     )
+    email.attach_alternative(page, "text/html")
     if message.ics:
         part = MIMEText(message.ics.decode("utf-8"), "calendar", "utf-8")
         part.set_param("method", message.ics_method or "REQUEST")

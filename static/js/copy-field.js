@@ -16,13 +16,13 @@
       navigator.clipboard.writeText(field.value).then(
         function () {
           if (status) {
-            status.textContent = " Copied.";
+            status.textContent = " " + (status.dataset.copied || "Copied.");
           }
         },
         function () {
           field.select();
           if (status) {
-            status.textContent = " Copying did not work: the address is selected, press Ctrl+C.";
+            status.textContent = " " + (status.dataset.copyFailed || "Copying did not work: the address is selected, press Ctrl+C.");
           }
         }
       );

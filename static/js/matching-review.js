@@ -16,7 +16,7 @@
       all.checked = ticked === boxes.length && ticked > 0;
       all.indeterminate = ticked > 0 && ticked < boxes.length;
       if (count) {
-        count.textContent = ticked ? ticked + " selected." : "";
+        count.textContent = selectedText(count, ticked);
       }
     }
     all.hidden = boxes.length === 0;
@@ -30,3 +30,13 @@
   document.addEventListener("DOMContentLoaded", setUp);
   document.addEventListener("htmx:afterSettle", setUp);
 })();
+
+// "3 selected." in the page's language: the element carries the sentence for one and for many
+// (data-one, data-many with %(count)s), written by the template in the reader's language.
+function selectedText(count, ticked) {
+  if (!ticked) {
+    return "";
+  }
+  var sentence = ticked === 1 ? count.dataset.one || "1 selected." : count.dataset.many || "{count} selected.";
+  return sentence.replace("{count}", String(ticked));
+}

@@ -31,8 +31,12 @@
     return instant + offsetMinutes(instant, zone) * 60000 === wall ? instant : null;
   }
 
+  // Written in the page's language (English pages keep the day-month order of the server-rendered clocks).
+  var pageLanguage = document.documentElement.lang;
+  var locale = pageLanguage && pageLanguage !== "en" ? pageLanguage : "en-GB";
+
   function describe(instant, zone) {
-    return new Intl.DateTimeFormat("en-GB", {
+    return new Intl.DateTimeFormat(locale, {
       timeZone: zone, weekday: "short", day: "numeric", month: "short",
       hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
     }).format(new Date(instant));
@@ -53,9 +57,11 @@
         }
         var lines = [];
         box.querySelectorAll("[data-zone]").forEach(function (item) {
-          lines.push(describe(instant, item.dataset.zone) + " for " + item.dataset.name);
+          var forName = box.dataset.forName || "{time} for {name}";
+          lines.push(forName.replace("{time}", describe(instant, item.dataset.zone)).replace("{name}", item.dataset.name));
         });
-        out.textContent = "At that time it is " + lines.join("; ") + ".";
+        var sentence = box.dataset.sentence || "At that time it is {times}.";
+        out.textContent = sentence.replace("{times}", lines.join(box.dataset.separator || "; "));
       } catch (error) {
         out.textContent = "";  // an unknown zone name: the server-rendered clocks above still say enough
       }

@@ -48,6 +48,7 @@ def seeded(db, mailoutbox):
 def test_demo_mentor_signs_in_from_london(seeded):
     user = User.objects.get(email="mentor@acme.example")
     assert user.check_password("mentorhub-demo") and user.time_zone == "Europe/London"
+    assert user.language == "de"  # he reads MentorHub in German (README)
     membership = Membership.objects.select_related("employee").get(organization=seeded, user=user)
     assert membership.role == "member"
     employee = membership.employee

@@ -232,6 +232,14 @@ def demo_data(transactional_db) -> None:
     call_command("seed_demo")
 
 
+def reads_english(email: str) -> None:
+    """The demo mentor reads MentorHub in German (his choice); tests whose assertions read the English pages
+    switch that choice off first. tests/e2e/test_languages.py walks his German pages."""
+    from mentorhub.accounts.models import User
+
+    User.objects.filter(email=email).update(language="")
+
+
 def sign_in(page, live_server, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the real form, as a person would, and wait for the page after it: the email first
     ("Continue": an address outside single sign-on gets the password form), then the password."""

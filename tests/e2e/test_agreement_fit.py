@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from matching.models import MatchMember
 from sessions.models import PairingFitAnswer
 
-from .conftest import E2E, axe_check, sign_in
+from .conftest import E2E, axe_check, reads_english, sign_in
 
 pytestmark = E2E
 
@@ -24,6 +24,7 @@ def test_mentor_confirms_the_agreement_and_mentee_answers_the_fit_question(page,
     match = MatchMember.objects.get(participant__employee__email=MENTEE, current=True).match
     url = f"{live_server.url}/o/acme/mentoring/matches/{match.pk}/"
 
+    reads_english(MENTOR)
     sign_in(page, live_server, MENTOR)
     page.goto(url)
     agreement = page.get_by_role("region", name="Our agreement")

@@ -15,7 +15,7 @@ from demo.flash import NAME
 from sessions.models import FlashBooking, FlashSlot
 from sessions.selectors.flash import upcoming_slots
 
-from .conftest import E2E, axe_check, sign_in
+from .conftest import E2E, axe_check, reads_english, sign_in
 
 pytestmark = E2E
 
@@ -68,6 +68,7 @@ def test_a_member_books_a_flash_session_and_sees_it_in_my_bookings(page, live_se
 
 def test_the_demo_mentor_sees_bookings_on_my_office_hours(page, live_server, demo_data):
     program = FlashSlot.objects.filter(program__name=NAME).first().program
+    reads_english(MENTOR)
     sign_in(page, live_server, MENTOR)
     page.goto(f"{live_server.url}/o/acme/mentoring/flash/{program.pk}/office-hours/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("My office hours")

@@ -19,7 +19,7 @@ from matching.models import MatchMember
 from sessions.models import Goal, MentoringSession, Milestone, Reminder, SessionFeedback
 from sessions.page_cache import match_people_changed
 
-from .conftest import E2E, axe_check, sign_in
+from .conftest import E2E, axe_check, reads_english, sign_in
 
 pytestmark = E2E
 
@@ -72,6 +72,7 @@ def test_mentee_schedules_mentor_logs_and_rates_mentee_ticks_a_milestone(page, l
 
     # --- Marco sees it on his home page, at his own time ---
     page.context.clear_cookies()
+    reads_english(MENTOR)
     sign_in(page, live_server, MENTOR)
     _nav(page, "My mentoring").click()
     upcoming = page.get_by_role("region", name="Next sessions")

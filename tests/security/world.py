@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.cookies import SimpleCookie
+from io import BytesIO
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from analytics.models import RollupRun, SurveyAssignment, SurveyQuestion
 from analytics.services.surveys import survey_for
@@ -28,6 +30,7 @@ from identity.models import ClaimedDomain, EmployeeGroup, SsoConnection
 from matching.models import Match, MatchMember, MatchRun, MentorRequest
 from mentorhub.accounts.models import Invitation, Membership, Role, RosterImport
 from mentorhub.accounts.secret_tokens import hash_token
+from mentorhub.accounts.services.branding import organization_branding_update
 from mentorhub.accounts.services.tokens import api_token_create
 from programs.models import Participant, Program, Skill
 from sessions.models import FlashBooking, FlashSlot, GoalComment, GoalTemplate, MentoringSession, Notification
@@ -104,6 +107,11 @@ def build_world() -> World:
         expires_at=timezone.now() + timedelta(days=3),
     )
     admin_token, _raw = api_token_create(organization=org, actor=admin.user, membership=admin, name="matrix")
+    # A logo for the organization's emails (Settings -> Branding), served by the hash of its bytes.
+    logo = BytesIO()
+    Image.new("RGB", (64, 32), "#0a7d4f").save(logo, "PNG")
+    organization_branding_update(organization=org, actor=admin.user, name="", colour="", logo=logo.getvalue())
+    org.refresh_from_db()
 
     # The program, in mentee-choice mode and enrolling, so enrollment and suggestions have something to show.
     program = ProgramFactory(
@@ -228,6 +236,7 @@ def build_world() -> World:
         "unsubscribe_token": unsubscribe_token(org.pk, member.employee.pk, "all"),
         "share_pk": share.pk,
         "record_token": record_token,
+        "brand_logo": org.brand_logo,
         # SCIM ids are strings: a roster row and a group of organization A; discovery names real schemas.
         "user_id": str(colleague.pk),
         "group_id": str(group.pk),

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -60,7 +62,9 @@ SURVEY_PK = OpenApiParameter("survey_pk", OpenApiTypes.INT, OpenApiParameter.PAT
 # Without a roster entry there is nothing of theirs: 404, like any object that is not theirs.
 _needs_employee = partial(
     employee_or_404,
-    message="Your account is not linked to an entry of the organization's roster: there is nothing of yours here.",
+    message=gettext_lazy(
+        "Your account is not linked to an entry of the organization's roster: there is nothing of yours here."
+    ),
 )
 
 
@@ -171,7 +175,7 @@ class AboutMeView(OrganizationAPIView):
     def put(self, request: OrgApiRequest, org_slug: str) -> Response:
         employee = _needs_employee(request)
         if not isinstance(request.data, dict):
-            raise serializers.ValidationError({"non_field_errors": ["Send an object: {attribute: value or null}."]})
+            raise serializers.ValidationError({"non_field_errors": [_("Send an object: {attribute: value or null}.")]})
         unknown = sorted(set(request.data) - {attribute.code for attribute in ATTRIBUTES})
         if unknown:
             raise serializers.ValidationError({key: ["There is no such question."] for key in unknown})

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from ...suppression import Figure
 
@@ -69,7 +71,7 @@ def interval(figure: Figure | None) -> str:
     if figure.value is None:
         return NONE
     _estimate, lower, upper = figure.value
-    return f"{number(lower)} to {number(upper)}"
+    return _("%(lower)s to %(upper)s") % {"lower": number(lower), "upper": number(upper)}
 
 
 def with_interval(values: tuple[float, ...] | None, suffix: str = "%") -> str:
@@ -77,7 +79,11 @@ def with_interval(values: tuple[float, ...] | None, suffix: str = "%") -> str:
     if values is None:
         return NONE
     value, lower, upper = values
-    return f"{number(value)}{suffix} [{number(lower)} to {number(upper)}]"
+    return _("%(value)s [%(lower)s to %(upper)s]") % {
+        "value": f"{number(value)}{suffix}",
+        "lower": number(lower),
+        "upper": number(upper),
+    }
 
 
 def group(figure: Figure | None, unit: str) -> str:
@@ -93,12 +99,11 @@ def day(moment: datetime | None, empty: str = NONE) -> str:
     """A day in the viewer's time zone (the page's and the export's, both activated by org_view)."""
     if moment is None:
         return empty
-    local = timezone.localtime(moment).date()
-    return f"{local.day} {local:%b %Y}"
+    return date_format(timezone.localtime(moment).date(), "j M Y")
 
 
 def month_label(month: date) -> str:
-    return f"{month:%b %Y}"
+    return date_format(month, "M Y")
 
 
 def shown(figure: Figure | None) -> Any:

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from matching.models import Match
@@ -169,10 +170,10 @@ def program_health_export(request: OrgRequest) -> HttpResponse:
     """One table of the page as CSV (?table=<name>), for the same filters: the same cells as the page."""
     admin = request.membership.is_admin
     if request.GET.get("table") == "at_risk" and not admin:
-        raise PermissionDenied("Only HR admins see the matches at risk one by one.")
+        raise PermissionDenied(_("Only HR admins see the matches at risk one by one."))
     form = _form(request)
     if not form.is_valid():
-        return HttpResponse("Check the filters: " + form.errors.as_text(), status=400, content_type="text/plain")
+        return HttpResponse(_("Check the filters: ") + form.errors.as_text(), status=400, content_type="text/plain")
     report = health_or_preparing(organization=request.organization, filters=form.filters())
     if isinstance(report, Preparing):
         # New figures since the page was shown (a roll-up): the page says when they are ready.
@@ -196,11 +197,15 @@ def health_nudge(request: OrgRequest, match_pk: int) -> HttpResponse:
         messages.error(request, service_error_text(error))
     else:
         if result.sent:
-            messages.success(request, f"Nudge sent: {result.names} get a reminder to meet, by email and in MentorHub.")
+            messages.success(
+                request,
+                _("Nudge sent: %(names)s get a reminder to meet, by email and in MentorHub.") % {"names": result.names},
+            )
         else:
             messages.info(
                 request,
-                f"{result.names} were nudged today already. A match can be nudged once a day: nothing was sent again.",
+                _("%(names)s were nudged today already. A match can be nudged once a day: nothing was sent again.")
+                % {"names": result.names},
             )
     return redirect(_page_url(request, form.query() if form.is_valid() else {}) + "#at-risk")
 
@@ -211,9 +216,9 @@ def rollup_start(request: OrgRequest) -> HttpResponse:
     """Recompute the figures now (the nightly run does it too); the health page shows the progress."""
     _run, created = rollup_run_start(organization=request.organization, actor=request.user)
     if created:
-        messages.success(request, "Recomputing the figures. This page shows how far it is.")
+        messages.success(request, _("Recomputing the figures. This page shows how far it is."))
     else:
-        messages.info(request, "The figures are being recomputed already: this page shows how far it is.")
+        messages.info(request, _("The figures are being recomputed already: this page shows how far it is."))
     form = _form(request, request.POST)
     return redirect(_page_url(request, form.query() if form.is_valid() else {}))
 

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ...reports.health import HealthReport
 from .cells import NONE, Row, Table, count, day, decimal, group, month_label, new_table, number, percent, shown
+
+# Why a match is at risk, as the roll-up stored it (in English: analytics/services/rollups.py _risk).
+_QUIET = re.compile(r"No session for (\d+) days (since the last session|since the match started, and none yet)")
+
+
+def reason_label(reason: str) -> str:
+    """The stored reason in the reader's language."""
+    quiet = _QUIET.fullmatch(reason)
+    if quiet is None:
+        return _(reason) if reason else reason
+    if quiet.group(2) == "since the last session":
+        return _("No session for %(days)s days since the last session") % {"days": quiet.group(1)}
+    return _("No session for %(days)s days since the match started, and none yet") % {"days": quiet.group(1)}
 
 
 def month_labels(report: HealthReport) -> list[str]:
     """The trend's months; the current one (UTC, like the roll-up's days) is only partly over."""
     current = timezone.now().astimezone(UTC).date().replace(day=1)
-    return [f"{month_label(m.month)}{' (to date)' if m.month == current else ''}" for m in report.months]
+    return [
+        _("%(month)s (to date)") % {"month": month_label(m.month)} if m.month == current else month_label(m.month)
+        for m in report.months
+    ]
 
 
 @dataclass
@@ -48,42 +66,55 @@ def _flash(report: HealthReport) -> Table:
     """A flash mentoring program's bookings (analytics/reports/health_flash.py)."""
     flash = report.flash
     assert flash is not None
-    table = new_table("flash", "Flash mentoring", [("Measure", False), ("Value", True), ("Group size", True)])
+    table = new_table(
+        "flash", _("Flash mentoring"), [(_("Measure"), False), (_("Value"), True), (_("Group size"), True)]
+    )
     rows = [
-        ("Sessions booked and held", count(flash.bookings), group(flash.bookings, "people who booked")),
-        ("People who booked", count(flash.bookers), group(flash.bookers, "people")),
-        ("People who booked again (two or more)", count(flash.repeat_bookers), group(flash.repeat_bookers, "people")),
-        ("People who booked once", count(flash.one_time_bookers), group(flash.one_time_bookers, "people")),
-        ("Rating average (1 to 5)", decimal(flash.rating_average), group(flash.rating_average, "people who rated")),
-        ("Mentors who held office hours", count(flash.hosts), group(flash.hosts, "mentors")),
-        ("Sessions booked ahead", count(flash.upcoming), group(flash.upcoming, "people who booked")),
+        (_("Sessions booked and held"), count(flash.bookings), group(flash.bookings, _("people who booked"))),
+        (_("People who booked"), count(flash.bookers), group(flash.bookers, _("people"))),
+        (
+            _("People who booked again (two or more)"),
+            count(flash.repeat_bookers),
+            group(flash.repeat_bookers, _("people")),
+        ),
+        (_("People who booked once"), count(flash.one_time_bookers), group(flash.one_time_bookers, _("people"))),
+        (
+            _("Rating average (1 to 5)"),
+            decimal(flash.rating_average),
+            group(flash.rating_average, _("people who rated")),
+        ),
+        (_("Mentors who held office hours"), count(flash.hosts), group(flash.hosts, _("mentors"))),
+        (_("Sessions booked ahead"), count(flash.upcoming), group(flash.upcoming, _("people who booked"))),
     ]
     table.rows = [Row(list(cells)) for cells in rows]
     return table
 
 
 def _key_figures(report: HealthReport) -> Table:
-    table = new_table("figures", "Key figures", [("Measure", False), ("Value", True), ("Group size", True)])
+    table = new_table("figures", _("Key figures"), [(_("Measure"), False), (_("Value"), True), (_("Group size"), True)])
     sessions = decimal(report.sessions_per_month)
     if report.sessions_per_month is not None and report.sessions_per_month.shown and report.cadence is not None:
-        sessions = f"{sessions} (program cadence: {number(report.cadence)})"
+        sessions = _("%(sessions)s (program cadence: %(cadence)s)") % {
+            "sessions": sessions,
+            "cadence": number(report.cadence),
+        }
     rows = [
-        ("Median days from enrollment to match", decimal(report.days_to_match, " days"),
-         group(report.days_to_match, "mentees matched")),
-        ("Median days from match to first session", decimal(report.days_to_first_session, " days"),
-         group(report.days_to_first_session, "mentees who met")),
-        ("Sessions held per match per month", sessions, group(report.sessions_per_month, "matches")),
-        ("Goals completed", percent(report.goal_completion), group(report.goal_completion, "matches with goals")),
-        ("Check-in average (1 to 5)", decimal(report.checkin_average),
-         group(report.checkin_average, "matches with check-ins")),
-        ("Session rating average (1 to 5)", decimal(report.rating_average),
-         group(report.rating_average, "matches with ratings")),
-        ("Good fit after the first session", percent(report.fit_rate),
-         group(report.fit_rate, "people who answered")),
-        ("Check-ins answered", percent(report.checkin_response_rate),
-         group(report.checkin_response_rate, "people asked")),
-        ("Matches at risk", count(report.at_risk_count), group(report.at_risk_count, "matches")),
-        ("Mentors enrolled", count(report.mentors), group(report.mentors, "mentors")),
+        (_("Median days from enrollment to match"), decimal(report.days_to_match, _(" days")),
+         group(report.days_to_match, _("mentees matched"))),
+        (_("Median days from match to first session"), decimal(report.days_to_first_session, _(" days")),
+         group(report.days_to_first_session, _("mentees who met"))),
+        (_("Sessions held per match per month"), sessions, group(report.sessions_per_month, _("matches"))),
+        (_("Goals completed"), percent(report.goal_completion), group(report.goal_completion, _("matches with goals"))),
+        (_("Check-in average (1 to 5)"), decimal(report.checkin_average),
+         group(report.checkin_average, _("matches with check-ins"))),
+        (_("Session rating average (1 to 5)"), decimal(report.rating_average),
+         group(report.rating_average, _("matches with ratings"))),
+        (_("Good fit after the first session"), percent(report.fit_rate),
+         group(report.fit_rate, _("people who answered"))),
+        (_("Check-ins answered"), percent(report.checkin_response_rate),
+         group(report.checkin_response_rate, _("people asked"))),
+        (_("Matches at risk"), count(report.at_risk_count), group(report.at_risk_count, _("matches"))),
+        (_("Mentors enrolled"), count(report.mentors), group(report.mentors, _("mentors"))),
     ]  # fmt: skip
     table.rows = [Row(list(cells)) for cells in rows]
     return table
@@ -91,25 +122,39 @@ def _key_figures(report: HealthReport) -> Table:
 
 def _funnel(report: HealthReport) -> Table:
     table = new_table(
-        "funnel", "Enrollment funnel", [("Stage", False), ("People", True), ("Share of the stage before", True)]
+        "funnel",
+        _("Enrollment funnel"),
+        [(_("Stage"), False), (_("People"), True), (_("Share of the stage before"), True)],
     )
     for stage in report.funnel:
         share = NONE if stage.share_of_previous is None else percent(stage.share_of_previous)
-        table.rows.append(Row([stage.label, count(stage.people), share]))
+        table.rows.append(Row([_(stage.label), count(stage.people), share]))
     return table
 
 
 def _at_risk(report: HealthReport, nudged_today: set[int], limit: int | None) -> Table:
     table = new_table(
         "at_risk",
-        "Matches at risk",
-        [("People", False), ("Program", False), ("Why", False), ("Last session", False), ("Started", False)],
-        action_label="Nudge",
+        _("Matches at risk"),
+        [
+            (_("People"), False),
+            (_("Program"), False),
+            (_("Why"), False),
+            (_("Last session"), False),
+            (_("Started"), False),
+        ],
+        action_label=_("Nudge"),
     )
     for row in report.at_risk[:limit]:  # quiet the longest first (the report's order)
         table.rows.append(
             Row(
-                [row.people, row.program_name, row.reason, day(row.last_session_at, "none held"), day(row.started_at)],
+                [
+                    row.people,
+                    row.program_name,
+                    reason_label(row.reason),
+                    day(row.last_session_at, _("none held")),
+                    day(row.started_at),
+                ],
                 action=AtRiskAction(row.match_id, row.people, row.match_id in nudged_today),
             )
         )
@@ -119,20 +164,23 @@ def _at_risk(report: HealthReport, nudged_today: set[int], limit: int | None) ->
 def _months(report: HealthReport) -> Table:
     table = new_table(
         "months",
-        "Trends by month",
+        _("Trends by month"),
         [
-            ("Month", False),
-            ("Active matches (month end)", True),
-            ("Sessions held", True),
-            ("New enrollments", True),
-            ("Check-in average (1 to 5)", True),
+            (_("Month"), False),
+            (_("Active matches (month end)"), True),
+            (_("Sessions held"), True),
+            (_("New enrollments"), True),
+            (_("Check-in average (1 to 5)"), True),
         ],
         collapsed=True,
     )
     for label, month in zip(month_labels(report), report.months, strict=True):
         checkin = decimal(month.checkin_average)
         if month.checkin_average.shown:
-            checkin = f"{checkin} (n = {number(month.checkin_average.n)} check-ins)"
+            checkin = _("%(average)s (n = %(count)s check-ins)") % {
+                "average": checkin,
+                "count": number(month.checkin_average.n),
+            }
         table.rows.append(
             Row(
                 [
@@ -150,19 +198,22 @@ def _months(report: HealthReport) -> Table:
 def _departments(report: HealthReport) -> Table:
     table = new_table(
         "departments",
-        "Departments (the mentee's)",
+        _("Departments (the mentee's)"),
         [
-            ("Department", False),
-            ("Enrolled mentees", True),
-            ("Matched", True),
-            ("Active at 90 days (of matched)", True),
-            ("Sessions per match per month", True),
+            (_("Department"), False),
+            (_("Enrolled mentees"), True),
+            (_("Matched"), True),
+            (_("Active at 90 days (of matched)"), True),
+            (_("Sessions per match per month"), True),
         ],
     )
     for row in report.departments:
         sessions = decimal(row.sessions_per_month)
         if row.sessions_per_month.shown and row.sessions_per_month.value is not None:
-            sessions = f"{sessions} (n = {number(row.sessions_per_month.n)} matches)"
+            sessions = _("%(sessions)s (n = %(count)s matches)") % {
+                "sessions": sessions,
+                "count": number(row.sessions_per_month.n),
+            }
         table.rows.append(
             Row([row.department, count(row.enrolled), count(row.matched), percent(row.active_90), sessions])
         )
@@ -176,17 +227,17 @@ def health_charts(report: HealthReport, tables: dict[str, Table]) -> dict[str, A
     funnel = tables["funnel"]
     return {
         "funnel": {
-            "labels": [stage.label for stage in report.funnel],
+            "labels": [_(stage.label) for stage in report.funnel],
             "values": [shown(stage.people) for stage in report.funnel],
             "texts": [row.cells[1] for row in funnel.rows],
         },
         "trends": {
             "labels": month_labels(report),
             "series": [
-                {"label": "Active matches", "values": [shown(m.active_matches) for m in report.months]},
-                {"label": "Sessions held", "values": [shown(m.sessions_held) for m in report.months]},
-                {"label": "New enrollments", "values": [shown(m.new_enrollments) for m in report.months]},
+                {"label": _("Active matches"), "values": [shown(m.active_matches) for m in report.months]},
+                {"label": _("Sessions held"), "values": [shown(m.sessions_held) for m in report.months]},
+                {"label": _("New enrollments"), "values": [shown(m.new_enrollments) for m in report.months]},
             ],
-            "checkin": {"label": "Check-in average", "values": [shown(m.checkin_average) for m in report.months]},
+            "checkin": {"label": _("Check-in average"), "values": [shown(m.checkin_average) for m in report.months]},
         },
     }

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -153,7 +154,7 @@ def impact_report_figures(request: OrgRequest) -> HttpResponse:
 def impact_report_export(request: OrgRequest) -> HttpResponse:
     form = ImpactFilterForm(request.GET, organization=request.organization)
     if not form.is_valid():
-        return HttpResponse("Check the filters: " + form.errors.as_text(), status=400, content_type="text/plain")
+        return HttpResponse(_("Check the filters: ") + form.errors.as_text(), status=400, content_type="text/plain")
     if selectors.facts_computed_at(organization=request.organization) is None:
         tables = {}  # the page shows no table before the first roll-up
     else:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ...demographics import value_label
 from ...reports.impact import ImpactReport
 from ...reports.impact_outcomes import AttributeTable
 from ...reports.impact_retention import Promotions, Retention
@@ -28,6 +32,11 @@ from .cells import (
 PARTICIPATION = "participation_"  # the tables of "who takes part" are participation_<attribute code>
 
 
+def _interval_label() -> str:
+    # "95%" as a value: a msgid with "95% i" would read as a printf directive to the catalogue tools.
+    return _("%(level)s interval") % {"level": "95%"}
+
+
 def impact_tables(report: ImpactReport) -> dict[str, Table]:
     """The tables of the impact report, by name, in page order."""
     tables = [_groups(report)]
@@ -43,12 +52,12 @@ def impact_tables(report: ImpactReport) -> dict[str, Table]:
 
 
 def _groups(report: ImpactReport) -> Table:
-    table = new_table("groups", "Group sizes", [("Group", False), ("People", True)])
+    table = new_table("groups", _("Group sizes"), [(_("Group"), False), (_("People"), True)])
     table.rows = [
-        Row(["Participants (their match started)", count(report.participants)]),
-        Row(["Compared: participants with comparable colleagues", count(report.compared)]),
-        Row(["Without a comparable colleague (left out of the comparison)", count(report.unmatched)]),
-        Row(["Comparison group: comparable colleagues who never took part", count(report.comparison)]),
+        Row([_("Participants (their match started)"), count(report.participants)]),
+        Row([_("Compared: participants with comparable colleagues"), count(report.compared)]),
+        Row([_("Without a comparable colleague (left out of the comparison)"), count(report.unmatched)]),
+        Row([_("Comparison group: comparable colleagues who never took part"), count(report.comparison)]),
     ]
     return table
 
@@ -57,34 +66,37 @@ def _retention(retention: Retention) -> Table:
     months = retention.horizon_months
     table = new_table(
         "retention",
-        f"Retention after {months} month{'s' if months != 1 else ''}",
-        [("Measure", False), ("Estimate", True), ("95% interval", True), ("Group size", True)],
+        ngettext("Retention after %(count)s month", "Retention after %(count)s months", months) % {"count": months},
+        [(_("Measure"), False), (_("Estimate"), True), (_interval_label(), True), (_("Group size"), True)],
     )
     # The difference is about both groups: shown only when both are (each of at least the minimum).
     if retention.difference.shown:
-        sizes = f"{number(retention.participants.n)} and {number(retention.comparison.n)} people"
+        sizes = _("%(participants)s and %(comparison)s people") % {
+            "participants": number(retention.participants.n),
+            "comparison": number(retention.comparison.n),
+        }
     else:
         sizes = retention.difference.text()
     table.rows = [
         Row(
             [
-                "Participants still employed",
+                _("Participants still employed"),
                 estimate(retention.participants),
                 interval(retention.participants),
-                group(retention.participants, "people"),
+                group(retention.participants, _("people")),
             ]
         ),
         Row(
             [
-                "Comparison group still employed",
+                _("Comparison group still employed"),
                 estimate(retention.comparison),
                 interval(retention.comparison),
-                group(retention.comparison, "people"),
+                group(retention.comparison, _("people")),
             ]
         ),
         Row(
             [
-                "Difference (participants minus comparison)",
+                _("Difference (participants minus comparison)"),
                 estimate(retention.difference, " points"),
                 interval(retention.difference),
                 sizes,
@@ -97,8 +109,8 @@ def _retention(retention: Retention) -> Table:
 def _curve(retention: Retention) -> Table:
     table = new_table(
         "retention_curve",
-        "Still employed, month by month (Kaplan-Meier, with 95% intervals)",
-        [("Month", False), ("Participants", True), ("Comparison group", True)],
+        _("Still employed, month by month (Kaplan-Meier, with %(level)s intervals)") % {"level": "95%"},
+        [(_("Month"), False), (_("Participants"), True), (_("Comparison group"), True)],
         collapsed=True,
     )
     for point in retention.curve:
@@ -122,42 +134,44 @@ def _curve_cell(values: tuple[float, ...] | None, figure: Figure) -> str:
 def _promotions(promotions: Promotions) -> Table:
     table = new_table(
         "promotions",
-        "Promotions (job-level increases)",
+        _("Promotions (job-level increases)"),
         [
-            ("Group", False),
-            ("Per 100 person-years", True),
-            ("95% interval", True),
-            ("Person-years", True),
-            ("People", True),
+            (_("Group"), False),
+            (_("Per 100 person-years"), True),
+            (_interval_label(), True),
+            (_("Person-years"), True),
+            (_("People"), True),
         ],
     )
     for label, figure, years in (
-        ("Participants", promotions.participants, promotions.participants_person_years),
-        ("Comparison group", promotions.comparison, promotions.comparison_person_years),
+        (_("Participants"), promotions.participants, promotions.participants_person_years),
+        (_("Comparison group"), promotions.comparison, promotions.comparison_person_years),
     ):
         person_years = number(years) if figure.shown else figure.text()
-        table.rows.append(Row([label, estimate(figure, ""), interval(figure), person_years, group(figure, "people")]))
+        table.rows.append(
+            Row([label, estimate(figure, ""), interval(figure), person_years, group(figure, _("people"))])
+        )
     return table
 
 
 def _outcomes(report: ImpactReport) -> Table:
     table = new_table(
         "outcomes",
-        "Closing survey: how participants see it",
-        [("Statement", False), ("Agreeing", True), ("95% interval", True), ("Answers", True)],
+        _("Closing survey: how participants see it"),
+        [(_("Statement"), False), (_("Agreeing"), True), (_interval_label(), True), (_("Answers"), True)],
     )
     for outcome in report.outcomes:
         if outcome.code == "recommend":
-            label = f"{outcome.label}, from {MINUS}100 to 100"
-            table.rows.append(Row([label, decimal(outcome.agreeing), NONE, group(outcome.agreeing, "answers")]))
+            label = _("%(label)s, from %(minus)s100 to 100") % {"label": _(outcome.label), "minus": MINUS}
+            table.rows.append(Row([label, decimal(outcome.agreeing), NONE, group(outcome.agreeing, _("answers"))]))
         else:
             table.rows.append(
                 Row(
                     [
-                        outcome.label,
+                        _(outcome.label),
                         estimate(outcome.agreeing),
                         interval(outcome.agreeing),
-                        group(outcome.agreeing, "answers"),
+                        group(outcome.agreeing, _("answers")),
                     ]
                 )
             )
@@ -169,8 +183,12 @@ def _growth_cells(label: str, figure: Figure | None) -> Row:
         text = figure.text() if figure is not None else NONE
         return Row([label, text, text, text])
     mean, lower, upper = figure.value
-    spread = NONE if lower is None or upper is None else f"{levels(lower)} to {levels(upper)}"
-    return Row([label, levels(mean), spread, group(figure, "people")])
+    spread = (
+        NONE
+        if lower is None or upper is None
+        else _("%(lower)s to %(upper)s") % {"lower": levels(lower), "upper": levels(upper)}
+    )
+    return Row([label, levels(mean), spread, group(figure, _("people"))])
 
 
 def levels(value: float) -> str:
@@ -183,11 +201,11 @@ def _skills_growth(report: ImpactReport) -> Table:
     """Skills growth (analytics/reports/impact_skills.py): the mean change of mentees' own 1-5 ratings."""
     table = new_table(
         "skills_growth",
-        "Skills growth: mean change of mentees' own ratings (1 = beginner, 5 = expert), enrollment to close",
-        [("Skill", False), ("Mean change (levels)", True), ("95% interval", True), ("People", True)],
+        _("Skills growth: mean change of mentees' own ratings (1 = beginner, 5 = expert), enrollment to close"),
+        [(_("Skill"), False), (_("Mean change (levels)"), True), (_interval_label(), True), (_("People"), True)],
     )
     if report.skills_overall is not None:
-        table.rows.append(_growth_cells("All skills (each person's mean change)", report.skills_overall))
+        table.rows.append(_growth_cells(_("All skills (each person's mean change)"), report.skills_overall))
     table.rows += [_growth_cells(growth.name, growth.change) for growth in report.skills]
     return table
 
@@ -195,14 +213,14 @@ def _skills_growth(report: ImpactReport) -> Table:
 def _participation(attribute: AttributeTable) -> Table:
     table = new_table(
         f"{PARTICIPATION}{attribute.code}",
-        f"Who takes part: {attribute.label.lower()}",
-        [(attribute.label, False), ("Participants", True), ("Organization", True)],
+        _("Who takes part: %(attribute)s") % {"attribute": attribute.label.lower()},
+        [(str(attribute.label), False), (_("Participants"), True), (_("Organization"), True)],
     )
     table.rows.append(
-        Row(["People who answered", count(attribute.answered_participants), count(attribute.answered_organization)])
+        Row([_("People who answered"), count(attribute.answered_participants), count(attribute.answered_organization)])
     )
     for row in attribute.rows:
-        table.rows.append(Row([row.value, percent(row.participants), percent(row.organization)]))
+        table.rows.append(Row([value_label(row.value), percent(row.participants), percent(row.organization)]))
     return table
 
 
@@ -226,7 +244,7 @@ def impact_charts(report: ImpactReport, tables: dict[str, Table]) -> dict[str, A
     if any(outcome.agreeing.shown for outcome in outcomes):
         rows = tables["outcomes"].rows
         charts["outcomes"] = {
-            "labels": [outcome.label for outcome in outcomes],
+            "labels": [_(outcome.label) for outcome in outcomes],
             "values": [list(outcome.agreeing.value) if outcome.agreeing.shown else None for outcome in outcomes],
             "texts": [row.cells[1] for row in rows[: len(outcomes)]],
         }
@@ -238,7 +256,7 @@ def impact_charts(report: ImpactReport, tables: dict[str, Table]) -> dict[str, A
             {
                 "code": attribute.code,
                 "label": attribute.label,
-                "groups": [row.value for row in attribute.rows],
+                "groups": [value_label(row.value) for row in attribute.rows],
                 "participants": [shown(row.participants) for row in attribute.rows],
                 "organization": [shown(row.organization) for row in attribute.rows],
                 "participantTexts": [percent(row.participants) for row in attribute.rows],

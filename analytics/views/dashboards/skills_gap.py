@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.accounts.models import Role
@@ -30,13 +31,13 @@ from .common import DASHBOARD_ROLES, csv_response, table_or_404, with_query
 def gap_table(report: SkillsGap) -> Table:
     table = new_table(
         "gap",
-        "Skills: mentees wanting each against mentor places offering it",
+        _("Skills: mentees wanting each against mentor places offering it"),
         [
-            ("Skill", False),
-            ("Category", False),
-            ("Mentees wanting it", True),
-            ("Mentor places offering it", True),
-            ("Unmet demand", True),
+            (_("Skill"), False),
+            (_("Category"), False),
+            (_("Mentees wanting it"), True),
+            (_("Mentor places offering it"), True),
+            (_("Unmet demand"), True),
         ],
     )
     ordered = sorted(report.rows, key=lambda row: (-(row.unmet or 0) if row.gap else 1, row.category, row.name))
@@ -87,7 +88,7 @@ def skills_gap_page(request: OrgRequest) -> HttpResponse:
         query = form.query() if request.GET else {}
         table = gap_table(report)
         if request.membership.role == Role.ADMIN:
-            table.action_label = "Names"  # the likely mentors: admins only, never in the CSV
+            table.action_label = _("Names")  # the likely mentors: admins only, never in the CSV
         export = reverse("skills-gap-export", kwargs={"org_slug": request.organization.slug})
         context.update(
             table=table,
@@ -105,7 +106,7 @@ def skills_gap_page(request: OrgRequest) -> HttpResponse:
 def skills_gap_export(request: OrgRequest) -> HttpResponse:
     form, report = _report(request)
     if report is None:
-        return HttpResponse("Check the filters: " + form.errors.as_text(), status=400, content_type="text/plain")
+        return HttpResponse(_("Check the filters: ") + form.errors.as_text(), status=400, content_type="text/plain")
     table = table_or_404({"gap": gap_table(report)}, request)
     return csv_response(table, organization_slug=request.organization.slug, page="skills-gap")
 
@@ -126,9 +127,9 @@ def likely_mentors(request: OrgRequest, skill_pk: int) -> HttpResponse:
         program_id = request.POST.get("program", "")
         try:
             if not program_id.isdigit() or int(program_id) not in {p.pk for p in programs}:
-                raise ValidationError("Choose a program that is a draft or enrolling.")
+                raise ValidationError(_("Choose a program that is a draft or enrolling."))
             if not emails:
-                raise ValidationError("Tick at least one person to invite.")
+                raise ValidationError(_("Tick at least one person to invite."))
             result = participants_invite(
                 organization=organization,
                 actor=request.user,
@@ -142,7 +143,7 @@ def likely_mentors(request: OrgRequest, skill_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{result['invited']} invited to enroll as mentor"
+                _("%(invited)s invited to enroll as mentor") % {"invited": result["invited"]}
                 + (
                     f"; {result['already_enrolled']} already enrolled or not eligible"
                     if result["already_enrolled"]

@@ -12,6 +12,7 @@ from django.db import transaction
 from demo.accounts import seed_accounts_demo
 from demo.agreements import seed_agreements_demo
 from demo.analytics import seed_analytics_demo
+from demo.branding import seed_branding_demo
 from demo.flash import seed_flash_demo
 from demo.groups import seed_groups_demo
 from demo.matching import seed_matching_demo
@@ -38,4 +39,5 @@ class Command(BaseCommand):
         seed_groups_demo()  # acme's employee resource groups (employee groups)
         seed_skills_demo()  # acme's skills catalogue, a skills program with a gap in AI and data, skills growth
         seed_webhooks_demo()  # acme's webhook endpoint with a delivery log (paused: its address is not real)
+        seed_branding_demo()  # acme's emails show its logo and colour
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with the README's demo accounts."))

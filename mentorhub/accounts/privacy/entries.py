@@ -13,6 +13,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.hashers import make_password
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from ..models import (
     ApiToken,
@@ -89,7 +90,7 @@ ACCOUNTABILITY = (
 ENTRIES = (
     PersonalData(
         Employee,
-        "Your roster entry",
+        gettext_noop("Your roster entry"),
         about=("",),
         fields=(
             anonymised("name", Kind.IDENTIFIER, ERASED_NAME),
@@ -107,7 +108,7 @@ ENTRIES = (
     ),
     PersonalData(
         EmploymentEvent,
-        "Your employment history",
+        gettext_noop("Your employment history"),
         about=("employee",),
         context=("kind", "occurred_on"),
         fields=(
@@ -117,7 +118,7 @@ ENTRIES = (
     ),
     PersonalData(
         Membership,
-        "Your access to the organization",
+        gettext_noop("Your access to the organization"),
         about=("employee",),
         remove_for=("employee",),
         context=("created_at", "deactivated_at"),
@@ -125,7 +126,7 @@ ENTRIES = (
     ),
     PersonalData(
         ApiToken,
-        "Your API tokens",
+        gettext_noop("Your API tokens"),
         about=("membership__employee",),
         remove_for=("membership__employee",),
         context=("prefix", "created_at", "expires_at", "last_used_at", "revoked_at"),
@@ -133,7 +134,7 @@ ENTRIES = (
     ),
     PersonalData(
         Invitation,
-        "Invitations sent to you",
+        gettext_noop("Invitations sent to you"),
         rows=email_in("email"),
         remove_rows=email_in("email"),
         context=("role", "created_at", "accepted_at"),
@@ -141,7 +142,7 @@ ENTRIES = (
     ),
     PersonalData(
         RosterImport,
-        "Your row in a roster import kept for a re-run",
+        gettext_noop("Your row in a roster import kept for a re-run"),
         rows=_imports_with_their_row,
         context=("filename", "created_at"),
         fields=(
@@ -156,7 +157,7 @@ ENTRIES = (
     ),
     PersonalData(
         AuditEvent,
-        "The audit log: what you did, and what was done to your roster entry",
+        gettext_noop("The audit log: what you did, and what was done to your roster entry"),
         rows=_audit_rows,
         context=("verb", "created_at"),
         fields=(
@@ -168,7 +169,7 @@ ENTRIES = (
     # --- Sign-in (the account, shared by every organization the person belongs to) ----------------------
     PersonalData(
         User,
-        "Your sign-in",
+        gettext_noop("Your sign-in"),
         anchor=Anchor.ACCOUNT,
         about=("",),
         context=("date_joined",),
@@ -182,7 +183,7 @@ ENTRIES = (
     ),
     PersonalData(
         EmailAddress,
-        "Your sign-in email addresses",
+        gettext_noop("Your sign-in email addresses"),
         anchor=Anchor.ACCOUNT,
         about=("user",),
         remove_for=("user",),
@@ -191,7 +192,7 @@ ENTRIES = (
     ),
     PersonalData(
         SocialAccount,
-        "Your single sign-on links",
+        gettext_noop("Your single sign-on links"),
         anchor=Anchor.ACCOUNT,
         about=("user",),
         remove_for=("user",),
@@ -200,7 +201,7 @@ ENTRIES = (
     ),
     PersonalData(
         Authenticator,
-        "Your second factors (two-step sign-in)",
+        gettext_noop("Your second factors (two-step sign-in)"),
         anchor=Anchor.ACCOUNT,
         about=("user",),
         remove_for=("user",),
@@ -212,7 +213,11 @@ ENTRIES = (
 
 def register() -> None:
     register_personal_data(*ENTRIES)
-    register_not_personal(Organization, name="the organization's name, not a person's")
+    register_not_personal(
+        Organization,
+        name="the organization's name, not a person's",
+        brand_name="the name the organization's emails show (its own, or a team's), not a person's",
+    )
     register_not_personal(
         ApiToken,
         prefix="the first characters of a random token, to recognize it in lists; removed with the token",

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
@@ -73,15 +74,15 @@ def _check_manager(organization: Organization, manager_id: int | None, employee_
     if manager_id is None:
         return
     if manager_id == employee_pk:
-        raise ValidationError({"manager": ["A person cannot be their own manager."]})
+        raise ValidationError({"manager": [_("A person cannot be their own manager.")]})
     chain = dict(scoped(Employee, organization).values_list("pk", "manager_id"))
     if manager_id not in chain:
-        raise ValidationError({"manager": ["The manager is not on this organization's roster."]})
+        raise ValidationError({"manager": [_("The manager is not on this organization's roster.")]})
     seen: set[int] = set()
     node: int | None = manager_id
     while node is not None and node not in seen:
         if node == employee_pk:
-            raise ValidationError({"manager": ["This manager would make a management cycle."]})
+            raise ValidationError({"manager": [_("This manager would make a management cycle.")]})
         seen.add(node)
         node = chain.get(node)
 

@@ -16,18 +16,21 @@ from datetime import UTC, timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorhub.db.tenant_scope import activate_organization, all_organizations
 from mentorhub.mail_once import send_once
 from mentorhub.tenancy import get_scoped_or_404
+from mentorhub.web.email import email_message, render_email
 
+from ..branding import branding_of
+from ..languages import language_of_user
 from ..models import Employee, Invitation, Membership, Organization, Role, User
 from ..secret_tokens import hash_token
 from .audit import audit_record
@@ -111,14 +114,26 @@ def invitation_email_send(*, organization_id: int, invitation_id: int, base_url:
             "Invitation %s of organization %s: link cannot be rebuilt, no email.", invitation_id, organization_id
         )
         return False
-    context = {
-        "invitation": invitation,
-        "accept_url": _accept_url(raw, base_url),
-        "ttl_days": settings.INVITATION_TTL_DAYS,
-        "expires_at": invitation.expires_at,
-    }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/email/invitation_message.txt", context)
+    organization = invitation.organization
+    invitee = User.objects.filter(email__iexact=invitation.email).first()
+    language = language_of_user(invitee, organization)
+    inviter = invitation.invited_by
+    with translation.override(language):
+        role = invitation.get_role_display()
+    rendered = render_email(
+        "accounts/email/invitation.html",
+        {
+            "invitation": invitation,
+            "inviter_name": inviter.get_full_name() if inviter is not None else "",
+            "inviter_email": inviter.email if inviter is not None else "",
+            "role": role.lower() if language == "en" else role,
+            "button_url": _accept_url(raw, base_url),
+            "button_label": gettext_lazy("Accept the invitation"),
+            "ttl_days": settings.INVITATION_TTL_DAYS,
+        },
+        branding=branding_of(organization),
+        language=language,
+    )
     # The claim names this link (its expiry) and still-pending: a Resend or revoke meanwhile wins.
     claim = Invitation.objects.filter(
         pk=invitation.pk,
@@ -130,7 +145,7 @@ def invitation_email_send(*, organization_id: int, invitation_id: int, base_url:
     sent = send_once(
         claim,
         field="emailed_at",
-        send=lambda: send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [invitation.email]),
+        send=lambda: email_message(rendered, to=[invitation.email]).send(),
     )
     if not sent:
         logger.info(
@@ -151,14 +166,22 @@ def invitation_create(
     email = (email or "").strip().lower()
     validate_email(email)
     if role not in Role.values:
-        raise ValidationError({"role": "Choose admin, stakeholder or member."})
+        raise ValidationError({"role": _("Choose admin, stakeholder or member.")})
     # Serialize invitations per organization so two admins cannot create duplicate pending ones.
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise ValidationError({"email": f"{email} is already a member of {organization.name}."})
+        raise ValidationError(
+            {
+                "email": _("%(email)s is already a member of %(organization)s.")
+                % {"email": email, "organization": organization.name}
+            }
+        )
     if pending_invitations(organization, email).exists():
         raise ValidationError(
-            {"email": f"{email} already has a pending invitation. Revoke it first to send a new one."}
+            {
+                "email": _("%(email)s already has a pending invitation. Revoke it first to send a new one.")
+                % {"email": email}
+            }
         )
     invitation = Invitation(
         organization=organization,
@@ -190,9 +213,20 @@ def invitation_resend(
     working. Returns the invitation and the new raw secret. Raises ValidationError unless pending."""
     invitation = get_scoped_or_404(Invitation, organization, pk=invitation_id)
     if invitation.status != "pending":
+        if invitation.status == "accepted":
+            raise ValidationError(_("This invitation is accepted; only a pending invitation can be sent again."))
+        if invitation.status == "expired":
+            raise ValidationError(
+                _(
+                    "This invitation is expired; only a pending invitation can be sent again. Invite the address "
+                    "anew instead."
+                )
+            )
         raise ValidationError(
-            f"This invitation is {invitation.status}; only a pending invitation can be sent again."
-            + (" Invite the address anew instead." if invitation.status in ("expired", "revoked") else "")
+            _(
+                "This invitation is revoked; only a pending invitation can be sent again. Invite the address anew "
+                "instead."
+            )
         )
     old_expiry = invitation.expires_at
     now = timezone.now()
@@ -208,7 +242,7 @@ def invitation_resend(
         expires_at__gt=now,
     ).update(expires_at=invitation.expires_at, token_hash=invitation.token_hash, emailed_at=None)
     if not updated:
-        raise ValidationError("This invitation was accepted or revoked meanwhile; it was not sent again.")
+        raise ValidationError(_("This invitation was accepted or revoked meanwhile; it was not sent again."))
     audit_record(
         organization=organization,
         actor=actor,
@@ -224,7 +258,7 @@ def invitation_resend(
 def invitation_revoke(*, organization: Organization, actor: User, invitation_id: int) -> Invitation:
     invitation = get_scoped_or_404(Invitation, organization, pk=invitation_id)
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation was already accepted; remove the member instead.")
+        raise ValidationError(_("This invitation was already accepted; remove the member instead."))
     now = timezone.now()
     # Conditional UPDATE: a revoke racing an accept cannot both win.
     updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
@@ -240,7 +274,7 @@ def invitation_revoke(*, organization: Organization, actor: User, invitation_id:
             changes={"revoked_at": [None, now.isoformat()]},
         )
     elif invitation.accepted_at is not None:
-        raise ValidationError("This invitation was already accepted; remove the member instead.")
+        raise ValidationError(_("This invitation was already accepted; remove the member instead."))
     return invitation
 
 

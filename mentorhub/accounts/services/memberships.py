@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from mentorhub.tenancy import get_scoped_or_404
 
@@ -31,7 +32,7 @@ def _lock_admins(organization: Organization) -> int:
 @transaction.atomic
 def membership_change_role(*, organization: Organization, actor: User, membership_id: int, role: str) -> Membership:
     if role not in Role.values:
-        raise ValidationError("Choose admin, stakeholder or member.")
+        raise ValidationError(_("Choose admin, stakeholder or member."))
     admins = _lock_admins(organization)
     membership = get_scoped_or_404(Membership.objects.select_related("user"), organization, pk=membership_id)
     old = membership.role

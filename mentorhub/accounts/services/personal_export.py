@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mentorhub.tenancy import scoped
 
@@ -96,7 +97,7 @@ def _section(entry: PersonalData, person: Person, *, with_private: bool = True) 
     related = [name for name in names if (f := entry.model._meta.get_field(name)).is_relation and f.many_to_one]
     rows = rows_about(entry, person).select_related(*related).order_by("pk")
     private = {f.name: private_rows(entry, f, person, rows) for f in entry.fields if f.private_to and f.exported}
-    section = ExportSection(title=entry.title, model=entry.label)
+    section = ExportSection(title=gettext(entry.title), model=entry.label)  # titles are marked gettext_noop
     for row in rows:
         data: dict[str, Any] = {"id": row.pk}
         for name in names:

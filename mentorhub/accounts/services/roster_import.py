@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.jobs import liveness
 from mentorhub.jobs.sweep import send_on_commit
@@ -93,7 +94,7 @@ def roster_import_rerun(*, organization: Organization, actor: User, import_id: i
         )
     )
     if not requeued:
-        raise ValidationError("Only a failed import can be run again.")
+        raise ValidationError(_("Only a failed import can be run again."))
     audit_record(
         organization=organization,
         actor=actor,

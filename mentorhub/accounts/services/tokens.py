@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mentorhub.tenancy import get_scoped_or_404
 
@@ -36,11 +37,15 @@ def api_token_create(
     if membership.organization_id != organization.pk:
         raise ValueError("The membership belongs to another organization.")
     if not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
-        raise ValidationError({"expires_in_days": [f"A token expires after 1 to {MAX_EXPIRY_DAYS} days."]})
+        raise ValidationError(
+            {"expires_in_days": [_("A token expires after 1 to %(days)s days.") % {"days": MAX_EXPIRY_DAYS}]}
+        )
     chosen = [scope.value for scope in TokenScope if scope.value in {str(s) for s in scopes}]
     unknown = {str(s) for s in scopes} - set(TokenScope.values)
     if unknown or not chosen:
-        raise ValidationError({"scopes": ["Choose at least one of: " + ", ".join(TokenScope.values) + "."]})
+        raise ValidationError(
+            {"scopes": [_("Choose at least one of: %(scopes)s.") % {"scopes": ", ".join(TokenScope.values)}]}
+        )
     if TokenScope.WRITE in chosen and TokenScope.READ not in chosen:
         chosen.insert(0, TokenScope.READ.value)  # writing through the API needs reading it
     expires_at = timezone.now() + timedelta(days=expires_in_days)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -23,7 +24,7 @@ def directory_settings(request: OrgRequest) -> HttpResponse:
             organization_directory_update(
                 organization=organization, actor=request.user, columns=form.cleaned_data["columns"]
             )
-            messages.success(request, "Saved. Members now see the chosen columns in the people directory.")
+            messages.success(request, _("Saved. Members now see the chosen columns in the people directory."))
             return redirect("directory-settings", org_slug=organization.slug)
         status = 400
     else:

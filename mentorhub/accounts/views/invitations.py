@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ..models import Invitation, Membership
@@ -79,6 +80,8 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     except InvitationUnusable as refusal:
         return _refusal(request, refusal)
     messages.success(
-        request, f"Welcome to {membership.organization.name}. You joined as {membership.get_role_display().lower()}."
+        request,
+        _("Welcome to %(name)s. You joined as %(role)s.")
+        % {"name": membership.organization.name, "role": membership.get_role_display().lower()},
     )
     return redirect("org-home", org_slug=membership.organization.slug)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, org_view
@@ -30,7 +31,7 @@ def meeting_settings(request: OrgRequest) -> HttpResponse:
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
-                messages.success(request, "Saved. New video sessions without a link get this one.")
+                messages.success(request, _("Saved. New video sessions without a link get this one."))
                 return redirect("meeting-settings", org_slug=organization.slug)
         status = 400
     else:

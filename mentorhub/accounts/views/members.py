@@ -12,6 +12,7 @@ from django.utils import dateformat, timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
@@ -96,9 +97,15 @@ def members(request: OrgRequest) -> HttpResponse:
             # The email leaves from a background task: say it is on its way, not that it arrived.
             messages.success(
                 request,
-                f"Invitation created for {invitation.email} as {invitation.get_role_display().lower()}; "
-                f"the email with the link is on its way. The link works once and expires on "
-                f"{date_format(timezone.localtime(invitation.expires_at))}. If it does not arrive, use Resend.",
+                _(
+                    "Invitation created for %(email)s as %(role)s; the email with the link is on its way. The link "
+                    "works once and expires on %(date)s. If it does not arrive, use Resend."
+                )
+                % {
+                    "email": invitation.email,
+                    "role": invitation.get_role_display().lower(),
+                    "date": date_format(timezone.localtime(invitation.expires_at)),
+                },
             )
             return redirect("members", org_slug=request.organization.slug)
     return _members_page(request, form, status=400)
@@ -114,7 +121,10 @@ def invitation_revoke_view(request: OrgRequest, invitation_pk: int) -> HttpRespo
     except ValidationError as error:
         messages.error(request, service_error_text(error))
     else:
-        messages.success(request, f"The invitation of {invitation.email} is revoked; its link no longer works.")
+        messages.success(
+            request,
+            _("The invitation of %(email)s is revoked; its link no longer works.") % {"email": invitation.email},
+        )
     return redirect("members", org_slug=request.organization.slug)
 
 
@@ -134,8 +144,8 @@ def invitation_resend_view(request: OrgRequest, invitation_pk: int) -> HttpRespo
     else:
         messages.success(
             request,
-            f"A new link for {invitation.email} is on its way; the earlier link no longer works. It expires on "
-            f"{date_format(timezone.localtime(invitation.expires_at))}.",
+            _("A new link for %(email)s is on its way; the earlier link no longer works. It expires on %(date)s.")
+            % {"email": invitation.email, "date": date_format(timezone.localtime(invitation.expires_at))},
         )
     return redirect("members", org_slug=request.organization.slug)
 
@@ -153,7 +163,9 @@ def member_role(request: OrgRequest, membership_pk: int) -> HttpResponse:
         messages.error(request, service_error_text(error))
     else:
         label = dict(Role.choices).get(role, role)
-        messages.success(request, f"{membership.user.email} is now {label.lower()}.")
+        messages.success(
+            request, _("%(email)s is now %(role)s.") % {"email": membership.user.email, "role": label.lower()}
+        )
         if membership.pk == request.membership.pk and role != Role.ADMIN:
             # They just gave up admin rights: the members page is no longer theirs to see.
             return redirect("org-home", org_slug=request.organization.slug)
@@ -174,9 +186,13 @@ def member_remove(request: OrgRequest, membership_pk: int) -> HttpResponse:
             messages.error(request, service_error_text(error))
             return redirect("members", org_slug=request.organization.slug)
         if is_self:
-            messages.success(request, f"You left {request.organization.name}.")
+            messages.success(request, _("You left %(name)s.") % {"name": request.organization.name})
             return redirect("home")
-        messages.success(request, f"{membership.user.email} can no longer sign in to {request.organization.name}.")
+        messages.success(
+            request,
+            _("%(email)s can no longer sign in to %(name)s.")
+            % {"email": membership.user.email, "name": request.organization.name},
+        )
         return redirect("members", org_slug=request.organization.slug)
     context = {
         "nav_section": "members",

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
@@ -92,8 +93,11 @@ def people_erase(request: OrgRequest, employee_pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Erased. Their personal data is gone; their matches and figures remain, shown as "
-                    f"“Erased person #{person.pk}”.",
+                    _(
+                        "Erased. Their personal data is gone; their matches and figures remain, shown as “Erased "
+                        "person #%(pk)s”."
+                    )
+                    % {"pk": person.pk},
                 )
                 return redirect("people-detail", org_slug=organization.slug, employee_pk=person.pk)
         status = 400
@@ -112,9 +116,13 @@ def retention_settings(request: OrgRequest) -> HttpResponse:
             months = form.cleaned_data["retention_months"]
             organization_retention_update(organization=organization, actor=request.user, months=months)
             if months:
-                messages.success(request, f"Saved. Leavers' personal data is erased {months} months after they left.")
+                messages.success(
+                    request,
+                    _("Saved. Leavers' personal data is erased %(months)s months after they left.")
+                    % {"months": months},
+                )
             else:
-                messages.success(request, "Saved. Leavers' personal data is no longer erased automatically.")
+                messages.success(request, _("Saved. Leavers' personal data is no longer erased automatically."))
             return redirect("retention-settings", org_slug=organization.slug)
         status = 400
     else:

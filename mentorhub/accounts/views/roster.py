@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
@@ -42,8 +44,11 @@ def roster_import_new(request: OrgRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"“{roster_import.filename}” passed every check; its {roster_import.total_rows:,} rows are "
-                    "being applied.",
+                    _("“%(filename)s” passed every check; its %(rows)s rows are being applied.")
+                    % {
+                        "filename": roster_import.filename,
+                        "rows": number_format(roster_import.total_rows, force_grouping=True),
+                    },
                 )
                 return redirect("roster-import-detail", org_slug=request.organization.slug, import_pk=roster_import.pk)
     recent = selectors.roster_imports_with_progress(
@@ -114,7 +119,7 @@ def roster_import_rerun_view(request: OrgRequest, import_pk: int) -> HttpRespons
         roster_import_rerun(organization=request.organization, actor=request.user, import_id=roster_import.pk)
     except ValidationError:
         # Usually a second click: the first one already queued it again.
-        messages.info(request, "This import is not failed, so there is nothing to re-run.")
+        messages.info(request, _("This import is not failed, so there is nothing to re-run."))
     else:
-        messages.success(request, "The import was queued again.")
+        messages.success(request, _("The import was queued again."))
     return redirect("roster-import-detail", org_slug=request.organization.slug, import_pk=roster_import.pk)

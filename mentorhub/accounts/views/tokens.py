@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mentorhub.tenancy import OrgRequest, get_scoped_or_404, org_view
@@ -61,6 +62,8 @@ def api_token_revoke_view(request: OrgRequest, token_pk: int) -> HttpResponse:
     token = get_scoped_or_404(ApiToken.objects.select_related("membership__user"), request.organization, pk=token_pk)
     if request.method == "POST":
         api_token_revoke(organization=request.organization, actor=request.user, token_id=token.pk)
-        messages.success(request, f"The token “{token.name}” is revoked; requests that use it are now refused.")
+        messages.success(
+            request, _("The token “%(name)s” is revoked; requests that use it are now refused.") % {"name": token.name}
+        )
         return redirect("api-tokens", org_slug=request.organization.slug)
     return render(request, "accounts/api_token_revoke_confirm.html", {"nav_section": "api-tokens", "token": token})

@@ -41,6 +41,7 @@ _REVIEW = "{}/programs/<program_pk>/matches/<match_pk>/{}"
 VALUES: dict[str, dict[str, str]] = {
     "/calendar/<token>.ics": {"token": "calendar_token"},
     "/unsubscribe/<token>/": {"token": "unsubscribe_token"},
+    "/brand/<token>": {"token": "brand_logo"},
     "/record/<token>/": {"token": "record_token"},
     "/record/<token>/record.pdf": {"token": "record_token"},
     "/accounts/password/reset/key/<uidb36>-<key>/": {"key": "reset_key"},

@@ -44,6 +44,10 @@ PAGES = {
         "GET": "200 200 200 404 login",
         "POST": "2xx/3xx 2xx/3xx 2xx/3xx 404 login",
     },
+    "/o/<org_slug>/settings/branding/": {
+        "GET": "200 403 403 404 login",
+        "POST": "2xx/3xx 403 403 404 login",
+    },
     "/o/<org_slug>/settings/privacy/": {
         "GET": "200 403 403 404 login",
         "POST": "400 403 403 404 login",

@@ -33,6 +33,8 @@ SIGN_IN = {
     # The invitation is for invitee@alpha.test: a signed-in person with another address is refused.
     "/invite/<token>/": {"GET": "403 403 403 403 200", "POST": "403 403 403 403 200"},
     "/calendar/<token>.ics": {"GET": "200 200 200 200 200"},
+    # An organization's logo in its emails, named by the hash of its bytes: whoever reads the email sees it.
+    "/brand/<token>": {"GET": "200 200 200 200 200"},
     "/unsubscribe/<token>/": {"GET": "200 200 200 200 200", "POST": "200 200 200 200 200"},
     # A mentoring record the member shared with their manager: read-only, whoever holds the link.
     "/record/<token>/": {"GET": "200 200 200 200 200"},
