@@ -360,7 +360,7 @@ SSO_DNS_NAMESERVERS = env.list("SSO_DNS_NAMESERVERS", default=[])
 
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 
-# --- Microsoft Teams (integrations/teams/; docs/integrations-teams.md) -----------------------------------------
+# --- Microsoft Teams (integrations/teams/; docs/integrations.md, "Microsoft Teams") -----------------------------
 # The deployment's one Azure bot: its Microsoft App ID and client secret. Empty: the Teams app is off.
 TEAMS_APP_ID = env.str("TEAMS_APP_ID", default="")
 TEAMS_APP_PASSWORD = env.str("TEAMS_APP_PASSWORD", default="")
@@ -606,7 +606,7 @@ if DJANGO_ENV == "test":
     # Files a test uploads never land in the demo's var/media.
     MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(Path(tempfile.gettempdir()) / "mentorhub-test-media")))
 
-# The Slack app (docs/integrations-slack.md): the app's credentials from api.slack.com/apps, and Slack's Web API
+# The Slack app (docs/integrations.md, Slack): the app's credentials from api.slack.com/apps, and Slack's Web API
 # address (tests point it at a local server). Without a client id the Settings -> Slack page says it is not set up.
 SLACK_CLIENT_ID = env.str("SLACK_CLIENT_ID", default="")
 SLACK_CLIENT_SECRET = env.str("SLACK_CLIENT_SECRET", default="")

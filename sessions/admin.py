@@ -32,6 +32,7 @@ from .models import (
     PairingFitAnswer,
     RecordShare,
     Reminder,
+    SessionConfirmation,
     SessionFeedback,
 )
 
@@ -204,6 +205,14 @@ class AgreementConfirmationAdmin(ReadOnlyAdmin):
     list_filter = ["organization"]
     list_select_related = ["organization", "employee"]
     raw_id_fields = ["organization", "agreement", "employee"]
+
+
+@admin.register(SessionConfirmation)
+class SessionConfirmationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "organization", "session", "employee", "sequence", "confirmed_at"]
+    list_filter = ["organization"]
+    list_select_related = ["organization", "employee"]
+    raw_id_fields = ["organization", "session", "employee"]
 
 
 @admin.register(PairingFitAnswer)

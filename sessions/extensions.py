@@ -95,3 +95,37 @@ def extra_busy_of(
         for employee_id, intervals in source(organization, employee_ids, start, end).items():
             busy.setdefault(employee_id, []).extend(intervals)
     return busy
+
+
+# --- Links on the notification preferences page ----------------------------------------------------------------
+# Where a higher app keeps a person's own settings for their notices (integrations: "My Slack messages"), it adds
+# a link to the preferences page here in its AppConfig.ready(), so this app never names its route. A provider
+# returns nothing where it has nothing for the person (Slack not installed, say).
+
+
+@dataclass(frozen=True)
+class PreferenceLink:
+    text: str  # "My Slack messages"
+    url: str
+    hint: str = ""  # "Which MentorHub messages you get in Slack"
+
+
+PreferenceLinkProvider = Callable[[Organization, Employee], list[PreferenceLink]]
+_preference_link_providers: list[PreferenceLinkProvider] = []
+
+
+def register_preference_links(provider: PreferenceLinkProvider) -> None:
+    if provider not in _preference_link_providers:
+        _preference_link_providers.append(provider)
+
+
+def unregister_preference_links(provider: PreferenceLinkProvider) -> None:
+    if provider in _preference_link_providers:
+        _preference_link_providers.remove(provider)
+
+
+def preference_links(organization: Organization, employee: Employee) -> list[PreferenceLink]:
+    links: list[PreferenceLink] = []
+    for provider in _preference_link_providers:
+        links += provider(organization, employee)
+    return links

@@ -23,6 +23,9 @@ from matching.models import Match
 from mentorhub.accounts.models import Employee, Organization, validate_time_zone
 from programs.models import Participant, Program
 
+# Attendance confirmations likewise, in models_confirmations.py.
+from .models_confirmations import SessionConfirmation as SessionConfirmation
+
 # Flash mentoring's models live beside, in models_flash.py; re-exported here, where the app's models are found.
 from .models_flash import FlashBooking
 from .models_flash import FlashSlot as FlashSlot

@@ -43,6 +43,7 @@ from .models import (
     PairingFitAnswer,
     RecordShare,
     Reminder,
+    SessionConfirmation,
     SessionFeedback,
 )
 
@@ -176,6 +177,13 @@ ENTRIES = (
         "Your confirmations of those agreements",
         about=("employee",),
         context=("agreement", "version", "confirmed_at"),
+        fields=(),
+    ),
+    PersonalData(
+        SessionConfirmation,
+        "Your confirmations that you will be at a session",
+        about=("employee",),
+        context=("session", "sequence", "confirmed_at"),
         fields=(),
     ),
     PersonalData(

@@ -54,6 +54,7 @@ urlpatterns = [
     path(
         f"{ORG}/mentoring/sessions/<int:session_pk>/feedback/", session_pages.session_feedback, name="session-feedback"
     ),
+    path(f"{ORG}/mentoring/sessions/<int:session_pk>/confirm/", session_pages.session_confirm, name="session-confirm"),
     path(f"{ORG}/mentoring/sessions/<int:session_pk>/invite.ics", session_pages.session_ics, name="session-ics"),
     path(f"{ORG}/mentoring/matches/<int:match_pk>/goals/new/", goals.goal_new, name="goal-new"),
     path(f"{ORG}/mentoring/goals/<int:goal_pk>/", goals.goal_detail, name="goal-detail"),

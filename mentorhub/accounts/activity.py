@@ -141,13 +141,12 @@ SENTENCES: dict[str, str] = {  # in English, marked for the catalogue; shown thr
     "webhook.delete": gettext_noop("{actor} deleted the webhook endpoint {target}"),
     "webhook.send_test": gettext_noop("{actor} sent a test event to {target}"),
     "webhook.send_again": gettext_noop("{actor} sent a webhook again ({target})"),
-    "session.confirm": gettext_noop("{actor} confirmed session {id} in Slack"),
+    "session.attendance_confirm": gettext_noop("{actor} confirmed they will be at session {id}"),
     "slack.install": gettext_noop("{actor} installed the Slack app in {target}"),
     "slack.uninstall": gettext_noop("{actor} uninstalled the Slack app from {target}"),
     "organization.branding_update": gettext_noop(
         "{actor} changed the name, colour or logo the organization's emails show"
     ),
-    "session.invitation_confirm": gettext_noop("{actor} confirmed a session invitation"),
     "teams.update": gettext_noop("{actor} changed the Microsoft Teams app"),
     "teams.link": gettext_noop("{target} linked their Microsoft Teams account"),
 }

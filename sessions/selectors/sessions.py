@@ -13,7 +13,7 @@ from matching.models import Match, MatchMember
 from mentorhub.accounts.models import Employee, Organization
 from mentorhub.tenancy import get_scoped_or_404, scoped
 
-from ..models import MAX_DURATION_MINUTES, MentoringSession, SessionFeedback
+from ..models import MAX_DURATION_MINUTES, MentoringSession, SessionConfirmation, SessionFeedback
 from .matches import match_places_of, started_matches_of
 
 # The fields of feedback anyone but its author may read (in aggregate): never the reflection.
@@ -163,3 +163,13 @@ def topics_of(*, organization: Organization, employee: Employee, limit: int = 30
             if isinstance(topic, str):
                 seen.setdefault(topic.casefold(), topic)
     return list(seen.values())[:limit]
+
+
+def session_confirmations(*, organization: Organization, session: MentoringSession) -> list[SessionConfirmation]:
+    """Who confirmed they will be at the session as it stands (a confirmation of an earlier time no longer
+    counts), first confirmed first, with their roster entry."""
+    return list(
+        scoped(SessionConfirmation, organization)
+        .filter(session=session, sequence=session.sequence)
+        .select_related("employee")
+    )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorhub.tenancy import OrgRequest, employee_or_404, employee_or_none, org_view
 
+from ..extensions import preference_links
 from ..forms import PreferencesForm
 from ..messages import CATEGORIES
 from ..selectors.notifications import notification_get, notifications_of, preference_of, unread_count
@@ -105,7 +106,14 @@ def preferences(request: OrgRequest) -> HttpResponse:
         return redirect("notification-preferences", org_slug=organization.slug)
     feed = calendar_feed_get_or_create(organization=organization, employee=employee)
     feed_url = request.build_absolute_uri(reverse("calendar-feed", kwargs={"token": feed_token(feed)}))
-    context.update({"form": form, "feed": feed, "feed_url": feed_url})
+    context.update(
+        {
+            "form": form,
+            "feed": feed,
+            "feed_url": feed_url,
+            "more_links": preference_links(organization, employee),
+        }
+    )
     response = render(request, "sessions/preferences.html", context, status=400 if request.method == "POST" else 200)
     # The page shows a secret address: keep it out of referrers and shared caches.
     response["Referrer-Policy"] = "no-referrer"

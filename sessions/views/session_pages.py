@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorhub.accounts.models import Employee
 from mentorhub.tenancy import OrgRequest, employee_or_404, org_view
@@ -25,7 +25,8 @@ from ..forms import COMMON_TOPICS, CancelForm, FeedbackForm, LogForm, LogPastFor
 from ..models import MentoringSession
 from ..selectors.agreements import agreement_holds_back
 from ..selectors.matches import match_members_of
-from ..selectors.sessions import my_feedback, session_for_employee, topics_of
+from ..selectors.sessions import my_feedback, session_confirmations, session_for_employee, topics_of
+from ..services.confirmations import session_attendance_confirm
 from ..services.sessions import CALENDAR_FIELDS, feedback_save, session_notes_update, session_schedule, session_update
 from ..services.sessions import session_cancel as session_cancel_service
 from ..services.sessions import session_log as session_log_service
@@ -189,7 +190,28 @@ def session_detail(request: OrgRequest, session_pk: int) -> HttpResponse:
         # Only ever the viewer's own feedback (the selector filters by author).
         "feedback": my_feedback(organization=request.organization, session=session, employee=employee),
     }
+    if session.status == S.SCHEDULED:
+        confirmations = session_confirmations(organization=request.organization, session=session)
+        context["confirmations"], context["viewer_id"] = confirmations, employee.pk
+        context["i_confirmed"] = any(c.employee_id == employee.pk for c in confirmations)
     return render(request, "sessions/session_detail.html", context)
+
+
+@org_view(roles=TAKING_PART)
+@require_POST
+def session_confirm(request: OrgRequest, session_pk: int) -> HttpResponse:
+    """ "Confirm I'll be there": the same service as a Slack button or a Teams card; twice is once."""
+    employee = employee_or_404(request)
+    session = _session(request, session_pk)
+    try:
+        session_attendance_confirm(
+            organization=request.organization, actor=request.user, employee=employee, session_id=session.pk
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you: the others see that you will be there."))
+    return _to_session(request, session)
 
 
 @org_view(roles=TAKING_PART)

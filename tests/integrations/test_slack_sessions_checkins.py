@@ -18,9 +18,10 @@ from analytics.models import SurveyAssignment, SurveyResponse
 from integrations.slack.models import SlackMessage
 from mentorhub.accounts.extensions import PersonalNotice, notice_channels_deliver
 from mentorhub.accounts.models import AuditEvent
-from sessions.models import Reminder
+from sessions.models import Reminder, SessionConfirmation
 from sessions.services.sessions import session_schedule
 from tests.analytics.survey_data import by_code, pair_due_now
+from tests.helpers import client_for, org_url, page_text
 
 from .slack_fixtures import SITE, installation, peer  # noqa: F401 - fixtures (tests/integrations/ has no conftest of its own)
 from .slack_peer import block_action, interaction_body, signed_headers
@@ -93,21 +94,48 @@ class TestSessionInvitation:
         }
         # "Propose another time" is a link: Slack tells us of the click, nothing is done.
         assert post(block_action(user_id="UMENTEE", action_id="propose_time")).status_code == 200
-        assert not AuditEvent.objects.filter(verb="session.confirm").exists()
+        assert not AuditEvent.objects.filter(verb="session.attendance_confirm").exists()
 
         for offset in (1, 2):  # a double click confirms once
             confirm = block_action(
                 user_id="UMENTEE", action_id="session_confirm", value=str(sent.pk), trigger_id=f"c{offset}"
             )
             assert post(confirm, offset).status_code == 200
-        event = AuditEvent.objects.get(organization=org, verb="session.confirm")
+        event = AuditEvent.objects.get(organization=org, verb="session.attendance_confirm")
         assert (event.actor, event.target_id) == (pair.mentee.user, str(session.pk))
+        (confirmation,) = SessionConfirmation.objects.filter(organization=org, session=session)
+        assert (confirmation.employee_id, confirmation.sequence) == (pair.mentee.employee_id, session.sequence)
         updates = peer.of("chat.update")
         assert len(updates) == 2
         assert updates[0].args["blocks"][-1] == {
             "type": "context",
             "elements": [{"type": "mrkdwn", "text": "*You confirmed this session.*"}],
         }
+
+    def test_a_confirm_from_slack_shows_on_the_web_session_page(
+        self, org, pair, installation, peer, django_capture_on_commit_callbacks
+    ):
+        session = session_schedule(
+            organization=org,
+            actor=None,
+            employee=pair.mentor.employee,
+            match_id=pair.match.pk,
+            starts_at=timezone.now() + timedelta(days=2),
+        )
+        invite = Reminder.objects.get(kind=K.SESSION_INVITE, recipient=pair.mentee.employee, session=session)
+        sent = deliver(django_capture_on_commit_callbacks, org, invite)
+        url = org_url("session-detail", org, session_pk=session.pk)
+        confirmed = f"{pair.mentee.employee.name} confirmed"
+        assert confirmed not in page_text(client_for(pair.mentor).get(url))
+        assert "Confirm I'll be there" in page_text(client_for(pair.mentee).get(url))
+
+        confirm = block_action(user_id="UMENTEE", action_id="session_confirm", value=str(sent.pk), trigger_id="c1")
+        assert post(confirm).status_code == 200
+
+        assert confirmed in page_text(client_for(pair.mentor).get(url))
+        mine = page_text(client_for(pair.mentee).get(url))
+        assert "You confirmed you will be there." in mine
+        assert "Confirm I'll be there" not in mine
 
 
 class TestCheckin:

@@ -147,7 +147,7 @@ def test_confirming_a_session_invitation(org, bot_peer, signing_key, django_capt
     _press(bot_peer, signing_key, invoke(bot_peer, "confirm", card.pk))
 
     assert _texts(answer)[1].startswith("You confirmed the session on ")
-    events = AuditEvent.objects.filter(organization=org, verb="session.invitation_confirm")
+    events = AuditEvent.objects.filter(organization=org, verb="session.attendance_confirm")
     assert [(e.actor_id, e.target_id) for e in events] == [(pair.mentee.user_id, str(session.pk))]
     assert len(bot_peer.updated()) == 1
 

@@ -29,6 +29,7 @@ from sessions.selectors.agreements import agreement_state
 from sessions.services.agreements import agreement_confirm, agreement_edit
 from sessions.services.availability import AwayIn, WindowIn, availability_set
 from sessions.services.busy_feeds import busy_feed_save
+from sessions.services.confirmations import session_attendance_confirm
 from sessions.services.goals import goal_comment_add, goal_template_create
 from sessions.services.notifications import calendar_feed_get_or_create, notification_create, preferences_save
 from sessions.services.pairing_fit import pairing_fit_answer
@@ -51,7 +52,10 @@ def rows(org, other_org):
     """A row of every model in each organization (the filter shows with two to choose from)."""
     for organization in (org, other_org):
         pair = active_pair(organization)
-        schedule(pair)  # a session ahead and its reminders
+        ahead = schedule(pair)  # a session ahead and its reminders
+        session_attendance_confirm(
+            organization=organization, actor=None, employee=pair.mentee.employee, session_id=ahead.pk
+        )
         held(pair, rating=4, reflection=SECRET, shared_notes=SECRET)
         made = goal(pair, SECRET, milestones=[SECRET], description=SECRET)
         goal_comment_add(organization=organization, employee=pair.mentor.employee, goal_id=made.pk, body=SECRET)

@@ -23,10 +23,10 @@ from analytics.services.survey_answers import survey_answer
 from matching.services.responses import match_respond
 from mentorhub.accounts.languages import language_of_employee
 from mentorhub.accounts.models import Organization
-from mentorhub.accounts.services.audit import audit_record
 from mentorhub.tenancy import scoped
 from mentorhub.web.errors import service_error_text
-from sessions.models import MentoringSession, Reminder
+from sessions.models import Reminder
+from sessions.services.confirmations import invitation_sequence, session_attendance_confirm
 
 from .. import blocks
 from ..client import bot_client
@@ -165,14 +165,15 @@ def _perform(organization: Organization, message: SlackMessage, outcome: str, ac
         )
     elif outcome == CONFIRMED:
         reminder = scoped(Reminder, organization).filter(pk=message.object_id, recipient=employee).first()
-        session = (
-            scoped(MentoringSession, organization).filter(pk=reminder.session_id).first()
-            if reminder is not None and reminder.session_id
-            else None
+        if reminder is None or not reminder.session_id:
+            raise Http404("No such invitation.")
+        session_attendance_confirm(
+            organization=organization,
+            actor=actor,
+            employee=employee,
+            session_id=reminder.session_id,
+            sequence=invitation_sequence(reminder),
         )
-        if session is None or session.status != MentoringSession.Status.SCHEDULED:
-            raise ValidationError(_("This session is no longer planned."))
-        audit_record(organization=organization, actor=actor, verb="session.confirm", target=session)
     elif outcome.startswith(ANSWERED + ":"):
         reminder = scoped(Reminder, organization).filter(pk=message.object_id, recipient=employee).first()
         assignment = checkin_assignment(organization, reminder) if reminder is not None else None

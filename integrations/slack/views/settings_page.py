@@ -60,7 +60,7 @@ def slack_settings(request: OrgRequest) -> HttpResponse:
 def slack_install(request: OrgRequest) -> HttpResponse:
     """Off to Slack's consent page, with a state bound to this browser session and this organization."""
     if not slack_configured():
-        messages.error(request, _("The Slack app is not set up on this server yet (docs/integrations-slack.md)."))
+        messages.error(request, _("The Slack app is not set up on this server yet (docs/integrations.md, Slack)."))
         return redirect(_page_url(request))
     state = secrets.token_urlsafe(32)
     request.session[SESSION_KEY] = {"state": state, "org": request.organization.slug}

@@ -18,14 +18,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from analytics.services.survey_answers import survey_answer
-from matching.models import Match, MatchMember
+from matching.models import Match
 from matching.services.emails import MATCH_PROPOSED
 from matching.services.responses import match_respond
 from mentorhub.accounts.languages import language_of_employee
 from mentorhub.accounts.models import Employee, Organization, User
-from mentorhub.accounts.services.audit import audit_record
 from sessions.messages import when
-from sessions.models import MentoringSession, Reminder
+from sessions.models import Reminder
+from sessions.services.confirmations import invitation_sequence, session_attendance_confirm
 
 from ..cards import ACCEPT, ANSWER, CONFIRM, DECLINE, REASON_INPUT
 from ..content import checkin_assignment
@@ -86,8 +86,16 @@ def _act(
             return _("You accepted. Everyone has: your match has started.")
         return _("You accepted. The match starts when everyone has.")
     if card.kind == K.SESSION_INVITE and verb == CONFIRM:
-        session = session_invitation_confirm(
-            organization=organization, actor=actor, employee=employee, reminder_id=card.object_id
+        reminder = Reminder.objects.filter(organization=organization, pk=card.object_id, recipient=employee).first()
+        if reminder is None or reminder.session is None:
+            raise Http404("No such invitation.")
+        session = reminder.session
+        session_attendance_confirm(
+            organization=organization,
+            actor=actor,
+            employee=employee,
+            session_id=session.pk,
+            sequence=invitation_sequence(reminder),
         )
         return _("You confirmed the session on %(when)s.") % {"when": when(session.starts_at, employee.time_zone)}
     if card.kind == K.CHECKIN_DUE and verb == ANSWER:
@@ -99,31 +107,3 @@ def _act(
         survey_answer(organization=organization, employee=employee, assignment_id=assignment.pk, answers=answers)
         return _("Thank you: your answers are in.")
     raise ValidationError(_("This card has no such button."))
-
-
-@transaction.atomic
-def session_invitation_confirm(
-    *, organization: Organization, actor: User | None, employee: Employee, reminder_id: int
-) -> MentoringSession:
-    """`employee` confirms the session their invitation (a SESSION_INVITE reminder) was about: recorded in the
-    audit log for the match's members to rely on. An invitation replaced by a newer one (the session moved), a
-    session no longer ahead, or someone no longer in the match is refused."""
-    reminder = (
-        Reminder.objects.filter(organization=organization, pk=reminder_id, recipient=employee, kind=K.SESSION_INVITE)
-        .select_related("session")
-        .first()
-    )
-    session = reminder.session if reminder is not None else None
-    if session is None:
-        raise Http404("No such invitation.")
-    in_match = MatchMember.objects.filter(
-        organization=organization, match_id=session.match_id, participant__employee=employee, current=True
-    ).exists()
-    if not in_match:
-        raise Http404("No such invitation.")
-    if session.status != MentoringSession.Status.SCHEDULED or session.starts_at <= timezone.now():
-        raise ValidationError(_("This session is not ahead any more."))
-    if reminder is not None and reminder.slot != f"seq{session.sequence}":
-        raise ValidationError(_("The session changed since this invitation: confirm the newer one."))
-    audit_record(organization=organization, actor=actor, verb="session.invitation_confirm", target=session)
-    return session

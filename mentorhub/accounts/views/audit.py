@@ -154,10 +154,9 @@ VERB_LABELS = {
     "webhook.delete": gettext_noop("Deleted a webhook endpoint"),
     "webhook.send_test": gettext_noop("Sent a test webhook"),
     "webhook.send_again": gettext_noop("Sent a webhook again"),
-    "session.confirm": gettext_noop("Confirmed a session (in Slack)"),
+    "session.attendance_confirm": gettext_noop("Confirmed they will be at a session"),
     "slack.install": gettext_noop("Installed the Slack app"),
     "slack.uninstall": gettext_noop("Uninstalled the Slack app"),
-    "session.invitation_confirm": gettext_noop("Confirmed a session invitation"),
     "teams.update": gettext_noop("Changed the Microsoft Teams app"),
     "teams.link": gettext_noop("Linked a Microsoft Teams account"),
 }

@@ -60,6 +60,7 @@ MODELS = (
     "mentoring_sessions/flashbooking",
     "mentoring_sessions/matchagreement",
     "mentoring_sessions/agreementconfirmation",
+    "mentoring_sessions/sessionconfirmation",
     "mentoring_sessions/pairingfitanswer",
     "analytics/survey",
     "analytics/surveyquestion",

@@ -282,6 +282,7 @@ PAGES = {
         "GET": "404 403 2xx/3xx 404 login",
         "POST": "404 403 2xx/3xx 404 login",
     },
+    "/o/<org_slug>/mentoring/sessions/<session_pk>/confirm/": {"POST": "404 403 2xx/3xx 404 login"},
     "/o/<org_slug>/mentoring/sessions/<session_pk>/invite.ics": {"GET": "404 403 200 404 login"},
     # Flash mentoring: HR admins see the program's page (and may book if enrolled), stakeholders take no part;
     # slots and bookings answer only their host or booker.
