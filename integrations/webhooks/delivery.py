@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from mentorhub.accounts.languages import language_of_user
 from mentorhub.accounts.models import Membership, Organization, OutboxEvent, Role
 from mentorhub.db.tenant_scope import all_organizations, organization_scope
+from mentorhub.jobs.claim_locks import advisory, uses_claim_locks
 from mentorhub.web.safe_fetch import FetchError, post_public_url
 
 from .models import WebhookDelivery, WebhookEndpoint, new_message_id
@@ -124,21 +125,10 @@ def _delivery_for(endpoint: WebhookEndpoint, event: OutboxEvent) -> WebhookDeliv
 # --- 2. Sending ---------------------------------------------------------------------------------------------
 
 
-def _uses_claim_locks() -> bool:
-    return connection.vendor == "postgresql" and not getattr(settings, "DATABASE_PGBOUNCER", False)
-
-
-def _advisory(function: str, claim_id: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [CLAIM_LOCK_CLASS, claim_id])
-        row = cursor.fetchone()
-    return bool(row and row[0] is not False)
-
-
 def _claim(now: datetime, limit: int) -> tuple[int, list[int]]:
     claim_id = secrets.randbelow(2**31 - 2) + 1
-    if _uses_claim_locks():
-        _advisory("pg_advisory_lock", claim_id)
+    if uses_claim_locks():
+        advisory("pg_advisory_lock", CLAIM_LOCK_CLASS, claim_id)
     with all_organizations(), transaction.atomic():
         ids = list(
             # Only the deliveries' rows are locked (of=self), never their endpoints': claims stay independent.
@@ -175,8 +165,8 @@ def deliveries_send(*, now: datetime | None = None, batch_size: int = BATCH_SIZE
                 with organization_scope(row.organization_id):
                     _send_one(row, claim_id, moment, report)
         finally:
-            if _uses_claim_locks():
-                _advisory("pg_advisory_unlock", claim_id)
+            if uses_claim_locks():
+                advisory("pg_advisory_unlock", CLAIM_LOCK_CLASS, claim_id)
     return report
 
 
@@ -277,9 +267,9 @@ def deliveries_recover(*, now: datetime | None = None) -> int:
         for claim_id in claims:
             if claim_id is None:
                 continue
-            if _uses_claim_locks():
-                if _advisory("pg_try_advisory_lock", claim_id):
-                    _advisory("pg_advisory_unlock", claim_id)
+            if uses_claim_locks():
+                if advisory("pg_try_advisory_lock", CLAIM_LOCK_CLASS, claim_id):
+                    advisory("pg_advisory_unlock", CLAIM_LOCK_CLASS, claim_id)
                     orphaned.append(claim_id)
             elif WebhookDelivery.objects.filter(
                 claim_id=claim_id, status=S.CLAIMED, claimed_at__lt=moment - STALE_CLAIM

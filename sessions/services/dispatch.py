@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import BadHeaderError, get_connection
 from django.db import connection, transaction
@@ -53,6 +52,7 @@ from mentorhub.accounts.extensions import PersonalNotice, notice_channels_delive
 from mentorhub.accounts.languages import languages_of_employees
 from mentorhub.accounts.models import Organization
 from mentorhub.db.tenant_scope import all_organizations, organization_scope
+from mentorhub.jobs.claim_locks import advisory, uses_claim_locks
 
 from .. import messages
 from ..models import Reminder
@@ -95,23 +95,12 @@ class DeliveryReport:
 # --- Claims ------------------------------------------------------------------------------------------------
 
 
-def _uses_claim_locks() -> bool:
-    return connection.vendor == "postgresql" and not getattr(settings, "DATABASE_PGBOUNCER", False)
-
-
-def _advisory(function: str, claim_id: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [CLAIM_LOCK_CLASS, claim_id])
-        row = cursor.fetchone()
-    return bool(row and row[0] is not False)
-
-
 def _claim(now: datetime, limit: int) -> tuple[int, list[int]]:
     """Claim up to `limit` due rows. The caller holds the claim's advisory lock (when used) until it is done
     with the rows, and releases it."""
     claim_id = secrets.randbelow(2**31 - 2) + 1
-    if _uses_claim_locks():
-        _advisory("pg_advisory_lock", claim_id)
+    if uses_claim_locks():
+        advisory("pg_advisory_lock", CLAIM_LOCK_CLASS, claim_id)
     # The dispatcher serves every organization: its claim is named as the one cross-organization write
     # (row-level security, docs/architecture.md); each organization's batch is then sent in its own scope.
     with all_organizations(), transaction.atomic():
@@ -141,9 +130,9 @@ def _recover(now: datetime) -> int:
     for claim_id in claims:
         if claim_id is None:
             continue
-        if _uses_claim_locks():
-            if _advisory("pg_try_advisory_lock", claim_id):
-                _advisory("pg_advisory_unlock", claim_id)
+        if uses_claim_locks():
+            if advisory("pg_try_advisory_lock", CLAIM_LOCK_CLASS, claim_id):
+                advisory("pg_advisory_unlock", CLAIM_LOCK_CLASS, claim_id)
                 orphaned.append(claim_id)
         elif Reminder.objects.filter(claim_id=claim_id, status=S.CLAIMED, claimed_at__lt=now - STALE_CLAIM).exists():
             orphaned.append(claim_id)
@@ -186,8 +175,8 @@ def reminders_deliver(
             deadline = started + max_seconds if max_seconds is not None else None
             _deliver_claimed(claim_id, ids, moment, report, deadline)
         finally:
-            if _uses_claim_locks():
-                _advisory("pg_advisory_unlock", claim_id)
+            if uses_claim_locks():
+                advisory("pg_advisory_unlock", CLAIM_LOCK_CLASS, claim_id)
         if report.out_of_time:
             break
     return report
@@ -375,7 +364,7 @@ def _fast_commits():
     the database server itself could forget the last fraction of a second of "sent" marks, and those few
     messages would go out again, with the same Message-ID."""
     # Not behind PgBouncer in transaction mode: a session-level SET would leak to other clients there.
-    if not _uses_claim_locks() or connection.in_atomic_block:
+    if not uses_claim_locks() or connection.in_atomic_block:
         yield
         return
     with connection.cursor() as cursor:

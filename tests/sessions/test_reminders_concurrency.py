@@ -11,9 +11,10 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from mentorhub.jobs.claim_locks import advisory
 from mentorhub.mail_backends import spooled_message_ids
 from sessions.models import Notification, Reminder
-from sessions.services.dispatch import DeliveryReport, _advisory, _claim, reminders_deliver, reminders_recover
+from sessions.services.dispatch import CLAIM_LOCK_CLASS, DeliveryReport, _claim, reminders_deliver, reminders_recover
 from tests.helpers import thread_like_the_test
 
 from .reminder_helpers import due_log_prompts, expected_message_ids
@@ -88,10 +89,10 @@ def test_a_claim_is_taken_back_only_once_its_sender_is_gone(transactional_db, or
     claim_id, _ids = results["sender"]
     # The server lets go of the lock once it has seen the connection close (a moment after the client did).
     deadline = time.monotonic() + 10
-    while not _advisory("pg_try_advisory_lock", claim_id):
+    while not advisory("pg_try_advisory_lock", CLAIM_LOCK_CLASS, claim_id):
         assert time.monotonic() < deadline, "the dead sender's lock was never released"
         time.sleep(0.05)
-    _advisory("pg_advisory_unlock", claim_id)
+    advisory("pg_advisory_unlock", CLAIM_LOCK_CLASS, claim_id)
 
     assert reminders_recover() == 10
     assert reminders_deliver().sent == 10
