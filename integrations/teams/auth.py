@@ -74,6 +74,10 @@ def activity_claims(authorization: str, activity: dict[str, Any]) -> dict[str, A
     key = signing_key(str(header.get("kid", "")))
     if key is None:
         raise TeamsAuthError("Unknown signing key.")
+    # Only Microsoft Teams: another Bot Framework channel (Direct Line, Web Chat) lets its client write `from`
+    # and `channelData`, which name the person and the tenant.
+    if activity.get("channelId") != "msteams":
+        raise TeamsAuthError("Not an activity from Microsoft Teams.")
     endorsements = key.get("endorsements")
     if endorsements is not None and activity.get("channelId") not in endorsements:
         raise TeamsAuthError("The key does not endorse this channel.")

@@ -73,9 +73,13 @@ def _check_url(url: str) -> str:
 
 
 def webhooks_active_refresh(*, organization: Organization) -> bool:
-    """Set the organization's "has an enabled endpoint" flag from its endpoints (and on the instance)."""
-    active = WebhookEndpoint.objects.filter(organization=organization, enabled=True).exists()
-    Organization.objects.filter(pk=organization.pk).update(webhooks_active=active)
+    """Set the organization's "has an enabled endpoint" flag from its endpoints (and on the instance). The
+    organization's row is locked first: two admins switching endpoints at once are counted one after the other,
+    so the flag never ends False while an endpoint is on (which would record no events)."""
+    with transaction.atomic():
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        active = WebhookEndpoint.objects.filter(organization=organization, enabled=True).exists()
+        Organization.objects.filter(pk=organization.pk).update(webhooks_active=active)
     organization.webhooks_active = active
     return active
 

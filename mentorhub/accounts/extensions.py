@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import transaction
+
 from .models import Membership
 
 
@@ -134,6 +136,7 @@ def notice_channels_deliver(notices: list[PersonalNotice]) -> None:
         return
     for channel in list(_notice_channels):
         try:
-            channel(list(notices))
+            with transaction.atomic():  # a savepoint: a query that fails in a channel leaves the caller's intact
+                channel(list(notices))
         except Exception:  # a chat service down must never fail a reminder batch or a match approval
             logging.getLogger(__name__).exception("Chat channel %s failed", getattr(channel, "__name__", channel))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
@@ -41,6 +42,7 @@ def _refused() -> HttpResponse:
 
 
 @csrf_exempt
+@transaction.non_atomic_requests  # the service commits before the message shows its outcome (as Teams does)
 @require_POST
 def slack_interactions(request: HttpRequest) -> HttpResponse:
     if not _verified(request):

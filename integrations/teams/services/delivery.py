@@ -17,6 +17,9 @@ from django.utils import timezone, translation
 
 from mentorhub.accounts.languages import languages_of_employees
 from mentorhub.accounts.models import Organization
+from mentorhub.tenancy import scoped
+from sessions import messages
+from sessions.models import NotificationPreference
 
 from ..cards import notice_card
 from ..connector import ConnectorError, send_card
@@ -53,10 +56,15 @@ def teams_notices_send(*, organization: Organization, notices: Iterable[Notice])
     wanted = [(e, k, o) for e, k, o in notices if k in KINDS]
     links = links_of(organization=organization, employee_ids={e for e, _, _ in wanted})
     languages = languages_of_employees(organization, links.keys())
+    # The categories each person switched off for email are off in Teams too (docs/integrations.md).
+    switched_off = {
+        row.employee_id: set(row.email_off or ())
+        for row in scoped(NotificationPreference, organization).filter(employee_id__in=links.keys())
+    }
     sent = 0
     for employee_id, kind, object_id in wanted:
         link = links.get(employee_id)
-        if link is None:
+        if link is None or messages.CATEGORY_OF_KIND.get(kind, "") in switched_off.get(employee_id, ()):
             continue
         card = _card_row(organization, employee_id, kind, object_id)
         claimable = Q(status__in=[S.PENDING, S.FAILED]) | Q(

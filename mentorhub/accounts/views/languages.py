@@ -15,6 +15,7 @@ from mentorhub.web.errors import form_add_service_error
 
 from ..forms import LanguageForm, OrganizationLanguageForm
 from ..languages import organization_language, supported_or_none
+from ..middleware import page_language
 from ..services.languages import organization_language_update, user_language_update
 
 
@@ -53,9 +54,7 @@ def language_settings(request: OrgRequest) -> HttpResponse:
                     form_add_service_error(form, error)
                 else:
                     # The confirmation is written in the language just chosen.
-                    chosen = supported_or_none(user.language) or supported_or_none(
-                        translation.get_language_from_request(request)
-                    )
+                    chosen = supported_or_none(user.language) or page_language(request)
                     translation.activate(chosen or organization_language(organization))
                     messages.success(request, _("Saved. MentorHub now speaks your language."))
                     return redirect("language-settings", org_slug=organization.slug)
