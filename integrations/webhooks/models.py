@@ -11,6 +11,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from mentorhub.accounts.models import Organization
@@ -89,6 +90,11 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} -> {self.endpoint_id} ({self.status})"
+
+    @property
+    def attempts_log(self) -> list[dict]:
+        """The log with its times as datetimes, for pages that show them in the reader's zone and language."""
+        return [{**entry, "at": parse_datetime(str(entry.get("at", "")))} for entry in self.log or []]
 
 
 def new_message_id() -> str:
