@@ -75,7 +75,7 @@ def notification_open(request: OrgRequest, notification_pk: int) -> HttpResponse
 
 def _shown_categories(request: OrgRequest) -> dict[str, str]:
     return {
-        key: label
+        key: str(label)
         for key, (label, _kinds) in CATEGORIES.items()
         if key not in ADMIN_CATEGORIES or request.membership.is_admin
     }
