@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -65,6 +66,11 @@ def branding_settings(request: OrgRequest) -> HttpResponse:
         "nav_section": "branding",
         "form": form,
         "branding": branding,
+        # The page shows the logo from this site (its Content-Security-Policy allows 'self' only); emails use the
+        # absolute address on SITE_URL, which may name another host than the one this page was opened at.
+        "logo_path": reverse("brand-logo", kwargs={"token": organization.brand_logo})
+        if organization.brand_logo
+        else "",
         "default_branding": Branding(name=organization.name, colour=DEFAULT_COLOUR),
     }
     return render(request, "accounts/branding_settings.html", context, status=status)
