@@ -26,6 +26,7 @@ FORMATS: dict[str, dict[str, str]] = {
         "M j, Y H:i": "j. M Y, H:i",
         "M j, Y H:i T": "j. M Y, H:i T",
         "M j, H:i T": "j. M, H:i T",
+        "M j, H:i": "j. M, H:i",
         "M j H:i": "j. M, H:i",
         "j M Y, H:i": "j. M Y, H:i",
         "j M Y, H:i T": "j. M Y, H:i T",
