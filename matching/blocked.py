@@ -2,22 +2,26 @@
 in row blocks. Pure numpy/OR-Tools, no Django.
 
 `solve_blocked(source, mentor_capacity, objective=...)` answers what `solver.solve` answers for the matrix the
-source would build, but holds only O(mentees x (KEEP + GROUPS)) of it (100,000 x 20,000 as a matrix: 8 GB of
-float32; here about 100 MB):
+source would build, but holds only O(mentees x (KEEP + GROUPS + EXACT_COLUMNS)) of it (100,000 x 20,000 as a
+matrix: 8 GB of float32; here about 1 GB at its peak):
 
-1. Demand: a sample of PILOT_ROWS mentees estimates each mentor's demand per place; the solver orders the
-   mentors by it and cuts them into GROUPS groups of like demand, hence of like price later.
+1. Prices first (pilot.py): a sample of mentees, each standing for several, competes for every mentor's
+   places in a min-cost flow; its LP duals estimate the optimum's mentor prices. The solver orders the
+   mentors by them and cuts them into GROUPS groups of like price.
 2. One pass over the source, two threads, one block of BLOCK_ROWS rows at a time: each mentee keeps its best
-   KEEP mentors (ties broken by a fixed jitter, so equals spread over mentors) and, per group, the best score
-   it did NOT keep.
+   KEEP mentors by reduced gain at the estimated prices (score - estimate; ties broken by a fixed jitter, so
+   equals spread over mentors) and, per group, the best reduced gain it did NOT keep.
 3. The rounds of solver._solve_flow: candidate graph from the kept pairs by reduced gain, OR-Tools min-cost
-   flow, mentor prices from its residual graph.
+   flow, mentor prices from its residual graph. A mentor that few mentees kept is scored in full (a column
+   of the source) and its best mentees join the first graph.
 4. The certificate (weak duality, as in solver.py): each mentee's best reduced gain (score - price) over ALL
-   mentors. Over the kept pairs it is exact; a mentor outside them is priced from its group: its score is at
-   most the group's best not kept, its price at least the group's lowest. Where that bound is above the kept
-   best and the gap is not proven with it, the mentee's row is scored again from the source (one block of
-   rows, never the matrix): the bound becomes exact, the rescan yields the pairs worth adding, and the row
-   keeps its best pairs at these prices (so that the next round's bound is close to exact).
+   mentors. Over the kept pairs and the mentors scored in full it is exact; any other mentor is priced from
+   its group: score - price = (score - estimate) + (estimate - price), at most the group's best reduced gain
+   not kept plus the group's largest fall below the estimate. A mentor whose price fell far below its
+   estimate would loosen that for every mentee, so it is scored in full instead (up to EXACT_COLUMNS).
+   Where the bound is above the kept best and the gap is not proven with it, the mentee's row is scored
+   again from the source (one block of rows, never the matrix): the bound becomes exact, the rescan yields
+   the pairs worth adding, and the row keeps its best pairs at these prices.
    The answer is proven within GAP_TOLERANCE of the optimum of the whole matrix, never "top-k good enough".
 5. No cliff: no path here builds the dense matrix. A run that cannot be proven within `max_rounds` or
    `budget_seconds` returns its best feasible answer with the measured gap (certificate.proven False).
@@ -33,12 +37,13 @@ from typing import Protocol
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from . import pilot
+from .scoring import FORBIDDEN
 from .solver import (
-    COVERAGE,
     GAP_TOLERANCE,
+    LEVEL_GAP,
     MAX_ROUNDS,
     OBJECTIVES,
-    ROW_CANDIDATES,
     SLACK,
     _Costs,
     _jitter,
@@ -52,15 +57,21 @@ from .solver import (
 LARGE_COHORT_CELLS = 50_000_000
 KEEP = 32  # mentors kept per mentee from the scoring pass
 GROUPS = 128  # groups of mentors by demand, each priced by its lowest price for the pairs not kept
-PILOT_ROWS = 2048  # mentees sampled to estimate each mentor's demand
-DEMAND_SCALE = 0.05  # score difference over which a mentee's interest falls by e
+ROUNDING = 1e-5  # float32 reduced gains of the scoring pass are exact to ~1e-6: the bound adds this much
 # Kept: the best KEEP among those within DELTA of the mentee's best; a mentee with fewer widens to the next,
 # and after the last keeps what it has (the groups bound the rest).
 DELTAS = (0.1, 0.2, 0.3, 0.5)
+SAMPLE_STRIDE = 8
+# The first graph, from the kept pairs: each mentee's within FIRST_SLACK of its best by reduced gain at the
+# estimated prices (at most FIRST_ROW), each mentor's best FIRST_COVERAGE x capacity mentees (measured at
+# 100,000 x 20,000: narrower takes a third round, and many more rescans).
+FIRST_SLACK, FIRST_ROW, FIRST_COVERAGE = 0.05, 16, 8
 DEBUG = False  # print each round
 ROUND_ROWS = 8192  # mentees per slice of a round's pass over the kept pairs
 RESCAN_ROWS = 128  # rows per block of a rescan (float64, several temporaries)
 BLOCK_ROWS = 256  # rows per block: 256 x 40,000 float32 is 40 MB per thread
+EXACT_COLUMNS = 1024  # mentors scored in full at most (100,000 mentees: 400 MB)
+OUTLIER = 0.05  # a mentor whose price fell this much more than most below its estimate is scored in full
 
 
 class Source(Protocol):
@@ -70,10 +81,19 @@ class Source(Protocol):
 
     def rows(self, start: int, stop: int) -> np.ndarray: ...
 
+    def unclipped_rows(self, start: int, stop: int) -> np.ndarray:
+        """As rows, but forbidden cells at or below scoring.FORBIDDEN (not NaN), and allowed scores may stray
+        an ulp outside [0, 1] (the caller clips what it keeps)."""
+        ...
+
     def take(self, indices: np.ndarray) -> np.ndarray: ...
 
     def reorder(self, columns: np.ndarray) -> Source:
         """The same scores with the mentor columns in this order."""
+        ...
+
+    def columns(self, columns: np.ndarray) -> Source:
+        """The scores of these mentor columns only, in this order."""
         ...
 
 
@@ -87,10 +107,16 @@ class DenseSource:
     def rows(self, start: int, stop: int) -> np.ndarray:
         return self.matrix[start:stop].copy()
 
+    def unclipped_rows(self, start: int, stop: int) -> np.ndarray:
+        return np.fmax(self.matrix[start:stop], -np.inf).astype(np.float32)
+
     def take(self, indices: np.ndarray) -> np.ndarray:
         return self.matrix[np.asarray(indices, np.int64)]
 
     def reorder(self, columns: np.ndarray) -> DenseSource:
+        return DenseSource(self.matrix[:, columns])
+
+    def columns(self, columns: np.ndarray) -> DenseSource:
         return DenseSource(self.matrix[:, columns])
 
 
@@ -123,14 +149,15 @@ class Certificate:
 @dataclass
 class Kept:
     """The kept candidates: per mentee KEEP mentor columns (-1 = none) and their scores; `groups`: per mentee
-    and group of mentors (columns starts[g]..starts[g + 1] - 1 of the solver's order, mentors of like demand) the
-    best score not kept (-inf: none)."""
+    and group of mentors (columns starts[g]..starts[g + 1] - 1 of the solver's order, mentors of like price) the
+    best score - offset (the mentor's estimated price) not kept (-inf: none)."""
 
     cols: np.ndarray  # int32 (n, KEEP + len(starts)): the best KEEP, then each group's best of the rest
     scores: np.ndarray  # float64, the same shape, -inf where cols is -1
-    groups: np.ndarray  # float32 (n, len(starts)): per group, the best score of those not in cols
+    groups: np.ndarray  # float32 (n, len(starts)): per group, the best score - offset of those not in cols
     starts: np.ndarray  # int64: groups of `size` consecutive columns (the last may be shorter)
     size: int
+    offset: np.ndarray  # float32 per mentor (solver's order): what `groups` subtracted from the scores
 
     def score_of(self, i: int, j: int) -> float | None:
         """The score of pair (i, j) if it was kept, else None."""
@@ -167,9 +194,14 @@ def solve_blocked(
     empty = Certificate(total=0.0, upper=0.0, matched=0, proven=True, rounds=0, rescored_rows=0)
     if n == 0 or m == 0:
         return Result([], [], empty, _empty_kept(n, m))
-    order = _demand_order(source, capacity)  # the solver works with mentors in this order
+    guide = _guide(source, capacity, objective)
+    if DEBUG:
+        print(f"prices estimated: {time.perf_counter() - started:.2f} s")
+    order = np.argsort(-np.where(capacity > 0, guide, -np.inf), kind="stable")  # the solver's order of mentors
     view, capacity = source.reorder(order), capacity[order]
-    kept, high = _keep(view, capacity > 0)
+    kept, high = _keep(view, capacity > 0, guide[order].astype(np.float32))
+    if DEBUG:
+        print(f"scoring pass: {time.perf_counter() - started:.2f} s")
     if np.isfinite(high):
         result = _Rounds(view, capacity, objective, high, kept).run(max_rounds, budget_seconds, started)
     else:  # every pair forbidden, or no places
@@ -179,7 +211,7 @@ def solve_blocked(
     return result
 
 
-def _empty_kept(n: int, m: int) -> Kept:
+def _empty_kept(n: int, m: int, offset: np.ndarray | None = None) -> Kept:
     size = max(1, -(-m // GROUPS))
     starts = np.arange(0, m, size, dtype=np.int64)
     return Kept(
@@ -188,91 +220,119 @@ def _empty_kept(n: int, m: int) -> Kept:
         np.full((n, starts.size), -np.inf, np.float32),
         starts,
         size,
+        np.zeros(m, np.float32) if offset is None else offset,
     )
 
 
-def _champions(block: np.ndarray, target: np.ndarray, kept: Kept) -> None:
-    """For rows `target`, from `block` (their scores, -inf where not allowed or already kept): per group of
-    mentors the best one (kept too, with its exact score) and the best score after it (the group's bound)."""
-    count, m = block.shape
+def _guide(source: Source, capacity: np.ndarray, objective: str) -> np.ndarray:
+    """Per mentor, the offset of the scoring pass's reduced gains (score - offset): its price estimated from a
+    sample of mentees (pilot.py), 0 for mentors without places. "participation": prices carry the bonus, next
+    to which a float32 would lose the score's digits; as in solver._candidates the price is split into
+    level x bonus + rest, and the offset is rest + LEVEL_GAP x level, which ranks every mentor of level 1
+    (priced above what any mentee gains from it) below those of level 0."""
+    n, m = source.shape
+    chosen = pilot.sample_rows(n)
+    sample = np.empty((chosen.size, m), np.float32)
+
+    def scan(first: int, last: int) -> None:
+        for start in range(first, last, BLOCK_ROWS):
+            sample[start : min(last, start + BLOCK_ROWS)] = source.take(chosen[start : start + BLOCK_ROWS])
+
+    _threaded(scan, chosen.size)
+    np.fmax(sample, -np.inf, out=sample)  # forbidden (NaN): -inf
+    sample[:, capacity == 0] = -np.inf
+    high = float(sample.max(initial=-np.inf))
+    if not np.isfinite(high):
+        return np.zeros(m)
+    costs = _Costs(n, m, capacity, objective, high, steps=pilot.STEPS)
+    prices = pilot.estimate_prices(sample, n, costs)
+    prices = np.where(np.isfinite(prices), prices, 0.0)
+    if objective != "participation":
+        return prices
+    level = np.clip(np.round(prices / costs.beta), 0, 1)
+    return prices - level * costs.beta + LEVEL_GAP * level
+
+
+def _champions(block: np.ndarray, target: np.ndarray, kept: Kept, raw: np.ndarray) -> None:
+    """For rows `target`, from `block` (their reduced gains score - offset, -inf where not allowed or already
+    kept): per group of mentors the best one (kept too, with its exact score from `raw`) and the best reduced
+    gain after it (the group's bound)."""
+    count, width = block.shape
+    m = raw.shape[1]
     groups, size = kept.starts.size, kept.size
-    if groups * size != m:
+    if groups * size != width:  # the block is not yet as wide as the groups
         padded = np.full((count, groups * size), -np.inf, block.dtype)
-        padded[:, :m] = block
+        padded[:, :width] = block
     else:
         padded = block
     view = padded.reshape(count, groups, size)
     best_at = view.argmax(axis=2)[:, :, None]
-    best = np.take_along_axis(view, best_at, axis=2)[:, :, 0].astype(np.float64)
+    best = np.take_along_axis(view, best_at, axis=2)[:, :, 0]
     np.put_along_axis(view, best_at, -np.inf, axis=2)
     kept.groups[target] = view.max(axis=2)
-    found = np.isfinite(best)
-    kept.cols[target, KEEP:] = np.where(found, best_at[:, :, 0] + kept.starts, -1)
-    kept.scores[target, KEEP:] = np.where(found, best, -np.inf)
+    found = best > FORBIDDEN / 2  # -inf, or a forbidden cell of an unclipped block
+    cols = np.minimum(best_at[:, :, 0] + kept.starts, m - 1)
+    kept.cols[target, KEEP:] = np.where(found, cols, -1)
+    kept.scores[target, KEEP:] = np.where(found, np.clip(np.take_along_axis(raw, cols, axis=1), 0.0, 1.0), -np.inf)
 
 
-def _demand_order(source: Source, capacity: np.ndarray) -> np.ndarray:
-    """Mentors by estimated demand per place, highest first, from a sample of mentees: each spreads one unit
-    over its mentors within DELTAS[0] of its best. Mentors of like demand end up with like prices, so that a
-    group's lowest price is close to each of its mentors' (the certificate's bound for pairs not kept)."""
+def _keep(source: Source, usable: np.ndarray, offset: np.ndarray) -> tuple[Kept, float]:
+    """The scoring pass: each mentee's best KEEP mentors by reduced gain (score - offset, the estimated prices)
+    and its best reduced gain not kept per group of mentors; an upper bound of the best score of all."""
     n, m = source.shape
-    usable = capacity > 0
-    sample = np.unique(np.linspace(0, n - 1, num=min(n, PILOT_ROWS)).astype(np.int64))
-    demand = np.zeros(m)
-    mask = np.where(usable, 0.0, -np.inf).astype(np.float32)
-    for start in range(0, sample.size, BLOCK_ROWS):
-        block = source.take(sample[start : start + BLOCK_ROWS]).astype(np.float32)
-        block += mask
-        np.fmax(block, -np.inf, out=block)
-        top = block.max(axis=1)
-        # Soft: each mentor's share of the mentee's attention, exp((score - best) / DEMAND_SCALE), sums to 1.
-        block -= np.where(np.isfinite(top), top, 0.0).astype(np.float32)[:, None]
-        block /= np.float32(DEMAND_SCALE)
-        np.exp(block, out=block)
-        demand += (block / np.maximum(block.sum(axis=1, keepdims=True), 1e-30)).sum(axis=0)
-    per_place = np.where(usable, demand / np.maximum(capacity, 1), -1.0)
-    return np.argsort(-per_place, kind="stable")
-
-
-def _keep(source: Source, usable: np.ndarray) -> tuple[Kept, float]:
-    """The scoring pass: each mentee's best KEEP mentors and its best score not kept per group of mentors; the
-    best score of all."""
-    n, m = source.shape
-    kept = _empty_kept(n, m)
+    kept = _empty_kept(n, m, offset)
     tops = np.full(n, -np.inf)
-    mask = np.where(usable, 0.0, -np.inf).astype(np.float32)
+    shift = np.where(usable, offset, np.inf).astype(np.float32)  # a mentor without places: -inf
+    width = kept.starts.size * kept.size
 
     def scan(first: int, last: int) -> None:
+        # Reduced gains in a buffer as wide as the groups, the columns past the last mentor at -inf, so that
+        # _champions sees the groups as a reshape of it, without a copy.
+        buffer = np.full((BLOCK_ROWS, width), -np.inf, np.float32)
         for start in range(first, last, BLOCK_ROWS):
             stop = min(last, start + BLOCK_ROWS)
-            block = source.rows(start, stop)
-            block += mask  # a mentor without places: -inf
-            np.fmax(block, -np.inf, out=block)  # forbidden (NaN): -inf
-            tops[start:stop] = block.max(axis=1)
-            _keep_block(block, np.arange(start, stop), tops[start:stop], kept)
+            rows = np.arange(start, stop)
+            raw = source.unclipped_rows(start, stop)  # forbidden: at or below FORBIDDEN
+            block = buffer[: stop - start, :m]
+            np.subtract(raw, shift, out=block)
+            top = block.max(axis=1)
+            tops[start:stop] = np.where(top > FORBIDDEN / 2, top, -np.inf)
+            _keep_block(block, rows, top, kept)
             held = kept.cols[start:stop, :KEEP]
             local = np.repeat(np.arange(stop - start), KEEP).reshape(held.shape)
-            block[local[held >= 0], held[held >= 0]] = -np.inf
-            _champions(block, np.arange(start, stop), kept)
+            inside = held >= 0
+            picked = np.clip(raw[local, np.maximum(held, 0)], 0.0, 1.0)  # as score_matrix clips
+            kept.scores[start:stop, :KEEP] = np.where(inside, picked, -np.inf)
+            block[local[inside], held[inside]] = -np.inf
+            _champions(buffer[: stop - start], rows, kept, raw)
 
     _threaded(scan, n)
-    return kept, float(tops.max(initial=-np.inf))
+    # score = reduced gain + offset <= the best reduced gain + the highest offset of a mentor with places;
+    # scores are at most 1
+    high = min(1.0, float(tops.max(initial=-np.inf)) + float(shift[usable].max(initial=0.0)))
+    return kept, high
 
 
 def _keep_block(block: np.ndarray, rows: np.ndarray, top: np.ndarray, kept: Kept) -> None:
     """Each row's best KEEP columns of `block` (values; -inf = not allowed) into kept.cols / kept.scores: those
-    within the first delta of the row's best that gives KEEP of them (or fewer, within the last)."""
+    above a floor that leaves KEEP or more of them (first a floor estimated from every SAMPLE_STRIDE-th
+    column, then the row's best minus each of DELTAS), or fewer above the last."""
     m = block.shape[1]
     pending = np.arange(block.shape[0])
-    for level, delta in enumerate(DELTAS):
+    floors = [top - delta for delta in DELTAS]
+    if m >= 4 * KEEP * SAMPLE_STRIDE:  # about 2 x KEEP columns above it
+        sample = block[:, ::SAMPLE_STRIDE]
+        rank = sample.shape[1] - max(1, 2 * KEEP // SAMPLE_STRIDE)
+        floors.insert(0, np.minimum(np.partition(sample, rank, axis=1)[:, rank], top))
+    for level, floor_of_rows in enumerate(floors):
         if pending.size == 0:
             return
         sub = block if pending.size == block.shape[0] else block[pending]
-        floor = np.maximum(top[pending] - delta, -1e30).astype(block.dtype)
+        floor = np.maximum(floor_of_rows[pending], -1e30).astype(block.dtype)
         flat = np.flatnonzero(sub >= floor[:, None])
         local, cols = flat // m, flat % m
         counts = np.bincount(local, minlength=pending.size)
-        done = (counts >= KEEP) | (level == len(DELTAS) - 1)
+        done = (counts >= KEEP) | (level == len(floors) - 1)
         take = done[local]
         local, cols = local[take], cols[take]
         values = sub[local, cols].astype(np.float64)
@@ -327,6 +387,11 @@ class _Rounds(_Costs):
         self.g_cols = np.zeros(0, np.int64)
         self.g_scores = np.zeros(0, np.float64)
         self.rescored = 0
+        # Mentors scored in full (all mentees): those whose price fell far below the estimate, which would
+        # loosen their group's bound for every mentee.
+        self.column_ids = np.zeros(0, np.int64)
+        self.column_chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (mentor ids, float32 n x ids)
+        self.in_columns = np.zeros(m, bool)
 
     def add(self, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> None:
         keys = rows.astype(np.int64) * self.m + cols
@@ -344,6 +409,7 @@ class _Rounds(_Costs):
     def run(self, max_rounds: int, budget: float | None, started: float) -> Result:
         kept = self.kept
         self._first_graph(kept.cols >= 0)
+        self._cover_short()
         answer = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
         upper = np.inf
         rounds = 0
@@ -361,17 +427,25 @@ class _Rounds(_Costs):
             achieved = self.beta * int(matched.sum()) + float(scores[matched].sum())
             total = float(scores[matched].sum())
             allowed = min(GAP_TOLERANCE * total + 1e-9, self.cardinality_slack)
-            # Exact over the kept pairs; for the rest, by group: score - price <= best not kept - lowest price.
+            # Exact over the kept pairs and the mentors scored in full (columns); for the rest, by group:
+            # score - price = (score - offset) + (offset - price) <= best (score - offset) not kept + the
+            # group's highest (offset - price) among the mentors not scored in full.
             kept_best, new_r, new_c, new_s = self._kept_hits(prices, values)
-            lowest = np.minimum.reduceat(prices, kept.starts)  # per group of mentors (inf: no places)
-            rest_best = self.beta + _rest(kept.groups, lowest)
+            self._score_outliers(prices)
+            column_best, (r, c, s) = self._column_hits(prices, values)
+            kept_best = np.maximum(kept_best, column_best)
+            new_r, new_c, new_s = np.concatenate([new_r, r]), np.concatenate([new_c, c]), np.concatenate([new_s, s])
+            outside = np.where(self.in_columns, np.inf, prices - kept.offset)
+            lowest = np.minimum.reduceat(outside, kept.starts)  # per group (inf: no places)
+            rest_best = self.beta + ROUNDING + _rest(kept.groups, lowest)
             suspect = np.flatnonzero(rest_best > kept_best)
             best = np.maximum(kept_best, rest_best)
             upper = float(best.sum()) + placed
             if DEBUG:
                 print(
                     f"round {rounds}: {rows.size} arcs, gap {upper - achieved:.4f} (allowed {allowed:.4f}), "
-                    f"{suspect.size} suspect rows, {time.perf_counter() - started:.2f} s"
+                    f"{suspect.size} suspect rows, {self.column_ids.size} mentors in full, "
+                    f"{time.perf_counter() - started:.2f} s"
                 )
             if upper - achieved <= allowed:
                 break
@@ -406,13 +480,15 @@ class _Rounds(_Costs):
         )
 
     def _first_graph(self, valid: np.ndarray) -> None:
-        """Each mentee's best kept pairs (within SLACK of its best, at most ROW_CANDIDATES; kept pairs come
-        best first), and each mentor's best mentees among the kept pairs (about COVERAGE x capacity)."""
+        """Each mentee's best kept pairs by reduced gain at the estimated prices (within FIRST_SLACK of its
+        best, at most FIRST_ROW; kept pairs come best first), and each mentor's best mentees among the kept
+        pairs (FIRST_COVERAGE x capacity)."""
         kept = self.kept
         valid = valid[:, :KEEP]  # the best KEEP (not the groups' best)
         rows = np.repeat(np.arange(self.n), KEEP).reshape(valid.shape)
-        near = valid & (kept.scores[:, :KEEP] >= kept.scores[:, :1] - SLACK)
-        near[:, ROW_CANDIDATES:] = False
+        reduced = kept.scores[:, :KEEP] - kept.offset[np.maximum(kept.cols[:, :KEEP], 0)]  # best first
+        near = valid & (reduced >= reduced[:, :1] - FIRST_SLACK)
+        near[:, FIRST_ROW:] = False
         self.add(rows[near], kept.cols[:, :KEEP][near].astype(np.int64), kept.scores[:, :KEEP][near])
         r, c, s = rows[valid], kept.cols[:, :KEEP][valid].astype(np.int64), kept.scores[:, :KEEP][valid]
         usable = self.capacity[c] > 0
@@ -421,8 +497,79 @@ class _Rounds(_Costs):
         r, c, s = r[order], c[order], s[order]
         first = np.concatenate([[0], np.cumsum(np.bincount(c, minlength=self.m))])[:-1]
         rank = np.arange(c.size) - first[c]
-        take = rank < COVERAGE * self.capacity[c]
+        take = rank < FIRST_COVERAGE * self.capacity[c]
         self.add(r[take], c[take], s[take])
+
+    def _score_outliers(self, prices: np.ndarray) -> None:
+        """Score in full the mentors whose price is furthest below its estimate (offset - price more than
+        OUTLIER above the median), up to EXACT_COLUMNS in all."""
+        error = np.where(self.usable & ~self.in_columns, self.kept.offset - prices, -np.inf)
+        if not np.isfinite(error).any():
+            return
+        median = float(np.median(error[np.isfinite(error)]))
+        far = np.flatnonzero(error > median + OUTLIER)
+        self._score_columns(far[np.argsort(-error[far], kind="stable")])
+
+    def _cover_short(self) -> None:
+        """Mentors in fewer than FIRST_COVERAGE x capacity kept pairs (the estimate priced them above what
+        most mentees gain from them): scored in full, and their best mentees join the first graph, so that
+        no mentor starts the first round nearly without candidates (its price would fall to 0 and loosen
+        every mentee's bound)."""
+        kept = self.kept
+        held = kept.cols[:, :KEEP]
+        count = np.bincount(held[held >= 0], minlength=self.m)
+        want = FIRST_COVERAGE * self.capacity
+        short = np.flatnonzero(self.usable & (count < want))
+        if not self._score_columns(short[np.argsort(count[short] - want[short], kind="stable")][: EXACT_COLUMNS // 2]):
+            return
+        ids, scores = self.column_chunks[-1]
+        top = min(self.n, int(want[ids].max()))
+        best = np.argpartition(-scores, top - 1, axis=0)[:top]  # (top, columns): mentee indices
+        rank_ok = np.arange(top)[:, None] < want[ids][None, :]
+        values = np.take_along_axis(scores, best, axis=0)
+        take = rank_ok & (values > -np.inf)
+        cols = np.broadcast_to(ids[None, :], best.shape)
+        self.add(best[take].astype(np.int64), cols[take].astype(np.int64), values[take].astype(np.float64))
+
+    def _score_columns(self, wanted: np.ndarray) -> bool:
+        """Score these mentors in full (most wanted first), up to EXACT_COLUMNS in all: whether any was."""
+        room = min(EXACT_COLUMNS, self.m // 4) - self.column_ids.size
+        far = np.sort(wanted[:room]) if room > 0 else wanted[:0]
+        if far.size == 0:
+            return False
+        scores = np.empty((self.n, far.size), np.float32)
+        view = self.source.columns(far)
+
+        def scan(first: int, last: int) -> None:
+            for start in range(first, last, BLOCK_ROWS * 16):
+                stop = min(last, start + BLOCK_ROWS * 16)
+                scores[start:stop] = view.rows(start, stop)
+
+        _threaded(scan, self.n)
+        np.fmax(scores, -np.inf, out=scores)  # forbidden: -inf
+        self.column_ids = np.concatenate([self.column_ids, far])
+        self.column_chunks.append((far, scores))
+        self.in_columns[far] = True
+        return True
+
+    def _column_hits(self, prices: np.ndarray, values: np.ndarray):
+        """Each mentee's best reduced gain over the mentors scored in full (exact), and those pairs within SLACK
+        of its dual (at most ROW_CANDIDATES each)."""
+        best = np.zeros(self.n)
+        found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))]
+        for ids, chunk in self.column_chunks:
+            offset = self.beta - prices[ids]
+            for start in range(0, self.n, ROUND_ROWS):
+                stop = min(self.n, start + ROUND_ROWS)
+                raw = chunk[start:stop]
+                reduced = raw + offset
+                top = reduced.max(axis=1)
+                best[start:stop] = np.maximum(best[start:stop], top)
+                hit = reduced >= (values[start:stop] - SLACK)[:, None]
+                rows, positions = _row_hits(reduced, hit, top, 0)
+                found.append((rows + start, ids[positions], raw[rows, positions].astype(np.float64)))
+        rows, cols, scores = (np.concatenate(parts) for parts in zip(*found, strict=True))
+        return best, (rows, cols, scores)
 
     def _kept_hits(self, prices: np.ndarray, values: np.ndarray):
         """Each mentee's best reduced gain (W - price, >= 0) over its kept pairs, and the kept pairs within
@@ -476,8 +623,9 @@ class _Rounds(_Costs):
                 kept.scores[rows, :KEEP] = np.where(inside, raw[local, np.maximum(held, 0)], -np.inf)
                 np.fmax(raw, -np.inf, out=raw)
                 raw[:, ~self.usable] = -np.inf
-                raw[local[inside], held[inside]] = -np.inf
-                _champions(raw, rows, kept)
+                reduced = (raw - kept.offset).astype(np.float32)
+                reduced[local[inside], held[inside]] = -np.inf
+                _champions(reduced, rows, kept, raw)
 
         _threaded(scan, suspect.size)
         if not found:

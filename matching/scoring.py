@@ -84,6 +84,7 @@ __all__ = [
 ]
 
 BLOCK_ROWS = 512  # rows per block of the matrix product: keeps temporaries in cache
+FORBIDDEN = -1e30  # ScoreBlocks.unclipped_rows: a forbidden cell lies at or below this
 
 
 # --- Criteria ---------------------------------------------------------------------------------------
@@ -380,6 +381,15 @@ class _Evaluator:
             # float32 sums can stray by an ulp outside [0, 1]; NaN stays NaN.
             np.clip(block, 0.0, 1.0, out=block)
 
+    def fill_unclipped(self, block: np.ndarray, scratch: np.ndarray, rows: slice | np.ndarray) -> None:
+        """`fill` without its square roots and clip, for blocked.py's scoring pass: a forbidden cell at or
+        below FORBIDDEN instead of NaN (the hard products scaled so), an allowed one its unclipped score:
+        three passes over the block fewer."""
+        np.matmul(self.soft_left[rows], self.soft_right, out=block)
+        for left, right in self.hard:
+            np.matmul(left[rows] * np.float32(1e30), right, out=scratch)  # >= 4e30 allowed, <= -4e30 not
+            np.minimum(block, scratch, out=block)
+
 
 def _evaluate(encoder: _Encoder) -> np.ndarray:
     evaluator = _Evaluator(encoder)
@@ -433,14 +443,20 @@ class ScoreBlocks:
 
     def reorder(self, columns: np.ndarray) -> ScoreBlocks:
         """The same scores with the mentor columns in this order (a permutation)."""
+        return self.columns(columns)
+
+    def columns(self, columns: np.ndarray) -> ScoreBlocks:
+        """The scores of these mentor columns only, in this order (distinct indices)."""
         columns = np.asarray(columns, np.int64)
         view = copy.copy(self)
         view._evaluator = copy.copy(self._evaluator)
         view._evaluator.soft_right = np.ascontiguousarray(self._evaluator.soft_right[:, columns])
         view._evaluator.hard = [(left, np.ascontiguousarray(right[:, columns])) for left, right in self._evaluator.hard]
-        position = np.empty_like(columns)
+        view._evaluator.shape = view.shape = (self.shape[0], columns.size)
+        position = np.full(self.shape[1], -1, np.int64)
         position[columns] = np.arange(columns.size)
-        view._cells_c = position[self._cells_c]
+        present = position[self._cells_c] >= 0
+        view._cells_r, view._cells_c = self._cells_r[present], position[self._cells_c[present]]
         return view
 
     def rows(self, start: int, stop: int) -> np.ndarray:
@@ -451,14 +467,23 @@ class ScoreBlocks:
         """float32 (len(indices), mentors): the scores of these mentees (sorted indices)."""
         return self._block(np.asarray(indices, np.int64), len(indices), None)
 
-    def _block(self, rows: slice | np.ndarray, count: int, start: int | None) -> np.ndarray:
+    def unclipped_rows(self, start: int, stop: int) -> np.ndarray:
+        """float32 (stop - start, mentors): the scores of mentees start..stop-1 before their clip to [0, 1]
+        (float32 sums may stray an ulp outside it), forbidden cells at or below FORBIDDEN: blocked.py's
+        scoring pass, which clips only what it keeps."""
+        return self._block(slice(start, stop), stop - start, start, fast=True)
+
+    def _block(self, rows: slice | np.ndarray, count: int, start: int | None, *, fast: bool = False) -> np.ndarray:
         block = np.empty((count, self.shape[1]), np.float32)
         if count == 0 or self.shape[1] == 0:
             return block
-        self._evaluator.fill(block, np.empty_like(block), rows)
+        if fast:
+            self._evaluator.fill_unclipped(block, np.empty_like(block), rows)
+        else:
+            self._evaluator.fill(block, np.empty_like(block), rows)
         if start is not None:
             low, high = np.searchsorted(self._cells_r, [start, start + count])
-            block[self._cells_r[low:high] - start, self._cells_c[low:high]] = np.nan
+            block[self._cells_r[low:high] - start, self._cells_c[low:high]] = -np.inf if fast else np.nan
         else:
             indices = np.asarray(rows)
             at = np.minimum(np.searchsorted(indices, self._cells_r), count - 1)

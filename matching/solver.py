@@ -154,14 +154,17 @@ class _Costs:
     bonus_int + round(score x scale). `high`: the best score of the instance.
     """
 
-    def __init__(self, n: int, m: int, capacity: np.ndarray, objective: str, high: float) -> None:
+    def __init__(
+        self, n: int, m: int, capacity: np.ndarray, objective: str, high: float, *, steps: float | None = None
+    ) -> None:
         self.capacity, self.n, self.m = capacity, n, m
         self.usable = capacity > 0
         self.participation = objective == "participation"
         nodes = n + m + 1
         # Integer costs: fine enough that rounding moves the total by <= 1e-4 x the best score, small
         # enough that OR-Tools' cost scaling (costs x (nodes + 1)) stays inside int64 with the bonus.
-        steps = min(max(1e6, 1e4 * n), 1e9)
+        # (Coarser `steps` for a flow whose answer is only a guide: cost scaling takes fewer phases.)
+        steps = min(max(1e6, 1e4 * n), 1e9) if steps is None else steps
         limit = 2.0**61 / (nodes + 1) / (4 * n + 2 if self.participation else 2)
         steps = max(1.0, min(steps, limit))
         # (floored: a denormal best score would make the scale infinite)
@@ -416,7 +419,14 @@ def _ranges(pointers: np.ndarray, nodes: np.ndarray) -> np.ndarray:
 
 
 def _prices(
-    problem: _Costs, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, matched: np.ndarray
+    problem: _Costs,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    weights: np.ndarray,
+    matched: np.ndarray,
+    *,
+    flow: np.ndarray | None = None,
+    supply: np.ndarray | None = None,
 ) -> np.ndarray:
     """Mentor prices (LP duals, score units, >= 0; inf for mentors without places) of an optimal flow:
     price_j = d_sink - d_j, from shortest-path distances d in its residual graph from a virtual root joined
@@ -427,20 +437,26 @@ def _prices(
     matched), mentor -> sink (free place), sink -> mentor (a place in use). An optimal flow has no negative
     cycle, so Bellman-Ford converges. Vectorized, relaxing per sweep only the arcs out of nodes whose
     distance changed in the sweep before.
+
+    A flow where mentee i sends up to supply[i] units (pilot.py's sample, each mentee standing for several):
+    `flow` per pair (at most supply[row] each), `matched` = flow > 0; a pair is residual both ways while
+    partly used, a mentee both ways to the sink while partly matched.
     """
-    n, m = problem.n, problem.m
-    free = ~matched
+    n, m = (problem.n, problem.m) if supply is None else (supply.size, problem.m)
+    flow = matched.astype(np.int64) if flow is None else flow
+    supply = np.ones(n, np.int64) if supply is None else supply
+    free = flow < supply[rows]
     order = np.argsort(rows[free], kind="stable")
     f_rows, f_cols, f_w = rows[free][order], cols[free][order], weights[free][order]
     out_of_mentee = np.concatenate([[0], np.cumsum(np.bincount(f_rows, minlength=n))])
     m_rows, m_cols, m_w = rows[matched], cols[matched], weights[matched]
     order = np.argsort(m_cols, kind="stable")
     m_rows, m_cols, m_w = m_rows[order], m_cols[order], m_w[order]
-    load = np.bincount(m_cols, minlength=m)
-    out_of_mentor = np.concatenate([[0], np.cumsum(load)])
-    is_matched = np.zeros(n, bool)
-    is_matched[m_rows] = True
-    unmatched = np.flatnonzero(~is_matched)
+    out_of_mentor = np.concatenate([[0], np.cumsum(np.bincount(m_cols, minlength=m))])
+    load = np.bincount(cols, weights=flow, minlength=m).astype(np.int64)
+    sent = np.bincount(rows, weights=flow, minlength=n).astype(np.int64)
+    is_matched = sent > 0
+    unmatched = np.flatnonzero(sent < supply)
     in_use = np.flatnonzero(load > 0)
     has_room = (load < problem.capacity) & problem.usable
 
