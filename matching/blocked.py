@@ -67,7 +67,7 @@ SAMPLE_STRIDE = 8
 # 100,000 x 20,000: narrower takes a third round, and many more rescans).
 FIRST_SLACK, FIRST_ROW, FIRST_COVERAGE = 0.05, 16, 8
 DEBUG = False  # print each round
-ROUND_ROWS = 8192  # mentees per slice of a round's pass over the kept pairs
+ROUND_ROWS = 2048  # mentees per slice of a round's pass over the kept pairs (float64 temporaries)
 RESCAN_ROWS = 128  # rows per block of a rescan (float64, several temporaries)
 BLOCK_ROWS = 256  # rows per block: 256 x 40,000 float32 is 40 MB per thread
 EXACT_COLUMNS = 1024  # mentors scored in full at most (100,000 mentees: 400 MB)
@@ -493,7 +493,7 @@ class _Rounds(_Costs):
         r, c, s = rows[valid], kept.cols[:, :KEEP][valid].astype(np.int64), kept.scores[:, :KEEP][valid]
         usable = self.capacity[c] > 0
         r, c, s = r[usable], c[usable], s[usable]
-        order = np.lexsort((-s, c))
+        order = np.argsort(c * 2.0 - s, kind="stable")  # by mentor, then best score first (s in [0, 1])
         r, c, s = r[order], c[order], s[order]
         first = np.concatenate([[0], np.cumsum(np.bincount(c, minlength=self.m))])[:-1]
         rank = np.arange(c.size) - first[c]
@@ -524,16 +524,18 @@ class _Rounds(_Costs):
             return
         ids, scores = self.column_chunks[-1]
         top = min(self.n, int(want[ids].max()))
-        best = np.argpartition(-scores, top - 1, axis=0)[:top]  # (top, columns): mentee indices
-        rank_ok = np.arange(top)[:, None] < want[ids][None, :]
-        values = np.take_along_axis(scores, best, axis=0)
-        take = rank_ok & (values > -np.inf)
-        cols = np.broadcast_to(ids[None, :], best.shape)
-        self.add(best[take].astype(np.int64), cols[take].astype(np.int64), values[take].astype(np.float64))
+        step = 32  # columns at a time: argpartition holds an int64 index per cell
+        for first in range(0, ids.size, step):
+            part, some = scores[:, first : first + step], ids[first : first + step]
+            best = np.argpartition(-part, top - 1, axis=0)[:top]  # (top, columns): mentee indices
+            values = np.take_along_axis(part, best, axis=0)
+            take = (np.arange(top)[:, None] < want[some][None, :]) & (values > -np.inf)
+            cols = np.broadcast_to(some[None, :], best.shape)
+            self.add(best[take].astype(np.int64), cols[take].astype(np.int64), values[take].astype(np.float64))
 
     def _score_columns(self, wanted: np.ndarray) -> bool:
         """Score these mentors in full (most wanted first), up to EXACT_COLUMNS in all: whether any was."""
-        room = min(EXACT_COLUMNS, self.m // 4) - self.column_ids.size
+        room = min(EXACT_COLUMNS, self.m // 8) - self.column_ids.size  # at most an eighth of the matrix
         far = np.sort(wanted[:room]) if room > 0 else wanted[:0]
         if far.size == 0:
             return False
@@ -559,8 +561,8 @@ class _Rounds(_Costs):
         found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))]
         for ids, chunk in self.column_chunks:
             offset = self.beta - prices[ids]
-            for start in range(0, self.n, ROUND_ROWS):
-                stop = min(self.n, start + ROUND_ROWS)
+            for start in range(0, self.n, ROUND_ROWS // 4):  # float64 temporaries, up to 1,024 columns wide
+                stop = min(self.n, start + ROUND_ROWS // 4)
                 raw = chunk[start:stop]
                 reduced = raw + offset
                 top = reduced.max(axis=1)

@@ -7,6 +7,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from .profiles import Criterion, Profile
@@ -35,14 +36,21 @@ class Explanation:
 
 def _shown(criterion: Criterion, *answers: Any) -> dict[str, str]:
     """Normalized value -> how to show it (the option's spelling, else the first spelling seen)."""
-    shown: dict[str, str] = {}
-    for option in criterion.options:
-        shown.setdefault(norm(option), option)
+    shown = dict(_option_names(criterion.options))
     for given in answers:
         items = given if isinstance(given, list | tuple | set | frozenset) else [given]
         for item in items if given is not None else ():
             shown.setdefault(norm(item), " ".join(str(item).split()))
     return shown
+
+
+@lru_cache(maxsize=256)
+def _option_names(options: tuple[str, ...]) -> dict[str, str]:
+    """Normalized option -> its spelling (the first of equals): once per question, not per pair."""
+    names: dict[str, str] = {}
+    for option in options:
+        names.setdefault(norm(option), option)
+    return names
 
 
 def _listing(values: Iterable[str], shown: dict[str, str], limit: int = 3) -> str:

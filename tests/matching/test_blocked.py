@@ -271,7 +271,7 @@ def test_pilot_prices_of_the_whole_cohort_prove_its_optimum_and_a_sample_comes_c
     whole = pilot.estimate_prices(scores, n, costs)
     assert np.isinf(whole[capacity == 0]).all() and (whole[capacity > 0] >= 0).all()
     assert optimum - 1e-6 <= dual_bound(whole) <= optimum * (1 + pilot.TOLERANCE)
-    sampled = pilot.estimate_prices(scores[pilot.sample_rows(n)[::5]], n, costs)
+    sampled = pilot.estimate_prices(scores[::5], n, costs)
     assert dual_bound(sampled) >= optimum - 1e-6  # any prices bound it (weak duality)
     # Close: within 1% of the optimum (0.15% here), where no prices at all give 43% above it.
     assert dual_bound(sampled) <= optimum * 1.01
