@@ -57,7 +57,8 @@ from .solver import (
 LARGE_COHORT_CELLS = 50_000_000
 KEEP = 32  # mentors kept per mentee from the scoring pass
 GROUPS = 128  # groups of mentors by demand, each priced by its lowest price for the pairs not kept
-ROUNDING = 1e-5  # float32 reduced gains of the scoring pass are exact to ~1e-6: the bound adds this much
+ROUNDING = 1e-5  # float32 reduced gains (score - offset) are exact to half an ulp: the bound adds this much
+# beyond two ulps of the largest offset
 # Kept: the best KEEP among those within DELTA of the mentee's best; a mentee with fewer widens to the next,
 # and after the last keeps what it has (the groups bound the rest).
 DELTAS = (0.1, 0.2, 0.3, 0.5)
@@ -71,6 +72,7 @@ ROUND_ROWS = 2048  # mentees per slice of a round's pass over the kept pairs (fl
 RESCAN_ROWS = 128  # rows per block of a rescan (float64, several temporaries)
 BLOCK_ROWS = 256  # rows per block: 256 x 40,000 float32 is 40 MB per thread
 EXACT_COLUMNS = 1024  # mentors scored in full at most (100,000 mentees: 400 MB)
+EXACT_SHARE = 8  # ... and at most this share of them (1 / EXACT_SHARE of the matrix)
 OUTLIER = 0.05  # a mentor whose price fell this much more than most below its estimate is scored in full
 
 
@@ -108,7 +110,8 @@ class DenseSource:
         return self.matrix[start:stop].copy()
 
     def unclipped_rows(self, start: int, stop: int) -> np.ndarray:
-        return np.fmax(self.matrix[start:stop], -np.inf).astype(np.float32)
+        # Forbidden cells as ScoreBlocks gives them: finite, far below any score.
+        return np.where(np.isnan(self.matrix[start:stop]), 4 * FORBIDDEN, self.matrix[start:stop]).astype(np.float32)
 
     def take(self, indices: np.ndarray) -> np.ndarray:
         return self.matrix[np.asarray(indices, np.int64)]
@@ -387,6 +390,8 @@ class _Rounds(_Costs):
         self.g_cols = np.zeros(0, np.int64)
         self.g_scores = np.zeros(0, np.float64)
         self.rescored = 0
+        largest = float(np.abs(kept.offset).max(initial=0.0)) + 1.0  # |score - offset| is at most this
+        self.rounding = ROUNDING + 2 * float(np.spacing(np.float32(largest)))
         # Mentors scored in full (all mentees): those whose price fell far below the estimate, which would
         # loosen their group's bound for every mentee.
         self.column_ids = np.zeros(0, np.int64)
@@ -437,7 +442,7 @@ class _Rounds(_Costs):
             new_r, new_c, new_s = np.concatenate([new_r, r]), np.concatenate([new_c, c]), np.concatenate([new_s, s])
             outside = np.where(self.in_columns, np.inf, prices - kept.offset)
             lowest = np.minimum.reduceat(outside, kept.starts)  # per group (inf: no places)
-            rest_best = self.beta + ROUNDING + _rest(kept.groups, lowest)
+            rest_best = self.beta + self.rounding + _rest(kept.groups, lowest)
             suspect = np.flatnonzero(rest_best > kept_best)
             best = np.maximum(kept_best, rest_best)
             upper = float(best.sum()) + placed
@@ -529,13 +534,15 @@ class _Rounds(_Costs):
             part, some = scores[:, first : first + step], ids[first : first + step]
             best = np.argpartition(-part, top - 1, axis=0)[:top]  # (top, columns): mentee indices
             values = np.take_along_axis(part, best, axis=0)
+            ranked = np.argsort(-values, axis=0, kind="stable")  # best first: a mentor wanting fewer gets those
+            best, values = np.take_along_axis(best, ranked, axis=0), np.take_along_axis(values, ranked, axis=0)
             take = (np.arange(top)[:, None] < want[some][None, :]) & (values > -np.inf)
             cols = np.broadcast_to(some[None, :], best.shape)
             self.add(best[take].astype(np.int64), cols[take].astype(np.int64), values[take].astype(np.float64))
 
     def _score_columns(self, wanted: np.ndarray) -> bool:
         """Score these mentors in full (most wanted first), up to EXACT_COLUMNS in all: whether any was."""
-        room = min(EXACT_COLUMNS, self.m // 8) - self.column_ids.size  # at most an eighth of the matrix
+        room = min(EXACT_COLUMNS, self.m // EXACT_SHARE) - self.column_ids.size
         far = np.sort(wanted[:room]) if room > 0 else wanted[:0]
         if far.size == 0:
             return False

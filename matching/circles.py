@@ -37,7 +37,7 @@ PEER_WEIGHT = 1.0
 DIVERSITY_WEIGHT = 0.5
 REPEAT_PENALTY = 100.0
 CLASH_PENALTY = 100.0
-MAX_PASSES = 200  # passes (most of them over the few members whose circles changed)
+MAX_PASSES = 50  # passes over everyone (those over the members of changed circles come between)
 SEED = 20240601
 EPSILON = 1e-9
 # Large programs (issue 16: 10,000 members in under a minute): above this many members a member's swaps are
@@ -253,7 +253,9 @@ class _Search:
         rng = np.random.default_rng(SEED)
         k = self.fit.shape[0]
         focus: np.ndarray | None = None  # None: everyone
-        for _ in range(MAX_PASSES):
+        full_passes = 0
+        while full_passes < MAX_PASSES:
+            full_passes += focus is None
             self.touched = set()
             order = rng.permutation(k) if focus is None else focus[rng.permutation(focus.size)]
             improved = False

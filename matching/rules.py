@@ -27,16 +27,14 @@ def soft_criteria(criteria: Iterable[Criterion]) -> list[Criterion]:
 
 
 def norm(value: Any) -> str:
-    try:
-        return _norm(value)
-    except TypeError:  # not hashable
-        return " ".join(str(value).split()).casefold()
+    return _norm_text(str(value))
 
 
-@lru_cache(maxsize=65536, typed=True)  # typed: 1, 1.0 and True are three spellings
-def _norm(value: Any) -> str:
-    """Explanations of a large run normalise the same option names hundreds of thousands of times."""
-    return " ".join(str(value).split()).casefold()
+@lru_cache(maxsize=65536)
+def _norm_text(text: str) -> str:
+    """Explanations of a large run normalise the same option names hundreds of thousands of times. (Keyed by
+    the text, not the value: 0.0 and -0.0 are equal values with different spellings.)"""
+    return " ".join(text.split()).casefold()
 
 
 def answer(profile: Profile, key: str) -> Any:

@@ -484,7 +484,8 @@ def _prices(
         arcs = _ranges(out_of_mentor, dirty_mentors)  # mentor -> its matched mentee
         if arcs.size:
             targets = m_rows[arcs]
-            d_mentee[targets] = np.minimum(d_mentee[targets], d_mentor[m_cols[arcs]] + m_w[arcs])
+            # (.at: with supplies a mentee has several matched arcs, and a plain assignment keeps the last)
+            np.minimum.at(d_mentee, targets, d_mentor[m_cols[arcs]] + m_w[arcs])
         if sink_dirty:  # sink -> mentor in use, sink -> unmatched mentee
             d_mentor[in_use] = np.minimum(d_mentor[in_use], d_sink)
             d_mentee[unmatched] = np.minimum(d_mentee[unmatched], d_sink)
