@@ -443,6 +443,7 @@ def _prices(
     partly used, a mentee both ways to the sink while partly matched.
     """
     n, m = (problem.n, problem.m) if supply is None else (supply.size, problem.m)
+    several = supply is not None
     flow = matched.astype(np.int64) if flow is None else flow
     supply = np.ones(n, np.int64) if supply is None else supply
     free = flow < supply[rows]
@@ -484,8 +485,11 @@ def _prices(
         arcs = _ranges(out_of_mentor, dirty_mentors)  # mentor -> its matched mentee
         if arcs.size:
             targets = m_rows[arcs]
-            # (.at: with supplies a mentee has several matched arcs, and a plain assignment keeps the last)
-            np.minimum.at(d_mentee, targets, d_mentor[m_cols[arcs]] + m_w[arcs])
+            reached = d_mentor[m_cols[arcs]] + m_w[arcs]
+            if several:  # a mentee with several matched arcs: a plain assignment would keep the last
+                np.minimum.at(d_mentee, targets, reached)
+            else:
+                d_mentee[targets] = np.minimum(d_mentee[targets], reached)
         if sink_dirty:  # sink -> mentor in use, sink -> unmatched mentee
             d_mentor[in_use] = np.minimum(d_mentor[in_use], d_sink)
             d_mentee[unmatched] = np.minimum(d_mentee[unmatched], d_sink)
