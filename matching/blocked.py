@@ -30,12 +30,10 @@ matrix: 8 GB of float32; here about 1 GB at its peak):
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from . import pilot
 from .scoring import FORBIDDEN
@@ -48,8 +46,10 @@ from .solver import (
     _Costs,
     _jitter,
     _min_cost_flow,
+    _price_levels,
     _prices,
     _row_hits,
+    _two_threads,
 )
 
 # The MatchRun (and bench --scale "auto") use this path above this many mentee x mentor cells, the dense
@@ -117,7 +117,7 @@ class DenseSource:
         return self.matrix[np.asarray(indices, np.int64)]
 
     def reorder(self, columns: np.ndarray) -> DenseSource:
-        return DenseSource(self.matrix[:, columns])
+        return self.columns(columns)
 
     def columns(self, columns: np.ndarray) -> DenseSource:
         return DenseSource(self.matrix[:, columns])
@@ -249,11 +249,8 @@ def _guide(source: Source, capacity: np.ndarray, objective: str) -> np.ndarray:
         return np.zeros(m)
     costs = _Costs(n, m, capacity, objective, high, steps=pilot.STEPS)
     prices = pilot.estimate_prices(sample, n, costs)
-    prices = np.where(np.isfinite(prices), prices, 0.0)
-    if objective != "participation":
-        return prices
-    level = np.clip(np.round(prices / costs.beta), 0, 1)
-    return prices - level * costs.beta + LEVEL_GAP * level
+    level, rest = _price_levels(prices, costs)  # rest = prices for "score"; 0 for mentors without places
+    return rest + LEVEL_GAP * level
 
 
 def _champions(block: np.ndarray, target: np.ndarray, kept: Kept, raw: np.ndarray) -> None:
@@ -367,14 +364,8 @@ def _rest(groups: np.ndarray, lowest: np.ndarray) -> np.ndarray:
 
 
 def _threaded(scan, n: int) -> None:
-    """scan(first, last) over all rows in two threads (numpy and BLAS release the GIL), one BLAS thread each."""
-    middle = (n // 2 // BLOCK_ROWS) * BLOCK_ROWS if n >= 4 * BLOCK_ROWS else n
-    with threadpool_limits(limits=1, user_api="blas"):
-        if middle >= n:
-            scan(0, n)
-        else:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                list(pool.map(lambda part: scan(*part), [(0, middle), (middle, n)]))
+    """scan(first, last) over all rows in two threads, split at a block boundary."""
+    _two_threads(scan, n, BLOCK_ROWS)
 
 
 class _Rounds(_Costs):

@@ -11,12 +11,10 @@ the pairs not kept is tight. The prices are only a guide; the certificate decide
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from .solver import LEVEL_GAP, _Costs, _prices
+from .solver import LEVEL_GAP, _Costs, _price_levels, _prices, _two_threads
 
 SAMPLE_ROWS = 4096
 SAMPLE_SHARE_FROM = 256  # below 8 x SAMPLE_ROWS mentees, an eighth of them (but at least this many)
@@ -69,11 +67,8 @@ def _best_and_candidates(
     "participation" as in blocked._guide: the order of the gains is kept, and each row's best is recomputed
     in float64."""
     count, m = sample.shape
-    finite = np.isfinite(prices)
-    level = np.zeros(m)
-    if costs.participation:
-        level[finite] = np.clip(np.round(prices[finite] / costs.beta), 0, 1)
-    shift = np.where(finite, prices - level * costs.beta + LEVEL_GAP * level, np.inf).astype(np.float32)
+    level, rest = _price_levels(prices, costs)
+    shift = np.where(np.isfinite(prices), rest + LEVEL_GAP * level, np.inf).astype(np.float32)
     best = np.zeros(count)
     found: list[np.ndarray] = []
 
@@ -91,10 +86,7 @@ def _best_and_candidates(
                 rows = np.repeat(local, limit).reshape(chosen.shape)
                 found.append((rows[keep] + start) * m + chosen[keep])  # list.append: atomic under the GIL
 
-    # Two threads (numpy releases the GIL in these passes), as the blocked solver's passes.
-    middle = (count // 2 // BLOCK) * BLOCK
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda part: scan(*part), [(0, middle), (middle, count)]))
+    _two_threads(scan, count, BLOCK)
     return best, (np.concatenate(found) if found else np.zeros(0, np.int64))  # callers take a union
 
 

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
+from threadpoolctl import threadpool_limits
 
 DEBUG = False  # print each round of the flow method
 OBJECTIVES = ("score", "participation")
@@ -254,10 +255,7 @@ def _candidates(
     """
     n, m, beta = problem.n, problem.m, problem.beta
     finite = np.isfinite(prices)
-    level = np.zeros(m)
-    if problem.participation:
-        level[finite] = np.clip(np.round(prices[finite] / beta), 0, 1)
-    rest = np.where(finite, prices - level * beta, 0.0)
+    level, rest = _price_levels(prices, problem)
     precise = problem.participation and float(np.abs(rest).max(initial=0.0)) > min(LEVEL_GAP, beta) / 4
     dtype: type[np.floating[Any]]
     if precise:  # r' = score - (price - bonus) = W - price
@@ -316,6 +314,28 @@ def _candidates(
     reduced = wide if precise else np.where(wide > -LEVEL_GAP / 2, wide + add_low, wide + add_high)
     reduced = np.where(np.isfinite(wide), np.maximum(reduced, 0.0), 0.0)
     return reduced, np.concatenate(found_r).astype(np.int64), np.concatenate(found_c).astype(np.int64)
+
+
+def _price_levels(prices: np.ndarray, costs: _Costs) -> tuple[np.ndarray, np.ndarray]:
+    """Prices as level x bonus + rest (level 0 or 1, "participation" only; 0 and 0 where a price is inf), so
+    that float32 passes keep the score's digits next to the bonus (see _candidates)."""
+    finite = np.isfinite(prices)
+    level = np.zeros(prices.size)
+    if costs.participation:
+        level[finite] = np.clip(np.round(prices[finite] / costs.beta), 0, 1)
+    return level, np.where(finite, prices - level * costs.beta, 0.0)
+
+
+def _two_threads(scan, n: int, step: int) -> None:
+    """scan(first, last) over rows 0..n-1 in two threads, split at a multiple of `step` (numpy and BLAS
+    release the GIL), one BLAS thread each: OpenBLAS's own threads spin more than they help on thin blocks."""
+    middle = (n // 2 // step) * step if n >= 4 * step else n
+    with threadpool_limits(limits=1, user_api="blas"):
+        if middle >= n:
+            scan(0, n)
+        else:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(lambda part: scan(*part), [(0, middle), (middle, n)]))
 
 
 def _row_hits(block: np.ndarray, hit: np.ndarray, top: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
