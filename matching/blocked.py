@@ -66,7 +66,7 @@ SAMPLE_STRIDE = 8
 # The first graph, from the kept pairs: each mentee's within FIRST_SLACK of its best by reduced gain at the
 # estimated prices (at most FIRST_ROW), each mentor's best FIRST_COVERAGE x capacity mentees (measured at
 # 100,000 x 20,000: narrower takes a third round, and many more rescans).
-FIRST_SLACK, FIRST_ROW, FIRST_COVERAGE = 0.05, 16, 8
+FIRST_SLACK, FIRST_ROW, FIRST_COVERAGE = 0.1, 24, 8
 DEBUG = False  # print each round
 ROUND_ROWS = 2048  # mentees per slice of a round's pass over the kept pairs (float64 temporaries)
 RESCAN_ROWS = 128  # rows per block of a rescan (float64, several temporaries)
@@ -449,6 +449,8 @@ class _Rounds(_Costs):
                 exact, (r, c, s) = self._rescan(suspect, prices, values)
                 best[suspect] = exact
                 upper = float(best.sum()) + placed
+                if DEBUG:
+                    print(f"  rescanned {suspect.size} rows: gap {upper - achieved:.4f}, {r.size} new pairs")
                 if upper - achieved <= allowed:
                     break
                 new_r, new_c, new_s = np.concatenate([new_r, r]), np.concatenate([new_c, c]), np.concatenate([new_s, s])
@@ -485,16 +487,16 @@ class _Rounds(_Costs):
         reduced = kept.scores[:, :KEEP] - kept.offset[np.maximum(kept.cols[:, :KEEP], 0)]  # best first
         near = valid & (reduced >= reduced[:, :1] - FIRST_SLACK)
         near[:, FIRST_ROW:] = False
-        self.add(rows[near], kept.cols[:, :KEEP][near].astype(np.int64), kept.scores[:, :KEEP][near])
-        r, c, s = rows[valid], kept.cols[:, :KEEP][valid].astype(np.int64), kept.scores[:, :KEEP][valid]
-        usable = self.capacity[c] > 0
-        r, c, s = r[usable], c[usable], s[usable]
-        order = np.argsort(c * 2.0 - s, kind="stable")  # by mentor, then best score first (s in [0, 1])
-        r, c, s = r[order], c[order], s[order]
+        valid = valid & self.usable[np.maximum(kept.cols[:, :KEEP], 0)]
+        c, s = kept.cols[:, :KEEP][valid], kept.scores[:, :KEEP][valid]
+        order = np.argsort(c * 2.0 - s)  # by mentor, then best score first (s in [0, 1])
+        c = c[order]
         first = np.concatenate([[0], np.cumsum(np.bincount(c, minlength=self.m))])[:-1]
-        rank = np.arange(c.size) - first[c]
-        take = rank < FIRST_COVERAGE * self.capacity[c]
-        self.add(r[take], c[take], s[take])
+        take = order[np.arange(c.size) - first[c] < FIRST_COVERAGE * self.capacity[c]]
+        covering = np.zeros(c.size, bool)
+        covering[take] = True
+        near[valid] |= covering  # the valid pairs in row-major order, as c and s
+        self.add(rows[near], kept.cols[:, :KEEP][near].astype(np.int64), kept.scores[:, :KEEP][near])
 
     def _score_outliers(self, prices: np.ndarray) -> None:
         """Score in full the mentors whose price is furthest below its estimate (offset - price more than
@@ -520,16 +522,26 @@ class _Rounds(_Costs):
             return
         ids, scores = self.column_chunks[-1]
         top = min(self.n, int(want[ids].max()))
-        step = 32  # columns at a time: argpartition holds an int64 index per cell
-        for first in range(0, ids.size, step):
-            part, some = scores[:, first : first + step], ids[first : first + step]
-            best = np.argpartition(-part, top - 1, axis=0)[:top]  # (top, columns): mentee indices
-            values = np.take_along_axis(part, best, axis=0)
-            ranked = np.argsort(-values, axis=0, kind="stable")  # best first: a mentor wanting fewer gets those
-            best, values = np.take_along_axis(best, ranked, axis=0), np.take_along_axis(values, ranked, axis=0)
-            take = (np.arange(top)[:, None] < want[some][None, :]) & (values > -np.inf)
-            cols = np.broadcast_to(some[None, :], best.shape)
-            self.add(best[take].astype(np.int64), cols[take].astype(np.int64), values[take].astype(np.float64))
+        step = 32  # columns at a time (a transposed copy)
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+        def scan(start: int, last: int) -> None:
+            for first in range(start, last, step):
+                best_of(first, min(last, first + step))
+
+        def best_of(first: int, last: int) -> None:
+            part, some = np.ascontiguousarray(scores[:, first:last].T), ids[first:last]
+            floor = np.partition(part, self.n - top, axis=1)[:, self.n - top]  # each column's top-th best
+            local, mentees = np.nonzero((part >= floor[:, None]) & (part > -np.inf))
+            values = part[local, mentees]
+            order = np.lexsort((mentees, -values, local))  # per column, best first (equals: lowest mentee)
+            local, mentees, values = local[order], mentees[order], values[order]
+            rank = np.arange(local.size) - np.searchsorted(local, local)
+            take = rank < want[some][local]  # a mentor wanting fewer gets its best
+            found.append((mentees[take], some[local[take]], values[take].astype(np.float64)))  # atomic (GIL)
+
+        _two_threads(scan, ids.size, step)
+        self.add(*(np.concatenate(parts) for parts in zip(*found, strict=True)))  # one sort of the graph's keys
 
     def _score_columns(self, wanted: np.ndarray) -> bool:
         """Score these mentors in full (most wanted first), up to EXACT_COLUMNS in all: whether any was."""

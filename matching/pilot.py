@@ -22,7 +22,8 @@ ROUNDS = 3
 STEPS = 1e5  # integer cost steps per best score: a guide needs no finer prices
 TOLERANCE = 0.01  # a guide: the sample's gap may be 1% of its total
 EXTRA = 8  # candidates per sampled mentee and round beyond its supply
-BLOCK = 64  # rows per block: argpartition returns an int64 index per cell
+BLOCK = 64  # rows per block of a pass over the sample
+SAMPLE_STRIDE = 8  # the candidates' floor is first estimated from every 8th mentor
 
 
 def sample_rows(n: int) -> np.ndarray:
@@ -42,15 +43,16 @@ def estimate_prices(sample: np.ndarray, n: int, costs: _Costs) -> np.ndarray:
     limit = min(m, int(supply.max()) + EXTRA)
     prices = np.where(costs.usable, 0.0, np.inf)
     keys = np.zeros(0, np.int64)
-    for _ in range(ROUNDS):
-        _, found = _best_and_candidates(sample, prices, costs, limit)
+    _, found = _best_and_candidates(sample, prices, costs, limit)
+    for round_ in range(1, ROUNDS + 1):
         keys = np.union1d(keys, found)
         rows, cols = np.divmod(keys, m)
         scores = sample[rows, cols].astype(np.float64)
         weights = costs.weight(scores)
         flow = _supply_flow(costs, count, supply, rows, cols, weights)
         prices = _prices(costs, rows, cols, weights, flow > 0, flow=flow, supply=supply)
-        best, _ = _best_and_candidates(sample, prices, costs, 0)
+        # The bound at these prices, and the next round's candidates from the same pass
+        best, found = _best_and_candidates(sample, prices, costs, limit if round_ < ROUNDS else 0)
         finite = np.isfinite(prices)
         upper = float((supply * best).sum() + (costs.capacity[finite] * prices[finite]).sum())
         achieved = float((flow * (costs.beta + scores)).sum())
@@ -81,13 +83,37 @@ def _best_and_candidates(
             gains = costs.beta + sample[start:stop][local, at].astype(np.float64) - prices[at]
             best[start:stop] = np.where(np.isfinite(gains), np.maximum(gains, 0.0), 0.0)
             if limit:
-                chosen = np.argpartition(block, m - limit, axis=1)[:, m - limit :]
-                keep = np.isfinite(np.take_along_axis(block, chosen, axis=1))
-                rows = np.repeat(local, limit).reshape(chosen.shape)
-                found.append((rows[keep] + start) * m + chosen[keep])  # list.append: atomic under the GIL
+                found.append(start * m + _best_columns(block, limit))  # list.append: atomic under the GIL
 
     _two_threads(scan, count, BLOCK)
     return best, (np.concatenate(found) if found else np.zeros(0, np.int64))  # callers take a union
+
+
+def _best_columns(block: np.ndarray, limit: int) -> np.ndarray:
+    """Each row's best `limit` finite columns of `block` (equals: the lowest columns first), as keys
+    row x width + column: those at or above a floor, estimated from every SAMPLE_STRIDE-th column so that
+    about twice `limit` pass it, or exact (a partition of the whole row) where fewer than `limit` did."""
+    count, width = block.shape
+    lowest = np.finfo(block.dtype).min  # a floor never below it: -inf (forbidden, no places) never passes
+    floor = np.full(count, lowest, block.dtype)
+    hits = block >= lowest
+    if width > limit:
+        short = np.arange(count)
+        if width >= 4 * limit * SAMPLE_STRIDE:
+            sample = block[:, ::SAMPLE_STRIDE]
+            rank = sample.shape[1] - max(1, 2 * limit // SAMPLE_STRIDE)
+            floor = np.maximum(np.partition(sample, rank, axis=1)[:, rank], lowest)
+            hits = block >= floor[:, None]
+            short = np.flatnonzero(hits.sum(axis=1) < limit)
+        if short.size:
+            floor = np.maximum(np.partition(block[short], width - limit, axis=1)[:, width - limit], lowest)
+            hits[short] = block[short] >= floor[:, None]
+    rows, cols = np.nonzero(hits)
+    values = block[rows, cols]
+    order = np.lexsort((cols, -values, rows))  # per row, best first
+    rows, cols = rows[order], cols[order]
+    rank = np.arange(rows.size) - np.searchsorted(rows, rows)
+    return rows[rank < limit] * width + cols[rank < limit]
 
 
 def _supply_flow(
