@@ -64,8 +64,9 @@ ROUNDING = 1e-5  # float32 reduced gains (score - offset) are exact to half an u
 DELTAS = (0.1, 0.2, 0.3, 0.5)
 SAMPLE_STRIDE = 8
 # The first graph, from the kept pairs: each mentee's within FIRST_SLACK of its best by reduced gain at the
-# estimated prices (at most FIRST_ROW), each mentor's best FIRST_COVERAGE x capacity mentees (measured at
-# 100,000 x 20,000: narrower takes a third round, and many more rescans).
+# estimated prices (at most FIRST_ROW), each mentor's best FIRST_COVERAGE x capacity mentees. Measured at
+# 100,000 x 20,000: this graph (2.0 M pairs) is proven in one round, where 0.05 / 16 (1.2 M) needed a second
+# round (a second flow, and as many rescans again), and a coverage of 6 also did.
 FIRST_SLACK, FIRST_ROW, FIRST_COVERAGE = 0.1, 24, 8
 DEBUG = False  # print each round
 ROUND_ROWS = 2048  # mentees per slice of a round's pass over the kept pairs (float64 temporaries)
@@ -297,7 +298,7 @@ def _keep(source: Source, usable: np.ndarray, offset: np.ndarray) -> tuple[Kept,
             np.subtract(raw, shift, out=block)
             top = block.max(axis=1)
             tops[start:stop] = np.where(top > FORBIDDEN / 2, top, -np.inf)
-            _keep_block(block, rows, top, kept)
+            _keep_block(block, rows, top, kept, _group_floor(buffer[: stop - start], kept))
             held = kept.cols[start:stop, :KEEP]
             local = np.repeat(np.arange(stop - start), KEEP).reshape(held.shape)
             inside = held >= 0
@@ -313,14 +314,29 @@ def _keep(source: Source, usable: np.ndarray, offset: np.ndarray) -> tuple[Kept,
     return kept, high
 
 
-def _keep_block(block: np.ndarray, rows: np.ndarray, top: np.ndarray, kept: Kept) -> None:
+def _group_floor(buffer: np.ndarray, kept: Kept) -> np.ndarray | None:
+    """Per row of `buffer` (reduced gains, as wide as the groups), a floor with KEEP or more values at or above
+    it: the KEEP-th best of the groups' best values (None with fewer groups than KEEP)."""
+    count, groups = buffer.shape[0], kept.starts.size
+    if groups < KEEP:
+        return None
+    cells = buffer.reshape(count * groups, kept.size)
+    best = cells[np.arange(cells.shape[0]), cells.argmax(axis=1)].reshape(count, groups)
+    return np.partition(best, groups - KEEP, axis=1)[:, groups - KEEP]
+
+
+def _keep_block(
+    block: np.ndarray, rows: np.ndarray, top: np.ndarray, kept: Kept, floor: np.ndarray | None = None
+) -> None:
     """Each row's best KEEP columns of `block` (values; -inf = not allowed) into kept.cols / kept.scores: those
-    above a floor that leaves KEEP or more of them (first a floor estimated from every SAMPLE_STRIDE-th
-    column, then the row's best minus each of DELTAS), or fewer above the last."""
+    above a floor that leaves KEEP or more of them (first `floor` if given, else one estimated from every
+    SAMPLE_STRIDE-th column; then the row's best minus each of DELTAS), or fewer above the last."""
     m = block.shape[1]
     pending = np.arange(block.shape[0])
     floors = [top - delta for delta in DELTAS]
-    if m >= 4 * KEEP * SAMPLE_STRIDE:  # about 2 x KEEP columns above it
+    if floor is not None:  # KEEP or more at or above it
+        floors.insert(0, np.minimum(floor, top))
+    elif m >= 4 * KEEP * SAMPLE_STRIDE:  # about 2 x KEEP columns above it
         sample = block[:, ::SAMPLE_STRIDE]
         rank = sample.shape[1] - max(1, 2 * KEEP // SAMPLE_STRIDE)
         floors.insert(0, np.minimum(np.partition(sample, rank, axis=1)[:, rank], top))
