@@ -303,3 +303,40 @@ def test_pilot_prices_of_the_whole_cohort_prove_its_optimum_and_a_sample_comes_c
     # Close: within 1% of the optimum (0.15% here), where no prices at all give 43% above it.
     assert dual_bound(sampled) <= optimum * 1.01
     assert dual_bound(np.where(capacity > 0, 0.0, np.inf)) > optimum * 1.2
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), limit=st.integers(1, 40), width=st.integers(1, 1500))
+def test_pilot_candidates_are_each_rows_best_finite_columns(seed, limit, width):
+    """The pilot's candidates by a sampled floor (wide rows) or an exact one: per row its best `limit` finite
+    columns, or all of them where it has fewer; never a -inf one; equal values anywhere (rounded rows)."""
+    rng = np.random.default_rng(seed)
+    count = int(rng.integers(1, 12))
+    block = (rng.random((count, width)) * 2 - 1).astype(np.float32)
+    if rng.random() < 0.3:
+        block = np.round(block, 1)
+    block[rng.random((count, width)) < rng.random()] = -np.inf
+    rows, cols = np.divmod(pilot._best_columns(block, limit), width)
+    for row in range(count):
+        finite = np.sort(block[row][np.isfinite(block[row])])[::-1]
+        got = cols[rows == row]
+        assert got.size == min(limit, finite.size) == np.unique(got).size
+        if got.size:
+            assert np.isfinite(block[row, got]).all() and (block[row, got] >= finite[got.size - 1]).all()
+
+
+def test_the_group_floor_leaves_at_least_keep_values_above_it():
+    """The scoring pass's first floor: the KEEP-th best of the groups' best values, so at least KEEP values of
+    the row are at or above it (the kept pairs are then each row's best KEEP, as from any such floor)."""
+    rng = np.random.default_rng(5)
+    kept = blocked._empty_kept(64, 1000)
+    width = kept.starts.size * kept.size
+    buffer = np.full((64, width), -np.inf, np.float32)
+    buffer[:, :1000] = rng.random((64, 1000)).astype(np.float32) ** 4  # a few high values per row
+    buffer[:8, 300:] = -np.inf  # rows with fewer allowed mentors
+    floor = blocked._group_floor(buffer, kept)
+    assert floor is not None
+    assert ((buffer >= floor[:, None]).sum(axis=1) >= blocked.KEEP).all()
+    exact = -np.sort(-buffer, axis=1)[:, blocked.KEEP - 1]
+    assert (floor <= exact).all()
+    assert blocked._group_floor(buffer[:, : blocked.KEEP - 1], blocked._empty_kept(64, blocked.KEEP - 1)) is None
