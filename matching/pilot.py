@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from .solver import LEVEL_GAP, _Costs, _price_levels, _prices, _two_threads
+from .solver import LEVEL_GAP, _best_columns, _Costs, _price_levels, _prices, _two_threads
 
 SAMPLE_ROWS = 4096
 SAMPLE_SHARE_FROM = 256  # below 8 x SAMPLE_ROWS mentees, an eighth of them (but at least this many)
@@ -23,7 +23,6 @@ STEPS = 1e5  # integer cost steps per best score: a guide needs no finer prices
 TOLERANCE = 0.01  # a guide: the sample's gap may be 1% of its total
 EXTRA = 8  # candidates per sampled mentee and round beyond its supply
 BLOCK = 64  # rows per block of a pass over the sample
-SAMPLE_STRIDE = 8  # the candidates' floor is first estimated from every 8th mentor
 
 
 def sample_rows(n: int) -> np.ndarray:
@@ -83,37 +82,11 @@ def _best_and_candidates(
             gains = costs.beta + sample[start:stop][local, at].astype(np.float64) - prices[at]
             best[start:stop] = np.where(np.isfinite(gains), np.maximum(gains, 0.0), 0.0)
             if limit:
-                found.append(start * m + _best_columns(block, limit))  # list.append: atomic under the GIL
+                rows, cols = _best_columns(block, limit)
+                found.append((rows + start) * m + cols)  # list.append: atomic under the GIL
 
     _two_threads(scan, count, BLOCK)
     return best, (np.concatenate(found) if found else np.zeros(0, np.int64))  # callers take a union
-
-
-def _best_columns(block: np.ndarray, limit: int) -> np.ndarray:
-    """Each row's best `limit` finite columns of `block` (equals: the lowest columns first), as keys
-    row x width + column: those at or above a floor, estimated from every SAMPLE_STRIDE-th column so that
-    about twice `limit` pass it, or exact (a partition of the whole row) where fewer than `limit` did."""
-    count, width = block.shape
-    lowest = np.finfo(block.dtype).min  # a floor never below it: -inf (forbidden, no places) never passes
-    floor = np.full(count, lowest, block.dtype)
-    hits = block >= lowest
-    if width > limit:
-        short = np.arange(count)
-        if width >= 4 * limit * SAMPLE_STRIDE:
-            sample = block[:, ::SAMPLE_STRIDE]
-            rank = sample.shape[1] - max(1, 2 * limit // SAMPLE_STRIDE)
-            floor = np.maximum(np.partition(sample, rank, axis=1)[:, rank], lowest)
-            hits = block >= floor[:, None]
-            short = np.flatnonzero(hits.sum(axis=1) < limit)
-        if short.size:
-            floor = np.maximum(np.partition(block[short], width - limit, axis=1)[:, width - limit], lowest)
-            hits[short] = block[short] >= floor[:, None]
-    rows, cols = np.nonzero(hits)
-    values = block[rows, cols]
-    order = np.lexsort((cols, -values, rows))  # per row, best first
-    rows, cols = rows[order], cols[order]
-    rank = np.arange(rows.size) - np.searchsorted(rows, rows)
-    return rows[rank < limit] * width + cols[rank < limit]
 
 
 def _supply_flow(

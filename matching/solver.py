@@ -338,6 +338,44 @@ def _two_threads(scan, n: int, step: int) -> None:
                 list(pool.map(lambda part: scan(*part), [(0, middle), (middle, n)]))
 
 
+def _best_columns(block: np.ndarray, limit: int | np.ndarray, stride: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's best `limit` (per row, or one for all) finite columns of `block`, as (rows, columns): rows in
+    order, best first within a row, equal values lowest column first; all of a row's finite columns where it
+    has fewer. The floor: first estimated from every `stride`-th column so that about twice the largest limit
+    pass it, else the exact one (a partition of the row); where values equal to it would bring in many more
+    than asked (scores with few distinct values), only the first ones needed. No int64 index per cell, unlike
+    argpartition, and one sort of the few that pass."""
+    count, width = block.shape
+    limit = np.broadcast_to(np.minimum(limit, width), (count,))
+    most = int(limit.max(initial=0))
+    lowest = np.finfo(block.dtype).min  # a floor never below it: -inf (forbidden, no places) never passes
+    floor = np.full(count, lowest, block.dtype)
+    hits = block >= lowest
+    if 0 < most < width:
+        short = np.arange(count)
+        if width >= 4 * most * stride:
+            sample = block[:, ::stride]
+            rank = sample.shape[1] - max(1, 2 * most // stride)
+            floor = np.maximum(np.partition(sample, rank, axis=1)[:, rank], lowest)
+            hits = block >= floor[:, None]
+            short = np.flatnonzero(np.count_nonzero(hits, axis=1) < limit)
+        if short.size:  # the most-th best: at least as many as each of these rows asks for pass it
+            floor[short] = np.maximum(np.partition(block[short], width - most, axis=1)[:, width - most], lowest)
+            hits[short] = block[short] >= floor[short, None]
+        crowded = np.flatnonzero(np.count_nonzero(hits, axis=1) > 4 * most + 64)
+        if crowded.size:  # equal values at the floor: those above it, then the first equal ones needed
+            part, at = block[crowded], floor[crowded, None]
+            above = part > at
+            equal = part == at
+            equal &= np.cumsum(equal, axis=1) <= (limit[crowded] - above.sum(axis=1))[:, None]
+            hits[crowded] = above | equal
+    rows, cols = np.nonzero(hits)
+    order = np.lexsort((cols, -block[rows, cols], rows))
+    rows, cols = rows[order], cols[order]
+    take = np.arange(rows.size) - np.searchsorted(rows, rows) < limit[rows]
+    return rows[take], cols[take]
+
+
 def _row_hits(block: np.ndarray, hit: np.ndarray, top: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
     """The hits of a block of rows, at most ROW_CANDIDATES per row. A row with more keeps those within SLACK
     of its best; if still too many, its best ones, equal gains going to a row-dependent mix of columns (else

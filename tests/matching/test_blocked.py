@@ -306,37 +306,48 @@ def test_pilot_prices_of_the_whole_cohort_prove_its_optimum_and_a_sample_comes_c
 
 
 @settings(max_examples=200, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), limit=st.integers(1, 40), width=st.integers(1, 1500))
-def test_pilot_candidates_are_each_rows_best_finite_columns(seed, limit, width):
-    """The pilot's candidates by a sampled floor (wide rows) or an exact one: per row its best `limit` finite
-    columns, or all of them where it has fewer; never a -inf one; equal values anywhere (rounded rows)."""
+@given(seed=st.integers(0, 2**32 - 1), most=st.integers(0, 40), width=st.integers(1, 1500))
+def test_best_columns_are_each_rows_best_finite_columns(seed, most, width):
+    """solver._best_columns (the pilot's candidates, the best mentees of mentors scored in full): per row its
+    best `limit` finite columns, best first, equal values lowest column first, or all of them where it has
+    fewer; never a -inf one. Wide rows take the sampled floor, rows of few distinct values the equal ones."""
     rng = np.random.default_rng(seed)
     count = int(rng.integers(1, 12))
     block = (rng.random((count, width)) * 2 - 1).astype(np.float32)
-    if rng.random() < 0.3:
-        block = np.round(block, 1)
+    if rng.random() < 0.4:
+        block = np.round(block, int(rng.integers(0, 2)))  # few distinct values: many equal at the floor
     block[rng.random((count, width)) < rng.random()] = -np.inf
-    rows, cols = np.divmod(pilot._best_columns(block, limit), width)
+    limit = rng.integers(0, most + 1, count) if rng.random() < 0.5 else most  # per row, or one for all
+    rows, cols = solver._best_columns(block, limit)
+    assert (np.diff(rows) >= 0).all()
     for row in range(count):
-        finite = np.sort(block[row][np.isfinite(block[row])])[::-1]
-        got = cols[rows == row]
-        assert got.size == min(limit, finite.size) == np.unique(got).size
-        if got.size:
-            assert np.isfinite(block[row, got]).all() and (block[row, got] >= finite[got.size - 1]).all()
+        finite = np.flatnonzero(np.isfinite(block[row]))
+        wanted = int(np.broadcast_to(limit, (count,))[row])
+        expected = finite[np.lexsort((finite, -block[row, finite]))][:wanted]  # best first, then column
+        assert cols[rows == row].tolist() == expected.tolist()
 
 
-def test_the_group_floor_leaves_at_least_keep_values_above_it():
+def test_the_group_floor_is_the_keep_th_best_groups_best_and_the_kept_are_each_rows_best():
     """The scoring pass's first floor: the KEEP-th best of the groups' best values, so at least KEEP values of
-    the row are at or above it (the kept pairs are then each row's best KEEP, as from any such floor)."""
+    the row are at or above it; _keep_block then keeps each row's best KEEP allowed mentors (all of them for a
+    row with fewer), never a forbidden one (at or below scoring.FORBIDDEN)."""
     rng = np.random.default_rng(5)
-    kept = blocked._empty_kept(64, 1000)
-    width = kept.starts.size * kept.size
-    buffer = np.full((64, width), -np.inf, np.float32)
-    buffer[:, :1000] = rng.random((64, 1000)).astype(np.float32) ** 4  # a few high values per row
-    buffer[:8, 300:] = -np.inf  # rows with fewer allowed mentors
+    n, m = 64, 1000
+    kept = blocked._empty_kept(n, m)
+    groups, size = kept.starts.size, kept.size
+    buffer = np.full((n, groups * size), -np.inf, np.float32)
+    buffer[:, :m] = rng.random((n, m)).astype(np.float32) ** 4  # a few high values per row
+    buffer[:8, 300:m] = 4 * scoring.FORBIDDEN  # rows with fewer allowed mentors
+    buffer[8, 20:m] = 4 * scoring.FORBIDDEN  # fewer than KEEP allowed
     floor = blocked._group_floor(buffer, kept)
     assert floor is not None
+    assert np.array_equal(floor, np.sort(buffer.reshape(n, groups, size).max(axis=2), axis=1)[:, -blocked.KEEP])
     assert ((buffer >= floor[:, None]).sum(axis=1) >= blocked.KEEP).all()
-    exact = -np.sort(-buffer, axis=1)[:, blocked.KEEP - 1]
-    assert (floor <= exact).all()
-    assert blocked._group_floor(buffer[:, : blocked.KEEP - 1], blocked._empty_kept(64, blocked.KEEP - 1)) is None
+    block = buffer[:, :m]
+    blocked._keep_block(block, np.arange(n), block.max(axis=1), kept, floor)
+    for row in range(n):
+        allowed = np.flatnonzero(block[row] > scoring.FORBIDDEN / 2)
+        best = allowed[np.argsort(-block[row, allowed], kind="stable")][: blocked.KEEP]
+        held = kept.cols[row, : blocked.KEEP]
+        assert sorted(held[held >= 0].tolist()) == sorted(best.tolist())
+    assert blocked._group_floor(buffer[:, : blocked.KEEP - 1], blocked._empty_kept(n, blocked.KEEP - 1)) is None
