@@ -351,3 +351,36 @@ def test_the_group_floor_is_the_keep_th_best_groups_best_and_the_kept_are_each_r
         held = kept.cols[row, : blocked.KEEP]
         assert sorted(held[held >= 0].tolist()) == sorted(best.tolist())
     assert blocked._group_floor(buffer[:, : blocked.KEEP - 1], blocked._empty_kept(n, blocked.KEEP - 1)) is None
+
+
+def test_the_first_graph_is_each_mentees_near_pairs_and_each_mentors_best_kept_mentees():
+    """The first flow's graph, against a plain reference: per mentee its kept pairs within FIRST_SLACK of its
+    best reduced gain (score - estimated price; at most FIRST_ROW), and per mentor with places its best
+    FIRST_COVERAGE x capacity kept mentees by score (equal scores: the lower mentee first)."""
+    rng = np.random.default_rng(3)
+    n, m = 60, 40
+    scores = np.round(rng.random((n, m)), 1).astype(np.float32)  # plenty of equal scores
+    scores[rng.random((n, m)) < 0.2] = np.nan
+    capacity = rng.integers(0, 3, m)
+    offset = (rng.random(m) * 0.3).astype(np.float32)
+    with mock.patch.multiple(blocked, KEEP=6, GROUPS=4, FIRST_SLACK=0.15, FIRST_ROW=3, FIRST_COVERAGE=2):
+        kept, high = blocked._keep(DenseSource(scores), capacity > 0, offset)
+        rounds = blocked._Rounds(DenseSource(scores), capacity, "score", high, kept)
+        rounds._first_graph(kept.cols >= 0)
+        expected = set()
+        held = [
+            [(int(j), float(kept.scores[i, k])) for k, j in enumerate(kept.cols[i, :6]) if j >= 0] for i in range(n)
+        ]
+        for i, pairs in enumerate(held):
+            if pairs:
+                best = pairs[0][1] - float(offset[pairs[0][0]])
+                near = [j for j, s in pairs if s - float(offset[j]) >= best - 0.15]
+                expected |= {(i, j) for j in near[:3]}
+        for j in range(m):
+            if capacity[j] > 0:
+                mentees = sorted((-s, i) for i, pairs in enumerate(held) for c, s in pairs if c == j)
+                expected |= {(i, j) for _, i in mentees[: 2 * capacity[j]]}
+    assert set(zip(rounds.g_rows.tolist(), rounds.g_cols.tolist(), strict=True)) == expected
+    assert np.array_equal(
+        rounds.g_scores, [float(scores[i, j]) for i, j in zip(rounds.g_rows, rounds.g_cols, strict=True)]
+    )
