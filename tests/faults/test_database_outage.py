@@ -246,7 +246,9 @@ def assert_clean_503(response: requests.Response, *, api: bool) -> None:
 def test_while_the_database_is_away_every_page_answers_503_then_serves_again_by_itself(web, visitor):
     assert visitor["page"]().status_code == 200
     assert visitor["api"]().status_code == 200
-    assert web_backends()  # the persistent connection that the cut drops
+    # The persistent connection that the cut drops (waited for, as below: pg_stat_activity can show it a moment
+    # after the response arrived; once, CI read it empty)
+    wait_until(web_backends, web, "the web server's connection")
 
     web.proxy.cut()
     try:
