@@ -17,7 +17,9 @@ def api(org, path: str = "") -> str:
 def roster(org, admin, member, stakeholder):
     boss = EmployeeFactory(organization=org, name="Zora Boss", employee_id="B-1", department="Leadership")
     people = [
-        EmployeeFactory(organization=org, name=f"Person {i:02d}", manager=boss, department="Field Sales" if i % 2 else "R&D")
+        EmployeeFactory(
+            organization=org, name=f"Person {i:02d}", manager=boss, department="Field Sales" if i % 2 else "R&D"
+        )
         for i in range(30)
     ]
     EmployeeFactory(organization=org, name="Quinn Query", title="Data Scientist", location="Lagos")
