@@ -350,18 +350,20 @@ def _best_columns(block: np.ndarray, limit: int | np.ndarray, stride: int = 8) -
     most = int(limit.max(initial=0))
     lowest = np.finfo(block.dtype).min  # a floor never below it: -inf (forbidden, no places) never passes
     floor = np.full(count, lowest, block.dtype)
-    hits = block >= lowest
-    if 0 < most < width:
-        short = np.arange(count)
-        if width >= 4 * most * stride:
-            sample = block[:, ::stride]
-            rank = sample.shape[1] - max(1, 2 * most // stride)
-            floor = np.maximum(np.partition(sample, rank, axis=1)[:, rank], lowest)
-            hits = block >= floor[:, None]
-            short = np.flatnonzero(np.count_nonzero(hits, axis=1) < limit)
+    if 0 < most < width and width >= 4 * most * stride:
+        sample = block[:, ::stride]
+        rank = sample.shape[1] - max(1, 2 * most // stride)
+        floor = np.maximum(np.partition(sample, rank, axis=1)[:, rank], lowest)
+        hits = block >= floor[:, None]
+        short = np.flatnonzero(np.count_nonzero(hits, axis=1) < limit)
         if short.size:  # the most-th best: at least as many as each of these rows asks for pass it
             floor[short] = np.maximum(np.partition(block[short], width - most, axis=1)[:, width - most], lowest)
             hits[short] = block[short] >= floor[short, None]
+    else:
+        if 0 < most < width:  # narrow rows: every row's most-th best
+            floor = np.maximum(np.partition(block, width - most, axis=1)[:, width - most], lowest)
+        hits = block >= floor[:, None]
+    if 0 < most < width:
         crowded = np.flatnonzero(np.count_nonzero(hits, axis=1) > 4 * most + 64)
         if crowded.size:  # equal values at the floor: those above it, then the first equal ones needed
             part, at = block[crowded], floor[crowded, None]
